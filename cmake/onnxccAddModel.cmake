@@ -1,0 +1,41 @@
+# onnxcc_add_model(TARGET MODEL file.onnx [NAME n] [CONFIG c.yaml] [SHAPE spec...])
+# Usable from an installed package (onnxcc::onnxcc / onnxcc::onnxcc_rt) and
+# from the build tree (targets onnxcc / onnxcc_rt).
+function(onnxcc_add_model target)
+  cmake_parse_arguments(M "" "MODEL;NAME;CONFIG" "SHAPE" ${ARGN})
+  if(NOT M_MODEL)
+    message(FATAL_ERROR "onnxcc_add_model(${target}): MODEL is required")
+  endif()
+  get_filename_component(model "${M_MODEL}" ABSOLUTE)
+  if(NOT M_NAME)
+    get_filename_component(M_NAME "${model}" NAME_WE)
+    string(MAKE_C_IDENTIFIER "${M_NAME}" M_NAME)
+  endif()
+  if(TARGET onnxcc::onnxcc)
+    set(compiler onnxcc::onnxcc)
+    set(rt onnxcc::onnxcc_rt)
+  else()
+    set(compiler onnxcc)
+    set(rt onnxcc_rt)
+  endif()
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}_gen")
+  set(args "${model}" -o "${out}" --name ${M_NAME})
+  set(deps "${model}")
+  if(M_CONFIG)
+    get_filename_component(cfg "${M_CONFIG}" ABSOLUTE)
+    list(APPEND args --config "${cfg}")
+    list(APPEND deps "${cfg}")
+  endif()
+  foreach(s ${M_SHAPE})
+    list(APPEND args --shape "${s}")
+  endforeach()
+  add_custom_command(
+    OUTPUT "${out}/${M_NAME}.c" "${out}/${M_NAME}.h"
+    COMMAND ${compiler} ${args}
+    DEPENDS ${deps} ${compiler}
+    COMMENT "onnxcc ${M_MODEL} -> ${M_NAME}.c"
+    VERBATIM)
+  add_library(${target} STATIC "${out}/${M_NAME}.c")
+  target_include_directories(${target} PUBLIC "${out}")
+  target_link_libraries(${target} PUBLIC ${rt})
+endfunction()

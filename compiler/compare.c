@@ -1,0 +1,376 @@
+/* compare.c — `onnxcc compare MODEL.onnx`: compile a model, build the C
+ * against the runtime, run it and onnxruntime on the same inputs, print the
+ * errors, exit 1 beyond tolerance.
+ *
+ * Everything runs as child processes with argument vectors (no shell): this
+ * program itself to compile, the C compiler ($CC, default cc) to build,
+ * the generated program, and node with tools/ort_run.js for onnxruntime.
+ * Inputs are seeded uniform random in [-1, 1) unless --input files are given
+ * (raw little-endian float32, one per graph input, in order). */
+#include "onnxcc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef ONNXCC_BUILD_RT_INCLUDE
+#define ONNXCC_BUILD_RT_INCLUDE ""
+#endif
+#ifndef ONNXCC_BUILD_RT_LIB
+#define ONNXCC_BUILD_RT_LIB ""
+#endif
+#ifndef ONNXCC_BUILD_TOOLS_DIR
+#define ONNXCC_BUILD_TOOLS_DIR ""
+#endif
+
+static const char compare_usage[] =
+    "usage: onnxcc compare MODEL.onnx [--shape INPUT=DIMS]... [--input FILE]...\n"
+    "                      [--seed N] [--tolerance REL] [--keep DIR]\n"
+    "\n"
+    "Compiles MODEL.onnx, builds it against the runtime, runs it and onnxruntime\n"
+    "on the same inputs and prints, per output, the max absolute error, the max\n"
+    "error relative to max |reference| and top-1 agreement.  Exit status 1 if\n"
+    "an error exceeds the tolerance (default 1e-5) or top-1 disagrees.\n"
+    "\n"
+    "  --shape INPUT=DIMS  fix an input's dims (as for onnxcc)\n"
+    "  --input FILE        raw float32 data for the next graph input\n"
+    "  --seed N            seed of the random inputs (default 1)\n"
+    "  --tolerance REL     allowed max error relative to max |reference|\n"
+    "  --keep DIR          build in DIR and keep it (default: a temporary folder)\n"
+    "environment: CC (C compiler), NODE (node binary), ONNXCC_NODE_MODULES\n"
+    "(folder holding onnxruntime-node), ONNXCC_RT_INCLUDE / ONNXCC_RT_LIB.\n";
+
+/* Runs argv[0] with argv; returns its exit status (or -1).  stdout of the
+ * child goes to out_path when given. */
+static int run(char *const argv[], const char *out_path)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        if (out_path && !freopen(out_path, "w", stdout))
+            _exit(127);
+        execvp(argv[0], argv);
+        fprintf(stderr, "onnxcc compare: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* Folder of this executable. */
+static char *exe_dir(Arena *a)
+{
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return arena_strdup(a, ".");
+    buf[n] = 0;
+    char *s = strrchr(buf, '/');
+    if (s)
+        *s = 0;
+    return arena_strdup(a, buf);
+}
+
+static float *read_f32(const char *path, int64_t n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fatal("cannot open '%s': %s", printable(path), strerror(errno));
+    float *p = malloc(sizeof(float) * (size_t)(n ? n : 1));
+    if (!p)
+        fatal("out of memory");
+    size_t got = fread(p, sizeof(float), (size_t)n, f);
+    int extra = fgetc(f);
+    fclose(f);
+    if ((int64_t)got != n || extra != EOF)
+        fatal("'%s' does not hold exactly %lld float32 values", printable(path), (long long)n);
+    return p;
+}
+
+static void write_f32(const char *path, const float *p, int64_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p, sizeof(float), (size_t)n, f) != (size_t)n || fclose(f) != 0)
+        fatal("cannot write '%s'", printable(path));
+}
+
+/* The harness that loads inputs, runs the model and writes outputs. */
+static void write_harness(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fatal("cannot write '%s'", printable(path));
+    fputs("#include <stdio.h>\n#include <stdlib.h>\n#include \"model.h\"\n"
+          "/* usage: run IN... OUT... (raw float32) */\n"
+          "int main(int argc, char **argv)\n{\n"
+          "    const float *in[model_NUM_INPUTS + 1];\n    float *out[model_NUM_OUTPUTS + 1];\n"
+          "    if (argc != 1 + model_NUM_INPUTS + model_NUM_OUTPUTS) return 2;\n"
+          "    for (int i = 0; i < model_NUM_INPUTS; i++) {\n"
+          "        size_t n = (size_t)model_inputs[i].size;\n"
+          "        float *p = malloc(n * sizeof *p + 1);\n"
+          "        FILE *f = fopen(argv[1 + i], \"rb\");\n"
+          "        if (!p || !f || fread(p, sizeof *p, n, f) != n) return 3;\n"
+          "        fclose(f);\n        in[i] = p;\n    }\n"
+          "    for (int i = 0; i < model_NUM_OUTPUTS; i++)\n"
+          "        if (!(out[i] = malloc((size_t)model_outputs[i].size * sizeof(float) + 1))) return 3;\n"
+          "    size_t ws = model_workspace_size();\n"
+          "    void *w = aligned_alloc(64, (ws + 63) / 64 * 64 + 64);\n"
+          "    if (!w) return 3;\n"
+          "    int rc = model_run(in, out, w);\n"
+          "    if (rc) { fprintf(stderr, \"model_run returned %d\\n\", rc); return 4; }\n"
+          "    for (int i = 0; i < model_NUM_OUTPUTS; i++) {\n"
+          "        size_t n = (size_t)model_outputs[i].size;\n"
+          "        FILE *f = fopen(argv[1 + model_NUM_INPUTS + i], \"wb\");\n"
+          "        if (!f || fwrite(out[i], sizeof(float), n, f) != n || fclose(f)) return 3;\n"
+          "    }\n    return 0;\n}\n",
+          f);
+    if (fclose(f) != 0)
+        fatal("cannot write '%s'", printable(path));
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+int compare_main(int argc, char **argv)
+{
+    Arena a = {0};
+    const char *model = NULL, *keep = NULL;
+    const char **shapes = arena_alloc(&a, sizeof(char *) * (size_t)argc);
+    const char **inputs = arena_alloc(&a, sizeof(char *) * (size_t)argc);
+    int nshapes = 0, ninputs = 0;
+    uint64_t seed = 1;
+    double tol = 1e-5;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        bool more = i + 1 < argc;
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(compare_usage, stdout);
+            return 0;
+        } else if (!strcmp(arg, "--shape") && more) {
+            shapes[nshapes++] = argv[++i];
+        } else if (!strcmp(arg, "--input") && more) {
+            inputs[ninputs++] = argv[++i];
+        } else if (!strcmp(arg, "--seed") && more) {
+            char *end;
+            seed = strtoull(argv[++i], &end, 10);
+            if (*end || !*argv[i])
+                fatal("compare: --seed needs a number");
+        } else if (!strcmp(arg, "--tolerance") && more) {
+            char *end;
+            tol = strtod(argv[++i], &end);
+            if (*end || !(tol >= 0))
+                fatal("compare: --tolerance needs a non-negative number");
+        } else if (!strcmp(arg, "--keep") && more) {
+            keep = argv[++i];
+        } else if (arg[0] == '-') {
+            fatal("compare: unknown option or missing value '%s' (try 'onnxcc compare --help')", printable(arg));
+        } else if (!model) {
+            model = arg;
+        } else {
+            fatal("compare: more than one model given");
+        }
+    }
+    if (!model)
+        fatal("compare: no model given (try 'onnxcc compare --help')");
+
+    /* Shapes of inputs and outputs, from the same pipeline the compiler runs. */
+    Graph *g = load_model(model);
+    for (int i = 0; i < nshapes; i++) {
+        ShapeSpec s;
+        const char *why;
+        if (!parse_shape_spec(&a, shapes[i], &s, &why))
+            fatal("--shape: %s", why);
+        apply_shapes(g, &s, 1);
+    }
+    infer_shapes(g);
+    fatal_path = NULL;
+    if (ninputs && ninputs != g->ninputs)
+        fatal("compare: %d --input files for %d graph inputs", ninputs, g->ninputs);
+
+    char *dir;
+    if (keep) {
+        if (mkdir(keep, 0777) != 0 && errno != EEXIST)
+            fatal("compare: cannot create '%s': %s", printable(keep), strerror(errno));
+        dir = arena_strdup(&a, keep);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        dir = arena_printf(&a, "%s/onnxcc-compare-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(dir))
+            fatal("compare: cannot create a temporary folder: %s", strerror(errno));
+    }
+
+    /* 1. compile */
+    char *exe = arena_printf(&a, "%s/onnxcc", exe_dir(&a));
+    char **cargv = arena_alloc(&a, sizeof(char *) * (size_t)(8 + 2 * nshapes));
+    int k = 0;
+    cargv[k++] = exe;
+    cargv[k++] = (char *)model;
+    cargv[k++] = "-o";
+    cargv[k++] = dir;
+    cargv[k++] = "--name";
+    cargv[k++] = "model";
+    for (int i = 0; i < nshapes; i++) {
+        cargv[k++] = "--shape";
+        cargv[k++] = (char *)shapes[i];
+    }
+    cargv[k] = NULL;
+    if (run(cargv, NULL) != 0)
+        fatal("compare: compiling '%s' failed", printable(model));
+
+    /* 2. build against the runtime */
+    const char *ed = exe_dir(&a);
+    const char *rt_inc = getenv("ONNXCC_RT_INCLUDE");
+    const char *rt_lib = getenv("ONNXCC_RT_LIB");
+    char *inst_inc = arena_printf(&a, "%s/../include", ed);
+    char *inst_lib = arena_printf(&a, "%s/../lib/libonnxcc_rt.a", ed);
+    if (!rt_inc)
+        rt_inc = file_exists(arena_printf(&a, "%s/onnxcc/rt.h", inst_inc)) ? inst_inc : ONNXCC_BUILD_RT_INCLUDE;
+    if (!rt_lib)
+        rt_lib = file_exists(inst_lib) ? inst_lib : ONNXCC_BUILD_RT_LIB;
+    const char *cc = getenv("CC");
+    char *harness = arena_printf(&a, "%s/harness.c", dir);
+    char *prog = arena_printf(&a, "%s/run", dir);
+    write_harness(harness);
+    char *bargv[] = {(char *)(cc && *cc ? cc : "cc"), "-O2", "-std=c99", "-w",
+                     arena_printf(&a, "-I%s", rt_inc), arena_printf(&a, "-I%s", dir),
+                     harness, arena_printf(&a, "%s/model.c", dir), (char *)rt_lib, "-lm", "-o", prog, NULL};
+    if (run(bargv, NULL) != 0)
+        fatal("compare: building the generated C failed");
+
+    /* 3. inputs */
+    char **in_paths = arena_alloc(&a, sizeof(char *) * (size_t)(g->ninputs + 1));
+    uint64_t s = seed * 0x9E3779B97F4A7C15ull + 1;
+    for (int i = 0; i < g->ninputs; i++) {
+        const Value *v = &g->values[g->inputs[i]];
+        int64_t n = value_numel(v);
+        if (ninputs) {
+            float *p = read_f32(inputs[i], n);
+            free(p);
+            in_paths[i] = (char *)inputs[i];
+            continue;
+        }
+        float *p = malloc(sizeof(float) * (size_t)(n ? n : 1));
+        if (!p)
+            fatal("out of memory");
+        for (int64_t j = 0; j < n; j++)
+            p[j] = (float)((double)(rng_next(&s) >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+        in_paths[i] = arena_printf(&a, "%s/input_%d.bin", dir, i);
+        write_f32(in_paths[i], p, n);
+        free(p);
+    }
+
+    /* 4. run ours */
+    char **rargv = arena_alloc(&a, sizeof(char *) * (size_t)(g->ninputs + g->noutputs + 2));
+    k = 0;
+    rargv[k++] = prog;
+    for (int i = 0; i < g->ninputs; i++)
+        rargv[k++] = in_paths[i];
+    for (int i = 0; i < g->noutputs; i++)
+        rargv[k++] = arena_printf(&a, "%s/ours_%d.bin", dir, i);
+    rargv[k] = NULL;
+    if (run(rargv, NULL) != 0)
+        fatal("compare: the generated program failed");
+
+    /* 5. run onnxruntime */
+    const char *tools = file_exists(arena_printf(&a, "%s/../share/onnxcc/ort_run.js", ed))
+                            ? arena_printf(&a, "%s/../share/onnxcc", ed)
+                            : ONNXCC_BUILD_TOOLS_DIR;
+    const char *node = getenv("NODE");
+    char *ortdir = arena_printf(&a, "%s/ort", dir);
+    if (mkdir(ortdir, 0777) != 0 && errno != EEXIST)
+        fatal("compare: cannot create '%s'", printable(ortdir));
+    char **oargv = arena_alloc(&a, sizeof(char *) * (size_t)(8 + 2 * g->ninputs + g->ninputs));
+    k = 0;
+    oargv[k++] = (char *)(node && *node ? node : "node");
+    oargv[k++] = arena_printf(&a, "%s/ort_run.js", tools);
+    oargv[k++] = (char *)model;
+    oargv[k++] = "--out";
+    oargv[k++] = ortdir;
+    for (int i = 0; i < g->ninputs; i++) {
+        const Value *v = &g->values[g->inputs[i]];
+        char *spec = arena_printf(&a, "%s=", v->name);
+        for (int d = 0; d < v->rank; d++)
+            spec = arena_printf(&a, "%s%s%lld", spec, d ? "," : "", (long long)v->dims[d]);
+        oargv[k++] = "--shape";
+        oargv[k++] = spec;
+    }
+    for (int i = 0; i < g->ninputs; i++)
+        oargv[k++] = in_paths[i];
+    oargv[k] = NULL;
+    if (run(oargv, "/dev/null") != 0)
+        fatal("compare: onnxruntime failed on '%s'", printable(model));
+
+    /* 6. compare */
+    int bad = 0;
+    printf("model: %s\n", printable(model));
+    printf("tolerance: %g\noutputs:\n", tol);
+    for (int i = 0; i < g->noutputs; i++) {
+        const Value *v = &g->values[g->outputs[i]];
+        int64_t n = value_numel(v);
+        float *ours = read_f32(arena_printf(&a, "%s/ours_%d.bin", dir, i), n);
+        float *ref = read_f32(arena_printf(&a, "%s/output_%d.bin", ortdir, i), n);
+        double max_abs = 0, max_ref = 0;
+        bool nonfinite = false;
+        for (int64_t j = 0; j < n; j++) {
+            if (!isfinite(ours[j]) || !isfinite(ref[j]))
+                nonfinite = nonfinite || isfinite(ours[j]) != isfinite(ref[j]);
+            double d = fabs((double)ours[j] - (double)ref[j]);
+            if (d > max_abs || d != d)
+                max_abs = d;
+            if (fabs(ref[j]) > max_ref)
+                max_ref = fabs(ref[j]);
+        }
+        double rel = max_ref > 0 ? max_abs / max_ref : max_abs;
+        /* top-1 over the last axis, per row */
+        int64_t cls = v->rank > 0 ? v->dims[v->rank - 1] : 1;
+        int64_t rows = cls ? n / cls : 0, agree = 0;
+        for (int64_t r = 0; r < rows; r++) {
+            int64_t ao = 0, ar = 0;
+            for (int64_t c = 1; c < cls; c++) {
+                if (ours[r * cls + c] > ours[r * cls + ao]) ao = c;
+                if (ref[r * cls + c] > ref[r * cls + ar]) ar = c;
+            }
+            agree += ao == ar;
+        }
+        bool ok = !nonfinite && rel <= tol && agree == rows;
+        bad += !ok;
+        printf("  - name: \"%s\"\n    elements: %lld\n    max_abs_error: %.3g\n    max_rel_error: %.3g\n"
+               "    top1_agreement: %lld/%lld\n    result: %s\n",
+               printable(v->name), (long long)n, max_abs, rel, (long long)agree, (long long)rows,
+               ok ? "ok" : "MISMATCH");
+        free(ours);
+        free(ref);
+    }
+    if (!keep) {
+        char *rm[] = {"rm", "-rf", dir, NULL};
+        run(rm, NULL);
+    }
+    graph_free(g);
+    arena_free_all(&a);
+    if (bad) {
+        fprintf(stderr, "onnxcc compare: %s: %d output(s) beyond tolerance %g\n", printable(model), bad, tol);
+        return 1;
+    }
+    return 0;
+}

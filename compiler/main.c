@@ -1,0 +1,199 @@
+/* main.c — the onnxcc command line and the compilation pipeline.
+ *
+ * The whole pipeline is compile() below, one stage per line:
+ * load → verify → shapes → infer → (passes) → emit. */
+#include "onnxcc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char usage[] =
+    "usage: onnxcc MODEL.onnx -o OUTDIR [options]\n"
+    "       onnxcc MODEL.onnx --report [options]\n"
+    "       onnxcc compare MODEL.onnx [options]   (see onnxcc compare --help)\n"
+    "\n"
+    "Compiles an ONNX model into standalone C: OUTDIR/NAME.c and OUTDIR/NAME.h.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR        write the generated C into DIR (created if missing)\n"
+    "  --name NAME             C prefix of the generated API (default: the model\n"
+    "                          file's stem, made a valid C identifier)\n"
+    "  --config FILE.yaml      read options from a YAML config file (see\n"
+    "                          schemas/example-config.yaml); the command line wins\n"
+    "  --shape INPUT=N,C,H,W   fix the dims of a graph input (repeatable)\n"
+    "  --dump-ir[=STAGE]       print the IR as YAML after STAGE (load, infer;\n"
+    "                          default: the last stage) on stdout\n"
+    "  --report                print a YAML report: ops, params, MACs, shapes\n"
+    "  -h, --help              show this help and exit\n"
+    "  --version               print the version and exit\n"
+    "\n"
+    "examples:\n"
+    "  onnxcc densenet121.onnx --report\n"
+    "  onnxcc densenet121.onnx -o out --name densenet\n"
+    "  onnxcc model.onnx -o out --shape input=1,3,224,224\n"
+    "\n"
+    "Exit status: 0 on success, 1 on a bad model or bad usage (one line on stderr).\n";
+
+typedef struct {
+    const char *model;
+    const char *outdir;
+    const char *name;
+    const char *config;
+    ShapeSpec *shapes;
+    int nshapes;
+    const char *dump_stage; /* NULL: no dump */
+    bool report;
+} Options;
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "onnxcc: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (try 'onnxcc --help')\n");
+    exit(1);
+}
+
+/* The file's stem as a C identifier: [A-Za-z_][A-Za-z0-9_]*. */
+static char *default_name(Arena *a, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        n = (size_t)(dot - base);
+    char *s = arena_alloc(a, n + 3);
+    size_t o = 0;
+    if (n == 0 || isdigit((unsigned char)base[0]))
+        s[o++] = 'm', s[o++] = '_';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)base[i];
+        s[o++] = (isalnum(c) && c < 0x80) ? (char)c : '_';
+    }
+    return s;
+}
+
+static bool is_c_identifier(const char *s)
+{
+    if (!*s || isdigit((unsigned char)*s))
+        return false;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_') || (unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
+static void parse_args(Arena *a, int argc, char **argv, Options *o)
+{
+    o->shapes = arena_alloc(a, sizeof(ShapeSpec) * (size_t)argc);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = NULL;
+#define TAKES(opt) (strcmp(arg, opt) == 0 ? (i + 1 < argc ? (val = argv[++i]) : (usage_error("option '%s' needs a value", opt), NULL)) \
+                    : (strncmp(arg, opt "=", sizeof opt) == 0 ? (val = arg + sizeof opt) : NULL))
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        } else if (strcmp(arg, "--version") == 0) {
+            printf("onnxcc %s\n", ONNXCC_VERSION);
+            exit(0);
+        } else if (TAKES("-o") || TAKES("--output")) {
+            o->outdir = val;
+        } else if (TAKES("--name")) {
+            if (!is_c_identifier(val))
+                usage_error("--name '%s' is not a C identifier", printable(val));
+            o->name = val;
+        } else if (TAKES("--config")) {
+            o->config = val;
+        } else if (TAKES("--shape")) {
+            const char *why = NULL;
+            if (!parse_shape_spec(a, val, &o->shapes[o->nshapes], &why))
+                usage_error("--shape: %s", why);
+            o->nshapes++;
+        } else if (strcmp(arg, "--dump-ir") == 0) {
+            o->dump_stage = "final";
+        } else if (strncmp(arg, "--dump-ir=", 10) == 0) {
+            o->dump_stage = arg + 10;
+            if (strcmp(o->dump_stage, "load") && strcmp(o->dump_stage, "infer") && strcmp(o->dump_stage, "final"))
+                usage_error("--dump-ir: unknown stage '%s' (stages: load, infer, final)", printable(o->dump_stage));
+        } else if (strcmp(arg, "--report") == 0) {
+            o->report = true;
+        } else if (arg[0] == '-' && arg[1]) {
+            usage_error("unknown option '%s'", printable(arg));
+        } else if (!o->model) {
+            o->model = arg;
+        } else {
+            usage_error("more than one model given: '%s'", printable(arg));
+        }
+#undef TAKES
+    }
+    if (!o->model)
+        usage_error("%s", "no model given");
+    if (!o->outdir && !o->report && !o->dump_stage)
+        usage_error("%s", "nothing to do: give -o OUTDIR, --report or --dump-ir");
+}
+
+/* Config shapes, then command-line ones; a --shape for an input replaces the
+ * config's (apply_shapes lets the later of two specs win). */
+static const ShapeSpec *merged_shapes(Arena *a, const Config *cfg, const Options *o)
+{
+    ShapeSpec *all = arena_alloc(a, sizeof(ShapeSpec) * (size_t)(cfg->nshapes + o->nshapes + 1));
+    for (int i = 0; i < cfg->nshapes; i++)
+        all[i] = cfg->shapes[i];
+    for (int i = 0; i < o->nshapes; i++)
+        all[cfg->nshapes + i] = o->shapes[i];
+    return all;
+}
+
+static void maybe_dump(const Graph *g, const Options *o, const char *stage)
+{
+    if (o->dump_stage && strcmp(o->dump_stage, stage) == 0)
+        dump_ir(g, stage, stdout);
+}
+
+/* The pipeline, top to bottom. */
+static int compile(const Options *o, Arena *a)
+{
+    Config cfg = {0};
+    if (o->config)
+        load_config(a, o->config, &cfg);
+
+    Graph *g = load_model(o->model);
+    verify_graph(g);
+    maybe_dump(g, o, "load");
+
+    apply_shapes(g, merged_shapes(a, &cfg, o), cfg.nshapes + o->nshapes);
+    infer_shapes(g);
+    verify_graph(g);
+    maybe_dump(g, o, "infer");
+
+    plan_memory(g);
+    verify_plan(g);
+
+    maybe_dump(g, o, "final");
+    if (o->report)
+        write_report(g, stdout);
+    if (o->outdir) {
+        const char *name = o->name ? o->name : cfg.name ? cfg.name : default_name(a, o->model);
+        if (mkdir(o->outdir, 0777) != 0 && errno != EEXIST)
+            fatal("cannot create output folder '%s': %s", printable(o->outdir), strerror(errno));
+        emit_c(g, o->outdir, name);
+    }
+    graph_free(g);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "compare") == 0)
+        return compare_main(argc - 1, argv + 1);
+    Arena a = {0};
+    Options o = {0};
+    parse_args(&a, argc, argv, &o);
+    int rc = compile(&o, &a);
+    arena_free_all(&a);
+    return rc;
+}

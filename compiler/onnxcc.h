@@ -1,0 +1,261 @@
+/* onnxcc.h — the compiler's one internal header, sectioned by source file.
+ *
+ * The IR is a Graph that owns arrays of Values and Nodes; nodes refer to
+ * values by index and values to their producer/uses by node index.  All
+ * memory of a compilation comes from the graph's arena and is released at
+ * once by graph_free().  User errors (a bad model, a bad option) go through
+ * fatal()/fatal_node(): one line on stderr, exit status 1.  Internal bugs
+ * assert. */
+#ifndef ONNXCC_H
+#define ONNXCC_H
+
+#include <assert.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ONNXCC_VERSION "0.1.0"
+
+/* Sane caps for untrusted models (design §6). */
+#define MAX_RANK 8
+#define MAX_NODES 1000000
+#define MAX_VALUES 4000000
+#define MAX_ATTR_LEN 65536         /* elements of an ints/floats attribute */
+#define MAX_ELEMS ((int64_t)1 << 34) /* elements of any one tensor */
+#define MAX_NESTING 32             /* protobuf message nesting depth */
+
+/* ---- util.c: arena, errors, strings ------------------------------------ */
+
+typedef struct ArenaBlock ArenaBlock;
+typedef struct {
+    ArenaBlock *head;
+    size_t total; /* bytes handed out, for limits */
+} Arena;
+
+void *arena_alloc(Arena *a, size_t n); /* zeroed, 16-byte aligned */
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void arena_free_all(Arena *a);
+
+/* Where fatal() jumps instead of exiting (set by the fuzzer/tests). */
+extern jmp_buf *fatal_jmp;
+/* The path printed in front of every error. */
+extern const char *fatal_path;
+/* When set, fatal() prints nothing (the fuzzer). */
+extern bool fatal_silent;
+
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A string from the model made safe to print: printable ASCII, escaped,
+ * truncated to a sane length.  Returns a static rotating buffer. */
+const char *printable(const char *s);
+/* a*b and a+b for sizes, or -1 on overflow / negative operands. */
+int64_t mul_ck(int64_t a, int64_t b);
+int64_t add_ck(int64_t a, int64_t b);
+
+/* ---- ir.c: the IR ------------------------------------------------------ */
+
+/* Element types use ONNX TensorProto.DataType numbers. */
+typedef enum {
+    DT_UNDEF = 0, DT_F32 = 1, DT_U8 = 2, DT_I8 = 3, DT_U16 = 4, DT_I16 = 5,
+    DT_I32 = 6, DT_I64 = 7, DT_STRING = 8, DT_BOOL = 9, DT_F16 = 10,
+    DT_F64 = 11, DT_U32 = 12, DT_U64 = 13, DT_C64 = 14, DT_C128 = 15,
+    DT_BF16 = 16,
+} DType;
+const char *dtype_name(int dt);
+size_t dtype_size(int dt); /* 0 for types we cannot hold */
+
+typedef enum {
+#define X(e, s, a, b, c, d) e,
+#include "ops.h"
+    OPS(X)
+#undef X
+    OP_COUNT,
+    OP_UNKNOWN = OP_COUNT,
+} Op;
+
+typedef struct {
+    const char *name;
+    int min_in, max_in, min_out, max_out;
+} OpInfo;
+extern const OpInfo op_info[OP_COUNT];
+Op op_lookup(const char *op_type); /* OP_UNKNOWN if not in the table */
+
+enum { V_INPUT = 1, V_OUTPUT = 2, V_CONST = 4 };
+
+typedef struct {
+    char *name;    /* as in the model: never emitted unescaped */
+    int dtype;     /* DType */
+    int rank;      /* -1 while unknown */
+    int64_t dims[MAX_RANK]; /* -1 for an unknown dim */
+    char *dim_param[MAX_RANK]; /* symbolic dim names, for messages */
+    unsigned flags;  /* V_INPUT | V_OUTPUT | V_CONST */
+    int producer;    /* node index, -1 for inputs and constants */
+    int *uses;       /* node indices (a node using it twice appears twice) */
+    int nuses;
+    const void *data; /* V_CONST: little-endian elements, numel*dtype_size */
+    int64_t nbytes;
+    int64_t offset;   /* after plan_memory: workspace byte offset, -1 if none */
+} Value;
+
+typedef enum {
+    ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_TENSOR = 4,
+    ATTR_GRAPH = 5, ATTR_FLOATS = 6, ATTR_INTS = 7, ATTR_STRINGS = 8,
+    ATTR_TENSORS = 9, ATTR_GRAPHS = 10,
+} AttrKind; /* ONNX AttributeProto.AttributeType numbers */
+
+typedef struct {
+    char *name;
+    int kind;        /* AttrKind */
+    float f;
+    int64_t i;
+    char *s;
+    float *floats;
+    int64_t *ints;
+    int n;           /* elements of floats/ints */
+    int tensor;      /* ATTR_TENSOR: index of a V_CONST value, else -1 */
+} Attr;
+
+typedef struct {
+    Op op;
+    char *op_type;   /* as in the model */
+    char *name;      /* as in the model, may be "" */
+    int *in;         /* value indices; -1 for an omitted optional input */
+    int nin;
+    int *out;
+    int nout;
+    Attr *attrs;
+    int nattrs;
+} Node;
+
+typedef struct Graph {
+    Arena arena;
+    const char *path;     /* model file, for messages */
+    char *name;           /* graph name as in the model */
+    int64_t ir_version;
+    int64_t opset;        /* opset of the default domain */
+    Value *values;
+    int nvalues, cap_values;
+    Node *nodes;          /* in a topological order once verified */
+    int nnodes, cap_nodes;
+    int *inputs;          /* graph inputs that are not initializers */
+    int ninputs;
+    int *outputs;
+    int noutputs;
+    void *proto;          /* the unpacked ModelProto; constants point into it */
+    int64_t arena_bytes;  /* after plan_memory: workspace size */
+    int64_t naive_bytes;  /* sum of all intermediates, for the report */
+    void **extbufs;       /* external-data buffers (malloc'd), freed with the graph */
+    int nextbufs;
+    int *vhash;           /* open-addressing name -> value index table */
+    int vhash_cap;
+} Graph;
+
+Graph *graph_new(const char *path);
+void graph_free(Graph *g);
+/* The most recent graph not yet freed: what a fatal_jmp handler frees. */
+extern Graph *graph_live;
+int graph_add_value(Graph *g, const char *name);   /* returns index */
+int graph_find_value(const Graph *g, const char *name); /* -1 if none */
+int graph_add_node(Graph *g, Op op, const char *op_type, const char *name,
+                   int nin, int nout);
+/* Recompute producer/uses of every value from the nodes. */
+void graph_link(Graph *g);
+/* Element count of a value with known shape, or -1. */
+int64_t value_numel(const Value *v);
+/* Attribute lookups; the default when absent.  A present attribute of the
+ * wrong kind is a user error naming the node. */
+const Attr *node_attr(const Graph *g, const Node *n, const char *name);
+int64_t attr_int(const Graph *g, const Node *n, const char *name, int64_t def);
+float attr_float(const Graph *g, const Node *n, const char *name, float def);
+const char *attr_str(const Graph *g, const Node *n, const char *name, const char *def);
+/* ints attribute: returns count (or -1 if absent) and sets *v. */
+int attr_ints(const Graph *g, const Node *n, const char *name, const int64_t **v);
+/* Read a constant integer tensor input (Reshape shape, Pad pads, ...):
+ * returns element count, fills out[] up to cap; fatal if not constant. */
+int const_ints(const Graph *g, const Node *n, int value, int64_t *out, int cap);
+/* Read a constant scalar float input (Clip min/max); returns false if absent. */
+bool const_float(const Graph *g, const Node *n, int value, float *out);
+
+_Noreturn void fatal_node(const Graph *g, const Node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- wire.c: bounded protobuf pre-scan ------------------------------------ */
+
+/* NULL if buf is wire format protobuf-c can unpack safely as the message of
+ * `descriptor` (a ProtobufCMessageDescriptor), else the reason. */
+const char *wire_check(const uint8_t *buf, size_t len, const void *descriptor);
+
+/* ---- load.c: ONNX file -> IR ------------------------------------------- */
+
+/* Loads, checks every structural property design §6 lists, topologically
+ * sorts the nodes.  Errors are fatal. */
+Graph *load_model(const char *path);
+/* Frees what the loader allocated outside the arena (called by graph_free). */
+void load_release(Graph *g);
+
+/* ---- shapes.c: --shape / config overrides ------------------------------- */
+
+typedef struct {
+    char *input;   /* graph input name */
+    int rank;
+    int64_t dims[MAX_RANK];
+} ShapeSpec;
+/* Parses "NAME=1,3,224,224"; returns false with a reason on error. */
+bool parse_shape_spec(Arena *a, const char *arg, ShapeSpec *out, const char **why);
+void apply_shapes(Graph *g, const ShapeSpec *specs, int nspecs);
+
+/* ---- verify.c ----------------------------------------------------------- */
+
+/* Structural invariants: indices in range, single producer, producer/uses
+ * consistent, nodes in topological order, arity per op table.  A violation
+ * in a freshly loaded graph is a user error; after a pass it is a bug. */
+void verify_graph(const Graph *g);
+
+/* ---- infer.c: shape inference ------------------------------------------- */
+
+/* Fills dtype/rank/dims of every value; fatal with node name and reason on
+ * any inconsistency, and names input and axis if a dim stays unknown. */
+void infer_shapes(Graph *g);
+
+/* ---- plan.c: static memory plan ------------------------------------------ */
+
+#define WS_ALIGN 64
+/* Places every intermediate (not input, output or constant) at a 64-byte
+ * aligned offset of one workspace; values live at the same time never
+ * overlap.  Sets Value.offset, g->arena_bytes, g->naive_bytes. */
+void plan_memory(Graph *g);
+/* Checks the plan: aborts if two simultaneously live buffers overlap. */
+void verify_plan(const Graph *g);
+
+/* ---- report.c / dump.c: YAML output via libyaml -------------------------- */
+
+int64_t node_macs(const Graph *g, const Node *n);
+int64_t graph_params(const Graph *g);
+void write_report(const Graph *g, FILE *f);
+void dump_ir(const Graph *g, const char *stage, FILE *f);
+
+/* ---- config.c: YAML config file ------------------------------------------ */
+
+typedef struct {
+    const char *name;          /* model name, or NULL */
+    ShapeSpec *shapes;
+    int nshapes;
+} Config;
+/* Parses a config file; errors name file, line and column. */
+void load_config(Arena *a, const char *path, Config *cfg);
+
+/* ---- emit.c: C backend --------------------------------------------------- */
+
+/* Writes OUTDIR/NAME.c and OUTDIR/NAME.h for an inferred graph. */
+void emit_c(const Graph *g, const char *outdir, const char *name);
+
+/* ---- compare.c: `onnxcc compare` ----------------------------------------- */
+
+/* argv[0] is "compare"; returns the exit status. */
+int compare_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,134 @@
+/* plan.c — the static memory plan.
+ *
+ * Needs: nodes in schedule (topological) order, shapes inferred, use lists.
+ * Changes: Value.offset of every intermediate, g->arena_bytes and
+ * g->naive_bytes.  A value lives from its producer to its last use (both
+ * inclusive, so no kernel's output aliases its inputs).  Placement is greedy
+ * by size, largest first: each buffer takes the lowest aligned offset that
+ * does not overlap a buffer already placed whose lifetime meets its own. */
+#include "onnxcc.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    int value;
+    int first, last;  /* node indices */
+    int64_t bytes;    /* rounded up to WS_ALIGN */
+    int64_t offset;
+} Buf;
+
+static bool in_workspace(const Value *v)
+{
+    return v->producer >= 0 && !(v->flags & (V_INPUT | V_OUTPUT | V_CONST));
+}
+
+static int by_size_desc(const void *a, const void *b)
+{
+    const Buf *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes < y->bytes ? 1 : -1;
+    return x->value - y->value; /* deterministic */
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const Buf *x = *(const Buf *const *)a, *y = *(const Buf *const *)b;
+    return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+static int collect(const Graph *g, Buf *bufs)
+{
+    int n = 0;
+    for (int i = 0; i < g->nvalues; i++) {
+        const Value *v = &g->values[i];
+        if (!in_workspace(v))
+            continue;
+        int64_t bytes = mul_ck(value_numel(v), (int64_t)dtype_size(v->dtype));
+        if (bytes < 0)
+            fatal("tensor '%s': size unknown or too large", printable(v->name));
+        Buf *b = &bufs[n++];
+        b->value = i;
+        b->first = b->last = v->producer;
+        for (int u = 0; u < v->nuses; u++)
+            if (v->uses[u] > b->last)
+                b->last = v->uses[u];
+        b->bytes = (bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+        b->offset = -1;
+    }
+    return n;
+}
+
+void plan_memory(Graph *g)
+{
+    Buf *bufs = malloc(sizeof(Buf) * ((size_t)g->nvalues + 1));
+    Buf **placed = malloc(sizeof(Buf *) * ((size_t)g->nvalues + 1));
+    if (!bufs || !placed)
+        fatal("out of memory");
+    int n = collect(g, bufs);
+    qsort(bufs, (size_t)n, sizeof *bufs, by_size_desc);
+    int np = 0;
+    int64_t total = 0, naive = 0;
+    Buf **live = malloc(sizeof(Buf *) * ((size_t)n + 1));
+    if (!live)
+        fatal("out of memory");
+    for (int i = 0; i < n; i++) {
+        Buf *b = &bufs[i];
+        /* Buffers already placed whose lifetimes meet b's, by offset. */
+        int nl = 0;
+        for (int j = 0; j < np; j++)
+            if (placed[j]->first <= b->last && b->first <= placed[j]->last)
+                live[nl++] = placed[j];
+        qsort(live, (size_t)nl, sizeof *live, by_offset);
+        int64_t off = 0;
+        for (int j = 0; j < nl; j++) {
+            if (live[j]->offset - off >= b->bytes)
+                break;
+            int64_t end = live[j]->offset + live[j]->bytes;
+            if (end > off)
+                off = end;
+        }
+        b->offset = off;
+        placed[np++] = b;
+        if (off + b->bytes > total)
+            total = off + b->bytes;
+        naive = add_ck(naive, b->bytes);
+    }
+    for (int i = 0; i < g->nvalues; i++)
+        g->values[i].offset = -1;
+    for (int i = 0; i < n; i++)
+        g->values[bufs[i].value].offset = bufs[i].offset;
+    g->arena_bytes = total;
+    g->naive_bytes = naive;
+    free(live);
+    free(placed);
+    free(bufs);
+}
+
+void verify_plan(const Graph *g)
+{
+    Buf *bufs = malloc(sizeof(Buf) * ((size_t)g->nvalues + 1));
+    if (!bufs)
+        fatal("out of memory");
+    int n = collect(g, bufs);
+    for (int i = 0; i < n; i++) {
+        Buf *a = &bufs[i];
+        a->offset = g->values[a->value].offset;
+        if (a->offset < 0 || a->offset % WS_ALIGN || a->offset + a->bytes > g->arena_bytes) {
+            fprintf(stderr, "onnxcc: internal error: value %d placed at %lld outside the workspace\n",
+                    a->value, (long long)a->offset);
+            abort();
+        }
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            const Buf *a = &bufs[i], *b = &bufs[j];
+            bool time = a->first <= b->last && b->first <= a->last;
+            bool space = a->offset < b->offset + b->bytes && b->offset < a->offset + a->bytes;
+            if (time && space) {
+                fprintf(stderr, "onnxcc: internal error: values %d and %d overlap in the workspace\n",
+                        a->value, b->value);
+                abort();
+            }
+        }
+    free(bufs);
+}

@@ -1,0 +1,214 @@
+/* report.c — `onnxcc --report`: a flat YAML summary of a model (inputs,
+ * outputs, op counts, parameter count, multiply-accumulates).
+ *
+ * Needs: a loaded graph; MACs need the shapes of conv/gemm/matmul outputs
+ * and weights (so run it after infer_shapes).  Changes nothing. */
+#include "yaml_out.h"
+
+#include <string.h>
+
+/* Product of dims[from..rank), or -1 if unknown or overflowing. */
+static int64_t dims_product(const Value *v, int from)
+{
+    if (v->rank < 0)
+        return -1;
+    int64_t p = 1;
+    for (int i = from; i < v->rank; i++)
+        p = mul_ck(p, v->dims[i]); /* -1 stays -1: mul_ck rejects negatives */
+    return p;
+}
+
+/* Multiply-accumulates of one node; 0 for ops that have none, -1 when the
+ * shapes it needs are unknown or the count overflows.  Every count is
+ * (output elements) x (MACs per output element):
+ *   Conv:   out N*M*prod(out spatial) x (C/group)*prod(kernel) = W dims[1..]
+ *   Gemm:   out M*N x K
+ *   MatMul: out batch*M*N x K (numpy semantics; a 1-D operand's removed
+ *           dim is 1, so the output's element count is still batch*M*N) */
+int64_t node_macs(const Graph *g, const Node *n)
+{
+    const Value *out = n->nout > 0 && n->out[0] >= 0 ? &g->values[n->out[0]] : NULL;
+    const Value *a = n->nin > 0 && n->in[0] >= 0 ? &g->values[n->in[0]] : NULL;
+    const Value *b = n->nin > 1 && n->in[1] >= 0 ? &g->values[n->in[1]] : NULL;
+    int64_t per;
+    switch (n->op) {
+    case OP_CONV:
+        if (!out || !b || b->rank < 2)
+            return -1;
+        per = dims_product(b, 1);
+        break;
+    case OP_GEMM: {
+        if (!out || !a || a->rank != 2)
+            return -1;
+        int64_t trans_a = attr_int(g, n, "transA", 0);
+        per = a->dims[trans_a ? 0 : 1];
+        break;
+    }
+    case OP_MATMUL:
+        if (!out || !a || a->rank < 1)
+            return -1;
+        per = a->dims[a->rank - 1];
+        break;
+    default:
+        return 0;
+    }
+    int64_t outs = dims_product(out, 0);
+    if (outs < 0 || per < 0)
+        return -1;
+    return mul_ck(outs, per);
+}
+
+/* Tensors that are attributes of a node other than Constant (the loader
+ * turns those into V_CONST values too, but they are not parameters). */
+static bool *attr_tensors(const Graph *g, Arena *a)
+{
+    bool *is = arena_alloc(a, (size_t)g->nvalues + 1);
+    for (int ni = 0; ni < g->nnodes; ni++) {
+        const Node *n = &g->nodes[ni];
+        if (n->op == OP_CONSTANT)
+            continue;
+        for (int k = 0; k < n->nattrs; k++)
+            if (n->attrs[k].kind == ATTR_TENSOR && n->attrs[k].tensor >= 0 &&
+                n->attrs[k].tensor < g->nvalues)
+                is[n->attrs[k].tensor] = true;
+    }
+    return is;
+}
+
+/* Elements of all initializers and Constant outputs (int64 shape
+ * constants included), as the onnx package counts them: a Constant's
+ * value_float/value_int is one element, value_floats/value_ints n. */
+int64_t graph_params(const Graph *g)
+{
+    Arena a = {0};
+    bool *skip = attr_tensors(g, &a);
+    int64_t total = 0;
+    for (int i = 0; i < g->nvalues; i++) {
+        const Value *v = &g->values[i];
+        if (!(v->flags & V_CONST) || skip[i])
+            continue;
+        int64_t n = value_numel(v);
+        total = n < 0 || total < 0 ? -1 : add_ck(total, n);
+    }
+    arena_free_all(&a);
+    return total;
+}
+
+static void io_list(YamlOut *y, const Graph *g, const int *idx, int n)
+{
+    yo_seq(y, false);
+    for (int i = 0; i < n; i++) {
+        const Value *v = &g->values[idx[i]];
+        yo_map(y, false);
+        yo_key(y, "name");
+        yo_str(y, v->name);
+        yo_key(y, "dtype");
+        yo_key(y, dtype_name(v->dtype));
+        yo_key(y, "shape");
+        yo_shape(y, v);
+        yo_map_end(y);
+    }
+    yo_seq_end(y);
+}
+
+/* Op counts: the op table's order, then unknown op_types in order of first
+ * appearance (the loader rejects those today; a dump must not crash). */
+static void op_counts(YamlOut *y, const Graph *g)
+{
+    int count[OP_COUNT] = {0};
+    for (int ni = 0; ni < g->nnodes; ni++)
+        if (g->nodes[ni].op < OP_COUNT)
+            count[g->nodes[ni].op]++;
+    yo_map(y, false);
+    for (int op = 0; op < OP_COUNT; op++)
+        if (count[op]) {
+            yo_key(y, op_info[op].name);
+            yo_int(y, count[op]);
+        }
+    for (int ni = 0; ni < g->nnodes; ni++) {
+        const Node *n = &g->nodes[ni];
+        if (n->op < OP_COUNT)
+            continue;
+        bool seen = false;
+        for (int j = 0; j < ni && !seen; j++)
+            seen = g->nodes[j].op >= OP_COUNT && strcmp(g->nodes[j].op_type, n->op_type) == 0;
+        if (seen)
+            continue;
+        int c = 0;
+        for (int j = ni; j < g->nnodes; j++)
+            c += g->nodes[j].op >= OP_COUNT && strcmp(g->nodes[j].op_type, n->op_type) == 0;
+        yo_str(y, n->op_type);
+        yo_int(y, c);
+    }
+    yo_map_end(y);
+}
+
+/* The ops that have MACs, in the order of macs_by_op. */
+static const Op mac_ops[] = {OP_CONV, OP_GEMM, OP_MATMUL};
+#define NMAC_OPS (int)(sizeof mac_ops / sizeof *mac_ops)
+
+void write_report(const Graph *g, FILE *f)
+{
+    /* Everything that can fail on the model is computed before any output. */
+    int64_t macs = 0, by_op[NMAC_OPS] = {0};
+    int unknown_macs = 0;
+    for (int ni = 0; ni < g->nnodes; ni++) {
+        const Node *n = &g->nodes[ni];
+        int64_t m = node_macs(g, n);
+        if (m < 0) {
+            unknown_macs++;
+            continue;
+        }
+        for (int k = 0; k < NMAC_OPS; k++)
+            if (n->op == mac_ops[k])
+                by_op[k] = by_op[k] < 0 ? -1 : add_ck(by_op[k], m);
+        macs = macs < 0 ? -1 : add_ck(macs, m);
+    }
+    int64_t params = graph_params(g);
+
+    YamlOut y;
+    yo_begin(&y, f);
+    yo_map(&y, false);
+    yo_key(&y, "model");
+    yo_str(&y, g->path);
+    yo_key(&y, "graph");
+    yo_str(&y, g->name);
+    yo_key(&y, "ir_version");
+    yo_int(&y, g->ir_version);
+    yo_key(&y, "opset");
+    yo_int(&y, g->opset);
+    yo_key(&y, "inputs");
+    io_list(&y, g, g->inputs, g->ninputs);
+    yo_key(&y, "outputs");
+    io_list(&y, g, g->outputs, g->noutputs);
+    yo_key(&y, "nodes");
+    yo_int(&y, g->nnodes);
+    yo_key(&y, "ops");
+    op_counts(&y, g);
+    yo_key(&y, "params");
+    if (params < 0) yo_null(&y); else yo_int(&y, params);
+    /* macs: the total over nodes whose shapes are known; macs_unknown_nodes
+     * (only when nonzero) counts the rest.  null if the total overflows. */
+    yo_key(&y, "macs");
+    if (macs < 0) yo_null(&y); else yo_int(&y, macs);
+    if (unknown_macs) {
+        yo_key(&y, "macs_unknown_nodes");
+        yo_int(&y, unknown_macs);
+    }
+    yo_key(&y, "macs_by_op");
+    yo_map(&y, false);
+    for (int k = 0; k < NMAC_OPS; k++) {
+        yo_key(&y, op_info[mac_ops[k]].name);
+        if (by_op[k] < 0) yo_null(&y); else yo_int(&y, by_op[k]);
+    }
+    yo_map_end(&y);
+    /* The memory plan: the workspace against the sum of all intermediates. */
+    if (g->naive_bytes > 0) {
+        yo_key(&y, "arena_bytes");
+        yo_int(&y, g->arena_bytes);
+        yo_key(&y, "naive_bytes");
+        yo_int(&y, g->naive_bytes);
+    }
+    yo_map_end(&y);
+    yo_end(&y);
+}

@@ -1,0 +1,17 @@
+# Runs CMD with ARGS ('|'-separated) and passes if it exits with status 1 and
+# prints exactly one line on stderr containing EXPECT.
+string(REPLACE "|" ";" args "${ARGS}")
+execute_process(COMMAND ${CMD} ${args} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+string(STRIP "${err}" err)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "expected exit status 1, got '${rc}'; stderr: ${err}")
+endif()
+string(FIND "${err}" "${EXPECT}" pos)
+if(pos EQUAL -1)
+  message(FATAL_ERROR "stderr does not contain '${EXPECT}': ${err}")
+endif()
+string(FIND "${err}" "\n" nl)
+if(NOT nl EQUAL -1)
+  message(FATAL_ERROR "stderr has more than one line: ${err}")
+endif()
+message(STATUS "ok: ${err}")

@@ -1,0 +1,207 @@
+/* yaml_config: load_config() reads a valid file into the expected
+ * ShapeSpecs, and every kind of mistake is one line on stderr naming
+ * FILE:LINE:COL (1-based, checked by hand against the text below) with
+ * the file named only once.  The shipped example config loads, and the
+ * schema documents exactly the keys the compiler accepts.
+ *
+ * usage: test_config TMPDIR [SCHEMA_DIR] */
+#include "harness.h"
+#include "ytree.h"
+
+#define STREQ(a, b) ((a) && strcmp((a), (b)) == 0)
+
+static char dir[256];
+
+static const char *write_cfg(const char *name, const char *text)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s.yaml", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        exit(2);
+    }
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+typedef struct {
+    const char *path;
+    Arena arena;
+    Config cfg;
+} Load;
+
+static void do_load(void *p)
+{
+    Load *l = p;
+    load_config(&l->arena, l->path, &l->cfg);
+}
+
+static void test_valid(void)
+{
+    Load l = {.path = write_cfg("valid",
+        "# a comment\n"
+        "name: densenet121\n"
+        "shapes:\n"
+        "  input: [1, 3, 224, 224]\n"
+        "  \"odd: name \\u00e9\":\n"
+        "    - 2\n"
+        "    - +5\n"
+        "  '123': [2147483648]\n")};
+    char msg[1024];
+    fatal_path = "model.onnx";
+    bool failed = run_captured(do_load, &l, msg, sizeof msg);
+    EXPECT(!failed);
+    if (failed)
+        fprintf(stderr, "  unexpected error: %s", msg);
+    EXPECT(fatal_path && strcmp(fatal_path, "model.onnx") == 0); /* restored */
+    fatal_path = NULL;
+    if (!failed) {
+        EXPECT(l.cfg.name && strcmp(l.cfg.name, "densenet121") == 0);
+        EXPECT(l.cfg.nshapes == 3);
+        if (l.cfg.nshapes == 3) {
+            const ShapeSpec *s = l.cfg.shapes;
+            EXPECT(strcmp(s[0].input, "input") == 0);
+            EXPECT(s[0].rank == 4 && s[0].dims[0] == 1 && s[0].dims[1] == 3 &&
+                   s[0].dims[2] == 224 && s[0].dims[3] == 224);
+            EXPECT(strcmp(s[1].input, "odd: name \xc3\xa9") == 0);
+            EXPECT(s[1].rank == 2 && s[1].dims[0] == 2 && s[1].dims[1] == 5);
+            EXPECT(strcmp(s[2].input, "123") == 0);
+            EXPECT(s[2].rank == 1 && s[2].dims[0] == 2147483648LL);
+        }
+    }
+    arena_free_all(&l.arena);
+
+    /* Keys are optional. */
+    Load e = {.path = write_cfg("only_name", "name: m\n")};
+    EXPECT(!run_captured(do_load, &e, msg, sizeof msg));
+    EXPECT(e.cfg.nshapes == 0 && e.cfg.name && strcmp(e.cfg.name, "m") == 0);
+    arena_free_all(&e.arena);
+    Load s = {.path = write_cfg("empty_map", "{}\n")};
+    EXPECT(!run_captured(do_load, &s, msg, sizeof msg));
+    EXPECT(s.cfg.nshapes == 0 && s.cfg.name == NULL);
+    arena_free_all(&s.arena);
+}
+
+/* A bad config: `where` is "LINE:COL", `what` a piece of the message. */
+static void bad(const char *name, const char *text, const char *where, const char *what)
+{
+    Load l = {.path = write_cfg(name, text)};
+    char msg[2048];
+    bool failed = run_captured(do_load, &l, msg, sizeof msg);
+    arena_free_all(&l.arena);
+    char want[700];
+    snprintf(want, sizeof want, "onnxcc: %s:%s: ", l.path, where);
+    bool ok = failed && strncmp(msg, want, strlen(want)) == 0 && strstr(msg, what) &&
+              strchr(msg, '\n') == msg + strlen(msg) - 1 &&   /* one line */
+              strstr(msg + strlen(want), l.path) == NULL;    /* path once */
+    if (!ok) {
+        fprintf(stderr, "case %s: want '%s...%s', got %s'%s'\n", name, want, what,
+                failed ? "" : "(no error) ", msg);
+        failures++;
+    }
+}
+
+/* schemas/example-config.yaml loads; schemas/config.schema.yaml's
+ * properties are the keys load_config() lists as expected. */
+static void test_schemas(const char *sdir)
+{
+    char path[512], msg[1024];
+    snprintf(path, sizeof path, "%s/example-config.yaml", sdir);
+    Load ex = {.path = path};
+    bool failed = run_captured(do_load, &ex, msg, sizeof msg);
+    EXPECT(!failed);
+    if (failed)
+        fprintf(stderr, "  example config: %s", msg);
+    EXPECT(ex.cfg.name && strcmp(ex.cfg.name, "densenet") == 0);
+    EXPECT(ex.cfg.nshapes == 1 && ex.cfg.shapes[0].rank == 4);
+    arena_free_all(&ex.arena);
+
+    Load u = {.path = write_cfg("list_keys", "no_such_key: 1\n")};
+    EXPECT(run_captured(do_load, &u, msg, sizeof msg));
+    arena_free_all(&u.arena);
+    const char *list = strstr(msg, "expected one of: ");
+    char keys[512] = "";
+    snprintf(path, sizeof path, "%s/config.schema.yaml", sdir);
+    FILE *f = fopen(path, "rb");
+    EXPECT(f != NULL);
+    if (!f || !list)
+        return;
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    YNode *t = ytree_parse(text, n);
+    YNode *props = ypath(t, "properties");
+    EXPECT(props && props->kind == Y_MAP);
+    for (int i = 0; props && i + 1 < props->n; i += 2)
+        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", i ? ", " : "",
+                 props->kids[i]->s);
+    char want[600];
+    snprintf(want, sizeof want, "expected one of: %s)\n", keys);
+    if (strcmp(list, want) != 0) {
+        fprintf(stderr, "schema properties '%s' differ from the compiler's keys: %s", keys, list);
+        failures++;
+    }
+    EXPECT(STREQ(ystr(t, "additionalProperties"), "false"));
+    ytree_free(t);
+}
+
+int main(int argc, char **argv)
+{
+    snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : "/tmp");
+    test_valid();
+    if (argc > 2)
+        test_schemas(argv[2]);
+
+    bad("unknown_key", "name: a\nfoo: 1\n", "2:1",
+        "unknown key 'foo' (expected one of: name, shapes)");
+    bad("wrong_type_shapes", "shapes: [1, 2]\n", "1:9", "'shapes' must be a mapping");
+    bad("wrong_type_name", "name: [a]\n", "1:7", "'name' must be a string, not a sequence");
+    bad("wrong_type_dims", "shapes:\n  x: 3\n", "2:6", "must be a sequence of dims");
+    bad("wrong_type_dim", "shapes:\n  x: [1, [2]]\n", "2:10", "dim 1 of 'x' must be an integer, not a sequence");
+    bad("bad_int", "shapes:\n  x: [1, 3x, 2]\n", "2:10", "dim 1 of 'x': '3x' is not an integer");
+    bad("float_dim", "shapes:\n  x: [1.5]\n", "2:7", "'1.5' is not an integer");
+    bad("hex_dim", "shapes:\n  x: [0x10]\n", "2:7", "'0x10' is not an integer");
+    bad("quoted_dim", "shapes:\n  x: [1, \"3\"]\n", "2:10", "must be an integer, not the string '3'");
+    bad("negative_dim", "shapes:\n  x:\n    - 1\n    - -3\n", "4:7", "dim 1 of 'x' is -3, must be 1 to 2147483648");
+    bad("zero_dim", "shapes:\n  x: [0]\n", "2:7", "dim 0 of 'x' is 0, must be 1");
+    bad("huge_dim", "shapes:\n  x: [2147483649]\n", "2:7", "is 2147483649, must be 1 to 2147483648");
+    bad("overflow_dim", "shapes:\n  x: [99999999999999999999999]\n", "2:7", "(too large)");
+    bad("no_dims", "shapes:\n  x: []\n", "2:6", "shape of 'x' has no dims");
+    bad("too_many_dims", "shapes:\n  x: [1, 1, 1, 1, 1, 1, 1, 1, 1]\n", "2:31", "more than 8 dims");
+    bad("duplicate_key", "name: a\nshapes: {}\nname: b\n", "3:1", "duplicate key 'name' (first at 1:1)");
+    bad("duplicate_input", "shapes:\n  x: [1]\n  y: [1]\n  x: [2]\n", "4:3", "duplicate input 'x' in 'shapes' (first at 2:3)");
+    bad("not_mapping_seq", "- name\n- shapes\n", "1:1", "the config must be a mapping");
+    bad("not_mapping_scalar", "\n\nhello\n", "3:1", "the config must be a mapping");
+    bad("empty_file", "", "1:1", "the config is empty");
+    bad("comment_only", "# nothing\n", "2:1", "the config is empty");
+    bad("malformed_flow", "name: a\nshapes: {x: [1, 2\n", "3:1", "malformed YAML");
+    bad("malformed_colon", "name: a: b\n", "1:8", "malformed YAML: mapping values are not allowed");
+    bad("malformed_tab", "shapes:\n\tx: [1]\n", "2:1", "malformed YAML");
+    bad("alias", "name: &n a\nshapes: *n\n", "2:9", "aliases");
+    bad("two_documents", "name: a\n---\nname: b\n", "2:1", "more than one YAML document");
+    bad("key_not_string", "[a]: 1\n", "1:1", "a key must be a string, not a sequence");
+    bad("name_not_identifier", "name: 3abc\n", "1:7", "name '3abc' is not a C identifier");
+    bad("name_nul", "name: \"a\\0b\"\n", "1:7", "NUL");
+    bad("input_not_string", "shapes:\n  [x]: [1]\n", "2:3", "an input name in 'shapes' must be a string");
+    bad("bad_utf8", "name: a\xff\n", "1:8", "malformed YAML: invalid leading UTF-8 octet");
+
+    /* A missing file: one line naming it. */
+    Load m = {.path = "/nonexistent/dir/cfg.yaml"};
+    char msg[1024];
+    EXPECT(run_captured(do_load, &m, msg, sizeof msg));
+    EXPECT(strstr(msg, "onnxcc: cannot read config '/nonexistent/dir/cfg.yaml'") == msg);
+    arena_free_all(&m.arena);
+    Load d = {.path = dir};
+    EXPECT(run_captured(do_load, &d, msg, sizeof msg));
+    EXPECT(strstr(msg, "is not a regular file") != NULL);
+    arena_free_all(&d.arena);
+
+    if (failures)
+        fprintf(stderr, "%d failure(s)\n", failures);
+    else
+        printf("yaml_config: all passed\n");
+    return failures != 0;
+}
