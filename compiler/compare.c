@@ -116,7 +116,7 @@ static void write_harness(const char *path)
     FILE *f = fopen(path, "w");
     if (!f)
         fatal("cannot write '%s'", printable(path));
-    fputs("#include <stdio.h>\n#include <stdlib.h>\n#include \"model.h\"\n"
+    fputs("#define _POSIX_C_SOURCE 200112L\n#include <stdio.h>\n#include <stdlib.h>\n#include \"model.h\"\n"
           "/* usage: run IN... OUT... (raw float32) */\n"
           "int main(int argc, char **argv)\n{\n"
           "    const float *in[model_NUM_INPUTS + 1];\n    float *out[model_NUM_OUTPUTS + 1];\n"
@@ -130,15 +130,18 @@ static void write_harness(const char *path)
           "    for (int i = 0; i < model_NUM_OUTPUTS; i++)\n"
           "        if (!(out[i] = malloc((size_t)model_outputs[i].size * sizeof(float) + 1))) return 3;\n"
           "    size_t ws = model_workspace_size();\n"
-          "    void *w = aligned_alloc(64, (ws + 63) / 64 * 64 + 64);\n"
-          "    if (!w) return 3;\n"
+          "    void *w = NULL;\n"
+          "    if (posix_memalign(&w, 64, ws + 64) != 0) return 3;\n"
           "    int rc = model_run(in, out, w);\n"
           "    if (rc) { fprintf(stderr, \"model_run returned %d\\n\", rc); return 4; }\n"
           "    for (int i = 0; i < model_NUM_OUTPUTS; i++) {\n"
           "        size_t n = (size_t)model_outputs[i].size;\n"
           "        FILE *f = fopen(argv[1 + model_NUM_INPUTS + i], \"wb\");\n"
           "        if (!f || fwrite(out[i], sizeof(float), n, f) != n || fclose(f)) return 3;\n"
-          "    }\n    return 0;\n}\n",
+          "    }\n"
+          "    for (int i = 0; i < model_NUM_INPUTS; i++) free((void *)in[i]);\n"
+          "    for (int i = 0; i < model_NUM_OUTPUTS; i++) free(out[i]);\n"
+          "    free(w);\n    return 0;\n}\n",
           f);
     if (fclose(f) != 0)
         fatal("cannot write '%s'", printable(path));
@@ -252,7 +255,7 @@ int compare_main(int argc, char **argv)
     char *harness = arena_printf(&a, "%s/harness.c", dir);
     char *prog = arena_printf(&a, "%s/run", dir);
     write_harness(harness);
-    char *bargv[] = {(char *)(cc && *cc ? cc : "cc"), "-O2", "-std=c99", "-w",
+    char *bargv[] = {(char *)(cc && *cc ? cc : "cc"), "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror",
                      arena_printf(&a, "-I%s", rt_inc), arena_printf(&a, "-I%s", dir),
                      harness, arena_printf(&a, "%s/model.c", dir), (char *)rt_lib, "-lm", "-o", prog, NULL};
     if (run(bargv, NULL) != 0)

@@ -1,8 +1,9 @@
 #!/bin/sh
-# The main job on a fresh machine: dependencies, build, then compile
-# DenseNet-121 (opset 13, 224x224, random weights) to C and print the report.
-# Each step is a function so later steps (build the generated C, run it,
-# compare with onnxruntime) slot in at the end.
+# The main job on a fresh machine: dependencies, build, export DenseNet-121
+# (opset 13, 224x224, random weights), compile it to C (build/out/densenet121.c)
+# with its report, then `onnxcc compare`: build the generated C against the
+# runtime, run it and onnxruntime on the same seeded input, print the errors
+# and top-1 agreement.  Exit status 1 if they disagree beyond tolerance.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -27,10 +28,16 @@ export_model() {
 
 compile_model() {
   mkdir -p "$out"
-  build/compiler/onnxcc "$model" --report
+  build/compiler/onnxcc "$model" -o "$out" --name densenet121 --report
+  echo "generated: $out/densenet121.c $out/densenet121.h"
+}
+
+compare_model() {
+  build/compiler/onnxcc compare "$model"
 }
 
 deps
 build
 export_model
 compile_model
+compare_model

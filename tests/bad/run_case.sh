@@ -1,5 +1,5 @@
 #!/bin/bash
-# One bad-input test: runs `onnxcc MODEL --report` and passes if it
+# One bad-input test: runs `onnxcc MODEL -o TMP --report` and passes if it
 # exits with status exactly 1 and prints exactly one line on stderr that names
 # MODEL and contains every SUBSTRING (outside the path itself), with no
 # sanitizer report.  A hang counts as a failure (60 s).
@@ -15,7 +15,7 @@ shift 2
 
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-timeout 60 "$onnxcc" "$model" --report >"$tmp/stdout" 2>"$tmp/stderr"
+timeout 60 "$onnxcc" "$model" -o "$tmp/out" --report >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
 err=$(cat "$tmp/stderr")
 

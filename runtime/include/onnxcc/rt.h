@@ -1,0 +1,230 @@
+/* onnxcc/rt.h — the runtime the generated C links against (libonnxcc_rt.a).
+ *
+ * Reference scalar kernels, `onnxcc_f32_<op>_ref`: plain C99, written for
+ * clarity and exactness; every faster kernel is tested against them.
+ *
+ * Conventions shared by every kernel:
+ *  - f32 tensors, dense row-major (NCHW for images) unless a stride says
+ *    otherwise.  Arguments run: parameters, inputs, outputs.
+ *  - Shapes are compile-time constants in the generated code; the longer
+ *    parameter lists are small structs the generated code keeps as
+ *    `static const` data.  Kernels trust their parameters (the compiler has
+ *    checked them) except where an `int` status is returned: 0 is success,
+ *    ONNXCC_RT_EPARAM means the parameters were rejected and nothing was
+ *    written.
+ *  - Sums (conv, gemm, matmul, average pools, softmax) accumulate in double
+ *    and round to float once, so the reference is at least as exact as any
+ *    float kernel compared with it.
+ *  - Unless a function says otherwise, outputs must not overlap inputs.
+ *  - No allocation, no global state, no exit/abort: safe from any thread.
+ */
+#ifndef ONNXCC_RT_H
+#define ONNXCC_RT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ONNXCC_RT_OK 0
+#define ONNXCC_RT_EPARAM 1   /* rejected parameters (rank too high, bad extents) */
+#define ONNXCC_RT_MAX_RANK 8 /* rank limit of broadcast and pad */
+
+/* ---- activations (conv epilogue) -------------------------------------- */
+
+enum {
+    ONNXCC_ACT_NONE = 0,
+    ONNXCC_ACT_RELU = 1,      /* max(0, v) */
+    ONNXCC_ACT_CLIP = 2,      /* min(max(v, a), b): a = min, b = max */
+    ONNXCC_ACT_LEAKYRELU = 3  /* v < 0 ? a*v : v: a = alpha */
+};
+
+typedef struct OnnxccAct {
+    int kind; /* ONNXCC_ACT_* */
+    float a;  /* clip min / leakyrelu alpha */
+    float b;  /* clip max */
+} OnnxccAct;
+
+/* ---- conv2d ----------------------------------------------------------- */
+
+/* 2-D convolution, ONNX Conv semantics (1-D: H = 1, kH = 1, pads 0 on H).
+ * x: image n, channel c, pixel (h, w) at x[n*x_img_stride + c*H*W + h*W + w];
+ * y likewise with y_img_stride and OH*OW planes, so x can be a channel prefix
+ * and y a channel slice of larger buffers.  w: [M][C/group][kH][kW].
+ * Output channel m reads input channels g*(C/group) .. (g+1)*(C/group)-1,
+ * g = m / (M/group).  OH/OW are given (pad_b/pad_r are recorded for clarity;
+ * taps beyond the input read zero either way). */
+typedef struct OnnxccConv2dParams {
+    int N, C, H, W;       /* input batch, channels, height, width */
+    int M, OH, OW;        /* output channels, height, width */
+    int group;            /* divides C and M */
+    int kH, kW;           /* kernel */
+    int stride_h, stride_w;
+    int dil_h, dil_w;     /* dilations, >= 1 */
+    int pad_t, pad_l, pad_b, pad_r;
+    size_t x_img_stride;  /* elements between images of x, >= C*H*W; 0 = C*H*W */
+    size_t y_img_stride;  /* elements between images of y, >= M*OH*OW; 0 = M*OH*OW */
+    int pre_relu;         /* pre-activation: apply max(0, .) to each input pixel */
+    OnnxccAct act;        /* epilogue on each output */
+} OnnxccConv2dParams;
+
+/* y = act(conv(pre(x), w) + bias).  bias: [M] or NULL.
+ * pre(x)[c] = max(0, x*pre_scale[c] + pre_shift[c]) per input channel c, the
+ * max only if pre_relu, pre_scale/pre_shift NULL = 1/0; applied to real input
+ * pixels only: padding taps stay exactly 0. */
+void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const float *w,
+                           const float *bias, const float *pre_scale, const float *pre_shift,
+                           float *y);
+
+/* ---- batchnorm (inference) -------------------------------------------- */
+
+/* y = x*a[c] + b[c] over x [N][C][HW], where, in float, the way onnxruntime
+ * does it: a[c] = scale[c] * (1/sqrtf(var[c] + eps)), b[c] = bias[c] - mean[c]*a[c].
+ * y may equal x. */
+void onnxcc_f32_batchnorm_ref(size_t N, size_t C, size_t HW, float eps, const float *x,
+                              const float *scale, const float *bias, const float *mean,
+                              const float *var, float *y);
+
+/* ---- elementwise unary (n elements; y may equal x) -------------------- */
+
+void onnxcc_f32_copy_ref(size_t n, const float *x, float *y); /* y = x (identity, reshape, flatten) */
+void onnxcc_f32_relu_ref(size_t n, const float *x, float *y); /* y = max(0, x), NaN stays NaN */
+/* y = min(max(x, lo), hi) (numpy clip: hi wins when lo > hi) */
+void onnxcc_f32_clip_ref(size_t n, float lo, float hi, const float *x, float *y);
+/* y = x < 0 ? alpha*x : x */
+void onnxcc_f32_leakyrelu_ref(size_t n, float alpha, const float *x, float *y);
+/* y = 1/(1 + exp(-x)), computed as exp(x)/(1 + exp(x)) for x < 0 */
+void onnxcc_f32_sigmoid_ref(size_t n, const float *x, float *y);
+
+/* ---- binary with numpy broadcasting ----------------------------------- */
+
+/* The output index space and where each input reads from it.  The caller
+ * (the compiler) aligns ranks and sets an input's stride to 0 on every axis
+ * it broadcasts; an input of the output's own shape has the dense strides. */
+typedef struct OnnxccBroadcast {
+    int rank;                             /* 0 .. ONNXCC_RT_MAX_RANK (0 = scalar) */
+    size_t dims[ONNXCC_RT_MAX_RANK];      /* output dims; y is dense */
+    size_t a_strides[ONNXCC_RT_MAX_RANK]; /* elements; 0 on broadcast axes */
+    size_t b_strides[ONNXCC_RT_MAX_RANK];
+} OnnxccBroadcast;
+
+/* y = a op b elementwise; y may equal an input that is not broadcast (dense,
+ * output-shaped).  Return ONNXCC_RT_EPARAM if rank is out of range. */
+int onnxcc_f32_add_ref(const OnnxccBroadcast *p, const float *a, const float *b, float *y);
+int onnxcc_f32_sub_ref(const OnnxccBroadcast *p, const float *a, const float *b, float *y);
+int onnxcc_f32_mul_ref(const OnnxccBroadcast *p, const float *a, const float *b, float *y);
+int onnxcc_f32_div_ref(const OnnxccBroadcast *p, const float *a, const float *b, float *y);
+
+/* ---- concat ----------------------------------------------------------- */
+
+/* Concatenates n inputs along an axis.  outer = product of dims before the
+ * axis, inner = product after; input i is [outer][sizes[i]][inner] at xs[i];
+ * y is [outer][sum of sizes][inner]. */
+void onnxcc_f32_concat_ref(size_t outer, size_t inner, size_t n, const float *const xs[],
+                           const size_t sizes[], float *y);
+
+/* ---- pooling ---------------------------------------------------------- */
+
+/* Max / average pooling over [N][C][H][W] (1-D: H = 1, kH = 1).  Window
+ * (oh, ow) covers rows oh*stride_h - pad_t + i*dil_h, i < kH (columns alike).
+ * OH/OW come from the compiler (ceil_mode already resolved); taps outside the
+ * input are skipped, including windows that run past the padding.  Images
+ * are x_img_stride / y_img_stride elements apart (0 = dense), so y can be a
+ * channel slice of a larger buffer. */
+typedef struct OnnxccPool2dParams {
+    int N, C, H, W;
+    int OH, OW;
+    int kH, kW;
+    int stride_h, stride_w;
+    int dil_h, dil_w; /* >= 1 (AveragePool before opset 19: 1) */
+    int pad_t, pad_l, pad_b, pad_r;
+    int count_include_pad; /* avgpool: divisor also counts taps in the pads */
+    size_t x_img_stride;   /* >= C*H*W; 0 = C*H*W */
+    size_t y_img_stride;   /* >= C*OH*OW; 0 = C*OH*OW */
+} OnnxccPool2dParams;
+
+/* Max of the taps inside the input; -FLT_MAX if there is none (as onnxruntime). */
+void onnxcc_f32_maxpool2d_ref(const OnnxccPool2dParams *p, const float *x, float *y);
+/* Sum of the taps inside the input, divided by their count, or with
+ * count_include_pad by the count of taps inside the padded input
+ * [-pad_t, H+pad_b) x [-pad_l, W+pad_r) (onnxruntime: never taps beyond the
+ * pads, which ceil_mode windows can reach).  0 if the divisor is 0. */
+void onnxcc_f32_avgpool2d_ref(const OnnxccPool2dParams *p, const float *x, float *y);
+
+/* y[i] = mean / max of the plane x[i*hw .. i*hw + hw-1], i < planes (= N*C). */
+void onnxcc_f32_globalavgpool_ref(size_t planes, size_t hw, const float *x, float *y);
+void onnxcc_f32_globalmaxpool_ref(size_t planes, size_t hw, const float *x, float *y);
+
+/* ---- gemm / matmul ---------------------------------------------------- */
+
+/* ONNX Gemm: Y[M][N] = alpha * op(A) * op(B) + beta * C.
+ * A is [M][K], or [K][M] if trans_a; B is [K][N], or [N][K] if trans_b.
+ * C (may be NULL = none) is read at c[i*c_row_stride + j*c_col_stride]:
+ * [M][N] -> (N, 1), [N] -> (0, 1), [M][1] -> (1, 0), scalar -> (0, 0).
+ * y may equal c when c is a dense [M][N]. */
+typedef struct OnnxccGemmParams {
+    int M, N, K;
+    int trans_a, trans_b;
+    float alpha, beta;
+    size_t c_row_stride, c_col_stride;
+} OnnxccGemmParams;
+
+void onnxcc_f32_gemm_ref(const OnnxccGemmParams *p, const float *a, const float *b,
+                         const float *c, float *y);
+
+/* Batched MatMul: for t < batch, Y_t[M][N] = A_t[M][K] * B_t[K][N] with
+ * A_t = a + t*a_batch_stride, B_t = b + t*b_batch_stride, Y_t = y + t*M*N.
+ * A stride of 0 broadcasts that operand over the batch (e.g. [B,M,K] x [K,N]).
+ * Broadcasts of other patterns ([2,1,M,K] x [1,3,K,N]) are a loop of calls. */
+typedef struct OnnxccMatmulParams {
+    int M, K, N;
+    size_t batch;          /* output matrices, >= 1 */
+    size_t a_batch_stride; /* elements; M*K when dense, 0 = broadcast */
+    size_t b_batch_stride; /* elements; K*N when dense, 0 = broadcast */
+} OnnxccMatmulParams;
+
+void onnxcc_f32_matmul_ref(const OnnxccMatmulParams *p, const float *a, const float *b,
+                           float *y);
+
+/* ---- pad -------------------------------------------------------------- */
+
+enum {
+    ONNXCC_PAD_CONSTANT = 0,
+    ONNXCC_PAD_REFLECT = 1, /* mirror without repeating the border (numpy 'reflect') */
+    ONNXCC_PAD_EDGE = 2     /* repeat the border */
+};
+
+/* ONNX Pad.  Output dim d = in_dims[d] + begin[d] + end[d]; a negative pad
+ * crops.  Output element o reads input o - begin when that lies in the kept
+ * (uncropped) range [max(0, -begin), in - max(0, -end)); otherwise value
+ * (constant) or the reflected / nearest index within the kept range. */
+typedef struct OnnxccPadParams {
+    int rank; /* 0 .. ONNXCC_RT_MAX_RANK */
+    int mode; /* ONNXCC_PAD_* */
+    float value;
+    size_t in_dims[ONNXCC_RT_MAX_RANK];
+    ptrdiff_t begin[ONNXCC_RT_MAX_RANK];
+    ptrdiff_t end[ONNXCC_RT_MAX_RANK];
+} OnnxccPadParams;
+
+/* Return ONNXCC_RT_EPARAM for a bad rank or mode, a negative output dim, or,
+ * for reflect / edge, an empty kept range under a non-empty output axis, or
+ * reflect padding more than kept-1 on a side (onnxruntime rejects it). */
+int onnxcc_f32_pad_ref(const OnnxccPadParams *p, const float *x, float *y);
+
+/* ---- softmax ---------------------------------------------------------- */
+
+/* Softmax of x viewed as [outer][len][inner] along the middle axis:
+ * e = expf(x - max) in float, sum of e in double, y = e / sum rounded once.
+ * y may equal x. */
+void onnxcc_f32_softmax_ref(size_t outer, size_t len, size_t inner, const float *x, float *y);
+/* LogSoftmax likewise: y = (x - max) - log(sum of exp(x - max)). */
+void onnxcc_f32_logsoftmax_ref(size_t outer, size_t len, size_t inner, const float *x,
+                               float *y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ONNXCC_RT_H */

@@ -1,0 +1,88 @@
+/* harness.c — runs one generated model (m.c / m.h, --name m) on raw data.
+ *
+ * usage: harness DIR
+ * Reads DIR/in_<i>.bin (raw float32, m_inputs[i].size elements each), runs
+ * m_run with a 64-byte aligned workspace of m_workspace_size() bytes, writes
+ * DIR/out_<j>.bin, and prints the shape tables of the generated header, one
+ * line per tensor in the format of prepare_case.py's shapes.txt:
+ * "in|out INDEX DIM...".  Exit status 0 on success, 1 on any error. */
+#define _POSIX_C_SOURCE 200112L
+
+#include "m.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(const char *what, const char *path)
+{
+    fprintf(stderr, "harness: %s %s\n", what, path);
+    return 1;
+}
+
+static void print_shape(const char *kind, int i, const m_tensor_info *t)
+{
+    printf("%s %d", kind, i);
+    for (int d = 0; d < t->rank; d++)
+        printf(" %lld", t->dims[d]);
+    printf("\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 1;
+    }
+    const char *dir = argv[1];
+    char path[4096];
+    /* +1: a model with no inputs or outputs still gets a valid array. */
+    float *in[m_NUM_INPUTS + 1] = {0}, *out[m_NUM_OUTPUTS + 1] = {0};
+
+    for (int i = 0; i < m_NUM_INPUTS; i++) {
+        size_t n = (size_t)m_inputs[i].size;
+        print_shape("in", i, &m_inputs[i]);
+        snprintf(path, sizeof path, "%s/in_%d.bin", dir, i);
+        in[i] = malloc(n * sizeof(float) + 1);
+        FILE *f = fopen(path, "rb");
+        if (!in[i] || !f)
+            return fail("cannot read", path);
+        /* Exactly n floats: one more byte must hit the end of the file. */
+        if (fread(in[i], sizeof(float), n, f) != n || fgetc(f) != EOF)
+            return fail("wrong size:", path);
+        fclose(f);
+    }
+    for (int j = 0; j < m_NUM_OUTPUTS; j++) {
+        print_shape("out", j, &m_outputs[j]);
+        out[j] = malloc((size_t)m_outputs[j].size * sizeof(float) + 1);
+        if (!out[j])
+            return fail("out of memory for", "an output");
+        /* NaN everywhere: an element the model does not write cannot pass. */
+        memset(out[j], 0xff, (size_t)m_outputs[j].size * sizeof(float));
+    }
+
+    void *ws = NULL;
+    size_t wsize = m_workspace_size();
+    if (posix_memalign(&ws, 64, wsize ? wsize : 64) != 0)
+        return fail("cannot allocate the workspace for", dir);
+    memset(ws, 0xff, wsize); /* NaN: reading scratch before writing it shows */
+    int rc = m_run((const float *const *)in, out, ws);
+    if (rc != 0) {
+        fprintf(stderr, "harness: m_run returned %d\n", rc);
+        return 1;
+    }
+
+    for (int j = 0; j < m_NUM_OUTPUTS; j++) {
+        size_t n = (size_t)m_outputs[j].size;
+        snprintf(path, sizeof path, "%s/out_%d.bin", dir, j);
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(out[j], sizeof(float), n, f) != n || fclose(f) != 0)
+            return fail("cannot write", path);
+    }
+    for (int i = 0; i < m_NUM_INPUTS; i++)
+        free(in[i]);
+    for (int j = 0; j < m_NUM_OUTPUTS; j++)
+        free(out[j]);
+    free(ws);
+    return 0;
+}

@@ -1,0 +1,70 @@
+#!/bin/sh
+# One ONNX backend node test through the C backend.
+#
+# usage: run_case.sh [--as-float32] [--refuse ERROR REASON]
+#                    ONNXCC CC RT_INCLUDE RT_LIB PYTHON CASE_DIR WORK_DIR
+#
+#   prepare   PYTHON prepare_case.py [--as-float32] CASE_DIR WORK_DIR/data
+#             (constants frozen, raw float32 .bin data)
+#   compile   ONNXCC WORK_DIR/data/model.onnx -o WORK_DIR/out --name m
+#   build     CC -std=c99 -Wall -Wextra -Werror -O1 harness.c out/m.c RT_LIB -lm
+#   run       the harness on data/in_*.bin, writing data/out_*.bin
+#   compare   PYTHON compare.py (shapes of the generated tables, then values)
+#
+# With --refuse ERROR REASON the case is an expected refusal: onnxcc must exit 1
+# with one line on stderr containing ERROR; anything else fails, including a
+# successful compile (the refusal table would be stale).  A CASE_DIR that does
+# not exist fails too: a refusal-table entry for a test no longer in the data.
+# Prints one line: PASS / REFUSED / FAIL, the case, and the max error.
+set -u
+prep_opt= error= reason=
+while :; do
+    case ${1-} in
+    --as-float32) prep_opt=$1; shift ;;
+    --refuse) error=$2 reason=$3; shift 3 ;;
+    *) break ;;
+    esac
+done
+[ $# -eq 7 ] || { echo "usage: $0 [--as-float32] [--refuse ERROR REASON] ONNXCC CC RT_INCLUDE RT_LIB PYTHON CASE_DIR WORK_DIR" >&2; exit 2; }
+onnxcc=$1 cc=$2 rt_include=$3 rt_lib=$4 python=$5 case_dir=$6 work=$7
+here=$(cd "$(dirname "$0")" && pwd)
+name=$(basename "$case_dir")${prep_opt:+ ($prep_opt)}
+
+fail() {
+    echo "FAIL     $name: $*"
+    exit 1
+}
+
+[ -d "$case_dir" ] || fail "in the expected-refusal table ($reason) but not in the test data; remove it"
+rm -rf "$work" && mkdir -p "$work" || fail "cannot create $work"
+
+"$python" "$here/prepare_case.py" $prep_opt "$case_dir" "$work/data" 2>"$work/prepare.err" ||
+    fail "prepare_case.py failed: $(tail -n 1 "$work/prepare.err")"
+
+"$onnxcc" "$work/data/model.onnx" -o "$work/out" --name m 2>"$work/onnxcc.err"
+rc=$?
+msg=$(head -n 1 "$work/onnxcc.err")
+lines=$(wc -l <"$work/onnxcc.err")
+if [ -n "$error" ]; then
+    [ $rc -eq 0 ] && fail "compiles but is in the expected-refusal table ($reason); remove it"
+    [ $rc -eq 1 ] || fail "onnxcc exit status $rc, expected 1: $msg"
+    [ "$lines" -eq 1 ] || fail "onnxcc printed $lines lines on stderr, expected one: $(cat "$work/onnxcc.err")"
+    case $msg in
+    *"$error"*) ;;
+    *) fail "refused for another reason than '$error' ($reason): $msg" ;;
+    esac
+    echo "REFUSED  $name: ${msg#*model.onnx: }  [expected: $reason]"
+    exit 0
+fi
+[ $rc -eq 0 ] || fail "refused but not in the expected-refusal table: $msg"
+
+"$cc" -std=c99 -Wall -Wextra -Werror -O1 -I"$work/out" -I"$rt_include" -o "$work/harness" \
+    "$here/harness.c" "$work/out/m.c" "$rt_lib" -lm 2>"$work/cc.err" ||
+    fail "the generated C does not build: $(head -n 3 "$work/cc.err" | tr '\n' ' ')"
+
+"$work/harness" "$work/data" >"$work/harness.out" 2>"$work/harness.err" ||
+    fail "the harness failed: $(tail -n 1 "$work/harness.err")"
+
+result=$("$python" "$here/compare.py" "$work/data" "$work/harness.out" 2>&1) ||
+    fail "$result"
+echo "PASS     $name: $result"
