@@ -30,6 +30,7 @@
 static const char compare_usage[] =
     "usage: onnxcc compare MODEL.onnx [--shape INPUT=DIMS]... [--input FILE]...\n"
     "                      [--seed N] [--tolerance REL] [--keep DIR]\n"
+    "                      [-O0] [--disable-pass NAME]...\n"
     "\n"
     "Compiles MODEL.onnx, builds it against the runtime, runs it and onnxruntime\n"
     "on the same inputs and prints, per output, the max absolute error, the max\n"
@@ -41,6 +42,7 @@ static const char compare_usage[] =
     "  --seed N            seed of the random inputs (default 1)\n"
     "  --tolerance REL     allowed max error relative to max |reference|\n"
     "  --keep DIR          build in DIR and keep it (default: a temporary folder)\n"
+    "  -O0, --disable-pass NAME   passed on to the compiler\n"
     "environment: CC (C compiler), NODE (node binary), ONNXCC_NODE_MODULES\n"
     "(folder holding onnxruntime-node), ONNXCC_RT_INCLUDE / ONNXCC_RT_LIB.\n";
 
@@ -161,6 +163,8 @@ int compare_main(int argc, char **argv)
     const char *model = NULL, *keep = NULL;
     const char **shapes = arena_alloc(&a, sizeof(char *) * (size_t)argc);
     const char **inputs = arena_alloc(&a, sizeof(char *) * (size_t)argc);
+    const char **copts = arena_alloc(&a, sizeof(char *) * (size_t)argc); /* for the compiler */
+    int ncopts = 0;
     int nshapes = 0, ninputs = 0;
     uint64_t seed = 1;
     double tol = 1e-5;
@@ -184,6 +188,11 @@ int compare_main(int argc, char **argv)
             tol = strtod(argv[++i], &end);
             if (*end || !(tol >= 0))
                 fatal("compare: --tolerance needs a non-negative number");
+        } else if (!strcmp(arg, "-O0")) {
+            copts[ncopts++] = arg;
+        } else if (!strcmp(arg, "--disable-pass") && more) {
+            copts[ncopts++] = arg;
+            copts[ncopts++] = argv[++i];
         } else if (!strcmp(arg, "--keep") && more) {
             keep = argv[++i];
         } else if (arg[0] == '-') {
@@ -225,7 +234,7 @@ int compare_main(int argc, char **argv)
 
     /* 1. compile */
     char *exe = arena_printf(&a, "%s/onnxcc", exe_dir(&a));
-    char **cargv = arena_alloc(&a, sizeof(char *) * (size_t)(8 + 2 * nshapes));
+    char **cargv = arena_alloc(&a, sizeof(char *) * (size_t)(8 + 2 * nshapes + ncopts));
     int k = 0;
     cargv[k++] = exe;
     cargv[k++] = (char *)model;
@@ -237,6 +246,8 @@ int compare_main(int argc, char **argv)
         cargv[k++] = "--shape";
         cargv[k++] = (char *)shapes[i];
     }
+    for (int i = 0; i < ncopts; i++)
+        cargv[k++] = (char *)copts[i];
     cargv[k] = NULL;
     if (run(cargv, NULL) != 0)
         fatal("compare: compiling '%s' failed", printable(model));

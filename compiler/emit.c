@@ -149,6 +149,15 @@ static void need_const(Emitter *e, const Node *n, int vi)
     e->used[vi] = true;
 }
 
+/* Elements of one channel of an NCHW-like tensor. */
+static int64_t plane(const Value *v)
+{
+    int64_t p = 1;
+    for (int i = 2; i < v->rank; i++)
+        p *= v->dims[i];
+    return p;
+}
+
 /* The C expression of value vi: a weight, an input, an output or a slice
  * of the workspace. */
 static const char *ref(Emitter *e, const Node *n, int vi)
@@ -166,8 +175,19 @@ static const char *ref(Emitter *e, const Node *n, int vi)
     for (int i = 0; i < g->noutputs; i++)
         if (g->outputs[i] == vi)
             return arena_printf(a, "outputs[%d]", i);
+    if (v->base >= 0) /* a channel range of another tensor's buffer */
+        return arena_printf(a, "(%s + %lld)", ref(e, n, v->base), (long long)(v->base_chan * plane(v)));
     assert(v->offset >= 0);
     return arena_printf(a, "((float *)(ws + %lld))", (long long)v->offset);
+}
+
+/* Elements between images of v: 0 (dense) unless v is a slice of a buffer. */
+static long long img_stride(const Emitter *e, const Value *v)
+{
+    if (v->base < 0)
+        return 0;
+    const Value *b = &e->g->values[v->base];
+    return (long long)(b->dims[1] * plane(b));
 }
 
 /* A float as an exact C99 literal. */
@@ -247,12 +267,17 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     long long dh = one ? 1 : dl[0], dw = one ? dl[0] : dl[1];
     long long pt = one ? 0 : pads[0], pl = one ? pads[0] : pads[1];
     long long pb = one ? 0 : pads[2], pr = one ? pads[1] : pads[3];
+    static const char *const acts[] = {"ONNXCC_ACT_NONE", "ONNXCC_ACT_RELU", "ONNXCC_ACT_CLIP", "ONNXCC_ACT_LEAKYRELU"};
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, 0, {ONNXCC_ACT_NONE, 0.0f, 0.0f}};\n",
+               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %d, {%s, %s, %s}};\n",
             (long long)x->dims[0], (long long)x->dims[1], H, Wd, (long long)y->dims[1], OH, OW,
-            (long long)attr_int(g, n, "group", 1), kH, kW, sh, sw, dh, dw, pt, pl, pb, pr);
-    fprintf(f, "        onnxcc_f32_conv2d_ref(&p, %s, %s, %s, NULL, NULL, %s);\n    }\n",
-            ref(e, n, n->in[0]), W, B, ref(e, n, n->out[0]));
+            (long long)attr_int(g, n, "group", 1), kH, kW, sh, sw, dh, dw, pt, pl, pb, pr, img_stride(e, x),
+            img_stride(e, y), (int)n->pre_relu,
+            acts[n->act], flit(e, n->act_a), flit(e, n->act_b));
+    const char *ps = n->pre_scale >= 0 ? ref(e, n, n->pre_scale) : "NULL";
+    const char *pf = n->pre_shift >= 0 ? ref(e, n, n->pre_shift) : "NULL";
+    fprintf(f, "        onnxcc_f32_conv2d_ref(&p, %s, %s, %s, %s, %s, %s);\n    }\n",
+            ref(e, n, n->in[0]), W, B, ps, pf, ref(e, n, n->out[0]));
 }
 
 static void lower_batchnorm(Emitter *e, const Node *n, FILE *f)
@@ -348,12 +373,26 @@ static void lower_concat(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "    {\n        static const size_t sizes[%d] = {", n->nin);
     for (int i = 0; i < n->nin; i++)
         fprintf(f, "%s%lld", i ? ", " : "", (long long)g->values[n->in[i]].dims[axis]);
-    fprintf(f, "};\n        const float *const xs[%d] = {", n->nin);
+    fprintf(f, "};\n");
+    /* Inputs that are slices of a larger buffer are strided between images:
+     * then one call per image. */
+    long long outer = (long long)prod(y->dims, 0, (int)axis), inner = (long long)prod(y->dims, (int)axis + 1, y->rank);
+    bool strided = false;
     for (int i = 0; i < n->nin; i++)
-        fprintf(f, "%s%s", i ? ", " : "", ref(e, n, n->in[i]));
-    fprintf(f, "};\n        onnxcc_f32_concat_ref(%lld, %lld, %d, xs, sizes, %s);\n    }\n",
-            (long long)prod(y->dims, 0, (int)axis), (long long)prod(y->dims, (int)axis + 1, y->rank), n->nin,
-            ref(e, n, n->out[0]));
+        strided |= img_stride(e, &g->values[n->in[i]]) != 0;
+    long long calls = strided ? outer : 1;
+    for (long long t = 0; t < calls; t++) {
+        fprintf(f, "        {\n            const float *const xs[%d] = {", n->nin);
+        for (int i = 0; i < n->nin; i++) {
+            const Value *x = &g->values[n->in[i]];
+            long long step = img_stride(e, x) ? img_stride(e, x) : (long long)(x->dims[axis] * inner);
+            fprintf(f, "%s%s + %lld", i ? ", " : "", ref(e, n, n->in[i]), strided ? t * step : 0);
+        }
+        fprintf(f, "};\n            onnxcc_f32_concat_ref(%lld, %lld, %d, xs, sizes, %s + %lld);\n        }\n",
+                strided ? 1 : outer, inner, n->nin, ref(e, n, n->out[0]),
+                strided ? t * (long long)(y->dims[axis] * inner) : 0);
+    }
+    fprintf(f, "    }\n");
 }
 
 static void lower_pool(Emitter *e, const Node *n, FILE *f)
@@ -381,9 +420,10 @@ static void lower_pool(Emitter *e, const Node *n, FILE *f)
     long long pt = one ? 0 : pads[0], pl = one ? pads[0] : pads[1];
     long long pb = one ? 0 : pads[2], pr = one ? pads[1] : pads[3];
     fprintf(f, "    {\n        static const OnnxccPool2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0};\n",
+               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld};\n",
             (long long)x->dims[0], (long long)x->dims[1], H, Wd, OH, OW, kH, kW, sh, sw, dh, dw, pt, pl, pb, pr,
-            (long long)(n->op == OP_AVGPOOL ? attr_int(g, n, "count_include_pad", 0) : 0));
+            (long long)(n->op == OP_AVGPOOL ? attr_int(g, n, "count_include_pad", 0) : 0), img_stride(e, x),
+            img_stride(e, y));
     fprintf(f, "        onnxcc_f32_%spool2d_ref(&p, %s, %s);\n    }\n", n->op == OP_MAXPOOL ? "max" : "avg",
             ref(e, n, n->in[0]), ref(e, n, n->out[0]));
 }
@@ -596,6 +636,10 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
             fatal_node(g, n, "operator is not supported by the C backend");
         fprintf(b, "    /* node %d: %s ", ni, op_info[n->op].name);
         c_comment(b, n->name);
+        if (n->elided) { /* its inputs were written into its output */
+            fputs(": elided, inputs written in place */\n", b);
+            continue;
+        }
         fputs(" */\n", b);
         lower_fn[n->op](&e, n, b);
     }

@@ -129,6 +129,7 @@ int graph_add_value(Graph *g, const char *name)
     v->name = arena_strdup(&g->arena, name);
     v->rank = -1;
     v->producer = -1;
+    v->base = -1;
     if ((g->nvalues + 1) * 2 > g->vhash_cap)
         vhash_grow(g);
     else
@@ -154,7 +155,50 @@ int graph_add_node(Graph *g, Op op, const char *op_type, const char *name, int n
         n->in[i] = -1;
     for (int i = 0; i < nout; i++)
         n->out[i] = -1;
+    n->pre_scale = n->pre_shift = -1;
     return g->nnodes++;
+}
+
+void graph_compact(Graph *g)
+{
+    int kept = 0;
+    for (int i = 0; i < g->nnodes; i++)
+        if (!g->nodes[i].dead)
+            g->nodes[kept++] = g->nodes[i];
+    g->nnodes = kept;
+    graph_link(g);
+}
+
+void graph_replace_uses(Graph *g, int from, int to)
+{
+    for (int i = 0; i < g->nnodes; i++) {
+        Node *n = &g->nodes[i];
+        for (int k = 0; k < n->nin; k++)
+            if (n->in[k] == from)
+                n->in[k] = to;
+    }
+}
+
+int graph_add_const(Graph *g, const char *name, int rank, const int64_t *dims, const float *data)
+{
+    char *vn = arena_strdup(&g->arena, name);
+    while (graph_find_value(g, vn) >= 0)
+        vn = arena_printf(&g->arena, "%s'", vn);
+    int vi = graph_add_value(g, vn);
+    Value *v = &g->values[vi];
+    v->dtype = DT_F32;
+    v->rank = rank;
+    int64_t n = 1;
+    for (int i = 0; i < rank; i++) {
+        v->dims[i] = dims[i];
+        n *= dims[i];
+    }
+    float *copy = arena_alloc(&g->arena, sizeof(float) * (size_t)(n ? n : 1));
+    memcpy(copy, data, sizeof(float) * (size_t)n);
+    v->data = copy;
+    v->nbytes = 4 * n;
+    v->flags = V_CONST;
+    return vi;
 }
 
 void graph_link(Graph *g)

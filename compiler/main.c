@@ -24,8 +24,11 @@ static const char usage[] =
     "  --config FILE.yaml      read options from a YAML config file (see\n"
     "                          schemas/example-config.yaml); the command line wins\n"
     "  --shape INPUT=N,C,H,W   fix the dims of a graph input (repeatable)\n"
-    "  --dump-ir[=STAGE]       print the IR as YAML after STAGE (load, infer;\n"
-    "                          default: the last stage) on stdout\n"
+    "  --dump-ir[=STAGE]       print the IR as YAML after STAGE (load, infer,\n"
+    "                          passes; default: the last stage) on stdout\n"
+    "  -O0                     run no optimization pass (-O2, the default: all)\n"
+    "  --disable-pass NAME     switch one pass off (repeatable); passes, in order:\n"
+    "                          cleanup, fold_bn, fuse_act, fuse_preact, slice_concats\n"
     "  --report                print a YAML report: ops, params, MACs, shapes\n"
     "  -h, --help              show this help and exit\n"
     "  --version               print the version and exit\n"
@@ -46,6 +49,7 @@ typedef struct {
     int nshapes;
     const char *dump_stage; /* NULL: no dump */
     bool report;
+    bool *pass_on;          /* per pass in passes[] */
 } Options;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
@@ -89,6 +93,9 @@ static bool is_c_identifier(const char *s)
 static void parse_args(Arena *a, int argc, char **argv, Options *o)
 {
     o->shapes = arena_alloc(a, sizeof(ShapeSpec) * (size_t)argc);
+    o->pass_on = arena_alloc(a, sizeof(bool) * (size_t)npasses);
+    for (int i = 0; i < npasses; i++)
+        o->pass_on[i] = true;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = NULL;
@@ -117,8 +124,20 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
             o->dump_stage = "final";
         } else if (strncmp(arg, "--dump-ir=", 10) == 0) {
             o->dump_stage = arg + 10;
-            if (strcmp(o->dump_stage, "load") && strcmp(o->dump_stage, "infer") && strcmp(o->dump_stage, "final"))
-                usage_error("--dump-ir: unknown stage '%s' (stages: load, infer, final)", printable(o->dump_stage));
+            if (strcmp(o->dump_stage, "load") && strcmp(o->dump_stage, "infer") && strcmp(o->dump_stage, "passes") &&
+                strcmp(o->dump_stage, "final"))
+                usage_error("--dump-ir: unknown stage '%s' (stages: load, infer, passes, final)", printable(o->dump_stage));
+        } else if (strcmp(arg, "-O0") == 0) {
+            for (int k = 0; k < npasses; k++)
+                o->pass_on[k] = false;
+        } else if (strcmp(arg, "-O1") == 0 || strcmp(arg, "-O2") == 0) {
+            for (int k = 0; k < npasses; k++)
+                o->pass_on[k] = true;
+        } else if (TAKES("--disable-pass")) {
+            int k = pass_index(val);
+            if (k < 0)
+                usage_error("--disable-pass: unknown pass '%s' (see --help)", printable(val));
+            o->pass_on[k] = false;
         } else if (strcmp(arg, "--report") == 0) {
             o->report = true;
         } else if (arg[0] == '-' && arg[1]) {
@@ -169,6 +188,14 @@ static int compile(const Options *o, Arena *a)
     infer_shapes(g);
     verify_graph(g);
     maybe_dump(g, o, "infer");
+
+    g->macs_loaded = graph_macs(g);
+    g->params_loaded = graph_params(g);
+    g->pass_on = o->pass_on;
+    int *changes = arena_alloc(a, sizeof(int) * (size_t)npasses);
+    run_passes(g, o->pass_on, changes);
+    g->pass_changes = changes;
+    maybe_dump(g, o, "passes");
 
     plan_memory(g);
     verify_plan(g);

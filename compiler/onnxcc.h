@@ -99,6 +99,8 @@ typedef struct {
     const void *data; /* V_CONST: little-endian elements, numel*dtype_size */
     int64_t nbytes;
     int64_t offset;   /* after plan_memory: workspace byte offset, -1 if none */
+    int base;         /* slice_concats: lives inside this value's buffer, or -1 */
+    int64_t base_chan; /* ... starting at this channel (axis 1) */
 } Value;
 
 typedef enum {
@@ -129,7 +131,16 @@ typedef struct {
     int nout;
     Attr *attrs;
     int nattrs;
+    /* Fusions recorded by passes (Conv only; -1 / 0 when none): */
+    int pre_scale, pre_shift; /* per-input-channel affine applied while reading */
+    bool pre_relu;            /* max(0, .) after that affine */
+    int act;                  /* epilogue: ACT_NONE, ACT_RELU, ACT_CLIP, ACT_LEAKYRELU */
+    float act_a, act_b;       /* clip min/max, leakyrelu alpha */
+    bool dead;                /* removed by a pass; gone after graph_compact() */
+    bool elided;              /* Concat whose inputs already sit in its output */
 } Node;
+
+enum { ACT_NONE = 0, ACT_RELU = 1, ACT_CLIP = 2, ACT_LEAKYRELU = 3 }; /* = runtime's */
 
 typedef struct Graph {
     Arena arena;
@@ -146,6 +157,10 @@ typedef struct Graph {
     int *outputs;
     int noutputs;
     void *proto;          /* the unpacked ModelProto; constants point into it */
+    int64_t macs_loaded;  /* MACs and params of the graph before passes */
+    int64_t params_loaded;
+    const bool *pass_on;  /* which passes ran, and how much each changed */
+    const int *pass_changes;
     int64_t arena_bytes;  /* after plan_memory: workspace size */
     int64_t naive_bytes;  /* sum of all intermediates, for the report */
     void **extbufs;       /* external-data buffers (malloc'd), freed with the graph */
@@ -164,6 +179,12 @@ int graph_add_node(Graph *g, Op op, const char *op_type, const char *name,
                    int nin, int nout);
 /* Recompute producer/uses of every value from the nodes. */
 void graph_link(Graph *g);
+/* Drops dead nodes (keeping the order of the rest) and relinks. */
+void graph_compact(Graph *g);
+/* Makes every node input that reads `from` read `to` instead. */
+void graph_replace_uses(Graph *g, int from, int to);
+/* A new float32 constant of the given shape; data is copied. */
+int graph_add_const(Graph *g, const char *name, int rank, const int64_t *dims, const float *data);
 /* Element count of a value with known shape, or -1. */
 int64_t value_numel(const Value *v);
 /* Attribute lookups; the default when absent.  A present attribute of the
@@ -221,6 +242,28 @@ void verify_graph(const Graph *g);
  * any inconsistency, and names input and axis if a dim stays unknown. */
 void infer_shapes(Graph *g);
 
+/* ---- passes.c: the optimization pipeline ---------------------------------- */
+
+typedef struct {
+    const char *name;
+    const char *what;                 /* one line for --help and the report */
+    int (*run)(Graph *g);             /* returns how many rewrites it made */
+} Pass;
+extern const Pass passes[];
+extern const int npasses;
+/* Runs every pass whose enabled[i] is set, in order, verifying after each;
+ * records changes[i] (rewrites) for the report. */
+void run_passes(Graph *g, const bool *enabled, int *changes);
+int pass_index(const char *name); /* -1 if unknown */
+
+int cleanup(Graph *g);        /* cleanup.c */
+int fold_bn(Graph *g);        /* fold_bn.c */
+int fuse_act(Graph *g);       /* fuse_act.c */
+int fuse_preact(Graph *g);    /* fuse_preact.c */
+int slice_concats(Graph *g);  /* slice_concats.c */
+/* Bytes of Concat outputs still written by copying (not elided). */
+int64_t concat_copy_bytes(const Graph *g);
+
 /* ---- plan.c: static memory plan ------------------------------------------ */
 
 #define WS_ALIGN 64
@@ -234,6 +277,7 @@ void verify_plan(const Graph *g);
 /* ---- report.c / dump.c: YAML output via libyaml -------------------------- */
 
 int64_t node_macs(const Graph *g, const Node *n);
+int64_t graph_macs(const Graph *g); /* sum over nodes; -1 if any is unknown */
 int64_t graph_params(const Graph *g);
 void write_report(const Graph *g, FILE *f);
 void dump_ir(const Graph *g, const char *stage, FILE *f);

@@ -36,25 +36,50 @@ static int by_offset(const void *a, const void *b)
     return (x->offset > y->offset) - (x->offset < y->offset);
 }
 
+/* Lifetime of value i, widened by every value that lives inside it. */
+static void lifetime(const Graph *g, int i, int *first, int *last)
+{
+    const Value *v = &g->values[i];
+    *first = *last = v->producer;
+    for (int u = 0; u < v->nuses; u++)
+        if (v->uses[u] > *last)
+            *last = v->uses[u];
+}
+
 static int collect(const Graph *g, Buf *bufs)
 {
     int n = 0;
+    int *first = malloc(sizeof(int) * ((size_t)g->nvalues + 1));
+    int *last = malloc(sizeof(int) * ((size_t)g->nvalues + 1));
+    if (!first || !last)
+        fatal("out of memory");
+    for (int i = 0; i < g->nvalues; i++)
+        lifetime(g, i, &first[i], &last[i]);
+    for (int i = 0; i < g->nvalues; i++) {
+        int b = g->values[i].base;
+        if (b >= 0 && g->values[i].producer >= 0) {
+            if (first[i] < first[b])
+                first[b] = first[i];
+            if (last[i] > last[b])
+                last[b] = last[i];
+        }
+    }
     for (int i = 0; i < g->nvalues; i++) {
         const Value *v = &g->values[i];
-        if (!in_workspace(v))
+        if (!in_workspace(v) || v->base >= 0)
             continue;
         int64_t bytes = mul_ck(value_numel(v), (int64_t)dtype_size(v->dtype));
         if (bytes < 0)
             fatal("tensor '%s': size unknown or too large", printable(v->name));
         Buf *b = &bufs[n++];
         b->value = i;
-        b->first = b->last = v->producer;
-        for (int u = 0; u < v->nuses; u++)
-            if (v->uses[u] > b->last)
-                b->last = v->uses[u];
+        b->first = first[i];
+        b->last = last[i];
         b->bytes = (bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
         b->offset = -1;
     }
+    free(first);
+    free(last);
     return n;
 }
 

@@ -78,6 +78,16 @@ static bool *attr_tensors(const Graph *g, Arena *a)
 /* Elements of all initializers and Constant outputs (int64 shape
  * constants included), as the onnx package counts them: a Constant's
  * value_float/value_int is one element, value_floats/value_ints n. */
+int64_t graph_macs(const Graph *g)
+{
+    int64_t total = 0;
+    for (int i = 0; i < g->nnodes; i++) {
+        int64_t m = node_macs(g, &g->nodes[i]);
+        total = m < 0 || total < 0 ? -1 : add_ck(total, m);
+    }
+    return total;
+}
+
 int64_t graph_params(const Graph *g)
 {
     Arena a = {0};
@@ -202,12 +212,31 @@ void write_report(const Graph *g, FILE *f)
         if (by_op[k] < 0) yo_null(&y); else yo_int(&y, by_op[k]);
     }
     yo_map_end(&y);
+    /* What the passes did: MACs and params before and after, and per pass. */
+    if (g->pass_changes) {
+        yo_key(&y, "macs_loaded");
+        yo_int(&y, g->macs_loaded);
+        yo_key(&y, "params_loaded");
+        yo_int(&y, g->params_loaded);
+        yo_key(&y, "passes");
+        yo_map(&y, false);
+        for (int i = 0; i < npasses; i++) {
+            yo_key(&y, passes[i].name);
+            if (g->pass_on[i])
+                yo_int(&y, g->pass_changes[i]);
+            else
+                yo_str(&y, "off");
+        }
+        yo_map_end(&y);
+    }
     /* The memory plan: the workspace against the sum of all intermediates. */
     if (g->naive_bytes > 0) {
         yo_key(&y, "arena_bytes");
         yo_int(&y, g->arena_bytes);
         yo_key(&y, "naive_bytes");
         yo_int(&y, g->naive_bytes);
+        yo_key(&y, "concat_copy_bytes");
+        yo_int(&y, concat_copy_bytes(g));
     }
     yo_map_end(&y);
     yo_end(&y);

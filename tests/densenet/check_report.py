@@ -48,11 +48,12 @@ def main():
     rep = yaml.safe_load(r.stdout)
     failures = []
 
-    macs = int(rep["macs"])
+    # The model as loaded (passes may change both later).
+    macs = int(rep.get("macs_loaded", rep["macs"]))
     want = a.macs * 1e9 * a.batch
     if abs(macs - want) > 0.005 * want:
         failures.append(f"macs {macs} not within 0.5% of {want:.0f}")
-    params = int(rep["params"])
+    params = int(rep.get("params_loaded", rep["params"]))
     ref = onnx_params(a.model)
     if params != ref:
         failures.append(f"params {params} != onnx package's {ref}")
@@ -62,7 +63,7 @@ def main():
     for t in rep["inputs"] + rep["outputs"]:
         if any((not isinstance(d, int)) or d <= 0 for d in t["shape"]):
             failures.append(f"shape of {t['name']} not fully known: {t['shape']}")
-    if "BatchNormalization" not in rep["ops"] or "Conv" not in rep["ops"]:
+    if "Conv" not in rep["ops"]:
         failures.append(f"unexpected op counts {rep['ops']}")
 
     print(f"{a.model}: macs={macs} ({macs / want:.5f} of published), params={params} (onnx: {ref}), ops={rep['ops']}")

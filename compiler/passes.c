@@ -1,0 +1,38 @@
+/* passes.c — the optimization pipeline, in the order the passes run.
+ *
+ * Each pass is a function `int pass(Graph *)` in a file of its own, with
+ * its contract at the top; it returns how many rewrites it made.  After
+ * every pass the graph is compacted, relinked and verified.  Every pass can
+ * be switched off (--disable-pass NAME, -O0 switches all off). */
+#include "onnxcc.h"
+
+#include <string.h>
+
+const Pass passes[] = {
+    {"cleanup", "drop Identity, inference Dropout, all-zero Pad, one-input Concat, dead nodes", cleanup},
+    {"fold_bn", "fold BatchNormalization into the preceding Conv's weights and bias", fold_bn},
+    {"fuse_act", "apply Relu/Clip/LeakyRelu after a Conv as its epilogue", fuse_act},
+    {"fuse_preact", "apply BatchNormalization(+Relu) before a Conv while the Conv reads its input", fuse_preact},
+    {"slice_concats", "let Concat inputs be written straight into channel slices of its output", slice_concats},
+};
+const int npasses = (int)(sizeof passes / sizeof *passes);
+
+int pass_index(const char *name)
+{
+    for (int i = 0; i < npasses; i++)
+        if (strcmp(passes[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+void run_passes(Graph *g, const bool *enabled, int *changes)
+{
+    for (int i = 0; i < npasses; i++) {
+        changes[i] = 0;
+        if (!enabled[i])
+            continue;
+        changes[i] = passes[i].run(g);
+        graph_compact(g);
+        verify_graph(g);
+    }
+}

@@ -1,0 +1,432 @@
+"""Writes one small ONNX model per optimization-pass case into OUTDIR.
+
+Each model is built for one case of one pass (see compiler/cleanup.c,
+fold_bn.c, fuse_act.c, fuse_preact.c): either a pattern the pass must
+rewrite or a near miss it must leave alone.  Opset 13, float32, weights and
+BatchNormalization statistics random but seeded (every case has its own
+seed, so adding a case does not change the others).  Every model passes
+onnx.checker with full shape inference.
+
+The BatchNormalizations of the pre-activation cases get a positive shift
+b = beta - mean * scale / sqrt(var + eps) in every channel, so that
+bn(0) != 0 and relu(bn(0)) > 0: a wrong fusion that activated the Conv's
+zero padding would change the border of the output, and onnxruntime
+would disagree.  Their scale is large enough that some pixels still go
+negative before the Relu.
+
+usage: make_pass_models.py OUTDIR [--list]
+"""
+import os
+import sys
+import zlib
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 13
+N, C, H, W = 1, 4, 8, 8
+XSHAPE = [N, C, H, W]
+
+
+class Builder:
+    """A graph under construction: nodes, initializers, inputs, outputs."""
+
+    def __init__(self, name):
+        self.name = name
+        self.rng = np.random.default_rng(zlib.crc32(name.encode()))
+        self.nodes, self.inits, self.inputs, self.outputs = [], [], [], []
+        self.count = 0
+
+    def input(self, name="x", shape=XSHAPE):
+        self.inputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, shape))
+        return name
+
+    def output(self, name):
+        # Shape left to onnx's inference (make_model + infer_shapes below).
+        self.outputs.append(helper.make_empty_tensor_value_info(name))
+
+    def const(self, name, array):
+        self.inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def node(self, op, inputs, outputs=None, name=None, **attrs):
+        self.count += 1
+        if outputs is None:
+            outputs = [f"{op.lower()}{self.count}"]
+        if name is None:
+            name = f"{op.lower()}_{self.count}"
+        self.nodes.append(helper.make_node(op, inputs, outputs, name=name, **attrs))
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    # -- layers -----------------------------------------------------------
+    def conv(self, x, cin, cout, k=3, bias=True, group=1, wscale=None, ndim=2, **attrs):
+        kshape = [k] * ndim
+        fan_in = cin // group * int(np.prod(kshape))
+        s = wscale if wscale is not None else 1.0 / np.sqrt(fan_in)
+        tag = f"c{self.count + 1}"
+        w = self.const(f"{tag}_w", (self.rng.standard_normal([cout, cin // group] + kshape) * s).astype(np.float32))
+        ins = [x, w]
+        if bias:
+            ins.append(self.const(f"{tag}_b", self.rng.uniform(-0.5, 0.5, cout).astype(np.float32)))
+        if group != 1:
+            attrs["group"] = group
+        return self.node("Conv", ins, kernel_shape=kshape, **attrs)
+
+    def bn(self, x, c, positive_shift=False, epsilon=None, name=None, out=None):
+        """BatchNormalization with non-trivial statistics.  With
+        positive_shift, b = beta - mean*a is in [0.3, 0.8] in every channel
+        (a = scale/sqrt(var+eps) in [1, 2.5], scale may be negative)."""
+        r = self.rng
+        tag = f"bn{self.count + 1}"
+        eps = 1e-5 if epsilon is None else epsilon
+        var = r.uniform(0.3, 2.0, c).astype(np.float32)
+        mean = r.uniform(-0.8, 0.8, c).astype(np.float32)
+        if positive_shift:
+            a = r.uniform(1.0, 2.5, c) * r.choice([-1.0, 1.0], c)
+            scale = (a * np.sqrt(var.astype(np.float64) + eps)).astype(np.float32)
+            b = r.uniform(0.3, 0.8, c)
+            beta = (b + mean.astype(np.float64) * a).astype(np.float32)
+        else:
+            scale = r.uniform(0.5, 2.0, c).astype(np.float32) * r.choice([-1.0, 1.0], c).astype(np.float32)
+            beta = r.uniform(-0.8, 0.8, c).astype(np.float32)
+        ins = [x, self.const(f"{tag}_scale", scale), self.const(f"{tag}_beta", beta),
+               self.const(f"{tag}_mean", mean), self.const(f"{tag}_var", var)]
+        kw = {} if epsilon is None else {"epsilon": epsilon}
+        return self.node("BatchNormalization", ins, None if out is None else [out], name=name, **kw)
+
+    def model(self):
+        g = helper.make_graph(self.nodes, self.name, self.inputs, self.outputs, self.inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET)],
+                              producer_name="onnxcc tests/passes")
+        m.ir_version = 8
+        m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+        onnx.checker.check_model(m, full_check=True)
+        return m
+
+
+CASES = {}
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+def i64(*v):
+    return np.array(v, dtype=np.int64)
+
+
+def f32(v):
+    return np.array(v, dtype=np.float32)
+
+
+# -- cleanup --------------------------------------------------------------
+@case
+def cleanup_identity_dropout(b):
+    """x -> Identity -> Dropout -> Dropout(ratio, training_mode=false) ->
+    Relu -> y: the Identity and both inference Dropouts go (3)."""
+    x = b.input()
+    t = b.node("Identity", [x])
+    t = b.node("Dropout", [t])
+    t = b.node("Dropout", [t, b.const("ratio", f32(0.3)), b.const("training", np.array(False))])
+    b.output(b.node("Relu", [t], ["y"]))
+
+
+@case
+def cleanup_pad_zero(b):
+    """An all-zero Pad (constant mode, non-zero value) goes (1)."""
+    x = b.input()
+    t = b.node("Pad", [x, b.const("pads", i64(0, 0, 0, 0, 0, 0, 0, 0)), b.const("value", f32(2.5))])
+    b.output(b.node("Relu", [t], ["y"]))
+
+
+@case
+def cleanup_pad_shift(b):
+    """A Pad of (1, -1) on the last axis keeps the shape but shifts the
+    image right by one pixel: not a no-op, stays (0)."""
+    x = b.input()
+    t = b.node("Pad", [x, b.const("pads", i64(0, 0, 0, 1, 0, 0, 0, -1)), b.const("value", f32(2.5))])
+    b.output(b.node("Relu", [t], ["y"]))
+
+
+@case
+def cleanup_concat_one(b):
+    """A Concat of one input goes (1)."""
+    x = b.input()
+    t = b.node("Concat", [x], axis=1)
+    b.output(b.node("Relu", [t], ["y"]))
+
+
+@case
+def cleanup_reshape_same(b):
+    """A Reshape to the same shape (given as 0, -1, 8, 8) goes; the next
+    Reshape to 1x4x64 and a Flatten to 1x256 of a 1x256 tensor: the Reshape
+    changes the shape and stays, the Flatten goes (2)."""
+    x = b.input()
+    t = b.node("Reshape", [x, b.const("same", i64(0, -1, 8, 8))])
+    t = b.node("Relu", [t])
+    t = b.node("Reshape", [t, b.const("flat", i64(1, 256))])
+    t = b.node("Flatten", [t], axis=1)
+    b.output(b.node("Sigmoid", [t], ["y"]))
+
+
+@case
+def cleanup_dead_branch(b):
+    """x -> Sigmoid -> y, plus a branch nobody reads: x -> MaxPool -> Relu.
+    Both dead nodes go, the chain in one sweep (2)."""
+    x = b.input()
+    b.output(b.node("Sigmoid", [x], ["y"]))
+    t = b.node("MaxPool", [x], kernel_shape=[2, 2])
+    b.node("Relu", [t], ["unused"])
+
+
+@case
+def cleanup_identity_output(b):
+    """Identities whose outputs are graph outputs stay: x -> Relu -> r ->
+    Identity -> y (output) and x -> Identity -> z (output, straight from the
+    input), and y also feeds Sigmoid -> w (output) (0)."""
+    x = b.input()
+    r = b.node("Relu", [x])
+    y = b.node("Identity", [r], ["y"])
+    b.output(y)
+    b.output(b.node("Identity", [x], ["z"]))
+    b.output(b.node("Sigmoid", [y], ["w"]))
+
+
+# -- fold_bn --------------------------------------------------------------
+@case
+def fold_bn_conv_bias(b):
+    """Conv(+bias, pad 1) -> BN -> y: folded (1)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1])
+    b.output(b.bn(t, 6, out="y"))
+
+
+@case
+def fold_bn_conv_nobias(b):
+    """Conv without bias -> BN (epsilon 1e-3) -> y: folded, the Conv gets a
+    bias (1)."""
+    x = b.input()
+    t = b.conv(x, C, 6, bias=False, pads=[1, 1, 1, 1])
+    b.output(b.bn(t, 6, epsilon=1e-3, out="y"))
+
+
+@case
+def fold_bn_depthwise(b):
+    """Depthwise Conv (group 4, no bias, stride 2) -> BN: folded (1)."""
+    x = b.input()
+    t = b.conv(x, C, C, bias=False, group=C, pads=[1, 1, 1, 1], strides=[2, 2])
+    b.output(b.bn(t, C, out="y"))
+
+
+@case
+def fold_bn_shared_weight(b):
+    """Two Convs sharing one weight initializer, each -> its own BN: both
+    fold, each into its own copy of the weights (2)."""
+    x = b.input()
+    w = b.const("shared_w", (b.rng.standard_normal([6, C, 3, 3]) / 6).astype(np.float32))
+    t1 = b.node("Conv", [x, w], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    t2 = b.node("Conv", [x, w], kernel_shape=[3, 3])
+    b.output(b.bn(t1, 6, out="y1"))
+    b.output(b.bn(t2, 6, out="y2"))
+
+
+@case
+def fold_bn_conv_two_consumers(b):
+    """The Conv's output feeds the BN and a Sigmoid: no fold (0)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1])
+    b.output(b.bn(t, 6))
+    b.output(b.node("Sigmoid", [t]))
+
+
+@case
+def fold_bn_conv_output(b):
+    """The Conv's output is a graph output and feeds the BN: no fold (0)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1])
+    b.output(t)
+    b.output(b.bn(t, 6))
+
+
+# -- fuse_act -------------------------------------------------------------
+@case
+def fuse_act_relu(b):
+    """Conv -> Relu: fused (1)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1])
+    b.output(b.node("Relu", [t], ["y"]))
+
+
+@case
+def fuse_act_clip(b):
+    """Conv -> Clip(0, 6), weights large enough that both bounds bite:
+    fused (1)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1], wscale=1.5)
+    b.output(b.node("Clip", [t, b.const("lo", f32(0.0)), b.const("hi", f32(6.0))], ["y"]))
+
+
+@case
+def fuse_act_leakyrelu(b):
+    """Conv -> LeakyRelu(alpha 0.2): fused (1)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1])
+    b.output(b.node("LeakyRelu", [t], ["y"], alpha=0.2))
+
+
+@case
+def fuse_act_two_consumers(b):
+    """The Conv's output feeds the Relu and an Add: no fusion (0)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1])
+    r = b.node("Relu", [t])
+    b.output(b.node("Add", [t, r], ["y"]))
+
+
+@case
+def fuse_act_conv_output(b):
+    """The Conv's output is a graph output and feeds the Relu: no fusion (0)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1])
+    b.output(t)
+    b.output(b.node("Relu", [t], ["y"]))
+
+
+# -- fuse_preact ----------------------------------------------------------
+@case
+def fuse_preact_relu_conv(b):
+    """BN -> Relu -> Conv3x3 pad 1, relu(bn(0)) > 0 in every channel: BN and
+    Relu fused into the Conv (1 rewrite, 2 nodes)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    b.output(b.conv(r, C, 6, pads=[1, 1, 1, 1]))
+
+
+@case
+def fuse_preact_two_convs(b):
+    """BN -> Relu -> two Convs (3x3 pad 1, and 1x1): one rewrite, both Convs
+    read x (2 nodes)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    b.output(b.conv(r, C, 6, pads=[1, 1, 1, 1]))
+    b.output(b.conv(r, C, 5, k=1))
+
+
+@case
+def fuse_preact_lone_bn(b):
+    """A lone BN -> Conv3x3 pad 1 (bn(0) != 0): fused (1 rewrite, 1 node)."""
+    x = b.input()
+    b.output(b.conv(b.bn(x, C, positive_shift=True), C, 6, pads=[1, 1, 1, 1]))
+
+
+@case
+def fuse_preact_depthwise_strided(b):
+    """BN -> Relu -> depthwise Conv3x3 (group 4, stride 2, asymmetric pads
+    0,1,1,0): the per-channel affine must follow the groups (1, 2 nodes)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    b.output(b.conv(r, C, 8, group=C, pads=[0, 1, 1, 0], strides=[2, 2]))
+
+
+@case
+def fuse_preact_conv1d(b):
+    """BN -> Relu -> Conv1d k3 pad 1 on a 1x4x16 input (1, 2 nodes)."""
+    x = b.input(shape=[1, C, 16])
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    b.output(b.conv(r, C, 6, ndim=1, pads=[1, 1]))
+
+
+@case
+def fuse_preact_dense_layer(b):
+    """DenseNet's layer: BN -> Relu -> Conv1x1 -> BN -> Relu -> Conv3x3 pad 1.
+    fold_bn folds the middle BN, fuse_act takes its Relu, fuse_preact the
+    first BN and Relu, into a Conv that already has an epilogue
+    (1 + 1 + 1 rewrites, 4 nodes)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    t = b.conv(r, C, 8, k=1, bias=False)
+    t = b.node("Relu", [b.bn(t, 8)])
+    b.output(b.conv(t, 8, 4, bias=False, pads=[1, 1, 1, 1]))
+
+
+@case
+def fuse_preact_bn_two_consumers(b):
+    """The BN's output feeds a Relu (-> Conv) and an Add: no fusion (0)."""
+    x = b.input()
+    t = b.bn(x, C, positive_shift=True)
+    r = b.node("Relu", [t])
+    c = b.conv(r, C, C, pads=[1, 1, 1, 1])
+    b.output(b.node("Add", [t, c], ["y"]))
+
+
+@case
+def fuse_preact_relu_two_consumers(b):
+    """BN -> Relu whose output feeds a Conv and a MaxPool: no fusion (0)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    b.output(b.conv(r, C, 6, pads=[1, 1, 1, 1]))
+    b.output(b.node("MaxPool", [r], kernel_shape=[2, 2], strides=[2, 2]))
+
+
+@case
+def fuse_preact_maxpool(b):
+    """BN -> Relu -> MaxPool (not a Conv): no fusion (0)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    b.output(b.node("MaxPool", [r], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+
+
+@case
+def fuse_preact_relu_output(b):
+    """BN -> Relu (a graph output) -> Conv: no fusion (0)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    b.output(r)
+    b.output(b.conv(r, C, 6, pads=[1, 1, 1, 1]))
+
+
+@case
+def fuse_preact_conv_weight(b):
+    """A lone BN whose output is a Conv's weight (input 1), not its data
+    input: no fusion (0)."""
+    x = b.input(shape=[C, C, 3, 3])
+    w = b.bn(x, C, positive_shift=True)
+    d = b.input("d", XSHAPE)
+    b.output(b.node("Conv", [d, w], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+
+
+@case
+def fuse_preact_unnamed(b):
+    """Two BN -> Relu -> Conv branches on the same input, every node without
+    a name: both fuse (2 rewrites, 4 nodes); the constants the pass adds
+    (named after the BN) must not clash."""
+    x = b.input()
+    for cout in (6, 5):
+        t = b.node("Relu", [b.bn(x, C, positive_shift=True, name="")], name="")
+        b.output(b.conv(t, C, cout, pads=[1, 1, 1, 1], name=""))
+
+
+def main():
+    args = sys.argv[1:]
+    if args == ["--list"]:
+        print("\n".join(CASES))
+        return
+    if len(args) != 1:
+        sys.exit(__doc__.strip().splitlines()[-1])
+    out = args[0]
+    os.makedirs(out, exist_ok=True)
+    for name, fn in CASES.items():
+        b = Builder(name)
+        fn(b)
+        m = b.model()
+        path = os.path.join(out, name + ".onnx")
+        tmp = path + ".tmp"
+        onnx.save(m, tmp)
+        os.replace(tmp, path)
+    print(f"{len(CASES)} models in {out}")
+
+
+if __name__ == "__main__":
+    main()
