@@ -212,7 +212,65 @@ static void key_shapes(Cfg *P)
     }
 }
 
-/* The top-level keys.  Later ones (passes, weights, isa, tolerances) get a
+/* The current event must be a plain (or !!bool) scalar true or false, in
+ * one of the YAML 1.2 core spellings; `what_bool` names it in messages. */
+static bool scalar_bool(Cfg *P, const char *what_bool)
+{
+    const yaml_event_t *e = &P->ev;
+    if (e->type != YAML_SCALAR_EVENT)
+        cfg_error(P, e->start_mark, "%s must be true or false, not %s", what_bool, what(e));
+    const char *tag = (const char *)e->data.scalar.tag;
+    char *s = scalar_text(P);
+    if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || (tag && strcmp(tag, YAML_BOOL_TAG) != 0))
+        cfg_error(P, e->start_mark, "%s must be true or false, not the string '%s'", what_bool,
+                  printable(s));
+    if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+        return true;
+    if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
+        return false;
+    cfg_error(P, e->start_mark, "%s must be true or false, not '%s'", what_bool, printable(s));
+}
+
+static const char *pass_list(Arena *a)
+{
+    char *s = "";
+    for (int i = 0; i < npasses; i++)
+        s = arena_printf(a, "%s%s%s", s, i ? ", " : "", passes[i].name);
+    return s;
+}
+
+/* passes: {pass name: true/false}; false is --disable-pass NAME.  The
+ * command line wins (main.c): -O0, -O2 and --disable-pass override it. */
+static void key_passes(Cfg *P)
+{
+    const yaml_event_t *e = next(P);
+    if (e->type != YAML_MAPPING_START_EVENT)
+        cfg_error(P, e->start_mark, "'passes' must be a mapping of pass name to true/false, not %s",
+                  what(e));
+    signed char *on = arena_alloc(P->a, (size_t)npasses + 1);
+    yaml_mark_t *marks = arena_alloc(P->a, sizeof *marks * ((size_t)npasses + 1));
+    memset(on, -1, (size_t)npasses + 1);
+    for (e = next(P); e->type != YAML_MAPPING_END_EVENT; e = next(P)) {
+        if (e->type != YAML_SCALAR_EVENT)
+            cfg_error(P, e->start_mark, "a pass name in 'passes' must be a string, not %s", what(e));
+        char *name = scalar_text(P);
+        int k = pass_index(name);
+        if (k < 0)
+            cfg_error(P, e->start_mark, "unknown pass '%s' in 'passes' (passes: %s)", printable(name),
+                      pass_list(P->a));
+        if (on[k] >= 0)
+            cfg_error(P, e->start_mark, "duplicate pass '%s' in 'passes' (first at %zu:%zu)",
+                      passes[k].name, marks[k].line + 1, marks[k].column + 1);
+        marks[k] = e->start_mark;
+        next(P);
+        char what_bool[96];
+        snprintf(what_bool, sizeof what_bool, "pass '%s'", passes[k].name);
+        on[k] = scalar_bool(P, what_bool);
+    }
+    P->cfg->passes = on;
+}
+
+/* The top-level keys.  Later ones (weights, isa, tolerances) get a
  * field in Config, a handler here and an entry in config.schema.yaml. */
 static const struct {
     const char *key;
@@ -220,6 +278,7 @@ static const struct {
 } keys[] = {
     {"name", key_name},
     {"shapes", key_shapes},
+    {"passes", key_passes},
 };
 #define NKEYS (int)(sizeof keys / sizeof *keys)
 

@@ -58,6 +58,12 @@ static void dump_value(YamlOut *y, const Graph *g, int i)
         yo_key(y, "offset"); /* after plan_memory */
         yo_int(y, v->offset);
     }
+    if (v->base >= 0) { /* slice_concats: a channel range of another buffer */
+        yo_key(y, "base");
+        yo_int(y, v->base);
+        yo_key(y, "base_chan");
+        yo_int(y, v->base_chan);
+    }
     yo_map_end(y);
 }
 
@@ -105,6 +111,42 @@ static void dump_attr(YamlOut *y, const Graph *g, const Attr *a)
     }
 }
 
+/* What passes fused into the node: the pre-activation it applies while
+ * reading, its epilogue, and whether it is an elided Concat. */
+static void dump_fused(YamlOut *y, const Graph *g, const Node *n)
+{
+    static const char *const acts[] = {"none", "relu", "clip", "leakyrelu"};
+    if (n->pre_scale < 0 && n->pre_shift < 0 && !n->pre_relu && n->act == ACT_NONE && !n->elided)
+        return;
+    yo_key(y, "fused");
+    yo_map(y, false);
+    if (n->pre_scale >= 0 || n->pre_shift >= 0 || n->pre_relu) {
+        yo_key(y, "pre_scale");
+        value_ref(y, g, n->pre_scale);
+        yo_key(y, "pre_shift");
+        value_ref(y, g, n->pre_shift);
+        yo_key(y, "pre_relu");
+        yo_int(y, n->pre_relu);
+    }
+    if (n->act != ACT_NONE) {
+        yo_key(y, "act");
+        yo_str(y, acts[n->act]);
+        if (n->act == ACT_CLIP || n->act == ACT_LEAKYRELU) {
+            yo_key(y, "act_a");
+            yo_float(y, n->act_a);
+        }
+        if (n->act == ACT_CLIP) {
+            yo_key(y, "act_b");
+            yo_float(y, n->act_b);
+        }
+    }
+    if (n->elided) {
+        yo_key(y, "elided");
+        yo_int(y, 1);
+    }
+    yo_map_end(y);
+}
+
 static void dump_node(YamlOut *y, const Graph *g, int ni)
 {
     const Node *n = &g->nodes[ni];
@@ -125,6 +167,7 @@ static void dump_node(YamlOut *y, const Graph *g, int ni)
     for (int k = 0; k < n->nout; k++)
         value_ref(y, g, n->out[k]);
     yo_seq_end(y);
+    dump_fused(y, g, n);
     if (n->nattrs) { /* attribute names are unique (the loader checks) */
         yo_key(y, "attributes");
         yo_map(y, false);

@@ -14,10 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <onnxcc/rt.h>
+
+/* Weights the compiler prepacked for a fast kernel. */
+typedef struct {
+    const Node *node;
+    const float *data;
+    int64_t nbytes;
+} Packed;
+
 typedef struct {
     const Graph *g;
     const char *name;
     bool *used;          /* per value: a constant the code refers to */
+    Packed *packed;      /* prepacked weights, in the order the code refers to them */
+    int npacked;
 } Emitter;
 
 /* ---- text from the model, made inert --------------------------------------- */
@@ -181,12 +192,18 @@ static const char *ref(Emitter *e, const Node *n, int vi)
     return arena_printf(a, "((float *)(ws + %lld))", (long long)v->offset);
 }
 
+/* A pre-activation parameter of node n, or NULL. */
+static const char *pre_ref(Emitter *e, const Node *n, int vi)
+{
+    return vi >= 0 ? ref(e, n, vi) : "NULL";
+}
+
 /* Elements between images of v: 0 (dense) unless v is a slice of a buffer. */
-static long long img_stride(const Emitter *e, const Value *v)
+static long long img_stride(const Graph *g, const Value *v)
 {
     if (v->base < 0)
         return 0;
-    const Value *b = &e->g->values[v->base];
+    const Value *b = &g->values[v->base];
     return (long long)(b->dims[1] * plane(b));
 }
 
@@ -245,9 +262,9 @@ static void spatial_attr(const Graph *g, const Node *n, const char *name, int ns
         out[i] = c == ns ? v[i] : 1;
 }
 
-static void lower_conv(Emitter *e, const Node *n, FILE *f)
+/* The runtime's parameters of a 1-D or 2-D Conv (1-D: H = 1, kH = 1). */
+static void conv_params(const Graph *g, const Node *n, OnnxccConv2dParams *p)
 {
-    const Graph *g = e->g;
     const Value *x = &g->values[n->in[0]], *w = &g->values[n->in[1]], *y = &g->values[n->out[0]];
     if (x->rank != 3 && x->rank != 4)
         fatal_node(g, n, "only 1-D and 2-D convolutions are supported by the C backend (input rank %d)", x->rank);
@@ -257,27 +274,93 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     window_pads(g, n, x, y, kernel, pads);
     spatial_attr(g, n, "strides", x->rank - 2, st);
     spatial_attr(g, n, "dilations", x->rank - 2, dl);
-    const char *W = ref(e, n, n->in[1]);
-    const char *B = n->nin > 2 && n->in[2] >= 0 ? ref(e, n, n->in[2]) : "NULL";
-    /* 1-D: the single spatial axis is W; H = 1. */
-    long long H = one ? 1 : x->dims[2], Wd = one ? x->dims[2] : x->dims[3];
-    long long OH = one ? 1 : y->dims[2], OW = one ? y->dims[2] : y->dims[3];
-    long long kH = one ? 1 : kernel[0], kW = one ? kernel[0] : kernel[1];
-    long long sh = one ? 1 : st[0], sw = one ? st[0] : st[1];
-    long long dh = one ? 1 : dl[0], dw = one ? dl[0] : dl[1];
-    long long pt = one ? 0 : pads[0], pl = one ? pads[0] : pads[1];
-    long long pb = one ? 0 : pads[2], pr = one ? pads[1] : pads[3];
+    memset(p, 0, sizeof *p);
+    p->N = (int)x->dims[0];
+    p->C = (int)x->dims[1];
+    p->H = one ? 1 : (int)x->dims[2];
+    p->W = (int)x->dims[one ? 2 : 3];
+    p->M = (int)y->dims[1];
+    p->OH = one ? 1 : (int)y->dims[2];
+    p->OW = (int)y->dims[one ? 2 : 3];
+    p->group = (int)attr_int(g, n, "group", 1);
+    p->kH = one ? 1 : (int)kernel[0];
+    p->kW = (int)kernel[one ? 0 : 1];
+    p->stride_h = one ? 1 : (int)st[0];
+    p->stride_w = (int)st[one ? 0 : 1];
+    p->dil_h = one ? 1 : (int)dl[0];
+    p->dil_w = (int)dl[one ? 0 : 1];
+    p->pad_t = one ? 0 : (int)pads[0];
+    p->pad_l = (int)pads[one ? 0 : 1];
+    p->pad_b = one ? 0 : (int)pads[2];
+    p->pad_r = (int)pads[one ? 1 : 3];
+    p->x_img_stride = (size_t)img_stride(g, x);
+    p->y_img_stride = (size_t)img_stride(g, y);
+    p->pre_relu = n->pre_relu;
+    p->act.kind = n->act;
+    p->act.a = n->act_a;
+    p->act.b = n->act_b;
+}
+
+/* Whether the Conv runs the fast kernel: its weights are a float constant
+ * the compiler can prepack (anything else takes the reference kernel). */
+static bool conv_is_fast(const Graph *g, const Node *n)
+{
+    const Value *w = &g->values[n->in[1]];
+    return (w->flags & V_CONST) && w->dtype == DT_F32;
+}
+
+int64_t kernel_scratch_bytes(const Graph *g)
+{
+    int64_t most = 0;
+    for (int i = 0; i < g->nnodes; i++) {
+        const Node *n = &g->nodes[i];
+        if (n->op != OP_CONV || n->elided || !conv_is_fast(g, n))
+            continue;
+        OnnxccConv2dParams p;
+        conv_params(g, n, &p);
+        int64_t b = (int64_t)onnxcc_f32_conv2d_scratch_size(&p) * 4;
+        if (b > most)
+            most = b;
+    }
+    return (most + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+}
+
+/* Where the kernels' scratch starts: after the planned tensors. */
+static int64_t scratch_offset(const Graph *g)
+{
+    return (g->arena_bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+}
+
+static void lower_conv(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = e->g;
+    OnnxccConv2dParams p;
+    conv_params(g, n, &p);
     static const char *const acts[] = {"ONNXCC_ACT_NONE", "ONNXCC_ACT_RELU", "ONNXCC_ACT_CLIP", "ONNXCC_ACT_LEAKYRELU"};
-    fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %d, {%s, %s, %s}};\n",
-            (long long)x->dims[0], (long long)x->dims[1], H, Wd, (long long)y->dims[1], OH, OW,
-            (long long)attr_int(g, n, "group", 1), kH, kW, sh, sw, dh, dw, pt, pl, pb, pr, img_stride(e, x),
-            img_stride(e, y), (int)n->pre_relu,
-            acts[n->act], flit(e, n->act_a), flit(e, n->act_b));
-    const char *ps = n->pre_scale >= 0 ? ref(e, n, n->pre_scale) : "NULL";
-    const char *pf = n->pre_shift >= 0 ? ref(e, n, n->pre_shift) : "NULL";
-    fprintf(f, "        onnxcc_f32_conv2d_ref(&p, %s, %s, %s, %s, %s, %s);\n    }\n",
-            ref(e, n, n->in[0]), W, B, ps, pf, ref(e, n, n->out[0]));
+    fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%d, %d, %d, %d, %d, %d, %d, %d, "
+               "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %d, {%s, %s, %s}};\n",
+            p.N, p.C, p.H, p.W, p.M, p.OH, p.OW, p.group, p.kH, p.kW, p.stride_h, p.stride_w, p.dil_h,
+            p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r, p.x_img_stride, p.y_img_stride, p.pre_relu,
+            acts[p.act.kind], flit(e, p.act.a), flit(e, p.act.b));
+    const char *B = n->nin > 2 && n->in[2] >= 0 ? ref(e, n, n->in[2]) : "NULL";
+    const char *ps = pre_ref(e, n, n->pre_scale), *pf = pre_ref(e, n, n->pre_shift);
+    const char *X = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
+    if (!conv_is_fast(g, n)) {
+        fprintf(f, "        onnxcc_f32_conv2d_ref(&p, %s, %s, %s, %s, %s, %s);\n    }\n", X,
+                ref(e, n, n->in[1]), B, ps, pf, Y);
+        return;
+    }
+    /* Weights prepacked here, once, into the kernel's layout. */
+    size_t len = onnxcc_f32_conv2d_packed_size(&p);
+    float *packed = arena_alloc((Arena *)&g->arena, sizeof(float) * (len ? len : 1));
+    onnxcc_f32_conv2d_pack(&p, g->values[n->in[1]].data, packed);
+    int k = e->npacked++;
+    e->packed = realloc(e->packed, sizeof *e->packed * (size_t)e->npacked);
+    if (!e->packed)
+        fatal("out of memory");
+    e->packed[k] = (Packed){n, packed, (int64_t)len * 4};
+    fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X, k,
+            B, ps, pf, (long long)scratch_offset(g), Y);
 }
 
 static void lower_batchnorm(Emitter *e, const Node *n, FILE *f)
@@ -379,13 +462,13 @@ static void lower_concat(Emitter *e, const Node *n, FILE *f)
     long long outer = (long long)prod(y->dims, 0, (int)axis), inner = (long long)prod(y->dims, (int)axis + 1, y->rank);
     bool strided = false;
     for (int i = 0; i < n->nin; i++)
-        strided |= img_stride(e, &g->values[n->in[i]]) != 0;
+        strided |= img_stride(e->g, &g->values[n->in[i]]) != 0;
     long long calls = strided ? outer : 1;
     for (long long t = 0; t < calls; t++) {
         fprintf(f, "        {\n            const float *const xs[%d] = {", n->nin);
         for (int i = 0; i < n->nin; i++) {
             const Value *x = &g->values[n->in[i]];
-            long long step = img_stride(e, x) ? img_stride(e, x) : (long long)(x->dims[axis] * inner);
+            long long step = img_stride(e->g, x) ? img_stride(e->g, x) : (long long)(x->dims[axis] * inner);
             fprintf(f, "%s%s + %lld", i ? ", " : "", ref(e, n, n->in[i]), strided ? t * step : 0);
         }
         fprintf(f, "};\n            onnxcc_f32_concat_ref(%lld, %lld, %d, xs, sizes, %s + %lld);\n        }\n",
@@ -420,20 +503,21 @@ static void lower_pool(Emitter *e, const Node *n, FILE *f)
     long long pt = one ? 0 : pads[0], pl = one ? pads[0] : pads[1];
     long long pb = one ? 0 : pads[2], pr = one ? pads[1] : pads[3];
     fprintf(f, "    {\n        static const OnnxccPool2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld};\n",
+               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %d};\n",
             (long long)x->dims[0], (long long)x->dims[1], H, Wd, OH, OW, kH, kW, sh, sw, dh, dw, pt, pl, pb, pr,
-            (long long)(n->op == OP_AVGPOOL ? attr_int(g, n, "count_include_pad", 0) : 0), img_stride(e, x),
-            img_stride(e, y));
-    fprintf(f, "        onnxcc_f32_%spool2d_ref(&p, %s, %s);\n    }\n", n->op == OP_MAXPOOL ? "max" : "avg",
-            ref(e, n, n->in[0]), ref(e, n, n->out[0]));
+            (long long)(n->op == OP_AVGPOOL ? attr_int(g, n, "count_include_pad", 0) : 0), img_stride(g, x),
+            img_stride(g, y), (int)n->pre_relu);
+    fprintf(f, "        onnxcc_f32_%spool2d(&p, %s, %s, %s, %s);\n    }\n", n->op == OP_MAXPOOL ? "max" : "avg",
+            ref(e, n, n->in[0]), pre_ref(e, n, n->pre_scale), pre_ref(e, n, n->pre_shift), ref(e, n, n->out[0]));
 }
 
 static void lower_globalavgpool(Emitter *e, const Node *n, FILE *f)
 {
     const Value *x = &e->g->values[n->in[0]];
-    fprintf(f, "    onnxcc_f32_globalavgpool_ref(%lld, %lld, %s, %s);\n",
-            (long long)(x->dims[0] * x->dims[1]), (long long)prod(x->dims, 2, x->rank),
-            ref(e, n, n->in[0]), ref(e, n, n->out[0]));
+    fprintf(f, "    onnxcc_f32_globalavgpool(%lld, %lld, %lld, %lld, %s, %s, %s, %d, %s);\n",
+            (long long)x->dims[0], (long long)x->dims[1], (long long)prod(x->dims, 2, x->rank),
+            img_stride(e->g, x), ref(e, n, n->in[0]), pre_ref(e, n, n->pre_scale),
+            pre_ref(e, n, n->pre_shift), (int)n->pre_relu, ref(e, n, n->out[0]));
 }
 
 static void lower_gemm(Emitter *e, const Node *n, FILE *f)
@@ -457,7 +541,7 @@ static void lower_gemm(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, %d, %d, %s, %s, %lld, %lld};\n",
             M, N, K, (int)!!ta, (int)!!attr_int(g, n, "transB", 0), flit(e, attr_float(g, n, "alpha", 1.0f)),
             flit(e, attr_float(g, n, "beta", 1.0f)), rs, cs);
-    fprintf(f, "        onnxcc_f32_gemm_ref(&p, %s, %s, %s, %s);\n    }\n", ref(e, n, n->in[0]),
+    fprintf(f, "        onnxcc_f32_gemm(&p, %s, %s, %s, %s);\n    }\n", ref(e, n, n->in[0]),
             ref(e, n, n->in[1]), C, ref(e, n, n->out[0]));
 }
 
@@ -597,6 +681,33 @@ static LowerFn *const lower_fn[OP_COUNT] = {
 
 /* ---- the source file ------------------------------------------------------- */
 
+/* What a profile groups node n's time under: the op, and for a Conv its
+ * kernel and stride ("Conv 3x3", "Conv 7x7/2"), because those run different
+ * code paths.  Generated text only: nothing from the model. */
+static const char *profile_kind(const Graph *g, const Node *n)
+{
+    if (n->op != OP_CONV)
+        return op_info[n->op].name;
+    OnnxccConv2dParams p;
+    conv_params(g, n, &p);
+    Arena *a = (Arena *)&g->arena;
+    const char *dw = p.group > 1 && p.group == p.C ? " depthwise" : "";
+    if (p.stride_h > 1 || p.stride_w > 1)
+        return arena_printf(a, "Conv %dx%d/%d%s", p.kH, p.kW, p.stride_w, dw);
+    return arena_printf(a, "Conv %dx%d%s", p.kH, p.kW, dw);
+}
+
+/* Profiling hooks: compiled in only with -DONNXCC_PROFILE, when the
+ * program provides onnxcc_profile(); otherwise they vanish. */
+static const char profile_hooks[] =
+    "#ifdef ONNXCC_PROFILE\n"
+    "/* Called before (begin = 1) and after (begin = 0) each node. */\n"
+    "void onnxcc_profile(int node, const char *kind, int begin);\n"
+    "#define ONNXCC_PROF(node, kind, begin) onnxcc_profile(node, kind, begin)\n"
+    "#else\n"
+    "#define ONNXCC_PROF(node, kind, begin) ((void)0)\n"
+    "#endif\n\n";
+
 static FILE *open_out(const char *outdir, const char *name, const char *ext, char **path)
 {
     size_t n = strlen(outdir) + strlen(name) + strlen(ext) + 3;
@@ -641,7 +752,10 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
             continue;
         }
         fputs(" */\n", b);
+        const char *kind = profile_kind(g, n);
+        fprintf(b, "    ONNXCC_PROF(%d, \"%s\", 1);\n", ni, kind);
         lower_fn[n->op](&e, n, b);
+        fprintf(b, "    ONNXCC_PROF(%d, \"%s\", 0);\n", ni, kind);
     }
     fclose(b);
 
@@ -653,6 +767,7 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
     FILE *c = open_out(outdir, name, ".c", &cpath);
     fprintf(c, "/* Generated by onnxcc %s. Do not edit. */\n", ONNXCC_VERSION);
     fprintf(c, "#include \"%s.h\"\n\n#include <math.h>\n#include <stdint.h>\n#include <onnxcc/rt.h>\n\n", name);
+    fputs(profile_hooks, c);
     emit_tensor_table(c, &e, "input", g->inputs, g->ninputs);
     emit_tensor_table(c, &e, "output", g->outputs, g->noutputs);
     fputs("/* Weights: little-endian float32 as string literals (fast to compile). */\n", c);
@@ -670,7 +785,19 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
         fputs("};\n", c);
     }
     fputs("#define W(i) ((const float *)(const void *)w##i.b)\n\n", c);
-    fprintf(c, "size_t %s_workspace_size(void)\n{\n    return %lld;\n}\n\n", name, (long long)g->arena_bytes);
+    if (e.npacked)
+        fputs("/* Weights prepacked for the fast kernels, in the runtime's layout. */\n", c);
+    for (int k = 0; k < e.npacked; k++) {
+        fprintf(c, "/* node %d: ", (int)(e.packed[k].node - g->nodes));
+        c_comment(c, e.packed[k].node->name);
+        fprintf(c, " */\nstatic const union { char b[%lld]; float f; } p%d = {\n",
+                (long long)(e.packed[k].nbytes ? e.packed[k].nbytes : 1), k);
+        c_bytes(c, (const uint8_t *)e.packed[k].data, e.packed[k].nbytes);
+        fputs("};\n", c);
+    }
+    fputs("#define P(i) ((const float *)(const void *)p##i.b)\n\n", c);
+    fprintf(c, "size_t %s_workspace_size(void)\n{\n    return %lld;\n}\n\n", name,
+            (long long)(scratch_offset(g) + kernel_scratch_bytes(g)));
     fprintf(c, "int %s_run(const float *const inputs[], float *const outputs[], void *workspace)\n{\n", name);
     fprintf(c, "    char *ws = (char *)workspace;\n    int i;\n");
     fprintf(c, "    if (!inputs || !outputs || !workspace || ((uintptr_t)workspace %% %d) != 0)\n        return 1;\n", WS_ALIGN);
@@ -681,4 +808,5 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
     close_out(c, cpath);
     free(body);
     free(e.used);
+    free(e.packed);
 }

@@ -1,29 +1,36 @@
 /* fuse_preact.c — pre-activation BatchNormalization (+ Relu) applied by the
- * consuming Convs while they read their input.
+ * consuming Convs and pools while they read their input.
  *
- * Needs: shapes inferred.  Fires on BN → Relu → Conv(s) (DenseNet's dense
- * layers and transitions) and on a lone BN → Conv(s), when the BN's
- * parameters are constants, the BN's output is read by the Relu alone (or,
- * lone, by Convs alone), every reader of the activated tensor is a Conv
- * reading it as its data input, and no tensor on the way is a graph output.
- * Each Conv then reads the BN's input with a per-channel affine a*x + b
- * (and max(0, .)) applied to real pixels only, so padding stays zero after
- * the activation, as in the original graph.  The BN and Relu are removed:
- * the normalised copy is never stored. */
+ * Needs: shapes inferred.  Fires on BN → Relu → reader(s) (DenseNet's dense
+ * layers, transitions and the final norm5 → relu → GlobalAveragePool) and
+ * on a lone BN → reader(s), when the BN's parameters are constants, the
+ * BN's output is read by the Relu alone (or, lone, by the readers alone),
+ * every reader of the activated tensor is a Conv, MaxPool, AveragePool or
+ * GlobalAveragePool reading it as its data input, and no tensor on the way
+ * is a graph output.  Each reader then reads the BN's input with a
+ * per-channel affine a*x + b (and max(0, .)) applied to real pixels only:
+ * padding stays zero after the activation for a Conv, as in the original
+ * graph, and pools never read padding as a value.  The BN and Relu are
+ * removed: the normalised copy is never stored. */
 #include "onnxcc.h"
 
 #include <stdlib.h>
 
 bool bn_affine(const Graph *g, const Node *bn, int channels, double *a, double *b); /* fold_bn.c */
 
-/* True if every reader of v is a not-yet-fused Conv reading it as input 0. */
-static bool read_by_convs_only(const Graph *g, const Value *v)
+static bool reads_with_preact(Op op)
+{
+    return op == OP_CONV || op == OP_MAXPOOL || op == OP_AVGPOOL || op == OP_GLOBALAVGPOOL;
+}
+
+/* True if every reader of v is a not-yet-fused Conv or pool reading it as input 0. */
+static bool read_by_preact_readers(const Graph *g, const Value *v)
 {
     if (v->nuses == 0 || (v->flags & V_OUTPUT))
         return false;
     for (int u = 0; u < v->nuses; u++) {
         const Node *c = &g->nodes[v->uses[u]];
-        if (c->op != OP_CONV || c->pre_scale >= 0 || c->in[0] != (int)(v - g->values))
+        if (!reads_with_preact(c->op) || c->pre_scale >= 0 || c->in[0] != (int)(v - g->values))
             return false;
         for (int k = 1; k < c->nin; k++)
             if (c->in[k] == c->in[0])
@@ -52,7 +59,7 @@ int fuse_preact(Graph *g)
             relu = &g->nodes[y->uses[0]];
             act = &g->values[relu->out[0]];
         }
-        if (!read_by_convs_only(g, act))
+        if (!read_by_preact_readers(g, act))
             continue;
         int C = (int)x->dims[1];
         double *a = malloc(sizeof(double) * 2 * (size_t)C);

@@ -13,6 +13,7 @@
 static const char usage[] =
     "usage: onnxcc MODEL.onnx -o OUTDIR [options]\n"
     "       onnxcc MODEL.onnx --report [options]\n"
+    "       onnxcc MODEL.onnx --report-svg FILE.svg [options]\n"
     "       onnxcc compare MODEL.onnx [options]   (see onnxcc compare --help)\n"
     "\n"
     "Compiles an ONNX model into standalone C: OUTDIR/NAME.c and OUTDIR/NAME.h.\n"
@@ -22,19 +23,25 @@ static const char usage[] =
     "  --name NAME             C prefix of the generated API (default: the model\n"
     "                          file's stem, made a valid C identifier)\n"
     "  --config FILE.yaml      read options from a YAML config file (see\n"
-    "                          schemas/example-config.yaml); the command line wins\n"
+    "                          schemas/example-config.yaml): name, shapes, passes;\n"
+    "                          the command line wins (-O0/-O2/--disable-pass over\n"
+    "                          the file's passes:)\n"
     "  --shape INPUT=N,C,H,W   fix the dims of a graph input (repeatable)\n"
     "  --dump-ir[=STAGE]       print the IR as YAML after STAGE (load, infer,\n"
     "                          passes; default: the last stage) on stdout\n"
     "  -O0                     run no optimization pass (-O2, the default: all)\n"
     "  --disable-pass NAME     switch one pass off (repeatable); passes, in order:\n"
-    "                          cleanup, fold_bn, fuse_act, fuse_preact, slice_concats\n"
+    "                          cleanup, fold_bn, fuse_act, fuse_preact, commute_pool,\n"
+    "                          slice_concats\n"
     "  --report                print a YAML report: ops, params, MACs, shapes\n"
+    "  --report-svg FILE       draw the memory plan as SVG into FILE ('-': stdout):\n"
+    "                          schedule step across, workspace offset down\n"
     "  -h, --help              show this help and exit\n"
     "  --version               print the version and exit\n"
     "\n"
     "examples:\n"
     "  onnxcc densenet121.onnx --report\n"
+    "  onnxcc densenet121.onnx --report-svg plan.svg\n"
     "  onnxcc densenet121.onnx -o out --name densenet\n"
     "  onnxcc model.onnx -o out --shape input=1,3,224,224\n"
     "\n"
@@ -49,7 +56,9 @@ typedef struct {
     int nshapes;
     const char *dump_stage; /* NULL: no dump */
     bool report;
-    bool *pass_on;          /* per pass in passes[] */
+    const char *report_svg; /* NULL: no SVG */
+    bool *pass_on;          /* per pass in passes[]: the outcome, set in compile() */
+    signed char *pass_cli;  /* per pass: 0/1 as -O0/-O2/--disable-pass left it, -1 untouched */
 } Options;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
@@ -94,8 +103,9 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
 {
     o->shapes = arena_alloc(a, sizeof(ShapeSpec) * (size_t)argc);
     o->pass_on = arena_alloc(a, sizeof(bool) * (size_t)npasses);
+    o->pass_cli = arena_alloc(a, (size_t)npasses);
     for (int i = 0; i < npasses; i++)
-        o->pass_on[i] = true;
+        o->pass_cli[i] = -1;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = NULL;
@@ -129,17 +139,21 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
                 usage_error("--dump-ir: unknown stage '%s' (stages: load, infer, passes, final)", printable(o->dump_stage));
         } else if (strcmp(arg, "-O0") == 0) {
             for (int k = 0; k < npasses; k++)
-                o->pass_on[k] = false;
+                o->pass_cli[k] = 0;
         } else if (strcmp(arg, "-O1") == 0 || strcmp(arg, "-O2") == 0) {
             for (int k = 0; k < npasses; k++)
-                o->pass_on[k] = true;
+                o->pass_cli[k] = 1;
         } else if (TAKES("--disable-pass")) {
             int k = pass_index(val);
             if (k < 0)
                 usage_error("--disable-pass: unknown pass '%s' (see --help)", printable(val));
-            o->pass_on[k] = false;
+            o->pass_cli[k] = 0;
         } else if (strcmp(arg, "--report") == 0) {
             o->report = true;
+        } else if (TAKES("--report-svg")) {
+            if (!*val)
+                usage_error("%s", "--report-svg needs a file name");
+            o->report_svg = val;
         } else if (arg[0] == '-' && arg[1]) {
             usage_error("unknown option '%s'", printable(arg));
         } else if (!o->model) {
@@ -151,8 +165,8 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
     }
     if (!o->model)
         usage_error("%s", "no model given");
-    if (!o->outdir && !o->report && !o->dump_stage)
-        usage_error("%s", "nothing to do: give -o OUTDIR, --report or --dump-ir");
+    if (!o->outdir && !o->report && !o->dump_stage && !o->report_svg)
+        usage_error("%s", "nothing to do: give -o OUTDIR, --report, --report-svg or --dump-ir");
 }
 
 /* Config shapes, then command-line ones; a --shape for an input replaces the
@@ -179,6 +193,11 @@ static int compile(const Options *o, Arena *a)
     Config cfg = {0};
     if (o->config)
         load_config(a, o->config, &cfg);
+    /* Passes: all on, then the config's passes:, then the command line. */
+    for (int k = 0; k < npasses; k++) {
+        int on = o->pass_cli[k] >= 0 ? o->pass_cli[k] : cfg.passes ? cfg.passes[k] : -1;
+        o->pass_on[k] = on != 0;
+    }
 
     Graph *g = load_model(o->model);
     verify_graph(g);
@@ -203,6 +222,8 @@ static int compile(const Options *o, Arena *a)
     maybe_dump(g, o, "final");
     if (o->report)
         write_report(g, stdout);
+    if (o->report_svg)
+        write_svg(g, o->report_svg);
     if (o->outdir) {
         const char *name = o->name ? o->name : cfg.name ? cfg.name : default_name(a, o->model);
         if (mkdir(o->outdir, 0777) != 0 && errno != EEXIST)

@@ -131,7 +131,8 @@ typedef struct {
     int nout;
     Attr *attrs;
     int nattrs;
-    /* Fusions recorded by passes (Conv only; -1 / 0 when none): */
+    /* Fusions recorded by passes (-1 / 0 when none).  pre_*: Conv and pools;
+     * act: Conv only. */
     int pre_scale, pre_shift; /* per-input-channel affine applied while reading */
     bool pre_relu;            /* max(0, .) after that affine */
     int act;                  /* epilogue: ACT_NONE, ACT_RELU, ACT_CLIP, ACT_LEAKYRELU */
@@ -260,6 +261,7 @@ int cleanup(Graph *g);        /* cleanup.c */
 int fold_bn(Graph *g);        /* fold_bn.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
+int commute_pool(Graph *g);   /* commute_pool.c */
 int slice_concats(Graph *g);  /* slice_concats.c */
 /* Bytes of Concat outputs still written by copying (not elided). */
 int64_t concat_copy_bytes(const Graph *g);
@@ -273,6 +275,18 @@ int64_t concat_copy_bytes(const Graph *g);
 void plan_memory(Graph *g);
 /* Checks the plan: aborts if two simultaneously live buffers overlap. */
 void verify_plan(const Graph *g);
+/* The planner's own view of the plan (for svg.c): one entry per workspace
+ * buffer (values with an offset; slices live inside their base's), in value
+ * order.  `out` has room for g->nvalues entries; returns the count. */
+typedef struct {
+    int value;
+    int first, last; /* live range: node indices, inclusive; a base buffer's
+                      * is widened by the slices inside it */
+    int64_t bytes;   /* rounded up to WS_ALIGN */
+} PlanBuf;
+int plan_buffers(const Graph *g, PlanBuf *out);
+/* A value's own live range: its producer to its last reader. */
+void plan_live_range(const Graph *g, int value, int *first, int *last);
 
 /* ---- report.c / dump.c: YAML output via libyaml -------------------------- */
 
@@ -288,6 +302,8 @@ typedef struct {
     const char *name;          /* model name, or NULL */
     ShapeSpec *shapes;
     int nshapes;
+    signed char *passes;       /* per pass in passes[]: 1 on, 0 off, -1 not
+                                * named; NULL without a passes: key */
 } Config;
 /* Parses a config file; errors name file, line and column. */
 void load_config(Arena *a, const char *path, Config *cfg);
@@ -296,6 +312,16 @@ void load_config(Arena *a, const char *path, Config *cfg);
 
 /* Writes OUTDIR/NAME.c and OUTDIR/NAME.h for an inferred graph. */
 void emit_c(const Graph *g, const char *outdir, const char *name);
+/* Bytes of scratch the fast kernels need, placed after the planned tensors
+ * (64-byte multiple; the workspace is arena_bytes rounded up plus this). */
+int64_t kernel_scratch_bytes(const Graph *g);
+
+/* ---- svg.c: `onnxcc --report-svg FILE` ------------------------------------- */
+
+/* Draws the memory plan (after plan_memory) as SVG into `path` ("-":
+ * stdout): one rectangle per buffer over its live steps and bytes.  A
+ * failure to write is a user error naming the file. */
+void write_svg(const Graph *g, const char *path);
 
 /* ---- compare.c: `onnxcc compare` ----------------------------------------- */
 

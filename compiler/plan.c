@@ -157,3 +157,21 @@ void verify_plan(const Graph *g)
         }
     free(bufs);
 }
+
+/* The plan as the planner sees it, for --report-svg (svg.c). */
+int plan_buffers(const Graph *g, PlanBuf *out)
+{
+    Buf *bufs = malloc(sizeof(Buf) * ((size_t)g->nvalues + 1));
+    if (!bufs)
+        fatal("out of memory");
+    int n = collect(g, bufs);
+    for (int i = 0; i < n; i++)
+        out[i] = (PlanBuf){bufs[i].value, bufs[i].first, bufs[i].last, bufs[i].bytes};
+    free(bufs);
+    return n;
+}
+
+void plan_live_range(const Graph *g, int value, int *first, int *last)
+{
+    lifetime(g, value, first, last);
+}

@@ -77,7 +77,9 @@ static bool *attr_tensors(const Graph *g, Arena *a)
 
 /* Elements of all initializers and Constant outputs (int64 shape
  * constants included), as the onnx package counts them: a Constant's
- * value_float/value_int is one element, value_floats/value_ints n. */
+ * value_float/value_int is one element, value_floats/value_ints n.  Once
+ * passes ran, constants nothing reads any more (a folded BN's statistics)
+ * are left out: they are not in the generated program. */
 int64_t graph_macs(const Graph *g)
 {
     int64_t total = 0;
@@ -96,6 +98,8 @@ int64_t graph_params(const Graph *g)
     for (int i = 0; i < g->nvalues; i++) {
         const Value *v = &g->values[i];
         if (!(v->flags & V_CONST) || skip[i])
+            continue;
+        if (g->pass_on && v->nuses == 0 && !(v->flags & V_OUTPUT))
             continue;
         int64_t n = value_numel(v);
         total = n < 0 || total < 0 ? -1 : add_ck(total, n);
@@ -229,10 +233,16 @@ void write_report(const Graph *g, FILE *f)
         }
         yo_map_end(&y);
     }
-    /* The memory plan: the workspace against the sum of all intermediates. */
+    /* The memory plan: the planned tensors against the sum of all
+     * intermediates; the workspace adds the kernels' scratch. */
     if (g->naive_bytes > 0) {
+        int64_t scratch = kernel_scratch_bytes(g);
         yo_key(&y, "arena_bytes");
         yo_int(&y, g->arena_bytes);
+        yo_key(&y, "scratch_bytes");
+        yo_int(&y, scratch);
+        yo_key(&y, "workspace_bytes");
+        yo_int(&y, (g->arena_bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN + scratch);
         yo_key(&y, "naive_bytes");
         yo_int(&y, g->naive_bytes);
         yo_key(&y, "concat_copy_bytes");

@@ -14,6 +14,7 @@
  * write with an image stride), read nowhere as a graph output, and not
  * already placed elsewhere.  With batch > 1 a slice is strided, so then
  * every reader of a slice must be a Conv or a pool (kernels that read with
+ * an image stride; GlobalAveragePool included)
  * an image stride).  Anything else keeps its copying Concat. */
 #include "onnxcc.h"
 
@@ -33,7 +34,8 @@ static bool strided_readers(const Graph *g, const Value *v)
         return true; /* one image: a channel range is dense */
     for (int u = 0; u < v->nuses; u++) {
         const Node *r = &g->nodes[v->uses[u]];
-        if (r->op != OP_CONV && r->op != OP_MAXPOOL && r->op != OP_AVGPOOL && r->op != OP_CONCAT)
+        if (r->op != OP_CONV && r->op != OP_MAXPOOL && r->op != OP_AVGPOOL && r->op != OP_GLOBALAVGPOOL &&
+            r->op != OP_CONCAT)
             return false;
         if (r->in[0] != (int)(v - g->values) && r->op != OP_CONCAT)
             return false;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # usage: sanitize_generated.sh ONNXCC MODEL RUNTIME_DIR WORKDIR
-# Builds the generated code and the reference runtime with ASan+UBSan (gcc
+# Builds the generated code and the runtime (reference and fast kernels) with ASan+UBSan (gcc
 # and clang), runs it, and runs the plain build under valgrind memcheck; each
 # run's output must still match onnxruntime (checked by onnxcc compare,
 # which leaves its inputs, onnxruntime's outputs and harness in WORKDIR).
@@ -12,8 +12,22 @@ cd "$dir"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
 for cc in gcc clang; do
   command -v $cc >/dev/null || continue
+  # The runtime from source, each ISA file with its own flags (as in
+  # runtime/CMakeLists.txt); the ISA actually run is the machine's best.
+  objs=""
+  for src in "$rt"/ref/*.c "$rt"/fast/*.c; do
+    case $src in
+      *_avx2.c) isa="-mavx2 -mfma -DONNXCC_RT_X86_64" ;;
+      *_avx512.c) isa="-mavx512f -mavx2 -mfma -DONNXCC_RT_X86_64" ;;
+      *) isa="-DONNXCC_RT_X86_64" ;;
+    esac
+    obj=rt_${cc}_$(basename "$src" .c).o
+    # shellcheck disable=SC2086
+    $cc -std=c99 -Wall -Wextra -Werror $san $isa -I"$rt/include" -c "$src" -o "$obj"
+    objs="$objs $obj"
+  done
   # shellcheck disable=SC2086
-  $cc -std=c99 -Wall -Wextra -Werror $san -I"$rt/include" -I. harness.c model.c "$rt"/ref/*.c -lm -o run_$cc
+  $cc -std=c99 -Wall -Wextra -Werror $san -I"$rt/include" -I. harness.c model.c $objs -lm -o run_$cc
   ./run_$cc input_0.bin san_$cc.bin
   cmp -s san_$cc.bin ours_0.bin || {
     # Same code, other compiler/flags: allow rounding differences, not garbage.

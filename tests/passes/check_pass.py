@@ -2,7 +2,7 @@
 
 usage: check_pass.py ONNXCC MODEL.onnx --removed N [--expect PASS=N]...
                      [--expect-op OP=N]... [--expect-reads OP:VALUE=N]...
-                     [--no-compare]
+                     [--expect-report KEY=N]... [--no-compare]
 
   --expect PASS=N        `onnxcc MODEL --report` says pass PASS made N
                          rewrites; every pass not named must report 0
@@ -13,6 +13,8 @@ usage: check_pass.py ONNXCC MODEL.onnx --removed N [--expect PASS=N]...
   --expect-reads OP:VALUE=N
                          after the passes, N nodes of type OP read the
                          value named VALUE as their first input
+  --expect-report KEY=N  the report's top-level KEY is N (e.g.
+                         concat_copy_bytes=0)
 
 Also checked: the report's node and op counts agree with the after-passes
 dump; with -O0 every pass reports `off` and the ops are those of the
@@ -22,6 +24,7 @@ off).  All failures are listed, then the exit status is 1.
 """
 import argparse
 import collections
+import os
 import subprocess
 import sys
 
@@ -62,6 +65,7 @@ def main():
     ap.add_argument("--expect", type=pair, action="append", default=[])
     ap.add_argument("--expect-op", type=pair, action="append", default=[])
     ap.add_argument("--expect-reads", type=pair, action="append", default=[])
+    ap.add_argument("--expect-report", type=pair, action="append", default=[])
     ap.add_argument("--removed", type=int, required=True)
     ap.add_argument("--no-compare", action="store_true", help="skip the two onnxcc compare runs")
     a = ap.parse_args()
@@ -84,6 +88,9 @@ def main():
         for op, exp in a.expect_op:
             if ops.get(op, 0) != exp:
                 failures.append(f"op {op}: {ops.get(op, 0)} left after the passes, expected {exp}")
+        for key, exp in a.expect_report:
+            if rep.get(key) != exp:
+                failures.append(f"report {key}: {rep.get(key)}, expected {exp}")
         print(f"report: passes {passes} ops {ops}")
 
     # 2. Node count before and after the passes, from the IR dumps.
@@ -118,7 +125,13 @@ def main():
         if before is not None and dict(op_counts(before)) != dict(rep0.get("ops") or {}):
             failures.append(f"-O0: report ops {rep0.get('ops')} != ops before the passes {dict(op_counts(before))}")
 
-    # 4. Numerics against onnxruntime, passes on and off.
+    # 4. The memory plan, checked apart from the planner.
+    plan = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "check_plan.py")
+    rc, out, err = run([sys.executable, plan, cc, model])
+    if rc != 0:
+        failures.append(f"check_plan.py: {(out + err).strip()}")
+
+    # 5. Numerics against onnxruntime, passes on and off.
     if not a.no_compare:
         for extra in ([], ["-O0"]):
             cmd = [cc, "compare", model] + extra

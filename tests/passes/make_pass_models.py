@@ -363,19 +363,127 @@ def fuse_preact_bn_two_consumers(b):
 
 @case
 def fuse_preact_relu_two_consumers(b):
-    """BN -> Relu whose output feeds a Conv and a MaxPool: no fusion (0)."""
+    """BN -> Relu whose output feeds a Conv and a Sigmoid (which cannot
+    apply a pre-activation): no fusion (0)."""
     x = b.input()
     r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
     b.output(b.conv(r, C, 6, pads=[1, 1, 1, 1]))
-    b.output(b.node("MaxPool", [r], kernel_shape=[2, 2], strides=[2, 2]))
+    b.output(b.node("Sigmoid", [r]))
 
 
 @case
 def fuse_preact_maxpool(b):
-    """BN -> Relu -> MaxPool (not a Conv): no fusion (0)."""
+    """BN (scale may be negative) -> Relu -> MaxPool 3x3 pad 1: the pool
+    applies the affine to each tap before the max, and skips the pads
+    (1 rewrite, 2 nodes)."""
     x = b.input()
     r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
     b.output(b.node("MaxPool", [r], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+
+
+@case
+def fuse_preact_avgpool_pad(b):
+    """BN -> Relu -> AveragePool 3x3 pad 1 count_include_pad: the pads
+    still count as zeros (relu(bn(0)) > 0 would differ) (1, 2 nodes)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    b.output(b.node("AveragePool", [r], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+                    count_include_pad=1))
+
+
+@case
+def fuse_preact_global_pool(b):
+    """DenseNet's head: BN -> Relu -> GlobalAveragePool -> Flatten -> Gemm;
+    the pool applies BN and Relu while it reads (1 rewrite, 2 nodes)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    g = b.node("Flatten", [b.node("GlobalAveragePool", [r])])
+    w = b.const("fc_w", b.rng.standard_normal([3, C]).astype(np.float32))
+    fb = b.const("fc_b", b.rng.standard_normal([3]).astype(np.float32))
+    b.output(b.node("Gemm", [g, w, fb], ["y"], transB=1))
+
+
+# -- commute_pool ---------------------------------------------------------
+@case
+def commute_pool_transition(b):
+    """DenseNet's transition: BN -> Relu -> Conv1x1 (no bias) -> AveragePool
+    2x2/2.  fuse_preact gives the Conv the BN+Relu, commute_pool swaps Conv
+    and pool: the pool reads x with the pre-activation, the Conv reads the
+    pooled tensor (1 + 1 rewrites, 2 nodes)."""
+    x = b.input()
+    r = b.node("Relu", [b.bn(x, C, positive_shift=True)])
+    t = b.conv(r, C, 6, k=1, bias=False)
+    b.output(b.node("AveragePool", [t], ["y"], kernel_shape=[2, 2], strides=[2, 2]))
+
+
+@case
+def commute_pool_bias_3x3_window(b):
+    """Conv1x1 with a bias -> AveragePool 3x3 stride 2 (overlapping
+    windows, 8x8 -> 3x3): still exact, the bias passes through (1, 0 nodes)."""
+    x = b.input()
+    t = b.conv(x, C, 5, k=1)
+    b.output(b.node("AveragePool", [t], ["y"], kernel_shape=[3, 3], strides=[2, 2]))
+
+
+@case
+def commute_pool_padded(b):
+    """Conv1x1 -> AveragePool 2x2/2 with padding: the pads would see the
+    Conv's bias, not zeros: no swap (0)."""
+    x = b.input()
+    t = b.conv(x, C, 5, k=1)
+    b.output(b.node("AveragePool", [t], ["y"], kernel_shape=[2, 2], strides=[2, 2], pads=[1, 1, 1, 1]))
+
+
+@case
+def commute_pool_relu_between(b):
+    """Conv1x1 -> Relu -> AveragePool: the Relu becomes the Conv's epilogue
+    (fuse_act) and a nonlinearity does not commute: no swap (1 + 0)."""
+    x = b.input()
+    t = b.node("Relu", [b.conv(x, C, 5, k=1)])
+    b.output(b.node("AveragePool", [t], ["y"], kernel_shape=[2, 2], strides=[2, 2]))
+
+
+@case
+def commute_pool_conv3x3(b):
+    """Conv3x3 -> AveragePool 2x2/2: not a pointwise Conv: no swap (0)."""
+    x = b.input()
+    t = b.conv(x, C, 5, pads=[1, 1, 1, 1])
+    b.output(b.node("AveragePool", [t], ["y"], kernel_shape=[2, 2], strides=[2, 2]))
+
+
+@case
+def commute_pool_conv_output(b):
+    """Conv1x1 whose output is also a graph output -> AveragePool: no swap (0)."""
+    x = b.input()
+    t = b.conv(x, C, 5, k=1)
+    b.output(t)
+    b.output(b.node("AveragePool", [t], ["y"], kernel_shape=[2, 2], strides=[2, 2]))
+
+
+# -- slice_concats --------------------------------------------------------
+@case
+def slice_concats_dense_block(b):
+    """A two-layer dense block: Concat(x0, f1) and Concat(x0, f1, f2) where
+    x0 comes from a Conv: both Concats elided, the largest owns the buffer
+    (2 rewrites, 0 nodes removed: elided Concats stay in the IR)."""
+    x = b.input()
+    x0 = b.conv(x, C, 4, pads=[1, 1, 1, 1])
+    f1 = b.conv(x0, 4, 2, pads=[1, 1, 1, 1])
+    c1 = b.node("Concat", [x0, f1], axis=1)
+    f2 = b.conv(c1, 6, 2, pads=[1, 1, 1, 1])
+    c2 = b.node("Concat", [x0, f1, f2], axis=1)
+    b.output(b.conv(c2, 8, 3, k=1))
+
+
+@case
+def slice_concats_input_is_output(b):
+    """A Concat input that is also a graph output must keep its own buffer:
+    the Concat copies (0)."""
+    x = b.input()
+    a = b.conv(x, C, 3, pads=[1, 1, 1, 1])
+    c = b.conv(x, C, 2, pads=[1, 1, 1, 1])
+    b.output(a)
+    b.output(b.conv(b.node("Concat", [a, c], axis=1), 5, 3, k=1))
 
 
 @case

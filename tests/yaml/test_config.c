@@ -48,7 +48,11 @@ static void test_valid(void)
         "  \"odd: name \\u00e9\":\n"
         "    - 2\n"
         "    - +5\n"
-        "  '123': [2147483648]\n")};
+        "  '123': [2147483648]\n"
+        "passes:\n"
+        "  slice_concats: false\n"
+        "  fold_bn: True\n"
+        "  fuse_act: !!bool FALSE\n")};
     char msg[1024];
     fatal_path = "model.onnx";
     bool failed = run_captured(do_load, &l, msg, sizeof msg);
@@ -70,6 +74,20 @@ static void test_valid(void)
             EXPECT(strcmp(s[2].input, "123") == 0);
             EXPECT(s[2].rank == 1 && s[2].dims[0] == 2147483648LL);
         }
+        /* passes: named ones 0/1, the rest -1 (not named). */
+        EXPECT(l.cfg.passes != NULL);
+        for (int k = 0; l.cfg.passes && k < npasses; k++) {
+            const char *p = passes[k].name;
+            int want = -1;
+            if (!strcmp(p, "slice_concats") || !strcmp(p, "fuse_act"))
+                want = 0;
+            else if (!strcmp(p, "fold_bn"))
+                want = 1;
+            if (l.cfg.passes[k] != want) {
+                fprintf(stderr, "pass %s: got %d, want %d\n", p, l.cfg.passes[k], want);
+                failures++;
+            }
+        }
     }
     arena_free_all(&l.arena);
 
@@ -77,7 +95,14 @@ static void test_valid(void)
     Load e = {.path = write_cfg("only_name", "name: m\n")};
     EXPECT(!run_captured(do_load, &e, msg, sizeof msg));
     EXPECT(e.cfg.nshapes == 0 && e.cfg.name && strcmp(e.cfg.name, "m") == 0);
+    EXPECT(e.cfg.passes == NULL); /* no passes: key, nothing overridden */
     arena_free_all(&e.arena);
+    Load p = {.path = write_cfg("empty_passes", "passes: {}\n")};
+    EXPECT(!run_captured(do_load, &p, msg, sizeof msg));
+    EXPECT(p.cfg.passes != NULL);
+    for (int k = 0; p.cfg.passes && k < npasses; k++)
+        EXPECT(p.cfg.passes[k] == -1);
+    arena_free_all(&p.arena);
     Load s = {.path = write_cfg("empty_map", "{}\n")};
     EXPECT(!run_captured(do_load, &s, msg, sizeof msg));
     EXPECT(s.cfg.nshapes == 0 && s.cfg.name == NULL);
@@ -116,6 +141,7 @@ static void test_schemas(const char *sdir)
         fprintf(stderr, "  example config: %s", msg);
     EXPECT(ex.cfg.name && strcmp(ex.cfg.name, "densenet") == 0);
     EXPECT(ex.cfg.nshapes == 1 && ex.cfg.shapes[0].rank == 4);
+    EXPECT(ex.cfg.passes != NULL); /* the example shows the passes: key */
     arena_free_all(&ex.arena);
 
     Load u = {.path = write_cfg("list_keys", "no_such_key: 1\n")};
@@ -145,6 +171,21 @@ static void test_schemas(const char *sdir)
         failures++;
     }
     EXPECT(STREQ(ystr(t, "additionalProperties"), "false"));
+    /* passes: the schema names exactly the compiler's passes, in order. */
+    YNode *pp = ypath(t, "properties/passes/properties");
+    EXPECT(pp && pp->kind == Y_MAP);
+    char names[512] = "", want_names[512] = "";
+    for (int i = 0; pp && i + 1 < pp->n; i += 2)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                 pp->kids[i]->s);
+    for (int k = 0; k < npasses; k++)
+        snprintf(want_names + strlen(want_names), sizeof want_names - strlen(want_names), "%s%s",
+                 k ? ", " : "", passes[k].name);
+    if (strcmp(names, want_names) != 0) {
+        fprintf(stderr, "schema passes '%s' differ from the compiler's passes '%s'\n", names, want_names);
+        failures++;
+    }
+    EXPECT(STREQ(ystr(t, "properties/passes/additionalProperties"), "false"));
     ytree_free(t);
 }
 
@@ -156,7 +197,7 @@ int main(int argc, char **argv)
         test_schemas(argv[2]);
 
     bad("unknown_key", "name: a\nfoo: 1\n", "2:1",
-        "unknown key 'foo' (expected one of: name, shapes)");
+        "unknown key 'foo' (expected one of: name, shapes, passes)");
     bad("wrong_type_shapes", "shapes: [1, 2]\n", "1:9", "'shapes' must be a mapping");
     bad("wrong_type_name", "name: [a]\n", "1:7", "'name' must be a string, not a sequence");
     bad("wrong_type_dims", "shapes:\n  x: 3\n", "2:6", "must be a sequence of dims");
@@ -187,6 +228,25 @@ int main(int argc, char **argv)
     bad("name_nul", "name: \"a\\0b\"\n", "1:7", "NUL");
     bad("input_not_string", "shapes:\n  [x]: [1]\n", "2:3", "an input name in 'shapes' must be a string");
     bad("bad_utf8", "name: a\xff\n", "1:8", "malformed YAML: invalid leading UTF-8 octet");
+    /* passes: */
+    bad("passes_unknown", "name: a\npasses:\n  fold_bn: false\n  nope: false\n", "4:3",
+        "unknown pass 'nope' in 'passes' (passes: cleanup, fold_bn,");
+    bad("passes_unknown_flow", "passes: {fold_bn: false, Fold_BN: true}\n", "1:26", "unknown pass 'Fold_BN'");
+    bad("passes_yes", "passes:\n  slice_concats: yes\n", "2:18",
+        "pass 'slice_concats' must be true or false, not 'yes'");
+    bad("passes_int", "passes: {fold_bn: 0}\n", "1:19", "pass 'fold_bn' must be true or false, not '0'");
+    bad("passes_empty_value", "passes:\n  fold_bn:\n", "2:11", "pass 'fold_bn' must be true or false, not ''");
+    bad("passes_quoted", "passes:\n  fold_bn: \"false\"\n", "2:12",
+        "pass 'fold_bn' must be true or false, not the string 'false'");
+    bad("passes_tagged_str", "passes:\n  fold_bn: !!str true\n", "2:12", "not the string 'true'");
+    bad("passes_seq_value", "passes:\n  fold_bn: [false]\n", "2:12",
+        "pass 'fold_bn' must be true or false, not a sequence");
+    bad("passes_not_mapping", "passes: [fold_bn]\n", "1:9", "'passes' must be a mapping of pass name to true/false");
+    bad("passes_null", "passes:\n", "1:8", "'passes' must be a mapping of pass name to true/false, not a scalar");
+    bad("passes_name_not_string", "passes:\n  {a: 1}: true\n", "2:3", "a pass name in 'passes' must be a string");
+    bad("passes_duplicate", "passes:\n  fold_bn: false\n  cleanup: true\n  fold_bn: true\n", "4:3",
+        "duplicate pass 'fold_bn' in 'passes' (first at 2:3)");
+    bad("passes_duplicate_key", "passes: {}\nname: a\npasses: {}\n", "3:1", "duplicate key 'passes' (first at 1:1)");
 
     /* A missing file: one line naming it. */
     Load m = {.path = "/nonexistent/dir/cfg.yaml"};

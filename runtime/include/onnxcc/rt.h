@@ -77,6 +77,37 @@ void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const fl
                            const float *bias, const float *pre_scale, const float *pre_shift,
                            float *y);
 
+/* ---- fast conv2d ------------------------------------------------------ */
+
+/* The same convolution with SIMD kernels picked at run time by the CPU's
+ * features, on weights packed ahead of time (by the compiler) and a scratch
+ * buffer from the caller.  Sums accumulate in float; stride-1 3x3 layers
+ * with at least 8 input and 8 output channels per group and maps of at
+ * least 8x8 run as Winograd F(4x4, 3x3), whose float transforms add error
+ * of a few 1e-6 of the outputs' magnitude.
+ *
+ * ISA levels: onnxcc_rt_isa() is the best level the CPU supports, capped by
+ * the environment variable ONNXCC_ISA=scalar|avx2|avx512 (other values: no
+ * cap), read on every call.  Non-x86 builds have the scalar level only. */
+enum { ONNXCC_ISA_SCALAR = 0, ONNXCC_ISA_AVX2 = 1, ONNXCC_ISA_AVX512 = 2 };
+int onnxcc_rt_isa(void);
+const char *onnxcc_rt_isa_name(int isa); /* "scalar", "avx2", "avx512"; "unknown" */
+
+/* Floats of packed weights for p (p->pre_relu and p->act do not matter). */
+size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p);
+/* Packs w [M][C/group][kH][kW] into the layout onnxcc_f32_conv2d reads.  The
+ * packed data is deterministic and the same for every ISA level and machine,
+ * so it can be packed at compile time and run anywhere. */
+void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *packed);
+/* Floats of scratch one call needs (the same on every machine); the caller
+ * passes it 64-byte aligned. */
+size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p);
+/* As onnxcc_f32_conv2d_ref, with packed weights; x and y need no alignment,
+ * and only y's elements (no stride gaps) are written. */
+void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float *packed,
+                       const float *bias, const float *pre_scale, const float *pre_shift,
+                       float *scratch, float *y);
+
 /* ---- batchnorm (inference) -------------------------------------------- */
 
 /* y = x*a[c] + b[c] over x [N][C][HW], where, in float, the way onnxruntime
@@ -142,6 +173,8 @@ typedef struct OnnxccPool2dParams {
     int count_include_pad; /* avgpool: divisor also counts taps in the pads */
     size_t x_img_stride;   /* >= C*H*W; 0 = C*H*W */
     size_t y_img_stride;   /* >= C*OH*OW; 0 = C*OH*OW */
+    int pre_relu;          /* fast kernels: max(0, .) after the pre-activation
+                            * (see below); the _ref kernels ignore it */
 } OnnxccPool2dParams;
 
 /* Max of the taps inside the input; -FLT_MAX if there is none (as onnxruntime). */
@@ -172,6 +205,35 @@ typedef struct OnnxccGemmParams {
 
 void onnxcc_f32_gemm_ref(const OnnxccGemmParams *p, const float *a, const float *b,
                          const float *c, float *y);
+
+/* ---- fast pooling and gemm -------------------------------------------- */
+
+/* Portable kernels with float sums (written for the compiler's -O2
+ * vectoriser, no ISA dispatch), each matching the _ref kernel above within
+ * float rounding; max pools match it exactly.
+ *
+ * The pools read every tap through a per-channel pre-activation (a BN + ReLU
+ * fused into the pool): pre(x)[c] = x*pre_scale[c] + pre_shift[c]
+ * (pre_scale / pre_shift NULL = 1 / 0), then max(0, .) if p->pre_relu.
+ * Taps outside the input are skipped as in the _ref kernels (pads are not
+ * pre-activated), so an empty max window is still -FLT_MAX.  Only y's
+ * elements are written, never the gaps between its images. */
+void onnxcc_f32_maxpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,
+                          const float *pre_shift, float *y);
+void onnxcc_f32_avgpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,
+                          const float *pre_shift, float *y);
+
+/* y[n*C + c] = mean over i < hw of pre(x[n*x_img_stride + c*hw + i]), with
+ * pre as above and max(0, .) if pre_relu; x_img_stride 0 = C*hw (dense), so
+ * x can be a channel prefix of a larger buffer.  0 if hw is 0. */
+void onnxcc_f32_globalavgpool(size_t N, size_t C, size_t hw, size_t x_img_stride,
+                              const float *x, const float *pre_scale, const float *pre_shift,
+                              int pre_relu, float *y);
+
+/* onnxcc_f32_gemm_ref's semantics (every trans_a / trans_b, alpha, beta and
+ * C stride; y may equal a dense c), float sums. */
+void onnxcc_f32_gemm(const OnnxccGemmParams *p, const float *a, const float *b, const float *c,
+                     float *y);
 
 /* Batched MatMul: for t < batch, Y_t[M][N] = A_t[M][K] * B_t[K][N] with
  * A_t = a + t*a_batch_stride, B_t = b + t*b_batch_stride, Y_t = y + t*M*N.

@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""DenseNet benchmark: onnxcc's generated C against onnxruntime, side by side.
+
+    bench/run.sh [--models densenet121,densenet169,...] [--rounds R] [--iters N]
+                 [--threads T] [--profile] [--isa scalar|avx2|avx512]
+
+For each model: export it (random weights, 224x224, batch 1, opset 13),
+compile it with onnxcc, build a timing harness (bench_model.c) against the
+runtime, then alternate R rounds of N timed runs of the generated code and of
+onnxruntime (same thread count), so drift on a shared machine hits both
+alike.  Prints per model the medians, the ratio onnxcc/onnxruntime, GFLOP/s
+(2 x the compiler's MAC count / median) and the fraction of the measured
+one-core FMA peak (peak.c); with --profile, where the generated code's time
+goes per kind of node.  Not a test: nothing here passes or fails on speed.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+WORK = os.path.join(BUILD, "bench")
+ONNXCC = os.path.join(BUILD, "compiler", "onnxcc")
+RT_LIB = os.path.join(BUILD, "runtime", "libonnxcc_rt.a")
+RT_INC = os.path.join(ROOT, "runtime", "include")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(cmd, env=None):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    if r.returncode != 0:
+        sys.exit("bench: %s failed:\n%s" % (" ".join(cmd), r.stderr.strip()))
+    return r.stdout
+
+
+def times(out):
+    for line in out.splitlines():
+        if line.startswith("times_ms "):
+            return [float(t) for t in line.split()[1:]]
+    sys.exit("bench: no times in output:\n" + out)
+
+
+def report_macs(report):
+    for line in report.splitlines():
+        if line.startswith("macs:"):
+            return int(line.split()[1])
+    sys.exit("bench: no macs in the report")
+
+
+def prepare(arch):
+    model = os.path.join(BUILD, "models", "%s_op13.onnx" % arch)
+    run(["/usr/bin/python3", os.path.join(ROOT, "tools", "export_densenet.py"), "--arch", arch,
+         "--opset", "13", "--reuse", "-o", model])
+    out = os.path.join(WORK, arch)
+    os.makedirs(out, exist_ok=True)
+    macs = report_macs(run([ONNXCC, model, "-o", out, "--name", arch, "--report"]))
+    exes = {}
+    for kind, extra in (("plain", []), ("profile", ["-DONNXCC_PROFILE"])):
+        exe = os.path.join(out, "bench_" + kind)
+        run(["cc", "-std=c99", "-O2", "-I" + out, "-I" + RT_INC, "-DMODEL=" + arch,
+             '-DMODEL_HEADER="%s.h"' % arch] + extra +
+            [os.path.join(HERE, "bench_model.c"), os.path.join(out, arch + ".c"), RT_LIB, "-lm", "-o", exe])
+        exes[kind] = exe
+    return model, macs, exes
+
+
+def peak():
+    exe = os.path.join(WORK, "peak")
+    run(["cc", "-O2", "-march=native", "-ffp-contract=fast", os.path.join(HERE, "peak.c"), "-o", exe])
+    return float(run([exe]).split()[1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", default="densenet121,densenet169,densenet201,densenet161")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--iters", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--isa", choices=["scalar", "avx2", "avx512"], help="cap the runtime's ISA")
+    a = ap.parse_args()
+    env = dict(os.environ)
+    if a.isa:
+        env["ONNXCC_ISA"] = a.isa
+    env["ONNXCC_NUM_THREADS"] = str(a.threads)
+    os.makedirs(WORK, exist_ok=True)
+    pk = peak()
+    print("one-core FMA peak (measured): %.1f GFLOP/s; threads %d; %d rounds x %d runs"
+          % (pk, a.threads, a.rounds, a.iters))
+    print("%-12s %12s %12s %8s %9s %8s" % ("model", "onnxcc ms", "ort ms", "ratio", "GFLOP/s", "of peak"))
+    for arch in a.models.split(","):
+        model, macs, exes = prepare(arch)
+        ours, theirs = [], []
+        for _ in range(a.rounds):
+            ours += times(run([exes["plain"], str(a.iters), "2"], env))
+            theirs += times(run(["node", os.path.join(HERE, "ort_bench.js"), model, str(a.iters), "2",
+                                 str(a.threads)], env))
+        mo, mt = statistics.median(ours), statistics.median(theirs)
+        gflops = 2 * macs / (mo / 1e3) / 1e9
+        print("%-12s %12.2f %12.2f %8.3f %9.1f %7.0f%%" % (arch, mo, mt, mo / mt, gflops,
+                                                        100 * gflops / (pk * a.threads)))
+        sys.stdout.flush()
+        if a.profile:
+            out = run([exes["profile"], str(a.iters), "1"], env)
+            rows = []
+            for line in out.splitlines():
+                if line.startswith("kind "):
+                    name, ms, count = line[5:].split("|")
+                    rows.append((float(ms), name, int(count)))
+            total = sum(r[0] for r in rows)
+            for ms, name, count in sorted(rows, reverse=True):
+                print("    %-22s %8.2f ms %5.1f%%  (%d nodes)" % (name, ms, 100 * ms / total, count))
+
+
+if __name__ == "__main__":
+    main()

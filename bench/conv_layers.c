@@ -1,0 +1,211 @@
+/* conv_layers.c — times onnxcc_f32_conv2d on DenseNet-121 layer shapes at
+ * every ISA level this machine has: `bench_conv_layers [min_seconds]`.
+ *
+ * Each layer runs as the generated code runs it: batch 1, pre-activation
+ * (scale, shift, relu) fused, x a channel prefix of a bigger buffer, y a
+ * channel slice.  Prints per layer and ISA the median time, GFLOP/s and the
+ * fraction of one core's FMA peak at that ISA's vector width, measured first
+ * with a loop of independent FMAs (scalar is compared with the best peak).
+ * GFLOP/s always count the direct convolution's 2*MACs, so layers that run
+ * as Winograd (3x3, stride 1, maps from 8x8) can pass 100% of peak. */
+#define _POSIX_C_SOURCE 200112L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "onnxcc/rt.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_X86 1
+#endif
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* ---- FMA peak ----------------------------------------------------------- */
+
+#define PEAK_ITERS 20000000L
+#define PEAK_ACC 12 /* independent chains: covers FMA latency x 2 pipes */
+/* Fully unrolled, so the chains stay in registers. */
+#define UNROLL _Pragma("GCC unroll 16")
+
+#ifdef HAVE_X86
+/* Each function: 12 chains of FMAs, so throughput, not latency, bounds it. */
+__attribute__((target("avx2,fma"))) static float peak_loop_avx2(long n)
+{
+    __m256 acc[PEAK_ACC];
+    const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    UNROLL for (int i = 0; i < PEAK_ACC; i++) acc[i] = _mm256_set1_ps((float)i);
+    for (long it = 0; it < n; it++)
+        UNROLL for (int i = 0; i < PEAK_ACC; i++) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+    float sum = 0, out[8];
+    UNROLL for (int i = 0; i < PEAK_ACC; i++)
+    {
+        _mm256_storeu_ps(out, acc[i]);
+        sum += out[0];
+    }
+    return sum;
+}
+
+__attribute__((target("avx512f"))) static float peak_loop_avx512(long n)
+{
+    __m512 acc[PEAK_ACC];
+    const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+    UNROLL for (int i = 0; i < PEAK_ACC; i++) acc[i] = _mm512_set1_ps((float)i);
+    for (long it = 0; it < n; it++)
+        UNROLL for (int i = 0; i < PEAK_ACC; i++) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+    float sum = 0;
+    UNROLL for (int i = 0; i < PEAK_ACC; i++) sum += _mm512_reduce_add_ps(acc[i]);
+    return sum;
+}
+#endif
+
+/* GFLOP/s of one core at an ISA level; 0 if there is no FMA loop for it. */
+static double fma_peak(int isa)
+{
+    double best = 0;
+    volatile float sink = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        const double t0 = now_s();
+        int lanes = 0;
+#ifdef HAVE_X86
+        if (isa == ONNXCC_ISA_AVX2)
+            sink += peak_loop_avx2(PEAK_ITERS), lanes = 8;
+        else if (isa == ONNXCC_ISA_AVX512)
+            sink += peak_loop_avx512(PEAK_ITERS), lanes = 16;
+#endif
+        if (!lanes)
+            return 0;
+        const double g = 2.0 * lanes * PEAK_ACC * (double)PEAK_ITERS / (now_s() - t0) * 1e-9;
+        best = g > best ? g : best;
+    }
+    (void)sink;
+    return best;
+}
+
+/* ---- layers ------------------------------------------------------------- */
+
+typedef struct Layer {
+    const char *name;
+    int C, HW, M, k, stride, pad, C_total; /* C_total: channels of x's buffer */
+} Layer;
+
+static const Layer layers[] = {
+    {"1x1 256->128 56x56", 256, 56, 128, 1, 1, 0, 256},
+    {"1x1 512->128 28x28", 512, 28, 128, 1, 1, 0, 512},
+    {"1x1 256->128 28x28", 256, 28, 128, 1, 1, 0, 512},
+    {"1x1 1024->128 14x14", 1024, 14, 128, 1, 1, 0, 1024},
+    {"1x1 512->128 14x14", 512, 14, 128, 1, 1, 0, 1024},
+    {"1x1 256->128 14x14", 256, 14, 128, 1, 1, 0, 1024},
+    {"1x1 1024->128 7x7", 1024, 7, 128, 1, 1, 0, 1024},
+    {"1x1 512->128 7x7", 512, 7, 128, 1, 1, 0, 1024},
+    {"3x3 128->32 56x56", 128, 56, 32, 3, 1, 1, 128},
+    {"3x3 128->32 28x28", 128, 28, 32, 3, 1, 1, 128},
+    {"3x3 128->32 14x14", 128, 14, 32, 3, 1, 1, 128},
+    {"3x3 128->32 7x7", 128, 7, 32, 3, 1, 1, 128},
+    {"stem 7x7/2 3->64 224", 3, 224, 64, 7, 2, 3, 3},
+};
+#define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
+#define MAX_REPS 1000
+
+static float *random_floats(size_t n)
+{
+    float *p = malloc(sizeof(float) * n);
+    if (!p) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < n; i++)
+        p[i] = (float)(rand() % 2001 - 1000) / 1000.0f;
+    return p;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median milliseconds of one call, repeated for at least min_s seconds. */
+static double time_layer(const OnnxccConv2dParams *p, const float *x, const float *packed,
+                         const float *bias, const float *scale, const float *shift, float *scratch,
+                         float *y, double min_s)
+{
+    static double ms[MAX_REPS];
+    int reps = 0;
+    onnxcc_f32_conv2d(p, x, packed, bias, scale, shift, scratch, y); /* warm up */
+    for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
+        const double t0 = now_s();
+        onnxcc_f32_conv2d(p, x, packed, bias, scale, shift, scratch, y);
+        ms[reps++] = (now_s() - t0) * 1e3;
+    }
+    qsort(ms, (size_t)reps, sizeof ms[0], cmp_double);
+    return ms[reps / 2];
+}
+
+static void bench_layer(const Layer *l, int best, const double *peak, double min_s)
+{
+    OnnxccConv2dParams p;
+    memset(&p, 0, sizeof p);
+    p.N = 1, p.C = l->C, p.H = l->HW, p.W = l->HW, p.M = l->M, p.group = 1;
+    p.kH = p.kW = l->k, p.stride_h = p.stride_w = l->stride, p.dil_h = p.dil_w = 1;
+    p.pad_t = p.pad_l = p.pad_b = p.pad_r = l->pad;
+    p.OH = p.OW = (l->HW + 2 * l->pad - l->k) / l->stride + 1;
+    p.x_img_stride = (size_t)l->C_total * (size_t)l->HW * (size_t)l->HW;
+    p.y_img_stride = (size_t)(l->M + 32) * (size_t)p.OH * (size_t)p.OW; /* a slice */
+    p.pre_relu = l->C != 3;
+    p.act.kind = ONNXCC_ACT_NONE;
+
+    const size_t k = (size_t)l->C * (size_t)l->k * (size_t)l->k;
+    float *w = random_floats((size_t)l->M * k), *bias = random_floats((size_t)l->M);
+    float *scale = random_floats((size_t)l->C), *shift = random_floats((size_t)l->C);
+    float *x = random_floats(p.x_img_stride), *y = random_floats(p.y_img_stride);
+    float *packed = malloc(sizeof(float) * onnxcc_f32_conv2d_packed_size(&p));
+    void *scratch = NULL;
+    if (!packed ||
+        posix_memalign(&scratch, 64, sizeof(float) * onnxcc_f32_conv2d_scratch_size(&p) + 64)) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    onnxcc_f32_conv2d_pack(&p, w, packed);
+    const double gflop = 2.0 * (double)k * (double)l->M * p.OH * p.OW * 1e-9;
+    printf("%-22s %8.1f MMAC", l->name, gflop / 2 * 1e3);
+    for (int isa = 0; isa <= best; isa++) {
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        const double t = time_layer(&p, x, packed, bias, p.pre_relu ? scale : NULL,
+                                    p.pre_relu ? shift : NULL, scratch, y, min_s);
+        const double ref_peak = peak[isa] > 0 ? peak[isa] : peak[best];
+        printf(" | %8.3f ms %6.1f GF/s %3.0f%%", t, gflop / t * 1e3,
+               ref_peak > 0 ? 100.0 * gflop / t * 1e3 / ref_peak : 0.0);
+    }
+    printf("\n");
+    free(w), free(bias), free(scale), free(shift), free(x), free(y), free(packed), free(scratch);
+}
+
+int main(int argc, char **argv)
+{
+    const double min_s = argc > 1 ? atof(argv[1]) : 0.3;
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    double peak[3] = {0, 0, 0};
+    printf("FMA peak, one core:");
+    for (int isa = 0; isa <= best; isa++) {
+        peak[isa] = fma_peak(isa);
+        if (peak[isa] > 0)
+            printf(" %s %.1f GFLOP/s", onnxcc_rt_isa_name(isa), peak[isa]);
+    }
+    printf("\n%-22s %13s", "layer", "");
+    for (int isa = 0; isa <= best; isa++)
+        printf(" | %-32s", onnxcc_rt_isa_name(isa));
+    printf("\n");
+    for (int i = 0; i < NUM_LAYERS; i++)
+        bench_layer(&layers[i], best, peak, min_s);
+    printf("(GFLOP/s of the direct convolution: Winograd layers can exceed the peak)\n");
+    return 0;
+}

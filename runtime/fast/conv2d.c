@@ -1,0 +1,381 @@
+/* conv2d.c — the fast conv2d: weight packing, the per-layer plan, scratch
+ * sizing, dispatch to the best kernels the CPU has, and the portable scalar
+ * kernels (float accumulation) that every other ISA level is tested against.
+ *
+ * Per image and group, output pixels are cut into bands; each band's B
+ * operand is built in scratch (pre-activation applied, padding exactly 0) and
+ * multiplied by the packed weights (see fast.h).  Two ways to build B:
+ *  - shifted views (stride 1): the input is copied once into a "frame" of
+ *    padded rows as wide as OW + the kernel's reach; output pixel q and tap
+ *    (kh, kw) then read frame pixel q + kh*dil_h*frame_w + kw*dil_w, so every
+ *    tap is the same buffer at an offset, and the frame's extra columns are
+ *    junk outputs that are computed but not stored;
+ *  - im2col (strided convs, or when the junk would cost too much): one B row
+ *    per (c, kh, kw), one column per output pixel.
+ * Both read the packed weights in the same (c, kh, kw) order, so the packed
+ * data does not depend on the choice nor on the ISA. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fast.h"
+
+#define PACK_HEADER 16  /* floats before the weights: [0] = algorithm, rest 0 */
+#define ALGO_GEMM 0     /* panels of W, B built per band */
+#define ALGO_WINO 1     /* Winograd F(4x4, 3x3), winograd.c */
+#define MAX_TAPS 64     /* shifted views up to kH*kW taps; more: im2col */
+#define B_BUDGET 131072 /* floats of B per band (512 KB: half an L2) */
+#define BAND_ALIGN 48   /* band columns: a multiple of every kernel tile */
+
+/* How one layer runs; a function of the parameters only, so scratch sizes
+ * computed at compile time hold on every machine. */
+typedef struct Plan {
+    int cg, mg;   /* input / output channels per group */
+    size_t k;     /* GEMM depth cg*kH*kW */
+    int shifted;  /* B from shifted views of a frame, else im2col */
+    int frame_w;  /* frame row width (OW for im2col) */
+    size_t ncols; /* frame pixels per image: (OH-1)*frame_w + OW */
+    int ntaps;
+    int taps[MAX_TAPS]; /* tap offsets in the frame */
+    size_t maxoff;      /* the largest */
+    size_t band;        /* columns per band */
+    size_t cstride;     /* floats per B row */
+    size_t brows;       /* B rows: cg (shifted) or k (im2col) */
+} Plan;
+
+/* Shifted views unless the stride is not 1, there are too many taps, or the
+ * junk columns would add more than a quarter to the work. */
+static int use_shifted(const OnnxccConv2dParams *p, size_t frame_cols)
+{
+    const size_t dense = (size_t)p->OH * (size_t)p->OW;
+    return p->stride_h == 1 && p->stride_w == 1 && p->kH * p->kW <= MAX_TAPS &&
+           4 * fast_round_up(frame_cols, FAST_COLS_ALIGN) <=
+               5 * fast_round_up(dense, FAST_COLS_ALIGN);
+}
+
+static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
+{
+    const int fw = p->OW + p->dil_w * (p->kW - 1);
+    const size_t frame_cols = (size_t)(p->OH - 1) * (size_t)fw + (size_t)p->OW;
+    pl->cg = p->C / p->group;
+    pl->mg = p->M / p->group;
+    pl->k = (size_t)pl->cg * (size_t)p->kH * (size_t)p->kW;
+    pl->shifted = use_shifted(p, frame_cols);
+    if (pl->shifted) {
+        pl->frame_w = fw;
+        pl->ncols = frame_cols;
+        pl->ntaps = p->kH * p->kW;
+        for (int kh = 0; kh < p->kH; kh++)
+            for (int kw = 0; kw < p->kW; kw++)
+                pl->taps[kh * p->kW + kw] = kh * p->dil_h * fw + kw * p->dil_w;
+        pl->maxoff = (size_t)pl->taps[pl->ntaps - 1];
+        pl->brows = (size_t)pl->cg;
+    } else {
+        pl->frame_w = p->OW;
+        pl->ncols = (size_t)p->OH * (size_t)p->OW;
+        pl->ntaps = 1;
+        pl->taps[0] = 0;
+        pl->maxoff = 0;
+        pl->brows = pl->k;
+    }
+    /* Widest band whose B fits the budget, in whole tiles, at least one. */
+    const size_t per_row = B_BUDGET / pl->brows;
+    size_t band = per_row > pl->maxoff + BAND_ALIGN ? per_row - pl->maxoff : BAND_ALIGN;
+    band = band / BAND_ALIGN * BAND_ALIGN;
+    pl->band = band < pl->ncols ? band : pl->ncols;
+    pl->cstride =
+        fast_round_up(fast_round_up(pl->band, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
+}
+
+/* ---- packing ---------------------------------------------------------- */
+
+size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p)
+{
+    const size_t k = (size_t)(p->C / p->group) * (size_t)p->kH * (size_t)p->kW;
+    if (onnxcc_fast_wino_fits(p))
+        return PACK_HEADER + onnxcc_fast_wino_packed_floats(p);
+    return PACK_HEADER + (size_t)p->group * fast_group_floats(p->M / p->group, k);
+}
+
+/* The header names the algorithm; for ALGO_GEMM, per group, panels of 16
+ * output channels: [panel][k][m % 16]. */
+void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *packed)
+{
+    const int mg = p->M / p->group;
+    const size_t k = (size_t)(p->C / p->group) * (size_t)p->kH * (size_t)p->kW;
+    const size_t gsize = fast_group_floats(mg, k);
+    memset(packed, 0, sizeof(float) * onnxcc_f32_conv2d_packed_size(p));
+    if (onnxcc_fast_wino_fits(p)) {
+        packed[0] = ALGO_WINO;
+        onnxcc_fast_wino_pack(p, w, packed + PACK_HEADER);
+        return;
+    }
+    packed[0] = ALGO_GEMM;
+    for (int g = 0; g < p->group; g++) {
+        float *dst = packed + PACK_HEADER + (size_t)g * gsize;
+        for (int m = 0; m < mg; m++) {
+            const float *src = w + ((size_t)g * (size_t)mg + (size_t)m) * k;
+            float *panel = dst + (size_t)(m / FAST_PANEL) * k * FAST_PANEL + m % FAST_PANEL;
+            for (size_t i = 0; i < k; i++)
+                panel[i * FAST_PANEL] = src[i];
+        }
+    }
+}
+
+size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
+{
+    Plan pl;
+    if (onnxcc_fast_wino_fits(p))
+        return onnxcc_fast_wino_scratch_floats(p);
+    plan_conv(p, &pl);
+    return pl.brows * pl.cstride;
+}
+
+/* ---- scalar kernels ------------------------------------------------------ */
+
+#define SMR 4 /* scalar tile: output channels */
+#define SNR 8 /* scalar tile: columns */
+
+static void scalar_tile(const FastGemm *g, const float *a, int j0, float out[SMR][SNR])
+{
+    float acc[SMR][SNR] = {{0}};
+    const float *b = g->b + j0;
+    for (int c = 0; c < g->nc; c++) {
+        const float *bc = b + (size_t)c * g->cstride;
+        for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL) {
+            const float *bt = bc + g->taps[t];
+            FAST_UNROLL
+            for (int r = 0; r < SMR; r++) {
+                FAST_UNROLL
+                for (int j = 0; j < SNR; j++)
+                    acc[r][j] += a[r] * bt[j];
+            }
+        }
+    }
+    memcpy(out, acc, sizeof acc);
+}
+
+static void scalar_gemm(const FastGemm *g)
+{
+    const size_t panel = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
+    for (int r0 = 0; r0 < g->m; r0 += SMR) {
+        const float *a = g->a + (size_t)(r0 / FAST_PANEL) * panel + r0 % FAST_PANEL;
+        const int rows = g->m - r0 < SMR ? g->m - r0 : SMR;
+        for (int j0 = 0; j0 < g->ncols; j0 += SNR) {
+            const int n = g->ncols - j0 < SNR ? g->ncols - j0 : SNR;
+            float acc[SMR][SNR];
+            scalar_tile(g, a, j0, acc);
+            for (int r = 0; r < rows; r++) {
+                const float bias = g->bias ? g->bias[r0 + r] : 0.0f;
+                for (int j = 0; j < n; j++)
+                    acc[r][j] = fast_act(&g->act, acc[r][j] + bias);
+                fast_store_frame(g, acc[r], g->q0 + (size_t)j0, n,
+                                 g->y + (size_t)(r0 + r) * g->ldy);
+            }
+        }
+    }
+}
+
+static void scalar_fill(const FastFill *f, const FastPre *pre)
+{
+    for (int ch = 0; ch < f->nch; ch++) {
+        const float *x = f->x + (size_t)ch * f->xs;
+        float *y = f->y + (size_t)ch * f->ys;
+        const float s = pre->scale ? pre->scale[ch] : 1.0f;
+        const float t = pre->shift ? pre->shift[ch] : 0.0f;
+        memset(y, 0, sizeof(float) * f->zl);
+        y += f->zl;
+        for (size_t i = 0; i < f->n; i++) {
+            float v = x[i * (size_t)f->step];
+            if (pre->on) {
+                v = v * s + t;
+                v = pre->relu && v < 0.0f ? 0.0f : v;
+            }
+            y[i] = v;
+        }
+        memset(y + f->n, 0, sizeof(float) * f->zr);
+    }
+}
+
+static const FastKernels fast_scalar = {scalar_gemm, scalar_fill, onnxcc_fast_fill_split4_scalar,
+                                        onnxcc_fast_wino_in_scalar, onnxcc_fast_wino_out_scalar};
+
+static const FastKernels *kernels_for(int isa)
+{
+    switch (isa) {
+#ifdef ONNXCC_RT_X86_64
+    case ONNXCC_ISA_AVX512:
+        return &onnxcc_fast_avx512;
+    case ONNXCC_ISA_AVX2:
+        return &onnxcc_fast_avx2;
+#endif
+    default:
+        return &fast_scalar;
+    }
+}
+
+/* ---- building B ------------------------------------------------------- */
+
+/* One call's view of the layer: the plan plus what every band shares. */
+typedef struct Conv {
+    const OnnxccConv2dParams *p;
+    Plan pl;
+    const FastKernels *kern;
+    FastPre pre;  /* scale/shift of the group's first channel */
+    size_t plane; /* H*W */
+} Conv;
+
+/* Shifted views: frame pixels [u, u + len) of every channel of the group;
+ * frame pixel (row, col) is input pixel (row - pad_t, col - pad_l). */
+static void fill_frame(const Conv *cv, const float *xg, size_t u, size_t len, float *b)
+{
+    const OnnxccConv2dParams *p = cv->p;
+    const size_t fw = (size_t)cv->pl.frame_w, W = (size_t)p->W;
+    FastFill f = {xg, cv->plane, 1, b, cv->pl.cstride, cv->pl.cg, 0, 0, 0};
+    if (fw == W && p->pad_l == 0) {
+        /* Frame rows are input rows: one run of real pixels between zeros. */
+        const size_t lo = (size_t)p->pad_t * W, hi = lo + cv->plane, end = u + len;
+        const size_t a = u > lo ? u : lo, e = end < hi ? end : hi;
+        if (a >= e) {
+            f.zl = len;
+        } else {
+            f.x = xg + (a - lo);
+            f.zl = a - u;
+            f.n = e - a;
+            f.zr = end - e;
+        }
+        cv->kern->fill(&f, &cv->pre);
+        return;
+    }
+    for (size_t end = u + len; u < end;) {
+        const size_t row = u / fw, col = u % fw;
+        const size_t n = fw - col < end - u ? fw - col : end - u;
+        const long ih = (long)row - p->pad_t;
+        /* Real columns of this frame row: iw = col - pad_l in [0, W). */
+        const size_t rlo = (size_t)p->pad_l, rhi = rlo + W;
+        const size_t a = col > rlo ? col : rlo, e = col + n < rhi ? col + n : rhi;
+        f.y = b;
+        if (ih < 0 || ih >= p->H || a >= e) {
+            f.zl = n, f.n = 0, f.zr = 0;
+        } else {
+            f.x = xg + (size_t)ih * W + (a - rlo);
+            f.zl = a - col, f.n = e - a, f.zr = col + n - e;
+        }
+        cv->kern->fill(&f, &cv->pre);
+        b += n;
+        u += n;
+    }
+}
+
+/* Output columns o in [0, out) whose tap o*stride + off lands inside
+ * [0, size): [*lo, *hi) (empty: lo == hi). */
+static void tap_range(int off, int stride, int size, int out, int *lo, int *hi)
+{
+    const int a = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    const int e = size - off <= 0 ? 0 : (size - off + stride - 1) / stride;
+    *lo = a < out ? a : out;
+    *hi = e < *lo ? *lo : (e < out ? e : out);
+}
+
+/* im2col: B row (c, kh, kw), column j = output pixel q0 + j. */
+static void fill_im2col(const Conv *cv, const float *xg, size_t q0, size_t ncols, float *b)
+{
+    const OnnxccConv2dParams *p = cv->p;
+    const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
+    FastFill f = {xg, cv->plane, p->stride_w, b, taps * cv->pl.cstride, cv->pl.cg, 0, 0, 0};
+    for (int kh = 0; kh < p->kH; kh++) {
+        for (int kw = 0; kw < p->kW; kw++) {
+            float *row = b + (size_t)(kh * p->kW + kw) * cv->pl.cstride;
+            int lo, hi;
+            tap_range(kw * p->dil_w - p->pad_l, p->stride_w, p->W, p->OW, &lo, &hi);
+            for (size_t q = q0, end = q0 + ncols; q < end;) {
+                const size_t oh = q / OW, ow = q % OW;
+                const size_t n = OW - ow < end - q ? OW - ow : end - q;
+                const int ih = (int)oh * p->stride_h - p->pad_t + kh * p->dil_h;
+                /* Real columns within this run: [a, e). */
+                size_t a = ow > (size_t)lo ? ow : (size_t)lo;
+                size_t e = ow + n < (size_t)hi ? ow + n : (size_t)hi;
+                f.y = row + (q - q0);
+                if (ih < 0 || ih >= p->H || a >= e) {
+                    f.zl = n, f.n = 0, f.zr = 0;
+                } else {
+                    const int iw = (int)a * p->stride_w - p->pad_l + kw * p->dil_w;
+                    f.x = xg + (size_t)ih * (size_t)p->W + (size_t)iw;
+                    f.zl = a - ow, f.n = e - a, f.zr = ow + n - e;
+                }
+                cv->kern->fill(&f, &cv->pre);
+                q += n;
+            }
+        }
+    }
+    /* Columns past the band up to the alignment the kernels read: zeros in
+     * every row (not one per channel, so no pre-activation to look up). */
+    static const FastPre none = {NULL, NULL, 0, 0};
+    FastFill z = {xg, 0, 1, b + ncols, cv->pl.cstride, (int)cv->pl.brows, 0, 0, 0};
+    z.zl = fast_round_up(ncols, FAST_COLS_ALIGN) - ncols;
+    cv->kern->fill(&z, &none);
+}
+
+/* ---- the call ------------------------------------------------------------ */
+
+/* The GEMM algorithm: per image, group and band, build B and multiply. */
+static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
+                     const float *packed, const float *bias, const FastPre *pre, float *scratch,
+                     float *y)
+{
+    Conv cv;
+    cv.p = p;
+    plan_conv(p, &cv.pl);
+    cv.kern = kern;
+    cv.plane = (size_t)p->H * (size_t)p->W;
+    cv.pre = *pre;
+    const Plan *pl = &cv.pl;
+    const size_t oplane = (size_t)p->OH * (size_t)p->OW;
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * cv.plane;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
+    const size_t gsize = fast_group_floats(pl->mg, pl->k);
+    FastGemm gm;
+    gm.m = pl->mg;
+    gm.nc = pl->shifted ? pl->cg : (int)pl->k;
+    gm.ntaps = pl->ntaps;
+    gm.taps = pl->taps;
+    gm.b = scratch;
+    gm.cstride = pl->cstride;
+    gm.frame_w = pl->frame_w;
+    gm.out_w = p->OW;
+    gm.ldy = oplane;
+    gm.act = p->act;
+    for (int n = 0; n < p->N; n++) {
+        for (int g = 0; g < p->group; g++) {
+            const size_t c0 = (size_t)g * (size_t)pl->cg, m0 = (size_t)g * (size_t)pl->mg;
+            const float *xg = x + (size_t)n * xs + c0 * cv.plane;
+            cv.pre.scale = pre->scale ? pre->scale + c0 : NULL;
+            cv.pre.shift = pre->shift ? pre->shift + c0 : NULL;
+            gm.a = packed + (size_t)g * gsize;
+            gm.y = y + (size_t)n * ys + m0 * oplane;
+            gm.bias = bias ? bias + m0 : NULL;
+            for (size_t q0 = 0; q0 < pl->ncols; q0 += pl->band) {
+                const size_t cols = pl->ncols - q0 < pl->band ? pl->ncols - q0 : pl->band;
+                if (pl->shifted)
+                    fill_frame(&cv, xg, q0, fast_round_up(cols, FAST_COLS_ALIGN) + pl->maxoff,
+                               scratch);
+                else
+                    fill_im2col(&cv, xg, q0, cols, scratch);
+                gm.ncols = (int)cols;
+                gm.q0 = q0;
+                kern->gemm(&gm);
+            }
+        }
+    }
+}
+
+void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float *packed,
+                       const float *bias, const float *pre_scale, const float *pre_shift,
+                       float *scratch, float *y)
+{
+    const FastKernels *kern = kernels_for(onnxcc_rt_isa());
+    const FastPre pre = {pre_scale, pre_shift, p->pre_relu, p->pre_relu || pre_scale || pre_shift};
+    if ((int)packed[0] == ALGO_WINO)
+        onnxcc_fast_wino_run(p, kern, x, packed + PACK_HEADER, bias, &pre, scratch, y);
+    else
+        gemm_run(p, kern, x, packed + PACK_HEADER, bias, &pre, scratch, y);
+}

@@ -1,0 +1,469 @@
+/* conv2d_avx2.c — AVX2+FMA kernels of the fast conv2d (compiled with
+ * -mavx2 -mfma; called only when the CPU has both): the GEMM, the B fills
+ * and the Winograd transforms of fast.h, 8 lanes wide.
+ *
+ * GEMM main tile: 4 output channels x 24 columns (3 ymm across pixels), 12
+ * accumulators, which with 3 B vectors and a broadcast fills the 16 ymm
+ * registers; partial tiles use 1-2 ymm and store through a buffer.  Columns
+ * left over past the last multiple of 8 that would fill half a ymm or less
+ * run on a transposed tile, 32 channels (2 panels) x up to 2 columns, that
+ * vectorises over output channels. */
+#include <immintrin.h>
+
+#include "fast.h"
+
+#define MR 4       /* main tile rows (output channels) */
+#define NV 3       /* main tile ymm columns */
+#define CV 4       /* transposed tile: ymm of channels (2 panels) */
+#define CJ 2       /* transposed tile: columns */
+#define LEFT_MAX 4 /* leftover columns that go to the transposed tile */
+
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE __m256 act_ps(const OnnxccAct *act, __m256 v)
+{
+    const __m256 zero = _mm256_setzero_ps();
+    switch (act->kind) {
+    case ONNXCC_ACT_RELU: /* max(0, v) keeps NaN, as the reference */
+        return _mm256_max_ps(zero, v);
+    case ONNXCC_ACT_CLIP:
+        v = _mm256_max_ps(_mm256_set1_ps(act->a), v);
+        return _mm256_min_ps(_mm256_set1_ps(act->b), v);
+    case ONNXCC_ACT_LEAKYRELU:
+        return _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(act->a)),
+                                _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
+    default:
+        return v;
+    }
+}
+
+/* Rows r0 .. r0+rows-1 (rows <= MR), columns j0 .. j0+n-1, nv = ceil(n/8). */
+INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv)
+{
+    __m256 acc[MR][NV];
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++) {
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = _mm256_setzero_ps();
+    }
+    const float *b = g->b + j0;
+    for (int c = 0; c < g->nc; c++) {
+        const float *bc = b + (size_t)c * g->cstride;
+        for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL) {
+            const float *bt = bc + g->taps[t];
+            __m256 bv[NV];
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++)
+                bv[v] = _mm256_loadu_ps(bt + 8 * v);
+            FAST_UNROLL
+            for (int r = 0; r < MR; r++) {
+                const __m256 ar = _mm256_broadcast_ss(a + r);
+                FAST_UNROLL
+                for (int v = 0; v < nv; v++)
+                    acc[r][v] = _mm256_fmadd_ps(ar, bv[v], acc[r][v]);
+            }
+        }
+    }
+    const size_t q = g->q0 + (size_t)j0;
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++) {
+        if (r >= rows)
+            continue;
+        const __m256 bias = _mm256_set1_ps(g->bias ? g->bias[r0 + r] : 0.0f);
+        float *yr = g->y + (size_t)(r0 + r) * g->ldy;
+        float buf[8 * NV];
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = act_ps(&g->act, _mm256_add_ps(acc[r][v], bias));
+        if (g->frame_w == g->out_w && n == 8 * nv) {
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++)
+                _mm256_storeu_ps(yr + q + 8 * v, acc[r][v]);
+        } else {
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++)
+                _mm256_storeu_ps(buf + 8 * v, acc[r][v]);
+            fast_store_frame(g, buf, q, n, yr);
+        }
+    }
+}
+
+static void tile3(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+{
+    tile(g, a, r0, rows, j0, n, 3);
+}
+static void tile2(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+{
+    tile(g, a, r0, rows, j0, n, 2);
+}
+static void tile1(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+{
+    tile(g, a, r0, rows, j0, n, 1);
+}
+
+/* Transposed tile: channels 16*p0 .. 16*p0 + 31 (clipped to m), columns j0 ..
+ * j0+nj-1.  A panel past the last is read from the last (valid memory,
+ * results dropped). */
+INLINE void ttile(const FastGemm *g, int p0, int j0, int nj)
+{
+    const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
+    const int npanels = (g->m + FAST_PANEL - 1) / FAST_PANEL;
+    const float *ap[CV];
+    __m256 acc[CV][CJ];
+    FAST_UNROLL
+    for (int i = 0; i < CV; i++) {
+        const int p = p0 + i / 2 < npanels ? p0 + i / 2 : npanels - 1;
+        ap[i] = g->a + (size_t)p * psize + 8 * (i % 2);
+        FAST_UNROLL
+        for (int j = 0; j < nj; j++)
+            acc[i][j] = _mm256_setzero_ps();
+    }
+    const float *b = g->b + j0;
+    size_t k = 0;
+    for (int c = 0; c < g->nc; c++) {
+        const float *bc = b + (size_t)c * g->cstride;
+        for (int t = 0; t < g->ntaps; t++, k += FAST_PANEL) {
+            const float *bt = bc + g->taps[t];
+            __m256 w[CV];
+            FAST_UNROLL
+            for (int i = 0; i < CV; i++)
+                w[i] = _mm256_loadu_ps(ap[i] + k);
+            FAST_UNROLL
+            for (int j = 0; j < nj; j++) {
+                const __m256 bj = _mm256_broadcast_ss(bt + j);
+                FAST_UNROLL
+                for (int i = 0; i < CV; i++)
+                    acc[i][j] = _mm256_fmadd_ps(w[i], bj, acc[i][j]);
+            }
+        }
+    }
+    FAST_UNROLL
+    for (int i = 0; i < CV; i++) {
+        const int m0 = 16 * p0 + 8 * i, rows = g->m - m0 < 8 ? g->m - m0 : 8;
+        if (rows <= 0)
+            continue;
+        float bias[8] = {0};
+        if (g->bias)
+            memcpy(bias, g->bias + m0, sizeof(float) * (size_t)rows);
+        FAST_UNROLL
+        for (int j = 0; j < nj; j++) {
+            const size_t q = g->q0 + (size_t)(j0 + j);
+            const size_t col = q % (size_t)g->frame_w;
+            if (col >= (size_t)g->out_w)
+                continue;
+            float buf[8];
+            _mm256_storeu_ps(buf, act_ps(&g->act, _mm256_add_ps(acc[i][j], _mm256_loadu_ps(bias))));
+            float *yq =
+                g->y + (size_t)m0 * g->ldy + q / (size_t)g->frame_w * (size_t)g->out_w + col;
+            for (int r = 0; r < rows; r++)
+                yq[(size_t)r * g->ldy] = buf[r];
+        }
+    }
+}
+
+static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
+{
+    if (nj == 2)
+        ttile(g, p0, j0, 2);
+    else
+        ttile(g, p0, j0, 1);
+}
+
+static void gemm_avx2(const FastGemm *g)
+{
+    const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
+    const int left = g->ncols % 8 <= LEFT_MAX ? g->ncols % 8 : 0;
+    const int main_cols = g->ncols - left;
+    for (int r0 = 0; r0 < g->m; r0 += MR) {
+        const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + r0 % FAST_PANEL;
+        const int rows = g->m - r0 < MR ? g->m - r0 : MR;
+        for (int j0 = 0; j0 < main_cols; j0 += 8 * NV) {
+            const int n = main_cols - j0 < 8 * NV ? main_cols - j0 : 8 * NV;
+            if (n > 16)
+                tile3(g, a, r0, rows, j0, n);
+            else if (n > 8)
+                tile2(g, a, r0, rows, j0, n);
+            else
+                tile1(g, a, r0, rows, j0, n);
+        }
+    }
+    for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += CV / 2)
+        for (int j0 = main_cols; j0 < g->ncols; j0 += CJ)
+            ttile_cols(g, p0, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ);
+}
+
+/* ---- filling B ---------------------------------------------------------- */
+
+INLINE __m256 pre_ps(__m256 v, __m256 s, __m256 t, int relu)
+{
+    /* mul then add, rounded twice, as the reference computes it */
+    v = _mm256_add_ps(_mm256_mul_ps(v, s), t);
+    return relu ? _mm256_max_ps(_mm256_setzero_ps(), v) : v;
+}
+
+INLINE float pre_s(float v, float s, float t, int relu)
+{
+    v = v * s + t;
+    return relu && v < 0.0f ? 0.0f : v;
+}
+
+/* x[0], x[2], .. x[14]: the even lanes of two loads, put in order. */
+INLINE __m256 load_even(const float *x)
+{
+    const __m256 e =
+        _mm256_shuffle_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8), _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+static void fill_avx2(const FastFill *f, const FastPre *pre)
+{
+    const size_t step = (size_t)f->step;
+    for (int ch = 0; ch < f->nch; ch++) {
+        const float *x = f->x + (size_t)ch * f->xs;
+        float *y = f->y + (size_t)ch * f->ys;
+        const float s = pre->scale ? pre->scale[ch] : 1.0f;
+        const float t = pre->shift ? pre->shift[ch] : 0.0f;
+        const __m256 vs = _mm256_set1_ps(s), vt = _mm256_set1_ps(t);
+        memset(y, 0, sizeof(float) * f->zl);
+        y += f->zl;
+        size_t i = 0;
+        if (step == 1) {
+            for (; i + 8 <= f->n; i += 8) {
+                const __m256 v = _mm256_loadu_ps(x + i);
+                _mm256_storeu_ps(y + i, pre->on ? pre_ps(v, vs, vt, pre->relu) : v);
+            }
+        } else if (step == 2) {
+            /* A vector reads x[2i .. 2i+15]: within x while element i+8 exists. */
+            for (; i + 8 < f->n; i += 8) {
+                const __m256 v = load_even(x + 2 * i);
+                _mm256_storeu_ps(y + i, pre->on ? pre_ps(v, vs, vt, pre->relu) : v);
+            }
+        }
+        for (; i < f->n; i++)
+            y[i] = pre->on ? pre_s(x[i * step], s, t, pre->relu) : x[i * step];
+        memset(y + f->n, 0, sizeof(float) * f->zr);
+    }
+}
+
+/* Lanes i < n set, as a mask vector for maskload / blendv. */
+INLINE __m256i lanes_below(int n)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* Where positions p .. p+7 of a row of zl zeros, n values, zeros get their
+ * values: load lanes `load` from src + off, move them up by the permutation
+ * `up` (a chunk straddling the start), keep lanes `real`.  The same for
+ * every channel. */
+typedef struct Chunk {
+    int any;
+    __m256i real, load, up;
+    size_t off;
+} Chunk;
+
+static Chunk row_chunk(const FastFill *f, size_t p)
+{
+    Chunk ch;
+    memset(&ch, 0, sizeof ch);
+    const size_t a = p > f->zl ? p : f->zl;
+    const size_t e = p + 8 < f->zl + f->n ? p + 8 : f->zl + f->n;
+    if (a >= e)
+        return ch;
+    const int shift = (int)(a - p);
+    ch.any = 1;
+    ch.real = _mm256_andnot_si256(lanes_below(shift), lanes_below((int)(e - p)));
+    ch.load = lanes_below((int)(e - a));
+    ch.up = _mm256_sub_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(shift));
+    ch.off = a - f->zl;
+    return ch;
+}
+
+/* One chunk of one channel; lanes without a value are zeroed after the
+ * pre-activation, so padding stays exactly 0. */
+INLINE __m256 chunk_values(const Chunk *ch, const float *x, __m256 s, __m256 t, const FastPre *pre)
+{
+    if (!ch->any)
+        return _mm256_setzero_ps();
+    __m256 v = _mm256_permutevar8x32_ps(_mm256_maskload_ps(x + ch->off, ch->load), ch->up);
+    if (pre->on)
+        v = pre_ps(v, s, t, pre->relu);
+    return _mm256_and_ps(v, _mm256_castsi256_ps(ch->real));
+}
+
+/* Winograd frame rows, 32 positions at a time for all channels: even/odd
+ * picks within each 128-bit lane, twice, then one lane-crossing permute put
+ * each phase in order. */
+static void fill_split4_avx2(const FastFill *f, const FastPre *pre)
+{
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    const size_t len = f->zl + f->n + f->zr, pw = len / 4;
+    for (size_t p = 0; p < len; p += 32) {
+        Chunk c[4];
+        FAST_UNROLL
+        for (int q = 0; q < 4; q++)
+            c[q] = row_chunk(f, p + 8 * (size_t)q);
+        const size_t n4 = pw - p / 4 < 8 ? pw - p / 4 : 8; /* floats per phase */
+        for (int ch = 0; ch < f->nch; ch++) {
+            const float *x = f->x + (size_t)ch * f->xs;
+            float *y = f->y + (size_t)ch * f->ys + p / 4;
+            const __m256 s = _mm256_set1_ps(pre->scale ? pre->scale[ch] : 1.0f);
+            const __m256 t = _mm256_set1_ps(pre->shift ? pre->shift[ch] : 0.0f);
+            __m256 l[4];
+            FAST_UNROLL
+            for (int q = 0; q < 4; q++)
+                l[q] = chunk_values(&c[q], x, s, t, pre);
+            const __m256 a = _mm256_shuffle_ps(l[0], l[1], _MM_SHUFFLE(2, 0, 2, 0));
+            const __m256 b = _mm256_shuffle_ps(l[0], l[1], _MM_SHUFFLE(3, 1, 3, 1));
+            const __m256 cc = _mm256_shuffle_ps(l[2], l[3], _MM_SHUFFLE(2, 0, 2, 0));
+            const __m256 d = _mm256_shuffle_ps(l[2], l[3], _MM_SHUFFLE(3, 1, 3, 1));
+            const __m256 ph[4] = {_mm256_shuffle_ps(a, cc, _MM_SHUFFLE(2, 0, 2, 0)),
+                                  _mm256_shuffle_ps(b, d, _MM_SHUFFLE(2, 0, 2, 0)),
+                                  _mm256_shuffle_ps(a, cc, _MM_SHUFFLE(3, 1, 3, 1)),
+                                  _mm256_shuffle_ps(b, d, _MM_SHUFFLE(3, 1, 3, 1))};
+            FAST_UNROLL
+            for (int q = 0; q < 4; q++) {
+                const __m256 v = _mm256_permutevar8x32_ps(ph[q], order);
+                if (n4 == 8)
+                    _mm256_storeu_ps(y + (size_t)q * pw, v);
+                else
+                    _mm256_maskstore_ps(y + (size_t)q * pw, lanes_below((int)n4), v);
+            }
+        }
+    }
+}
+
+/* ---- Winograd F(4x4, 3x3) transforms: 8 tiles per vector ----------------- */
+
+/* winograd.c's in6 and out6, lane-wise. */
+INLINE void in6(const __m256 d[6], __m256 w[6])
+{
+    const __m256 four = _mm256_set1_ps(4.0f), five = _mm256_set1_ps(5.0f);
+    const __m256 two = _mm256_set1_ps(2.0f);
+    const __m256 t0 = _mm256_fnmadd_ps(four, d[2], d[4]), t1 = _mm256_fnmadd_ps(four, d[1], d[3]);
+    const __m256 t2 = _mm256_sub_ps(d[4], d[2]), t3 = _mm256_sub_ps(d[3], d[1]);
+    w[0] = _mm256_fmadd_ps(four, d[0], _mm256_fnmadd_ps(five, d[2], d[4]));
+    w[1] = _mm256_add_ps(t0, t1);
+    w[2] = _mm256_sub_ps(t0, t1);
+    w[3] = _mm256_fmadd_ps(two, t3, t2);
+    w[4] = _mm256_fnmadd_ps(two, t3, t2);
+    w[5] = _mm256_fmadd_ps(four, d[1], _mm256_fnmadd_ps(five, d[3], d[5]));
+}
+
+INLINE void out6(const __m256 m[6], __m256 y[4])
+{
+    const __m256 s1 = _mm256_add_ps(m[1], m[2]), d1 = _mm256_sub_ps(m[1], m[2]);
+    const __m256 s2 = _mm256_add_ps(m[3], m[4]), d2 = _mm256_sub_ps(m[3], m[4]);
+    y[0] = _mm256_add_ps(_mm256_add_ps(m[0], s1), s2);
+    y[1] = _mm256_fmadd_ps(_mm256_set1_ps(2.0f), d2, d1);
+    y[2] = _mm256_fmadd_ps(_mm256_set1_ps(4.0f), s2, s1);
+    y[3] = _mm256_add_ps(_mm256_fmadd_ps(_mm256_set1_ps(8.0f), d2, d1), m[5]);
+}
+
+/* A vector of 8 consecutive tiles can span several tile rows (at most one
+ * per lane): each run of lanes within one row is a masked load from a base
+ * shifted back by its first lane.  Only a run that starts the vector can be
+ * in tile row 0, at lane 0: every other base is 4 frame rows in, inside the
+ * frame.  Lanes past the tiles load nothing and transform to the zeros
+ * wanted; V rows have slack for the whole last vector. */
+#define MAX_RUNS 8
+
+static void wino_in_avx2(const FastWinoIn *w)
+{
+    const int total = w->tiles + w->zeros;
+    for (int t0 = 0; t0 < total; t0 += 8) {
+        __m256i mask[MAX_RUNS];
+        const float *base[MAX_RUNS];
+        int runs = 0;
+        for (int t = t0; t < w->tiles && t < t0 + 8; runs++) {
+            const int r = t / w->per_row, k = t % w->per_row;
+            const int n = w->per_row - k < t0 + 8 - t ? w->per_row - k : t0 + 8 - t;
+            const int lane = t - t0, left = w->tiles - t;
+            mask[runs] =
+                _mm256_andnot_si256(lanes_below(lane), lanes_below(lane + (n < left ? n : left)));
+            base[runs] = w->rows + (size_t)(4 * r) * w->row_stride + k - lane;
+            t += n;
+        }
+        __m256 t6[6][6], d[6], col[6], out[6];
+        FAST_UNROLL
+        for (int i = 0; i < 6; i++) {
+            FAST_UNROLL
+            for (int j = 0; j < 6; j++) {
+                const size_t off =
+                    (size_t)i * w->row_stride + (size_t)(j % 4) * w->phase_stride + j / 4;
+                d[j] = _mm256_setzero_ps();
+                for (int q = 0; q < runs; q++)
+                    d[j] = _mm256_or_ps(d[j], _mm256_maskload_ps(base[q] + off, mask[q]));
+            }
+            in6(d, t6[i]);
+        }
+        FAST_UNROLL
+        for (int j = 0; j < 6; j++) {
+            FAST_UNROLL
+            for (int i = 0; i < 6; i++)
+                col[i] = t6[i][j];
+            in6(col, out);
+            FAST_UNROLL
+            for (int i = 0; i < 6; i++)
+                _mm256_storeu_ps(w->v + (size_t)(6 * i + j) * w->xi_stride + t0, out[i]);
+        }
+    }
+}
+
+/* Stores row values of 8 tiles, y[4k + j] = v[j] lane k, up to n floats:
+ * a 4x8 transpose. */
+INLINE void store_tiles(const __m256 v[4], float *y, int n)
+{
+    const __m256 a = _mm256_unpacklo_ps(v[0], v[1]), b = _mm256_unpackhi_ps(v[0], v[1]);
+    const __m256 c = _mm256_unpacklo_ps(v[2], v[3]), d = _mm256_unpackhi_ps(v[2], v[3]);
+    const __m256 e = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 f = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m256 g = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 h = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m256 o[4] = {_mm256_permute2f128_ps(e, f, 0x20), _mm256_permute2f128_ps(g, h, 0x20),
+                         _mm256_permute2f128_ps(e, f, 0x31), _mm256_permute2f128_ps(g, h, 0x31)};
+    if (n >= 32) {
+        FAST_UNROLL
+        for (int q = 0; q < 4; q++)
+            _mm256_storeu_ps(y + 8 * q, o[q]);
+    } else {
+        float buf[32];
+        FAST_UNROLL
+        for (int q = 0; q < 4; q++)
+            _mm256_storeu_ps(buf + 8 * q, o[q]);
+        memcpy(y, buf, sizeof(float) * (size_t)n);
+    }
+}
+
+static void wino_out_avx2(const FastWinoOut *w)
+{
+    const __m256 bias = _mm256_set1_ps(w->bias);
+    for (int k0 = 0; k0 < w->tiles; k0 += 8) {
+        const __m256i real = lanes_below(w->tiles - k0);
+        __m256 t[6][4], m[6], col[6], out[4][4];
+        FAST_UNROLL
+        for (int i = 0; i < 6; i++) {
+            FAST_UNROLL
+            for (int j = 0; j < 6; j++)
+                m[j] = _mm256_maskload_ps(w->m + (size_t)(6 * i + j) * w->xi_stride + k0, real);
+            out6(m, t[i]);
+        }
+        FAST_UNROLL
+        for (int j = 0; j < 4; j++) {
+            FAST_UNROLL
+            for (int i = 0; i < 6; i++)
+                col[i] = t[i][j];
+            out6(col, out[j]);
+        }
+        for (int i = 0; i < w->rows; i++) {
+            __m256 row[4];
+            FAST_UNROLL
+            for (int j = 0; j < 4; j++)
+                row[j] = act_ps(&w->act, _mm256_add_ps(out[j][i], bias));
+            store_tiles(row, w->y + (size_t)i * w->ldy + 4 * (size_t)k0, w->cols - 4 * k0);
+        }
+    }
+}
+
+const FastKernels onnxcc_fast_avx2 = {gemm_avx2, fill_avx2, fill_split4_avx2, wino_in_avx2,
+                                      wino_out_avx2};

@@ -1,0 +1,473 @@
+/* conv2d_avx512.c — AVX-512F kernels of the fast conv2d (compiled with
+ * -mavx512f; called only when the CPU has it): the GEMM, the B fills and the
+ * Winograd transforms of fast.h, 16 lanes wide.
+ *
+ * GEMM main tile: 8 output channels x 48 columns (3 zmm across pixels), 24
+ * accumulators; per k, 3 loads of B and 8 broadcasts of weights from the
+ * packed panel.  Partial tiles use 1-2 zmm and masked stores.  Columns left
+ * over past the last multiple of 16 that would fill at most 3/4 of a zmm
+ * (a 1x1 map, 7x7 = 48 + 1, 14x14 = 192 + 4) run instead on a transposed
+ * tile, 64 channels (4 panels) x up to 4 columns, that vectorises over
+ * output channels and wastes no lanes. */
+#include <immintrin.h>
+
+#include "fast.h"
+
+#define MR 8        /* main tile rows (output channels) */
+#define NV 3        /* main tile zmm columns */
+#define CP 4        /* transposed tile: panels (16 channels each) */
+#define CJ 4        /* transposed tile: columns */
+#define LEFT_MAX 12 /* leftover columns that go to the transposed tile */
+
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE __m512 act_ps(const OnnxccAct *act, __m512 v)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    switch (act->kind) {
+    case ONNXCC_ACT_RELU: /* max(0, v) keeps NaN, as the reference */
+        return _mm512_max_ps(zero, v);
+    case ONNXCC_ACT_CLIP:
+        v = _mm512_max_ps(_mm512_set1_ps(act->a), v);
+        return _mm512_min_ps(_mm512_set1_ps(act->b), v);
+    case ONNXCC_ACT_LEAKYRELU:
+        return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v,
+                                  _mm512_set1_ps(act->a));
+    default:
+        return v;
+    }
+}
+
+INLINE __mmask16 first_lanes(int n)
+{
+    return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1u);
+}
+
+/* Rows r0 .. r0+rows-1 (rows <= MR), columns j0 .. j0+n-1, nv = ceil(n/16). */
+INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv)
+{
+    __m512 acc[MR][NV];
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++) {
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = _mm512_setzero_ps();
+    }
+    const float *b = g->b + j0;
+    for (int c = 0; c < g->nc; c++) {
+        const float *bc = b + (size_t)c * g->cstride;
+        for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL) {
+            const float *bt = bc + g->taps[t];
+            __m512 bv[NV];
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++)
+                bv[v] = _mm512_loadu_ps(bt + 16 * v);
+            FAST_UNROLL
+            for (int r = 0; r < MR; r++) {
+                const __m512 ar = _mm512_set1_ps(a[r]);
+                FAST_UNROLL
+                for (int v = 0; v < nv; v++)
+                    acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
+            }
+        }
+    }
+    const __mmask16 last = first_lanes(n - 16 * (nv - 1));
+    const size_t q = g->q0 + (size_t)j0;
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++) {
+        if (r >= rows)
+            continue;
+        const __m512 bias = _mm512_set1_ps(g->bias ? g->bias[r0 + r] : 0.0f);
+        float *yr = g->y + (size_t)(r0 + r) * g->ldy;
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = act_ps(&g->act, _mm512_add_ps(acc[r][v], bias));
+        if (g->frame_w == g->out_w) {
+            FAST_UNROLL
+            for (int v = 0; v + 1 < nv; v++)
+                _mm512_storeu_ps(yr + q + 16 * v, acc[r][v]);
+            _mm512_mask_storeu_ps(yr + q + 16 * (nv - 1), last, acc[r][nv - 1]);
+        } else {
+            float buf[16 * NV];
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++)
+                _mm512_storeu_ps(buf + 16 * v, acc[r][v]);
+            fast_store_frame(g, buf, q, n, yr);
+        }
+    }
+}
+
+static void tile3(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+{
+    tile(g, a, r0, rows, j0, n, 3);
+}
+static void tile2(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+{
+    tile(g, a, r0, rows, j0, n, 2);
+}
+static void tile1(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+{
+    tile(g, a, r0, rows, j0, n, 1);
+}
+
+/* Transposed tile: channels 16*p0 .. 16*p0 + 63 (clipped to m), columns j0 ..
+ * j0+nj-1.  Panels past the last are read from the last (valid memory,
+ * results dropped) so every call has CP full vectors. */
+INLINE void ttile(const FastGemm *g, int p0, int j0, int nj)
+{
+    const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
+    const int npanels = (g->m + FAST_PANEL - 1) / FAST_PANEL;
+    const float *ap[CP];
+    __m512 acc[CP][CJ];
+    FAST_UNROLL
+    for (int i = 0; i < CP; i++) {
+        ap[i] = g->a + (size_t)(p0 + i < npanels ? p0 + i : npanels - 1) * psize;
+        FAST_UNROLL
+        for (int j = 0; j < nj; j++)
+            acc[i][j] = _mm512_setzero_ps();
+    }
+    const float *b = g->b + j0;
+    size_t k = 0;
+    for (int c = 0; c < g->nc; c++) {
+        const float *bc = b + (size_t)c * g->cstride;
+        for (int t = 0; t < g->ntaps; t++, k += FAST_PANEL) {
+            const float *bt = bc + g->taps[t];
+            __m512 w[CP];
+            FAST_UNROLL
+            for (int i = 0; i < CP; i++)
+                w[i] = _mm512_loadu_ps(ap[i] + k);
+            FAST_UNROLL
+            for (int j = 0; j < nj; j++) {
+                const __m512 bj = _mm512_set1_ps(bt[j]);
+                FAST_UNROLL
+                for (int i = 0; i < CP; i++)
+                    acc[i][j] = _mm512_fmadd_ps(w[i], bj, acc[i][j]);
+            }
+        }
+    }
+    FAST_UNROLL
+    for (int i = 0; i < CP; i++) {
+        const int m0 = 16 * (p0 + i), rows = g->m - m0 < 16 ? g->m - m0 : 16;
+        if (rows <= 0)
+            continue;
+        const __m512 bias =
+            g->bias ? _mm512_maskz_loadu_ps(first_lanes(rows), g->bias + m0) : _mm512_setzero_ps();
+        FAST_UNROLL
+        for (int j = 0; j < nj; j++) {
+            const size_t q = g->q0 + (size_t)(j0 + j);
+            const size_t col = q % (size_t)g->frame_w;
+            if (col >= (size_t)g->out_w)
+                continue;
+            float buf[16];
+            _mm512_storeu_ps(buf, act_ps(&g->act, _mm512_add_ps(acc[i][j], bias)));
+            float *yq =
+                g->y + (size_t)m0 * g->ldy + q / (size_t)g->frame_w * (size_t)g->out_w + col;
+            for (int r = 0; r < rows; r++)
+                yq[(size_t)r * g->ldy] = buf[r];
+        }
+    }
+}
+
+static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
+{
+    switch (nj) {
+    case 4:
+        ttile(g, p0, j0, 4);
+        break;
+    case 3:
+        ttile(g, p0, j0, 3);
+        break;
+    case 2:
+        ttile(g, p0, j0, 2);
+        break;
+    default:
+        ttile(g, p0, j0, 1);
+    }
+}
+
+static void gemm_avx512(const FastGemm *g)
+{
+    const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
+    const int left = g->ncols % 16 <= LEFT_MAX ? g->ncols % 16 : 0;
+    const int main_cols = g->ncols - left;
+    for (int r0 = 0; r0 < g->m; r0 += MR) {
+        const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + r0 % FAST_PANEL;
+        const int rows = g->m - r0 < MR ? g->m - r0 : MR;
+        for (int j0 = 0; j0 < main_cols; j0 += 16 * NV) {
+            const int n = main_cols - j0 < 16 * NV ? main_cols - j0 : 16 * NV;
+            if (n > 32)
+                tile3(g, a, r0, rows, j0, n);
+            else if (n > 16)
+                tile2(g, a, r0, rows, j0, n);
+            else
+                tile1(g, a, r0, rows, j0, n);
+        }
+    }
+    for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += CP)
+        for (int j0 = main_cols; j0 < g->ncols; j0 += CJ)
+            ttile_cols(g, p0, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ);
+}
+
+/* ---- filling B ---------------------------------------------------------- */
+
+static void zero_row(float *y, size_t n)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, zero);
+    _mm512_mask_storeu_ps(y + i, first_lanes((int)(n - i)), zero);
+}
+
+/* x[i*step] for i < n <= 16, zero lanes past n; reads nothing past
+ * x[(n-1)*step].  Stride 2 (the common strided conv) picks the even lanes of
+ * two loads; other strides gather. */
+INLINE __m512 load_step(const float *x, int step, int n)
+{
+    if (step == 1)
+        return _mm512_maskz_loadu_ps(first_lanes(n), x);
+    if (step == 2) {
+        const __m512i even =
+            _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        const int last = 2 * n - 1; /* elements x[0 .. last-1] are needed */
+        const __m512 lo = _mm512_maskz_loadu_ps(first_lanes(last), x);
+        const __m512 hi = _mm512_maskz_loadu_ps(first_lanes(last > 16 ? last - 16 : 0), x + 16);
+        return _mm512_permutex2var_ps(lo, even, hi);
+    }
+    const __m512i idx =
+        _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                           _mm512_set1_epi32(step));
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), first_lanes(n), idx, x, 4);
+}
+
+static void fill_avx512(const FastFill *f, const FastPre *pre)
+{
+    for (int ch = 0; ch < f->nch; ch++) {
+        const float *x = f->x + (size_t)ch * f->xs;
+        float *y = f->y + (size_t)ch * f->ys;
+        const __m512 s = _mm512_set1_ps(pre->scale ? pre->scale[ch] : 1.0f);
+        const __m512 t = _mm512_set1_ps(pre->shift ? pre->shift[ch] : 0.0f);
+        zero_row(y, f->zl);
+        y += f->zl;
+        for (size_t i = 0; i < f->n; i += 16) {
+            const int m = f->n - i < 16 ? (int)(f->n - i) : 16;
+            __m512 v = load_step(x + i * (size_t)f->step, f->step, m);
+            if (pre->on) /* mul then add, rounded twice, as the reference */
+                v = _mm512_add_ps(_mm512_mul_ps(v, s), t);
+            if (pre->relu)
+                v = _mm512_max_ps(_mm512_setzero_ps(), v);
+            _mm512_mask_storeu_ps(y + i, first_lanes(m), v);
+        }
+        zero_row(y + f->n, f->zr);
+    }
+}
+
+/* Where positions p .. p+15 of a row of zl zeros, n values, zeros get their
+ * values: load lanes `load` from src + off, move them up by the permutation
+ * `up` (a chunk straddling the start), keep lanes `real`.  The same for
+ * every channel. */
+typedef struct Chunk {
+    __mmask16 real, load;
+    size_t off;
+    int shifted;
+    __m512i up;
+} Chunk;
+
+static Chunk row_chunk(const FastFill *f, size_t p)
+{
+    Chunk ch = {0, 0, 0, 0, _mm512_setzero_si512()};
+    const size_t a = p > f->zl ? p : f->zl;
+    const size_t e = p + 16 < f->zl + f->n ? p + 16 : f->zl + f->n;
+    if (a >= e)
+        return ch;
+    const int shift = (int)(a - p);
+    ch.real = (__mmask16)(first_lanes((int)(e - p)) & ~first_lanes(shift));
+    ch.load = first_lanes((int)(e - a));
+    ch.off = a - f->zl;
+    ch.shifted = shift != 0;
+    ch.up =
+        _mm512_sub_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                         _mm512_set1_epi32(shift));
+    return ch;
+}
+
+/* One chunk of one channel; lanes without a value are zeroed after the
+ * pre-activation, so padding stays exactly 0. */
+INLINE __m512 chunk_values(const Chunk *ch, const float *x, __m512 s, __m512 t, const FastPre *pre)
+{
+    if (!ch->real)
+        return _mm512_setzero_ps();
+    __m512 v = _mm512_maskz_loadu_ps(ch->load, x + ch->off);
+    if (ch->shifted)
+        v = _mm512_permutexvar_ps(ch->up, v);
+    if (pre->on) {
+        v = _mm512_add_ps(_mm512_mul_ps(v, s), t);
+        if (pre->relu)
+            v = _mm512_max_ps(_mm512_setzero_ps(), v);
+    }
+    return _mm512_maskz_mov_ps(ch->real, v);
+}
+
+/* 64 positions at a time, for all channels: two rounds of even/odd lane
+ * picks split them into the 4 phases. */
+static void fill_split4_avx512(const FastFill *f, const FastPre *pre)
+{
+    const __m512i even =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd =
+        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const size_t len = f->zl + f->n + f->zr, pw = len / 4;
+    for (size_t p = 0; p < len; p += 64) {
+        Chunk c[4];
+        FAST_UNROLL
+        for (int q = 0; q < 4; q++)
+            c[q] = row_chunk(f, p + 16 * (size_t)q);
+        const __mmask16 k = first_lanes((int)(pw - p / 4));
+        for (int ch = 0; ch < f->nch; ch++) {
+            const float *x = f->x + (size_t)ch * f->xs;
+            float *y = f->y + (size_t)ch * f->ys + p / 4;
+            const __m512 s = _mm512_set1_ps(pre->scale ? pre->scale[ch] : 1.0f);
+            const __m512 t = _mm512_set1_ps(pre->shift ? pre->shift[ch] : 0.0f);
+            __m512 l[4];
+            FAST_UNROLL
+            for (int q = 0; q < 4; q++)
+                l[q] = chunk_values(&c[q], x, s, t, pre);
+            const __m512 e01 = _mm512_permutex2var_ps(l[0], even, l[1]);
+            const __m512 o01 = _mm512_permutex2var_ps(l[0], odd, l[1]);
+            const __m512 e23 = _mm512_permutex2var_ps(l[2], even, l[3]);
+            const __m512 o23 = _mm512_permutex2var_ps(l[2], odd, l[3]);
+            _mm512_mask_storeu_ps(y, k, _mm512_permutex2var_ps(e01, even, e23));
+            _mm512_mask_storeu_ps(y + pw, k, _mm512_permutex2var_ps(o01, even, o23));
+            _mm512_mask_storeu_ps(y + 2 * pw, k, _mm512_permutex2var_ps(e01, odd, e23));
+            _mm512_mask_storeu_ps(y + 3 * pw, k, _mm512_permutex2var_ps(o01, odd, o23));
+        }
+    }
+}
+
+/* ---- Winograd F(4x4, 3x3) transforms: 16 tiles per vector ---------------- */
+
+/* winograd.c's in6 and out6, lane-wise. */
+INLINE void in6(const __m512 d[6], __m512 w[6])
+{
+    const __m512 four = _mm512_set1_ps(4.0f), five = _mm512_set1_ps(5.0f);
+    const __m512 two = _mm512_set1_ps(2.0f);
+    const __m512 t0 = _mm512_fnmadd_ps(four, d[2], d[4]), t1 = _mm512_fnmadd_ps(four, d[1], d[3]);
+    const __m512 t2 = _mm512_sub_ps(d[4], d[2]), t3 = _mm512_sub_ps(d[3], d[1]);
+    w[0] = _mm512_fmadd_ps(four, d[0], _mm512_fnmadd_ps(five, d[2], d[4]));
+    w[1] = _mm512_add_ps(t0, t1);
+    w[2] = _mm512_sub_ps(t0, t1);
+    w[3] = _mm512_fmadd_ps(two, t3, t2);
+    w[4] = _mm512_fnmadd_ps(two, t3, t2);
+    w[5] = _mm512_fmadd_ps(four, d[1], _mm512_fnmadd_ps(five, d[3], d[5]));
+}
+
+INLINE void out6(const __m512 m[6], __m512 y[4])
+{
+    const __m512 s1 = _mm512_add_ps(m[1], m[2]), d1 = _mm512_sub_ps(m[1], m[2]);
+    const __m512 s2 = _mm512_add_ps(m[3], m[4]), d2 = _mm512_sub_ps(m[3], m[4]);
+    y[0] = _mm512_add_ps(_mm512_add_ps(m[0], s1), s2);
+    y[1] = _mm512_fmadd_ps(_mm512_set1_ps(2.0f), d2, d1);
+    y[2] = _mm512_fmadd_ps(_mm512_set1_ps(4.0f), s2, s1);
+    y[3] = _mm512_add_ps(_mm512_fmadd_ps(_mm512_set1_ps(8.0f), d2, d1), m[5]);
+}
+
+/* A vector of 16 consecutive tiles can span several tile rows (at most one
+ * per lane): each run of lanes within one row loads, merged, from a base
+ * shifted back by its first lane.  Only a run that starts the vector can be
+ * in tile row 0, at lane 0: every other base is 4 frame rows in, inside the
+ * frame. */
+#define MAX_RUNS 16
+
+static void wino_in_avx512(const FastWinoIn *w)
+{
+    const int total = w->tiles + w->zeros;
+    for (int t0 = 0; t0 < total; t0 += 16) {
+        __mmask16 mask[MAX_RUNS];
+        const float *base[MAX_RUNS];
+        int runs = 0;
+        for (int t = t0; t < w->tiles && t < t0 + 16; runs++) {
+            const int r = t / w->per_row, k = t % w->per_row;
+            const int n = w->per_row - k < t0 + 16 - t ? w->per_row - k : t0 + 16 - t;
+            const int lane = t - t0, left = w->tiles - t;
+            mask[runs] =
+                (__mmask16)(first_lanes(lane + (n < left ? n : left)) & ~first_lanes(lane));
+            base[runs] = w->rows + (size_t)(4 * r) * w->row_stride + k - lane;
+            t += n;
+        }
+        __m512 t6[6][6], d[6], col[6], out[6];
+        FAST_UNROLL
+        for (int i = 0; i < 6; i++) {
+            FAST_UNROLL
+            for (int j = 0; j < 6; j++) {
+                const size_t off =
+                    (size_t)i * w->row_stride + (size_t)(j % 4) * w->phase_stride + j / 4;
+                d[j] = _mm512_setzero_ps();
+                for (int q = 0; q < runs; q++)
+                    d[j] = _mm512_mask_loadu_ps(d[j], mask[q], base[q] + off);
+            }
+            in6(d, t6[i]);
+        }
+        const __mmask16 keep = first_lanes(total - t0);
+        FAST_UNROLL
+        for (int j = 0; j < 6; j++) {
+            FAST_UNROLL
+            for (int i = 0; i < 6; i++)
+                col[i] = t6[i][j];
+            in6(col, out);
+            FAST_UNROLL
+            for (int i = 0; i < 6; i++)
+                _mm512_mask_storeu_ps(w->v + (size_t)(6 * i + j) * w->xi_stride + t0, keep, out[i]);
+        }
+    }
+}
+
+/* Stores row values of 16 tiles, y[4k + j] = v[j] lane k, up to n floats. */
+INLINE void store_tiles(const __m512 v[4], float *y, int n)
+{
+    const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i hi =
+        _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const __m512 a_lo = _mm512_permutex2var_ps(v[0], lo, v[2]);
+    const __m512 a_hi = _mm512_permutex2var_ps(v[0], hi, v[2]);
+    const __m512 b_lo = _mm512_permutex2var_ps(v[1], lo, v[3]);
+    const __m512 b_hi = _mm512_permutex2var_ps(v[1], hi, v[3]);
+    const __m512 o[4] = {
+        _mm512_permutex2var_ps(a_lo, lo, b_lo), _mm512_permutex2var_ps(a_lo, hi, b_lo),
+        _mm512_permutex2var_ps(a_hi, lo, b_hi), _mm512_permutex2var_ps(a_hi, hi, b_hi)};
+    FAST_UNROLL
+    for (int q = 0; q < 4; q++)
+        _mm512_mask_storeu_ps(y + 16 * q, first_lanes(n - 16 * q > 0 ? n - 16 * q : 0), o[q]);
+}
+
+static void wino_out_avx512(const FastWinoOut *w)
+{
+    const __m512 bias = _mm512_set1_ps(w->bias);
+    for (int k0 = 0; k0 < w->tiles; k0 += 16) {
+        const __mmask16 real = first_lanes(w->tiles - k0);
+        __m512 t[6][4], m[6], col[6], out[4][4];
+        FAST_UNROLL
+        for (int i = 0; i < 6; i++) {
+            FAST_UNROLL
+            for (int j = 0; j < 6; j++)
+                m[j] = _mm512_maskz_loadu_ps(real, w->m + (size_t)(6 * i + j) * w->xi_stride + k0);
+            out6(m, t[i]);
+        }
+        FAST_UNROLL
+        for (int j = 0; j < 4; j++) {
+            FAST_UNROLL
+            for (int i = 0; i < 6; i++)
+                col[i] = t[i][j];
+            out6(col, out[j]);
+        }
+        for (int i = 0; i < w->rows; i++) {
+            __m512 row[4];
+            FAST_UNROLL
+            for (int j = 0; j < 4; j++)
+                row[j] = act_ps(&w->act, _mm512_add_ps(out[j][i], bias));
+            store_tiles(row, w->y + (size_t)i * w->ldy + 4 * (size_t)k0, w->cols - 4 * k0);
+        }
+    }
+}
+
+const FastKernels onnxcc_fast_avx512 = {gemm_avx512, fill_avx512, fill_split4_avx512,
+                                        wino_in_avx512, wino_out_avx512};

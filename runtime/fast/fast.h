@@ -1,0 +1,180 @@
+/* fast.h — internals of the fast conv2d (runtime/fast), shared by the
+ * portable driver (conv2d.c, winograd.c) and the per-ISA kernels
+ * (conv2d_<isa>.c), which every ISA level provides as one FastKernels table.
+ *
+ * A convolution runs as GEMMs Y[M][cols] = A[M][K] x B[K][cols], one per
+ * image, group and band of output pixels.  A is the packed weights: panels
+ * of FAST_PANEL output channels, [panel][K][FAST_PANEL], zero-padded rows.
+ * B is never stored as such: row k = (c, t) (input channel c, kernel tap t)
+ * is read at b + c*cstride + taps[t], so the driver can hand the kernels
+ * either an im2col buffer (one tap, offset 0) or one pre-activated, padded
+ * copy of the input in which every tap is a shifted view (stride 1).
+ * Winograd layers reuse the same GEMM kernels between their transforms. */
+#ifndef ONNXCC_FAST_H
+#define ONNXCC_FAST_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "onnxcc/rt.h"
+
+/* Loops over register tiles must be fully unrolled, or the accumulators
+ * live in memory (neither compiler does it by itself at -O2). */
+#ifdef __clang__
+#define FAST_UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define FAST_UNROLL _Pragma("GCC unroll 16")
+#endif
+
+#define FAST_PANEL 16      /* output channels per packed weight panel */
+#define FAST_COLS_ALIGN 16 /* B rows are readable up to cols rounded up to this */
+
+/* One GEMM over a band of output pixels.
+ *
+ * Columns are pixels of a "frame": rows of frame_w columns of which the first
+ * out_w are output pixels and the rest junk (the padding columns of the
+ * shifted-view algorithm), computed but never stored.  Column j is frame
+ * pixel q = q0 + j, which goes to y[r*ldy + (q/frame_w)*out_w + q%frame_w]
+ * for output channel r < m when q%frame_w < out_w.  frame_w == out_w means
+ * every column is stored (columns map to consecutive y elements). */
+typedef struct FastGemm {
+    const float *a;  /* packed panels of this group */
+    int m;           /* output channels (rows) */
+    int nc, ntaps;   /* K = nc*ntaps, k = c*ntaps + t */
+    const int *taps; /* ntaps offsets (floats) into a B channel row */
+    const float *b;  /* B row (c, t) = b + c*cstride + taps[t]; readable */
+    size_t cstride;  /* for columns < ncols rounded up to FAST_COLS_ALIGN */
+    int ncols;
+    size_t q0;
+    int frame_w, out_w;
+    float *y;          /* output channel 0's plane of this group */
+    size_t ldy;        /* floats between output channels (OH*OW) */
+    const float *bias; /* m values or NULL */
+    OnnxccAct act;
+} FastGemm;
+
+/* The epilogue activation, as the reference applies it. */
+static inline float fast_act(const OnnxccAct *act, float v)
+{
+    switch (act->kind) {
+    case ONNXCC_ACT_RELU:
+        return v < 0.0f ? 0.0f : v;
+    case ONNXCC_ACT_CLIP:
+        v = v < act->a ? act->a : v;
+        return v > act->b ? act->b : v;
+    case ONNXCC_ACT_LEAKYRELU:
+        return v < 0.0f ? act->a * v : v;
+    default:
+        return v;
+    }
+}
+
+/* The pre-activation of the input channels a fill reads. */
+typedef struct FastPre {
+    const float *scale, *shift; /* per channel, NULL = 1 / 0 */
+    int relu;
+    int on; /* 0: plain copy */
+} FastPre;
+
+/* One row segment of B for nch channels: for ch < nch, channel ch's row
+ * y + ch*ys gets zl zeros, then n values pre_ch(x[ch*xs + i*step]), then zr
+ * zeros, where pre_ch(v) = max(0, v*scale[ch] + shift[ch]) (max if relu). */
+typedef struct FastFill {
+    const float *x;
+    size_t xs;
+    int step;
+    float *y;
+    size_t ys;
+    int nch;
+    size_t zl, n, zr;
+} FastFill;
+
+/* Winograd F(4x4, 3x3) transforms (see winograd.c).  Frame rows are stored
+ * split by column phase mod 4 (column 4k + f at [f][k]), so that the tiles
+ * of a tile row are consecutive in every phase.  The input transform covers
+ * one channel's band of tiles: tile t, in tile row r = t / per_row at k =
+ * t % per_row, has the 6x6 patch d[i][j] =
+ * rows[(4r + i)*row_stride + (j%4)*phase_stride + k + j/4], and its 36 values
+ * (B^T d B)[i][j] go to v[(6i + j)*xi_stride + t]; the `zeros` columns after
+ * the tiles get 0 (the GEMM reads V rows up to a multiple of 16). */
+typedef struct FastWinoIn {
+    const float *rows;
+    size_t row_stride, phase_stride;
+    int per_row, tiles, zeros;
+    float *v;
+    size_t xi_stride;
+} FastWinoIn;
+
+/* The output transform of one output channel: tile k's products M[xi][k] =
+ * m[xi*xi_stride + k] give y[i*ldy + 4k + j] = act(bias + (A^T M A)[i][j]) for
+ * i < rows, 4k + j < cols. */
+typedef struct FastWinoOut {
+    const float *m;
+    size_t xi_stride;
+    int tiles;
+    float bias;
+    OnnxccAct act;
+    float *y;
+    size_t ldy;
+    int rows, cols;
+} FastWinoOut;
+
+/* The kernels one ISA level provides.  fill_split4 is fill (step 1) for the
+ * Winograd frame: each channel's row of L = zl + n + zr floats (a multiple
+ * of 4) is stored split by phase mod 4, position x at y[(x%4)*(L/4) + x/4]. */
+typedef struct FastKernels {
+    void (*gemm)(const FastGemm *g);
+    void (*fill)(const FastFill *f, const FastPre *pre);
+    void (*fill_split4)(const FastFill *f, const FastPre *pre);
+    void (*wino_in)(const FastWinoIn *w);
+    void (*wino_out)(const FastWinoOut *w);
+} FastKernels;
+
+#ifdef ONNXCC_RT_X86_64
+extern const FastKernels onnxcc_fast_avx2;
+extern const FastKernels onnxcc_fast_avx512;
+#endif
+
+/* winograd.c: whether a layer runs as Winograd F(4x4, 3x3), the floats of its
+ * packed weights (after the header) and of its scratch, packing, the call,
+ * and the portable transforms. */
+int onnxcc_fast_wino_fits(const OnnxccConv2dParams *p);
+size_t onnxcc_fast_wino_packed_floats(const OnnxccConv2dParams *p);
+size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p);
+void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed);
+void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
+                          const float *packed, const float *bias, const FastPre *pre,
+                          float *scratch, float *y);
+void onnxcc_fast_fill_split4_scalar(const FastFill *f, const FastPre *pre);
+void onnxcc_fast_wino_in_scalar(const FastWinoIn *w);
+void onnxcc_fast_wino_out_scalar(const FastWinoOut *w);
+
+static inline size_t fast_round_up(size_t v, size_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
+/* Floats of packed panels per group: ceil(mg/16) panels of K x 16. */
+static inline size_t fast_group_floats(int mg, size_t k)
+{
+    return (size_t)((mg + FAST_PANEL - 1) / FAST_PANEL) * k * FAST_PANEL;
+}
+
+/* Stores n finished values of one output channel, columns q .. q+n-1 of the
+ * frame, into that channel's plane yc, skipping junk columns. */
+static inline void fast_store_frame(const FastGemm *g, const float *v, size_t q, int n, float *yc)
+{
+    const size_t fw = (size_t)g->frame_w, ow = (size_t)g->out_w;
+    size_t row = q / fw, col = q % fw;
+    while (n > 0) {
+        size_t run = fw - col < (size_t)n ? fw - col : (size_t)n;
+        if (col < ow)
+            memcpy(yc + row * ow + col, v, sizeof(float) * (run < ow - col ? run : ow - col));
+        v += run;
+        n -= (int)run;
+        row++;
+        col = 0;
+    }
+}
+
+#endif /* ONNXCC_FAST_H */

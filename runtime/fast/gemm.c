@@ -1,0 +1,209 @@
+/* gemm.c — fast ONNX Gemm, Y = alpha * op(A) op(B) + beta * C, with float
+ * accumulation, in plain C that gcc/clang -O2 vectorise.
+ *
+ * Two loop nests, picked by how op(B) is stored, so that hot loops read
+ * memory along rows:
+ *  - dot form (B is [N][K]: trans_b, or N = 1; DenseNet's classifier):
+ *    Y[i][j] is the dot product of op(A) row i and B row j, both contiguous
+ *    in k.  dot4 runs four of them at once with 8 lanes each (32 independent
+ *    sums), over the (i, j) pairs of a block of up to 4 rows, so each B row
+ *    streams from memory once per 4 rows of A.  op(A) rows are packed in
+ *    k-chunks when trans_a leaves them strided.
+ *  - axpy form (B is [K][N]): a register tile of up to 4 x 8 outputs
+ *    accumulates op(A)[i][k] * B[k][j..j+7] over k, reading 8 consecutive
+ *    floats of a B row per step.
+ * Every output element is written once, by store_block, right after reading
+ * its C element, so y may alias a dense c. */
+#include "onnxcc/rt.h"
+
+#include <string.h>
+
+/* gcc keeps a tile's accumulators in registers only if the loop over its
+ * rows is unrolled, which it does not do by itself at -O2 (clang does). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define UNROLL _Pragma("GCC unroll 4")
+#else
+#define UNROLL
+#endif
+
+/* The tile functions are instantiated per row count by inlining them with
+ * a constant argument. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
+#define MR 4   /* rows of op(A) per block */
+#define NR 8   /* columns of an axpy-form tile */
+#define NB 64  /* columns per dot-form block */
+#define KC 256 /* k per chunk of packed op(A) rows */
+
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Y[i0 + r][j0 + q] = alpha*acc[r*ld + q] + beta*C(i0 + r, j0 + q) for
+ * r < mr, q < nc. */
+static void store_block(const OnnxccGemmParams *p, const float *acc, size_t ld, size_t i0,
+                        size_t mr, size_t j0, size_t nc, const float *c, float *y)
+{
+    for (size_t r = 0; r < mr; r++) {
+        const size_t i = i0 + r;
+        float *yr = y + i * (size_t)p->N + j0;
+        for (size_t q = 0; q < nc; q++) {
+            float v = p->alpha * acc[r * ld + q];
+            if (c)
+                v += p->beta * c[i * p->c_row_stride + (j0 + q) * p->c_col_stride];
+            yr[q] = v;
+        }
+    }
+}
+
+/* ---- dot form --------------------------------------------------------- */
+
+/* out[t] = sum over k < n of a[t][k] * b[t][k], t < 4. */
+static void dot4(const float *const a[4], const float *const b[4], size_t n, float out[4])
+{
+    float acc[4][8] = {{0.0f}};
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        UNROLL for (int t = 0; t < 4; t++)
+            for (int l = 0; l < 8; l++)
+                acc[t][l] += a[t][k + l] * b[t][k + l];
+    for (int t = 0; t < 4; t++) {
+        const float *s = acc[t];
+        float sum = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        for (size_t i = k; i < n; i++)
+            sum += a[t][i] * b[t][i];
+        out[t] = sum;
+    }
+}
+
+/* acc[r][q] += rows[r] . (B row q) over kn values, r < mr, q < nb.  The
+ * pairs (r, q), r fastest, go through dot4 four at a time (the last group
+ * padded with repeats of the last pair), so a B row is used by every row
+ * of the block while it is in cache. */
+static void dot_block(const float *const rows[MR], size_t mr, const float *b, size_t ldb,
+                      size_t nb, size_t kn, float acc[MR][NB])
+{
+    const size_t np = mr * nb;
+    for (size_t p0 = 0; p0 < np; p0 += 4) {
+        const float *pa[4], *pb[4];
+        float out[4];
+        for (size_t t = 0; t < 4; t++) {
+            const size_t q = min_size(p0 + t, np - 1);
+            pa[t] = rows[q % mr];
+            pb[t] = b + (q / mr) * ldb;
+        }
+        dot4(pa, pb, kn, out);
+        for (size_t t = 0; t < 4 && p0 + t < np; t++)
+            acc[(p0 + t) % mr][(p0 + t) / mr] += out[t];
+    }
+}
+
+/* op(B)[k][j] = b[j*K + k]: trans_b, or N == 1 (a column is contiguous). */
+static void gemm_dot(const OnnxccGemmParams *p, const float *a, const float *b, const float *c,
+                     float *y)
+{
+    const size_t M = (size_t)p->M, N = (size_t)p->N, K = (size_t)p->K;
+    /* op(A) row i is contiguous unless trans_a (with M == 1 it still is) */
+    const int pack = p->trans_a && M > 1;
+    const size_t kc = pack ? KC : K;
+    float packed[MR][KC];
+
+    for (size_t i0 = 0; i0 < M; i0 += MR) {
+        const size_t mr = min_size(MR, M - i0);
+        for (size_t j0 = 0; j0 < N; j0 += NB) {
+            const size_t nb = min_size(NB, N - j0);
+            float acc[MR][NB];
+            memset(acc, 0, sizeof acc);
+            for (size_t k0 = 0; k0 < K; k0 += kc) {
+                const size_t kn = min_size(kc, K - k0);
+                const float *rows[MR];
+                for (size_t r = 0; r < mr; r++) {
+                    if (pack) {
+                        for (size_t k = 0; k < kn; k++)
+                            packed[r][k] = a[(k0 + k) * M + i0 + r];
+                        rows[r] = packed[r];
+                    } else {
+                        rows[r] = a + (i0 + r) * K + k0;
+                    }
+                }
+                dot_block(rows, mr, b + j0 * K + k0, K, nb, kn, acc);
+            }
+            store_block(p, &acc[0][0], NB, i0, mr, j0, nb, c, y);
+        }
+    }
+}
+
+/* ---- axpy form -------------------------------------------------------- */
+
+/* acc[r][l] = sum over k < K of ar[r][k*ak] * B[k][l], r < mr, l < NR; B row
+ * k at b + k*ldb with nc <= NR columns (a short last tile reads them through
+ * a zero-padded copy). */
+ALWAYS_INLINE void axpy_tile(int mr, const float *const ar[MR], size_t ak, const float *b,
+                             size_t ldb, size_t K, size_t nc, float acc[MR][NR])
+{
+    float t[MR][NR] = {{0.0f}};
+    for (size_t k = 0; k < K; k++) {
+        const float *bk = b + k * ldb;
+        float padded[NR];
+        if (nc < NR) {
+            for (size_t l = 0; l < NR; l++)
+                padded[l] = l < nc ? bk[l] : 0.0f;
+            bk = padded;
+        }
+        UNROLL for (int r = 0; r < mr; r++) {
+            const float s = ar[r][k * ak];
+            for (int l = 0; l < NR; l++)
+                t[r][l] += s * bk[l];
+        }
+    }
+    memcpy(acc, t, sizeof t);
+}
+
+/* op(B)[k][j] = b[k*N + j] */
+static void gemm_axpy(const OnnxccGemmParams *p, const float *a, const float *b,
+                      const float *c, float *y)
+{
+    const size_t M = (size_t)p->M, N = (size_t)p->N, K = (size_t)p->K;
+    /* op(A)[i][k] = a[i*ai + k*ak] */
+    const size_t ai = p->trans_a ? 1 : K, ak = p->trans_a ? M : 1;
+
+    for (size_t i0 = 0; i0 < M; i0 += MR) {
+        const size_t mr = min_size(MR, M - i0);
+        const float *rows[MR];
+        for (size_t r = 0; r < mr; r++)
+            rows[r] = a + (i0 + r) * ai;
+        for (size_t j0 = 0; j0 < N; j0 += NR) {
+            const size_t nc = min_size(NR, N - j0);
+            float acc[MR][NR];
+            switch (mr) {
+            case 1:
+                axpy_tile(1, rows, ak, b + j0, N, K, nc, acc);
+                break;
+            case 2:
+                axpy_tile(2, rows, ak, b + j0, N, K, nc, acc);
+                break;
+            case 3:
+                axpy_tile(3, rows, ak, b + j0, N, K, nc, acc);
+                break;
+            default:
+                axpy_tile(4, rows, ak, b + j0, N, K, nc, acc);
+                break;
+            }
+            store_block(p, &acc[0][0], NR, i0, mr, j0, nc, c, y);
+        }
+    }
+}
+
+void onnxcc_f32_gemm(const OnnxccGemmParams *p, const float *a, const float *b, const float *c,
+                     float *y)
+{
+    if (p->trans_b || p->N == 1)
+        gemm_dot(p, a, b, c, y);
+    else
+        gemm_axpy(p, a, b, c, y);
+}

@@ -1,0 +1,381 @@
+/* pool2d.c — fast MaxPool / AveragePool over NCHW (float sums), each tap
+ * read through an optional per-channel pre-activation (a BN + ReLU fused
+ * into the pool).  Plain C written for the -O2 vectoriser: fixed blocks of
+ * independent lanes plus scalar edges, because loops over taps with bounds
+ * checks or strides do not vectorise.
+ *
+ * The window is separable, so an output row is built from whole-row
+ * operations:
+ *  1. vertical: the pre-activated input rows the window covers are reduced
+ *     (max / sum) into a row buffer v that also spans the left/right
+ *     padding, whose cells hold the identity (-FLT_MAX / 0), so no tap
+ *     needs a bounds check;
+ *  2. horizontal: h[i] = reduction over kw of v[i + kw*dil_w], every column;
+ *  3. output ow is h[ow*stride_w] (average: times 1/count).
+ * Windows of 2 or 3 columns at stride 2 (DenseNet's transition avgpool and
+ * stem maxpool) do 2 and 3 in one loop.  Rows wider than ROW_MAX floats go
+ * in chunks of whole windows; a window wider than that, tap by tap.
+ *
+ * Max keeps the reference's answer bit for bit: a NaN tap never wins, and a
+ * window without taps gives -FLT_MAX even with ReLU. */
+#include "onnxcc/rt.h"
+
+#include <float.h>
+#include <math.h>
+
+#define ROW_MAX 1024 /* floats of each row buffer (on the stack) */
+
+/* pre(v) = max(lo, v*a + b): lo = 0 for ReLU, -inf for none (keeps NaN).
+ * Without a shift b is -0, so that no pre-activation is exact even for
+ * v = -0 (v + -0 = v). */
+typedef struct Affine {
+    float a, b, lo;
+} Affine;
+
+static inline float affine(Affine f, float v)
+{
+    const float t = v * f.a + f.b;
+    return t < f.lo ? f.lo : t;
+}
+
+static Affine channel_affine(const OnnxccPool2dParams *p, const float *scale, const float *shift,
+                             int c)
+{
+    Affine f;
+    f.a = scale ? scale[c] : 1.0f;
+    f.b = shift ? shift[c] : -0.0f;
+    f.lo = p->pre_relu ? 0.0f : -INFINITY;
+    return f;
+}
+
+static const Affine identity = {1.0f, -0.0f, -INFINITY};
+
+/* max(m, t) for a running max m (never NaN): a NaN t is ignored. */
+static inline float max2(float m, float t)
+{
+    return t > m ? t : m;
+}
+
+/* ---- window geometry ---------------------------------------------------- */
+
+/* Taps i < k of a window starting at s (dilation d) that land in [0, len):
+ * [*lo, *hi).  A loop, not a division: k is small and this runs per row. */
+static void tap_range(int s, int k, int d, int len, int *lo, int *hi)
+{
+    int i = 0;
+    while (i < k && s + i * d < 0)
+        i++;
+    *lo = i;
+    while (i < k && s + i * d < len)
+        i++;
+    *hi = i;
+}
+
+/* 1/divisor of the average along one axis: the taps inside the input, or
+ * with count_include_pad those inside the padded input; 0 for none. */
+static float inv_count(int s, int k, int d, int len, int pad_lo, int pad_hi, int include_pad)
+{
+    int lo, hi;
+    if (include_pad)
+        tap_range(s + pad_lo, k, d, len + pad_lo + pad_hi, &lo, &hi);
+    else
+        tap_range(s, k, d, len, &lo, &hi);
+    return hi > lo ? 1.0f / (float)(hi - lo) : 0.0f;
+}
+
+/* The rows of output row oh's windows: taps kh in [lo, hi) are inside the
+ * input (row h0 + kh*dil_h); inv is the average's 1/row count. */
+typedef struct Rows {
+    int h0, lo, hi;
+    float inv;
+} Rows;
+
+static Rows window_rows(const OnnxccPool2dParams *p, int oh)
+{
+    Rows r;
+    r.h0 = oh * p->stride_h - p->pad_t;
+    tap_range(r.h0, p->kH, p->dil_h, p->H, &r.lo, &r.hi);
+    r.inv = inv_count(r.h0, p->kH, p->dil_h, p->H, p->pad_t, p->pad_b, p->count_include_pad);
+    return r;
+}
+
+/* One output, tap by tap (windows wider than ROW_MAX): window rows rw,
+ * columns from w0, plane xc. */
+static float window(const OnnxccPool2dParams *p, int is_max, Affine f, const float *xc,
+                    const Rows *rw, int w0)
+{
+    int clo, chi;
+    tap_range(w0, p->kW, p->dil_w, p->W, &clo, &chi);
+    float acc = is_max ? -FLT_MAX : 0.0f;
+    for (int kh = rw->lo; kh < rw->hi; kh++) {
+        const float *xr = xc + (size_t)(rw->h0 + kh * p->dil_h) * (size_t)p->W;
+        for (int kw = clo; kw < chi; kw++) {
+            const float t = affine(f, xr[w0 + kw * p->dil_w]);
+            acc = is_max ? max2(acc, t) : acc + t;
+        }
+    }
+    if (is_max)
+        return acc;
+    return acc * (rw->inv * inv_count(w0, p->kW, p->dil_w, p->W, p->pad_l, p->pad_r,
+                                      p->count_include_pad));
+}
+
+/* ---- separable rows ----------------------------------------------------- */
+
+/* out[i] = max over r < nr of pre(x[r*stride + i]), i < n (-FLT_MAX when
+ * nr = 0, NaN dropped).
+ * The rows are reduced inside each block of 8 columns, so out is written
+ * once; a last partial block is redone overlapping its predecessor (same
+ * values) rather than as a slow scalar tail. */
+static void reduce_max(float *restrict out, const float *restrict x, size_t stride, int nr,
+                       size_t n, Affine f)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++) {
+            float m = -FLT_MAX;
+            for (int r = 0; r < nr; r++)
+                m = max2(m, affine(f, x[(size_t)r * stride + i]));
+            out[i] = m;
+        }
+        return;
+    }
+    for (size_t i0 = 0; i0 < n; i0 += 8) {
+        const size_t i = i0 + 8 <= n ? i0 : n - 8;
+        float m[8];
+        for (int l = 0; l < 8; l++)
+            m[l] = -FLT_MAX;
+        for (int r = 0; r < nr; r++)
+            for (int l = 0; l < 8; l++)
+                m[l] = max2(m[l], affine(f, x[(size_t)r * stride + i + l]));
+        for (int l = 0; l < 8; l++)
+            out[i + l] = m[l];
+    }
+}
+
+/* out[i] = sum over r < nr of pre(x[r*stride + i]), i < n; blocks as above. */
+static void reduce_add(float *restrict out, const float *restrict x, size_t stride, int nr,
+                       size_t n, Affine f)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++) {
+            float s = 0.0f;
+            for (int r = 0; r < nr; r++)
+                s += affine(f, x[(size_t)r * stride + i]);
+            out[i] = s;
+        }
+        return;
+    }
+    for (size_t i0 = 0; i0 < n; i0 += 8) {
+        const size_t i = i0 + 8 <= n ? i0 : n - 8;
+        float s[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+        for (int r = 0; r < nr; r++)
+            for (int l = 0; l < 8; l++)
+                s[l] += affine(f, x[(size_t)r * stride + i + l]);
+        for (int l = 0; l < 8; l++)
+            out[i + l] = s[l];
+    }
+}
+
+static void reduce(int is_max, float *restrict out, const float *restrict x, size_t stride,
+                   int nr, size_t n, Affine f)
+{
+    if (is_max)
+        reduce_max(out, x, stride, nr, n, f);
+    else
+        reduce_add(out, x, stride, nr, n, f);
+}
+
+static void fill(float *v, size_t n, float value)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = value;
+}
+
+/* Horizontal and pick at once for windows of k = 2 or 3 columns at stride
+ * 2 without dilation (DenseNet's pools): y[i] = reduction of v[2i],
+ * v[2i+1] (and v[2i+2]), times inv_h*inv_w[i] for the average.  Even and
+ * odd columns are gathered into separate lane arrays first: the form gcc
+ * vectorises (with shuffles). */
+static void pick_s2_max(float *restrict y, const float *restrict v, int k, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const float *w = v + 2 * i;
+        float e[4], o[4], m[4];
+        for (int l = 0; l < 4; l++) {
+            e[l] = w[2 * l];
+            o[l] = w[2 * l + 1];
+        }
+        for (int l = 0; l < 4; l++)
+            m[l] = max2(e[l], o[l]);
+        if (k == 3) {
+            for (int l = 0; l < 4; l++)
+                e[l] = w[2 * l + 2];
+            for (int l = 0; l < 4; l++)
+                m[l] = max2(m[l], e[l]);
+        }
+        for (int l = 0; l < 4; l++)
+            y[i + l] = m[l];
+    }
+    for (; i < n; i++) {
+        const float m = max2(v[2 * i], v[2 * i + 1]);
+        y[i] = k == 3 ? max2(m, v[2 * i + 2]) : m;
+    }
+}
+
+static void pick_s2_avg(float *restrict y, const float *restrict v, int k, size_t n,
+                        float inv_h, const float *inv_w)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const float *w = v + 2 * i;
+        float e[4], o[4], s[4];
+        for (int l = 0; l < 4; l++) {
+            e[l] = w[2 * l];
+            o[l] = w[2 * l + 1];
+        }
+        for (int l = 0; l < 4; l++)
+            s[l] = e[l] + o[l];
+        if (k == 3) {
+            for (int l = 0; l < 4; l++)
+                e[l] = w[2 * l + 2];
+            for (int l = 0; l < 4; l++)
+                s[l] += e[l];
+        }
+        for (int l = 0; l < 4; l++)
+            y[i + l] = s[l] * (inv_h * inv_w[i + l]);
+    }
+    for (; i < n; i++) {
+        const float s = v[2 * i] + v[2 * i + 1];
+        y[i] = (k == 3 ? s + v[2 * i + 2] : s) * (inv_h * inv_w[i]);
+    }
+}
+
+/* One chunk of output columns [ow0, ow0 + n) and the input columns its
+ * windows cover: v[i] is input column j0 + i, i < span; real columns are
+ * v[ca .. cb). */
+typedef struct Chunk {
+    int n;
+    int j0, span, ca, cb;
+    float inv_w[ROW_MAX]; /* average: 1/column count of each output */
+} Chunk;
+
+static void chunk_setup(const OnnxccPool2dParams *p, int is_max, int ow0, int n, Chunk *ch)
+{
+    ch->n = n;
+    ch->j0 = ow0 * p->stride_w - p->pad_l;
+    ch->span = (n - 1) * p->stride_w + (p->kW - 1) * p->dil_w + 1;
+    ch->ca = ch->j0 < 0 ? -ch->j0 : 0;
+    ch->cb = p->W - ch->j0 < ch->span ? p->W - ch->j0 : ch->span;
+    if (ch->cb < ch->ca)
+        ch->cb = ch->ca;
+    if (is_max)
+        return;
+    for (int i = 0; i < n; i++)
+        ch->inv_w[i] = inv_count((ow0 + i) * p->stride_w - p->pad_l, p->kW, p->dil_w, p->W,
+                                 p->pad_l, p->pad_r, p->count_include_pad);
+}
+
+/* Step 1 for the windows of rows rw, chunk ch, plane xc: v[0 .. span). */
+static void vertical(const OnnxccPool2dParams *p, int is_max, const Chunk *ch, Affine f,
+                     const float *xc, const Rows *rw, float *v)
+{
+    const float ident = is_max ? -FLT_MAX : 0.0f;
+    const size_t ncols = (size_t)(ch->cb - ch->ca);
+    const int nr = ncols ? rw->hi - rw->lo : 0;
+    const float *x0 = xc; /* first tap, formed only when it is inside x */
+    if (nr)
+        x0 += (size_t)(rw->h0 + rw->lo * p->dil_h) * (size_t)p->W + (size_t)(ch->j0 + ch->ca);
+    fill(v, (size_t)ch->ca, ident);
+    reduce(is_max, v + ch->ca, x0, (size_t)p->dil_h * (size_t)p->W, nr, ncols, f);
+    fill(v + ch->cb, (size_t)(ch->span - ch->cb), ident);
+}
+
+/* Steps 2 and 3: the chunk's outputs yr from v; inv_h = the rows' 1/count. */
+static void horizontal(const OnnxccPool2dParams *p, int is_max, const Chunk *ch, float inv_h,
+                       const float *v, float *yr)
+{
+    /* v holds no NaN (reduce dropped them): any max order will do */
+    const size_t n = (size_t)ch->n, s = (size_t)p->stride_w;
+    if (s == 2 && p->dil_w == 1 && (p->kW == 2 || p->kW == 3)) {
+        if (is_max)
+            pick_s2_max(yr, v, p->kW, n);
+        else
+            pick_s2_avg(yr, v, p->kW, n, inv_h, ch->inv_w);
+        return;
+    }
+    float h[ROW_MAX];
+    const float *row = v;
+    if (p->kW > 1) {
+        reduce(is_max, h, v, (size_t)p->dil_w, p->kW, (n - 1) * s + 1, identity);
+        row = h;
+    }
+    for (size_t i = 0; i < n; i++)
+        yr[i] = is_max ? row[i * s] : row[i * s] * (inv_h * ch->inv_w[i]);
+}
+
+/* Chunk ch of plane xc into yc (the chunk's first output column). */
+static void pool_plane(const OnnxccPool2dParams *p, int is_max, const Chunk *ch, Affine f,
+                       const float *xc, float *yc)
+{
+    float v[ROW_MAX];
+    for (int oh = 0; oh < p->OH; oh++) {
+        const Rows rw = window_rows(p, oh);
+        vertical(p, is_max, ch, f, xc, &rw, v);
+        horizontal(p, is_max, ch, rw.inv, v, yc + (size_t)oh * (size_t)p->OW);
+    }
+}
+
+/* ---- driver ------------------------------------------------------------- */
+
+static void pool(const OnnxccPool2dParams *p, int is_max, const float *x, const float *scale,
+                 const float *shift, float *y)
+{
+    const size_t plane = (size_t)p->H * (size_t)p->W;
+    const size_t oplane = (size_t)p->OH * (size_t)p->OW;
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->C * oplane;
+    const int reach = (p->kW - 1) * p->dil_w + 1; /* columns one window spans */
+
+    if (reach > ROW_MAX) { /* tap by tap */
+        for (int n = 0; n < p->N; n++) {
+            for (int c = 0; c < p->C; c++) {
+                const Affine f = channel_affine(p, scale, shift, c);
+                const float *xc = x + (size_t)n * xs + (size_t)c * plane;
+                float *yc = y + (size_t)n * ys + (size_t)c * oplane;
+                for (int oh = 0; oh < p->OH; oh++) {
+                    const Rows rw = window_rows(p, oh);
+                    for (int ow = 0; ow < p->OW; ow++)
+                        yc[(size_t)oh * (size_t)p->OW + (size_t)ow] =
+                            window(p, is_max, f, xc, &rw, ow * p->stride_w - p->pad_l);
+                }
+            }
+        }
+        return;
+    }
+
+    /* separable: outputs per chunk = as many whole windows as fit in ROW_MAX */
+    const int per_chunk = (ROW_MAX - reach) / p->stride_w + 1;
+    Chunk ch;
+    for (int ow0 = 0; ow0 < p->OW; ow0 += per_chunk) {
+        chunk_setup(p, is_max, ow0, p->OW - ow0 < per_chunk ? p->OW - ow0 : per_chunk, &ch);
+        for (int n = 0; n < p->N; n++) {
+            for (int c = 0; c < p->C; c++)
+                pool_plane(p, is_max, &ch, channel_affine(p, scale, shift, c),
+                           x + (size_t)n * xs + (size_t)c * plane,
+                           y + (size_t)n * ys + (size_t)c * oplane + ow0);
+        }
+    }
+}
+
+void onnxcc_f32_maxpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,
+                          const float *pre_shift, float *y)
+{
+    pool(p, 1, x, pre_scale, pre_shift, y);
+}
+
+void onnxcc_f32_avgpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,
+                          const float *pre_shift, float *y)
+{
+    pool(p, 0, x, pre_scale, pre_shift, y);
+}

@@ -1,0 +1,318 @@
+/* winograd.c — stride-1 3x3 convolutions as Winograd F(4x4, 3x3): each 4x4
+ * tile of outputs from a 6x6 input patch with 36 products per pair of input
+ * and output channels instead of 144.
+ *
+ * Packing turns each 3x3 kernel g into U = G g G^T (in double, rounded once)
+ * and stores the 36 matrices U[xi][m][c] in the panel layout of fast.h.  Per
+ * image, group and band of tile rows, the call then
+ *  1. copies the pre-activated input into a zero-padded frame whose rows are
+ *     split by column phase mod 4 (frame column 4k + f at [f][k]), so that
+ *     consecutive tiles sit in consecutive floats of every phase;
+ *  2. transforms it: V[c][xi][tile] = (B^T d B)[xi];
+ *  3. multiplies, with the direct conv's GEMM kernels, M[xi] = U[xi] V[xi];
+ *  4. transforms back: y = act(A^T M A + bias), clipped at the map's edges.
+ * The transforms round in float: errors are a few times those of direct
+ * summation (the test bounds them like every other path's). */
+#include <string.h>
+
+#include "fast.h"
+
+#define XI 36               /* 6x6 transformed points */
+#define WINO_TILES 96       /* tiles per band at least: the GEMMs' columns */
+#define WINO_MIN_CHANNELS 8 /* fewer input or output channels: transforms dominate */
+#define WINO_MIN_MAP 8      /* smaller maps: too few tiles to fill the vectors */
+
+typedef struct WinoPlan {
+    int cg, mg;    /* input / output channels per group */
+    int tw, th;    /* tiles per row / per column */
+    size_t pw;     /* floats per phase of a frame row */
+    int band;      /* tile rows per band */
+    size_t frame;  /* floats of frame per channel: 4*band + 2 rows of 4 phases */
+    size_t frames; /* floats of all channels' frames, rounded up so that V
+                    * and M start 64-byte aligned */
+    size_t ldv;    /* floats per row of V [c][xi][tile] and M [m][xi][tile] */
+} WinoPlan;
+
+int onnxcc_fast_wino_fits(const OnnxccConv2dParams *p)
+{
+    return p->kH == 3 && p->kW == 3 && p->stride_h == 1 && p->stride_w == 1 && p->dil_h == 1 &&
+           p->dil_w == 1 && p->C / p->group >= WINO_MIN_CHANNELS &&
+           p->M / p->group >= WINO_MIN_CHANNELS && p->OH >= WINO_MIN_MAP && p->OW >= WINO_MIN_MAP;
+}
+
+static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
+{
+    w->cg = p->C / p->group;
+    w->mg = p->M / p->group;
+    w->tw = (p->OW + 3) / 4;
+    w->th = (p->OH + 3) / 4;
+    /* Tile k reads phase floats k and k + 1; kernels read no further. */
+    w->pw = (size_t)w->tw + 1;
+    const int band = (WINO_TILES + w->tw - 1) / w->tw;
+    w->band = band < w->th ? band : w->th;
+    w->frame = (size_t)(4 * w->band + 2) * 4 * w->pw;
+    w->frames = fast_round_up((size_t)w->cg * w->frame, 16);
+    /* The band's tiles rounded up to 16 (the GEMM reads them), and room for
+     * a whole vector stored past them. */
+    w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
+}
+
+size_t onnxcc_fast_wino_packed_floats(const OnnxccConv2dParams *p)
+{
+    const int cg = p->C / p->group, mg = p->M / p->group;
+    return (size_t)p->group * XI * fast_group_floats(mg, (size_t)cg);
+}
+
+size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p)
+{
+    WinoPlan w;
+    wino_plan(p, &w);
+    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv;
+}
+
+/* U = G g G^T for one 3x3 kernel, in double. */
+static void wino_kernel(const float *g, double u[6][6])
+{
+    static const double G[6][3] = {{1.0 / 4, 0, 0},
+                                   {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                   {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                   {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                   {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                   {0, 0, 1}};
+    double t[6][3];
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 3; j++)
+            t[i][j] = G[i][0] * g[j] + G[i][1] * g[3 + j] + G[i][2] * g[6 + j];
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            u[i][j] = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
+}
+
+/* Per group, per xi, panels of 16 output channels: [g][xi][m/16][c][m%16]. */
+void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed)
+{
+    const int cg = p->C / p->group, mg = p->M / p->group;
+    const size_t gsize = fast_group_floats(mg, (size_t)cg);
+    for (int g = 0; g < p->group; g++) {
+        for (int m = 0; m < mg; m++) {
+            for (int c = 0; c < cg; c++) {
+                double u[6][6];
+                wino_kernel(w + (((size_t)g * (size_t)mg + (size_t)m) * (size_t)cg + (size_t)c) * 9,
+                            u);
+                float *dst = packed + (size_t)g * XI * gsize +
+                             (size_t)(m / FAST_PANEL) * (size_t)cg * FAST_PANEL +
+                             (size_t)c * FAST_PANEL + (size_t)(m % FAST_PANEL);
+                for (int xi = 0; xi < XI; xi++)
+                    dst[(size_t)xi * gsize] = (float)u[xi / 6][xi % 6];
+            }
+        }
+    }
+}
+
+/* Step 1: frame rows of tile rows t0 .. t0+nb-1 for every channel of the
+ * group; frame row r, column x is input (r - pad_t, x - pad_l). */
+static void wino_fill(const OnnxccConv2dParams *p, const WinoPlan *w, const FastKernels *kern,
+                      const FastPre *pre, const float *xg, int t0, int nb, float *frame)
+{
+    const size_t plane = (size_t)p->H * (size_t)p->W, len = 4 * w->pw;
+    for (int rr = 0; rr < 4 * nb + 2; rr++) {
+        const int ih = 4 * t0 + rr - p->pad_t;
+        FastFill f = {xg, plane, 1, frame + (size_t)rr * len, w->frame, w->cg, len, 0, 0};
+        if (ih >= 0 && ih < p->H) {
+            const size_t zl = (size_t)p->pad_l < len ? (size_t)p->pad_l : len;
+            f.x = xg + (size_t)ih * (size_t)p->W;
+            f.zl = zl;
+            f.n = (size_t)p->W < len - zl ? (size_t)p->W : len - zl;
+            f.zr = len - zl - f.n;
+        }
+        kern->fill_split4(&f, pre);
+    }
+}
+
+/* One band: tile rows t0 .. t0+nb-1 of one image and group. */
+static void wino_band(const OnnxccConv2dParams *p, const WinoPlan *w, const FastKernels *kern,
+                      const float *u, const float *bias, float *scratch, float *yg, int t0, int nb)
+{
+    float *frame = scratch, *v = frame + w->frames;
+    float *mb = v + (size_t)XI * (size_t)w->cg * w->ldv;
+    const int ncols = nb * w->tw;
+    const size_t gsize = fast_group_floats(w->mg, (size_t)w->cg);
+    /* Step 2, also zeroing the columns the GEMM reads past the tiles. */
+    for (int c = 0; c < w->cg; c++) {
+        const FastWinoIn in = {frame + (size_t)c * w->frame,
+                               4 * w->pw,
+                               w->pw,
+                               w->tw,
+                               ncols,
+                               (int)fast_round_up((size_t)ncols, 16) - ncols,
+                               v + (size_t)c * XI * w->ldv,
+                               w->ldv};
+        kern->wino_in(&in);
+    }
+    /* Step 3. */
+    static const int tap0[1] = {0};
+    FastGemm gm;
+    gm.m = w->mg;
+    gm.nc = w->cg;
+    gm.ntaps = 1;
+    gm.taps = tap0;
+    gm.cstride = XI * w->ldv;
+    gm.ncols = ncols;
+    gm.q0 = 0;
+    gm.frame_w = gm.out_w = ncols;
+    gm.ldy = XI * w->ldv;
+    gm.bias = NULL;
+    gm.act.kind = ONNXCC_ACT_NONE;
+    gm.act.a = gm.act.b = 0.0f;
+    for (int xi = 0; xi < XI; xi++) {
+        gm.a = u + (size_t)xi * gsize;
+        gm.b = v + (size_t)xi * w->ldv;
+        gm.y = mb + (size_t)xi * w->ldv;
+        kern->gemm(&gm);
+    }
+    /* Step 4. */
+    const size_t oplane = (size_t)p->OH * (size_t)p->OW;
+    for (int m = 0; m < w->mg; m++) {
+        for (int tr = 0; tr < nb; tr++) {
+            const int oh = 4 * (t0 + tr);
+            FastWinoOut out = {mb + (size_t)m * XI * w->ldv + (size_t)(tr * w->tw),
+                               w->ldv,
+                               w->tw,
+                               bias ? bias[m] : 0.0f,
+                               p->act,
+                               yg + (size_t)m * oplane + (size_t)oh * (size_t)p->OW,
+                               (size_t)p->OW,
+                               p->OH - oh < 4 ? p->OH - oh : 4,
+                               p->OW};
+            kern->wino_out(&out);
+        }
+    }
+}
+
+void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
+                          const float *packed, const float *bias, const FastPre *pre,
+                          float *scratch, float *y)
+{
+    WinoPlan w;
+    wino_plan(p, &w);
+    const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
+    const size_t gsize = fast_group_floats(w.mg, (size_t)w.cg);
+    for (int n = 0; n < p->N; n++) {
+        for (int g = 0; g < p->group; g++) {
+            const size_t c0 = (size_t)g * (size_t)w.cg, m0 = (size_t)g * (size_t)w.mg;
+            FastPre gpre = *pre;
+            gpre.scale = pre->scale ? pre->scale + c0 : NULL;
+            gpre.shift = pre->shift ? pre->shift + c0 : NULL;
+            const float *xg = x + (size_t)n * xs + c0 * plane;
+            float *yg = y + (size_t)n * ys + m0 * oplane;
+            for (int t0 = 0; t0 < w.th; t0 += w.band) {
+                const int nb = w.th - t0 < w.band ? w.th - t0 : w.band;
+                wino_fill(p, &w, kern, &gpre, xg, t0, nb, scratch);
+                wino_band(p, &w, kern, packed + (size_t)g * XI * gsize, bias ? bias + m0 : NULL,
+                          scratch, yg, t0, nb);
+            }
+        }
+    }
+}
+
+/* ---- portable kernels ----------------------------------------------------- */
+
+/* The F(4x4, 3x3) transforms of 6 points (rows of B^T) and 6 -> 4 (A^T);
+ * the SIMD kernels do the same sums lane-wise. */
+static void in6(const float d[6], float w[6])
+{
+    const float t0 = d[4] - 4.0f * d[2], t1 = d[3] - 4.0f * d[1];
+    const float t2 = d[4] - d[2], t3 = 2.0f * (d[3] - d[1]);
+    w[0] = 4.0f * d[0] - 5.0f * d[2] + d[4];
+    w[1] = t0 + t1;
+    w[2] = t0 - t1;
+    w[3] = t2 + t3;
+    w[4] = t2 - t3;
+    w[5] = 4.0f * d[1] - 5.0f * d[3] + d[5];
+}
+
+static void out6(const float m[6], float y[4])
+{
+    const float s1 = m[1] + m[2], d1 = m[1] - m[2];
+    const float s2 = m[3] + m[4], d2 = m[3] - m[4];
+    y[0] = m[0] + s1 + s2;
+    y[1] = d1 + 2.0f * d2;
+    y[2] = s1 + 4.0f * s2;
+    y[3] = d1 + 8.0f * d2 + m[5];
+}
+
+/* One tile of each transform. */
+static void in_tile(const FastWinoIn *w, int tile)
+{
+    const int r = tile / w->per_row, k = tile % w->per_row;
+    float d[6], t[6][6], col[6], out[6];
+    for (int i = 0; i < 6; i++) {
+        const float *row = w->rows + (size_t)(4 * r + i) * w->row_stride + k;
+        for (int j = 0; j < 6; j++)
+            d[j] = row[(size_t)(j % 4) * w->phase_stride + (size_t)(j / 4)];
+        in6(d, t[i]);
+    }
+    for (int j = 0; j < 6; j++) {
+        for (int i = 0; i < 6; i++)
+            col[i] = t[i][j];
+        in6(col, out);
+        for (int i = 0; i < 6; i++)
+            w->v[(size_t)(6 * i + j) * w->xi_stride + (size_t)tile] = out[i];
+    }
+}
+
+static void out_tile(const FastWinoOut *w, int k)
+{
+    float m[6], t[6][4], col[6], out[4];
+    for (int i = 0; i < 6; i++) {
+        for (int j = 0; j < 6; j++)
+            m[j] = w->m[(size_t)(6 * i + j) * w->xi_stride + (size_t)k];
+        out6(m, t[i]);
+    }
+    for (int j = 0; j < 4 && 4 * k + j < w->cols; j++) {
+        for (int i = 0; i < 6; i++)
+            col[i] = t[i][j];
+        out6(col, out);
+        for (int i = 0; i < w->rows; i++)
+            w->y[(size_t)i * w->ldy + (size_t)(4 * k + j)] = fast_act(&w->act, out[i] + w->bias);
+    }
+}
+
+void onnxcc_fast_fill_split4_scalar(const FastFill *f, const FastPre *pre)
+{
+    const size_t len = f->zl + f->n + f->zr, pw = len / 4;
+    for (int ch = 0; ch < f->nch; ch++) {
+        const float *x = f->x + (size_t)ch * f->xs;
+        float *y = f->y + (size_t)ch * f->ys;
+        const float s = pre->scale ? pre->scale[ch] : 1.0f;
+        const float t = pre->shift ? pre->shift[ch] : 0.0f;
+        for (size_t i = 0; i < len; i++) {
+            float v = 0.0f;
+            if (i >= f->zl && i < f->zl + f->n) {
+                v = x[i - f->zl];
+                if (pre->on) {
+                    v = v * s + t;
+                    v = pre->relu && v < 0.0f ? 0.0f : v;
+                }
+            }
+            y[(i % 4) * pw + i / 4] = v;
+        }
+    }
+}
+
+void onnxcc_fast_wino_in_scalar(const FastWinoIn *w)
+{
+    for (int k = 0; k < w->tiles; k++)
+        in_tile(w, k);
+    for (int xi = 0; xi < XI; xi++)
+        memset(w->v + (size_t)xi * w->xi_stride + (size_t)w->tiles, 0,
+               sizeof(float) * (size_t)w->zeros);
+}
+
+void onnxcc_fast_wino_out_scalar(const FastWinoOut *w)
+{
+    for (int k = 0; k < w->tiles; k++)
+        out_tile(w, k);
+}

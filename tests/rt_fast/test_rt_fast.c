@@ -1,0 +1,369 @@
+/* test_rt_fast.c — the portable fast kernels (runtime/fast: pooling with a
+ * fused pre-activation, global average pooling, gemm) against the reference
+ * kernels.
+ *
+ * The reference side never shares the fast path's code: it applies the
+ * pre-activation with a plain loop into a dense temporary, as a separate
+ * BatchNormalization (+ Relu) would, then calls the _ref kernel.  Cases sit
+ * at awkward sizes (odd maps, 1x1 maps, 1/3/17 channels, windows that run
+ * past the pads, tails of every vector block, column chunks, wide windows)
+ * and use image strides larger than dense, with canaries in every gap.
+ * Max pools must match exactly; sums within 1e-5 * max(1, |ref|) (gemm:
+ * times sqrt(K)). */
+#include "onnxcc/rt.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+/* Deterministic uniform floats in [-1, 1). */
+static unsigned long long rng_state = 0x2545f4914f6cdd1dull;
+static float frand(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (float)((double)(rng_state >> 40) / (double)(1ull << 24) * 2.0 - 1.0);
+}
+
+static float *alloc_random(size_t n)
+{
+    float *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = frand();
+    return v;
+}
+
+#define SENTINEL 12345.0f
+
+static float *alloc_sentinel(size_t n)
+{
+    float *v = alloc_random(n);
+    for (size_t i = 0; i < n; i++)
+        v[i] = SENTINEL;
+    return v;
+}
+
+/* got vs want over n elements: where want is SENTINEL (the reference left
+ * it alone) got must be SENTINEL too; elsewhere |got - want| <= tol *
+ * max(1, |want|), tol 0 meaning equal (NaN equals NaN). */
+static void compare(const char *name, const float *got, const float *want, size_t n, double tol)
+{
+    int shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double g = got[i], w = want[i];
+        int ok;
+        if (want[i] == SENTINEL)
+            ok = got[i] == SENTINEL;
+        else if (g == w || (isnan(g) && isnan(w)))
+            ok = 1; /* also infinities */
+        else
+            ok = fabs(g - w) <= tol * (fabs(w) > 1 ? fabs(w) : 1);
+        if (!ok) {
+            if (shown++ < 5)
+                fprintf(stderr, "%s: [%zu] = %.9g, want %.9g\n", name, i, g, w);
+            failures++;
+        }
+    }
+}
+
+/* ======================================================================
+ * pooling
+ * ====================================================================== */
+
+enum { PRE_SCALE = 1, PRE_SHIFT = 2, PRE_RELU = 4 };
+
+/* The per-channel affine of a pre-activation (NULL when not in `pre`),
+ * scales in [-1.5, 1.5): negative ones flip the order of values. */
+static void make_pre(int pre, size_t C, float **scale, float **shift)
+{
+    *scale = NULL;
+    *shift = NULL;
+    if (pre & PRE_SCALE) {
+        *scale = alloc_random(C);
+        for (size_t c = 0; c < C; c++)
+            (*scale)[c] *= 1.5f;
+        (*scale)[0] = -0.75f; /* at least one negative channel */
+    }
+    if (pre & PRE_SHIFT)
+        *shift = alloc_random(C);
+}
+
+/* The reference pre-activation: dense [N][C][hw] out of x, images xs apart. */
+static float *apply_pre(size_t N, size_t C, size_t hw, size_t xs, const float *x,
+                        const float *scale, const float *shift, int relu)
+{
+    float *t = alloc_random(N * C * hw);
+    for (size_t n = 0; n < N; n++) {
+        for (size_t c = 0; c < C; c++) {
+            const float a = scale ? scale[c] : 1.0f, b = shift ? shift[c] : 0.0f;
+            for (size_t i = 0; i < hw; i++) {
+                float v = x[n * xs + c * hw + i];
+                if (scale || shift)
+                    v = v * a + b;
+                if (relu && v < 0.0f)
+                    v = 0.0f;
+                t[(n * C + c) * hw + i] = v;
+            }
+        }
+    }
+    return t;
+}
+
+/* Output extent of a pooled axis, floor or ceil mode (as the compiler
+ * resolves it; ceil may add a window that runs past the padding). */
+static int out_len(int in, int k, int s, int d, int lo, int hi, int ceil_mode)
+{
+    const int span = in + lo + hi - d * (k - 1) - 1;
+    return (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+}
+
+typedef struct PoolCase {
+    int N, C, H, W, kH, kW, sh, sw, dh, dw, pt, pl, pb, pr, ceil_mode;
+    size_t x_extra, y_extra, y_off; /* image stride gaps, y slice offset */
+} PoolCase;
+
+static OnnxccPool2dParams pool_params(const PoolCase *k)
+{
+    OnnxccPool2dParams p;
+    memset(&p, 0, sizeof p);
+    p.N = k->N, p.C = k->C, p.H = k->H, p.W = k->W;
+    p.kH = k->kH, p.kW = k->kW, p.stride_h = k->sh, p.stride_w = k->sw;
+    p.dil_h = k->dh, p.dil_w = k->dw;
+    p.pad_t = k->pt, p.pad_l = k->pl, p.pad_b = k->pb, p.pad_r = k->pr;
+    p.OH = out_len(k->H, k->kH, k->sh, k->dh, k->pt, k->pb, k->ceil_mode);
+    p.OW = out_len(k->W, k->kW, k->sw, k->dw, k->pl, k->pr, k->ceil_mode);
+    return p;
+}
+
+/* One pool (max or avg) with one pre-activation, fast vs reference.  nan:
+ * plant NaN and -inf taps in x. */
+static void check_pool(const char *name, OnnxccPool2dParams p, int is_max, int pre, size_t x_extra,
+                       size_t y_extra, size_t y_off, int nan)
+{
+    const size_t N = (size_t)p.N, C = (size_t)p.C;
+    const size_t plane = (size_t)p.H * (size_t)p.W, oplane = (size_t)p.OH * (size_t)p.OW;
+    const size_t xs = C * plane + x_extra, ys = C * oplane + y_extra;
+    const size_t ny = y_off + N * ys + 8;
+    char label[160];
+    snprintf(label, sizeof label, "%s %s pre=%d cip=%d", name, is_max ? "max" : "avg", pre,
+             p.count_include_pad);
+
+    float *x = alloc_random(N * xs), *scale, *shift;
+    if (nan)
+        for (size_t i = 0; i < N * xs; i += 7)
+            x[i] = i % 2 ? NAN : -INFINITY;
+    make_pre(pre, C, &scale, &shift);
+    p.pre_relu = !!(pre & PRE_RELU);
+    p.x_img_stride = x_extra ? xs : 0;
+    p.y_img_stride = y_extra ? ys : 0;
+    float *got = alloc_sentinel(ny), *want = alloc_sentinel(ny);
+    float *t = apply_pre(N, C, plane, xs, x, scale, shift, p.pre_relu);
+
+    OnnxccPool2dParams q = p; /* the reference reads the dense temporary */
+    q.x_img_stride = 0;
+    if (is_max) {
+        onnxcc_f32_maxpool2d(&p, x, scale, shift, got + y_off);
+        onnxcc_f32_maxpool2d_ref(&q, t, want + y_off);
+    } else {
+        onnxcc_f32_avgpool2d(&p, x, scale, shift, got + y_off);
+        onnxcc_f32_avgpool2d_ref(&q, t, want + y_off);
+    }
+    compare(label, got, want, ny, is_max ? 0.0 : 1e-5);
+    free(x), free(scale), free(shift), free(got), free(want), free(t);
+}
+
+/* Every pool kind and a rotation of pre-activations over one case. */
+static void check_pool_case(const char *name, const PoolCase *k)
+{
+    static const int pres[] = {0, PRE_SCALE | PRE_SHIFT | PRE_RELU, PRE_SCALE, PRE_SHIFT | PRE_RELU,
+                               PRE_RELU, PRE_SCALE | PRE_SHIFT};
+    static int turn;
+    OnnxccPool2dParams p = pool_params(k);
+    for (int cip = 0; cip < 3; cip++) { /* max, avg, avg count_include_pad */
+        const int pre = pres[turn++ % 6];
+        p.count_include_pad = cip == 2;
+        check_pool(name, p, cip == 0, pre, k->x_extra, k->y_extra, k->y_off, 0);
+        /* the other max operand order: negative scales, with and without ReLU */
+        if (cip == 0)
+            check_pool(name, p, 1, PRE_SCALE | PRE_SHIFT | (pre & PRE_RELU ? 0 : PRE_RELU),
+                       k->x_extra, k->y_extra, k->y_off, 0);
+    }
+}
+
+static void test_pools(void)
+{
+    /* N C H W kH kW sh sw dh dw pt pl pb pr ceil x_extra y_extra y_off */
+    static const struct {
+        const char *name;
+        PoolCase k;
+    } cases[] = {
+        {"densenet transition 2x2s2", {1, 17, 14, 14, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}},
+        {"transition strides", {2, 3, 56, 56, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 6272, 31, 784}},
+        {"densenet stem 3x3s2p1", {1, 3, 112, 112, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"stem odd 7x9", {2, 17, 7, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"2x2s2 odd 5x5 floor", {1, 3, 5, 5, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}},
+        {"2x2s2 odd 5x7 ceil", {2, 3, 5, 7, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 1, 35, 9, 3}},
+        {"3x3s2p1 6x6 ceil past pads", {1, 17, 6, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}},
+        {"1x1 map 1x1 kernel", {2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 3, 2, 1}},
+        {"1x1 map 3x3p1", {1, 17, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"dilated asym pads", {2, 3, 9, 11, 3, 2, 1, 2, 2, 3, 2, 1, 1, 2, 0, 0, 0, 0}},
+        {"dilated ceil", {1, 3, 10, 13, 2, 3, 3, 2, 2, 2, 1, 0, 0, 2, 1, 0, 5, 0}},
+        {"stride 3 pads 2", {1, 17, 8, 19, 4, 5, 3, 3, 1, 1, 2, 2, 2, 2, 1, 0, 0, 0}},
+        {"3x3s1p1 wide rows", {1, 3, 5, 45, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"1-D k5s2", {2, 3, 1, 37, 1, 5, 1, 2, 1, 1, 0, 2, 0, 2, 1, 0, 0, 0}},
+        {"chunks k3s2", {1, 3, 3, 2500, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}},
+        {"chunks k7s1 dil", {1, 1, 2, 3000, 1, 7, 1, 1, 1, 3, 0, 9, 0, 9, 0, 4, 4, 4}},
+        {"wide window (direct)", {2, 3, 2, 1500, 2, 1100, 1, 100, 1, 1, 0, 30, 1, 30, 1, 0, 0, 0}},
+        {"wide dilated (direct)", {1, 3, 3, 1400, 2, 300, 1, 7, 2, 4, 1, 3, 0, 3, 0, 0, 0, 0}},
+        {"kernel larger than map", {1, 3, 3, 4, 5, 6, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 0}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_pool_case(cases[i].name, &cases[i].k);
+
+    /* Windows entirely beyond the input (an OH/OW one larger than ceil
+     * mode gives): max is -FLT_MAX even after a ReLU, avg 0. */
+    const PoolCase e = {1, 3, 3, 3, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0};
+    OnnxccPool2dParams p = pool_params(&e);
+    p.OH++, p.OW++;
+    check_pool("empty windows", p, 1, PRE_RELU, 0, 0, 0, 0);
+    check_pool("empty windows", p, 1, PRE_SCALE | PRE_SHIFT | PRE_RELU, 0, 0, 0, 0);
+    check_pool("empty windows", p, 0, PRE_SCALE | PRE_SHIFT | PRE_RELU, 0, 0, 0, 0);
+    p.count_include_pad = 1;
+    check_pool("empty windows", p, 0, PRE_RELU, 0, 0, 0, 0);
+
+    /* NaN and -inf taps: max ignores NaN and prefers any value to -inf (the
+     * reference's -FLT_MAX start); avg propagates both. */
+    const PoolCase n = {2, 3, 9, 21, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0};
+    p = pool_params(&n);
+    for (int pre = 0; pre < 8; pre += 3) {
+        check_pool("nan taps", p, 1, pre, 0, 0, 0, 1);
+        check_pool("nan taps", p, 0, pre, 0, 0, 0, 1);
+    }
+}
+
+/* ======================================================================
+ * global average pooling
+ * ====================================================================== */
+
+static void check_globalavgpool(size_t N, size_t C, size_t hw, size_t x_extra, int pre)
+{
+    const size_t xs = C * hw + x_extra;
+    char label[96];
+    snprintf(label, sizeof label, "globalavgpool N=%zu C=%zu hw=%zu gap=%zu pre=%d", N, C, hw,
+             x_extra, pre);
+    float *x = alloc_random(N * xs), *scale, *shift;
+    make_pre(pre, C, &scale, &shift);
+    float *t = apply_pre(N, C, hw, xs, x, scale, shift, pre & PRE_RELU);
+    float *got = alloc_sentinel(N * C + 4), *want = alloc_sentinel(N * C + 4);
+    onnxcc_f32_globalavgpool(N, C, hw, x_extra ? xs : 0, x, scale, shift, pre & PRE_RELU, got);
+    onnxcc_f32_globalavgpool_ref(N * C, hw, t, want);
+    compare(label, got, want, N * C + 4, 1e-5);
+    free(x), free(scale), free(shift), free(t), free(got), free(want);
+}
+
+static void test_globalavgpool(void)
+{
+    static const size_t hws[] = {1, 5, 8, 9, 16, 49, 67, 3136};
+    static const size_t Cs[] = {1, 3, 17};
+    int pre = 0;
+    for (size_t i = 0; i < sizeof hws / sizeof hws[0]; i++)
+        for (size_t j = 0; j < sizeof Cs / sizeof Cs[0]; j++)
+            for (size_t N = 1; N <= 2; N++, pre = (pre + 1) % 8)
+                check_globalavgpool(N, Cs[j], hws[i], (N + j) % 2 ? 3 * hws[i] + 1 : 0, pre);
+    /* DenseNet-121's head: norm5 + relu + pool over a 1024-channel prefix */
+    check_globalavgpool(2, 1024, 49, 32 * 49, PRE_SCALE | PRE_SHIFT | PRE_RELU);
+}
+
+/* ======================================================================
+ * gemm
+ * ====================================================================== */
+
+/* C operand shapes, as (row, col) strides over an [M][N] view. */
+enum { C_NONE, C_FULL, C_ROW, C_COL, C_SCALAR, C_INPLACE, C_KINDS };
+
+static void check_gemm(int M, int N, int K, int ta, int tb, float alpha, float beta, int ckind)
+{
+    const size_t m = (size_t)M, n = (size_t)N, k = (size_t)K;
+    char label[128];
+    snprintf(label, sizeof label, "gemm M=%d N=%d K=%d ta=%d tb=%d alpha=%g beta=%g c=%d", M, N, K,
+             ta, tb, alpha, beta, ckind);
+    OnnxccGemmParams p;
+    memset(&p, 0, sizeof p);
+    p.M = M, p.N = N, p.K = K, p.trans_a = ta, p.trans_b = tb, p.alpha = alpha, p.beta = beta;
+    float *a = alloc_random(m * k), *b = alloc_random(k * n), *c = alloc_random(m * n);
+    const float *cp = c;
+    switch (ckind) {
+    case C_NONE:
+        cp = NULL;
+        break;
+    case C_FULL:
+    case C_INPLACE:
+        p.c_row_stride = n, p.c_col_stride = 1;
+        break;
+    case C_ROW:
+        p.c_row_stride = 0, p.c_col_stride = 1;
+        break;
+    case C_COL:
+        p.c_row_stride = 1, p.c_col_stride = 0;
+        break;
+    default:
+        break;
+    }
+    float *got = alloc_sentinel(m * n + 8), *want = alloc_sentinel(m * n + 8);
+    onnxcc_f32_gemm_ref(&p, a, b, cp, want);
+    if (ckind == C_INPLACE) { /* y is c */
+        memcpy(got, c, m * n * sizeof *got);
+        onnxcc_f32_gemm(&p, a, b, got, got);
+    } else {
+        onnxcc_f32_gemm(&p, a, b, cp, got);
+    }
+    compare(label, got, want, m * n + 8, 1e-5 * sqrt(K > 1 ? (double)K : 1.0));
+    free(a), free(b), free(c), free(got), free(want);
+}
+
+static void test_gemm(void)
+{
+    /* Sizes below, at and above the 4-row blocks, 8-column tiles and
+     * 8-lane dot blocks, the 64-column blocks and the 256-deep chunks. */
+    static const int Ms[] = {1, 2, 3, 4, 5, 9};
+    static const int Ns[] = {1, 3, 8, 9, 17, 65, 130};
+    static const int Ks[] = {0, 1, 7, 8, 9, 33, 300};
+    static const float alphas[] = {1.0f, 0.5f, -2.0f}, betas[] = {1.0f, 0.0f, 0.25f};
+    int turn = 0;
+    for (size_t i = 0; i < sizeof Ms / sizeof Ms[0]; i++)
+        for (size_t j = 0; j < sizeof Ns / sizeof Ns[0]; j++)
+            for (size_t l = 0; l < sizeof Ks / sizeof Ks[0]; l++)
+                for (int t = 0; t < 4; t++, turn++)
+                    check_gemm(Ms[i], Ns[j], Ks[l], t & 1, t >> 1, alphas[turn % 3],
+                               betas[turn / 3 % 3], turn % C_KINDS);
+    /* every trans / C combination on one awkward size */
+    for (int t = 0; t < 4; t++)
+        for (int ck = 0; ck < C_KINDS; ck++)
+            check_gemm(6, 11, 261, t & 1, t >> 1, 0.75f, -1.5f, ck);
+    /* DenseNet classifiers: [batch][K] x [1000][K]^T + bias[1000] */
+    check_gemm(1, 1000, 1024, 0, 1, 1.0f, 1.0f, C_ROW);
+    check_gemm(4, 1000, 2208, 0, 1, 1.0f, 1.0f, C_ROW);
+    check_gemm(3, 1000, 1664, 0, 1, 1.0f, 1.0f, C_ROW);
+}
+
+int main(void)
+{
+    test_pools();
+    test_globalavgpool();
+    test_gemm();
+    if (failures) {
+        fprintf(stderr, "%d failures\n", failures);
+        return 1;
+    }
+    printf("rt_fast: all passed\n");
+    return 0;
+}

@@ -1,0 +1,310 @@
+/* test_conv_fast.c — the fast conv2d (runtime/fast) against the reference
+ * onnxcc_f32_conv2d_ref, at every ISA level this machine has (capped with
+ * setenv("ONNXCC_ISA"), and onnxcc_rt_isa() must report the cap).
+ *
+ * Random weights and inputs at awkward sizes: channel counts that are not
+ * multiples of 8/16, 1x1 and odd maps, strides, padding (also asymmetric),
+ * dilation, groups up to depthwise, kernels with more taps than the shifted
+ * views take, maps wide enough to need several bands, 3x3 layers that run
+ * as Winograd (edges not multiples of 4, several bands, groups), batch 2;
+ * each case with its own mix of bias, pre-activation and epilogue.  x is a
+ * channel prefix of a bigger, unaligned buffer, y an unaligned channel slice
+ * of one filled with a canary that must survive wherever y has no element,
+ * and the scratch starts full of NaN so no result may depend on its old
+ * contents.  The packed weights must be the same whatever the ISA cap, and
+ * two threads running the kernel at once must both get the single-thread
+ * result. */
+#define _POSIX_C_SOURCE 200112L
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onnxcc/rt.h"
+
+static int failures;
+
+#define CHECK(c)                                                                                   \
+    do {                                                                                           \
+        if (!(c)) {                                                                                \
+            fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #c);                       \
+            failures++;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+/* Deterministic uniform floats in [-1, 1). */
+static unsigned long long rng_state = 0x2545f4914f6cdd1dull;
+static float frand(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (float)((double)(rng_state >> 40) / (double)(1ull << 24) * 2.0 - 1.0);
+}
+
+static float *alloc_floats(size_t n)
+{
+    float *p = malloc(sizeof(float) * (n ? n : 1));
+    if (!p) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+static float *random_floats(size_t n)
+{
+    float *p = alloc_floats(n);
+    for (size_t i = 0; i < n; i++)
+        p[i] = frand();
+    return p;
+}
+
+typedef struct Case {
+    int N, C, H, W, M, group, kH, kW, sh, sw, dh, dw, pt, pl, pb, pr;
+} Case;
+
+static const Case cases[] = {
+    /* N   C   H   W    M  grp kH kW sh sw dh dw pt pl pb pr */
+    {1, 37, 9, 9, 29, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},     /* 1x1, odd everything */
+    {1, 256, 14, 14, 128, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, /* DenseNet block 3 */
+    {2, 100, 7, 7, 50, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},    /* 7x7 = 48 + 1 */
+    {2, 300, 1, 1, 77, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},    /* 1x1 map (a Gemm) */
+    {1, 40, 1, 2, 33, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},     /* 2 pixels */
+    {1, 21, 5, 5, 19, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},     /* 25 = 16 + 9 */
+    {1, 64, 56, 56, 128, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},  /* several bands */
+    {1, 520, 28, 28, 40, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},  /* narrow bands */
+    {1, 128, 14, 14, 32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* DenseNet 3x3 */
+    {2, 128, 7, 7, 32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},    /* 3x3 on 7x7 */
+    {1, 128, 56, 56, 32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* 3x3, several bands */
+    {1, 19, 11, 13, 21, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* 3x3 odd */
+    {2, 9, 17, 23, 10, 1, 3, 3, 1, 1, 1, 1, 0, 2, 2, 0},    /* 3x3 asymmetric pads */
+    {1, 24, 20, 18, 8, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},    /* 3x3 no padding */
+    {1, 40, 9, 70, 16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},    /* 3x3 wide: 18 tiles a row */
+    {1, 16, 15, 17, 24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},   /* stride 2 */
+    {1, 10, 40, 41, 12, 1, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1},   /* stride 3 */
+    {1, 7, 19, 40, 11, 1, 2, 3, 1, 2, 1, 1, 0, 1, 1, 1},    /* stride 1 x 2 */
+    {1, 5, 30, 50, 6, 1, 1, 3, 2, 1, 1, 2, 0, 2, 0, 2},     /* stride 2 x 1, dilation 1 x 2 */
+    {1, 3, 45, 45, 64, 1, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3},    /* the stem */
+    {1, 8, 12, 10, 20, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},    /* dilation 2 */
+    {1, 6, 7, 7, 9, 1, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4},       /* dilation 4: im2col */
+    {1, 24, 10, 10, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* depthwise */
+    {1, 24, 9, 9, 48, 24, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},    /* depthwise x2, stride 2 */
+    {1, 32, 9, 9, 48, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     /* 4 groups */
+    {2, 12, 8, 11, 18, 3, 2, 3, 1, 1, 1, 1, 0, 1, 2, 0},    /* asymmetric pads, groups */
+    {1, 5, 1, 40, 7, 1, 1, 5, 1, 1, 1, 1, 0, 2, 0, 2},      /* 1-D */
+    {1, 4, 20, 20, 10, 1, 9, 9, 1, 1, 1, 1, 4, 4, 4, 4},    /* 81 taps: im2col */
+    {1, 33, 13, 13, 17, 1, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0},   /* 1x1 stride 2 */
+    {1, 9, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},       /* 1x1 with padding, M 1 */
+    {1, 17, 3, 3, 9, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},      /* tiny map, M 9 */
+    {1, 7, 3, 4, 8, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},       /* one output row */
+    {1, 2, 3, 3, 4, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},       /* one output pixel */
+};
+#define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
+
+/* One case, fully set up: buffers, views and the reference result. */
+typedef struct Setup {
+    OnnxccConv2dParams p;
+    float *w, *bias, *scale, *shift;
+    float *xbuf, *x; /* x: unaligned channel prefix of xbuf */
+    size_t ylen, y0; /* y = ybuf + y0 within ylen floats */
+    float *want;     /* the reference, laid out as y */
+    double bound;    /* allowed max |fast - ref| */
+} Setup;
+
+#define CANARY -777.25f
+#define X_EXTRA_CH 3 /* x channels past C in each image */
+#define Y_EXTRA_CH 2 /* y channels before and after the slice */
+
+static void setup_case(const Case *c, int variant, Setup *s)
+{
+    OnnxccConv2dParams *p = &s->p;
+    memset(p, 0, sizeof *p);
+    p->N = c->N, p->C = c->C, p->H = c->H, p->W = c->W, p->M = c->M, p->group = c->group;
+    p->kH = c->kH, p->kW = c->kW, p->stride_h = c->sh, p->stride_w = c->sw;
+    p->dil_h = c->dh, p->dil_w = c->dw;
+    p->pad_t = c->pt, p->pad_l = c->pl, p->pad_b = c->pb, p->pad_r = c->pr;
+    p->OH = (c->H + c->pt + c->pb - c->dh * (c->kH - 1) - 1) / c->sh + 1;
+    p->OW = (c->W + c->pl + c->pr - c->dw * (c->kW - 1) - 1) / c->sw + 1;
+    const size_t plane = (size_t)c->H * c->W, oplane = (size_t)p->OH * p->OW;
+    p->x_img_stride = (size_t)(c->C + X_EXTRA_CH) * plane;
+    p->y_img_stride = (size_t)(c->M + 2 * Y_EXTRA_CH) * oplane;
+    /* The variant picks the fusions: pre-activation kind, act, bias. */
+    const int prek = variant % 5, actk = (variant / 5 + variant) % 4;
+    p->pre_relu = prek == 1 || prek == 3;
+    p->act.kind = actk;
+    p->act.a = actk == ONNXCC_ACT_CLIP ? -0.5f : 0.1f;
+    p->act.b = actk == ONNXCC_ACT_CLIP ? 0.75f : 0.0f;
+
+    const size_t k = (size_t)(c->C / c->group) * c->kH * c->kW;
+    s->w = random_floats((size_t)c->M * k);
+    s->bias = variant % 3 != 2 ? random_floats((size_t)c->M) : NULL;
+    s->scale = prek == 1 || prek == 2 ? random_floats((size_t)c->C) : NULL;
+    s->shift = prek == 1 || prek == 4 ? random_floats((size_t)c->C) : NULL;
+    const size_t xlen = (size_t)c->N * p->x_img_stride;
+    s->xbuf = random_floats(xlen + 1);
+    s->x = s->xbuf + 1;
+    s->y0 = Y_EXTRA_CH * oplane + 1;
+    s->ylen = (size_t)c->N * p->y_img_stride + 2;
+    s->want = alloc_floats(s->ylen);
+    for (size_t i = 0; i < s->ylen; i++)
+        s->want[i] = CANARY;
+    onnxcc_f32_conv2d_ref(p, s->x, s->w, s->bias, s->scale, s->shift, s->want + s->y0);
+    /* Float sums drift like sqrt(K) roundings (2^-24 each) of partial sums
+     * the size of the sum before the epilogue (which can hide it): bound
+     * with a margin of about 15. */
+    float *sums = s->want;
+    if (p->act.kind != ONNXCC_ACT_NONE) {
+        OnnxccConv2dParams lin = *p;
+        lin.act.kind = ONNXCC_ACT_NONE;
+        sums = alloc_floats(s->ylen);
+        onnxcc_f32_conv2d_ref(&lin, s->x, s->w, s->bias, s->scale, s->shift, sums + s->y0);
+    }
+    double most = 1.0;
+    for (size_t i = 0; i < s->ylen; i++)
+        if (s->want[i] != CANARY)
+            most = fmax(most, fabs(sums[i]));
+    if (sums != s->want)
+        free(sums);
+    s->bound = 1e-6 * sqrt((double)k) * most;
+}
+
+static void free_setup(Setup *s)
+{
+    free(s->w), free(s->bias), free(s->scale), free(s->shift), free(s->xbuf), free(s->want);
+}
+
+static float *pack(const OnnxccConv2dParams *p, const float *w, size_t *len)
+{
+    *len = onnxcc_f32_conv2d_packed_size(p);
+    float *packed = alloc_floats(*len);
+    onnxcc_f32_conv2d_pack(p, w, packed);
+    return packed;
+}
+
+/* Runs the fast kernel into a fresh canary-filled y, NaN-filled scratch. */
+static float *run_fast(const Setup *s, const float *packed)
+{
+    const size_t ss = onnxcc_f32_conv2d_scratch_size(&s->p);
+    void *mem = NULL;
+    float *y = alloc_floats(s->ylen);
+    if (posix_memalign(&mem, 64, sizeof(float) * (ss ? ss : 1)) != 0) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    float *scratch = mem;
+    for (size_t i = 0; i < ss; i++)
+        scratch[i] = NAN;
+    for (size_t i = 0; i < s->ylen; i++)
+        y[i] = CANARY;
+    onnxcc_f32_conv2d(&s->p, s->x, packed, s->bias, s->scale, s->shift, scratch, y + s->y0);
+    free(scratch);
+    return y;
+}
+
+/* One case and variant at every ISA level up to best: the result against
+ * the reference, y's canaries, and the packed weights against those packed
+ * under the scalar cap. */
+static void check_case(int ci, int variant, int best)
+{
+    Setup s;
+    setup_case(&cases[ci], variant, &s);
+    float *first = NULL;
+    size_t first_len = 0;
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        const char *name = onnxcc_rt_isa_name(isa);
+        setenv("ONNXCC_ISA", name, 1);
+        CHECK(onnxcc_rt_isa() == isa);
+        size_t len;
+        float *packed = pack(&s.p, s.w, &len);
+        if (!first)
+            first = packed, first_len = len;
+        else
+            CHECK(len == first_len && memcmp(packed, first, sizeof(float) * len) == 0);
+        float *y = run_fast(&s, packed);
+        double worst = 0;
+        int bad_canary = 0;
+        for (size_t i = 0; i < s.ylen; i++) {
+            if (s.want[i] == CANARY)
+                bad_canary += y[i] != CANARY;
+            else
+                worst = isnan(y[i]) ? INFINITY : fmax(worst, fabs((double)y[i] - s.want[i]));
+        }
+        if (worst > s.bound || bad_canary) {
+            fprintf(stderr, "%s case %d variant %d: max |diff| %g (bound %g), %d canaries hit\n",
+                    name, ci, variant, worst, s.bound, bad_canary);
+            failures++;
+        }
+        free(y);
+        if (packed != first)
+            free(packed);
+    }
+    free(first);
+    free_setup(&s);
+}
+
+/* Two threads, each its own scratch and y, running the same layer at once. */
+typedef struct Job {
+    const Setup *s;
+    const float *packed;
+    float *y;
+} Job;
+
+static void *thread_main(void *arg)
+{
+    Job *j = arg;
+    for (int rep = 0; rep < 3; rep++) {
+        free(j->y);
+        j->y = run_fast(j->s, j->packed);
+    }
+    return NULL;
+}
+
+static void check_threads(void)
+{
+    Setup s;
+    setup_case(&cases[8], 1, &s);
+    size_t len;
+    float *packed = pack(&s.p, s.w, &len);
+    float *solo = run_fast(&s, packed);
+    Job jobs[2] = {{&s, packed, NULL}, {&s, packed, NULL}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        CHECK(pthread_create(&th[i], NULL, thread_main, &jobs[i]) == 0);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(memcmp(jobs[i].y, solo, sizeof(float) * s.ylen) == 0);
+        free(jobs[i].y);
+    }
+    free(solo);
+    free(packed);
+    free_setup(&s);
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress and failures in order */
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    printf("best ISA: %s\n", onnxcc_rt_isa_name(best));
+    CHECK(best >= ONNXCC_ISA_SCALAR && best <= ONNXCC_ISA_AVX512);
+    setenv("ONNXCC_ISA", "no-such-isa", 1);
+    CHECK(onnxcc_rt_isa() == best);
+    CHECK(strcmp(onnxcc_rt_isa_name(7), "unknown") == 0);
+
+    int checked = 0;
+    for (int ci = 0; ci < NUM_CASES; ci++)
+        for (int variant = ci % 4; variant < 20; variant += 7, checked++)
+            check_case(ci, variant, best);
+    printf("%d layers checked at every level up to %s\n", checked, onnxcc_rt_isa_name(best));
+    unsetenv("ONNXCC_ISA");
+    check_threads();
+
+    if (failures) {
+        fprintf(stderr, "test_conv_fast: %d failure(s)\n", failures);
+        return 1;
+    }
+    printf("test_conv_fast: all passed\n");
+    return 0;
+}
