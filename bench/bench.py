@@ -2,16 +2,17 @@
 """DenseNet benchmark: onnxcc's generated C against onnxruntime, side by side.
 
     bench/run.sh [--models densenet121,densenet169,...] [--rounds R] [--iters N]
-                 [--threads T] [--profile] [--isa scalar|avx2|avx512]
+                 [--threads 1,2,...] [--profile] [--isa scalar|avx2|avx512]
 
 For each model: export it (random weights, 224x224, batch 1, opset 13),
 compile it with onnxcc, build a timing harness (bench_model.c) against the
 runtime, then alternate R rounds of N timed runs of the generated code and of
-onnxruntime (same thread count), so drift on a shared machine hits both
-alike.  Prints per model the medians, the ratio onnxcc/onnxruntime, GFLOP/s
-(2 x the compiler's MAC count / median) and the fraction of the measured
-one-core FMA peak (peak.c); with --profile, where the generated code's time
-goes per kind of node.  Not a test: nothing here passes or fails on speed.
+onnxruntime (same intra-op thread count), so drift on a shared machine hits
+both alike.  Prints per model and thread count the medians, the ratio
+onnxcc/onnxruntime, GFLOP/s (2 x the compiler's MAC count / median), the
+fraction of the measured one-core FMA peak (peak.c) times the thread count,
+and onnxcc's speed-up over the first count; with --profile, where the
+generated code's time goes per kind of node.  Not a test: nothing here passes or fails on speed.
 """
 import argparse
 import os
@@ -61,7 +62,8 @@ def prepare(arch):
         exe = os.path.join(out, "bench_" + kind)
         run(["cc", "-std=c99", "-O2", "-I" + out, "-I" + RT_INC, "-DMODEL=" + arch,
              '-DMODEL_HEADER="%s.h"' % arch] + extra +
-            [os.path.join(HERE, "bench_model.c"), os.path.join(out, arch + ".c"), RT_LIB, "-lm", "-o", exe])
+            [os.path.join(HERE, "bench_model.c"), os.path.join(out, arch + ".c"), RT_LIB, "-lm",
+             "-pthread", "-o", exe])
         exes[kind] = exe
     return model, macs, exes
 
@@ -77,41 +79,52 @@ def main():
     ap.add_argument("--models", default="densenet121,densenet169,densenet201,densenet161")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--iters", type=int, default=10)
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", default="1",
+                    help="thread counts, comma-separated: a row per model and count (default 1)")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--isa", choices=["scalar", "avx2", "avx512"], help="cap the runtime's ISA")
     a = ap.parse_args()
     env = dict(os.environ)
     if a.isa:
         env["ONNXCC_ISA"] = a.isa
-    env["ONNXCC_NUM_THREADS"] = str(a.threads)
+    counts = [int(t) for t in a.threads.split(",")]
     os.makedirs(WORK, exist_ok=True)
     pk = peak()
-    print("one-core FMA peak (measured): %.1f GFLOP/s; threads %d; %d rounds x %d runs"
-          % (pk, a.threads, a.rounds, a.iters))
-    print("%-12s %12s %12s %8s %9s %8s" % ("model", "onnxcc ms", "ort ms", "ratio", "GFLOP/s", "of peak"))
+    print("one-core FMA peak (measured): %.1f GFLOP/s; %d rounds x %d runs"
+          % (pk, a.rounds, a.iters))
+    print("%-12s %7s %12s %12s %8s %9s %8s %8s" % ("model", "threads", "onnxcc ms", "ort ms", "ratio",
+                                                   "GFLOP/s", "of peak", "speedup"))
     for arch in a.models.split(","):
         model, macs, exes = prepare(arch)
-        ours, theirs = [], []
-        for _ in range(a.rounds):
-            ours += times(run([exes["plain"], str(a.iters), "2"], env))
-            theirs += times(run(["node", os.path.join(HERE, "ort_bench.js"), model, str(a.iters), "2",
-                                 str(a.threads)], env))
-        mo, mt = statistics.median(ours), statistics.median(theirs)
-        gflops = 2 * macs / (mo / 1e3) / 1e9
-        print("%-12s %12.2f %12.2f %8.3f %9.1f %7.0f%%" % (arch, mo, mt, mo / mt, gflops,
-                                                        100 * gflops / (pk * a.threads)))
-        sys.stdout.flush()
-        if a.profile:
-            out = run([exes["profile"], str(a.iters), "1"], env)
-            rows = []
-            for line in out.splitlines():
-                if line.startswith("kind "):
-                    name, ms, count = line[5:].split("|")
-                    rows.append((float(ms), name, int(count)))
-            total = sum(r[0] for r in rows)
-            for ms, name, count in sorted(rows, reverse=True):
-                print("    %-22s %8.2f ms %5.1f%%  (%d nodes)" % (name, ms, 100 * ms / total, count))
+        first = None
+        for threads in counts:
+            env["ONNXCC_NUM_THREADS"] = str(threads)
+            ours, theirs = [], []
+            for _ in range(a.rounds):
+                ours += times(run([exes["plain"], str(a.iters), "2"], env))
+                theirs += times(run(["node", os.path.join(HERE, "ort_bench.js"), model, str(a.iters),
+                                     "2", str(threads)], env))
+            mo, mt = statistics.median(ours), statistics.median(theirs)
+            first = first or mo
+            gflops = 2 * macs / (mo / 1e3) / 1e9
+            print("%-12s %7d %12.2f %12.2f %8.3f %9.1f %7.0f%% %7.2fx"
+                  % (arch, threads, mo, mt, mo / mt, gflops, 100 * gflops / (pk * threads), first / mo))
+            sys.stdout.flush()
+            if a.profile:
+                profile(exes["profile"], a.iters, env)
+
+
+def profile(exe, iters, env):
+    """Where the generated code's time goes, per kind of node."""
+    out = run([exe, str(iters), "1"], env)
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("kind "):
+            name, ms, count = line[5:].split("|")
+            rows.append((float(ms), name, int(count)))
+    total = sum(r[0] for r in rows)
+    for ms, name, count in sorted(rows, reverse=True):
+        print("    %-22s %8.2f ms %5.1f%%  (%d nodes)" % (name, ms, 100 * ms / total, count))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-/* conv_layers.c — times onnxcc_f32_conv2d on DenseNet-121 layer shapes at
+/* conv_layers.c — times onnxcc_f32_conv2d on DenseNet-121 and -161 layer shapes at
  * every ISA level this machine has: `bench_conv_layers [min_seconds]`.
  *
  * Each layer runs as the generated code runs it: batch 1, pre-activation
@@ -110,6 +110,16 @@ static const Layer layers[] = {
     {"3x3 128->32 14x14", 128, 14, 32, 3, 1, 1, 128},
     {"3x3 128->32 7x7", 128, 7, 32, 3, 1, 1, 128},
     {"stem 7x7/2 3->64 224", 3, 224, 64, 7, 2, 3, 3},
+    /* DenseNet-161: growth 48, bottleneck 192 */
+    {"161 1x1 288->192 56x56", 288, 56, 192, 1, 1, 0, 384},
+    {"161 1x1 576->192 28x28", 576, 28, 192, 1, 1, 0, 768},
+    {"161 1x1 1248->192 14x14", 1248, 14, 192, 1, 1, 0, 2112},
+    {"161 1x1 1632->192 7x7", 1632, 7, 192, 1, 1, 0, 2208},
+    {"161 3x3 192->48 56x56", 192, 56, 48, 3, 1, 1, 192},
+    {"161 3x3 192->48 28x28", 192, 28, 48, 3, 1, 1, 192},
+    {"161 3x3 192->48 14x14", 192, 14, 48, 3, 1, 1, 192},
+    {"161 3x3 192->48 7x7", 192, 7, 48, 3, 1, 1, 192},
+    {"161 stem 7x7/2 3->96 224", 3, 224, 96, 7, 2, 3, 3},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000

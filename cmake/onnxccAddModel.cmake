@@ -1,12 +1,33 @@
-# onnxcc_add_model(TARGET MODEL file.onnx [NAME n] [CONFIG c.yaml] [SHAPE spec...])
-# Usable from an installed package (onnxcc::onnxcc / onnxcc::onnxcc_rt) and
-# from the build tree (targets onnxcc / onnxcc_rt).
+# onnxcc_add_model(TARGET MODEL file.onnx [NAME n] [CONFIG c.yaml]
+#                  [SHAPE INPUT=DIMS ...] [COMPARE [COMPARE_ARGS arg ...]])
+#
+# Generates NAME.c/NAME.h from the model at build time (again whenever the
+# model, the config or the compiler changes) and builds them into the static
+# library TARGET, which links the runtime and exposes NAME.h.  MODEL may be
+# the output of a custom command in the same directory.
+#
+# COMPARE also registers a ctest test `onnxcc_compare_TARGET` that runs
+# `onnxcc compare` on the model with the same config and shapes: it builds
+# the generated C, runs it and onnxruntime on the same seeded input and fails
+# beyond tolerance.  COMPARE_ARGS are passed on to it (`--tolerance 1e-4`,
+# `--seed 3`, ...).  onnxruntime comes from Node.js (`node` on PATH, or
+# $NODE) and the npm package onnxruntime-node, looked up in
+# $ONNXCC_NODE_MODULES, which the test takes from the CMake variable
+# ONNXCC_NODE_MODULES when that is set, else from the environment at test
+# time; a build-tree onnxcc also finds the node_modules folder of its source.
+# The calling project needs enable_testing() (or include(CTest)).
+#
+# Works from an installed package (onnxcc::onnxcc, onnxcc::onnxcc_rt) and from
+# the build tree of a project that add_subdirectory()s onnxcc (onnxcc, onnxcc_rt).
 function(onnxcc_add_model target)
-  cmake_parse_arguments(M "" "MODEL;NAME;CONFIG" "SHAPE" ${ARGN})
+  cmake_parse_arguments(M "COMPARE" "MODEL;NAME;CONFIG" "SHAPE;COMPARE_ARGS" ${ARGN})
   if(NOT M_MODEL)
     message(FATAL_ERROR "onnxcc_add_model(${target}): MODEL is required")
   endif()
-  get_filename_component(model "${M_MODEL}" ABSOLUTE)
+  if(M_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "onnxcc_add_model(${target}): unknown arguments: ${M_UNPARSED_ARGUMENTS}")
+  endif()
+  get_filename_component(model "${M_MODEL}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   if(NOT M_NAME)
     get_filename_component(M_NAME "${model}" NAME_WE)
     string(MAKE_C_IDENTIFIER "${M_NAME}" M_NAME)
@@ -18,24 +39,39 @@ function(onnxcc_add_model target)
     set(compiler onnxcc)
     set(rt onnxcc_rt)
   endif()
-  set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}_gen")
-  set(args "${model}" -o "${out}" --name ${M_NAME})
+
+  # Options shared by the build step and the compare test.
+  set(opts "")
   set(deps "${model}")
   if(M_CONFIG)
-    get_filename_component(cfg "${M_CONFIG}" ABSOLUTE)
-    list(APPEND args --config "${cfg}")
+    get_filename_component(cfg "${M_CONFIG}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND opts --config "${cfg}")
     list(APPEND deps "${cfg}")
   endif()
   foreach(s ${M_SHAPE})
-    list(APPEND args --shape "${s}")
+    list(APPEND opts --shape "${s}")
   endforeach()
+
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}_gen")
   add_custom_command(
     OUTPUT "${out}/${M_NAME}.c" "${out}/${M_NAME}.h"
-    COMMAND ${compiler} ${args}
+    COMMAND ${compiler} "${model}" -o "${out}" --name ${M_NAME} ${opts}
     DEPENDS ${deps} ${compiler}
     COMMENT "onnxcc ${M_MODEL} -> ${M_NAME}.c"
     VERBATIM)
   add_library(${target} STATIC "${out}/${M_NAME}.c")
   target_include_directories(${target} PUBLIC "${out}")
   target_link_libraries(${target} PUBLIC ${rt})
+
+  if(M_COMPARE)
+    set(test onnxcc_compare_${target})
+    add_test(NAME ${test}
+      COMMAND $<TARGET_FILE:${compiler}> compare "${model}" ${opts} ${M_COMPARE_ARGS})
+    # The same runtime library the target links, whatever the install layout.
+    set(env "ONNXCC_RT_LIB=$<TARGET_FILE:${rt}>")
+    if(ONNXCC_NODE_MODULES)
+      list(APPEND env "ONNXCC_NODE_MODULES=${ONNXCC_NODE_MODULES}")
+    endif()
+    set_tests_properties(${test} PROPERTIES ENVIRONMENT "${env}" LABELS onnxcc_compare)
+  endif()
 endfunction()

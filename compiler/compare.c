@@ -6,7 +6,10 @@
  * program itself to compile, the C compiler ($CC, default cc) to build,
  * the generated program, and node with tools/ort_run.js for onnxruntime.
  * Inputs are seeded uniform random in [-1, 1) unless --input files are given
- * (raw little-endian float32, one per graph input, in order). */
+ * (raw little-endian float32, one per graph input, in order).
+ *
+ * The tolerance of an output: --tolerance, else the config's
+ * compare: outputs: NAME: tolerance, else compare: tolerance, else 1e-5. */
 #include "onnxcc.h"
 
 #include <errno.h>
@@ -28,23 +31,31 @@
 #endif
 
 static const char compare_usage[] =
-    "usage: onnxcc compare MODEL.onnx [--shape INPUT=DIMS]... [--input FILE]...\n"
-    "                      [--seed N] [--tolerance REL] [--keep DIR]\n"
-    "                      [-O0] [--disable-pass NAME]...\n"
+    "usage: onnxcc compare MODEL.onnx [--config FILE.yaml] [--shape INPUT=DIMS]...\n"
+    "                      [--input FILE]... [--seed N] [--tolerance REL] [--keep DIR]\n"
+    "                      [--weights=MODE] [--isa=LEVEL] [-O0|-O1|-O2]\n"
+    "                      [--disable-pass NAME]...\n"
     "\n"
     "Compiles MODEL.onnx, builds it against the runtime, runs it and onnxruntime\n"
     "on the same inputs and prints, per output, the max absolute error, the max\n"
-    "error relative to max |reference| and top-1 agreement.  Exit status 1 if\n"
-    "an error exceeds the tolerance (default 1e-5) or top-1 disagrees.\n"
+    "error relative to max |reference|, top-1 agreement and PASS or FAIL.  Exit\n"
+    "status 1 if an error exceeds its tolerance or top-1 disagrees.\n"
     "\n"
+    "  --config FILE.yaml  passed on to the compiler (name excepted); its shapes:\n"
+    "                      apply, and its compare: key sets the tolerances\n"
     "  --shape INPUT=DIMS  fix an input's dims (as for onnxcc)\n"
     "  --input FILE        raw float32 data for the next graph input\n"
     "  --seed N            seed of the random inputs (default 1)\n"
-    "  --tolerance REL     allowed max error relative to max |reference|\n"
+    "  --tolerance REL     allowed max error relative to max |reference|, for\n"
+    "                      every output (default: the config's, else 1e-5)\n"
     "  --keep DIR          build in DIR and keep it (default: a temporary folder)\n"
-    "  -O0, --disable-pass NAME   passed on to the compiler\n"
+    "  --weights=MODE, --isa=LEVEL, -O0, -O1, -O2, --disable-pass NAME\n"
+    "                      passed on to the compiler\n"
     "environment: CC (C compiler), NODE (node binary), ONNXCC_NODE_MODULES\n"
-    "(folder holding onnxruntime-node), ONNXCC_RT_INCLUDE / ONNXCC_RT_LIB.\n";
+    "(folder holding onnxruntime-node), ONNXCC_RT_INCLUDE / ONNXCC_RT_LIB.\n"
+    "\n"
+    "example:\n"
+    "  onnxcc compare densenet121.onnx --config densenet.yaml --isa=scalar\n";
 
 /* Runs argv[0] with argv; returns its exit status (or -1).  stdout of the
  * child goes to out_path when given. */
@@ -157,6 +168,28 @@ static uint64_t rng_next(uint64_t *s)
     return *s;
 }
 
+/* Per graph output: --tolerance (cli >= 0), else the config's.  An output
+ * the config names that the model lacks is an error at its line. */
+static double *output_tolerances(Arena *a, const Graph *g, const Config *cfg, const char *config,
+                                 double cli)
+{
+    double *t = arena_alloc(a, sizeof(double) * (size_t)(g->noutputs + 1));
+    for (int i = 0; i < g->noutputs; i++)
+        t[i] = cli >= 0 ? cli : cfg->has_tolerance ? cfg->tolerance : 1e-5;
+    for (int k = 0; k < cfg->ntols; k++) {
+        const OutputTolerance *ot = &cfg->tols[k];
+        int i = 0;
+        while (i < g->noutputs && strcmp(g->values[g->outputs[i]].name, ot->output) != 0)
+            i++;
+        if (i == g->noutputs)
+            fatal("%s:%d:%d: the model has no output '%s' (compare: outputs:)", printable(config),
+                  ot->line, ot->col, printable(ot->output));
+        if (cli < 0)
+            t[i] = ot->tolerance;
+    }
+    return t;
+}
+
 int compare_main(int argc, char **argv)
 {
     Arena a = {0};
@@ -167,15 +200,27 @@ int compare_main(int argc, char **argv)
     int ncopts = 0;
     int nshapes = 0, ninputs = 0;
     uint64_t seed = 1;
-    double tol = 1e-5;
+    double tol = -1; /* --tolerance */
+    const char *config = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         bool more = i + 1 < argc;
+        const char *val = NULL;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             fputs(compare_usage, stdout);
             return 0;
         } else if (!strcmp(arg, "--shape") && more) {
             shapes[nshapes++] = argv[++i];
+        } else if (!strncmp(arg, "--shape=", 8)) {
+            shapes[nshapes++] = arg + 8;
+        } else if ((!strcmp(arg, "--config") && more && (val = argv[++i])) ||
+                   (!strncmp(arg, "--config=", 9) && (val = arg + 9))) {
+            config = val;
+            copts[ncopts++] = "--config";
+            copts[ncopts++] = val;
+        } else if (!strncmp(arg, "--weights=", 10) || !strncmp(arg, "--isa=", 6) || !strcmp(arg, "-O1") ||
+                   !strcmp(arg, "-O2")) {
+            copts[ncopts++] = arg;
         } else if (!strcmp(arg, "--input") && more) {
             inputs[ninputs++] = argv[++i];
         } else if (!strcmp(arg, "--seed") && more) {
@@ -205,9 +250,13 @@ int compare_main(int argc, char **argv)
     }
     if (!model)
         fatal("compare: no model given (try 'onnxcc compare --help')");
+    Config cfg = {0};
+    if (config)
+        load_config(&a, config, &cfg);
 
     /* Shapes of inputs and outputs, from the same pipeline the compiler runs. */
     Graph *g = load_model(model);
+    apply_shapes(g, cfg.shapes, cfg.nshapes);
     for (int i = 0; i < nshapes; i++) {
         ShapeSpec s;
         const char *why;
@@ -219,6 +268,7 @@ int compare_main(int argc, char **argv)
     fatal_path = NULL;
     if (ninputs && ninputs != g->ninputs)
         fatal("compare: %d --input files for %d graph inputs", ninputs, g->ninputs);
+    double *tols = output_tolerances(&a, g, &cfg, config, tol);
 
     char *dir;
     if (keep) {
@@ -240,14 +290,14 @@ int compare_main(int argc, char **argv)
     cargv[k++] = (char *)model;
     cargv[k++] = "-o";
     cargv[k++] = dir;
-    cargv[k++] = "--name";
-    cargv[k++] = "model";
+    for (int i = 0; i < ncopts; i++)
+        cargv[k++] = (char *)copts[i];
     for (int i = 0; i < nshapes; i++) {
         cargv[k++] = "--shape";
         cargv[k++] = (char *)shapes[i];
     }
-    for (int i = 0; i < ncopts; i++)
-        cargv[k++] = (char *)copts[i];
+    cargv[k++] = "--name"; /* after --config: the command line wins */
+    cargv[k++] = "model";
     cargv[k] = NULL;
     if (run(cargv, NULL) != 0)
         fatal("compare: compiling '%s' failed", printable(model));
@@ -268,7 +318,8 @@ int compare_main(int argc, char **argv)
     write_harness(harness);
     char *bargv[] = {(char *)(cc && *cc ? cc : "cc"), "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror",
                      arena_printf(&a, "-I%s", rt_inc), arena_printf(&a, "-I%s", dir),
-                     harness, arena_printf(&a, "%s/model.c", dir), (char *)rt_lib, "-lm", "-o", prog, NULL};
+                     harness, arena_printf(&a, "%s/model.c", dir), (char *)rt_lib, "-lm", "-pthread",
+                     "-o", prog, NULL};
     if (run(bargv, NULL) != 0)
         fatal("compare: building the generated C failed");
 
@@ -337,8 +388,7 @@ int compare_main(int argc, char **argv)
 
     /* 6. compare */
     int bad = 0;
-    printf("model: %s\n", printable(model));
-    printf("tolerance: %g\noutputs:\n", tol);
+    printf("model: %s\noutputs:\n", printable(model));
     for (int i = 0; i < g->noutputs; i++) {
         const Value *v = &g->values[g->outputs[i]];
         int64_t n = value_numel(v);
@@ -367,12 +417,12 @@ int compare_main(int argc, char **argv)
             }
             agree += ao == ar;
         }
-        bool ok = !nonfinite && rel <= tol && agree == rows;
+        bool ok = !nonfinite && rel <= tols[i] && agree == rows;
         bad += !ok;
         printf("  - name: \"%s\"\n    elements: %lld\n    max_abs_error: %.3g\n    max_rel_error: %.3g\n"
-               "    top1_agreement: %lld/%lld\n    result: %s\n",
-               printable(v->name), (long long)n, max_abs, rel, (long long)agree, (long long)rows,
-               ok ? "ok" : "MISMATCH");
+               "    tolerance: %g\n    top1_agreement: %lld/%lld\n    result: %s\n",
+               printable(v->name), (long long)n, max_abs, rel, tols[i], (long long)agree, (long long)rows,
+               ok ? "PASS" : "FAIL");
         free(ours);
         free(ref);
     }
@@ -382,8 +432,10 @@ int compare_main(int argc, char **argv)
     }
     graph_free(g);
     arena_free_all(&a);
+    printf("result: %s\n", bad ? "FAIL" : "PASS");
     if (bad) {
-        fprintf(stderr, "onnxcc compare: %s: %d output(s) beyond tolerance %g\n", printable(model), bad, tol);
+        fprintf(stderr, "onnxcc compare: %s: %d output(s) beyond tolerance or top-1 disagreeing\n",
+                printable(model), bad);
         return 1;
     }
     return 0;

@@ -270,8 +270,138 @@ static void key_passes(Cfg *P)
     P->cfg->passes = on;
 }
 
-/* The top-level keys.  Later ones (weights, isa, tolerances) get a
- * field in Config, a handler here and an entry in config.schema.yaml. */
+const char *const weights_names[WEIGHTS_COUNT] = {NULL, "embedded", "file"};
+const char *const isa_names[ISA_COUNT] = {NULL, "auto", "scalar", "avx2", "avx512"};
+
+int name_index(const char *const *names, int n, const char *s)
+{
+    for (int i = 1; i < n; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+/* The next value must be a plain scalar naming one of names[1..n). */
+static int scalar_choice(Cfg *P, const char *key, const char *const *names, int n)
+{
+    const yaml_event_t *e = next(P);
+    char *list = "";
+    for (int i = 1; i < n; i++)
+        list = arena_printf(P->a, "%s%s%s", list, i > 1 ? ", " : "", names[i]);
+    if (e->type != YAML_SCALAR_EVENT)
+        cfg_error(P, e->start_mark, "'%s' must be one of %s, not %s", key, list, what(e));
+    char *s = scalar_text(P);
+    int k = name_index(names, n, s);
+    if (k < 0 || e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        cfg_error(P, e->start_mark, "'%s' must be one of %s, not '%s'", key, list, printable(s));
+    return k;
+}
+
+/* weights: embedded | file, as --weights. */
+static void key_weights(Cfg *P)
+{
+    P->cfg->weights = scalar_choice(P, "weights", weights_names, WEIGHTS_COUNT);
+}
+
+/* isa: auto | scalar | avx2 | avx512, as --isa. */
+static void key_isa(Cfg *P)
+{
+    P->cfg->isa = scalar_choice(P, "isa", isa_names, ISA_COUNT);
+}
+
+/* The next value must be a plain scalar holding a finite number >= 0. */
+static double scalar_tolerance(Cfg *P, const char *what_tol)
+{
+    const yaml_event_t *e = next(P);
+    if (e->type != YAML_SCALAR_EVENT)
+        cfg_error(P, e->start_mark, "%s must be a number, not %s", what_tol, what(e));
+    char *s = scalar_text(P);
+    char *end;
+    double v = strtod(s, &end);
+    if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !*s || *end || !(v >= 0) || v > 1e300)
+        cfg_error(P, e->start_mark, "%s must be a number >= 0 such as 1e-4, not '%s'", what_tol,
+                  printable(s));
+    return v;
+}
+
+/* Current event: a mapping start.  Calls each(P, key, mark) for every key
+ * with the key's event consumed, refusing non-string and repeated keys. */
+static void each_key(Cfg *P, const char *in, void (*each)(Cfg *, const char *, yaml_mark_t, void *),
+                     void *arg)
+{
+    typedef struct Seen { const char *k; yaml_mark_t m; struct Seen *next; } Seen;
+    Seen *seen = NULL;
+    for (const yaml_event_t *e = next(P); e->type != YAML_MAPPING_END_EVENT; e = next(P)) {
+        if (e->type != YAML_SCALAR_EVENT)
+            cfg_error(P, e->start_mark, "a key in '%s' must be a string, not %s", in, what(e));
+        char *k = scalar_text(P);
+        for (Seen *q = seen; q; q = q->next)
+            if (strcmp(q->k, k) == 0)
+                cfg_error(P, e->start_mark, "duplicate key '%s' in '%s' (first at %zu:%zu)",
+                          printable(k), in, q->m.line + 1, q->m.column + 1);
+        Seen *q = arena_alloc(P->a, sizeof *q);
+        *q = (Seen){k, e->start_mark, seen};
+        seen = q;
+        each(P, k, e->start_mark, arg);
+    }
+}
+
+static void expect_mapping(Cfg *P, const char *in, const char *of)
+{
+    const yaml_event_t *e = next(P);
+    if (e->type != YAML_MAPPING_START_EVENT)
+        cfg_error(P, e->start_mark, "'%s' must be a mapping%s, not %s", in, of, what(e));
+}
+
+/* compare: outputs: NAME: {tolerance: T} */
+static void compare_output_key(Cfg *P, const char *k, yaml_mark_t at, void *arg)
+{
+    OutputTolerance *t = arg;
+    if (strcmp(k, "tolerance") != 0)
+        cfg_error(P, at, "unknown key '%s' for output '%s' in 'compare' (expected: tolerance)",
+                  printable(k), printable(t->output));
+    t->tolerance = scalar_tolerance(P, "the tolerance of an output");
+}
+
+static void compare_outputs_key(Cfg *P, const char *k, yaml_mark_t at, void *arg)
+{
+    Config *cfg = P->cfg;
+    OutputTolerance *nt = arena_alloc(P->a, sizeof *nt * (size_t)(cfg->ntols + 1));
+    if (cfg->ntols)
+        memcpy(nt, cfg->tols, sizeof *nt * (size_t)cfg->ntols);
+    cfg->tols = nt;
+    OutputTolerance *t = &nt[cfg->ntols++];
+    *t = (OutputTolerance){k, -1, (int)at.line + 1, (int)at.column + 1};
+    expect_mapping(P, "outputs", " of output name to {tolerance: T}");
+    each_key(P, "outputs", compare_output_key, t);
+    if (t->tolerance < 0)
+        cfg_error(P, at, "output '%s' in 'compare' has no tolerance", printable(k));
+}
+
+static void compare_key(Cfg *P, const char *k, yaml_mark_t at, void *arg)
+{
+    if (strcmp(k, "tolerance") == 0) {
+        P->cfg->tolerance = scalar_tolerance(P, "'compare: tolerance'");
+        P->cfg->has_tolerance = true;
+    } else if (strcmp(k, "outputs") == 0) {
+        expect_mapping(P, "outputs", " of output name to {tolerance: T}");
+        each_key(P, "outputs", compare_outputs_key, NULL);
+    } else {
+        cfg_error(P, at, "unknown key '%s' in 'compare' (expected one of: tolerance, outputs)",
+                  printable(k));
+    }
+}
+
+/* compare: {tolerance: T, outputs: {NAME: {tolerance: T}}}, for
+ * `onnxcc compare`; the compiler itself ignores it. */
+static void key_compare(Cfg *P)
+{
+    expect_mapping(P, "compare", " with keys tolerance, outputs");
+    each_key(P, "compare", compare_key, NULL);
+}
+
+/* The top-level keys, in the order of config.schema.yaml.  A new key gets
+ * a field in Config, a handler here and an entry in the schema. */
 static const struct {
     const char *key;
     void (*parse)(Cfg *P); /* current event: the key; consumes the value */
@@ -279,6 +409,9 @@ static const struct {
     {"name", key_name},
     {"shapes", key_shapes},
     {"passes", key_passes},
+    {"weights", key_weights},
+    {"isa", key_isa},
+    {"compare", key_compare},
 };
 #define NKEYS (int)(sizeof keys / sizeof *keys)
 

@@ -2,7 +2,8 @@
  *
  * The generated code calls the runtime's kernels (runtime/include/onnxcc/rt.h)
  * with compile-time constant shapes, keeps weights as string literals (fast
- * to compile: an array of integers costs gcc ten times more time and memory),
+ * to compile: an array of integers costs gcc ten times more time and memory)
+ * or, with --weights=file, in NAME.c.weights pulled in by .incbin,
  * and places every intermediate tensor in the caller's workspace at an
  * offset chosen here.  Nothing from the model reaches the C except through
  * c_comment() and c_string(): identifiers are generated (t<N>, w<N>).
@@ -299,6 +300,7 @@ static void conv_params(const Graph *g, const Node *n, OnnxccConv2dParams *p)
     p->act.kind = n->act;
     p->act.a = n->act_a;
     p->act.b = n->act_b;
+    p->isa_cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
 }
 
 /* Whether the Conv runs the fast kernel: its weights are a float constant
@@ -338,10 +340,10 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     conv_params(g, n, &p);
     static const char *const acts[] = {"ONNXCC_ACT_NONE", "ONNXCC_ACT_RELU", "ONNXCC_ACT_CLIP", "ONNXCC_ACT_LEAKYRELU"};
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%d, %d, %d, %d, %d, %d, %d, %d, "
-               "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %d, {%s, %s, %s}};\n",
+               "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %d, {%s, %s, %s}, %d};\n",
             p.N, p.C, p.H, p.W, p.M, p.OH, p.OW, p.group, p.kH, p.kW, p.stride_h, p.stride_w, p.dil_h,
             p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r, p.x_img_stride, p.y_img_stride, p.pre_relu,
-            acts[p.act.kind], flit(e, p.act.a), flit(e, p.act.b));
+            acts[p.act.kind], flit(e, p.act.a), flit(e, p.act.b), p.isa_cap);
     const char *B = n->nin > 2 && n->in[2] >= 0 ? ref(e, n, n->in[2]) : "NULL";
     const char *ps = pre_ref(e, n, n->pre_scale), *pf = pre_ref(e, n, n->pre_shift);
     const char *X = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
@@ -728,6 +730,90 @@ static void close_out(FILE *f, char *path)
     free(path);
 }
 
+/* ---- weights ----------------------------------------------------------------- */
+
+/* Weights as string literals inside NAME.c (the default). */
+static void emit_weights_embedded(const Emitter *e, FILE *c)
+{
+    const Graph *g = e->g;
+    fputs("/* Weights: little-endian float32 as string literals (fast to compile). */\n", c);
+    for (int i = 0; i < g->nvalues; i++) {
+        const Value *v = &g->values[i];
+        if (!e->used[i])
+            continue;
+        fprintf(c, "/* ");
+        c_comment(c, v->name);
+        fprintf(c, " */\nstatic const union { char b[%lld]; float f; } w%d = {\n", (long long)(v->nbytes ? v->nbytes : 1), i);
+        if (v->nbytes)
+            c_bytes(c, v->data, v->nbytes);
+        else
+            fputs("    \"\"", c);
+        fputs("};\n", c);
+    }
+    fputs("#define W(i) ((const float *)(const void *)w##i.b)\n\n", c);
+    if (e->npacked)
+        fputs("/* Weights prepacked for the fast kernels, in the runtime's layout. */\n", c);
+    for (int k = 0; k < e->npacked; k++) {
+        fprintf(c, "/* node %d: ", (int)(e->packed[k].node - g->nodes));
+        c_comment(c, e->packed[k].node->name);
+        fprintf(c, " */\nstatic const union { char b[%lld]; float f; } p%d = {\n",
+                (long long)(e->packed[k].nbytes ? e->packed[k].nbytes : 1), k);
+        c_bytes(c, (const uint8_t *)e->packed[k].data, e->packed[k].nbytes);
+        fputs("};\n", c);
+    }
+    fputs("#define P(i) ((const float *)(const void *)p##i.b)\n\n", c);
+}
+
+/* Weights in OUTDIR/NAME.c.weights (--weights=file), for models too big
+ * for string literals: a file-scope asm block pulls the file into NAME.c's
+ * object with .incbin (gcc and clang, ELF), so the API stays the same.  The
+ * assembler opens NAME_WEIGHTS_FILE, by default __FILE__ ".weights": the
+ * path the compiler was given for NAME.c plus ".weights", which holds
+ * wherever the two files are moved together and whatever the compiler's
+ * working folder; a build can define the macro to the file's path.  Every
+ * tensor starts at a 64-byte boundary; NAME_run returns 3 if the file
+ * linked in does not have the size written here. */
+static void emit_weights_file(const Emitter *e, FILE *c, const char *outdir)
+{
+    const Graph *g = e->g;
+    const char *N = e->name;
+    char *wpath;
+    FILE *w = open_out(outdir, N, ".c.weights", &wpath);
+    static const uint8_t zeros[WS_ALIGN];
+    int64_t off = 0;
+    fprintf(c, "/* Weights: little-endian float32 in %s.c.weights, at these offsets. */\n", N);
+    for (int k = 0; k < g->nvalues + e->npacked; k++) {
+        bool packed = k >= g->nvalues;
+        if (!packed && !e->used[k])
+            continue;
+        const Packed *pk = packed ? &e->packed[k - g->nvalues] : NULL;
+        int64_t n = packed ? pk->nbytes : g->values[k].nbytes;
+        fprintf(c, "#define %s%d_at %lld /* ", packed ? "p" : "w", packed ? k - g->nvalues : k, (long long)off);
+        if (packed)
+            fprintf(c, "node %d: ", (int)(pk->node - g->nodes));
+        c_comment(c, packed ? pk->node->name : g->values[k].name);
+        fputs(" */\n", c);
+        if (n && fwrite(packed ? (const void *)pk->data : g->values[k].data, 1, (size_t)n, w) != (size_t)n)
+            break; /* close_out reports it */
+        int64_t pad = (WS_ALIGN - n % WS_ALIGN) % WS_ALIGN;
+        fwrite(zeros, 1, (size_t)pad, w);
+        off += n + pad;
+    }
+    close_out(w, wpath);
+    fprintf(c, "\n#ifndef %s_WEIGHTS_FILE\n#define %s_WEIGHTS_FILE __FILE__ \".weights\"\n#endif\n", N, N);
+    fprintf(c, "__asm__(\".pushsection .rodata.%s_weights, \\\"a\\\", @progbits\\n\"\n"
+               "        \".balign %d\\n.globl %s_weights\\n.hidden %s_weights\\n.type %s_weights, @object\\n\"\n"
+               "        \"%s_weights:\\n.incbin \\\"\" %s_WEIGHTS_FILE \"\\\"\\n\"\n"
+               "        \".size %s_weights, . - %s_weights\\n.globl %s_weights_end\\n.hidden %s_weights_end\\n\"\n"
+               "        \"%s_weights_end:\\n.popsection\\n\");\n",
+            N, WS_ALIGN, N, N, N, N, N, N, N, N, N, N);
+    fprintf(c, "extern const unsigned char %s_weights[] __attribute__((visibility(\"hidden\")));\n", N);
+    fprintf(c, "extern const unsigned char %s_weights_end[] __attribute__((visibility(\"hidden\")));\n", N);
+    fprintf(c, "#define WEIGHTS_BYTES %lld\n", (long long)off);
+    fprintf(c, "#define W(i) ((const float *)(const void *)(%s_weights + w##i##_at))\n", N);
+    fprintf(c, "#define P(i) ((const float *)(const void *)(%s_weights + p##i##_at))\n\n", N);
+}
+
 void emit_c(const Graph *g, const char *outdir, const char *name)
 {
     Emitter e = {.g = g, .name = name};
@@ -770,32 +856,10 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
     fputs(profile_hooks, c);
     emit_tensor_table(c, &e, "input", g->inputs, g->ninputs);
     emit_tensor_table(c, &e, "output", g->outputs, g->noutputs);
-    fputs("/* Weights: little-endian float32 as string literals (fast to compile). */\n", c);
-    for (int i = 0; i < g->nvalues; i++) {
-        const Value *v = &g->values[i];
-        if (!e.used[i])
-            continue;
-        fprintf(c, "/* ");
-        c_comment(c, v->name);
-        fprintf(c, " */\nstatic const union { char b[%lld]; float f; } w%d = {\n", (long long)(v->nbytes ? v->nbytes : 1), i);
-        if (v->nbytes)
-            c_bytes(c, v->data, v->nbytes);
-        else
-            fputs("    \"\"", c);
-        fputs("};\n", c);
-    }
-    fputs("#define W(i) ((const float *)(const void *)w##i.b)\n\n", c);
-    if (e.npacked)
-        fputs("/* Weights prepacked for the fast kernels, in the runtime's layout. */\n", c);
-    for (int k = 0; k < e.npacked; k++) {
-        fprintf(c, "/* node %d: ", (int)(e.packed[k].node - g->nodes));
-        c_comment(c, e.packed[k].node->name);
-        fprintf(c, " */\nstatic const union { char b[%lld]; float f; } p%d = {\n",
-                (long long)(e.packed[k].nbytes ? e.packed[k].nbytes : 1), k);
-        c_bytes(c, (const uint8_t *)e.packed[k].data, e.packed[k].nbytes);
-        fputs("};\n", c);
-    }
-    fputs("#define P(i) ((const float *)(const void *)p##i.b)\n\n", c);
+    if (g->weights == WEIGHTS_FILE)
+        emit_weights_file(&e, c, outdir);
+    else
+        emit_weights_embedded(&e, c);
     fprintf(c, "size_t %s_workspace_size(void)\n{\n    return %lld;\n}\n\n", name,
             (long long)(scratch_offset(g) + kernel_scratch_bytes(g)));
     fprintf(c, "int %s_run(const float *const inputs[], float *const outputs[], void *workspace)\n{\n", name);
@@ -803,6 +867,9 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
     fprintf(c, "    if (!inputs || !outputs || !workspace || ((uintptr_t)workspace %% %d) != 0)\n        return 1;\n", WS_ALIGN);
     fprintf(c, "    for (i = 0; i < %d; i++)\n        if (!inputs[i])\n            return 1;\n", g->ninputs);
     fprintf(c, "    for (i = 0; i < %d; i++)\n        if (!outputs[i])\n            return 1;\n", g->noutputs);
+    if (g->weights == WEIGHTS_FILE)
+        fprintf(c, "    if ((uintptr_t)%s_weights_end - (uintptr_t)%s_weights != WEIGHTS_BYTES)\n"
+                   "        return 3; /* not the weights file this code was generated with */\n", name, name);
     fwrite(body, 1, body_len, c);
     fputs("    (void)ws;\n    return 0;\n}\n", c);
     close_out(c, cpath);

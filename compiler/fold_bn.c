@@ -60,14 +60,11 @@ int fold_bn(Graph *g)
         int M = (int)w->dims[0];
         if (!wd || (has_bias && !bd))
             continue;
-        double *a = malloc(sizeof(double) * 2 * (size_t)M);
-        if (!a)
-            fatal("out of memory");
+        /* From the arena: bn_affine may stop with a user error. */
+        double *a = arena_alloc(&g->arena, sizeof(double) * 2 * (size_t)M);
         double *b = a + M;
-        if (!bn_affine(g, bn, M, a, b)) {
-            free(a);
+        if (!bn_affine(g, bn, M, a, b))
             continue;
-        }
         int64_t n = value_numel(w), per = n / M;
         float *nw = malloc(sizeof(float) * (size_t)n), *nb = malloc(sizeof(float) * (size_t)M);
         if (!nw || !nb)
@@ -85,7 +82,6 @@ int fold_bn(Graph *g)
         int bi = graph_add_const(g, arena_printf(&g->arena, "%s#folded_bias", wname), 1, bdims, nb);
         free(nw);
         free(nb);
-        free(a);
         conv = &g->nodes[ci];
         if (!has_bias) {
             int *in = arena_alloc(&g->arena, sizeof(int) * 3);

@@ -62,16 +62,12 @@ int fuse_preact(Graph *g)
         if (!read_by_preact_readers(g, act))
             continue;
         int C = (int)x->dims[1];
-        double *a = malloc(sizeof(double) * 2 * (size_t)C);
-        float *fa = malloc(sizeof(float) * 2 * (size_t)C);
-        if (!a || !fa)
-            fatal("out of memory");
+        /* From the arena: bn_affine may stop with a user error. */
+        double *a = arena_alloc(&g->arena, sizeof(double) * 2 * (size_t)C);
+        float *fa = arena_alloc(&g->arena, sizeof(float) * 2 * (size_t)C);
         double *b = a + C;
-        if (!bn_affine(g, bn, C, a, b)) {
-            free(a);
-            free(fa);
+        if (!bn_affine(g, bn, C, a, b))
             continue;
-        }
         for (int c = 0; c < C; c++) {
             fa[c] = (float)a[c];
             fa[C + c] = (float)b[c];
@@ -79,8 +75,6 @@ int fuse_preact(Graph *g)
         int64_t dims[1] = {C};
         int ai = graph_add_const(g, arena_printf(&g->arena, "%s#scale", bn->name), 1, dims, fa);
         int bi = graph_add_const(g, arena_printf(&g->arena, "%s#shift", bn->name), 1, dims, fa + C);
-        free(a);
-        free(fa);
         act = relu ? &g->values[relu->out[0]] : &g->values[bn->out[0]]; /* values may have moved */
         int src = bn->in[0];
         for (int u = 0; u < act->nuses; u++) {

@@ -4,8 +4,10 @@
  * protobuf-c; check versions and opsets; turn initializers and Constant nodes
  * into V_CONST values (every storage form, external data confined to the
  * model's folder); graph inputs and outputs; nodes with their attributes;
- * resolve every node input; sort the nodes topologically.  Every sizes is
- * checked before anything is allocated from it.  Constants point into the
+ * resolve every node input; sort the nodes topologically.  Every size is
+ * checked before anything is allocated from it: the file is refused if
+ * unpacking it would take more than MAX_EXPANSION times its size (wire.c's
+ * estimate), or if its nodes read far more constant bytes than it holds.  Constants point into the
  * unpacked ModelProto (kept until graph_free) to avoid a third copy of the
  * weights.  Assumes a little-endian host, as ONNX raw_data is little-endian. */
 #include "onnxcc.h"
@@ -25,6 +27,14 @@
 #define MIN_OPSET 7
 #define MAX_OPSET 18
 #define MAX_FILE_BYTES ((int64_t)1 << 34)
+/* A model may take at most MAX_EXPANSION times its size (plus a fixed
+ * allowance for tiny models) once unpacked, as wire_check() estimates. */
+#define MAX_EXPANSION 16
+#define EXPANSION_SLACK ((uint64_t)64 << 20)
+/* The bytes of constants all nodes read together (a weight read twice
+ * counts twice), at most MAX_WEIGHT_READS times the file plus a little. */
+#define MAX_WEIGHT_READS 4
+#define WEIGHT_READS_SLACK ((uint64_t)16 << 20)
 
 typedef struct {
     Graph *g;
@@ -104,10 +114,16 @@ static bool parse_u64(const char *s, uint64_t *out)
 static const void *load_external(Loader *L, const Onnx__TensorProto *t, const char *name, int64_t nbytes)
 {
     const char *tn = printable(name);
+    if (t->n_external_data > 4) /* at most the four known keys, once each */
+        fatal("tensor '%s': %zu external_data entries; at most location, offset, length and checksum",
+              tn, t->n_external_data);
     for (size_t i = 0; i < t->n_external_data; i++) {
         const char *k = t->external_data[i]->key ? t->external_data[i]->key : "";
         if (strcmp(k, "location") && strcmp(k, "offset") && strcmp(k, "length") && strcmp(k, "checksum"))
             fatal("tensor '%s': unknown external_data key '%s'", tn, printable(k));
+        for (size_t j = 0; j < i; j++)
+            if (t->external_data[j]->key && strcmp(t->external_data[j]->key, k) == 0)
+                fatal("tensor '%s': external_data key '%s' appears twice", tn, k);
     }
     const char *loc = ext_key(t, "location");
     if (!loc || !*loc)
@@ -460,6 +476,8 @@ static void sort_nodes(Graph *g)
     while (head < tail) {
         Node *n = &g->nodes[order[head++]];
         for (int k = 0; k < n->nout; k++) {
+            if (n->out[k] < 0) /* an omitted optional output */
+                continue;
             const Value *v = &g->values[n->out[k]];
             for (int u = 0; u < v->nuses; u++)
                 if (--indeg[v->uses[u]] == 0)
@@ -483,6 +501,24 @@ static void sort_nodes(Graph *g)
     free(indeg);
     free(order);
     graph_link(g);
+}
+
+/* Passes and the emitter make a copy of a constant per node that reads it
+ * (folded, prepacked, written out), so one weight read by many nodes would
+ * expand far beyond the file: the bytes read per node are capped. */
+static void check_weight_reads(const Graph *g, size_t file_bytes)
+{
+    uint64_t reads = 0;
+    for (int i = 0; i < g->nnodes; i++)
+        for (int k = 0; k < g->nodes[i].nin; k++) {
+            int v = g->nodes[i].in[k];
+            if (v >= 0 && (g->values[v].flags & V_CONST))
+                reads += (uint64_t)g->values[v].nbytes;
+        }
+    if (reads > MAX_WEIGHT_READS * (uint64_t)file_bytes + WEIGHT_READS_SLACK)
+        fatal("the nodes read %llu MiB of constants, more than %d times the model's size "
+              "(one weight shared by many nodes?); refused",
+              (unsigned long long)(reads >> 20), MAX_WEIGHT_READS);
 }
 
 /* ---- the model --------------------------------------------------------- */
@@ -534,10 +570,16 @@ Graph *load_model(const char *path)
         free(buf);
         fatal("empty file: not an ONNX model");
     }
-    const char *why = wire_check(buf, len, &onnx__model_proto__descriptor);
+    uint64_t need = 0;
+    const char *why = wire_check(buf, len, &onnx__model_proto__descriptor, &need);
     if (why) {
         free(buf);
         fatal("%s", why);
+    }
+    if (need > MAX_EXPANSION * (uint64_t)len + EXPANSION_SLACK) {
+        free(buf);
+        fatal("the model would take %llu MiB of memory to load, more than %d times its size; refused",
+              (unsigned long long)(need >> 20), MAX_EXPANSION);
     }
     Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
     free(buf);
@@ -669,6 +711,7 @@ Graph *load_model(const char *path)
     g->extbufs = L.extbufs;
     g->nextbufs = L.nextbufs;
     sort_nodes(g);
+    check_weight_reads(g, len);
     return g;
 }
 

@@ -12,38 +12,54 @@
 
 static const char usage[] =
     "usage: onnxcc MODEL.onnx -o OUTDIR [options]\n"
-    "       onnxcc MODEL.onnx --report [options]\n"
+    "       onnxcc MODEL.onnx --report[=table] [options]\n"
     "       onnxcc MODEL.onnx --report-svg FILE.svg [options]\n"
     "       onnxcc compare MODEL.onnx [options]   (see onnxcc compare --help)\n"
     "\n"
-    "Compiles an ONNX model into standalone C: OUTDIR/NAME.c and OUTDIR/NAME.h.\n"
+    "Compiles an ONNX model into standalone C: OUTDIR/NAME.c and OUTDIR/NAME.h\n"
+    "(and OUTDIR/NAME.c.weights with --weights=file).\n"
     "\n"
     "options:\n"
     "  -o, --output DIR        write the generated C into DIR (created if missing)\n"
     "  --name NAME             C prefix of the generated API (default: the model\n"
     "                          file's stem, made a valid C identifier)\n"
     "  --config FILE.yaml      read options from a YAML config file (see\n"
-    "                          schemas/example-config.yaml): name, shapes, passes;\n"
-    "                          the command line wins (-O0/-O2/--disable-pass over\n"
-    "                          the file's passes:)\n"
+    "                          schemas/example-config.yaml): name, shapes, passes,\n"
+    "                          weights, isa, compare; the command line wins\n"
     "  --shape INPUT=N,C,H,W   fix the dims of a graph input (repeatable)\n"
+    "  --weights=MODE          embedded (default): weights as string literals in\n"
+    "                          NAME.c; file: in NAME.c.weights, pulled in by an\n"
+    "                          assembler .incbin (gcc/clang, ELF) from the path\n"
+    "                          NAME_WEIGHTS_FILE (default: __FILE__ \".weights\")\n"
+    "  --isa=LEVEL             highest SIMD level the generated code may use:\n"
+    "                          auto (default: the CPU's best), scalar, avx2, avx512\n"
     "  --dump-ir[=STAGE]       print the IR as YAML after STAGE (load, infer,\n"
     "                          passes; default: the last stage) on stdout\n"
-    "  -O0                     run no optimization pass (-O2, the default: all)\n"
+    "  -O0                     run no optimization pass\n"
+    "  -O1, -O2                run every pass (the default)\n"
     "  --disable-pass NAME     switch one pass off (repeatable); passes, in order:\n"
     "                          cleanup, fold_bn, fuse_act, fuse_preact, commute_pool,\n"
     "                          slice_concats\n"
-    "  --report                print a YAML report: ops, params, MACs, shapes\n"
+    "  --report[=FORMAT]       print a report on stdout: yaml (the default: ops,\n"
+    "                          params, MACs, shapes, memory) or table (one aligned\n"
+    "                          line per node: op, output shape, MACs, bytes and\n"
+    "                          where the output lives)\n"
     "  --report-svg FILE       draw the memory plan as SVG into FILE ('-': stdout):\n"
     "                          schedule step across, workspace offset down\n"
     "  -h, --help              show this help and exit\n"
     "  --version               print the version and exit\n"
     "\n"
+    "environment: ONNXCC_ISA=scalar|avx2|avx512 caps the SIMD level at run time\n"
+    "(read by the runtime on every call; --isa caps it at compile time).\n"
+    "\n"
     "examples:\n"
-    "  onnxcc densenet121.onnx --report\n"
+    "  onnxcc densenet121.onnx --report=table\n"
     "  onnxcc densenet121.onnx --report-svg plan.svg\n"
     "  onnxcc densenet121.onnx -o out --name densenet\n"
     "  onnxcc model.onnx -o out --shape input=1,3,224,224\n"
+    "  onnxcc vgg16.onnx -o out --weights=file --isa=avx2\n"
+    "  onnxcc densenet121.onnx -o out --config densenet.yaml -O0\n"
+    "  onnxcc compare densenet121.onnx --config densenet.yaml\n"
     "\n"
     "Exit status: 0 on success, 1 on a bad model or bad usage (one line on stderr).\n";
 
@@ -55,11 +71,15 @@ typedef struct {
     ShapeSpec *shapes;
     int nshapes;
     const char *dump_stage; /* NULL: no dump */
-    bool report;
+    int report;             /* REPORT_* */
     const char *report_svg; /* NULL: no SVG */
     bool *pass_on;          /* per pass in passes[]: the outcome, set in compile() */
     signed char *pass_cli;  /* per pass: 0/1 as -O0/-O2/--disable-pass left it, -1 untouched */
+    int weights;            /* WEIGHTS_*, WEIGHTS_UNSET: the config's or embedded */
+    int isa;                /* ISA_*, ISA_UNSET: the config's or auto */
 } Options;
+
+enum { REPORT_NONE, REPORT_YAML, REPORT_TABLE };
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
 {
@@ -148,8 +168,18 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
             if (k < 0)
                 usage_error("--disable-pass: unknown pass '%s' (see --help)", printable(val));
             o->pass_cli[k] = 0;
-        } else if (strcmp(arg, "--report") == 0) {
-            o->report = true;
+        } else if (strcmp(arg, "--report") == 0 || strcmp(arg, "--report=yaml") == 0) {
+            o->report = REPORT_YAML;
+        } else if (strcmp(arg, "--report=table") == 0) {
+            o->report = REPORT_TABLE;
+        } else if (strncmp(arg, "--report=", 9) == 0) {
+            usage_error("--report: unknown format '%s' (formats: yaml, table)", printable(arg + 9));
+        } else if (TAKES("--weights")) {
+            if ((o->weights = name_index(weights_names, WEIGHTS_COUNT, val)) < 0)
+                usage_error("--weights: unknown mode '%s' (modes: embedded, file)", printable(val));
+        } else if (TAKES("--isa")) {
+            if ((o->isa = name_index(isa_names, ISA_COUNT, val)) < 0)
+                usage_error("--isa: unknown level '%s' (levels: auto, scalar, avx2, avx512)", printable(val));
         } else if (TAKES("--report-svg")) {
             if (!*val)
                 usage_error("%s", "--report-svg needs a file name");
@@ -211,6 +241,8 @@ static int compile(const Options *o, Arena *a)
     g->macs_loaded = graph_macs(g);
     g->params_loaded = graph_params(g);
     g->pass_on = o->pass_on;
+    g->weights = o->weights ? o->weights : cfg.weights ? cfg.weights : WEIGHTS_EMBEDDED;
+    g->isa = o->isa ? o->isa : cfg.isa ? cfg.isa : ISA_AUTO;
     int *changes = arena_alloc(a, sizeof(int) * (size_t)npasses);
     run_passes(g, o->pass_on, changes);
     g->pass_changes = changes;
@@ -220,8 +252,10 @@ static int compile(const Options *o, Arena *a)
     verify_plan(g);
 
     maybe_dump(g, o, "final");
-    if (o->report)
+    if (o->report == REPORT_YAML)
         write_report(g, stdout);
+    else if (o->report == REPORT_TABLE)
+        write_report_table(g, stdout);
     if (o->report_svg)
         write_svg(g, o->report_svg);
     if (o->outdir) {

@@ -21,8 +21,8 @@
 
 /* Sane caps for untrusted models (design §6). */
 #define MAX_RANK 8
-#define MAX_NODES 1000000
-#define MAX_VALUES 4000000
+#define MAX_NODES 100000
+#define MAX_VALUES 400000
 #define MAX_ATTR_LEN 65536         /* elements of an ints/floats attribute */
 #define MAX_ELEMS ((int64_t)1 << 34) /* elements of any one tensor */
 #define MAX_NESTING 32             /* protobuf message nesting depth */
@@ -166,6 +166,8 @@ typedef struct Graph {
     int64_t naive_bytes;  /* sum of all intermediates, for the report */
     void **extbufs;       /* external-data buffers (malloc'd), freed with the graph */
     int nextbufs;
+    int weights;          /* emit: WEIGHTS_FILE writes NAME.c.weights */
+    int isa;              /* emit: ISA_* cap written into the fast layers */
     int *vhash;           /* open-addressing name -> value index table */
     int vhash_cap;
 } Graph;
@@ -208,8 +210,10 @@ _Noreturn void fatal_node(const Graph *g, const Node *n, const char *fmt, ...)
 /* ---- wire.c: bounded protobuf pre-scan ------------------------------------ */
 
 /* NULL if buf is wire format protobuf-c can unpack safely as the message of
- * `descriptor` (a ProtobufCMessageDescriptor), else the reason. */
-const char *wire_check(const uint8_t *buf, size_t len, const void *descriptor);
+ * `descriptor` (a ProtobufCMessageDescriptor), else the reason.  Sets
+ * *unpacked_bytes to an upper estimate of the memory unpacking it and
+ * building the IR from it takes. */
+const char *wire_check(const uint8_t *buf, size_t len, const void *descriptor, uint64_t *unpacked_bytes);
 
 /* ---- load.c: ONNX file -> IR ------------------------------------------- */
 
@@ -294,9 +298,27 @@ int64_t node_macs(const Graph *g, const Node *n);
 int64_t graph_macs(const Graph *g); /* sum over nodes; -1 if any is unknown */
 int64_t graph_params(const Graph *g);
 void write_report(const Graph *g, FILE *f);
+/* `--report=table`: one aligned text line per node (after plan_memory). */
+void write_report_table(const Graph *g, FILE *f);
 void dump_ir(const Graph *g, const char *stage, FILE *f);
 
 /* ---- config.c: YAML config file ------------------------------------------ */
+
+/* `weights:` / --weights and `isa:` / --isa; the names are indexed by
+ * the enums (0: not given).  An ISA_* value minus ISA_AUTO is the cap the
+ * generated code hands the runtime (OnnxccConv2dParams.isa_cap). */
+enum { WEIGHTS_UNSET, WEIGHTS_EMBEDDED, WEIGHTS_FILE, WEIGHTS_COUNT };
+enum { ISA_UNSET, ISA_AUTO, ISA_SCALAR, ISA_AVX2, ISA_AVX512, ISA_COUNT };
+extern const char *const weights_names[WEIGHTS_COUNT];
+extern const char *const isa_names[ISA_COUNT];
+/* Index of s in names[1..n), or -1. */
+int name_index(const char *const *names, int n, const char *s);
+
+typedef struct {
+    const char *output;        /* graph output name */
+    double tolerance;
+    int line, col;             /* where the config names it, for messages */
+} OutputTolerance;
 
 typedef struct {
     const char *name;          /* model name, or NULL */
@@ -304,6 +326,12 @@ typedef struct {
     int nshapes;
     signed char *passes;       /* per pass in passes[]: 1 on, 0 off, -1 not
                                 * named; NULL without a passes: key */
+    int weights;               /* WEIGHTS_*; WEIGHTS_UNSET without the key */
+    int isa;                   /* ISA_*; ISA_UNSET without the key */
+    bool has_tolerance;        /* compare: tolerance: */
+    double tolerance;          /* max error relative to max |reference| */
+    OutputTolerance *tols;     /* compare: outputs: */
+    int ntols;
 } Config;
 /* Parses a config file; errors name file, line and column. */
 void load_config(Arena *a, const char *path, Config *cfg);

@@ -1,5 +1,6 @@
 /* report.c — `onnxcc --report`: a flat YAML summary of a model (inputs,
- * outputs, op counts, parameter count, multiply-accumulates).
+ * outputs, op counts, parameter count, multiply-accumulates), and
+ * `--report=table`: one aligned text line per node, for people.
  *
  * Needs: a loaded graph; MACs need the shapes of conv/gemm/matmul outputs
  * and weights (so run it after infer_shapes).  Changes nothing. */
@@ -250,4 +251,110 @@ void write_report(const Graph *g, FILE *f)
     }
     yo_map_end(&y);
     yo_end(&y);
+}
+
+/* ---- --report=table ---------------------------------------------------------- */
+
+/* Where value vi lives after planning: a graph input/output, a workspace
+ * offset, or a channel range of the buffer of another step's output. */
+static const char *lives_in(const Graph *g, Arena *a, int vi)
+{
+    const Value *v = &g->values[vi];
+    for (int i = 0; i < g->noutputs; i++)
+        if (g->outputs[i] == vi)
+            return arena_printf(a, "output %d", i);
+    for (int i = 0; i < g->ninputs; i++)
+        if (g->inputs[i] == vi)
+            return arena_printf(a, "input %d", i);
+    if (v->flags & V_CONST)
+        return "constant";
+    if (v->base >= 0)
+        return arena_printf(a, "ch %lld..%lld of step %d (%s)", (long long)v->base_chan,
+                            (long long)(v->base_chan + (v->rank > 1 ? v->dims[1] : 1) - 1),
+                            g->values[v->base].producer, lives_in(g, a, v->base));
+    if (v->offset >= 0)
+        return arena_printf(a, "arena @%lld", (long long)v->offset);
+    return "-";
+}
+
+static const char *shape_text(Arena *a, const Value *v)
+{
+    if (v->rank < 0)
+        return "?";
+    char *s = v->rank ? "" : "scalar";
+    for (int d = 0; d < v->rank; d++)
+        s = arena_printf(a, "%s%s%lld", s, d ? "x" : "", (long long)v->dims[d]);
+    return s;
+}
+
+/* What a pass fused into the node: "bn+relu in, relu out". */
+static const char *fused_text(Arena *a, const Node *n)
+{
+    static const char *const acts[] = {"", "relu", "clip", "leakyrelu"};
+    const char *in = n->pre_scale >= 0 || n->pre_shift >= 0 ? (n->pre_relu ? "bn+relu" : "bn")
+                     : n->pre_relu ? "relu" : NULL;
+    const char *out = n->act > ACT_NONE && n->act <= ACT_LEAKYRELU ? acts[n->act] : NULL;
+    if (n->elided)
+        return "elided";
+    if (in && out)
+        return arena_printf(a, "%s in, %s out", in, out);
+    if (in)
+        return arena_printf(a, "%s in", in);
+    return out ? arena_printf(a, "%s out", out) : "-";
+}
+
+void write_report_table(const Graph *g, FILE *f)
+{
+    enum { STEP, OP, SHAPE, MACS, BYTES, LIVES, FUSED, NAME, NCOL };
+    static const char *const head[NCOL] = {"step", "op", "output", "MACs", "bytes", "lives in",
+                                           "fused", "name"};
+    static const bool right[NCOL] = {true, false, false, true, true, false, false, false};
+    Arena a = {0};
+    int rows = g->nnodes + 1;
+    const char **cell = arena_alloc(&a, sizeof *cell * (size_t)rows * NCOL);
+    int width[NCOL] = {0};
+    int64_t macs = 0, bytes = 0;
+    for (int c = 0; c < NCOL; c++)
+        cell[c] = head[c];
+    for (int ni = 0; ni < g->nnodes; ni++) {
+        const Node *n = &g->nodes[ni];
+        const char **r = cell + (size_t)(ni + 1) * NCOL;
+        int vo = n->nout > 0 ? n->out[0] : -1;
+        const Value *v = vo >= 0 ? &g->values[vo] : NULL;
+        int64_t m = node_macs(g, n), numel = v ? value_numel(v) : -1;
+        int64_t b = numel >= 0 && v ? mul_ck(numel, (int64_t)dtype_size(v->dtype)) : -1;
+        macs = m < 0 || macs < 0 ? -1 : add_ck(macs, m);
+        bytes = b < 0 || bytes < 0 ? -1 : add_ck(bytes, b);
+        r[STEP] = arena_printf(&a, "%d", ni);
+        r[OP] = n->op < OP_COUNT ? op_info[n->op].name : printable(n->op_type);
+        r[OP] = arena_strdup(&a, r[OP]);
+        r[SHAPE] = v ? shape_text(&a, v) : "-";
+        r[MACS] = m < 0 ? "?" : arena_printf(&a, "%lld", (long long)m);
+        r[BYTES] = b < 0 ? "?" : arena_printf(&a, "%lld", (long long)b);
+        r[LIVES] = vo >= 0 ? lives_in(g, &a, vo) : "-";
+        r[FUSED] = fused_text(&a, n);
+        r[NAME] = arena_strdup(&a, *n->name ? printable(n->name) : "-");
+    }
+    for (int i = 0; i < rows * NCOL; i++) {
+        int w = (int)strlen(cell[i]);
+        if (w > width[i % NCOL])
+            width[i % NCOL] = w;
+    }
+    for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < NCOL; c++) {
+            const char *t = cell[(size_t)r * NCOL + c];
+            if (c == NCOL - 1)
+                fprintf(f, "%s\n", t);
+            else
+                fprintf(f, right[c] ? "%*s  " : "%-*s  ", width[c], t);
+        }
+    }
+    fprintf(f, "total: %d nodes, %lld MACs, %lld bytes of outputs", g->nnodes, (long long)macs,
+            (long long)bytes);
+    if (g->naive_bytes > 0)
+        fprintf(f, "; arena %lld bytes (%.2f MiB) for %lld bytes of intermediates, +%lld scratch",
+                (long long)g->arena_bytes, (double)g->arena_bytes / 1048576.0,
+                (long long)g->naive_bytes, (long long)kernel_scratch_bytes(g));
+    fputs("\n", f);
+    arena_free_all(&a);
 }

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 pkgs="build-essential cmake clang libprotobuf-c-dev protobuf-c-compiler
       libonnx-dev libyaml-dev python3-torch python3-torchvision python3-onnx
-      python3-numpy python3-yaml libonnx-testdata valgrind pkg-config"
+      python3-numpy python3-yaml python3-sklearn libonnx-testdata valgrind pkg-config"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 

@@ -50,6 +50,14 @@ CASES = {
     "ext_missing":           ["nothere.bin"],
     "ext_beyond":            ["conv.bias", "beyond the end"],
     "ext_wrap":              ["conv.bias", "beyond the end"],
+    "ext_dir_symlink":       ["sub/bias.bin", "leaves the model"],
+    "ext_directory":         ["conv.bias", "not a regular file"],
+    "ext_unknown_key":       ["conv.bias", "unknown external_data key", "basepath"],
+    "ext_duplicate_key":     ["conv.bias", "location", "appears twice"],
+    "ext_too_many_keys":     ["conv.bias", "external_data entries"],
+    "ext_length_mismatch":   ["conv.bias", "length 8", "does not match"],
+    "ext_offset_text":       ["conv.bias", "offset", "not a number"],
+    "ext_not_external":      ["conv.bias", "data_location is not EXTERNAL"],
     "dtype_string_input":    ["image", "unsupported data type", "string"],
     "dtype_complex_input":   ["image", "unsupported data type", "complex64"],
     "conv_kernel_shape":     ["Conv_1", "kernel_shape"],
@@ -59,6 +67,21 @@ CASES = {
     "nul_node_name":         ["NUL"],
     "nul_tensor_name":       ["NUL"],
     "deep_nesting":          ["nested too deeply"],
+    "deep_type_nesting":     ["nested too deeply"],
+    "rank_too_large":        ["image", "rank 9"],
+    "init_rank_too_large":   ["conv.bias", "rank 9"],
+    "attr_too_long":         ["Conv_1", "strides", "more than 65536"],
+    "too_many_attributes":   ["Conv_1", "too many attributes"],
+    "too_many_inputs":       ["Concat_4", "too many inputs"],
+    "expansion":             ["memory to load", "times its size"],
+    "unknown_field_flood":   ["memory to load", "times its size"],
+    "huge_activation":       ["Concat_4", "elements"],
+    "bn_training_output":    ["BatchNormalization_5", "training mode"],
+    "unsupported_dtype_init": ["conv.bias", "unsupported data type"],
+    "missing_output_name":   ["Relu_2", "output 0 has an empty name"],
+    # Classes the fuzzer found (tests/fuzz/regressions): an attribute of the
+    # wrong type read by a pass or the emitter.
+    "attr_wrong_type":       ["Conv_1", "strides", "wrong type"],
     "no_outputs":            ["no outputs"],
 }
 
@@ -217,6 +240,25 @@ def nested_if_model(depth):
         fld(8, fint(2, 13))
 
 
+def deep_type_model(depth):
+    """The base model whose graph input has a type nested `depth` levels
+    deep (sequence of sequence of ... tensor), as bytes built bottom-up."""
+    import onnx
+    typ = fld(1, fint(1, 1))                  # TypeProto{tensor_type{elem_type FLOAT}}
+    for _ in range(depth):
+        typ = fld(4, fld(1, typ))             # TypeProto{sequence_type{elem_type}}
+    m = base()
+    del m.graph.input[:]
+    head = m.SerializeToString()
+    vi = fld(1, "image") + fld(2, typ)        # ValueInfoProto{name, type}
+    extra = fld(11, vi)                       # GraphProto.input
+    g = onnx.ModelProto()
+    g.ParseFromString(head)
+    graph = g.graph.SerializeToString() + extra
+    g.ClearField("graph")
+    return g.SerializeToString() + fld(7, graph)
+
+
 def wire_ok(data, desc, depth=0, max_depth=None):
     """True if `data` is well-formed wire format for message `desc`, using only
     wire types 0, 1, 2, 5 and no NUL in string fields.  Iterative over fields,
@@ -294,8 +336,9 @@ def random_model_bytes():
 
 def build(name, outdir):
     """Returns the bytes of case `name`; writes side files (external data)."""
+    import numpy as np
     import onnx
-    from onnx import TensorProto, helper
+    from onnx import TensorProto, helper, numpy_helper
 
     m = base()
     good = m.SerializeToString()
@@ -382,6 +425,48 @@ def build(name, outdir):
         return nested_if_model(NESTING_DEPTH)
     elif name == "no_outputs":
         del m.graph.output[:]
+    elif name == "deep_type_nesting":
+        return deep_type_model(NESTING_DEPTH)
+    elif name == "rank_too_large":
+        m = base(in_dims=(1, 2, 4, 4, 1, 1, 1, 1, 1))
+    elif name == "init_rank_too_large":
+        set_dims(init(m, "conv.bias"), [4] + [1] * 8)
+    elif name == "attr_too_long":
+        attr(node(m, "Conv_1"), "strides").ints[:] = [1] * 70000
+    elif name == "too_many_attributes":
+        n = node(m, "Conv_1")
+        for i in range(5000):
+            n.attribute.add().CopyFrom(helper.make_attribute(f"a{i}", 1))
+    elif name == "too_many_inputs":
+        node(m, "Concat_4").input.extend(["r1"] * 5000)
+    elif name == "expansion":
+        # 400k empty NodeProtos: 2 bytes each in the file, hundreds once unpacked.
+        return m.SerializeToString() + fld(7, fld(1, b"") * 400000)
+    elif name == "unknown_field_flood":
+        # 2M unknown varint fields (3 bytes each), each kept by protobuf-c.
+        return m.SerializeToString() + fint(100, 1) * 2000000
+    elif name == "huge_activation":
+        # A 1x2x65536x65536 input is under the element cap; the Concat's
+        # 1x6x65536x65536 output is over it.
+        set_input_dims(m, [1, 2, 65536, 65536])
+        m.graph.output[0].type.tensor_type.shape.dim[2].dim_value = 65536
+        m.graph.output[0].type.tensor_type.shape.dim[3].dim_value = 65536
+    elif name == "bn_training_output":
+        bn = [numpy_helper.from_array(np.full(2, v, np.float32), f"bn.{k}")
+              for k, v in (("scale", 1), ("bias", 0), ("mean", 0), ("var", 1))]
+        m.graph.initializer.extend(bn)
+        node(m, "Conv_3").input[0] = "bn_out"
+        m.graph.node.insert(0, helper.make_node(
+            "BatchNormalization", ["image"] + [t.name for t in bn], ["bn_out", "bn_mean"],
+            name="BatchNormalization_5"))
+    elif name == "unsupported_dtype_init":
+        init(m, "conv.bias").data_type = TensorProto.COMPLEX64
+    elif name == "attr_wrong_type":
+        a = attr(node(m, "Conv_1"), "strides")
+        a.type, a.f = onnx.AttributeProto.FLOAT, 1.0
+        del a.ints[:]
+    elif name == "missing_output_name":
+        node(m, "Relu_2").output[0] = ""
     elif name.startswith("ext_"):
         return build_external(name, m, outdir)
     else:
@@ -398,10 +483,13 @@ def build_external(name, m, outdir):
     """External-data cases: model in OUTDIR/<name>/, conv.bias (16 bytes) outside."""
     d = os.path.join(outdir, name)
     os.makedirs(d, exist_ok=True)
+    from onnx import TensorProto
     bias, t = external(m, "bias.bin")  # location replaced below where the case needs it
     loc = t.external_data[0]
     side = os.path.join(d, "bias.bin")
-    if os.path.lexists(side):
+    if os.path.isdir(side) and not os.path.islink(side):
+        os.rmdir(side)
+    elif os.path.lexists(side):
         os.remove(side)
     if name == "ext_ok":
         write(side, bias)
@@ -424,6 +512,36 @@ def build_external(name, m, outdir):
     elif name == "ext_beyond":
         write(side, bias)
         add_ext_keys(t, offset="8", length="16")
+    elif name == "ext_dir_symlink":
+        # sub/ is a symbolic link to the parent folder: the file's own
+        # component is a regular file, the path still leaves the folder.
+        write(os.path.join(outdir, "bias.bin"), bias)
+        link = os.path.join(d, "sub")
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink("..", link)
+        loc.value = "sub/bias.bin"
+    elif name == "ext_directory":
+        os.makedirs(side, exist_ok=True)
+    elif name == "ext_unknown_key":
+        write(side, bias)
+        add_ext_keys(t, basepath="/etc")
+    elif name == "ext_duplicate_key":
+        write(side, bias)
+        add_ext_keys(t, location="/etc/passwd")
+    elif name == "ext_too_many_keys":
+        write(side, bias)
+        for _ in range(5):
+            add_ext_keys(t, offset="0")
+    elif name == "ext_length_mismatch":
+        write(side, bias)
+        add_ext_keys(t, length="8")
+    elif name == "ext_offset_text":
+        write(side, bias)
+        add_ext_keys(t, offset="0x10")
+    elif name == "ext_not_external":
+        write(side, bias)
+        t.data_location = TensorProto.DEFAULT
     elif name == "ext_wrap":
         # offset + length = 2^64 + 8: wraps to 8, which a naive check accepts.
         write(side, bias)

@@ -224,13 +224,26 @@ typedef struct Conv {
     size_t plane; /* H*W */
 } Conv;
 
-/* Shifted views: frame pixels [u, u + len) of every channel of the group;
- * frame pixel (row, col) is input pixel (row - pad_t, col - pad_l). */
-static void fill_frame(const Conv *cv, const float *xg, size_t u, size_t len, float *b)
+/* The pre-activation of channels c0.. of the group. */
+static FastPre pre_from(const Conv *cv, int c0)
+{
+    FastPre pre = cv->pre;
+    pre.scale = pre.scale ? pre.scale + c0 : NULL;
+    pre.shift = pre.shift ? pre.shift + c0 : NULL;
+    return pre;
+}
+
+/* Shifted views: frame pixels [u, u + len) of the group's channels c0 ..
+ * c0+nch-1; frame pixel (row, col) is input pixel (row - pad_t, col - pad_l). */
+static void fill_frame(const Conv *cv, int c0, int nch, const float *xg, size_t u, size_t len,
+                       float *b)
 {
     const OnnxccConv2dParams *p = cv->p;
     const size_t fw = (size_t)cv->pl.frame_w, W = (size_t)p->W;
-    FastFill f = {xg, cv->plane, 1, b, cv->pl.cstride, cv->pl.cg, 0, 0, 0};
+    const FastPre pre = pre_from(cv, c0);
+    xg += (size_t)c0 * cv->plane;
+    b += (size_t)c0 * cv->pl.cstride;
+    FastFill f = {xg, cv->plane, 1, b, cv->pl.cstride, nch, 0, 0, 0};
     if (fw == W && p->pad_l == 0) {
         /* Frame rows are input rows: one run of real pixels between zeros. */
         const size_t lo = (size_t)p->pad_t * W, hi = lo + cv->plane, end = u + len;
@@ -243,7 +256,7 @@ static void fill_frame(const Conv *cv, const float *xg, size_t u, size_t len, fl
             f.n = e - a;
             f.zr = end - e;
         }
-        cv->kern->fill(&f, &cv->pre);
+        cv->kern->fill(&f, &pre);
         return;
     }
     for (size_t end = u + len; u < end;) {
@@ -260,7 +273,7 @@ static void fill_frame(const Conv *cv, const float *xg, size_t u, size_t len, fl
             f.x = xg + (size_t)ih * W + (a - rlo);
             f.zl = a - col, f.n = e - a, f.zr = col + n - e;
         }
-        cv->kern->fill(&f, &cv->pre);
+        cv->kern->fill(&f, &pre);
         b += n;
         u += n;
     }
@@ -276,12 +289,17 @@ static void tap_range(int off, int stride, int size, int out, int *lo, int *hi)
     *hi = e < *lo ? *lo : (e < out ? e : out);
 }
 
-/* im2col: B row (c, kh, kw), column j = output pixel q0 + j. */
-static void fill_im2col(const Conv *cv, const float *xg, size_t q0, size_t ncols, float *b)
+/* im2col: B row (c, kh, kw), column j = output pixel q0 + j, for the
+ * group's channels c0 .. c0+nch-1. */
+static void fill_im2col(const Conv *cv, int c0, int nch, const float *xg, size_t q0, size_t ncols,
+                        float *b)
 {
     const OnnxccConv2dParams *p = cv->p;
     const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
-    FastFill f = {xg, cv->plane, p->stride_w, b, taps * cv->pl.cstride, cv->pl.cg, 0, 0, 0};
+    const FastPre pre = pre_from(cv, c0);
+    xg += (size_t)c0 * cv->plane;
+    b += (size_t)c0 * taps * cv->pl.cstride;
+    FastFill f = {xg, cv->plane, p->stride_w, b, taps * cv->pl.cstride, nch, 0, 0, 0};
     for (int kh = 0; kh < p->kH; kh++) {
         for (int kw = 0; kw < p->kW; kw++) {
             float *row = b + (size_t)(kh * p->kW + kw) * cv->pl.cstride;
@@ -302,7 +320,7 @@ static void fill_im2col(const Conv *cv, const float *xg, size_t q0, size_t ncols
                     f.x = xg + (size_t)ih * (size_t)p->W + (size_t)iw;
                     f.zl = a - ow, f.n = e - a, f.zr = ow + n - e;
                 }
-                cv->kern->fill(&f, &cv->pre);
+                cv->kern->fill(&f, &pre);
                 q += n;
             }
         }
@@ -310,12 +328,67 @@ static void fill_im2col(const Conv *cv, const float *xg, size_t q0, size_t ncols
     /* Columns past the band up to the alignment the kernels read: zeros in
      * every row (not one per channel, so no pre-activation to look up). */
     static const FastPre none = {NULL, NULL, 0, 0};
-    FastFill z = {xg, 0, 1, b + ncols, cv->pl.cstride, (int)cv->pl.brows, 0, 0, 0};
+    FastFill z = {xg, 0, 1, b + ncols, cv->pl.cstride, nch * (int)taps, 0, 0, 0};
     z.zl = fast_round_up(ncols, FAST_COLS_ALIGN) - ncols;
     cv->kern->fill(&z, &none);
 }
 
 /* ---- the call ------------------------------------------------------------ */
+
+#define FILL_UNIT 8  /* input channels per fill task */
+#define ROW_UNIT 16  /* output channels per GEMM task: one panel */
+#define COL_UNIT 48  /* columns per GEMM task: a multiple of every kernel tile */
+
+/* One band of one image and group: first its B is filled (tasks split the
+ * input channels), then multiplied (tasks split rows and columns). */
+typedef struct Band {
+    const Conv *cv;
+    const float *xg;
+    float *b;
+    FastGemm gm;  /* the band's whole GEMM */
+    int fill_tasks;
+    int row_tasks; /* GEMM tasks: row_tasks x col_tasks */
+    size_t col_unit;
+} Band;
+
+static void band_fill(void *ctx, int t)
+{
+    const Band *bd = ctx;
+    const Conv *cv = bd->cv;
+    size_t lo, hi;
+    fast_split((size_t)cv->pl.cg, FILL_UNIT, bd->fill_tasks, t, &lo, &hi);
+    if (lo == hi)
+        return;
+    const size_t cols = (size_t)bd->gm.ncols;
+    if (cv->pl.shifted)
+        fill_frame(cv, (int)lo, (int)(hi - lo), bd->xg, bd->gm.q0,
+                   fast_round_up(cols, FAST_COLS_ALIGN) + cv->pl.maxoff, bd->b);
+    else
+        fill_im2col(cv, (int)lo, (int)(hi - lo), bd->xg, bd->gm.q0, cols, bd->b);
+}
+
+/* Task t: rows of panel group t % row_tasks, columns of chunk t / row_tasks.
+ * Every output element is still one whole sum over K in the same order. */
+static void band_gemm(void *ctx, int t)
+{
+    const Band *bd = ctx;
+    const int ntasks_cols = (int)(((size_t)bd->gm.ncols + bd->col_unit - 1) / bd->col_unit);
+    size_t r0, r1, j0, j1;
+    fast_split((size_t)bd->gm.m, ROW_UNIT, bd->row_tasks, t % bd->row_tasks, &r0, &r1);
+    fast_split((size_t)bd->gm.ncols, bd->col_unit, ntasks_cols, t / bd->row_tasks, &j0, &j1);
+    if (r0 == r1 || j0 == j1)
+        return;
+    FastGemm g = bd->gm;
+    const size_t panel = (size_t)g.nc * (size_t)g.ntaps * FAST_PANEL;
+    g.a += r0 / FAST_PANEL * panel;
+    g.m = (int)(r1 - r0);
+    g.y += r0 * g.ldy;
+    g.bias = g.bias ? g.bias + r0 : NULL;
+    g.b += j0;
+    g.q0 += j0;
+    g.ncols = (int)(j1 - j0);
+    bd->cv->kern->gemm(&g);
+}
 
 /* The GEMM algorithm: per image, group and band, build B and multiply. */
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
@@ -333,36 +406,44 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
     const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * cv.plane;
     const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
     const size_t gsize = fast_group_floats(pl->mg, pl->k);
-    FastGemm gm;
-    gm.m = pl->mg;
-    gm.nc = pl->shifted ? pl->cg : (int)pl->k;
-    gm.ntaps = pl->ntaps;
-    gm.taps = pl->taps;
-    gm.b = scratch;
-    gm.cstride = pl->cstride;
-    gm.frame_w = pl->frame_w;
-    gm.out_w = p->OW;
-    gm.ldy = oplane;
-    gm.act = p->act;
+    const int threads = onnxcc_num_threads();
+    Band bd;
+    bd.cv = &cv;
+    bd.b = scratch;
+    bd.fill_tasks = (pl->cg + FILL_UNIT - 1) / FILL_UNIT;
+    bd.fill_tasks = bd.fill_tasks < 4 * threads ? bd.fill_tasks : 4 * threads;
+    bd.row_tasks = (pl->mg + ROW_UNIT - 1) / ROW_UNIT;
+    FastGemm *gm = &bd.gm;
+    gm->m = pl->mg;
+    gm->nc = pl->shifted ? pl->cg : (int)pl->k;
+    gm->ntaps = pl->ntaps;
+    gm->taps = pl->taps;
+    gm->b = scratch;
+    gm->cstride = pl->cstride;
+    gm->frame_w = pl->frame_w;
+    gm->out_w = p->OW;
+    gm->ldy = oplane;
+    gm->act = p->act;
     for (int n = 0; n < p->N; n++) {
         for (int g = 0; g < p->group; g++) {
             const size_t c0 = (size_t)g * (size_t)pl->cg, m0 = (size_t)g * (size_t)pl->mg;
-            const float *xg = x + (size_t)n * xs + c0 * cv.plane;
+            bd.xg = x + (size_t)n * xs + c0 * cv.plane;
             cv.pre.scale = pre->scale ? pre->scale + c0 : NULL;
             cv.pre.shift = pre->shift ? pre->shift + c0 : NULL;
-            gm.a = packed + (size_t)g * gsize;
-            gm.y = y + (size_t)n * ys + m0 * oplane;
-            gm.bias = bias ? bias + m0 : NULL;
+            gm->a = packed + (size_t)g * gsize;
+            gm->y = y + (size_t)n * ys + m0 * oplane;
+            gm->bias = bias ? bias + m0 : NULL;
             for (size_t q0 = 0; q0 < pl->ncols; q0 += pl->band) {
                 const size_t cols = pl->ncols - q0 < pl->band ? pl->ncols - q0 : pl->band;
-                if (pl->shifted)
-                    fill_frame(&cv, xg, q0, fast_round_up(cols, FAST_COLS_ALIGN) + pl->maxoff,
-                               scratch);
-                else
-                    fill_im2col(&cv, xg, q0, cols, scratch);
-                gm.ncols = (int)cols;
-                gm.q0 = q0;
-                kern->gemm(&gm);
+                gm->ncols = (int)cols;
+                gm->q0 = q0;
+                /* Wide column chunks, unless that leaves threads idle. */
+                const size_t chunks = (cols + 2 * COL_UNIT - 1) / (2 * COL_UNIT);
+                bd.col_unit = chunks * (size_t)bd.row_tasks >= 2 * (size_t)threads ? 2 * COL_UNIT
+                                                                                    : COL_UNIT;
+                const int col_tasks = (int)((cols + bd.col_unit - 1) / bd.col_unit);
+                onnxcc_fast_parallel(bd.fill_tasks, band_fill, &bd);
+                onnxcc_fast_parallel(bd.row_tasks * col_tasks, band_gemm, &bd);
             }
         }
     }
@@ -372,7 +453,7 @@ void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float 
                        const float *bias, const float *pre_scale, const float *pre_shift,
                        float *scratch, float *y)
 {
-    const FastKernels *kern = kernels_for(onnxcc_rt_isa());
+    const FastKernels *kern = kernels_for(onnxcc_rt_isa_capped(p->isa_cap));
     const FastPre pre = {pre_scale, pre_shift, p->pre_relu, p->pre_relu || pre_scale || pre_shift};
     if ((int)packed[0] == ALGO_WINO)
         onnxcc_fast_wino_run(p, kern, x, packed + PACK_HEADER, bias, &pre, scratch, y);

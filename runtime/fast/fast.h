@@ -149,6 +149,22 @@ void onnxcc_fast_fill_split4_scalar(const FastFill *f, const FastPre *pre);
 void onnxcc_fast_wino_in_scalar(const FastWinoIn *w);
 void onnxcc_fast_wino_out_scalar(const FastWinoOut *w);
 
+/* parallel.c: calls fn(ctx, t) for t in [0, ntasks) on up to
+ * onnxcc_num_threads() threads, the caller's included, and returns when all
+ * have returned.  Tasks run in any order and on any thread. */
+typedef void (*OnnxccTaskFn)(void *ctx, int task);
+void onnxcc_fast_parallel(int ntasks, OnnxccTaskFn fn, void *ctx);
+
+/* Splits [0, n) into parts of whole units (the last may be short) for
+ * task t of ntasks: [*lo, *hi). */
+static inline void fast_split(size_t n, size_t unit, int ntasks, int t, size_t *lo, size_t *hi)
+{
+    const size_t units = (n + unit - 1) / unit;
+    const size_t a = units * (size_t)t / (size_t)ntasks, b = units * (size_t)(t + 1) / (size_t)ntasks;
+    *lo = a * unit < n ? a * unit : n;
+    *hi = b * unit < n ? b * unit : n;
+}
+
 static inline size_t fast_round_up(size_t v, size_t a)
 {
     return (v + a - 1) / a * a;

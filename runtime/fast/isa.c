@@ -1,6 +1,7 @@
 /* isa.c — which ISA level the fast kernels run at: the best the CPU (and the
  * OS, which must save the wider registers) supports, capped by the
- * environment variable ONNXCC_ISA.
+ * environment variable ONNXCC_ISA and, per layer, by the cap the compiler
+ * wrote into the layer's parameters (onnxcc --isa).
  *
  * No state of our own: __builtin_cpu_supports reads the CPU model that
  * libgcc / compiler-rt fill in by a constructor before main, and getenv is
@@ -34,6 +35,12 @@ int onnxcc_rt_isa(void)
         if (strcmp(cap, isa_names[i]) == 0 && i < isa)
             isa = i;
     return isa;
+}
+
+int onnxcc_rt_isa_capped(int cap)
+{
+    int isa = onnxcc_rt_isa();
+    return cap > 0 && cap - 1 < isa ? cap - 1 : isa;
 }
 
 const char *onnxcc_rt_isa_name(int isa)

@@ -18,7 +18,7 @@
  *
  * Max keeps the reference's answer bit for bit: a NaN tap never wins, and a
  * window without taps gives -FLT_MAX even with ReLU. */
-#include "onnxcc/rt.h"
+#include "fast.h"
 
 #include <float.h>
 #include <math.h>
@@ -328,44 +328,66 @@ static void pool_plane(const OnnxccPool2dParams *p, int is_max, const Chunk *ch,
 
 /* ---- driver ------------------------------------------------------------- */
 
-static void pool(const OnnxccPool2dParams *p, int is_max, const float *x, const float *scale,
-                 const float *shift, float *y)
+/* One plane: tap by tap for windows wider than a chunk, else separable. */
+static void pool_one(const OnnxccPool2dParams *p, int is_max, Affine f, const float *xc, float *yc)
 {
-    const size_t plane = (size_t)p->H * (size_t)p->W;
-    const size_t oplane = (size_t)p->OH * (size_t)p->OW;
-    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
-    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->C * oplane;
     const int reach = (p->kW - 1) * p->dil_w + 1; /* columns one window spans */
-
-    if (reach > ROW_MAX) { /* tap by tap */
-        for (int n = 0; n < p->N; n++) {
-            for (int c = 0; c < p->C; c++) {
-                const Affine f = channel_affine(p, scale, shift, c);
-                const float *xc = x + (size_t)n * xs + (size_t)c * plane;
-                float *yc = y + (size_t)n * ys + (size_t)c * oplane;
-                for (int oh = 0; oh < p->OH; oh++) {
-                    const Rows rw = window_rows(p, oh);
-                    for (int ow = 0; ow < p->OW; ow++)
-                        yc[(size_t)oh * (size_t)p->OW + (size_t)ow] =
-                            window(p, is_max, f, xc, &rw, ow * p->stride_w - p->pad_l);
-                }
-            }
+    if (reach > ROW_MAX) {
+        for (int oh = 0; oh < p->OH; oh++) {
+            const Rows rw = window_rows(p, oh);
+            for (int ow = 0; ow < p->OW; ow++)
+                yc[(size_t)oh * (size_t)p->OW + (size_t)ow] =
+                    window(p, is_max, f, xc, &rw, ow * p->stride_w - p->pad_l);
         }
         return;
     }
-
-    /* separable: outputs per chunk = as many whole windows as fit in ROW_MAX */
+    /* outputs per chunk = as many whole windows as fit in ROW_MAX */
     const int per_chunk = (ROW_MAX - reach) / p->stride_w + 1;
     Chunk ch;
     for (int ow0 = 0; ow0 < p->OW; ow0 += per_chunk) {
         chunk_setup(p, is_max, ow0, p->OW - ow0 < per_chunk ? p->OW - ow0 : per_chunk, &ch);
-        for (int n = 0; n < p->N; n++) {
-            for (int c = 0; c < p->C; c++)
-                pool_plane(p, is_max, &ch, channel_affine(p, scale, shift, c),
-                           x + (size_t)n * xs + (size_t)c * plane,
-                           y + (size_t)n * ys + (size_t)c * oplane + ow0);
-        }
+        pool_plane(p, is_max, &ch, f, xc, yc + ow0);
     }
+}
+
+typedef struct PoolJob {
+    const OnnxccPool2dParams *p;
+    int is_max;
+    const float *x, *scale, *shift;
+    float *y;
+    int ntasks;
+} PoolJob;
+
+/* Task t: its share of the N*C planes. */
+static void pool_task(void *ctx, int t)
+{
+    const PoolJob *j = ctx;
+    const OnnxccPool2dParams *p = j->p;
+    const size_t plane = (size_t)p->H * (size_t)p->W;
+    const size_t oplane = (size_t)p->OH * (size_t)p->OW;
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->C * oplane;
+    size_t lo, hi;
+    fast_split((size_t)p->N * (size_t)p->C, 1, j->ntasks, t, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
+        pool_one(p, j->is_max, channel_affine(p, j->scale, j->shift, (int)c),
+                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane);
+    }
+}
+
+#define POOL_TASK_FLOATS 16384 /* input floats per task at least */
+
+static void pool(const OnnxccPool2dParams *p, int is_max, const float *x, const float *scale,
+                 const float *shift, float *y)
+{
+    const size_t planes = (size_t)p->N * (size_t)p->C;
+    const size_t plane = (size_t)p->H * (size_t)p->W + 1;
+    const size_t per = (POOL_TASK_FLOATS + plane - 1) / plane; /* planes per task */
+    const size_t tasks = (planes + per - 1) / per;
+    const int cap = 4 * onnxcc_num_threads();
+    PoolJob j = {p, is_max, x, scale, shift, y, tasks < (size_t)cap ? (int)tasks : cap};
+    onnxcc_fast_parallel(j.ntasks, pool_task, &j);
 }
 
 void onnxcc_f32_maxpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,

@@ -109,84 +109,124 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
     }
 }
 
-/* Step 1: frame rows of tile rows t0 .. t0+nb-1 for every channel of the
- * group; frame row r, column x is input (r - pad_t, x - pad_l). */
-static void wino_fill(const OnnxccConv2dParams *p, const WinoPlan *w, const FastKernels *kern,
-                      const FastPre *pre, const float *xg, int t0, int nb, float *frame)
+/* One band of tile rows of one image and group, shared by the tasks of its
+ * three loops: input (fill + transform, split by input channel), GEMMs
+ * (split by transformed point and panel of output channels), output
+ * transform (split by output channel). */
+typedef struct WinoBand {
+    const OnnxccConv2dParams *p;
+    const WinoPlan *w;
+    const FastKernels *kern;
+    FastPre pre; /* of the group's first channel */
+    const float *xg, *u, *bias;
+    float *frame, *v, *mb, *yg;
+    int t0, nb;
+    int in_tasks, panels, out_tasks;
+} WinoBand;
+
+#define WINO_CH_UNIT 4 /* channels per input / output transform task */
+
+/* Steps 1 and 2 for channels of task t: frame rows of the band (frame row r,
+ * column x is input (r - pad_t, x - pad_l)), then V, also zeroing the
+ * columns the GEMM reads past the tiles. */
+static void wino_input(void *ctx, int t)
 {
+    const WinoBand *bd = ctx;
+    const OnnxccConv2dParams *p = bd->p;
+    const WinoPlan *w = bd->w;
+    size_t c0, c1;
+    fast_split((size_t)w->cg, WINO_CH_UNIT, bd->in_tasks, t, &c0, &c1);
+    if (c0 == c1)
+        return;
     const size_t plane = (size_t)p->H * (size_t)p->W, len = 4 * w->pw;
-    for (int rr = 0; rr < 4 * nb + 2; rr++) {
-        const int ih = 4 * t0 + rr - p->pad_t;
-        FastFill f = {xg, plane, 1, frame + (size_t)rr * len, w->frame, w->cg, len, 0, 0};
+    FastPre pre = bd->pre;
+    pre.scale = pre.scale ? pre.scale + c0 : NULL;
+    pre.shift = pre.shift ? pre.shift + c0 : NULL;
+    const float *xc = bd->xg + c0 * plane;
+    float *frame = bd->frame + c0 * w->frame;
+    for (int rr = 0; rr < 4 * bd->nb + 2; rr++) {
+        const int ih = 4 * bd->t0 + rr - p->pad_t;
+        FastFill f = {xc, plane, 1, frame + (size_t)rr * len, w->frame, (int)(c1 - c0), len, 0, 0};
         if (ih >= 0 && ih < p->H) {
             const size_t zl = (size_t)p->pad_l < len ? (size_t)p->pad_l : len;
-            f.x = xg + (size_t)ih * (size_t)p->W;
+            f.x = xc + (size_t)ih * (size_t)p->W;
             f.zl = zl;
             f.n = (size_t)p->W < len - zl ? (size_t)p->W : len - zl;
             f.zr = len - zl - f.n;
         }
-        kern->fill_split4(&f, pre);
+        bd->kern->fill_split4(&f, &pre);
     }
-}
-
-/* One band: tile rows t0 .. t0+nb-1 of one image and group. */
-static void wino_band(const OnnxccConv2dParams *p, const WinoPlan *w, const FastKernels *kern,
-                      const float *u, const float *bias, float *scratch, float *yg, int t0, int nb)
-{
-    float *frame = scratch, *v = frame + w->frames;
-    float *mb = v + (size_t)XI * (size_t)w->cg * w->ldv;
-    const int ncols = nb * w->tw;
-    const size_t gsize = fast_group_floats(w->mg, (size_t)w->cg);
-    /* Step 2, also zeroing the columns the GEMM reads past the tiles. */
-    for (int c = 0; c < w->cg; c++) {
-        const FastWinoIn in = {frame + (size_t)c * w->frame,
+    const int ncols = bd->nb * w->tw;
+    for (size_t c = c0; c < c1; c++) {
+        const FastWinoIn in = {bd->frame + c * w->frame,
                                4 * w->pw,
                                w->pw,
                                w->tw,
                                ncols,
                                (int)fast_round_up((size_t)ncols, 16) - ncols,
-                               v + (size_t)c * XI * w->ldv,
+                               bd->v + c * XI * w->ldv,
                                w->ldv};
-        kern->wino_in(&in);
+        bd->kern->wino_in(&in);
     }
-    /* Step 3. */
+}
+
+/* Step 3 for task t: M[xi] = U[xi] V[xi] for one xi and panel. */
+static void wino_gemm(void *ctx, int t)
+{
     static const int tap0[1] = {0};
+    const WinoBand *bd = ctx;
+    const WinoPlan *w = bd->w;
+    const int xi = t / bd->panels, r0 = t % bd->panels * FAST_PANEL;
+    const int ncols = bd->nb * w->tw;
     FastGemm gm;
-    gm.m = w->mg;
+    gm.a = bd->u + (size_t)xi * fast_group_floats(w->mg, (size_t)w->cg) +
+           (size_t)(r0 / FAST_PANEL) * (size_t)w->cg * FAST_PANEL;
+    gm.m = w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
     gm.nc = w->cg;
     gm.ntaps = 1;
     gm.taps = tap0;
+    gm.b = bd->v + (size_t)xi * w->ldv;
     gm.cstride = XI * w->ldv;
     gm.ncols = ncols;
     gm.q0 = 0;
     gm.frame_w = gm.out_w = ncols;
+    gm.y = bd->mb + (size_t)r0 * XI * w->ldv + (size_t)xi * w->ldv;
     gm.ldy = XI * w->ldv;
     gm.bias = NULL;
     gm.act.kind = ONNXCC_ACT_NONE;
     gm.act.a = gm.act.b = 0.0f;
-    for (int xi = 0; xi < XI; xi++) {
-        gm.a = u + (size_t)xi * gsize;
-        gm.b = v + (size_t)xi * w->ldv;
-        gm.y = mb + (size_t)xi * w->ldv;
-        kern->gemm(&gm);
-    }
-    /* Step 4. */
+    bd->kern->gemm(&gm);
+}
+
+/* Step 4 for the output channels of task t. */
+static void wino_output(void *ctx, int t)
+{
+    const WinoBand *bd = ctx;
+    const OnnxccConv2dParams *p = bd->p;
+    const WinoPlan *w = bd->w;
     const size_t oplane = (size_t)p->OH * (size_t)p->OW;
-    for (int m = 0; m < w->mg; m++) {
-        for (int tr = 0; tr < nb; tr++) {
-            const int oh = 4 * (t0 + tr);
-            FastWinoOut out = {mb + (size_t)m * XI * w->ldv + (size_t)(tr * w->tw),
+    size_t m0, m1;
+    fast_split((size_t)w->mg, WINO_CH_UNIT, bd->out_tasks, t, &m0, &m1);
+    for (size_t m = m0; m < m1; m++) {
+        for (int tr = 0; tr < bd->nb; tr++) {
+            const int oh = 4 * (bd->t0 + tr);
+            FastWinoOut out = {bd->mb + m * XI * w->ldv + (size_t)(tr * w->tw),
                                w->ldv,
                                w->tw,
-                               bias ? bias[m] : 0.0f,
+                               bd->bias ? bd->bias[m] : 0.0f,
                                p->act,
-                               yg + (size_t)m * oplane + (size_t)oh * (size_t)p->OW,
+                               bd->yg + m * oplane + (size_t)oh * (size_t)p->OW,
                                (size_t)p->OW,
                                p->OH - oh < 4 ? p->OH - oh : 4,
                                p->OW};
-            kern->wino_out(&out);
+            bd->kern->wino_out(&out);
         }
     }
+}
+
+static int min_int(int a, int b)
+{
+    return a < b ? a : b;
 }
 
 void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
@@ -199,19 +239,32 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
     const size_t gsize = fast_group_floats(w.mg, (size_t)w.cg);
+    const int threads = onnxcc_num_threads();
+    WinoBand bd;
+    bd.p = p;
+    bd.w = &w;
+    bd.kern = kern;
+    bd.frame = scratch;
+    bd.v = scratch + w.frames;
+    bd.mb = bd.v + (size_t)XI * (size_t)w.cg * w.ldv;
+    bd.panels = (w.mg + FAST_PANEL - 1) / FAST_PANEL;
+    bd.in_tasks = min_int((w.cg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 4 * threads);
+    bd.out_tasks = min_int((w.mg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 4 * threads);
     for (int n = 0; n < p->N; n++) {
         for (int g = 0; g < p->group; g++) {
             const size_t c0 = (size_t)g * (size_t)w.cg, m0 = (size_t)g * (size_t)w.mg;
-            FastPre gpre = *pre;
-            gpre.scale = pre->scale ? pre->scale + c0 : NULL;
-            gpre.shift = pre->shift ? pre->shift + c0 : NULL;
-            const float *xg = x + (size_t)n * xs + c0 * plane;
-            float *yg = y + (size_t)n * ys + m0 * oplane;
-            for (int t0 = 0; t0 < w.th; t0 += w.band) {
-                const int nb = w.th - t0 < w.band ? w.th - t0 : w.band;
-                wino_fill(p, &w, kern, &gpre, xg, t0, nb, scratch);
-                wino_band(p, &w, kern, packed + (size_t)g * XI * gsize, bias ? bias + m0 : NULL,
-                          scratch, yg, t0, nb);
+            bd.pre = *pre;
+            bd.pre.scale = pre->scale ? pre->scale + c0 : NULL;
+            bd.pre.shift = pre->shift ? pre->shift + c0 : NULL;
+            bd.xg = x + (size_t)n * xs + c0 * plane;
+            bd.yg = y + (size_t)n * ys + m0 * oplane;
+            bd.u = packed + (size_t)g * XI * gsize;
+            bd.bias = bias ? bias + m0 : NULL;
+            for (bd.t0 = 0; bd.t0 < w.th; bd.t0 += w.band) {
+                bd.nb = min_int(w.th - bd.t0, w.band);
+                onnxcc_fast_parallel(bd.in_tasks, wino_input, &bd);
+                onnxcc_fast_parallel(XI * bd.panels, wino_gemm, &bd);
+                onnxcc_fast_parallel(bd.out_tasks, wino_output, &bd);
             }
         }
     }

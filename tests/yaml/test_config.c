@@ -52,7 +52,14 @@ static void test_valid(void)
         "passes:\n"
         "  slice_concats: false\n"
         "  fold_bn: True\n"
-        "  fuse_act: !!bool FALSE\n")};
+        "  fuse_act: !!bool FALSE\n"
+        "weights: file\n"
+        "isa: avx2\n"
+        "compare:\n"
+        "  tolerance: 2e-5\n"
+        "  outputs:\n"
+        "    out: {tolerance: 1e-4}\n"
+        "    \"prob:0\": {tolerance: 0}\n")};
     char msg[1024];
     fatal_path = "model.onnx";
     bool failed = run_captured(do_load, &l, msg, sizeof msg);
@@ -89,6 +96,16 @@ static void test_valid(void)
             }
         }
     }
+    if (!failed) {
+        EXPECT(l.cfg.weights == WEIGHTS_FILE && l.cfg.isa == ISA_AVX2);
+        EXPECT(l.cfg.has_tolerance && l.cfg.tolerance == 2e-5);
+        EXPECT(l.cfg.ntols == 2);
+        if (l.cfg.ntols == 2) {
+            EXPECT(STREQ(l.cfg.tols[0].output, "out") && l.cfg.tols[0].tolerance == 1e-4);
+            EXPECT(l.cfg.tols[0].line == 18 && l.cfg.tols[0].col == 5);
+            EXPECT(STREQ(l.cfg.tols[1].output, "prob:0") && l.cfg.tols[1].tolerance == 0);
+        }
+    }
     arena_free_all(&l.arena);
 
     /* Keys are optional. */
@@ -96,6 +113,7 @@ static void test_valid(void)
     EXPECT(!run_captured(do_load, &e, msg, sizeof msg));
     EXPECT(e.cfg.nshapes == 0 && e.cfg.name && strcmp(e.cfg.name, "m") == 0);
     EXPECT(e.cfg.passes == NULL); /* no passes: key, nothing overridden */
+    EXPECT(e.cfg.weights == WEIGHTS_UNSET && e.cfg.isa == ISA_UNSET && !e.cfg.has_tolerance);
     arena_free_all(&e.arena);
     Load p = {.path = write_cfg("empty_passes", "passes: {}\n")};
     EXPECT(!run_captured(do_load, &p, msg, sizeof msg));
@@ -141,7 +159,9 @@ static void test_schemas(const char *sdir)
         fprintf(stderr, "  example config: %s", msg);
     EXPECT(ex.cfg.name && strcmp(ex.cfg.name, "densenet") == 0);
     EXPECT(ex.cfg.nshapes == 1 && ex.cfg.shapes[0].rank == 4);
-    EXPECT(ex.cfg.passes != NULL); /* the example shows the passes: key */
+    EXPECT(ex.cfg.passes != NULL); /* the example shows every key */
+    EXPECT(ex.cfg.weights != WEIGHTS_UNSET && ex.cfg.isa != ISA_UNSET);
+    EXPECT(ex.cfg.has_tolerance && ex.cfg.ntols > 0);
     arena_free_all(&ex.arena);
 
     Load u = {.path = write_cfg("list_keys", "no_such_key: 1\n")};
@@ -197,7 +217,7 @@ int main(int argc, char **argv)
         test_schemas(argv[2]);
 
     bad("unknown_key", "name: a\nfoo: 1\n", "2:1",
-        "unknown key 'foo' (expected one of: name, shapes, passes)");
+        "unknown key 'foo' (expected one of: name, shapes, passes, weights, isa, compare)");
     bad("wrong_type_shapes", "shapes: [1, 2]\n", "1:9", "'shapes' must be a mapping");
     bad("wrong_type_name", "name: [a]\n", "1:7", "'name' must be a string, not a sequence");
     bad("wrong_type_dims", "shapes:\n  x: 3\n", "2:6", "must be a sequence of dims");
@@ -247,6 +267,36 @@ int main(int argc, char **argv)
     bad("passes_duplicate", "passes:\n  fold_bn: false\n  cleanup: true\n  fold_bn: true\n", "4:3",
         "duplicate pass 'fold_bn' in 'passes' (first at 2:3)");
     bad("passes_duplicate_key", "passes: {}\nname: a\npasses: {}\n", "3:1", "duplicate key 'passes' (first at 1:1)");
+
+    /* weights, isa */
+    bad("weights_unknown", "weights: external\n", "1:10", "'weights' must be one of embedded, file, not 'external'");
+    bad("weights_quoted", "weights: \"file\"\n", "1:10", "'weights' must be one of embedded, file, not 'file'");
+    bad("weights_map", "weights: {file: 1}\n", "1:10", "'weights' must be one of embedded, file, not a mapping");
+    bad("isa_unknown", "name: a\nisa: sse4\n", "2:6", "'isa' must be one of auto, scalar, avx2, avx512, not 'sse4'");
+    bad("isa_case", "isa: AVX2\n", "1:6", "not 'AVX2'");
+    bad("isa_seq", "isa: [scalar]\n", "1:6", "'isa' must be one of auto, scalar, avx2, avx512, not a sequence");
+    bad("isa_duplicate", "isa: auto\nweights: file\nisa: scalar\n", "3:1", "duplicate key 'isa' (first at 1:1)");
+    /* compare */
+    bad("compare_not_map", "compare: 1e-5\n", "1:10", "'compare' must be a mapping with keys tolerance, outputs");
+    bad("compare_unknown", "compare:\n  tol: 1\n", "2:3", "unknown key 'tol' in 'compare' (expected one of: tolerance, outputs)");
+    bad("tolerance_negative", "compare:\n  tolerance: -1e-5\n", "2:14",
+        "'compare: tolerance' must be a number >= 0 such as 1e-4, not '-1e-5'");
+    bad("tolerance_text", "compare: {tolerance: small}\n", "1:22", "not 'small'");
+    bad("tolerance_quoted", "compare: {tolerance: '1e-5'}\n", "1:22", "not '1e-5'");
+    bad("tolerance_nan", "compare: {tolerance: .nan}\n", "1:22", "not '.nan'");
+    bad("tolerance_inf", "compare: {tolerance: 1e999}\n", "1:22", "not '1e999'");
+    bad("tolerance_seq", "compare: {tolerance: [1]}\n", "1:22", "'compare: tolerance' must be a number, not a sequence");
+    bad("tolerance_duplicate", "compare:\n  tolerance: 1\n  tolerance: 2\n", "3:3",
+        "duplicate key 'tolerance' in 'compare' (first at 2:3)");
+    bad("outputs_not_map", "compare:\n  outputs: [a]\n", "2:12", "'outputs' must be a mapping of output name");
+    bad("output_not_map", "compare:\n  outputs:\n    a: 1e-4\n", "3:8", "'outputs' must be a mapping of output name");
+    bad("output_unknown_key", "compare:\n  outputs:\n    a: {tol: 1}\n", "3:9",
+        "unknown key 'tol' for output 'a' in 'compare' (expected: tolerance)");
+    bad("output_no_tolerance", "compare:\n  outputs:\n    a: {}\n", "3:5", "output 'a' in 'compare' has no tolerance");
+    bad("output_bad_tolerance", "compare:\n  outputs:\n    a: {tolerance: -2}\n", "3:20",
+        "the tolerance of an output must be a number >= 0");
+    bad("output_duplicate", "compare:\n  outputs:\n    a: {tolerance: 1}\n    a: {tolerance: 2}\n", "4:5",
+        "duplicate key 'a' in 'outputs' (first at 3:5)");
 
     /* A missing file: one line naming it. */
     Load m = {.path = "/nonexistent/dir/cfg.yaml"};

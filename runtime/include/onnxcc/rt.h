@@ -67,6 +67,8 @@ typedef struct OnnxccConv2dParams {
     size_t y_img_stride;  /* elements between images of y, >= M*OH*OW; 0 = M*OH*OW */
     int pre_relu;         /* pre-activation: apply max(0, .) to each input pixel */
     OnnxccAct act;        /* epilogue on each output */
+    int isa_cap;          /* fast kernel: highest ISA level it may use + 1
+                           * (ONNXCC_ISA_SCALAR + 1 = scalar only); 0 = no cap */
 } OnnxccConv2dParams;
 
 /* y = act(conv(pre(x), w) + bias).  bias: [M] or NULL.
@@ -91,7 +93,22 @@ void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const fl
  * cap), read on every call.  Non-x86 builds have the scalar level only. */
 enum { ONNXCC_ISA_SCALAR = 0, ONNXCC_ISA_AVX2 = 1, ONNXCC_ISA_AVX512 = 2 };
 int onnxcc_rt_isa(void);
+/* onnxcc_rt_isa(), further capped at level cap - 1 when cap > 0: how a
+ * compiled model limits its own layers (OnnxccConv2dParams.isa_cap, set by
+ * `onnxcc --isa`) without any global state. */
+int onnxcc_rt_isa_capped(int cap);
 const char *onnxcc_rt_isa_name(int isa); /* "scalar", "avx2", "avx512"; "unknown" */
+
+/* Threads: the fast kernels split each call's work over up to
+ * onnxcc_num_threads() threads (the caller's and a persistent pool's).  The
+ * count is the one set by onnxcc_set_num_threads(n > 0), else the
+ * environment variable ONNXCC_NUM_THREADS (read on every call), else the
+ * number of CPUs the process may run on; n <= 0 restores that default.
+ * Results are bitwise identical for every count.  Calls from several
+ * application threads at once are safe: one of them gets the pool, the
+ * others run on their own thread. */
+int onnxcc_num_threads(void);
+void onnxcc_set_num_threads(int n);
 
 /* Floats of packed weights for p (p->pre_relu and p->act do not matter). */
 size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p);
