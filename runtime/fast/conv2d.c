@@ -290,9 +290,9 @@ static void tap_range(int off, int stride, int size, int out, int *lo, int *hi)
 }
 
 /* im2col: B row (c, kh, kw), column j = output pixel q0 + j, for the
- * group's channels c0 .. c0+nch-1. */
-static void fill_im2col(const Conv *cv, int c0, int nch, const float *xg, size_t q0, size_t ncols,
-                        float *b)
+ * group's channels c0 .. c0+nch-1 and kernel rows kh0 .. kh1-1. */
+static void fill_im2col(const Conv *cv, int c0, int nch, int kh0, int kh1, const float *xg,
+                        size_t q0, size_t ncols, float *b)
 {
     const OnnxccConv2dParams *p = cv->p;
     const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
@@ -300,7 +300,7 @@ static void fill_im2col(const Conv *cv, int c0, int nch, const float *xg, size_t
     xg += (size_t)c0 * cv->plane;
     b += (size_t)c0 * taps * cv->pl.cstride;
     FastFill f = {xg, cv->plane, p->stride_w, b, taps * cv->pl.cstride, nch, 0, 0, 0};
-    for (int kh = 0; kh < p->kH; kh++) {
+    for (int kh = kh0; kh < kh1; kh++) {
         for (int kw = 0; kw < p->kW; kw++) {
             float *row = b + (size_t)(kh * p->kW + kw) * cv->pl.cstride;
             int lo, hi;
@@ -324,13 +324,16 @@ static void fill_im2col(const Conv *cv, int c0, int nch, const float *xg, size_t
                 q += n;
             }
         }
+        /* Columns past the band up to the alignment the kernels read: zeros
+         * in these rows of every channel (no pre-activation to look up). */
+        static const FastPre none = {NULL, NULL, 0, 0};
+        for (int c = 0; c < nch; c++) {
+            float *rows = b + ((size_t)c * taps + (size_t)(kh * p->kW)) * cv->pl.cstride;
+            FastFill z = {xg, 0, 1, rows + ncols, cv->pl.cstride, p->kW, 0, 0, 0};
+            z.zl = fast_round_up(ncols, FAST_COLS_ALIGN) - ncols;
+            cv->kern->fill(&z, &none);
+        }
     }
-    /* Columns past the band up to the alignment the kernels read: zeros in
-     * every row (not one per channel, so no pre-activation to look up). */
-    static const FastPre none = {NULL, NULL, 0, 0};
-    FastFill z = {xg, 0, 1, b + ncols, cv->pl.cstride, nch * (int)taps, 0, 0, 0};
-    z.zl = fast_round_up(ncols, FAST_COLS_ALIGN) - ncols;
-    cv->kern->fill(&z, &none);
 }
 
 /* ---- the call ------------------------------------------------------------ */
@@ -355,16 +358,31 @@ static void band_fill(void *ctx, int t)
 {
     const Band *bd = ctx;
     const Conv *cv = bd->cv;
-    size_t lo, hi;
-    fast_split((size_t)cv->pl.cg, FILL_UNIT, bd->fill_tasks, t, &lo, &hi);
-    if (lo == hi)
-        return;
     const size_t cols = (size_t)bd->gm.ncols;
-    if (cv->pl.shifted)
-        fill_frame(cv, (int)lo, (int)(hi - lo), bd->xg, bd->gm.q0,
-                   fast_round_up(cols, FAST_COLS_ALIGN) + cv->pl.maxoff, bd->b);
-    else
-        fill_im2col(cv, (int)lo, (int)(hi - lo), bd->xg, bd->gm.q0, cols, bd->b);
+    size_t lo, hi;
+    if (cv->pl.shifted) {
+        fast_split((size_t)cv->pl.cg, FILL_UNIT, bd->fill_tasks, t, &lo, &hi);
+        if (lo < hi)
+            fill_frame(cv, (int)lo, (int)(hi - lo), bd->xg, bd->gm.q0,
+                       fast_round_up(cols, FAST_COLS_ALIGN) + cv->pl.maxoff, bd->b);
+        return;
+    }
+    /* im2col: units are (channel, kernel row) pairs, so that a layer with
+     * few channels (the stem) still splits. */
+    const int kh = cv->p->kH;
+    fast_split((size_t)cv->pl.cg * (size_t)kh, 1, bd->fill_tasks, t, &lo, &hi);
+    while (lo < hi) {
+        const int c = (int)(lo / (size_t)kh), r0 = (int)(lo % (size_t)kh);
+        if (r0 == 0 && hi - lo >= (size_t)kh) { /* whole channels at once */
+            const int nch = (int)((hi - lo) / (size_t)kh);
+            fill_im2col(cv, c, nch, 0, kh, bd->xg, bd->gm.q0, cols, bd->b);
+            lo += (size_t)nch * (size_t)kh;
+        } else {
+            const int r1 = (size_t)(kh - r0) < hi - lo ? kh : r0 + (int)(hi - lo);
+            fill_im2col(cv, c, 1, r0, r1, bd->xg, bd->gm.q0, cols, bd->b);
+            lo += (size_t)(r1 - r0);
+        }
+    }
 }
 
 /* Task t: rows of panel group t % row_tasks, columns of chunk t / row_tasks.
@@ -410,9 +428,10 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
     Band bd;
     bd.cv = &cv;
     bd.b = scratch;
-    bd.fill_tasks = (pl->cg + FILL_UNIT - 1) / FILL_UNIT;
-    bd.fill_tasks = bd.fill_tasks < 4 * threads ? bd.fill_tasks : 4 * threads;
-    bd.row_tasks = (pl->mg + ROW_UNIT - 1) / ROW_UNIT;
+    const size_t fill_units =
+        pl->shifted ? (size_t)(pl->cg + FILL_UNIT - 1) / FILL_UNIT : (size_t)pl->cg * (size_t)p->kH;
+    bd.fill_tasks = fill_units < 4 * (size_t)threads ? (int)fill_units : 4 * threads;
+    bd.row_tasks = threads == 1 ? 1 : (pl->mg + ROW_UNIT - 1) / ROW_UNIT;
     FastGemm *gm = &bd.gm;
     gm->m = pl->mg;
     gm->nc = pl->shifted ? pl->cg : (int)pl->k;
@@ -437,13 +456,15 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
                 const size_t cols = pl->ncols - q0 < pl->band ? pl->ncols - q0 : pl->band;
                 gm->ncols = (int)cols;
                 gm->q0 = q0;
-                /* Wide column chunks, unless that leaves threads idle. */
-                const size_t chunks = (cols + 2 * COL_UNIT - 1) / (2 * COL_UNIT);
-                bd.col_unit = chunks * (size_t)bd.row_tasks >= 2 * (size_t)threads ? 2 * COL_UNIT
-                                                                                    : COL_UNIT;
-                const int col_tasks = (int)((cols + bd.col_unit - 1) / bd.col_unit);
+                /* Whole bands of columns (the kernels stream B once per row
+                 * tile), split by columns only where panels are too few. */
+                const size_t units = (cols + COL_UNIT - 1) / COL_UNIT;
+                size_t col_tasks = (2 * (size_t)threads + bd.row_tasks - 1) / bd.row_tasks;
+                col_tasks = threads == 1 ? 1 : col_tasks < units ? col_tasks : units;
+                bd.col_unit = (units + col_tasks - 1) / col_tasks * COL_UNIT;
+                col_tasks = (cols + bd.col_unit - 1) / bd.col_unit;
                 onnxcc_fast_parallel(bd.fill_tasks, band_fill, &bd);
-                onnxcc_fast_parallel(bd.row_tasks * col_tasks, band_gemm, &bd);
+                onnxcc_fast_parallel(bd.row_tasks * (int)col_tasks, band_gemm, &bd);
             }
         }
     }
