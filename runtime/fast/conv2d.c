@@ -342,61 +342,93 @@ static void fill_im2col(const Conv *cv, int c0, int nch, int kh0, int kh1, const
 #define ROW_UNIT 16  /* output channels per GEMM task: one panel */
 #define COL_UNIT 48  /* columns per GEMM task: a multiple of every kernel tile */
 
-/* One band of one image and group: first its B is filled (tasks split the
- * input channels), then multiplied (tasks split rows and columns). */
-typedef struct Band {
-    const Conv *cv;
-    const float *xg;
-    float *b;
-    FastGemm gm;  /* the band's whole GEMM */
-    int fill_tasks;
-    int row_tasks; /* GEMM tasks: row_tasks x col_tasks */
-    size_t col_unit;
-} Band;
+/* A layer's GEMM algorithm as one phased loop (fast.h): a round per image,
+ * group and band of columns; phase 0 fills the band's B (tasks split the
+ * input channels), phase 1 multiplies (tasks split output-channel panels
+ * and, where panels are too few for the threads, columns). */
+typedef struct ConvJob {
+    Conv cv;
+    const float *x, *packed, *bias, *pre_scale, *pre_shift;
+    float *b, *y;
+    size_t xs, ys, gsize, nbands;
+    int fill_tasks, row_tasks;
+    size_t col_unit; /* columns per GEMM task */
+} ConvJob;
 
-static void band_fill(void *ctx, int t)
+/* Round r's band: its GEMM over all rows and columns, its input, and the
+ * pre-activation of its group (*cv). */
+static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
 {
-    const Band *bd = ctx;
-    const Conv *cv = bd->cv;
-    const size_t cols = (size_t)bd->gm.ncols;
+    const OnnxccConv2dParams *p = j->cv.p;
+    const Plan *pl = &j->cv.pl;
+    const size_t bi = (size_t)r % j->nbands, ng = (size_t)r / j->nbands;
+    const size_t n = ng / (size_t)p->group, g = ng % (size_t)p->group;
+    const size_t c0 = g * (size_t)pl->cg, m0 = g * (size_t)pl->mg;
+    const size_t oplane = (size_t)p->OH * (size_t)p->OW;
+    *cv = j->cv;
+    cv->pre.scale = j->pre_scale ? j->pre_scale + c0 : NULL;
+    cv->pre.shift = j->pre_shift ? j->pre_shift + c0 : NULL;
+    *xg = j->x + n * j->xs + c0 * cv->plane;
+    FastGemm gm;
+    gm.a = j->packed + g * j->gsize;
+    gm.m = pl->mg;
+    gm.nc = pl->shifted ? pl->cg : (int)pl->k;
+    gm.ntaps = pl->ntaps;
+    gm.taps = j->cv.pl.taps;
+    gm.b = j->b;
+    gm.cstride = pl->cstride;
+    gm.q0 = bi * pl->band;
+    gm.ncols = (int)(pl->ncols - gm.q0 < pl->band ? pl->ncols - gm.q0 : pl->band);
+    gm.frame_w = pl->frame_w;
+    gm.out_w = p->OW;
+    gm.y = j->y + n * j->ys + m0 * oplane;
+    gm.ldy = oplane;
+    gm.bias = j->bias ? j->bias + m0 : NULL;
+    gm.act = p->act;
+    return gm;
+}
+
+/* Phase 0: fill task i's share of B. */
+static void band_fill(const ConvJob *j, const Conv *cv, const float *xg, const FastGemm *gm, int i)
+{
+    const size_t cols = (size_t)gm->ncols;
     size_t lo, hi;
     if (cv->pl.shifted) {
-        fast_split((size_t)cv->pl.cg, FILL_UNIT, bd->fill_tasks, t, &lo, &hi);
+        fast_split((size_t)cv->pl.cg, FILL_UNIT, j->fill_tasks, i, &lo, &hi);
         if (lo < hi)
-            fill_frame(cv, (int)lo, (int)(hi - lo), bd->xg, bd->gm.q0,
-                       fast_round_up(cols, FAST_COLS_ALIGN) + cv->pl.maxoff, bd->b);
+            fill_frame(cv, (int)lo, (int)(hi - lo), xg, gm->q0,
+                       fast_round_up(cols, FAST_COLS_ALIGN) + cv->pl.maxoff, j->b);
         return;
     }
     /* im2col: units are (channel, kernel row) pairs, so that a layer with
      * few channels (the stem) still splits. */
     const int kh = cv->p->kH;
-    fast_split((size_t)cv->pl.cg * (size_t)kh, 1, bd->fill_tasks, t, &lo, &hi);
+    fast_split((size_t)cv->pl.cg * (size_t)kh, 1, j->fill_tasks, i, &lo, &hi);
     while (lo < hi) {
         const int c = (int)(lo / (size_t)kh), r0 = (int)(lo % (size_t)kh);
         if (r0 == 0 && hi - lo >= (size_t)kh) { /* whole channels at once */
             const int nch = (int)((hi - lo) / (size_t)kh);
-            fill_im2col(cv, c, nch, 0, kh, bd->xg, bd->gm.q0, cols, bd->b);
+            fill_im2col(cv, c, nch, 0, kh, xg, gm->q0, cols, j->b);
             lo += (size_t)nch * (size_t)kh;
         } else {
             const int r1 = (size_t)(kh - r0) < hi - lo ? kh : r0 + (int)(hi - lo);
-            fill_im2col(cv, c, 1, r0, r1, bd->xg, bd->gm.q0, cols, bd->b);
+            fill_im2col(cv, c, 1, r0, r1, xg, gm->q0, cols, j->b);
             lo += (size_t)(r1 - r0);
         }
     }
 }
 
-/* Task t: rows of panel group t % row_tasks, columns of chunk t / row_tasks.
- * Every output element is still one whole sum over K in the same order. */
-static void band_gemm(void *ctx, int t)
+/* Phase 1: GEMM task i, rows of panel group i % row_tasks, columns of chunk
+ * i / row_tasks.  Every output element is still one whole sum over K in
+ * the same order, whatever the split. */
+static void band_gemm(const ConvJob *j, FastGemm g, int i)
 {
-    const Band *bd = ctx;
-    const int ntasks_cols = (int)(((size_t)bd->gm.ncols + bd->col_unit - 1) / bd->col_unit);
     size_t r0, r1, j0, j1;
-    fast_split((size_t)bd->gm.m, ROW_UNIT, bd->row_tasks, t % bd->row_tasks, &r0, &r1);
-    fast_split((size_t)bd->gm.ncols, bd->col_unit, ntasks_cols, t / bd->row_tasks, &j0, &j1);
+    const int col_tasks = (int)(((size_t)g.ncols + j->col_unit - 1) / j->col_unit);
+    fast_split((size_t)g.m, ROW_UNIT, j->row_tasks, i % j->row_tasks, &r0, &r1);
+    fast_split((size_t)g.ncols, j->col_unit, col_tasks, i / j->row_tasks, &j0, &j1);
     if (r0 == r1 || j0 == j1)
         return;
-    FastGemm g = bd->gm;
     const size_t panel = (size_t)g.nc * (size_t)g.ntaps * FAST_PANEL;
     g.a += r0 / FAST_PANEL * panel;
     g.m = (int)(r1 - r0);
@@ -405,69 +437,58 @@ static void band_gemm(void *ctx, int t)
     g.b += j0;
     g.q0 += j0;
     g.ncols = (int)(j1 - j0);
-    bd->cv->kern->gemm(&g);
+    j->cv.kern->gemm(&g);
 }
 
-/* The GEMM algorithm: per image, group and band, build B and multiply. */
+static void conv_task(void *ctx, int round, int phase, int i)
+{
+    const ConvJob *j = ctx;
+    Conv cv;
+    const float *xg;
+    const FastGemm gm = band_of(j, round, &cv, &xg);
+    if (phase == 0)
+        band_fill(j, &cv, xg, &gm, i);
+    else
+        band_gemm(j, gm, i);
+}
+
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
                      const float *packed, const float *bias, const FastPre *pre, float *scratch,
                      float *y)
 {
-    Conv cv;
-    cv.p = p;
-    plan_conv(p, &cv.pl);
-    cv.kern = kern;
-    cv.plane = (size_t)p->H * (size_t)p->W;
-    cv.pre = *pre;
-    const Plan *pl = &cv.pl;
+    ConvJob j;
+    j.cv.p = p;
+    plan_conv(p, &j.cv.pl);
+    j.cv.kern = kern;
+    j.cv.plane = (size_t)p->H * (size_t)p->W;
+    j.cv.pre = *pre;
+    const Plan *pl = &j.cv.pl;
     const size_t oplane = (size_t)p->OH * (size_t)p->OW;
-    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * cv.plane;
-    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
-    const size_t gsize = fast_group_floats(pl->mg, pl->k);
+    j.x = x;
+    j.packed = packed;
+    j.bias = bias;
+    j.pre_scale = pre->scale;
+    j.pre_shift = pre->shift;
+    j.b = scratch;
+    j.y = y;
+    j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * j.cv.plane;
+    j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
+    j.gsize = fast_group_floats(pl->mg, pl->k);
+    j.nbands = (pl->ncols + pl->band - 1) / pl->band;
     const int threads = onnxcc_num_threads();
-    Band bd;
-    bd.cv = &cv;
-    bd.b = scratch;
     const size_t fill_units =
         pl->shifted ? (size_t)(pl->cg + FILL_UNIT - 1) / FILL_UNIT : (size_t)pl->cg * (size_t)p->kH;
-    bd.fill_tasks = fill_units < 4 * (size_t)threads ? (int)fill_units : 4 * threads;
-    bd.row_tasks = threads == 1 ? 1 : (pl->mg + ROW_UNIT - 1) / ROW_UNIT;
-    FastGemm *gm = &bd.gm;
-    gm->m = pl->mg;
-    gm->nc = pl->shifted ? pl->cg : (int)pl->k;
-    gm->ntaps = pl->ntaps;
-    gm->taps = pl->taps;
-    gm->b = scratch;
-    gm->cstride = pl->cstride;
-    gm->frame_w = pl->frame_w;
-    gm->out_w = p->OW;
-    gm->ldy = oplane;
-    gm->act = p->act;
-    for (int n = 0; n < p->N; n++) {
-        for (int g = 0; g < p->group; g++) {
-            const size_t c0 = (size_t)g * (size_t)pl->cg, m0 = (size_t)g * (size_t)pl->mg;
-            bd.xg = x + (size_t)n * xs + c0 * cv.plane;
-            cv.pre.scale = pre->scale ? pre->scale + c0 : NULL;
-            cv.pre.shift = pre->shift ? pre->shift + c0 : NULL;
-            gm->a = packed + (size_t)g * gsize;
-            gm->y = y + (size_t)n * ys + m0 * oplane;
-            gm->bias = bias ? bias + m0 : NULL;
-            for (size_t q0 = 0; q0 < pl->ncols; q0 += pl->band) {
-                const size_t cols = pl->ncols - q0 < pl->band ? pl->ncols - q0 : pl->band;
-                gm->ncols = (int)cols;
-                gm->q0 = q0;
-                /* Whole bands of columns (the kernels stream B once per row
-                 * tile), split by columns only where panels are too few. */
-                const size_t units = (cols + COL_UNIT - 1) / COL_UNIT;
-                size_t col_tasks = (2 * (size_t)threads + bd.row_tasks - 1) / bd.row_tasks;
-                col_tasks = threads == 1 ? 1 : col_tasks < units ? col_tasks : units;
-                bd.col_unit = (units + col_tasks - 1) / col_tasks * COL_UNIT;
-                col_tasks = (cols + bd.col_unit - 1) / bd.col_unit;
-                onnxcc_fast_parallel(bd.fill_tasks, band_fill, &bd);
-                onnxcc_fast_parallel(bd.row_tasks * (int)col_tasks, band_gemm, &bd);
-            }
-        }
-    }
+    j.fill_tasks = fill_units < 2 * (size_t)threads ? (int)fill_units : 2 * threads;
+    /* Whole bands of columns per task (the kernels stream B once per row
+     * tile), split by columns only where panels are too few. */
+    j.row_tasks = threads == 1 ? 1 : (pl->mg + ROW_UNIT - 1) / ROW_UNIT;
+    const size_t units = (pl->band + COL_UNIT - 1) / COL_UNIT;
+    size_t col_tasks = (2 * (size_t)threads + (size_t)j.row_tasks - 1) / (size_t)j.row_tasks;
+    col_tasks = threads == 1 ? 1 : col_tasks < units ? col_tasks : units;
+    j.col_unit = (units + col_tasks - 1) / col_tasks * COL_UNIT;
+    col_tasks = (pl->band + j.col_unit - 1) / j.col_unit;
+    const int counts[2] = {j.fill_tasks, j.row_tasks * (int)col_tasks};
+    onnxcc_fast_parallel_phases(p->N * p->group * (int)j.nbands, 2, counts, conv_task, &j);
 }
 
 void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float *packed,

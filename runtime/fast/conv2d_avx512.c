@@ -7,8 +7,8 @@
  * packed panel.  Partial tiles use 1-2 zmm and masked stores.  Columns left
  * over past the last multiple of 16 that would fill at most 3/4 of a zmm
  * (a 1x1 map, 7x7 = 48 + 1, 14x14 = 192 + 4) run instead on a transposed
- * tile, 64 channels (4 panels) x up to 4 columns, that vectorises over
- * output channels and wastes no lanes. */
+ * tile, up to 64 channels (4 panels) x up to 4 columns, that vectorises
+ * over output channels and wastes no lanes. */
 #include <immintrin.h>
 
 #include "fast.h"
@@ -110,18 +110,16 @@ static void tile1(const FastGemm *g, const float *a, int r0, int rows, int j0, i
     tile(g, a, r0, rows, j0, n, 1);
 }
 
-/* Transposed tile: channels 16*p0 .. 16*p0 + 63 (clipped to m), columns j0 ..
- * j0+nj-1.  Panels past the last are read from the last (valid memory,
- * results dropped) so every call has CP full vectors. */
-INLINE void ttile(const FastGemm *g, int p0, int j0, int nj)
+/* Transposed tile: the np <= CP panels from p0 (channels 16*p0 .. 16*(p0 +
+ * np) - 1, clipped to m), columns j0 .. j0+nj-1. */
+INLINE void ttile(const FastGemm *g, int p0, int np, int j0, int nj)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
-    const int npanels = (g->m + FAST_PANEL - 1) / FAST_PANEL;
     const float *ap[CP];
     __m512 acc[CP][CJ];
     FAST_UNROLL
-    for (int i = 0; i < CP; i++) {
-        ap[i] = g->a + (size_t)(p0 + i < npanels ? p0 + i : npanels - 1) * psize;
+    for (int i = 0; i < np; i++) {
+        ap[i] = g->a + (size_t)(p0 + i) * psize;
         FAST_UNROLL
         for (int j = 0; j < nj; j++)
             acc[i][j] = _mm512_setzero_ps();
@@ -134,22 +132,20 @@ INLINE void ttile(const FastGemm *g, int p0, int j0, int nj)
             const float *bt = bc + g->taps[t];
             __m512 w[CP];
             FAST_UNROLL
-            for (int i = 0; i < CP; i++)
+            for (int i = 0; i < np; i++)
                 w[i] = _mm512_loadu_ps(ap[i] + k);
             FAST_UNROLL
             for (int j = 0; j < nj; j++) {
                 const __m512 bj = _mm512_set1_ps(bt[j]);
                 FAST_UNROLL
-                for (int i = 0; i < CP; i++)
+                for (int i = 0; i < np; i++)
                     acc[i][j] = _mm512_fmadd_ps(w[i], bj, acc[i][j]);
             }
         }
     }
     FAST_UNROLL
-    for (int i = 0; i < CP; i++) {
+    for (int i = 0; i < np; i++) {
         const int m0 = 16 * (p0 + i), rows = g->m - m0 < 16 ? g->m - m0 : 16;
-        if (rows <= 0)
-            continue;
         const __m512 bias =
             g->bias ? _mm512_maskz_loadu_ps(first_lanes(rows), g->bias + m0) : _mm512_setzero_ps();
         FAST_UNROLL
@@ -168,20 +164,45 @@ INLINE void ttile(const FastGemm *g, int p0, int j0, int nj)
     }
 }
 
+/* One instance per panel and column count, so every loop has constant
+ * bounds and the accumulators stay in registers. */
+#define TTILE_NP(np)                                                                           \
+    static void ttile_##np(const FastGemm *g, int p0, int j0, int nj)                         \
+    {                                                                                          \
+        switch (nj) {                                                                          \
+        case 4:                                                                                \
+            ttile(g, p0, np, j0, 4);                                                           \
+            break;                                                                             \
+        case 3:                                                                                \
+            ttile(g, p0, np, j0, 3);                                                           \
+            break;                                                                             \
+        case 2:                                                                                \
+            ttile(g, p0, np, j0, 2);                                                           \
+            break;                                                                             \
+        default:                                                                               \
+            ttile(g, p0, np, j0, 1);                                                           \
+        }                                                                                      \
+    }
+TTILE_NP(1)
+TTILE_NP(2)
+TTILE_NP(3)
+TTILE_NP(4)
+
 static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
 {
-    switch (nj) {
-    case 4:
-        ttile(g, p0, j0, 4);
-        break;
-    case 3:
-        ttile(g, p0, j0, 3);
+    const int np = (g->m + FAST_PANEL - 1) / FAST_PANEL - p0;
+    switch (np < CP ? np : CP) {
+    case 1:
+        ttile_1(g, p0, j0, nj);
         break;
     case 2:
-        ttile(g, p0, j0, 2);
+        ttile_2(g, p0, j0, nj);
+        break;
+    case 3:
+        ttile_3(g, p0, j0, nj);
         break;
     default:
-        ttile(g, p0, j0, 1);
+        ttile_4(g, p0, j0, nj);
     }
 }
 

@@ -155,6 +155,16 @@ void onnxcc_fast_wino_out_scalar(const FastWinoOut *w);
 typedef void (*OnnxccTaskFn)(void *ctx, int task);
 void onnxcc_fast_parallel(int ntasks, OnnxccTaskFn fn, void *ctx);
 
+/* A loop of rounds, each of nphases phases of counts[p] tasks, as one
+ * parallel loop: fn(ctx, round, phase, i) for every task, where every task
+ * of a phase starts after every task of the phase before (the last phase of
+ * the round before, for phase 0) has finished.  For layers that fill a
+ * scratch buffer, then use it, then refill it: one wake-up of the pool per
+ * layer instead of two per band. */
+typedef void (*OnnxccPhaseFn)(void *ctx, int round, int phase, int i);
+void onnxcc_fast_parallel_phases(int rounds, int nphases, const int *counts, OnnxccPhaseFn fn,
+                                 void *ctx);
+
 /* Splits [0, n) into parts of whole units (the last may be short) for
  * task t of ntasks: [*lo, *hi). */
 static inline void fast_split(size_t n, size_t unit, int ntasks, int t, size_t *lo, size_t *hi)

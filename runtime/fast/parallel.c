@@ -181,3 +181,53 @@ void onnxcc_fast_parallel(int ntasks, OnnxccTaskFn fn, void *ctx)
     }
     pthread_mutex_unlock(&pool_busy);
 }
+
+/* ---- phased loops -------------------------------------------------------- */
+
+/* One chunk of rounds of a phased loop, run as one flat loop: task t is
+ * task i of phase p of round r, and starts only once `done` (tasks
+ * finished) reaches the index of its phase's first task.  Tasks are taken
+ * in index order and a phase starts only after the one before it has
+ * finished, so every task below that index has finished exactly then; and
+ * a waiting task only ever waits for lower ones, which are all running. */
+typedef struct Phased {
+    OnnxccPhaseFn fn;
+    void *ctx;
+    const int *counts;
+    int per_round, round0;
+    int done;
+} Phased;
+
+static void phased_task(void *arg, int t)
+{
+    Phased *ph = arg;
+    const int r = t / ph->per_round;
+    int i = t % ph->per_round, p = 0;
+    while (i >= ph->counts[p])
+        i -= ph->counts[p++];
+    const int first = t - i;
+    for (int spins = 0; __atomic_load_n(&ph->done, __ATOMIC_ACQUIRE) < first; spins++) {
+        if (spins < WAIT_YIELD)
+            cpu_relax();
+        else
+            sched_yield();
+    }
+    ph->fn(ph->ctx, ph->round0 + r, p, i);
+    __atomic_fetch_add(&ph->done, 1, __ATOMIC_RELEASE);
+}
+
+void onnxcc_fast_parallel_phases(int rounds, int nphases, const int *counts, OnnxccPhaseFn fn,
+                                 void *ctx)
+{
+    int per_round = 0;
+    for (int p = 0; p < nphases; p++)
+        per_round += counts[p];
+    if (per_round <= 0)
+        return;
+    const int chunk = MAX_TASKS / per_round > 0 ? MAX_TASKS / per_round : 1;
+    for (int r0 = 0; r0 < rounds; r0 += chunk) {
+        Phased ph = {fn, ctx, counts, per_round, r0, 0};
+        const int n = rounds - r0 < chunk ? rounds - r0 : chunk;
+        onnxcc_fast_parallel(n * per_round, phased_task, &ph);
+    }
+}

@@ -109,33 +109,61 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
     }
 }
 
-/* One band of tile rows of one image and group, shared by the tasks of its
- * three loops: input (fill + transform, split by input channel), GEMMs
- * (split by transformed point and panel of output channels), output
- * transform (split by output channel). */
-typedef struct WinoBand {
+/* A layer as one phased loop (fast.h): a round per image, group and band of
+ * tile rows; phase 0 fills and transforms the input (tasks split input
+ * channels), phase 1 multiplies (a task per transformed point and panel of
+ * output channels), phase 2 transforms back (tasks split output channels). */
+typedef struct WinoJob {
     const OnnxccConv2dParams *p;
-    const WinoPlan *w;
+    WinoPlan w;
     const FastKernels *kern;
-    FastPre pre; /* of the group's first channel */
+    const float *x, *packed, *bias, *pre_scale, *pre_shift;
+    float *frame, *v, *mb, *y;
+    size_t xs, ys, gsize;
+    int nbands, in_tasks, panels, out_tasks;
+    FastPre pre;
+} WinoJob;
+
+/* Round r: its image and group's input, output, weights and bias, and its
+ * first tile row t0 and tile rows nb. */
+typedef struct WinoBand {
     const float *xg, *u, *bias;
-    float *frame, *v, *mb, *yg;
+    float *yg;
+    FastPre pre;
     int t0, nb;
-    int in_tasks, panels, out_tasks;
 } WinoBand;
+
+static WinoBand band_of(const WinoJob *j, int r)
+{
+    const OnnxccConv2dParams *p = j->p;
+    const int bi = r % j->nbands, ng = r / j->nbands;
+    const size_t n = (size_t)(ng / p->group), g = (size_t)(ng % p->group);
+    const size_t c0 = g * (size_t)j->w.cg, m0 = g * (size_t)j->w.mg;
+    const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
+    WinoBand bd;
+    bd.pre = j->pre;
+    bd.pre.scale = j->pre_scale ? j->pre_scale + c0 : NULL;
+    bd.pre.shift = j->pre_shift ? j->pre_shift + c0 : NULL;
+    bd.xg = j->x + n * j->xs + c0 * plane;
+    bd.yg = j->y + n * j->ys + m0 * oplane;
+    bd.u = j->packed + g * XI * j->gsize;
+    bd.bias = j->bias ? j->bias + m0 : NULL;
+    bd.t0 = bi * j->w.band;
+    bd.nb = j->w.th - bd.t0 < j->w.band ? j->w.th - bd.t0 : j->w.band;
+    return bd;
+}
 
 #define WINO_CH_UNIT 4 /* channels per input / output transform task */
 
-/* Steps 1 and 2 for channels of task t: frame rows of the band (frame row r,
- * column x is input (r - pad_t, x - pad_l)), then V, also zeroing the
+/* Steps 1 and 2 for the channels of task i: frame rows of the band (frame
+ * row r, column x is input (r - pad_t, x - pad_l)), then V, also zeroing the
  * columns the GEMM reads past the tiles. */
-static void wino_input(void *ctx, int t)
+static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
 {
-    const WinoBand *bd = ctx;
-    const OnnxccConv2dParams *p = bd->p;
-    const WinoPlan *w = bd->w;
+    const OnnxccConv2dParams *p = j->p;
+    const WinoPlan *w = &j->w;
     size_t c0, c1;
-    fast_split((size_t)w->cg, WINO_CH_UNIT, bd->in_tasks, t, &c0, &c1);
+    fast_split((size_t)w->cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
     if (c0 == c1)
         return;
     const size_t plane = (size_t)p->H * (size_t)p->W, len = 4 * w->pw;
@@ -143,7 +171,7 @@ static void wino_input(void *ctx, int t)
     pre.scale = pre.scale ? pre.scale + c0 : NULL;
     pre.shift = pre.shift ? pre.shift + c0 : NULL;
     const float *xc = bd->xg + c0 * plane;
-    float *frame = bd->frame + c0 * w->frame;
+    float *frame = j->frame + c0 * w->frame;
     for (int rr = 0; rr < 4 * bd->nb + 2; rr++) {
         const int ih = 4 * bd->t0 + rr - p->pad_t;
         FastFill f = {xc, plane, 1, frame + (size_t)rr * len, w->frame, (int)(c1 - c0), len, 0, 0};
@@ -154,63 +182,61 @@ static void wino_input(void *ctx, int t)
             f.n = (size_t)p->W < len - zl ? (size_t)p->W : len - zl;
             f.zr = len - zl - f.n;
         }
-        bd->kern->fill_split4(&f, &pre);
+        j->kern->fill_split4(&f, &pre);
     }
     const int ncols = bd->nb * w->tw;
     for (size_t c = c0; c < c1; c++) {
-        const FastWinoIn in = {bd->frame + c * w->frame,
+        const FastWinoIn in = {j->frame + c * w->frame,
                                4 * w->pw,
                                w->pw,
                                w->tw,
                                ncols,
                                (int)fast_round_up((size_t)ncols, 16) - ncols,
-                               bd->v + c * XI * w->ldv,
+                               j->v + c * XI * w->ldv,
                                w->ldv};
-        bd->kern->wino_in(&in);
+        j->kern->wino_in(&in);
     }
 }
 
-/* Step 3 for task t: M[xi] = U[xi] V[xi] for one xi and panel. */
-static void wino_gemm(void *ctx, int t)
+/* Step 3 for task i: M[xi] = U[xi] V[xi] for one xi and panel (all
+ * output channels with one thread). */
+static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
 {
     static const int tap0[1] = {0};
-    const WinoBand *bd = ctx;
-    const WinoPlan *w = bd->w;
-    const int xi = t / bd->panels, r0 = t % bd->panels * FAST_PANEL;
+    const WinoPlan *w = &j->w;
+    const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
     const int ncols = bd->nb * w->tw;
     FastGemm gm;
-    gm.a = bd->u + (size_t)xi * fast_group_floats(w->mg, (size_t)w->cg) +
-           (size_t)(r0 / FAST_PANEL) * (size_t)w->cg * FAST_PANEL;
-    gm.m = w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
+    gm.a = bd->u + (size_t)xi * j->gsize + (size_t)(r0 / FAST_PANEL) * (size_t)w->cg * FAST_PANEL;
+    gm.m = j->panels == 1 ? w->mg : w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
     gm.nc = w->cg;
     gm.ntaps = 1;
     gm.taps = tap0;
-    gm.b = bd->v + (size_t)xi * w->ldv;
+    gm.b = j->v + (size_t)xi * w->ldv;
     gm.cstride = XI * w->ldv;
     gm.ncols = ncols;
     gm.q0 = 0;
     gm.frame_w = gm.out_w = ncols;
-    gm.y = bd->mb + (size_t)r0 * XI * w->ldv + (size_t)xi * w->ldv;
+    gm.y = j->mb + (size_t)r0 * XI * w->ldv + (size_t)xi * w->ldv;
     gm.ldy = XI * w->ldv;
     gm.bias = NULL;
     gm.act.kind = ONNXCC_ACT_NONE;
     gm.act.a = gm.act.b = 0.0f;
-    bd->kern->gemm(&gm);
+    j->kern->gemm(&gm);
 }
 
-/* Step 4 for the output channels of task t. */
-static void wino_output(void *ctx, int t)
+/* Step 4 for the output channels of task i. */
+static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
 {
-    const WinoBand *bd = ctx;
-    const OnnxccConv2dParams *p = bd->p;
-    const WinoPlan *w = bd->w;
+    const OnnxccConv2dParams *p = j->p;
+    const WinoPlan *w = &j->w;
     const size_t oplane = (size_t)p->OH * (size_t)p->OW;
     size_t m0, m1;
-    fast_split((size_t)w->mg, WINO_CH_UNIT, bd->out_tasks, t, &m0, &m1);
+    fast_split((size_t)w->mg, WINO_CH_UNIT, j->out_tasks, i, &m0, &m1);
     for (size_t m = m0; m < m1; m++) {
         for (int tr = 0; tr < bd->nb; tr++) {
             const int oh = 4 * (bd->t0 + tr);
-            FastWinoOut out = {bd->mb + m * XI * w->ldv + (size_t)(tr * w->tw),
+            FastWinoOut out = {j->mb + m * XI * w->ldv + (size_t)(tr * w->tw),
                                w->ldv,
                                w->tw,
                                bd->bias ? bd->bias[m] : 0.0f,
@@ -219,9 +245,21 @@ static void wino_output(void *ctx, int t)
                                (size_t)p->OW,
                                p->OH - oh < 4 ? p->OH - oh : 4,
                                p->OW};
-            bd->kern->wino_out(&out);
+            j->kern->wino_out(&out);
         }
     }
+}
+
+static void wino_task(void *ctx, int round, int phase, int i)
+{
+    const WinoJob *j = ctx;
+    const WinoBand bd = band_of(j, round);
+    if (phase == 0)
+        wino_input(j, &bd, i);
+    else if (phase == 1)
+        wino_gemm(j, &bd, i);
+    else
+        wino_output(j, &bd, i);
 }
 
 static int min_int(int a, int b)
@@ -233,41 +271,32 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
                           const float *packed, const float *bias, const FastPre *pre,
                           float *scratch, float *y)
 {
-    WinoPlan w;
-    wino_plan(p, &w);
+    WinoJob j;
+    j.p = p;
+    wino_plan(p, &j.w);
+    j.kern = kern;
+    j.x = x;
+    j.packed = packed;
+    j.bias = bias;
+    j.pre = *pre;
+    j.pre_scale = pre->scale;
+    j.pre_shift = pre->shift;
+    j.y = y;
+    j.frame = scratch;
+    j.v = scratch + j.w.frames;
+    j.mb = j.v + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
-    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
-    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
-    const size_t gsize = fast_group_floats(w.mg, (size_t)w.cg);
+    j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
+    j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
+    j.gsize = fast_group_floats(j.w.mg, (size_t)j.w.cg);
+    j.nbands = (j.w.th + j.w.band - 1) / j.w.band;
     const int threads = onnxcc_num_threads();
-    WinoBand bd;
-    bd.p = p;
-    bd.w = &w;
-    bd.kern = kern;
-    bd.frame = scratch;
-    bd.v = scratch + w.frames;
-    bd.mb = bd.v + (size_t)XI * (size_t)w.cg * w.ldv;
-    bd.panels = (w.mg + FAST_PANEL - 1) / FAST_PANEL;
-    bd.in_tasks = min_int((w.cg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 4 * threads);
-    bd.out_tasks = min_int((w.mg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 4 * threads);
-    for (int n = 0; n < p->N; n++) {
-        for (int g = 0; g < p->group; g++) {
-            const size_t c0 = (size_t)g * (size_t)w.cg, m0 = (size_t)g * (size_t)w.mg;
-            bd.pre = *pre;
-            bd.pre.scale = pre->scale ? pre->scale + c0 : NULL;
-            bd.pre.shift = pre->shift ? pre->shift + c0 : NULL;
-            bd.xg = x + (size_t)n * xs + c0 * plane;
-            bd.yg = y + (size_t)n * ys + m0 * oplane;
-            bd.u = packed + (size_t)g * XI * gsize;
-            bd.bias = bias ? bias + m0 : NULL;
-            for (bd.t0 = 0; bd.t0 < w.th; bd.t0 += w.band) {
-                bd.nb = min_int(w.th - bd.t0, w.band);
-                onnxcc_fast_parallel(bd.in_tasks, wino_input, &bd);
-                onnxcc_fast_parallel(XI * bd.panels, wino_gemm, &bd);
-                onnxcc_fast_parallel(bd.out_tasks, wino_output, &bd);
-            }
-        }
-    }
+    /* One thread: whole GEMMs per point; more: a task per point and panel. */
+    j.panels = threads == 1 ? 1 : (j.w.mg + FAST_PANEL - 1) / FAST_PANEL;
+    j.in_tasks = min_int((j.w.cg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 2 * threads);
+    j.out_tasks = min_int((j.w.mg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 2 * threads);
+    const int counts[3] = {j.in_tasks, XI * j.panels, j.out_tasks};
+    onnxcc_fast_parallel_phases(p->N * p->group * j.nbands, 3, counts, wino_task, &j);
 }
 
 /* ---- portable kernels ----------------------------------------------------- */
