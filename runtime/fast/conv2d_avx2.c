@@ -102,19 +102,17 @@ static void tile1(const FastGemm *g, const float *a, int r0, int rows, int j0, i
     tile(g, a, r0, rows, j0, n, 1);
 }
 
-/* Transposed tile: channels 16*p0 .. 16*p0 + 31 (clipped to m), columns j0 ..
- * j0+nj-1.  A panel past the last is read from the last (valid memory,
- * results dropped). */
-INLINE void ttile(const FastGemm *g, int p0, int j0, int nj)
+/* Transposed tile: the nv <= CV vectors of 8 channels from panel p0
+ * (channels 16*p0 .. 16*p0 + 8*nv - 1, clipped to m), columns j0 ..
+ * j0+nj-1. */
+INLINE void ttile(const FastGemm *g, int p0, int nv, int j0, int nj)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
-    const int npanels = (g->m + FAST_PANEL - 1) / FAST_PANEL;
     const float *ap[CV];
     __m256 acc[CV][CJ];
     FAST_UNROLL
-    for (int i = 0; i < CV; i++) {
-        const int p = p0 + i / 2 < npanels ? p0 + i / 2 : npanels - 1;
-        ap[i] = g->a + (size_t)p * psize + 8 * (i % 2);
+    for (int i = 0; i < nv; i++) {
+        ap[i] = g->a + (size_t)(p0 + i / 2) * psize + 8 * (i % 2);
         FAST_UNROLL
         for (int j = 0; j < nj; j++)
             acc[i][j] = _mm256_setzero_ps();
@@ -127,22 +125,20 @@ INLINE void ttile(const FastGemm *g, int p0, int j0, int nj)
             const float *bt = bc + g->taps[t];
             __m256 w[CV];
             FAST_UNROLL
-            for (int i = 0; i < CV; i++)
+            for (int i = 0; i < nv; i++)
                 w[i] = _mm256_loadu_ps(ap[i] + k);
             FAST_UNROLL
             for (int j = 0; j < nj; j++) {
                 const __m256 bj = _mm256_broadcast_ss(bt + j);
                 FAST_UNROLL
-                for (int i = 0; i < CV; i++)
+                for (int i = 0; i < nv; i++)
                     acc[i][j] = _mm256_fmadd_ps(w[i], bj, acc[i][j]);
             }
         }
     }
     FAST_UNROLL
-    for (int i = 0; i < CV; i++) {
+    for (int i = 0; i < nv; i++) {
         const int m0 = 16 * p0 + 8 * i, rows = g->m - m0 < 8 ? g->m - m0 : 8;
-        if (rows <= 0)
-            continue;
         float bias[8] = {0};
         if (g->bias)
             memcpy(bias, g->bias + m0, sizeof(float) * (size_t)rows);
@@ -162,12 +158,35 @@ INLINE void ttile(const FastGemm *g, int p0, int j0, int nj)
     }
 }
 
+/* One instance per vector and column count (constant loop bounds). */
 static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
 {
-    if (nj == 2)
-        ttile(g, p0, j0, 2);
-    else
-        ttile(g, p0, j0, 1);
+    const int left = (g->m - 16 * p0 + 7) / 8, nv = left < CV ? left : CV;
+    switch (nv * 2 + (nj == 2)) {
+    case 2:
+        ttile(g, p0, 1, j0, 1);
+        break;
+    case 3:
+        ttile(g, p0, 1, j0, 2);
+        break;
+    case 4:
+        ttile(g, p0, 2, j0, 1);
+        break;
+    case 5:
+        ttile(g, p0, 2, j0, 2);
+        break;
+    case 6:
+        ttile(g, p0, 3, j0, 1);
+        break;
+    case 7:
+        ttile(g, p0, 3, j0, 2);
+        break;
+    case 8:
+        ttile(g, p0, 4, j0, 1);
+        break;
+    default:
+        ttile(g, p0, 4, j0, 2);
+    }
 }
 
 static void gemm_avx2(const FastGemm *g)

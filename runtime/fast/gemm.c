@@ -14,7 +14,7 @@
  *    floats of a B row per step.
  * Every output element is written once, by store_block, right after reading
  * its C element, so y may alias a dense c. */
-#include "onnxcc/rt.h"
+#include "fast.h"
 
 #include <string.h>
 
@@ -105,7 +105,7 @@ static void dot_block(const float *const rows[MR], size_t mr, const float *b, si
 
 /* op(B)[k][j] = b[j*K + k]: trans_b, or N == 1 (a column is contiguous). */
 static void gemm_dot(const OnnxccGemmParams *p, const float *a, const float *b, const float *c,
-                     float *y)
+                     float *y, size_t jlo, size_t jhi)
 {
     const size_t M = (size_t)p->M, N = (size_t)p->N, K = (size_t)p->K;
     /* op(A) row i is contiguous unless trans_a (with M == 1 it still is) */
@@ -115,7 +115,7 @@ static void gemm_dot(const OnnxccGemmParams *p, const float *a, const float *b, 
 
     for (size_t i0 = 0; i0 < M; i0 += MR) {
         const size_t mr = min_size(MR, M - i0);
-        for (size_t j0 = 0; j0 < N; j0 += NB) {
+        for (size_t j0 = jlo; j0 < jhi; j0 += NB) {
             const size_t nb = min_size(NB, N - j0);
             float acc[MR][NB];
             memset(acc, 0, sizeof acc);
@@ -166,7 +166,7 @@ ALWAYS_INLINE void axpy_tile(int mr, const float *const ar[MR], size_t ak, const
 
 /* op(B)[k][j] = b[k*N + j] */
 static void gemm_axpy(const OnnxccGemmParams *p, const float *a, const float *b,
-                      const float *c, float *y)
+                      const float *c, float *y, size_t jlo, size_t jhi)
 {
     const size_t M = (size_t)p->M, N = (size_t)p->N, K = (size_t)p->K;
     /* op(A)[i][k] = a[i*ai + k*ak] */
@@ -177,7 +177,7 @@ static void gemm_axpy(const OnnxccGemmParams *p, const float *a, const float *b,
         const float *rows[MR];
         for (size_t r = 0; r < mr; r++)
             rows[r] = a + (i0 + r) * ai;
-        for (size_t j0 = 0; j0 < N; j0 += NR) {
+        for (size_t j0 = jlo; j0 < jhi; j0 += NR) {
             const size_t nc = min_size(NR, N - j0);
             float acc[MR][NR];
             switch (mr) {
@@ -199,11 +199,41 @@ static void gemm_axpy(const OnnxccGemmParams *p, const float *a, const float *b,
     }
 }
 
+/* Threads split the columns of Y in whole blocks: each output element is
+ * still computed by one thread in the same order. */
+typedef struct GemmJob {
+    const OnnxccGemmParams *p;
+    const float *a, *b, *c;
+    float *y;
+    int dot, ntasks;
+    size_t unit;
+} GemmJob;
+
+static void gemm_task(void *ctx, int t)
+{
+    const GemmJob *j = ctx;
+    size_t lo, hi;
+    fast_split((size_t)j->p->N, j->unit, j->ntasks, t, &lo, &hi);
+    if (lo == hi)
+        return;
+    if (j->dot)
+        gemm_dot(j->p, j->a, j->b, j->c, j->y, lo, hi);
+    else
+        gemm_axpy(j->p, j->a, j->b, j->c, j->y, lo, hi);
+}
+
+#define GEMM_TASK_MACS 65536 /* multiply-adds per task at least */
+
 void onnxcc_f32_gemm(const OnnxccGemmParams *p, const float *a, const float *b, const float *c,
                      float *y)
 {
-    if (p->trans_b || p->N == 1)
-        gemm_dot(p, a, b, c, y);
-    else
-        gemm_axpy(p, a, b, c, y);
+    GemmJob j = {p, a, b, c, y, p->trans_b || p->N == 1, 1, 0};
+    j.unit = j.dot ? NB : NR;
+    const size_t blocks = ((size_t)p->N + j.unit - 1) / j.unit;
+    const size_t macs = (size_t)p->M * (size_t)p->N * (size_t)p->K;
+    size_t tasks = macs / GEMM_TASK_MACS;
+    tasks = tasks < blocks ? tasks : blocks;
+    const size_t cap = 4 * (size_t)onnxcc_num_threads();
+    j.ntasks = tasks < 1 ? 1 : tasks > cap ? (int)cap : (int)tasks;
+    onnxcc_fast_parallel(j.ntasks, gemm_task, &j);
 }
