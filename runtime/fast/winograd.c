@@ -120,7 +120,7 @@ typedef struct WinoJob {
     const float *x, *packed, *bias, *pre_scale, *pre_shift;
     float *frame, *v, *mb, *y;
     size_t xs, ys, gsize;
-    int nbands, in_tasks, panels, out_tasks;
+    int nbands, in_tasks, panels, gemm_tasks, out_tasks;
     FastPre pre;
 } WinoJob;
 
@@ -198,9 +198,9 @@ static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
     }
 }
 
-/* Step 3 for task i: M[xi] = U[xi] V[xi] for one xi and panel (all
- * output channels with one thread). */
-static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
+/* Step 3 for pair i: M[xi] = U[xi] V[xi] for one xi and panel (all output
+ * channels with one thread). */
+static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i)
 {
     static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
@@ -223,6 +223,16 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
     gm.act.kind = ONNXCC_ACT_NONE;
     gm.act.a = gm.act.b = 0.0f;
     j->kern->gemm(&gm);
+}
+
+/* Step 3 for task i: its share of the (xi, panel) pairs; a few tasks per
+ * thread, since small layers have many short GEMMs. */
+static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
+{
+    size_t lo, hi;
+    fast_split((size_t)(XI * j->panels), 1, j->gemm_tasks, i, &lo, &hi);
+    for (size_t k = lo; k < hi; k++)
+        wino_gemm_pair(j, bd, (int)k);
 }
 
 /* Step 4 for the output channels of task i. */
@@ -295,7 +305,8 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.panels = threads == 1 ? 1 : (j.w.mg + FAST_PANEL - 1) / FAST_PANEL;
     j.in_tasks = min_int((j.w.cg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 2 * threads);
     j.out_tasks = min_int((j.w.mg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 2 * threads);
-    const int counts[3] = {j.in_tasks, XI * j.panels, j.out_tasks};
+    j.gemm_tasks = min_int(XI * j.panels, 4 * threads);
+    const int counts[3] = {j.in_tasks, j.gemm_tasks, j.out_tasks};
     onnxcc_fast_parallel_phases(p->N * p->group * j.nbands, 3, counts, wino_task, &j);
 }
 
