@@ -510,10 +510,12 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
     }
     const size_t fill_units =
         pl->shifted ? (size_t)(pl->cg + FILL_UNIT - 1) / FILL_UNIT : (size_t)pl->cg * (size_t)p->kH;
-    j.fill_tasks = fill_units < 2 * (size_t)threads ? (int)fill_units : 2 * threads;
+    const int tpt = TASKS_PER_THREAD;
+    j.fill_tasks = fill_units < (size_t)(tpt * threads) ? (int)fill_units : tpt * threads;
     /* Whole bands of columns per task (the kernels stream B once per row
      * tile), split by columns only where panels are too few. */
-    j.row_tasks = threads == 1 ? 1 : (pl->mg + ROW_UNIT - 1) / ROW_UNIT;
+    const int panels = (pl->mg + ROW_UNIT - 1) / ROW_UNIT;
+    j.row_tasks = threads == 1 ? 1 : panels < tpt * threads ? panels : tpt * threads;
     const size_t units = (j.band + COL_UNIT - 1) / COL_UNIT;
     size_t col_tasks = (2 * (size_t)threads + (size_t)j.row_tasks - 1) / (size_t)j.row_tasks;
     col_tasks = threads == 1 ? 1 : col_tasks < units ? col_tasks : units;

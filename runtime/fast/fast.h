@@ -153,6 +153,11 @@ void onnxcc_fast_wino_out_scalar(const FastWinoOut *w);
  * onnxcc_num_threads() threads, the caller's included, and returns when all
  * have returned.  Tasks run in any order and on any thread. */
 typedef void (*OnnxccTaskFn)(void *ctx, int task);
+
+/* Tasks per thread in each phase of a layer: enough to even out a late
+ * start, few enough that taking a task (an atomic on a shared line) stays
+ * cheap next to doing it. */
+#define TASKS_PER_THREAD 2
 void onnxcc_fast_parallel(int ntasks, OnnxccTaskFn fn, void *ctx);
 
 /* A loop of rounds, each of nphases phases of counts[p] tasks, as one

@@ -303,9 +303,10 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     const int threads = onnxcc_num_threads();
     /* One thread: whole GEMMs per point; more: a task per point and panel. */
     j.panels = threads == 1 ? 1 : (j.w.mg + FAST_PANEL - 1) / FAST_PANEL;
-    j.in_tasks = min_int((j.w.cg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 2 * threads);
-    j.out_tasks = min_int((j.w.mg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, 2 * threads);
-    j.gemm_tasks = min_int(XI * j.panels, 4 * threads);
+    const int tpt = TASKS_PER_THREAD;
+    j.in_tasks = min_int((j.w.cg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, tpt * threads);
+    j.out_tasks = min_int((j.w.mg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, tpt * threads);
+    j.gemm_tasks = min_int(XI * j.panels, 2 * tpt * threads);
     const int counts[3] = {j.in_tasks, j.gemm_tasks, j.out_tasks};
     onnxcc_fast_parallel_phases(p->N * p->group * j.nbands, 3, counts, wino_task, &j);
 }
