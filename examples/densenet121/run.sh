@@ -24,14 +24,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ -z "${ONNXCC_PREFIX:-}" ]; then
-  bin=$(command -v onnxcc) || { echo "run.sh: onnxcc not on PATH; set ONNXCC_PREFIX" >&2; exit 1; }
-  ONNXCC_PREFIX=$(cd "$(dirname "$bin")/.." && pwd)
-fi
-P=$ONNXCC_PREFIX
-PKG_CONFIG_PATH=$P/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+. "$here/../prefix.sh"
 ONNXCC_NODE_MODULES=${ONNXCC_NODE_MODULES:-$repo/node_modules}
-export PKG_CONFIG_PATH ONNXCC_NODE_MODULES
+export ONNXCC_NODE_MODULES
 mkdir -p "$work"
 
 if [ -z "$model" ]; then

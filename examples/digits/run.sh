@@ -19,13 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: run.sh [--epochs N] [--work DIR]" >&2; exit 1 ;;
   esac
 done
-if [ -z "${ONNXCC_PREFIX:-}" ]; then
-  bin=$(command -v onnxcc) || { echo "run.sh: onnxcc not on PATH; set ONNXCC_PREFIX" >&2; exit 1; }
-  ONNXCC_PREFIX=$(cd "$(dirname "$bin")/.." && pwd)
-fi
-P=$ONNXCC_PREFIX
-PKG_CONFIG_PATH=$P/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
-export PKG_CONFIG_PATH
+. "$here/../prefix.sh"
 mkdir -p "$work"
 
 echo "== train ($epochs epochs)"
