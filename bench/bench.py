@@ -4,6 +4,9 @@
     bench/run.sh [--models densenet121,densenet169,...] [--rounds R] [--iters N]
                  [--threads 1,2,...] [--profile] [--isa scalar|avx2|avx512]
 
+--models takes the DenseNets (densenet121, densenet169, densenet201,
+densenet161; the default is all four) and the zoo of tools/export_zoo.py
+(resnet18, resnet50, mobilenet_v2, squeezenet1_1, googlenet, vgg11_bn).
 For each model: export it (random weights, 224x224, batch 1, opset 13),
 compile it with onnxcc, build a timing harness (bench_model.c) against the
 runtime, then alternate R rounds of N timed runs of the generated code and of
@@ -51,12 +54,18 @@ def report_macs(report):
 
 
 def prepare(arch):
-    model = os.path.join(BUILD, "models", "%s_op13.onnx" % arch)
-    run(["/usr/bin/python3", os.path.join(ROOT, "tools", "export_densenet.py"), "--arch", arch,
+    if arch.startswith("densenet"):
+        model = os.path.join(BUILD, "models", "%s_op13.onnx" % arch)
+        export, weights = "export_densenet.py", "embedded"
+    else:  # the zoo, at 224x224 too; weights in a file (VGG's are 507 MB)
+        model = os.path.join(BUILD, "models", "bench_%s_224.onnx" % arch)
+        export, weights = "export_zoo.py", "file"
+    run(["/usr/bin/python3", os.path.join(ROOT, "tools", export), "--arch", arch,
          "--opset", "13", "--reuse", "-o", model])
     out = os.path.join(WORK, arch)
     os.makedirs(out, exist_ok=True)
-    macs = report_macs(run([ONNXCC, model, "-o", out, "--name", arch, "--report"]))
+    macs = report_macs(run([ONNXCC, model, "-o", out, "--name", arch, "--report",
+                            "--weights=" + weights]))
     exes = {}
     for kind, extra in (("plain", []), ("profile", ["-DONNXCC_PROFILE"])):
         exe = os.path.join(out, "bench_" + kind)

@@ -323,6 +323,8 @@ int64_t kernel_scratch_bytes(const Graph *g)
             continue;
         OnnxccConv2dParams p;
         conv_params(g, n, &p);
+        if (onnxcc_f32_dwconv2d_fits(&p))
+            continue; /* the depthwise kernel needs no scratch */
         int64_t b = (int64_t)onnxcc_f32_conv2d_scratch_size(&p) * 4;
         if (b > most)
             most = b;
@@ -352,6 +354,11 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     const char *X = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
     if (!conv_is_fast(g, n)) {
         fprintf(f, "        onnxcc_f32_conv2d_ref(&p, %s, %s, %s, %s, %s, %s);\n    }\n", X,
+                ref(e, n, n->in[1]), B, ps, pf, Y);
+        return;
+    }
+    if (onnxcc_f32_dwconv2d_fits(&p)) { /* depthwise: its own kernel, weights as they are */
+        fprintf(f, "        onnxcc_f32_dwconv2d(&p, %s, %s, %s, %s, %s, %s);\n    }\n", X,
                 ref(e, n, n->in[1]), B, ps, pf, Y);
         return;
     }
@@ -430,10 +437,33 @@ static void bcast_strides(const Value *v, const Value *y, long long *st)
     }
 }
 
+/* An Add of dense operands of the output's shape (fuse_add may have given
+ * it an activation): one pass, onnxcc_f32_add_act. */
+static bool add_is_dense(const Graph *g, const Node *n)
+{
+    const Value *y = &g->values[n->out[0]];
+    if (n->op != OP_ADD || img_stride(g, y))
+        return false;
+    for (int k = 0; k < 2; k++) {
+        const Value *v = &g->values[n->in[k]];
+        if (v->rank != y->rank || memcmp(v->dims, y->dims, sizeof(int64_t) * (size_t)y->rank) || img_stride(g, v))
+            return false;
+    }
+    return true;
+}
+
 static void lower_binary(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = e->g;
     const Value *a = &g->values[n->in[0]], *b = &g->values[n->in[1]], *y = &g->values[n->out[0]];
+    if (add_is_dense(g, n)) {
+        static const char *const acts[] = {"ONNXCC_ACT_NONE", "ONNXCC_ACT_RELU", "ONNXCC_ACT_CLIP", "ONNXCC_ACT_LEAKYRELU"};
+        fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", acts[n->act], flit(e, n->act_a),
+                flit(e, n->act_b));
+        fprintf(f, "        onnxcc_f32_add_act(%lld, %s, %s, act, %s);\n    }\n", (long long)value_numel(y),
+                ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
+        return;
+    }
     long long sa[MAX_RANK], sb[MAX_RANK];
     bcast_strides(a, y, sa);
     bcast_strides(b, y, sb);
@@ -449,6 +479,21 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "%s}};\n", y->rank ? "" : "0");
     fprintf(f, "        if (onnxcc_f32_%s_ref(&p, %s, %s, %s)) return 2;\n    }\n",
             n->op == OP_ADD ? "add" : "mul", ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
+    if (n->act != ACT_NONE) { /* fuse_add's epilogue on an Add whose output became strided */
+        long long imgs = y->rank ? y->dims[0] : 1, per = value_numel(y) / (imgs ? imgs : 1);
+        long long step = img_stride(g, y) ? img_stride(g, y) : per;
+        const char *Y = ref(e, n, n->out[0]);
+        for (long long t = 0; t < imgs; t++) {
+            if (n->act == ACT_RELU)
+                fprintf(f, "    onnxcc_f32_relu_ref(%lld, %s + %lld, %s + %lld);\n", per, Y, t * step, Y, t * step);
+            else if (n->act == ACT_CLIP)
+                fprintf(f, "    onnxcc_f32_clip_ref(%lld, %s, %s, %s + %lld, %s + %lld);\n", per, flit(e, n->act_a),
+                        flit(e, n->act_b), Y, t * step, Y, t * step);
+            else
+                fprintf(f, "    onnxcc_f32_leakyrelu_ref(%lld, %s, %s + %lld, %s + %lld);\n", per, flit(e, n->act_a), Y,
+                        t * step, Y, t * step);
+        }
+    }
 }
 
 static void lower_concat(Emitter *e, const Node *n, FILE *f)

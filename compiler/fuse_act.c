@@ -8,12 +8,45 @@
 
 #include <math.h>
 
+bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b)
+{
+    *a = 0;
+    *b = 0;
+    if (act->op == OP_RELU) {
+        *kind = ACT_RELU;
+    } else if (act->op == OP_LEAKYRELU) {
+        *kind = ACT_LEAKYRELU;
+        *a = attr_float(g, act, "alpha", 0.01f);
+    } else if (act->op == OP_CLIP) {
+        *kind = ACT_CLIP;
+        *a = -HUGE_VALF;
+        *b = HUGE_VALF;
+        if (g->opset < 11) {
+            *a = attr_float(g, act, "min", *a);
+            *b = attr_float(g, act, "max", *b);
+            return true;
+        }
+        for (int k = 1; k < act->nin && k < 3; k++)
+            if (act->in[k] >= 0 && !(g->values[act->in[k]].flags & V_CONST))
+                return false;
+        if (act->nin > 1)
+            const_float(g, act, act->in[1], a);
+        if (act->nin > 2)
+            const_float(g, act, act->in[2], b);
+    } else {
+        return false;
+    }
+    return true;
+}
+
 int fuse_act(Graph *g)
 {
     int changed = 0;
     for (int i = 0; i < g->nnodes; i++) {
         Node *act = &g->nodes[i];
-        if (act->op != OP_RELU && act->op != OP_CLIP && act->op != OP_LEAKYRELU)
+        int kind;
+        float a, b;
+        if (act->dead || !act_params(g, act, &kind, &a, &b))
             continue;
         const Value *x = &g->values[act->in[0]];
         if (x->producer < 0 || x->nuses != 1 || (x->flags & V_OUTPUT))
@@ -21,29 +54,6 @@ int fuse_act(Graph *g)
         Node *conv = &g->nodes[x->producer];
         if (conv->op != OP_CONV || conv->act != ACT_NONE)
             continue;
-        float a = 0, b = 0;
-        int kind = ACT_RELU;
-        if (act->op == OP_LEAKYRELU) {
-            kind = ACT_LEAKYRELU;
-            a = attr_float(g, act, "alpha", 0.01f);
-        } else if (act->op == OP_CLIP) {
-            kind = ACT_CLIP;
-            a = -HUGE_VALF;
-            b = HUGE_VALF;
-            if (g->opset < 11) {
-                a = attr_float(g, act, "min", a);
-                b = attr_float(g, act, "max", b);
-            } else {
-                if (act->nin > 1 && act->in[1] >= 0 && !(g->values[act->in[1]].flags & V_CONST))
-                    continue;
-                if (act->nin > 2 && act->in[2] >= 0 && !(g->values[act->in[2]].flags & V_CONST))
-                    continue;
-                if (act->nin > 1)
-                    const_float(g, act, act->in[1], &a);
-                if (act->nin > 2)
-                    const_float(g, act, act->in[2], &b);
-            }
-        }
         conv->act = kind;
         conv->act_a = a;
         conv->act_b = b;

@@ -622,8 +622,10 @@ Graph *load_model(const char *path)
     g->ninputs = ninputs;
 
     /* Nodes: create all outputs first (nodes may come in any order). */
-    for (size_t i = 0; i < gp->n_node; i++) {
-        const Onnx__NodeProto *np = gp->node[i];
+    size_t n_node;
+    const Onnx__NodeProto *const *node = inline_functions(g, m, &n_node);
+    for (size_t i = 0; i < n_node; i++) {
+        const Onnx__NodeProto *np = node[i];
         const char *op_type = np->op_type ? np->op_type : "";
         const char *domain = np->domain ? np->domain : "";
         Op op = op_lookup(op_type);
@@ -632,7 +634,8 @@ Graph *load_model(const char *path)
         int ni = graph_add_node(g, op, op_type, np->name, (int)np->n_input, (int)np->n_output);
         Node *n = &g->nodes[ni];
         if (*domain && strcmp(domain, "ai.onnx") != 0)
-            fatal_node(g, n, "operator domain '%s' is not supported", printable(domain));
+            fatal_node(g, n, "operator domain '%s' is not supported (no local function of that name either; "
+                             "supported ops of the default domain: %s)", printable(domain), supported_list(&g->arena));
         if (op == OP_UNKNOWN)
             fatal_node(g, n, "unsupported operator (supported: %s)", supported_list(&g->arena));
         const OpInfo *oi = &op_info[op];
@@ -657,7 +660,7 @@ Graph *load_model(const char *path)
     /* Then resolve the inputs. */
     for (int ni = 0; ni < g->nnodes; ni++) {
         Node *n = &g->nodes[ni];
-        const Onnx__NodeProto *np = gp->node[ni];
+        const Onnx__NodeProto *np = node[ni];
         for (int k = 0; k < n->nin; k++) {
             const char *in = np->input[k];
             if (!in || !*in)

@@ -223,6 +223,15 @@ Graph *load_model(const char *path);
 /* Frees what the loader allocated outside the arena (called by graph_free). */
 void load_release(Graph *g);
 
+/* ---- inline_functions.c: ONNX local functions -------------------------- */
+
+/* The graph's nodes with every call of a local function (ModelProto.functions)
+ * replaced by the function's nodes, renamed for the call (arena memory);
+ * the graph's own node array when the model has no functions. */
+struct Onnx__ModelProto;
+struct Onnx__NodeProto;
+const struct Onnx__NodeProto *const *inline_functions(Graph *g, const struct Onnx__ModelProto *m, size_t *n);
+
 /* ---- shapes.c: --shape / config overrides ------------------------------- */
 
 typedef struct {
@@ -264,6 +273,10 @@ int pass_index(const char *name); /* -1 if unknown */
 int cleanup(Graph *g);        /* cleanup.c */
 int fold_bn(Graph *g);        /* fold_bn.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
+/* fuse_act.c: act's kind (ACT_*) and parameters when it is a Relu, Clip
+ * (with constant bounds) or LeakyRelu another node can apply as an epilogue. */
+bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b);
+int fuse_add(Graph *g);       /* fuse_add.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
 int commute_pool(Graph *g);   /* commute_pool.c */
 int slice_concats(Graph *g);  /* slice_concats.c */

@@ -72,24 +72,29 @@ def check(path, name):
         sys.exit(f"export_densenet.py: {name}: onnx.checker: {e}")
 
 
+def common_args(ap, newer_than):
+    """The options export_densenet.py and export_zoo.py share."""
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("--dynamic-batch", action="store_true",
+                    help="make axis 0 of input and output symbolic")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--reuse", action="store_true",
+                    help=f"keep OUT if it exists and is newer than {newer_than}")
+    ap.add_argument("--check", action="store_true",
+                    help="run onnx.checker.check_model(full_check=True) on OUT")
+    ap.add_argument("-o", "--output", required=True)
+    return ap
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arch", required=True, choices=ARCHS)
     ap.add_argument("--opset", type=int, default=13)
     ap.add_argument("--size", type=int, default=None,
                     help="input height and width (default 224; 32 for densenet_bc)")
-    ap.add_argument("--batch", type=int, default=1)
-    ap.add_argument("--dynamic-batch", action="store_true",
-                    help="make axis 0 of input and output symbolic")
     ap.add_argument("--training-preserve", action="store_true",
                     help="TrainingMode.PRESERVE: keep Conv->BatchNormalization unfolded")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--reuse", action="store_true",
-                    help="keep OUT if it exists and is newer than this script")
-    ap.add_argument("--check", action="store_true",
-                    help="run onnx.checker.check_model(full_check=True) on OUT")
-    ap.add_argument("-o", "--output", required=True)
-    a = ap.parse_args()
+    a = common_args(ap, "this script").parse_args()
 
     if a.reuse and os.path.exists(a.output) and \
             os.path.getmtime(a.output) > os.path.getmtime(os.path.abspath(__file__)):
@@ -115,6 +120,23 @@ def main():
     if a.training_preserve:
         kw["training"] = torch.onnx.TrainingMode.PRESERVE
 
+    def has_conv_bn(g):
+        producer = {o: n.op_type for n in g.node for o in n.output}
+        return any(n.op_type == "BatchNormalization" and producer.get(n.input[0]) == "Conv"
+                   for n in g.node)
+
+    # --training-preserve: check the exporter really kept BN after convs
+    # (the whole point).
+    verify = None
+    if a.training_preserve:
+        verify = lambda m: None if has_conv_bn(m.graph) else "no Conv->BatchNormalization"  # noqa: E731
+    export(model, x, a, kw, verify)
+
+
+def export(model, x, a, kw, verify=None):
+    """torch.onnx.export to a.output through a temporary file; verify(model)
+    returns what is wrong with the export, or None; a.check runs
+    onnx.checker.  Shared with export_zoo.py."""
     # The exporter warns about constant folding with PRESERVE even for a model
     # in eval mode, where folding is harmless; keep the output quiet.
     warnings.filterwarnings("ignore", category=UserWarning)
@@ -122,22 +144,16 @@ def main():
     tmp = a.output + ".tmp"
     torch.onnx.export(model, x, tmp, opset_version=a.opset, do_constant_folding=True,
                       input_names=["input"], output_names=["output"], **kw)
-
-    if a.training_preserve:
-        # Check the exporter really kept BN after convs (the whole point).
+    if verify:
         import onnx
-        g = onnx.load(tmp).graph
-        producer = {o: n.op_type for n in g.node for o in n.output}
-        conv_bn = sum(1 for n in g.node if n.op_type == "BatchNormalization"
-                      and producer.get(n.input[0]) == "Conv")
-        if conv_bn == 0:
+        wrong = verify(onnx.load(tmp))
+        if wrong:
             os.remove(tmp)
-            sys.exit("export_densenet.py: --training-preserve export has no Conv->BatchNormalization")
+            sys.exit(f"{os.path.basename(sys.argv[0])}: {a.output}: {wrong}")
     if a.check:
         check(tmp, a.output)
     os.replace(tmp, a.output)
     print(a.output)
-
 
 if __name__ == "__main__":
     main()

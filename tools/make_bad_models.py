@@ -83,6 +83,11 @@ CASES = {
     # wrong type read by a pass or the emitter.
     "attr_wrong_type":       ["Conv_1", "strides", "wrong type"],
     "no_outputs":            ["no outputs"],
+    # ONNX local functions (inlined by the loader).
+    "unknown_domain":        ["Relu_2", "com.example", "not supported"],
+    "function_recursive":    ["Relu_2", "nest more than"],
+    "function_fanout":       ["more than", "function calls"],
+    "function_opset":        ["local function", "opset 11"],
 }
 
 NESTING_DEPTH = 10000
@@ -371,6 +376,25 @@ def build(name, outdir):
     elif name == "unknown_op":
         m.graph.node.insert(2, helper.make_node("FooBar", ["r1"], ["foo"], name="Foo_2"))
         m.graph.output.add().CopyFrom(helper.make_tensor_value_info("foo", TensorProto.FLOAT, [1, 4, 4, 4]))
+    elif name == "unknown_domain":
+        node(m, "Relu_2").domain = "com.example"
+    elif name in ("function_recursive", "function_fanout", "function_opset"):
+        # Relu_2 calls local.F0.  Recursive: F0 calls itself.  Fan-out: F_k
+        # calls F_{k+1} ten times, F_14 is empty (10^14 calls, no nodes).
+        # Opset: F0 imports another opset than the model's.
+        node(m, "Relu_2").domain = "local"
+        node(m, "Relu_2").op_type = "F0"
+        opset = [helper.make_opsetid("", 11 if name == "function_opset" else 13)]
+        if name == "function_fanout":
+            for k in range(15):
+                body = [] if k == 14 else [helper.make_node(f"F{k + 1}", ["x"], ["y"], domain="local",
+                                                            name=f"call{i}") for i in range(10)]
+                m.functions.append(helper.make_function("local", f"F{k}", ["x"], ["y"], body, opset))
+        else:
+            callee = "F0" if name == "function_recursive" else "Relu"
+            body = [helper.make_node(callee, ["x"], ["y"], domain="local" if callee == "F0" else "")]
+            m.functions.append(helper.make_function("local", "F0", ["x"], ["y"], body, opset))
+        m.opset_import.append(helper.make_opsetid("local", 1))
     elif name == "dangling_input":
         node(m, "Relu_2").input[0] = "nowhere"
     elif name == "missing_initializer":

@@ -302,6 +302,23 @@ void onnxcc_f32_softmax_ref(size_t outer, size_t len, size_t inner, const float 
 void onnxcc_f32_logsoftmax_ref(size_t outer, size_t len, size_t inner, const float *x,
                                float *y);
 
+/* ---- depthwise conv2d and fused elementwise (fast, portable) ---------- */
+
+/* Whether p is a depthwise convolution onnxcc_f32_dwconv2d takes: group ==
+ * C == M (one filter per channel). */
+int onnxcc_f32_dwconv2d_fits(const OnnxccConv2dParams *p);
+/* onnxcc_f32_conv2d_ref's semantics for such p (every kernel size, stride,
+ * dilation, padding, pre-activation, epilogue and image stride) on the
+ * unpacked weights w [C][1][kH][kW], float sums, no scratch; threads as the
+ * fast conv (bitwise identical for every count). */
+void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const float *w,
+                         const float *bias, const float *pre_scale, const float *pre_shift,
+                         float *y);
+
+/* y = act(a + b) over n dense elements (the Add of a residual connection
+ * with the activation after it); y may equal a or b. */
+void onnxcc_f32_add_act(size_t n, const float *a, const float *b, OnnxccAct act, float *y);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,353 @@
+/* dwconv.c — fast depthwise convolution (group == C == M, as in MobileNet),
+ * float sums, on the unpacked weights [C][1][kH][kW].  Plain C written for
+ * the vectoriser (this file alone is compiled with it on).
+ *
+ * Each task takes whole planes (image, channel).  Stride-1 layers run in
+ * bands of output rows: the band's input rows, pre-activated and
+ * zero-padded, form one flat frame in which every tap (i, j) is a shifted
+ * view, so the band is one long row sum (dw_row, 4 vectors of columns in
+ * registers over all taps).  Other strides go row by row: each input row is
+ * pre-activated, padded and split by column phase mod stride_w into one of
+ * kH cached row buffers, so every tap is again a contiguous view.  Kernel
+ * rows outside the image add nothing, as zero padding does.  Everything
+ * lives in a stack buffer of DW_BUF floats (wide rows go in chunks); a
+ * kernel of more than DW_MAX_TAPS taps runs tap by tap.
+ *
+ * The sum for one output is bias + taps in row-major order, whatever the
+ * thread count, so results are bitwise identical for every count (for one
+ * ISA level: the AVX2 build, dwconv_avx2.c, fuses multiply-adds). */
+#include "fast.h"
+
+#include <math.h>
+
+/* dwconv_avx2.c includes this file with DW_TASK_ISA set to its name for
+ * the task function: the kernels again, compiled for AVX2 + FMA. */
+#ifdef DW_TASK_ISA
+#define DW_TASK DW_TASK_ISA
+#else
+#define DW_TASK onnxcc_fast_dw_task
+#endif
+void onnxcc_fast_dw_task(void *ctx, int t);
+void onnxcc_fast_dw_task_avx2(void *ctx, int t);
+
+#define DW_BUF 6144     /* floats of the row cache per task */
+#define DW_MAX_TAPS 64  /* larger kernels run tap by tap */
+
+typedef struct {
+    const OnnxccConv2dParams *p;
+    const float *x, *w, *bias, *scale, *shift;
+    float *y;
+    int oc;          /* output columns per chunk; 0 = tap by tap */
+    int rows;        /* > 0: output rows per band of dw_plane_frame */
+    int ntasks;
+} DwCtx;
+
+/* Padded columns one chunk of n output columns reads, and per phase. */
+static size_t dw_row_len(const OnnxccConv2dParams *p, size_t n)
+{
+    return (n - 1) * (size_t)p->stride_w + (size_t)(p->kW - 1) * (size_t)p->dil_w + 1;
+}
+
+static size_t dw_phase_len(const OnnxccConv2dParams *p, size_t n)
+{
+    return (dw_row_len(p, n) + (size_t)p->stride_w - 1) / (size_t)p->stride_w;
+}
+
+/* pre(v) = max(lo, v*a + b) with lo = 0 for ReLU, else -inf (NaN stays);
+ * without a shift b is -0, so v + b is v exactly, -0 included. */
+typedef struct {
+    float a, b, lo;
+} DwPre;
+
+static DwPre dw_pre(const DwCtx *c, int ch)
+{
+    DwPre f;
+    f.a = c->scale ? c->scale[ch] : 1.0f;
+    f.b = c->shift ? c->shift[ch] : -0.0f;
+    f.lo = c->p->pre_relu ? 0.0f : -INFINITY;
+    return f;
+}
+
+/* Input row xr, pre-activated, for the chunk starting at output column o0:
+ * padded column q (input column o0*stride_w - pad_l + q) goes to
+ * row[(q % s)*plen + q / s]. */
+static void dw_build(const DwCtx *c, DwPre f, const float *xr, int o0, size_t plen, float *row)
+{
+    const OnnxccConv2dParams *p = c->p;
+    const long s = p->stride_w;
+    const long first = (long)o0 * s - p->pad_l;
+    for (long ph = 0; ph < s; ph++) {
+        float *restrict r = row + (size_t)ph * plen;
+        /* k is inside the input for 0 <= first + k*s + ph < W */
+        long a = -(first + ph), b = p->W - (first + ph);
+        long klo = a <= 0 ? 0 : (a + s - 1) / s, khi = b <= 0 ? 0 : (b + s - 1) / s;
+        if (khi > (long)plen)
+            khi = (long)plen;
+        if (klo > khi)
+            klo = khi;
+        const float *restrict xs = xr + first + ph;
+        for (long k = 0; k < klo; k++)
+            r[k] = 0.0f;
+        if (s == 1)
+            for (long k = klo; k < khi; k++) {
+                const float t = xs[k] * f.a + f.b;
+                r[k] = t < f.lo ? f.lo : t;
+            }
+        else
+            for (long k = klo; k < khi; k++) {
+                const float t = xs[k * s] * f.a + f.b;
+                r[k] = t < f.lo ? f.lo : t;
+            }
+        for (long k = khi; k < (long)plen; k++)
+            r[k] = 0.0f;
+    }
+}
+
+/* GCC/clang vector extensions, loaded and stored unaligned: 8 floats where
+ * the file is compiled for AVX, else 4 (wider vectors than the target's
+ * registers would go through the stack). */
+#ifdef __AVX__
+#define DW_LANES 8
+#else
+#define DW_LANES 4
+#endif
+typedef float DwVec __attribute__((vector_size(DW_LANES * 4)));
+typedef float DwVecU __attribute__((vector_size(DW_LANES * 4), aligned(4)));
+#define DW_LD(p) (*(const DwVecU *)(p))
+
+/* One output row chunk of n columns from nt taps: y[o] = act(bias +
+ * sum over t of wt[t]*rp[t][o]), four vectors of columns in registers. */
+static void dw_row(size_t n, int nt, const float *const *rp, const float *wt, float bias,
+                   const OnnxccAct *act, float *yr)
+{
+    size_t o = 0;
+    for (; o + 4 * DW_LANES <= n; o += 4 * DW_LANES) {
+        DwVec a0 = bias - (DwVec){0}, a1 = a0, a2 = a0, a3 = a0;
+        for (int t = 0; t < nt; t++) {
+            const float wv = wt[t], *r = rp[t] + o;
+            a0 += wv * DW_LD(r);
+            a1 += wv * DW_LD(r + DW_LANES);
+            a2 += wv * DW_LD(r + 2 * DW_LANES);
+            a3 += wv * DW_LD(r + 3 * DW_LANES);
+        }
+        *(DwVecU *)(yr + o) = a0;
+        *(DwVecU *)(yr + o + DW_LANES) = a1;
+        *(DwVecU *)(yr + o + 2 * DW_LANES) = a2;
+        *(DwVecU *)(yr + o + 3 * DW_LANES) = a3;
+    }
+    for (; o + DW_LANES <= n; o += DW_LANES) {
+        DwVec a0 = bias - (DwVec){0};
+        for (int t = 0; t < nt; t++)
+            a0 += wt[t] * DW_LD(rp[t] + o);
+        *(DwVecU *)(yr + o) = a0;
+    }
+    for (; o < n; o++) {
+        float acc = bias;
+        for (int t = 0; t < nt; t++)
+            acc += wt[t] * rp[t][o];
+        yr[o] = acc;
+    }
+    switch (act->kind) {
+    case ONNXCC_ACT_NONE:
+        break;
+    case ONNXCC_ACT_RELU:
+        for (o = 0; o < n; o++)
+            yr[o] = yr[o] < 0.0f ? 0.0f : yr[o];
+        break;
+    case ONNXCC_ACT_CLIP: {
+        const float lo = act->a, hi = act->b;
+        for (o = 0; o < n; o++) {
+            const float v = yr[o] < lo ? lo : yr[o];
+            yr[o] = v > hi ? hi : v;
+        }
+        break;
+    }
+    default:
+        for (o = 0; o < n; o++)
+            yr[o] = fast_act(act, yr[o]);
+        break;
+    }
+}
+
+/* One plane by row chunks through the row cache. */
+static void dw_plane(const DwCtx *c, int ch, const float *xp, float *yp)
+{
+    const OnnxccConv2dParams *p = c->p;
+    const size_t s = (size_t)p->stride_w, plen = dw_phase_len(p, (size_t)c->oc);
+    const size_t slot = fast_round_up(s * plen, 16);
+    float rows[DW_BUF];
+    const float *rp[DW_MAX_TAPS];
+    float wt[DW_MAX_TAPS];
+    const float *wk = c->w + (size_t)ch * (size_t)(p->kH * p->kW);
+    const float b = c->bias ? c->bias[ch] : 0.0f;
+    const DwPre pre = dw_pre(c, ch);
+    for (int o0 = 0; o0 < p->OW; o0 += c->oc) {
+        const size_t n = (size_t)(p->OW - o0 < c->oc ? p->OW - o0 : c->oc);
+        long tag[DW_MAX_TAPS];
+        for (int i = 0; i < p->kH; i++)
+            tag[i] = -1;
+        for (int oh = 0; oh < p->OH; oh++) {
+            int nt = 0;
+            for (int i = 0; i < p->kH; i++) {
+                const long ih = (long)oh * p->stride_h - p->pad_t + (long)i * p->dil_h;
+                if (ih < 0 || ih >= p->H)
+                    continue;
+                const int sl = (int)(ih % p->kH);
+                float *row = rows + (size_t)sl * slot;
+                if (tag[sl] != ih) {
+                    dw_build(c, pre, xp + (size_t)ih * (size_t)p->W, o0, plen, row);
+                    tag[sl] = ih;
+                }
+                for (int j = 0; j < p->kW; j++, nt++) {
+                    const size_t off = (size_t)j * (size_t)p->dil_w;
+                    rp[nt] = row + (off % s) * plen + off / s;
+                    wt[nt] = wk[i * p->kW + j];
+                }
+            }
+            dw_row(n, nt, rp, wt, b, &p->act, yp + (size_t)oh * (size_t)p->OW + (size_t)o0);
+        }
+    }
+}
+
+/* Stride 1: bands of `rows` output rows at once.  The band's input rows,
+ * pre-activated and zero-padded to frame_w = OW + (kW-1)*dil_w columns, are
+ * one flat buffer in which every tap is a shifted view, so the whole band is
+ * a single long dw_row over rows*frame_w frame columns (the last kW-1 of
+ * each row are junk) whose valid columns are then copied out. */
+static void dw_plane_frame(const DwCtx *c, int ch, const float *xp, float *yp)
+{
+    const OnnxccConv2dParams *p = c->p;
+    const size_t fw = (size_t)p->OW + (size_t)(p->kW - 1) * (size_t)p->dil_w;
+    const int span = (p->kH - 1) * p->dil_h; /* extra input rows of a band */
+    float buf[DW_BUF];
+    float *in = buf, *out = buf + (size_t)(c->rows + span) * fw;
+    const float *rp[DW_MAX_TAPS];
+    float wt[DW_MAX_TAPS];
+    const float *wk = c->w + (size_t)ch * (size_t)(p->kH * p->kW);
+    const float b = c->bias ? c->bias[ch] : 0.0f;
+    const DwPre f = dw_pre(c, ch);
+    const size_t pl = (size_t)p->pad_l < fw ? (size_t)p->pad_l : fw;
+    const size_t cw = fw - pl < (size_t)p->W ? fw - pl : (size_t)p->W;
+    for (int i = 0, t = 0; i < p->kH; i++)
+        for (int j = 0; j < p->kW; j++, t++) {
+            rp[t] = in + (size_t)(i * p->dil_h) * fw + (size_t)(j * p->dil_w);
+            wt[t] = wk[t];
+        }
+    for (int r0 = 0; r0 < p->OH; r0 += c->rows) {
+        const int nr = p->OH - r0 < c->rows ? p->OH - r0 : c->rows;
+        for (int k = 0; k < nr + span; k++) {
+            const long ih = (long)r0 - p->pad_t + k;
+            float *restrict r = in + (size_t)k * fw;
+            size_t q = 0;
+            if (ih >= 0 && ih < p->H) {
+                const float *restrict xr = xp + (size_t)ih * (size_t)p->W;
+                for (; q < pl; q++)
+                    r[q] = 0.0f;
+                for (size_t w = 0; w < cw; w++) {
+                    const float v = xr[w] * f.a + f.b;
+                    r[pl + w] = v < f.lo ? f.lo : v;
+                }
+                q = pl + cw;
+            }
+            for (; q < fw; q++)
+                r[q] = 0.0f;
+        }
+        dw_row((size_t)(nr - 1) * fw + (size_t)p->OW, p->kH * p->kW, rp, wt, b, &p->act, out);
+        for (int r = 0; r < nr; r++)
+            memcpy(yp + (size_t)(r0 + r) * (size_t)p->OW, out + (size_t)r * fw, sizeof(float) * (size_t)p->OW);
+    }
+}
+
+/* Tap by tap, for kernels too large for the row cache. */
+static void dw_plane_taps(const DwCtx *c, int ch, const float *xp, float *yp)
+{
+    const OnnxccConv2dParams *p = c->p;
+    const float *wk = c->w + (size_t)ch * (size_t)(p->kH * p->kW);
+    const DwPre f = dw_pre(c, ch);
+    for (int oh = 0; oh < p->OH; oh++)
+        for (int ow = 0; ow < p->OW; ow++) {
+            float acc = c->bias ? c->bias[ch] : 0.0f;
+            for (int i = 0; i < p->kH; i++) {
+                const long ih = (long)oh * p->stride_h - p->pad_t + (long)i * p->dil_h;
+                if (ih < 0 || ih >= p->H)
+                    continue;
+                for (int j = 0; j < p->kW; j++) {
+                    const long iw = (long)ow * p->stride_w - p->pad_l + (long)j * p->dil_w;
+                    if (iw < 0 || iw >= p->W)
+                        continue;
+                    const float t = xp[ih * p->W + iw] * f.a + f.b;
+                    acc += wk[i * p->kW + j] * (t < f.lo ? f.lo : t);
+                }
+            }
+            yp[(size_t)oh * (size_t)p->OW + (size_t)ow] = fast_act(&p->act, acc);
+        }
+}
+
+void DW_TASK(void *ctx, int t)
+{
+    const DwCtx *c = ctx;
+    const OnnxccConv2dParams *p = c->p;
+    const size_t hw = (size_t)p->H * (size_t)p->W, ohw = (size_t)p->OH * (size_t)p->OW;
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * hw;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->C * ohw;
+    size_t lo, hi;
+    fast_split((size_t)p->N * (size_t)p->C, 1, c->ntasks, t, &lo, &hi);
+    for (size_t pl = lo; pl < hi; pl++) {
+        const size_t n = pl / (size_t)p->C;
+        const int ch = (int)(pl % (size_t)p->C);
+        const float *xp = c->x + n * xs + (size_t)ch * hw;
+        float *yp = c->y + n * ys + (size_t)ch * ohw;
+        if (c->rows)
+            dw_plane_frame(c, ch, xp, yp);
+        else if (c->oc)
+            dw_plane(c, ch, xp, yp);
+        else
+            dw_plane_taps(c, ch, xp, yp);
+    }
+}
+
+#ifndef DW_TASK_ISA /* the driver, once */
+int onnxcc_f32_dwconv2d_fits(const OnnxccConv2dParams *p)
+{
+    return p->group == p->C && p->M == p->C && p->C > 0;
+}
+
+void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const float *w,
+                         const float *bias, const float *pre_scale, const float *pre_shift,
+                         float *y)
+{
+    DwCtx c = {p, x, w, bias, pre_scale, pre_shift, y, 0, 0, 1};
+    if (p->OH <= 0 || p->OW <= 0 || p->N <= 0)
+        return;
+    /* The widest chunk whose kH cached rows fit. */
+    if (p->kH * p->kW <= DW_MAX_TAPS) {
+        for (size_t oc = (size_t)p->OW < 1024 ? (size_t)p->OW : 1024; oc >= 1; oc /= 2) {
+            const size_t need = (size_t)p->kH * fast_round_up((size_t)p->stride_w * dw_phase_len(p, oc), 16);
+            if (need <= DW_BUF) {
+                c.oc = (int)oc;
+                break;
+            }
+        }
+    }
+    /* Stride 1 with at least two output rows to a band: frames. */
+    if (p->stride_h == 1 && p->stride_w == 1 && p->kH * p->kW <= DW_MAX_TAPS) {
+        const long fw = (long)p->OW + (long)(p->kW - 1) * p->dil_w, span = (long)(p->kH - 1) * p->dil_h;
+        const long rows = (DW_BUF - span * fw) / (2 * fw);
+        if (rows >= 2)
+            c.rows = (int)(rows < p->OH ? rows : p->OH);
+    }
+    const size_t planes = (size_t)p->N * (size_t)p->C;
+    const double macs = (double)planes * p->OH * p->OW * p->kH * p->kW;
+    int threads = onnxcc_num_threads();
+    int tasks = threads * TASKS_PER_THREAD;
+    if (threads <= 1 || macs < 65536.0)
+        tasks = 1;
+    c.ntasks = (size_t)tasks < planes ? tasks : (int)planes;
+    OnnxccTaskFn fn = onnxcc_fast_dw_task;
+#ifdef ONNXCC_RT_X86_64
+    if (onnxcc_rt_isa_capped(p->isa_cap) >= ONNXCC_ISA_AVX2)
+        fn = onnxcc_fast_dw_task_avx2;
+#endif
+    onnxcc_fast_parallel(c.ntasks, fn, &c);
+}
+#endif
