@@ -4,8 +4,9 @@
  *   cc -O2 -DMODEL=NAME -DMODEL_HEADER='"NAME.h"' bench_model.c NAME.c -lonnxcc_rt -lm
  * and again with -DONNXCC_PROFILE for the per-layer-type profile.  Inputs are
  * seeded pseudo-random floats in [-1, 1).  Prints one line `times_ms t0 t1 ...`
- * (one per timed run), and with ONNXCC_PROFILE one `kind NAME ms count` line
- * per kind of node: the mean time per run spent in nodes of that kind. */
+ * (one per timed run), and with ONNXCC_PROFILE one `kind NAME|ms|count` line
+ * per kind of node (the mean time per run spent in nodes of that kind) and
+ * one `node INDEX|KIND|ms` line per node. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +39,14 @@ static struct {
     long count;
 } kinds[MAX_KINDS];
 static int nkinds;
+#define MAX_NODES 8192
+static double node_ms[MAX_NODES];
+static const char *node_kind[MAX_NODES];
 static double node_start;
 static int profiling;
 
 void onnxcc_profile(int node, const char *kind, int begin)
 {
-    (void)node;
     if (begin) {
         node_start = now_ms();
         return;
@@ -51,6 +54,10 @@ void onnxcc_profile(int node, const char *kind, int begin)
     double t = now_ms() - node_start;
     if (!profiling)
         return;
+    if (node >= 0 && node < MAX_NODES) {
+        node_ms[node] += t;
+        node_kind[node] = kind;
+    }
     int k = 0;
     while (k < nkinds && strcmp(kinds[k].name, kind) != 0)
         k++;
@@ -114,6 +121,9 @@ int main(int argc, char **argv)
 #ifdef ONNXCC_PROFILE
     for (int k = 0; k < nkinds; k++)
         printf("kind %s|%.4f|%ld\n", kinds[k].name, kinds[k].ms / iters, kinds[k].count / iters);
+    for (int n = 0; n < MAX_NODES; n++)
+        if (node_kind[n])
+            printf("node %d|%s|%.4f\n", n, node_kind[n], node_ms[n] / iters);
 #endif
     return 0;
 }

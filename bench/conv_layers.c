@@ -7,7 +7,12 @@
  * fraction of one core's FMA peak at that ISA's vector width, measured first
  * with a loop of independent FMAs (scalar is compared with the best peak).
  * GFLOP/s always count the direct convolution's 2*MACs, so layers that run
- * as Winograd (3x3, stride 1, maps from 8x8) can pass 100% of peak. */
+ * as Winograd (3x3, stride 1, maps from 8x8) can pass 100% of peak.
+ *
+ * Environment: BENCH_BEST=1 reports the fastest run instead of the median;
+ * BENCH_COLD=K cycles through K copies of the packed weights, so that (for
+ * K large enough) every call reads its weights from memory, as each layer of
+ * a whole model does, instead of from a cache the previous call warmed. */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,16 +151,17 @@ static int cmp_double(const void *a, const void *b)
  * or with BENCH_BEST set the fastest (on a shared machine other load only
  * ever slows a run down, so the fastest is the steadiest figure for
  * comparing two versions of a kernel). */
-static double time_layer(const OnnxccConv2dParams *p, const float *x, const float *packed,
-                         const float *bias, const float *scale, const float *shift, float *scratch,
-                         float *y, double min_s)
+static double time_layer(const OnnxccConv2dParams *p, const float *x, float *const *packed,
+                         int copies, const float *bias, const float *scale, const float *shift,
+                         float *scratch, float *y, double min_s)
 {
     static double ms[MAX_REPS];
     int reps = 0;
-    onnxcc_f32_conv2d(p, x, packed, bias, scale, shift, scratch, y); /* warm up */
+    onnxcc_f32_conv2d(p, x, packed[0], bias, scale, shift, scratch, y); /* warm up */
     for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
+        const float *w = packed[(reps + 1) % copies];
         const double t0 = now_s();
-        onnxcc_f32_conv2d(p, x, packed, bias, scale, shift, scratch, y);
+        onnxcc_f32_conv2d(p, x, w, bias, scale, shift, scratch, y);
         ms[reps++] = (now_s() - t0) * 1e3;
     }
     qsort(ms, (size_t)reps, sizeof ms[0], cmp_double);
@@ -179,26 +185,36 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     float *w = random_floats((size_t)l->M * k), *bias = random_floats((size_t)l->M);
     float *scale = random_floats((size_t)l->C), *shift = random_floats((size_t)l->C);
     float *x = random_floats(p.x_img_stride), *y = random_floats(p.y_img_stride);
-    float *packed = malloc(sizeof(float) * onnxcc_f32_conv2d_packed_size(&p));
+    const char *cold = getenv("BENCH_COLD");
+    const int copies = cold && atoi(cold) > 1 ? (atoi(cold) < 1024 ? atoi(cold) : 1024) : 1;
+    float *packed[1024];
     void *scratch = NULL;
-    if (!packed ||
-        posix_memalign(&scratch, 64, sizeof(float) * onnxcc_f32_conv2d_scratch_size(&p) + 64)) {
+    for (int c = 0; c < copies; c++) {
+        packed[c] = malloc(sizeof(float) * onnxcc_f32_conv2d_packed_size(&p));
+        if (!packed[c]) {
+            fprintf(stderr, "out of memory\n");
+            exit(1);
+        }
+        onnxcc_f32_conv2d_pack(&p, w, packed[c]);
+    }
+    if (posix_memalign(&scratch, 64, sizeof(float) * onnxcc_f32_conv2d_scratch_size(&p) + 64)) {
         fprintf(stderr, "out of memory\n");
         exit(1);
     }
-    onnxcc_f32_conv2d_pack(&p, w, packed);
     const double gflop = 2.0 * (double)k * (double)l->M * p.OH * p.OW * 1e-9;
     printf("%-22s %8.1f MMAC", l->name, gflop / 2 * 1e3);
     for (int isa = 0; isa <= best; isa++) {
         setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
-        const double t = time_layer(&p, x, packed, bias, p.pre_relu ? scale : NULL,
+        const double t = time_layer(&p, x, packed, copies, bias, p.pre_relu ? scale : NULL,
                                     p.pre_relu ? shift : NULL, scratch, y, min_s);
         const double ref_peak = peak[isa] > 0 ? peak[isa] : peak[best];
         printf(" | %8.3f ms %6.1f GF/s %3.0f%%", t, gflop / t * 1e3,
                ref_peak > 0 ? 100.0 * gflop / t * 1e3 / ref_peak : 0.0);
     }
     printf("\n");
-    free(w), free(bias), free(scale), free(shift), free(x), free(y), free(packed), free(scratch);
+    for (int c = 0; c < copies; c++)
+        free(packed[c]);
+    free(w), free(bias), free(scale), free(shift), free(x), free(y), free(scratch);
 }
 
 int main(int argc, char **argv)
