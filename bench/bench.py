@@ -6,7 +6,8 @@
 
 --models takes the DenseNets (densenet121, densenet169, densenet201,
 densenet161; the default is all four) and the zoo of tools/export_zoo.py
-(resnet18, resnet50, mobilenet_v2, squeezenet1_1, googlenet, vgg11_bn).
+(resnet18, resnet50, mobilenet_v2, squeezenet1_1, googlenet, vgg11_bn,
+shufflenet_v2_x1_0).
 For each model: export it (random weights, 224x224, batch 1, opset 13),
 compile it with onnxcc, build a timing harness (bench_model.c) against the
 runtime, then alternate R rounds of N timed runs of the generated code and of

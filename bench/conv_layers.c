@@ -19,19 +19,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "onnxcc/rt.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define HAVE_X86 1
 #endif
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 /* ---- FMA peak ----------------------------------------------------------- */
 
@@ -128,24 +122,6 @@ static const Layer layers[] = {
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000
-
-static float *random_floats(size_t n)
-{
-    float *p = malloc(sizeof(float) * n);
-    if (!p) {
-        fprintf(stderr, "out of memory\n");
-        exit(1);
-    }
-    for (size_t i = 0; i < n; i++)
-        p[i] = (float)(rand() % 2001 - 1000) / 1000.0f;
-    return p;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Milliseconds of one call, repeated for at least min_s seconds: the median,
  * or with BENCH_BEST set the fastest (on a shared machine other load only

@@ -144,7 +144,11 @@ static void emit_header(const Emitter *e, FILE *h)
     fprintf(h, "size_t %s_workspace_size(void);\n\n", N);
     fprintf(h, "/* Runs the model: inputs and outputs in graph order, dense row-major\n"
                " * float32.  Returns 0 on success, non-zero if an argument is NULL or the\n"
-               " * workspace is misaligned.  Reentrant: no global state is written. */\n");
+               " * workspace is misaligned.");
+    if (g->weights == WEIGHTS_FILE)
+        fprintf(h, "  Returns 3 if the weights file the assembler\n"
+                   " * linked in is not the one generated with this code (%s_WEIGHTS_FILE).", N);
+    fprintf(h, "\n * Reentrant: no global state is written. */\n");
     fprintf(h, "int %s_run(const float *const inputs[], float *const outputs[], void *workspace);\n\n", N);
     fprintf(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
@@ -478,7 +482,7 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "%s%lld", d ? ", " : "", sb[d]);
     fprintf(f, "%s}};\n", y->rank ? "" : "0");
     fprintf(f, "        if (onnxcc_f32_%s_ref(&p, %s, %s, %s)) return 2;\n    }\n",
-            n->op == OP_ADD ? "add" : "mul", ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
+            n->op == OP_ADD ? "add" : n->op == OP_MUL ? "mul" : "div", ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
     if (n->act != ACT_NONE) { /* fuse_add's epilogue on an Add whose output became strided */
         long long imgs = y->rank ? y->dims[0] : 1, per = value_numel(y) / (imgs ? imgs : 1);
         long long step = img_stride(g, y) ? img_stride(g, y) : per;
@@ -705,6 +709,177 @@ static void lower_softmax(Emitter *e, const Node *n, FILE *f)
             ref(e, n, n->out[0]));
 }
 
+/* Dense row-major strides of v, in elements. */
+static void dense_strides(const Value *v, int64_t *st)
+{
+    int64_t s = 1;
+    for (int d = v->rank - 1; d >= 0; d--) {
+        st[d] = s;
+        s *= v->dims[d];
+    }
+}
+
+/* Appends an axis (extent d, stride s in x) to a list of n axes, dropping
+ * it if d is 1 and merging it into the previous one if x walks the two
+ * contiguously. */
+static void push_axis(int64_t *dims, int64_t *st, int *n, int64_t d, int64_t s)
+{
+    if (d == 1)
+        return;
+    if (*n > 0 && st[*n - 1] == s * d) {
+        dims[*n - 1] *= d;
+        st[*n - 1] = s;
+        return;
+    }
+    dims[*n] = d;
+    st[*n] = s;
+    ++*n;
+}
+
+static void print_list(FILE *f, const int64_t *v, int n)
+{
+    fputc('{', f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%lld", i ? ", " : "", (long long)v[i]);
+    fputs(n ? "}" : "0}", f);
+}
+
+/* One onnxcc_f32_strided_copy_ref: Y, dense over dims[0..rank-1], from X +
+ * xoff read with strides st. */
+static void emit_strided_copy(FILE *f, int rank, const int64_t *dims, const int64_t *st, const char *X,
+                              long long xoff, const char *Y)
+{
+    int64_t d[MAX_RANK], s[MAX_RANK];
+    int r = 0;
+    for (int i = 0; i < rank; i++)
+        push_axis(d, s, &r, dims[i], st[i]);
+    fprintf(f, "    {\n        static const OnnxccStridedCopyParams p = {%d, ", r);
+    print_list(f, d, r);
+    fputs(", ", f);
+    print_list(f, s, r);
+    fprintf(f, "};\n        if (onnxcc_f32_strided_copy_ref(&p, %s + %lld, %s)) return 2;\n    }\n", X, xoff, Y);
+}
+
+/* A slice of a Concat buffer (slice_concats) that is strided between images
+ * is read by Conv, pools and Concat only: here x is dense. */
+static void assert_dense(const Graph *g, const Value *x)
+{
+    assert(!img_stride(g, x) || x->dims[0] == 1);
+    (void)g, (void)x;
+}
+
+/* Transpose: a strided copy reading x's strides in perm's order (the
+ * channel shuffle [N,G,C/G,H,W] -> [N,C/G,G,H,W] copies H*W runs). */
+static void lower_transpose(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = e->g;
+    const Value *x = &g->values[n->in[0]], *y = &g->values[n->out[0]];
+    int64_t perm[MAX_RANK], xs[MAX_RANK], st[MAX_RANK];
+    assert_dense(g, x);
+    transpose_perm(g, n, x->rank, perm);
+    dense_strides(x, xs);
+    for (int i = 0; i < x->rank; i++)
+        st[i] = xs[perm[i]];
+    emit_strided_copy(f, y->rank, y->dims, st, ref(e, n, n->in[0]), 0, ref(e, n, n->out[0]));
+}
+
+/* Split: each used part is x viewed as [outer][part][inner] at its start. */
+static void lower_split(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = e->g;
+    const Value *x = &g->values[n->in[0]];
+    assert_dense(g, x);
+    int64_t *sizes = arena_alloc((Arena *)&g->arena, sizeof(int64_t) * (size_t)n->nout);
+    int axis = split_parts(g, n, sizes);
+    int64_t inner = prod(x->dims, axis + 1, x->rank), start = 0;
+    for (int k = 0; k < n->nout; start += sizes[k], k++) {
+        if (n->out[k] < 0)
+            continue;
+        const Value *y = &g->values[n->out[k]];
+        if (!y->nuses && !(y->flags & V_OUTPUT))
+            continue;
+        int64_t dims[3] = {prod(x->dims, 0, axis), sizes[k], inner};
+        int64_t st[3] = {x->dims[axis] * inner, inner, 1};
+        emit_strided_copy(f, 3, dims, st, ref(e, n, n->in[0]), (long long)(start * inner),
+                          ref(e, n, n->out[k]));
+    }
+}
+
+/* ReduceMean: over a trailing block of axes it is a global average pool of
+ * planes (the fast kernel); otherwise the reference kernel walks x's kept
+ * and reduced axes by their strides. */
+static void lower_reducemean(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = e->g;
+    const Value *x = &g->values[n->in[0]];
+    assert_dense(g, x);
+    bool red[MAX_RANK];
+    reduce_axes(g, n, x->rank, red);
+    int64_t xs[MAX_RANK], kd[MAX_RANK], ks[MAX_RANK], rd[MAX_RANK], rs[MAX_RANK];
+    int nk = 0, nr = 0;
+    dense_strides(x, xs);
+    for (int i = 0; i < x->rank; i++) {
+        if (red[i])
+            push_axis(rd, rs, &nr, x->dims[i], xs[i]);
+        else
+            push_axis(kd, ks, &nk, x->dims[i], xs[i]);
+    }
+    const char *X = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
+    if (nr == 0) { /* nothing (of size > 1) to average */
+        fprintf(f, "    onnxcc_f32_copy_ref(%lld, %s, %s);\n", (long long)value_numel(x), X, Y);
+        return;
+    }
+    if (nr == 1 && rs[0] == 1 && nk <= 1 && (nk == 0 || ks[0] == rd[0])) {
+        fprintf(f, "    onnxcc_f32_globalavgpool(1, %lld, %lld, 0, %s, NULL, NULL, 0, %s);\n",
+                (long long)(nk ? kd[0] : 1), (long long)rd[0], X, Y);
+        return;
+    }
+    fprintf(f, "    {\n        static const OnnxccReduceParams p = {%d, %d, ", nk, nr);
+    print_list(f, kd, nk);
+    fputs(", ", f);
+    print_list(f, ks, nk);
+    fputs(", ", f);
+    print_list(f, rd, nr);
+    fputs(", ", f);
+    print_list(f, rs, nr);
+    fprintf(f, "};\n        if (onnxcc_f32_reduce_mean_ref(&p, %s, %s)) return 2;\n    }\n", X, Y);
+}
+
+/* Slice: a strided copy from the first element, x's strides times the steps. */
+static void lower_slice(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = e->g;
+    const Value *x = &g->values[n->in[0]];
+    assert_dense(g, x);
+    int64_t start[MAX_RANK], step[MAX_RANK], count[MAX_RANK], xs[MAX_RANK];
+    slice_params(g, n, start, step, count);
+    dense_strides(x, xs);
+    long long off = 0;
+    for (int i = 0; i < x->rank; i++) {
+        off += (long long)(start[i] * xs[i]);
+        xs[i] *= step[i];
+    }
+    emit_strided_copy(f, x->rank, count, xs, ref(e, n, n->in[0]), off, ref(e, n, n->out[0]));
+}
+
+/* Gather by constant indices: x viewed as [outer][len][inner]. */
+static void lower_gather(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = e->g;
+    const Value *x = &g->values[n->in[0]];
+    assert_dense(g, x);
+    int64_t axis = attr_int(g, n, "axis", 0), ni = value_numel(&g->values[n->in[1]]);
+    if (axis < 0)
+        axis += x->rank;
+    fprintf(f, "    {\n        static const size_t idx[%lld] = {", (long long)ni);
+    for (int64_t i = 0; i < ni; i++)
+        fprintf(f, "%s%lld", i ? (i % 16 ? ", " : ",\n            ") : "", (long long)gather_index(g, n, i));
+    fprintf(f, "};\n        onnxcc_f32_gather_ref(%lld, %lld, %lld, %lld, idx, %s, %s);\n    }\n",
+            (long long)prod(x->dims, 0, (int)axis), (long long)x->dims[axis],
+            (long long)prod(x->dims, (int)axis + 1, x->rank), (long long)ni, ref(e, n, n->in[0]),
+            ref(e, n, n->out[0]));
+}
+
 typedef void LowerFn(Emitter *e, const Node *n, FILE *f);
 static LowerFn *const lower_fn[OP_COUNT] = {
     [OP_CONV] = lower_conv,
@@ -727,6 +902,12 @@ static LowerFn *const lower_fn[OP_COUNT] = {
     [OP_MATMUL] = lower_matmul,
     [OP_PAD] = lower_pad,
     [OP_SOFTMAX] = lower_softmax,
+    [OP_TRANSPOSE] = lower_transpose,
+    [OP_SPLIT] = lower_split,
+    [OP_REDUCEMEAN] = lower_reducemean,
+    [OP_DIV] = lower_binary,
+    [OP_SLICE] = lower_slice,
+    [OP_GATHER] = lower_gather,
 };
 
 /* ---- the source file ------------------------------------------------------- */

@@ -3,11 +3,13 @@
  * Needs: nodes in topological order; graph inputs and constants with dtype,
  * rank and dims (graph inputs may still have unknown dims: every one must be
  * fixed by --shape or the config file by now).  Fills: dtype/rank/dims of
- * every node output; nothing else changes.  On the way it checks what later
+ * every node output; nothing else changes but the folding below.  On the way it checks what later
  * stages rely on: data tensors are float32 (shape operands int64/int32 and
  * constant), attributes agree with the shapes (ONNX semantics, opsets 7 to
  * 18), no tensor is empty or larger than MAX_ELEMS.  Every violation is a
- * user error naming the node and what is wrong.  Nodes whose outputs are all
+ * user error naming the node and what is wrong.  Shape computations (Shape,
+ * and Gather/Add/Mul/Div of int64 constants) are evaluated: their outputs
+ * become constants and those nodes leave the graph.  Nodes whose outputs are all
  * constants (Constant nodes the loader folded) are skipped.  One function per
  * op, dispatched through a table indexed by Op. */
 #include "onnxcc.h"
@@ -263,12 +265,11 @@ static void infer_clip(Graph *g, Node *n)
     out_like(g, n, 0, x);
 }
 
-/* Add, Mul: numpy multidirectional broadcasting. */
-static void infer_binary(Graph *g, Node *n)
+/* The dims of a and b broadcast together (numpy's multidirectional
+ * broadcasting) into od; the rank. */
+static int broadcast_dims(const Graph *g, const Node *n, const Value *a, const Value *b, int64_t *od)
 {
-    const Value *a = in_f32(g, n, 0), *b = in_f32(g, n, 1);
     int r = a->rank > b->rank ? a->rank : b->rank;
-    int64_t od[MAX_RANK];
     for (int i = 0; i < r; i++) {
         int ia = i - (r - a->rank), ib = i - (r - b->rank);
         int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
@@ -277,6 +278,15 @@ static void infer_binary(Graph *g, Node *n)
                        dims_str(a->dims, a->rank), vname(b), dims_str(b->dims, b->rank));
         od[i] = da == 1 ? db : da;
     }
+    return r;
+}
+
+/* Add, Mul, Div of float tensors. */
+static void infer_binary(Graph *g, Node *n)
+{
+    const Value *a = in_f32(g, n, 0), *b = in_f32(g, n, 1);
+    int64_t od[MAX_RANK];
+    int r = broadcast_dims(g, n, a, b, od);
     set_out(g, n, 0, DT_F32, r, od);
 }
 
@@ -521,6 +531,448 @@ static void infer_dropout(Graph *g, Node *n)
     set_out(g, n, 1, g->opset >= 10 ? DT_BOOL : x->dtype, x->rank, x->dims); /* mask */
 }
 
+static void infer_transpose(Graph *g, Node *n)
+{
+    const Value *x = in_f32(g, n, 0);
+    int64_t perm[MAX_RANK], od[MAX_RANK];
+    transpose_perm(g, n, x->rank, perm);
+    for (int i = 0; i < x->rank; i++)
+        od[i] = x->dims[perm[i]];
+    set_out(g, n, 0, DT_F32, x->rank, od);
+}
+
+void transpose_perm(const Graph *g, const Node *n, int rank, int64_t *perm)
+{
+    const int64_t *p;
+    int np = attr_ints(g, n, "perm", &p);
+    if (np < 0) { /* default: reverse the axes */
+        for (int i = 0; i < rank; i++)
+            perm[i] = rank - 1 - i;
+        return;
+    }
+    if (np != rank)
+        fatal_node(g, n, "perm has %d values but the input has rank %d", np, rank);
+    bool seen[MAX_RANK] = {false};
+    for (int i = 0; i < rank; i++) {
+        if (p[i] < 0 || p[i] >= rank)
+            fatal_node(g, n, "perm[%d] is %lld, must be 0 to %d", i, (long long)p[i], rank - 1);
+        if (seen[p[i]])
+            fatal_node(g, n, "perm %s lists axis %lld twice", dims_str(p, np), (long long)p[i]);
+        seen[p[i]] = true;
+        perm[i] = p[i];
+    }
+}
+
+/* An int list that is attribute `name` before opset `since` and constant
+ * input 1 from then on (Split's split, ReduceMean's axes): its length, -1
+ * if absent; at most max values, into out. */
+static int attr_or_input_ints(const Graph *g, const Node *n, const char *name, int since, int64_t *out,
+                              int max)
+{
+    if (g->opset < since) {
+        const int64_t *p;
+        if (has_in(n, 1))
+            fatal_node(g, n, "a '%s' input needs opset %d or later; this model has opset %lld (use the "
+                       "'%s' attribute)", name, since, (long long)g->opset, name);
+        int k = attr_ints(g, n, name, &p);
+        if (k > max)
+            fatal_node(g, n, "%s has %d values, more than the %d possible here", name, k, max);
+        if (k > 0)
+            memcpy(out, p, sizeof(int64_t) * (size_t)k);
+        return k;
+    }
+    if (node_attr(g, n, name))
+        fatal_node(g, n, "the '%s' attribute was replaced by an input in opset %d (model opset %lld)", name,
+                   since, (long long)g->opset);
+    if (!has_in(n, 1))
+        return -1;
+    const Value *v = in_val(g, n, 1);
+    if (v->rank != 1)
+        fatal_node(g, n, "%s '%s' has rank %d, expected 1", name, vname(v), v->rank);
+    return const_ints(g, n, n->in[1], out, max);
+}
+
+/* Split's part sizes, every opset's form: the 'split' attribute (< 13) or
+ * constant input (13+), opset 18's 'num_outputs' (equal parts of
+ * ceil(dim / num_outputs), the last one smaller), or else equal parts, one
+ * per output. */
+int split_parts(const Graph *g, const Node *n, int64_t *sizes)
+{
+    const Value *x = &g->values[n->in[0]];
+    int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x->rank, false);
+    int64_t d = x->dims[axis], nout = n->nout;
+    if (g->opset >= 13 && has_in(n, 1)) {
+        const Value *sv = in_val(g, n, 1);
+        if ((sv->flags & V_CONST) && value_numel(sv) != nout)
+            fatal_node(g, n, "split '%s' has %lld values but the node has %lld outputs", vname(sv),
+                       (long long)value_numel(sv), (long long)nout);
+    }
+    int ns = attr_or_input_ints(g, n, "split", 13, sizes, (int)nout); /* -1: not given */
+    const Attr *num = node_attr(g, n, "num_outputs");
+    if (num && g->opset < 18)
+        fatal_node(g, n, "attribute 'num_outputs' needs opset 18 or later (model opset %lld)",
+                   (long long)g->opset);
+    if (num) {
+        int64_t k = attr_int(g, n, "num_outputs", 0);
+        if (ns >= 0)
+            fatal_node(g, n, "both the 'split' input and 'num_outputs' are given");
+        if (k != nout)
+            fatal_node(g, n, "num_outputs is %lld but the node has %lld outputs", (long long)k,
+                       (long long)nout);
+        int64_t chunk = (d + k - 1) / k;
+        for (int64_t i = 0; i < k; i++)
+            sizes[i] = i < k - 1 ? chunk : d - chunk * (k - 1);
+        if (sizes[k - 1] < 1)
+            fatal_node(g, n, "num_outputs %lld leaves the last part of axis %d (size %lld) empty; "
+                       "empty tensors are not supported", (long long)k, axis, (long long)d);
+        return axis;
+    }
+    if (ns < 0) {
+        if (d % nout)
+            fatal_node(g, n, "axis %d of input '%s' %s (size %lld) cannot be split into %lld equal "
+                       "parts", axis, vname(x), dims_str(x->dims, x->rank), (long long)d, (long long)nout);
+        for (int64_t i = 0; i < nout; i++)
+            sizes[i] = d / nout;
+        return axis;
+    }
+    if (ns != nout)
+        fatal_node(g, n, "split has %d values but the node has %lld outputs", ns, (long long)nout);
+    int64_t sum = 0;
+    for (int i = 0; i < ns; i++) {
+        if (sizes[i] < 0 || sizes[i] > d)
+            fatal_node(g, n, "split %s has invalid size %lld", dims_str(sizes, ns), (long long)sizes[i]);
+        sum += sizes[i];
+    }
+    if (sum != d)
+        fatal_node(g, n, "split %s adds up to %lld but axis %d of input '%s' has size %lld",
+                   dims_str(sizes, ns), (long long)sum, axis, vname(x), (long long)d);
+    return axis;
+}
+
+static void infer_split(Graph *g, Node *n)
+{
+    const Value *x = in_f32_rank(g, n, 0, 1, "a tensor");
+    int64_t *sizes = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)n->nout);
+    int axis = split_parts(g, n, sizes);
+    int64_t od[MAX_RANK];
+    memcpy(od, x->dims, sizeof od);
+    for (int k = 0; k < n->nout; k++) {
+        od[axis] = sizes[k];
+        set_out(g, n, k, DT_F32, x->rank, od);
+    }
+}
+
+/* ReduceMean's axes: the 'axes' attribute (< 18) or constant input (18),
+ * none meaning all of them, or none at all with noop_with_empty_axes (18). */
+void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced)
+{
+    int64_t axes[MAX_RANK];
+    if (g->opset < 18 && node_attr(g, n, "noop_with_empty_axes"))
+        fatal_node(g, n, "attribute 'noop_with_empty_axes' needs opset 18 or later (model opset %lld)",
+                   (long long)g->opset);
+    int na = attr_or_input_ints(g, n, "axes", 18, axes, rank);
+    bool noop = g->opset >= 18 && attr_int(g, n, "noop_with_empty_axes", 0) != 0;
+    for (int i = 0; i < rank; i++)
+        reduced[i] = na <= 0 && !noop;
+    for (int i = 0; i < na; i++) {
+        int a = norm_axis(g, n, axes[i], rank, false);
+        if (reduced[a])
+            fatal_node(g, n, "axes %s lists axis %d twice", dims_str(axes, na), a);
+        reduced[a] = true;
+    }
+}
+
+static void infer_reducemean(Graph *g, Node *n)
+{
+    const Value *x = in_f32(g, n, 0);
+    bool reduced[MAX_RANK];
+    reduce_axes(g, n, x->rank, reduced);
+    bool keep = attr_int(g, n, "keepdims", 1) != 0;
+    int64_t od[MAX_RANK];
+    int r = 0;
+    for (int i = 0; i < x->rank; i++)
+        if (!reduced[i] || keep)
+            od[r++] = reduced[i] ? 1 : x->dims[i];
+    set_out(g, n, 0, DT_F32, r, od);
+}
+
+/* Slice: per axis of x the first element read, the step and the count
+ * (axes not sliced: 0, 1, dim).  Starts/ends/axes are attributes before
+ * opset 10, constant inputs (with steps) from 10; ONNX clamping: a start or
+ * end below -dim or beyond dim is clamped into the axis. */
+void slice_params(const Graph *g, const Node *n, int64_t *start, int64_t *step, int64_t *count)
+{
+    const Value *x = &g->values[n->in[0]];
+    int r = x->rank, ns, ne, na = -1, nst = -1;
+    int64_t st[MAX_RANK], en[MAX_RANK], ax[MAX_RANK], sp[MAX_RANK];
+    if (g->opset < 10) {
+        const int64_t *p;
+        for (int k = 1; k < n->nin; k++)
+            if (has_in(n, k))
+                fatal_node(g, n, "Slice inputs beyond the data need opset 10 or later (model opset %lld)",
+                           (long long)g->opset);
+        if ((ns = attr_ints(g, n, "starts", &p)) < 0 || ns > r)
+            fatal_node(g, n, "attribute 'starts' is %s", ns < 0 ? "required" : "longer than the input's rank");
+        memcpy(st, p, sizeof(int64_t) * (size_t)ns);
+        if ((ne = attr_ints(g, n, "ends", &p)) < 0 || ne > r)
+            fatal_node(g, n, "attribute 'ends' is %s", ne < 0 ? "required" : "longer than the input's rank");
+        memcpy(en, p, sizeof(int64_t) * (size_t)ne);
+        if ((na = attr_ints(g, n, "axes", &p)) > r)
+            fatal_node(g, n, "axes has more values than the input's rank");
+        if (na > 0)
+            memcpy(ax, p, sizeof(int64_t) * (size_t)na);
+    } else {
+        if (!has_in(n, 1) || !has_in(n, 2))
+            fatal_node(g, n, "the starts and ends inputs are required");
+        ns = const_ints(g, n, n->in[1], st, r);
+        ne = const_ints(g, n, n->in[2], en, r);
+        if (has_in(n, 3))
+            na = const_ints(g, n, n->in[3], ax, r);
+        if (has_in(n, 4))
+            nst = const_ints(g, n, n->in[4], sp, r);
+    }
+    if (ne != ns || (na >= 0 && na != ns) || (nst >= 0 && nst != ns))
+        fatal_node(g, n, "starts, ends, axes and steps must have the same length (%d, %d, %d, %d)", ns,
+                   ne, na, nst);
+    bool seen[MAX_RANK] = {false};
+    for (int i = 0; i < r; i++)
+        start[i] = 0, step[i] = 1, count[i] = x->dims[i];
+    for (int i = 0; i < ns; i++) {
+        int a = na >= 0 ? norm_axis(g, n, ax[i], r, false) : i;
+        if (seen[a])
+            fatal_node(g, n, "axes lists axis %d twice", a);
+        seen[a] = true;
+        int64_t d = x->dims[a], s = nst >= 0 ? sp[i] : 1, b = st[i], e = en[i];
+        if (s == 0)
+            fatal_node(g, n, "steps[%d] is 0", i);
+        s = s > d ? d : s < -d ? -d : s; /* a step past the axis takes one element either way */
+        b = b < 0 ? (b < -d ? 0 : b + d) : b;
+        e = e < 0 ? (e < -d ? -1 : e + d) : e;
+        if (s > 0) {
+            b = b > d ? d : b;
+            e = e < 0 ? 0 : e > d ? d : e;
+            count[a] = e > b ? (e - b - 1) / s + 1 : 0;
+        } else {
+            b = b > d - 1 ? d - 1 : b;
+            e = e > d - 1 ? d - 1 : e;
+            count[a] = b > e ? (b - e - 1) / -s + 1 : 0;
+        }
+        start[a] = b;
+        step[a] = s;
+    }
+}
+
+static void infer_slice(Graph *g, Node *n)
+{
+    const Value *x = in_f32_rank(g, n, 0, 1, "a tensor");
+    int64_t start[MAX_RANK], step[MAX_RANK], count[MAX_RANK];
+    slice_params(g, n, start, step, count);
+    set_out(g, n, 0, DT_F32, x->rank, count);
+}
+
+/* Gather's output dims: x's with axis replaced by the indices' dims; the
+ * output's rank. */
+static int gather_dims(const Graph *g, const Node *n, const Value *x, const Value *iv, int axis, int64_t *od)
+{
+    if (x->rank - 1 + iv->rank > MAX_RANK)
+        fatal_node(g, n, "the output would have rank %d, more than %d", x->rank - 1 + iv->rank, MAX_RANK);
+    int r = 0;
+    for (int i = 0; i < axis; i++)
+        od[r++] = x->dims[i];
+    for (int i = 0; i < iv->rank; i++)
+        od[r++] = iv->dims[i];
+    for (int i = axis + 1; i < x->rank; i++)
+        od[r++] = x->dims[i];
+    return r;
+}
+
+/* Gather of float data along an axis by constant indices. */
+static void infer_gather(Graph *g, Node *n)
+{
+    const Value *x = in_f32_rank(g, n, 0, 1, "a tensor"), *iv = in_val(g, n, 1);
+    int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x->rank, false);
+    if (!(iv->flags & V_CONST))
+        fatal_node(g, n, "indices '%s' must be a constant", vname(iv));
+    if (iv->dtype != DT_I64 && iv->dtype != DT_I32)
+        fatal_node(g, n, "indices '%s' must be int64 or int32, not %s", vname(iv), dtype_name(iv->dtype));
+    int64_t od[MAX_RANK];
+    int r = gather_dims(g, n, x, iv, axis, od);
+    for (int64_t i = 0, ni = value_numel(iv); i < ni; i++)
+        gather_index(g, n, i); /* in range */
+    set_out(g, n, 0, DT_F32, r, od);
+}
+
+/* Gather's index i, checked against the axis and made non-negative. */
+int64_t gather_index(const Graph *g, const Node *n, int64_t i)
+{
+    const Value *x = &g->values[n->in[0]], *iv = &g->values[n->in[1]];
+    int64_t axis = attr_int(g, n, "axis", 0), k;
+    int64_t d = x->dims[axis < 0 ? axis + x->rank : axis];
+    if (iv->dtype == DT_I64) {
+        memcpy(&k, (const char *)iv->data + 8 * i, 8);
+    } else {
+        int32_t k32;
+        memcpy(&k32, (const char *)iv->data + 4 * i, 4);
+        k = k32;
+    }
+    if (k < -d || k >= d)
+        fatal_node(g, n, "index %lld is out of range for an axis of size %lld", (long long)k, (long long)d);
+    return k < 0 ? k + d : k;
+}
+
+/* ---- shape computations on constants --------------------------------------
+ *
+ * Exporters compute sizes from Shape (torch's x.chunk: Shape -> Gather ->
+ * Add -> Div -> Mul -> Slice).  Shapes are static here, so Shape, and
+ * Gather / Add / Mul / Div of constant int64 tensors, are evaluated: their
+ * output becomes a constant and the node leaves the graph. */
+
+#define MAX_FOLD_ELEMS 4096
+
+static int64_t *fold_out(Graph *g, Node *n, int rank, const int64_t *dims)
+{
+    Value *v = &g->values[n->out[0]];
+    int64_t numel = 1;
+    for (int i = 0; i < rank; i++) {
+        if (dims[i] < 1)
+            fatal_node(g, n, "output '%s' would have shape %s; empty tensors are not supported", vname(v),
+                       dims_str(dims, rank));
+        numel *= dims[i];
+        if (numel > MAX_FOLD_ELEMS)
+            fatal_node(g, n, "output '%s' would have more than %d elements; integer tensors that big "
+                       "are not supported", vname(v), MAX_FOLD_ELEMS);
+    }
+    if (v->flags & V_OUTPUT)
+        fatal_node(g, n, "output '%s' is a graph output of type int64; float32 outputs only", vname(v));
+    int64_t *data = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)numel);
+    v->dtype = DT_I64;
+    v->rank = rank;
+    for (int i = 0; i < MAX_RANK; i++) {
+        v->dims[i] = i < rank ? dims[i] : 0;
+        v->dim_param[i] = NULL;
+    }
+    v->data = data;
+    v->nbytes = 8 * numel;
+    v->flags |= V_CONST;
+    n->dead = true;
+    return data;
+}
+
+static bool const_i64(const Graph *g, const Node *n, int k)
+{
+    return has_in(n, k) && (g->values[n->in[k]].flags & V_CONST) && g->values[n->in[k]].dtype == DT_I64;
+}
+
+static int64_t elem_i64(const Value *v, int64_t i)
+{
+    int64_t x;
+    memcpy(&x, (const char *)v->data + 8 * i, 8);
+    return x;
+}
+
+static void fold_shape(Graph *g, Node *n)
+{
+    const Value *x = in_val(g, n, 0);
+    int64_t r = x->rank, b = attr_int(g, n, "start", 0), e = attr_int(g, n, "end", r);
+    if (g->opset < 15 && (node_attr(g, n, "start") || node_attr(g, n, "end")))
+        fatal_node(g, n, "attributes 'start' and 'end' need opset 15 or later (model opset %lld)",
+                   (long long)g->opset);
+    b = b < 0 ? b + r : b;
+    e = e < 0 ? e + r : e;
+    b = b < 0 ? 0 : b > r ? r : b;
+    e = e < 0 ? 0 : e > r ? r : e;
+    int64_t len = e - b;
+    int64_t *y = fold_out(g, n, 1, &len);
+    for (int64_t i = 0; i < len; i++)
+        y[i] = x->dims[b + i];
+}
+
+static void fold_gather(Graph *g, Node *n)
+{
+    const Value *x = in_val(g, n, 0), *iv = in_val(g, n, 1);
+    int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x->rank, false);
+    int64_t od[MAX_RANK];
+    int r = gather_dims(g, n, x, iv, axis, od);
+    int64_t outer = 1, inner = 1, d = x->dims[axis], ni = value_numel(iv);
+    for (int i = 0; i < axis; i++)
+        outer *= x->dims[i];
+    for (int i = axis + 1; i < x->rank; i++)
+        inner *= x->dims[i];
+    int64_t idx[MAX_FOLD_ELEMS];
+    if (ni > MAX_FOLD_ELEMS)
+        fatal_node(g, n, "more than %d indices", MAX_FOLD_ELEMS);
+    for (int64_t j = 0; j < ni; j++)
+        idx[j] = gather_index(g, n, j);
+    int64_t *y = fold_out(g, n, r, od);
+    for (int64_t o = 0; o < outer; o++)
+        for (int64_t j = 0; j < ni; j++)
+            for (int64_t i = 0; i < inner; i++)
+                *y++ = elem_i64(x, (o * d + idx[j]) * inner + i);
+}
+
+/* Add, Mul, Div of int64 constants, numpy broadcasting; Div truncates. */
+static void fold_arith(Graph *g, Node *n)
+{
+    const Value *a = in_val(g, n, 0), *b = in_val(g, n, 1);
+    int64_t od[MAX_RANK], sa[MAX_RANK], sb[MAX_RANK], ea = 1, eb = 1;
+    const int r = broadcast_dims(g, n, a, b, od);
+    for (int i = r - 1; i >= 0; i--) {
+        int ia = i - (r - a->rank), ib = i - (r - b->rank);
+        int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
+        sa[i] = da == 1 ? 0 : ea;
+        sb[i] = db == 1 ? 0 : eb;
+        ea *= da;
+        eb *= db;
+    }
+    int64_t *y = fold_out(g, n, r, od), numel = value_numel(&g->values[n->out[0]]);
+    for (int64_t t = 0; t < numel; t++) {
+        int64_t rem = t, ia = 0, ib = 0;
+        for (int i = r - 1; i >= 0; i--) {
+            ia += rem % od[i] * sa[i];
+            ib += rem % od[i] * sb[i];
+            rem /= od[i];
+        }
+        int64_t u = elem_i64(a, ia), v = elem_i64(b, ib), w;
+        bool bad = false;
+        if (n->op == OP_ADD)
+            bad = __builtin_add_overflow(u, v, &w);
+        else if (n->op == OP_MUL)
+            bad = __builtin_mul_overflow(u, v, &w);
+        else if (v == 0 || (u == INT64_MIN && v == -1))
+            fatal_node(g, n, "integer division %lld / %lld", (long long)u, (long long)v);
+        else
+            w = u / v;
+        if (bad)
+            fatal_node(g, n, "int64 overflow in %lld %s %lld", (long long)u, n->op == OP_ADD ? "+" : "*",
+                       (long long)v);
+        y[t] = w;
+    }
+}
+
+/* Folds n if it is a shape computation; returns whether it did. */
+static bool fold_node(Graph *g, Node *n)
+{
+    switch (n->op) {
+    case OP_SHAPE:
+        fold_shape(g, n);
+        return true;
+    case OP_GATHER:
+        if (!const_i64(g, n, 0) || !(g->values[n->in[1]].flags & V_CONST))
+            return false;
+        fold_gather(g, n);
+        return true;
+    case OP_ADD:
+    case OP_MUL:
+    case OP_DIV:
+        if (!const_i64(g, n, 0) || !const_i64(g, n, 1))
+            return false;
+        fold_arith(g, n);
+        return true;
+    default:
+        return false;
+    }
+}
+
 typedef void InferFn(Graph *g, Node *n);
 static InferFn *const infer_fn[OP_COUNT] = {
     [OP_CONV] = infer_conv,
@@ -543,6 +995,12 @@ static InferFn *const infer_fn[OP_COUNT] = {
     [OP_SOFTMAX] = infer_softmax,
     [OP_IDENTITY] = infer_unary,
     [OP_DROPOUT] = infer_dropout,
+    [OP_TRANSPOSE] = infer_transpose,
+    [OP_SPLIT] = infer_split,
+    [OP_REDUCEMEAN] = infer_reducemean,
+    [OP_DIV] = infer_binary,
+    [OP_GATHER] = infer_gather,
+    [OP_SLICE] = infer_slice,
 };
 
 /* ---- the pass ------------------------------------------------------------ */
@@ -593,14 +1051,21 @@ static bool all_outputs_const(const Graph *g, const Node *n)
 void infer_shapes(Graph *g)
 {
     check_inputs(g);
+    bool folded = false;
     for (int i = 0; i < g->nnodes; i++) {
         Node *n = &g->nodes[i];
         if (all_outputs_const(g, n))
             continue;
+        if ((unsigned)n->op < OP_COUNT && fold_node(g, n)) {
+            folded = true;
+            continue;
+        }
         if ((unsigned)n->op >= OP_COUNT || !infer_fn[n->op])
             fatal_node(g, n, "unsupported operator");
         infer_fn[n->op](g, n);
     }
+    if (folded)
+        graph_compact(g);
     for (int i = 0; i < g->noutputs; i++)
         assert(g->values[g->outputs[i]].rank >= 0);
 }

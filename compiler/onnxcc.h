@@ -253,8 +253,19 @@ void verify_graph(const Graph *g);
 /* ---- infer.c: shape inference ------------------------------------------- */
 
 /* Fills dtype/rank/dims of every value; fatal with node name and reason on
- * any inconsistency, and names input and axis if a dim stays unknown. */
+ * any inconsistency, and names input and axis if a dim stays unknown.
+ * Shape computations on constants are evaluated and their nodes dropped. */
 void infer_shapes(Graph *g);
+/* Read by the emitter too, on an inferred node: Transpose's perm (default
+ * reversed); Split's axis (returned) and part sizes, one per output;
+ * ReduceMean's reduced axes, reduced[a] for a < rank. */
+void transpose_perm(const Graph *g, const Node *n, int rank, int64_t *perm);
+int split_parts(const Graph *g, const Node *n, int64_t *sizes);
+void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced);
+/* Slice: first element, step and count along every axis of the input;
+ * Gather: index i of the constant indices, checked and made non-negative. */
+void slice_params(const Graph *g, const Node *n, int64_t *start, int64_t *step, int64_t *count);
+int64_t gather_index(const Graph *g, const Node *n, int64_t i);
 
 /* ---- passes.c: the optimization pipeline ---------------------------------- */
 

@@ -24,4 +24,11 @@
     X(OP_SOFTMAX, "Softmax", 1, 1, 1, 1)                   \
     X(OP_IDENTITY, "Identity", 1, 1, 1, 1)                 \
     X(OP_DROPOUT, "Dropout", 1, 3, 1, 2)                   \
-    X(OP_CONSTANT, "Constant", 0, 0, 1, 1)
+    X(OP_CONSTANT, "Constant", 0, 0, 1, 1)                 \
+    X(OP_TRANSPOSE, "Transpose", 1, 1, 1, 1)               \
+    X(OP_SPLIT, "Split", 1, 2, 1, 4096)                    \
+    X(OP_REDUCEMEAN, "ReduceMean", 1, 2, 1, 1)             \
+    X(OP_DIV, "Div", 2, 2, 1, 1)                           \
+    X(OP_SHAPE, "Shape", 1, 1, 1, 1)                       \
+    X(OP_GATHER, "Gather", 2, 2, 1, 1)                     \
+    X(OP_SLICE, "Slice", 1, 5, 1, 1)

@@ -2,9 +2,10 @@
 """Exports a torchvision CNN beyond DenseNet to ONNX with random, seeded weights.
 
 The zoo: ResNet-18/50, MobileNetV2, SqueezeNet 1.1, GoogLeNet (without the
-auxiliary classifiers) and VGG-11-BN.  As in export_densenet.py, every
-parameter is random and every BatchNorm gets non-trivial statistics, scaled so
-activations stay in range; the same arguments always give the same file.
+auxiliary classifiers), VGG-11-BN and ShuffleNetV2 x1.0.  As in
+export_densenet.py, every parameter is random and every BatchNorm gets
+non-trivial statistics, scaled so activations stay in range; the same
+arguments always give the same file.
 
 usage: export_zoo.py --arch A [--opset N] [--size H] [--batch N]
                      [--dynamic-batch] [--functions] [--reuse] [--check]
@@ -37,6 +38,7 @@ ARCHS = {
     "squeezenet1_1": lambda: M.squeezenet1_1(weights=None),
     "googlenet": lambda: M.googlenet(weights=None, aux_logits=False, init_weights=False),
     "vgg11_bn": lambda: M.vgg11_bn(weights=None),
+    "shufflenet_v2_x1_0": lambda: M.shufflenet_v2_x1_0(weights=None),
 }
 # The blocks --functions turns into ONNX local functions.
 BLOCKS = {resnet.BasicBlock, resnet.Bottleneck, mobilenetv2.InvertedResidual,

@@ -88,6 +88,11 @@ CASES = {
     "function_recursive":    ["Relu_2", "nest more than"],
     "function_fanout":       ["more than", "function calls"],
     "function_opset":        ["local function", "opset 11"],
+    # Operator forms of the wrong opset or shape (ShuffleNetV2's ops).
+    "split_attr_opset13":    ["Split_5", "'split' attribute", "opset 13"],
+    "split_uneven":          ["Split_5", "3 equal parts"],
+    "reducemean_axes_input": ["ReduceMean_5", "'axes' input", "opset 18"],
+    "transpose_perm_twice":  ["Transpose_5", "perm", "twice"],
 }
 
 NESTING_DEPTH = 10000
@@ -491,6 +496,19 @@ def build(name, outdir):
         del a.ints[:]
     elif name == "missing_output_name":
         node(m, "Relu_2").output[0] = ""
+    elif name in ("split_attr_opset13", "split_uneven"):
+        # r1 is 1x4x4x4: two parts given as an attribute (opset 13 wants an
+        # input), or three equal parts of 4 channels.
+        k = 2 if name == "split_attr_opset13" else 3
+        sn = helper.make_node("Split", ["r1"], [f"s{i}" for i in range(k)], name="Split_5", axis=1)
+        if k == 2:
+            sn.attribute.append(helper.make_attribute("split", [2, 2]))
+        m.graph.node.insert(2, sn)
+    elif name == "reducemean_axes_input":
+        m.graph.initializer.append(numpy_helper.from_array(np.array([2, 3], np.int64), "rm.axes"))
+        m.graph.node.insert(2, helper.make_node("ReduceMean", ["r1", "rm.axes"], ["rm"], name="ReduceMean_5"))
+    elif name == "transpose_perm_twice":
+        m.graph.node.insert(2, helper.make_node("Transpose", ["r1"], ["t"], name="Transpose_5", perm=[0, 1, 1, 3]))
     elif name.startswith("ext_"):
         return build_external(name, m, outdir)
     else:

@@ -13,10 +13,16 @@
  * lives in a stack buffer of DW_BUF floats (wide rows go in chunks); a
  * kernel of more than DW_MAX_TAPS taps runs tap by tap.
  *
- * The sum for one output is bias + taps in row-major order, whatever the
- * thread count, so results are bitwise identical for every count (for one
- * ISA level: the AVX2 build, dwconv_avx2.c, fuses multiply-adds). */
-#include "fast.h"
+ * On x86, 3x3 layers at stride 1 or 2 with dilation 1 (MobileNet's) go
+ * instead to the direct kernels of dwconv.h for AVX2 or AVX-512, plane by
+ * plane from these tasks: no copies, the epilogue in registers.
+ *
+ * The sum for one output is bias + taps in row-major order (in the direct
+ * kernels each kernel row after the first is summed on its own, then
+ * added), whatever the thread count, so results are bitwise identical for
+ * every count (for one ISA level: the AVX2 build, dwconv_avx2.c, fuses
+ * multiply-adds). */
+#include "dwconv.h"
 
 #include <math.h>
 
@@ -40,6 +46,7 @@ typedef struct {
     int oc;          /* output columns per chunk; 0 = tap by tap */
     int rows;        /* > 0: output rows per band of dw_plane_frame */
     int ntasks;
+    FastDwPlaneFn direct; /* the per-ISA direct kernel, if it takes the layer */
 } DwCtx;
 
 /* Padded columns one chunk of n output columns reads, and per phase. */
@@ -91,6 +98,11 @@ static void dw_build(const DwCtx *c, DwPre f, const float *xr, int o0, size_t pl
         if (s == 1)
             for (long k = klo; k < khi; k++) {
                 const float t = xs[k] * f.a + f.b;
+                r[k] = t < f.lo ? f.lo : t;
+            }
+        else if (s == 2) /* a constant stride: the vectoriser de-interleaves */
+            for (long k = klo; k < khi; k++) {
+                const float t = xs[k * 2] * f.a + f.b;
                 r[k] = t < f.lo ? f.lo : t;
             }
         else
@@ -297,7 +309,13 @@ void DW_TASK(void *ctx, int t)
         const int ch = (int)(pl % (size_t)p->C);
         const float *xp = c->x + n * xs + (size_t)ch * hw;
         float *yp = c->y + n * ys + (size_t)ch * ohw;
-        if (c->rows)
+        if (c->direct) {
+            const DwPre f = dw_pre(c, ch);
+            const int pre = c->scale || c->shift || p->pre_relu;
+            const FastDwPlane d = {p, xp, c->w + (size_t)ch * (size_t)(p->kH * p->kW), c->bias ? c->bias[ch] : 0.0f,
+                                   pre, f.a, f.b, f.lo, yp};
+            c->direct(&d);
+        } else if (c->rows)
             dw_plane_frame(c, ch, xp, yp);
         else if (c->oc)
             dw_plane(c, ch, xp, yp);
@@ -307,6 +325,15 @@ void DW_TASK(void *ctx, int t)
 }
 
 #ifndef DW_TASK_ISA /* the driver, once */
+#ifdef ONNXCC_RT_X86_64
+/* Whether the direct kernels of dwconv.h take p. */
+static int dw_direct_fits(const OnnxccConv2dParams *p)
+{
+    return p->kH == 3 && p->kW == 3 && p->dil_h == 1 && p->dil_w == 1 && p->stride_h == p->stride_w &&
+           (p->stride_w == 1 || p->stride_w == 2);
+}
+#endif
+
 int onnxcc_f32_dwconv2d_fits(const OnnxccConv2dParams *p)
 {
     return p->group == p->C && p->M == p->C && p->C > 0;
@@ -316,7 +343,7 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
                          const float *bias, const float *pre_scale, const float *pre_shift,
                          float *y)
 {
-    DwCtx c = {p, x, w, bias, pre_scale, pre_shift, y, 0, 0, 1};
+    DwCtx c = {p, x, w, bias, pre_scale, pre_shift, y, 0, 0, 1, NULL};
     if (p->OH <= 0 || p->OW <= 0 || p->N <= 0)
         return;
     /* The widest chunk whose kH cached rows fit. */
@@ -345,8 +372,12 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
     c.ntasks = (size_t)tasks < planes ? tasks : (int)planes;
     OnnxccTaskFn fn = onnxcc_fast_dw_task;
 #ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa_capped(p->isa_cap) >= ONNXCC_ISA_AVX2)
+    const int isa = onnxcc_rt_isa_capped(p->isa_cap);
+    if (isa >= ONNXCC_ISA_AVX2)
         fn = onnxcc_fast_dw_task_avx2;
+    if (dw_direct_fits(p))
+        c.direct = isa >= ONNXCC_ISA_AVX512 ? onnxcc_fast_dw3x3_avx512
+                   : isa >= ONNXCC_ISA_AVX2 ? onnxcc_fast_dw3x3_avx2 : NULL;
 #endif
     onnxcc_fast_parallel(c.ntasks, fn, &c);
 }

@@ -41,6 +41,8 @@ CONST_OPERANDS = {
     "Pad": (1, 2, 3),                 # pads, constant_value, axes
     "Reshape": (1,),                  # shape
     "Dropout": (1, 2),                # ratio, training_mode
+    "Split": (1,),                    # split
+    "ReduceMean": (1,),               # axes (opset 18)
 }
 
 

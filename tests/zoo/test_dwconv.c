@@ -3,7 +3,9 @@
  * odd and tiny maps, strides 1-3, dilation, asymmetric and oversized pads,
  * kernels from 1x1 to 9x9 (past the row cache: tap by tap), wide rows
  * (chunked), batches with image strides, pre-activation and every epilogue;
- * and bitwise identical results for 1 and 3 threads. */
+ * a sweep of the direct 3x3 kernels (stride 1 and 2) over widths and heights
+ * below, at and above their vector widths and row bands, every pad and
+ * epilogue; and bitwise identical results for 1, 2 and 3 threads. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -72,7 +74,7 @@ static void dw_case(int N, int C, int H, int W, int kH, int kW, int sh, int sw, 
     size_t yn = (size_t)N * ys;
     float *x = rand_buf((size_t)N * xs), *w = rand_buf((size_t)C * kH * kW), *b = rand_buf((size_t)C);
     float *sc = pre ? rand_buf((size_t)C) : NULL, *sh_ = pre ? rand_buf((size_t)C) : NULL;
-    float *want = calloc(yn, sizeof(float)), *got = calloc(yn, sizeof(float)), *got3 = calloc(yn, sizeof(float));
+    float *want = calloc(yn, sizeof(float)), *got = calloc(yn, sizeof(float)), *got_t = calloc(yn, sizeof(float));
     onnxcc_f32_conv2d_ref(&p, x, w, (C & 1) ? NULL : b, sc, sh_, want);
     char what[200];
     static const char *const isas[] = {"scalar", "avx2", "avx512"};
@@ -86,17 +88,19 @@ static void dw_case(int N, int C, int H, int W, int kH, int kW, int sh, int sw, 
         snprintf(what, sizeof what, "dwconv %s N%d C%d %dx%d k%dx%d s%d,%d d%d,%d p%d,%d,%d,%d pre%d act%d gap%d",
                  isas[isa], N, C, H, W, kH, kW, sh, sw, dh, dw, pt, pl, pb, pr, pre, act, gap);
         check(what, got, want, yn, 1e-5);
-        onnxcc_set_num_threads(3);
-        memset(got3, 0, yn * sizeof(float));
-        onnxcc_f32_dwconv2d(&p, x, w, (C & 1) ? NULL : b, sc, sh_, got3);
-        if (memcmp(got, got3, yn * sizeof(float)) != 0) {
-            printf("FAIL %s: 1 and 3 threads differ\n", what);
-            failures++;
+        for (int threads = 2; threads <= 3; threads++) {
+            onnxcc_set_num_threads(threads);
+            memset(got_t, 0, yn * sizeof(float));
+            onnxcc_f32_dwconv2d(&p, x, w, (C & 1) ? NULL : b, sc, sh_, got_t);
+            if (memcmp(got, got_t, yn * sizeof(float)) != 0) {
+                printf("FAIL %s: 1 and %d threads differ\n", what, threads);
+                failures++;
+            }
         }
     }
     unsetenv("ONNXCC_ISA");
     onnxcc_set_num_threads(0);
-    free(x), free(w), free(b), free(sc), free(sh_), free(want), free(got), free(got3);
+    free(x), free(w), free(b), free(sc), free(sh_), free(want), free(got), free(got_t);
 }
 
 static void add_case(size_t n, int act)
@@ -144,6 +148,20 @@ int main(void)
     /* enough work for several tasks */
     dw_case(2, 24, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, ONNXCC_ACT_CLIP, 1);
     dw_case(1, 24, 29, 29, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, ONNXCC_ACT_CLIP, 0);
+
+    /* the direct 3x3 kernels: widths around 8 and 16 lanes, heights around
+     * bands of 7 rows, pads 0-2 per side (reads past both borders) */
+    static const int widths[] = {1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 47, 49};
+    static const int heights[] = {1, 2, 3, 6, 7, 8, 13, 15, 16};
+    static const int pads[][4] = {{1, 1, 1, 1}, {0, 0, 0, 0}, {2, 1, 0, 2}, {0, 2, 1, 0}, {1, 0, 2, 1}};
+    int v = 0;
+    for (size_t i = 0; i < sizeof widths / sizeof *widths; i++)
+        for (size_t j = 0; j < sizeof heights / sizeof *heights; j++)
+            for (int st = 1; st <= 2; st++, v++) {
+                const int *pd = pads[v % 5];
+                dw_case(1 + (v % 7 == 0), 2 + v % 3, heights[j], widths[i], 3, 3, st, st, 1, 1, pd[0], pd[1],
+                        pd[2], pd[3], v / 2 % 3, v / 3 % 4, v % 4 == 1);
+            }
 
     for (size_t n = 0; n < 70; n += 7)
         for (int act = 0; act < 3; act++)

@@ -302,6 +302,41 @@ void onnxcc_f32_softmax_ref(size_t outer, size_t len, size_t inner, const float 
 void onnxcc_f32_logsoftmax_ref(size_t outer, size_t len, size_t inner, const float *x,
                                float *y);
 
+/* ---- strided copy (transpose, split, slice), gather, reduce ----------- */
+
+/* y, dense over dims[0..rank-1], gets y[i_0]..[i_last] = x[sum i_d*x_strides[d]]
+ * (strides in elements, may be negative): Transpose (x's strides permuted)
+ * and Split or Slice (x offset to the first element read).  y must not
+ * overlap x.  Returns ONNXCC_RT_EPARAM for a rank out of 0..ONNXCC_RT_MAX_RANK. */
+typedef struct OnnxccStridedCopyParams {
+    int rank;
+    size_t dims[ONNXCC_RT_MAX_RANK];         /* of y */
+    ptrdiff_t x_strides[ONNXCC_RT_MAX_RANK]; /* x elements per step along each axis of y */
+} OnnxccStridedCopyParams;
+
+int onnxcc_f32_strided_copy_ref(const OnnxccStridedCopyParams *p, const float *x, float *y);
+
+/* Gather: x viewed as [outer][len][inner], y as [outer][n][inner] with
+ * y[o][j][:] = x[o][idx[j]][:]; every idx[j] < len (the compiler checked
+ * and normalised them). */
+void onnxcc_f32_gather_ref(size_t outer, size_t len, size_t inner, size_t n, const size_t *idx,
+                           const float *x, float *y);
+
+/* ReduceMean: x's axes split into kept and reduced ones, each with its
+ * extent and stride in x.  y, dense over the kept axes in order, gets the
+ * mean of x over the reduced index space (sum in double, one rounding; 0
+ * if that space is empty).  nred = 0 copies.  Returns ONNXCC_RT_EPARAM
+ * if nkeep or nred is out of 0..ONNXCC_RT_MAX_RANK. */
+typedef struct OnnxccReduceParams {
+    int nkeep, nred;
+    size_t keep_dims[ONNXCC_RT_MAX_RANK];
+    ptrdiff_t keep_strides[ONNXCC_RT_MAX_RANK];
+    size_t red_dims[ONNXCC_RT_MAX_RANK];
+    ptrdiff_t red_strides[ONNXCC_RT_MAX_RANK];
+} OnnxccReduceParams;
+
+int onnxcc_f32_reduce_mean_ref(const OnnxccReduceParams *p, const float *x, float *y);
+
 /* ---- depthwise conv2d and fused elementwise (fast, portable) ---------- */
 
 /* Whether p is a depthwise convolution onnxcc_f32_dwconv2d takes: group ==

@@ -1,0 +1,90 @@
+/* bench_dwconv.c — times onnxcc_f32_dwconv2d on MobileNetV2's depthwise
+ * layers (224x224, batch 1: 3x3, pad 1, BN folded into the weights, Clip(0, 6)
+ * after): `bench_dwconv [min_seconds [threads]]` (defaults 0.3 s, 1 thread).
+ *
+ * Times every ISA level up to onnxcc_rt_isa(), or with ONNXCC_ISA set only
+ * that level.  Per layer and level: the median milliseconds of one call and
+ * the GB/s of its compulsory traffic (input, output and weights read or
+ * written once); then the sum over MobileNetV2's 17 depthwise nodes (layers
+ * that occur several times counted as often).  BENCH_BEST=1 reports the
+ * fastest run instead of the median. */
+#define _POSIX_C_SOURCE 200112L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench_util.h"
+#include "onnxcc/rt.h"
+
+typedef struct Layer {
+    int C, HW, stride, count; /* count: nodes of MobileNetV2 with this shape */
+} Layer;
+
+static const Layer layers[] = {
+    {32, 112, 1, 1}, {96, 112, 2, 1}, {144, 56, 1, 1}, {144, 56, 2, 1},
+    {192, 28, 1, 2}, {192, 28, 2, 1}, {384, 14, 1, 3}, {576, 14, 1, 2},
+    {576, 14, 2, 1}, {960, 7, 1, 2},
+};
+#define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
+#define MAX_REPS 2000
+
+/* Milliseconds of one call, repeated for at least min_s seconds. */
+static double time_layer(const OnnxccConv2dParams *p, const float *x, const float *w,
+                         const float *bias, float *y, double min_s)
+{
+    static double ms[MAX_REPS];
+    int reps = 0;
+    onnxcc_f32_dwconv2d(p, x, w, bias, NULL, NULL, y); /* warm up */
+    for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
+        const double t0 = now_s();
+        onnxcc_f32_dwconv2d(p, x, w, bias, NULL, NULL, y);
+        ms[reps++] = (now_s() - t0) * 1e3;
+    }
+    qsort(ms, (size_t)reps, sizeof ms[0], cmp_double);
+    return getenv("BENCH_BEST") ? ms[0] : ms[reps / 2];
+}
+
+int main(int argc, char **argv)
+{
+    const double min_s = argc > 1 ? atof(argv[1]) : 0.3;
+    onnxcc_set_num_threads(argc > 2 ? atoi(argv[2]) : 1);
+    const int top = onnxcc_rt_isa(), only = getenv("ONNXCC_ISA") != NULL;
+    double total[3] = {0, 0, 0};
+    printf("MobileNetV2 depthwise 3x3, %d thread(s)\n%-18s", onnxcc_num_threads(), "layer");
+    for (int isa = only ? top : 0; isa <= top; isa++)
+        printf(" | %-20s", onnxcc_rt_isa_name(isa));
+    printf("\n");
+    for (int i = 0; i < NUM_LAYERS; i++) {
+        const Layer *l = &layers[i];
+        OnnxccConv2dParams p;
+        memset(&p, 0, sizeof p);
+        p.N = 1, p.C = p.M = p.group = l->C, p.H = p.W = l->HW;
+        p.kH = p.kW = 3, p.stride_h = p.stride_w = l->stride, p.dil_h = p.dil_w = 1;
+        p.pad_t = p.pad_l = p.pad_b = p.pad_r = 1;
+        p.OH = p.OW = (l->HW + 2 - 3) / l->stride + 1;
+        p.act.kind = ONNXCC_ACT_CLIP, p.act.a = 0.0f, p.act.b = 6.0f;
+        const size_t xn = (size_t)l->C * l->HW * l->HW, yn = (size_t)l->C * p.OH * p.OW;
+        float *x = random_floats(xn), *w = random_floats((size_t)l->C * 9), *b = random_floats((size_t)l->C);
+        float *y = random_floats(yn);
+        const double bytes = 4.0 * (double)(xn + yn + (size_t)l->C * 10);
+        char name[32];
+        snprintf(name, sizeof name, "%dx%dx%d s%d%s", l->HW, l->HW, l->C, l->stride, l->count > 1 ? " (x" : "");
+        if (l->count > 1)
+            snprintf(name + strlen(name), sizeof name - strlen(name), "%d)", l->count);
+        printf("%-18s", name);
+        for (int isa = only ? top : 0; isa <= top; isa++) {
+            setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+            const double t = time_layer(&p, x, w, b, y, min_s);
+            total[isa] += t * l->count;
+            printf(" | %7.3f ms %6.1f GB/s", t, bytes / t * 1e-6);
+        }
+        printf("\n");
+        free(x), free(w), free(b), free(y);
+    }
+    printf("%-18s", "17 nodes");
+    for (int isa = only ? top : 0; isa <= top; isa++)
+        printf(" | %7.3f ms %11s", total[isa], "");
+    printf("\n");
+    return 0;
+}

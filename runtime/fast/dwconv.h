@@ -1,0 +1,34 @@
+/* dwconv.h — internals of the fast depthwise conv, shared by its driver
+ * (dwconv.c) and the per-ISA direct kernels (dwconv_avx2.c, dwconv_avx512.c).
+ *
+ * A direct kernel computes one plane (image, channel) of a 3x3 depthwise
+ * conv with dilation 1 and stride 1 or 2 on both axes, any padding, straight
+ * from the input rows: no padded copy, the epilogue applied in registers. */
+#ifndef ONNXCC_DWCONV_H
+#define ONNXCC_DWCONV_H
+
+#include "fast.h"
+
+/* y[oh][ow] = act(bias + sum over i, j (row-major) of w[i][j] *
+ * pre(x[oh*s - pad_t + i][ow*s - pad_l + j])), taps outside the input adding
+ * w*0 (columns) or nothing (rows), pre(v) = max(lo, v*scale + shift) when
+ * pre is set, else v; s, pads, sizes and act from p. */
+typedef struct FastDwPlane {
+    const OnnxccConv2dParams *p;
+    const float *x;    /* the H x W input plane */
+    const float *w;    /* the 3x3 weights */
+    float bias;
+    int pre;           /* 0: no pre-activation (scale, shift, lo unused) */
+    float scale, shift;
+    float lo;          /* 0 with pre_relu, else -inf */
+    float *y;          /* the OH x OW output plane */
+} FastDwPlane;
+
+typedef void (*FastDwPlaneFn)(const FastDwPlane *d);
+
+#ifdef ONNXCC_RT_X86_64
+void onnxcc_fast_dw3x3_avx2(const FastDwPlane *d);
+void onnxcc_fast_dw3x3_avx512(const FastDwPlane *d);
+#endif
+
+#endif /* ONNXCC_DWCONV_H */

@@ -1,0 +1,179 @@
+/* dwconv_direct.h — the direct 3x3 depthwise kernel of dwconv.h, written
+ * once over small vector helpers that the including file (dwconv_<isa>.c)
+ * defines for its ISA (with <math.h> included), then defines DW_DIRECT as
+ * the entry point's name and, if 7 does not suit its registers, DW_ROWS:
+ *
+ *   DV, DM, DL        vector of DL floats, lane mask
+ *   dv_set1(f), dv_fma(a, b, c) = a*b + c (fused)
+ *   dv_lanes(c, w)    lanes k with 0 <= c + k < w
+ *   dv_lane0(m)       m restricted to lane 0
+ *   dv_loadz(p, m)    p[k] in lanes of m, 0 elsewhere (no fault outside m)
+ *   dv_pre(v, m, a, b, lo)  max(lo, v*a + b) in lanes of m, 0 elsewhere
+ *   dv_deint(a, b, c, t)    x[0 .. 2*DL] in a, b and lane 0 of c to the
+ *                     stride-2 taps t[j][k] = x[2k + j], j < 3
+ *   dv_mul, dv_add, dv_min(a, v), dv_max(a, v)  (min/max return v if NaN)
+ *   dv_leaky(v, a)    v < 0 ? a*v : v
+ *   dv_store(p, v, n) store of the first n lanes
+ *
+ * Layout: a plane goes in bands of DW_ROWS output rows; a band in chunks of
+ * DL output columns, each with DW_ROWS accumulators.  The band's input rows
+ * are read top to bottom, each once per chunk: its three column taps (three
+ * shifted loads at stride 1; two loads and lane 0 of a third, de-interleaved,
+ * at stride 2), masked to the input's columns, feed every output row whose
+ * window covers it, kernel rows in order: the first onto the bias, each
+ * later one as a chain of its own added after (short dependency chains, so
+ * a band's rows overlap in the pipeline).  Input rows outside the image are
+ * skipped; rows of the last band past OH are computed and not stored. */
+
+#ifndef DW_ROWS /* output rows per band, as many as the registers hold */
+#define DW_ROWS 7 /* MobileNet's maps are multiples of 7 */
+#endif
+#define DW_IN_ROWS(s) ((DW_ROWS - 1) * (s) + 3)
+#define DW_INLINE static inline __attribute__((always_inline))
+
+/* The three taps of the input row from xr, the first window's first column;
+ * masks m from dw_masks. */
+DW_INLINE void dw_taps(const float *xr, const DM *m, int s, int pre, DV a, DV b, DV lo, DV t[3])
+{
+    if (s == 1) {
+        FAST_UNROLL
+        for (int j = 0; j < 3; j++) {
+            t[j] = dv_loadz(xr + j, m[j]);
+            if (pre)
+                t[j] = dv_pre(t[j], m[j], a, b, lo);
+        }
+    } else {
+        DV v[3];
+        FAST_UNROLL
+        for (int q = 0; q < 3; q++) {
+            v[q] = dv_loadz(xr + q * DL, m[q]);
+            if (pre)
+                v[q] = dv_pre(v[q], m[q], a, b, lo);
+        }
+        dv_deint(v[0], v[1], v[2], t);
+    }
+}
+
+/* The load masks of a chunk: per tap at stride 1, per loaded vector at 2. */
+DW_INLINE void dw_masks(long c, long w, int s, DM m[3])
+{
+    if (s == 1) {
+        FAST_UNROLL
+        for (int j = 0; j < 3; j++)
+            m[j] = dv_lanes(c + j, w);
+    } else {
+        m[0] = dv_lanes(c, w);
+        m[1] = dv_lanes(c + DL, w);
+        m[2] = dv_lane0(dv_lanes(c + 2 * DL, w));
+    }
+}
+
+/* The epilogue: min(hi, max(lo, v)) for none, ReLU and Clip (NaN stays, and
+ * hi wins over lo, as in the reference), else LeakyRelu with slope lo. */
+typedef struct {
+    DV lo, hi;
+    int leaky;
+} DwAct;
+
+DW_INLINE DwAct dw_act(const OnnxccAct *act)
+{
+    DwAct e = {dv_set1(-INFINITY), dv_set1(INFINITY), act->kind == ONNXCC_ACT_LEAKYRELU};
+    if (act->kind == ONNXCC_ACT_RELU)
+        e.lo = dv_set1(0.0f);
+    if (act->kind == ONNXCC_ACT_CLIP)
+        e.lo = dv_set1(act->a), e.hi = dv_set1(act->b);
+    if (e.leaky)
+        e.lo = dv_set1(act->a);
+    return e;
+}
+
+/* A plane's constants in registers. */
+typedef struct {
+    DV w[9], bias;
+    DV a, b, lo; /* pre-activation */
+    DwAct e;
+} DwConst;
+
+/* The band of output rows from oh0, whose input rows are ih0 + k for k <
+ * DW_IN_ROWS(s), those with klo <= k < khi inside the image.  full: every
+ * input row inside and every output row stored, so no tests. */
+DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long klo, long khi, const int s,
+                       const int pre, const int full)
+{
+    const OnnxccConv2dParams *p = d->p;
+    const long W = p->W, OW = p->OW, nr = p->OH - oh0, ih0 = oh0 * s - p->pad_t;
+    for (long ow0 = 0; ow0 < OW; ow0 += DL) {
+        const long c = ow0 * s - p->pad_l;
+        const float *xr = d->x + ih0 * W + c; /* read only at rows inside */
+        DM m[3];
+        dw_masks(c, W, s, m);
+        DV acc[DW_ROWS];
+        FAST_UNROLL
+        for (int r = 0; r < DW_ROWS; r++)
+            acc[r] = q->bias;
+        FAST_UNROLL
+        for (int k = 0; k < DW_IN_ROWS(s); k++, xr += W) {
+            if (!full && (k < klo || k >= khi))
+                continue;
+            DV t[3];
+            dw_taps(xr, m, s, pre, q->a, q->b, q->lo, t);
+            /* output row r's kernel row k - r*s */
+            FAST_UNROLL
+            for (int r = 0; r < DW_ROWS; r++) {
+                const int i = k - r * s;
+                if (i < 0 || i > 2)
+                    continue;
+                if (i == 0) {
+                    acc[r] = dv_fma(q->w[0], t[0], acc[r]);
+                    acc[r] = dv_fma(q->w[1], t[1], acc[r]);
+                    acc[r] = dv_fma(q->w[2], t[2], acc[r]);
+                } else { /* a chain of its own, so that rows overlap */
+                    DV row = dv_mul(q->w[3 * i], t[0]);
+                    row = dv_fma(q->w[3 * i + 1], t[1], row);
+                    row = dv_fma(q->w[3 * i + 2], t[2], row);
+                    acc[r] = dv_add(acc[r], row);
+                }
+            }
+        }
+        const int n = OW - ow0 < DL ? (int)(OW - ow0) : DL;
+        float *yr = d->y + oh0 * OW + ow0;
+        FAST_UNROLL
+        for (int r = 0; r < DW_ROWS; r++, yr += OW)
+            if (full || r < nr)
+                dv_store(yr, q->e.leaky ? dv_leaky(acc[r], q->e.lo) : dv_min(q->e.hi, dv_max(q->e.lo, acc[r])),
+                         n);
+    }
+}
+
+DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int pre)
+{
+    const OnnxccConv2dParams *p = d->p;
+    DwConst q;
+    FAST_UNROLL
+    for (int t = 0; t < 9; t++)
+        q.w[t] = dv_set1(d->w[t]);
+    q.bias = dv_set1(d->bias);
+    q.a = dv_set1(d->scale), q.b = dv_set1(d->shift), q.lo = dv_set1(d->lo);
+    q.e = dw_act(&p->act);
+    for (long oh0 = 0; oh0 < p->OH; oh0 += DW_ROWS) {
+        const long ih0 = oh0 * s - p->pad_t;
+        const long klo = ih0 < 0 ? -ih0 : 0, khi = p->H - ih0;
+        if (klo == 0 && khi >= DW_IN_ROWS(s) && p->OH - oh0 >= DW_ROWS)
+            dw_band(d, &q, oh0, klo, khi, s, pre, 1);
+        else
+            dw_band(d, &q, oh0, klo, khi, s, pre, 0);
+    }
+}
+
+void DW_DIRECT(const FastDwPlane *d)
+{
+    const int s = d->p->stride_w;
+    if (s == 1 && d->pre)
+        dw_direct_plane(d, 1, 1);
+    else if (s == 1)
+        dw_direct_plane(d, 1, 0);
+    else if (d->pre)
+        dw_direct_plane(d, 2, 1);
+    else
+        dw_direct_plane(d, 2, 0);
+}
