@@ -6,7 +6,7 @@
  *  - dot form (B is [N][K]: trans_b, or N = 1; DenseNet's classifier):
  *    Y[i][j] is the dot product of op(A) row i and B row j, both contiguous
  *    in k.  dot4 runs four of them at once with 8 lanes each (32 independent
- *    sums), over the (i, j) pairs of a block of up to 4 rows, so each B row
+ *    sums, in vectors of 4 floats), over the (i, j) pairs of a block of up to 4 rows, so each B row
  *    streams from memory once per 4 rows of A.  op(A) rows are packed in
  *    k-chunks when trans_a leaves them strided.
  *  - axpy form (B is [K][N]): a register tile of up to 4 x 8 outputs
@@ -63,18 +63,28 @@ static void store_block(const OnnxccGemmParams *p, const float *acc, size_t ld, 
 
 /* ---- dot form --------------------------------------------------------- */
 
-/* out[t] = sum over k < n of a[t][k] * b[t][k], t < 4. */
+/* Four floats as one vector (GCC/clang vector extensions), loaded from any
+ * float address: the dot form's lanes, written out so that the compiler
+ * does not vectorise across the four sums instead (it did, with shuffles). */
+typedef float V4 __attribute__((vector_size(16)));
+typedef float V4U __attribute__((vector_size(16), aligned(4)));
+#define LD4(p) (*(const V4U *)(p))
+
+/* out[t] = sum over k < n of a[t][k] * b[t][k], t < 4: per t, 8 lanes
+ * (two vectors) of partial sums over k, added up in a fixed order. */
 static void dot4(const float *const a[4], const float *const b[4], size_t n, float out[4])
 {
-    float acc[4][8] = {{0.0f}};
+    V4 acc[4][2];
+    memset(acc, 0, sizeof acc);
     size_t k = 0;
     for (; k + 8 <= n; k += 8)
-        UNROLL for (int t = 0; t < 4; t++)
-            for (int l = 0; l < 8; l++)
-                acc[t][l] += a[t][k + l] * b[t][k + l];
+        UNROLL for (int t = 0; t < 4; t++) {
+            acc[t][0] += LD4(a[t] + k) * LD4(b[t] + k);
+            acc[t][1] += LD4(a[t] + k + 4) * LD4(b[t] + k + 4);
+        }
     for (int t = 0; t < 4; t++) {
-        const float *s = acc[t];
-        float sum = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        const V4 lo = acc[t][0], hi = acc[t][1];
+        float sum = ((lo[0] + hi[0]) + (lo[1] + hi[1])) + ((lo[2] + hi[2]) + (lo[3] + hi[3]));
         for (size_t i = k; i < n; i++)
             sum += a[t][i] * b[t][i];
         out[t] = sum;
