@@ -33,6 +33,7 @@ typedef struct {
     char *body;          /* the run function's body, written first (memstream) */
     size_t body_len;
     FILE *body_open;     /* its stream while open */
+    int64_t scratch_at[ONNXCC_CONV2D_SCRATCH_KINDS]; /* each kind's scratch region; [0] < 0: unset */
 } Emitter;
 
 /* ---- text from the model, made inert --------------------------------------- */
@@ -318,9 +319,12 @@ static bool conv_is_fast(const Graph *g, const Node *n)
     return (w->flags & V_CONST) && w->dtype == DT_F32;
 }
 
-int64_t kernel_scratch_bytes(const Graph *g)
+/* Bytes of each kind of kernel scratch (onnxcc_f32_conv2d_scratch_kind):
+ * the most any layer of that kind needs, rounded up to WS_ALIGN. */
+static void scratch_by_kind(const Graph *g, int64_t most[ONNXCC_CONV2D_SCRATCH_KINDS])
 {
-    int64_t most = 0;
+    for (int k = 0; k < ONNXCC_CONV2D_SCRATCH_KINDS; k++)
+        most[k] = 0;
     for (int i = 0; i < g->nnodes; i++) {
         const Node *n = &g->nodes[i];
         if (n->op != OP_CONV || n->elided || !conv_is_fast(g, n))
@@ -329,17 +333,44 @@ int64_t kernel_scratch_bytes(const Graph *g)
         conv_params(g, n, &p);
         if (onnxcc_f32_dwconv2d_fits(&p))
             continue; /* the depthwise kernel needs no scratch */
-        int64_t b = (int64_t)onnxcc_f32_conv2d_scratch_size(&p) * 4;
-        if (b > most)
-            most = b;
+        const int k = onnxcc_f32_conv2d_scratch_kind(&p);
+        const int64_t b = (int64_t)onnxcc_f32_conv2d_scratch_size(&p) * 4;
+        if (b > most[k])
+            most[k] = b;
     }
-    return (most + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+    for (int k = 0; k < ONNXCC_CONV2D_SCRATCH_KINDS; k++)
+        most[k] = (most[k] + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+}
+
+/* The kernels' scratch: one region per kind, side by side, so that with
+ * threads a GEMM layer and a Winograd layer never write the same lines. */
+int64_t kernel_scratch_bytes(const Graph *g)
+{
+    int64_t most[ONNXCC_CONV2D_SCRATCH_KINDS], sum = 0;
+    scratch_by_kind(g, most);
+    for (int k = 0; k < ONNXCC_CONV2D_SCRATCH_KINDS; k++)
+        sum += most[k];
+    return sum;
 }
 
 /* Where the kernels' scratch starts: after the planned tensors. */
 static int64_t scratch_offset(const Graph *g)
 {
     return (g->arena_bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+}
+
+/* Where the scratch of conv p starts: its kind's region. */
+static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
+{
+    if (e->scratch_at[0] < 0) {
+        int64_t most[ONNXCC_CONV2D_SCRATCH_KINDS], off = scratch_offset(e->g);
+        scratch_by_kind(e->g, most);
+        for (int k = 0; k < ONNXCC_CONV2D_SCRATCH_KINDS; k++) {
+            e->scratch_at[k] = off;
+            off += most[k];
+        }
+    }
+    return e->scratch_at[onnxcc_f32_conv2d_scratch_kind(p)];
 }
 
 static void lower_conv(Emitter *e, const Node *n, FILE *f)
@@ -376,7 +407,7 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
         fatal("out of memory");
     e->packed[k] = (Packed){n, packed, (int64_t)len * 4};
     fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X, k,
-            B, ps, pf, (long long)scratch_offset(g), Y);
+            B, ps, pf, (long long)conv_scratch_offset(e, &p), Y);
 }
 
 static void lower_batchnorm(Emitter *e, const Node *n, FILE *f)
@@ -1093,6 +1124,7 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
         fatal("out of memory");
     e->g = g;
     e->name = name;
+    e->scratch_at[0] = -1;
     jmp_buf here, *const outer = fatal_jmp;
     if (outer) {
         fatal_jmp = &here;

@@ -121,6 +121,11 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
     }
 }
 
+int onnxcc_f32_conv2d_scratch_kind(const OnnxccConv2dParams *p)
+{
+    return onnxcc_fast_wino_fits(p) ? 1 : 0;
+}
+
 size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
 {
     Plan pl;

@@ -119,6 +119,12 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
 /* Floats of scratch one call needs (the same on every machine); the caller
  * passes it 64-byte aligned. */
 size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p);
+/* Which kind of scratch p's algorithm uses: 0 (im2col / shifted GEMM) or 1
+ * (Winograd).  With threads, layers of different kinds should get separate
+ * scratch regions: a region written by one kind's split and then by the
+ * other's moves its cache lines between cores at every layer. */
+int onnxcc_f32_conv2d_scratch_kind(const OnnxccConv2dParams *p);
+#define ONNXCC_CONV2D_SCRATCH_KINDS 2
 /* As onnxcc_f32_conv2d_ref, with packed weights; x and y need no alignment,
  * and only y's elements (no stride gaps) are written. */
 void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float *packed,
