@@ -360,6 +360,7 @@ typedef struct ConvJob {
     int fill_tasks, row_tasks;
     size_t col_unit; /* columns per GEMM task */
     int by_columns;  /* one phase: each task fills and multiplies its columns */
+    int direct;      /* B is x itself (reads_x_directly): no fill phase */
 } ConvJob;
 
 /* Round r's band: its GEMM over all rows and columns, its input, and the
@@ -382,9 +383,9 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
     gm.nc = pl->shifted ? pl->cg : (int)pl->k;
     gm.ntaps = pl->ntaps;
     gm.taps = j->cv.pl.taps;
-    gm.b = j->b;
-    gm.cstride = pl->cstride;
     gm.q0 = bi * j->band;
+    gm.b = j->direct ? *xg + gm.q0 : j->b;
+    gm.cstride = j->direct ? cv->plane : pl->cstride;
     gm.ncols = (int)(pl->ncols - gm.q0 < j->band ? pl->ncols - gm.q0 : j->band);
     gm.frame_w = pl->frame_w;
     gm.out_w = p->OW;
@@ -475,6 +476,18 @@ static void conv_task(void *ctx, int round, int phase, int i)
     }
 }
 
+/* Whether the GEMM can read B straight from x: a 1x1 conv with stride 1,
+ * no padding and no pre-activation has B = x, channel rows a plane apart.
+ * The kernels may read a partial vector past a band's last column (up to
+ * the next multiple of 16 from the plane's start), so the plane must be a
+ * multiple of 16 floats: then that never leaves x. */
+static int reads_x_directly(const OnnxccConv2dParams *p, const Plan *pl, const FastPre *pre)
+{
+    return pl->shifted && pl->ntaps == 1 && !pre->on && p->pad_t == 0 && p->pad_l == 0 &&
+           p->pad_b == 0 && p->pad_r == 0 && p->H == p->OH && p->W == p->OW &&
+           (size_t)p->H * (size_t)p->W % 16 == 0;
+}
+
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
                      const float *packed, const float *bias, const FastPre *pre, float *scratch,
                      float *y)
@@ -504,6 +517,7 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
      * stem; for 1x1 layers, whose bands are narrower, splitting panels over
      * a shared B is faster. */
     const size_t per_round = (size_t)threads * COL_UNIT;
+    j.direct = reads_x_directly(p, pl, pre);
     j.by_columns = threads > 1 && !pl->shifted && pl->band >= per_round;
     j.band = j.by_columns ? pl->band / per_round * per_round : pl->band;
     j.nbands = (pl->ncols + j.band - 1) / j.band;
@@ -517,6 +531,8 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
         pl->shifted ? (size_t)(pl->cg + FILL_UNIT - 1) / FILL_UNIT : (size_t)pl->cg * (size_t)p->kH;
     const int tpt = TASKS_PER_THREAD;
     j.fill_tasks = fill_units < (size_t)(tpt * threads) ? (int)fill_units : tpt * threads;
+    if (j.direct)
+        j.fill_tasks = 0;
     /* Whole bands of columns per task (the kernels stream B once per row
      * tile), split by columns only where panels are too few. */
     const int panels = (pl->mg + ROW_UNIT - 1) / ROW_UNIT;
