@@ -167,6 +167,9 @@ int main(void)
         for (int act = 0; act < 3; act++)
             add_case(n, act);
     add_case(100003, ONNXCC_ACT_RELU);
+    onnxcc_set_num_threads(3); /* large adds run in chunks over the threads */
+    add_case(200003, ONNXCC_ACT_CLIP);
+    onnxcc_set_num_threads(0);
     if (failures)
         printf("%d failures\n", failures);
     else
