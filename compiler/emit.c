@@ -457,10 +457,19 @@ static void lower_unary(Emitter *e, const Node *n, FILE *f)
 }
 
 /* Dense strides of v aligned to an output of rank r, 0 on broadcast axes. */
-static void bcast_strides(const Value *v, const Value *y, long long *st)
+/* v as a C initializer list of n values ("{0}" when empty). */
+static void print_list(FILE *f, const int64_t *v, int n)
+{
+    fputc('{', f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%lld", i ? ", " : "", (long long)v[i]);
+    fputs(n ? "}" : "0}", f);
+}
+
+static void bcast_strides(const Value *v, const Value *y, int64_t *st)
 {
     int off = y->rank - v->rank;
-    long long s = 1;
+    int64_t s = 1;
     for (int d = y->rank - 1; d >= 0; d--) {
         int vd = d - off;
         if (vd < 0) {
@@ -499,19 +508,16 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
                 ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
         return;
     }
-    long long sa[MAX_RANK], sb[MAX_RANK];
+    int64_t sa[MAX_RANK], sb[MAX_RANK];
     bcast_strides(a, y, sa);
     bcast_strides(b, y, sb);
-    fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, {", y->rank);
-    for (int d = 0; d < y->rank; d++)
-        fprintf(f, "%s%lld", d ? ", " : "", (long long)y->dims[d]);
-    fprintf(f, "%s}, {", y->rank ? "" : "0");
-    for (int d = 0; d < y->rank; d++)
-        fprintf(f, "%s%lld", d ? ", " : "", sa[d]);
-    fprintf(f, "%s}, {", y->rank ? "" : "0");
-    for (int d = 0; d < y->rank; d++)
-        fprintf(f, "%s%lld", d ? ", " : "", sb[d]);
-    fprintf(f, "%s}};\n", y->rank ? "" : "0");
+    fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, ", y->rank);
+    print_list(f, y->dims, y->rank);
+    fputs(", ", f);
+    print_list(f, sa, y->rank);
+    fputs(", ", f);
+    print_list(f, sb, y->rank);
+    fputs("};\n", f);
     fprintf(f, "        if (onnxcc_f32_%s_ref(&p, %s, %s, %s)) return 2;\n    }\n",
             n->op == OP_ADD ? "add" : n->op == OP_MUL ? "mul" : "div", ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
     if (n->act != ACT_NONE) { /* fuse_add's epilogue on an Add whose output became strided */
@@ -706,18 +712,15 @@ static void lower_pad(Emitter *e, const Node *n, FILE *f)
         begin[axes[i]] = pads[i];
         end[axes[i]] = pads[na + i];
     }
-    fprintf(f, "    {\n        static const OnnxccPadParams p = {%d, %s, %s, {", x->rank,
+    fprintf(f, "    {\n        static const OnnxccPadParams p = {%d, %s, %s, ", x->rank,
             !strcmp(mode, "reflect") ? "ONNXCC_PAD_REFLECT" : !strcmp(mode, "edge") ? "ONNXCC_PAD_EDGE" : "ONNXCC_PAD_CONSTANT",
             flit(e, value));
-    for (int d = 0; d < x->rank; d++)
-        fprintf(f, "%s%lld", d ? ", " : "", (long long)x->dims[d]);
-    fprintf(f, "}, {");
-    for (int d = 0; d < x->rank; d++)
-        fprintf(f, "%s%lld", d ? ", " : "", (long long)begin[d]);
-    fprintf(f, "}, {");
-    for (int d = 0; d < x->rank; d++)
-        fprintf(f, "%s%lld", d ? ", " : "", (long long)end[d]);
-    fprintf(f, "}};\n        if (onnxcc_f32_pad_ref(&p, %s, %s)) return 2;\n    }\n", ref(e, n, n->in[0]),
+    print_list(f, x->dims, x->rank);
+    fputs(", ", f);
+    print_list(f, begin, x->rank);
+    fputs(", ", f);
+    print_list(f, end, x->rank);
+    fprintf(f, "};\n        if (onnxcc_f32_pad_ref(&p, %s, %s)) return 2;\n    }\n", ref(e, n, n->in[0]),
             ref(e, n, n->out[0]));
 }
 
@@ -765,14 +768,6 @@ static void push_axis(int64_t *dims, int64_t *st, int *n, int64_t d, int64_t s)
     dims[*n] = d;
     st[*n] = s;
     ++*n;
-}
-
-static void print_list(FILE *f, const int64_t *v, int n)
-{
-    fputc('{', f);
-    for (int i = 0; i < n; i++)
-        fprintf(f, "%s%lld", i ? ", " : "", (long long)v[i]);
-    fputs(n ? "}" : "0}", f);
 }
 
 /* One onnxcc_f32_strided_copy_ref: Y, dense over dims[0..rank-1], from X +
