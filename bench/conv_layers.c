@@ -133,11 +133,11 @@ static double time_layer(const OnnxccConv2dParams *p, const float *x, float *con
 {
     static double ms[MAX_REPS];
     int reps = 0;
-    onnxcc_f32_conv2d(p, x, packed[0], bias, scale, shift, scratch, y); /* warm up */
+    onnxcc_f32_conv2d(p, x, packed[0], bias, scale, shift, NULL, scratch, y); /* warm up */
     for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
         const float *w = packed[(reps + 1) % copies];
         const double t0 = now_s();
-        onnxcc_f32_conv2d(p, x, w, bias, scale, shift, scratch, y);
+        onnxcc_f32_conv2d(p, x, w, bias, scale, shift, NULL, scratch, y);
         ms[reps++] = (now_s() - t0) * 1e3;
     }
     qsort(ms, (size_t)reps, sizeof ms[0], cmp_double);

@@ -40,7 +40,7 @@ static bool is_pointwise_conv(const Graph *g, const Node *c)
 {
     const Value *x = &g->values[c->in[0]], *w = &g->values[c->in[1]];
     return c->op == OP_CONV && x->rank == 4 && w->rank == 4 && w->dims[2] == 1 && w->dims[3] == 1 &&
-           c->act == ACT_NONE && all_equal(g, c, "strides", 1) && all_equal(g, c, "pads", 0) &&
+           c->act == ACT_NONE && !c->res && all_equal(g, c, "strides", 1) && all_equal(g, c, "pads", 0) &&
            no_auto_pad(g, c);
 }
 

@@ -112,11 +112,12 @@ static void dump_attr(YamlOut *y, const Graph *g, const Attr *a)
 }
 
 /* What passes fused into the node: the pre-activation it applies while
- * reading, its epilogue, and whether it is an elided Concat. */
+ * reading, its epilogue (the residual it adds, the activation), and whether
+ * it is an elided Concat. */
 static void dump_fused(YamlOut *y, const Graph *g, const Node *n)
 {
     static const char *const acts[] = {"none", "relu", "clip", "leakyrelu"};
-    if (n->pre_scale < 0 && n->pre_shift < 0 && !n->pre_relu && n->act == ACT_NONE && !n->elided)
+    if (n->pre_scale < 0 && n->pre_shift < 0 && !n->pre_relu && n->act == ACT_NONE && !n->res && !n->elided)
         return;
     yo_key(y, "fused");
     yo_map(y, false);
@@ -127,6 +128,10 @@ static void dump_fused(YamlOut *y, const Graph *g, const Node *n)
         value_ref(y, g, n->pre_shift);
         yo_key(y, "pre_relu");
         yo_int(y, n->pre_relu);
+    }
+    if (n->res) {
+        yo_key(y, "residual");
+        value_ref(y, g, n->in[3]);
     }
     if (n->act != ACT_NONE) {
         yo_key(y, "act");

@@ -304,6 +304,7 @@ static void conv_params(const Graph *g, const Node *n, OnnxccConv2dParams *p)
     p->pad_r = (int)pads[one ? 1 : 3];
     p->x_img_stride = (size_t)img_stride(g, x);
     p->y_img_stride = (size_t)img_stride(g, y);
+    p->r_img_stride = n->res ? (size_t)img_stride(g, &g->values[n->in[3]]) : 0;
     p->pre_relu = n->pre_relu;
     p->act.kind = n->act;
     p->act.a = n->act_a;
@@ -380,19 +381,21 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     conv_params(g, n, &p);
     static const char *const acts[] = {"ONNXCC_ACT_NONE", "ONNXCC_ACT_RELU", "ONNXCC_ACT_CLIP", "ONNXCC_ACT_LEAKYRELU"};
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%d, %d, %d, %d, %d, %d, %d, %d, "
-               "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %d, {%s, %s, %s}, %d};\n",
+               "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %zu, %d, {%s, %s, %s}, %d};\n",
             p.N, p.C, p.H, p.W, p.M, p.OH, p.OW, p.group, p.kH, p.kW, p.stride_h, p.stride_w, p.dil_h,
-            p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r, p.x_img_stride, p.y_img_stride, p.pre_relu,
+            p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r, p.x_img_stride, p.y_img_stride, p.r_img_stride, p.pre_relu,
             acts[p.act.kind], flit(e, p.act.a), flit(e, p.act.b), p.isa_cap);
     const char *B = n->nin > 2 && n->in[2] >= 0 ? ref(e, n, n->in[2]) : "NULL";
     const char *ps = pre_ref(e, n, n->pre_scale), *pf = pre_ref(e, n, n->pre_shift);
     const char *X = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
+    const char *R = n->res ? ref(e, n, n->in[3]) : "NULL";
     if (!conv_is_fast(g, n)) {
-        fprintf(f, "        onnxcc_f32_conv2d_ref(&p, %s, %s, %s, %s, %s, %s);\n    }\n", X,
-                ref(e, n, n->in[1]), B, ps, pf, Y);
+        fprintf(f, "        onnxcc_f32_conv2d_ref(&p, %s, %s, %s, %s, %s, %s, %s);\n    }\n", X,
+                ref(e, n, n->in[1]), B, ps, pf, R, Y);
         return;
     }
     if (onnxcc_f32_dwconv2d_fits(&p)) { /* depthwise: its own kernel, weights as they are */
+        assert(!n->res); /* fuse_add leaves depthwise Convs their Add */
         fprintf(f, "        onnxcc_f32_dwconv2d(&p, %s, %s, %s, %s, %s, %s);\n    }\n", X,
                 ref(e, n, n->in[1]), B, ps, pf, Y);
         return;
@@ -406,8 +409,8 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     if (!e->packed)
         fatal("out of memory");
     e->packed[k] = (Packed){n, packed, (int64_t)len * 4};
-    fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X, k,
-            B, ps, pf, (long long)conv_scratch_offset(e, &p), Y);
+    fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X,
+            k, B, ps, pf, R, (long long)conv_scratch_offset(e, &p), Y);
 }
 
 static void lower_batchnorm(Emitter *e, const Node *n, FILE *f)

@@ -132,11 +132,13 @@ typedef struct {
     Attr *attrs;
     int nattrs;
     /* Fusions recorded by passes (-1 / 0 when none).  pre_*: Conv and pools;
-     * act: Conv only. */
+     * act: Conv and Add; res: Conv only. */
     int pre_scale, pre_shift; /* per-input-channel affine applied while reading */
     bool pre_relu;            /* max(0, .) after that affine */
     int act;                  /* epilogue: ACT_NONE, ACT_RELU, ACT_CLIP, ACT_LEAKYRELU */
     float act_a, act_b;       /* clip min/max, leakyrelu alpha */
+    bool res;                 /* in[3] (past the optional bias) is a residual
+                               * added before act (fuse_add) */
     bool dead;                /* removed by a pass; gone after graph_compact() */
     bool elided;              /* Concat whose inputs already sit in its output */
 } Node;

@@ -30,7 +30,10 @@ void verify_graph(const Graph *g)
         const Node *n = &g->nodes[ni];
         CHECK(n->op >= 0 && n->op < OP_COUNT, "node %d has op %d", ni, n->op);
         const OpInfo *oi = &op_info[n->op];
-        CHECK(n->nin >= oi->min_in && n->nin <= oi->max_in, "node %d (%s) has %d inputs", ni, oi->name, n->nin);
+        CHECK(!n->res || (n->op == OP_CONV && n->nin == 4 && n->in[3] >= 0), "node %d (%s) has a bad residual", ni,
+              oi->name);
+        CHECK(n->nin >= oi->min_in && n->nin <= oi->max_in + n->res, "node %d (%s) has %d inputs", ni, oi->name,
+              n->nin);
         CHECK(n->nout >= oi->min_out && n->nout <= oi->max_out, "node %d (%s) has %d outputs", ni, oi->name, n->nout);
         for (int k = 0; k < n->nin; k++) {
             int v = n->in[k];

@@ -171,10 +171,11 @@ static void scalar_gemm(const FastGemm *g)
             scalar_tile(g, a, j0, acc);
             for (int r = 0; r < rows; r++) {
                 const float bias = g->bias ? g->bias[r0 + r] : 0.0f;
+                const float *rr = g->res ? g->res + (size_t)(r0 + r) * g->ldy : NULL;
                 for (int j = 0; j < n; j++)
-                    acc[r][j] = fast_act(&g->act, acc[r][j] + bias);
+                    acc[r][j] = rr ? acc[r][j] + bias : fast_act(&g->act, acc[r][j] + bias);
                 fast_store_frame(g, acc[r], g->q0 + (size_t)j0, n,
-                                 g->y + (size_t)(r0 + r) * g->ldy);
+                                 g->y + (size_t)(r0 + r) * g->ldy, rr);
             }
         }
     }
@@ -353,9 +354,9 @@ static void fill_im2col(const Conv *cv, int c0, int nch, int kh0, int kh1, const
  * and, where panels are too few for the threads, columns). */
 typedef struct ConvJob {
     Conv cv;
-    const float *x, *packed, *bias, *pre_scale, *pre_shift;
+    const float *x, *packed, *bias, *pre_scale, *pre_shift, *res;
     float *b, *y;
-    size_t xs, ys, gsize;
+    size_t xs, ys, rs, gsize;
     size_t band, nbands; /* columns per round (at most the plan's band) */
     int fill_tasks, row_tasks;
     size_t col_unit; /* columns per GEMM task */
@@ -392,6 +393,7 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
     gm.y = j->y + n * j->ys + m0 * oplane;
     gm.ldy = oplane;
     gm.bias = j->bias ? j->bias + m0 : NULL;
+    gm.res = j->res ? j->res + n * j->rs + m0 * oplane : NULL;
     gm.act = p->act;
     return gm;
 }
@@ -442,6 +444,7 @@ static void band_gemm(const ConvJob *j, FastGemm g, int i)
     g.m = (int)(r1 - r0);
     g.y += r0 * g.ldy;
     g.bias = g.bias ? g.bias + r0 : NULL;
+    g.res = g.res ? g.res + r0 * g.ldy : NULL;
     g.b += j0;
     g.q0 += j0;
     g.ncols = (int)(j1 - j0);
@@ -489,8 +492,8 @@ static int reads_x_directly(const OnnxccConv2dParams *p, const Plan *pl, const F
 }
 
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
-                     const float *packed, const float *bias, const FastPre *pre, float *scratch,
-                     float *y)
+                     const float *packed, const float *bias, const FastPre *pre, const float *res,
+                     float *scratch, float *y)
 {
     ConvJob j;
     j.cv.p = p;
@@ -507,8 +510,10 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
     j.pre_shift = pre->shift;
     j.b = scratch;
     j.y = y;
+    j.res = res;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * j.cv.plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
+    j.rs = p->r_img_stride ? p->r_img_stride : (size_t)p->M * oplane;
     j.gsize = fast_group_floats(pl->mg, pl->k);
     const int threads = onnxcc_num_threads();
     /* im2col with threads, where a band holds whole tiles for every thread:
@@ -548,12 +553,12 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
 
 void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float *packed,
                        const float *bias, const float *pre_scale, const float *pre_shift,
-                       float *scratch, float *y)
+                       const float *res, float *scratch, float *y)
 {
     const FastKernels *kern = kernels_for(onnxcc_rt_isa_capped(p->isa_cap));
     const FastPre pre = {pre_scale, pre_shift, p->pre_relu, p->pre_relu || pre_scale || pre_shift};
     if ((int)packed[0] == ALGO_WINO)
-        onnxcc_fast_wino_run(p, kern, x, packed + PACK_HEADER, bias, &pre, scratch, y);
+        onnxcc_fast_wino_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
     else
-        gemm_run(p, kern, x, packed + PACK_HEADER, bias, &pre, scratch, y);
+        gemm_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
 }

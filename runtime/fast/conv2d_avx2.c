@@ -72,19 +72,23 @@ INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, in
             continue;
         const __m256 bias = _mm256_set1_ps(g->bias ? g->bias[r0 + r] : 0.0f);
         float *yr = g->y + (size_t)(r0 + r) * g->ldy;
+        const float *rr = g->res ? g->res + (size_t)(r0 + r) * g->ldy : NULL;
         float buf[8 * NV];
         FAST_UNROLL
         for (int v = 0; v < nv; v++)
-            acc[r][v] = act_ps(&g->act, _mm256_add_ps(acc[r][v], bias));
+            acc[r][v] = _mm256_add_ps(acc[r][v], bias);
         if (g->frame_w == g->out_w && n == 8 * nv) {
             FAST_UNROLL
-            for (int v = 0; v < nv; v++)
-                _mm256_storeu_ps(yr + q + 8 * v, acc[r][v]);
+            for (int v = 0; v < nv; v++) {
+                if (rr)
+                    acc[r][v] = _mm256_add_ps(acc[r][v], _mm256_loadu_ps(rr + q + 8 * v));
+                _mm256_storeu_ps(yr + q + 8 * v, act_ps(&g->act, acc[r][v]));
+            }
         } else {
             FAST_UNROLL
             for (int v = 0; v < nv; v++)
-                _mm256_storeu_ps(buf + 8 * v, acc[r][v]);
-            fast_store_frame(g, buf, q, n, yr);
+                _mm256_storeu_ps(buf + 8 * v, rr ? acc[r][v] : act_ps(&g->act, acc[r][v]));
+            fast_store_frame(g, buf, q, n, yr, rr);
         }
     }
 }
@@ -148,12 +152,11 @@ INLINE void ttile(const FastGemm *g, int p0, int nv, int j0, int nj)
             const size_t col = q % (size_t)g->frame_w;
             if (col >= (size_t)g->out_w)
                 continue;
+            const __m256 v = _mm256_add_ps(acc[i][j], _mm256_loadu_ps(bias));
             float buf[8];
-            _mm256_storeu_ps(buf, act_ps(&g->act, _mm256_add_ps(acc[i][j], _mm256_loadu_ps(bias))));
-            float *yq =
-                g->y + (size_t)m0 * g->ldy + q / (size_t)g->frame_w * (size_t)g->out_w + col;
-            for (int r = 0; r < rows; r++)
-                yq[(size_t)r * g->ldy] = buf[r];
+            _mm256_storeu_ps(buf, g->res ? v : act_ps(&g->act, v));
+            fast_store_column(g, buf, (size_t)m0 * g->ldy + q / (size_t)g->frame_w * (size_t)g->out_w + col,
+                              rows);
         }
     }
 }
@@ -429,10 +432,12 @@ static void wino_in_avx2(const FastWinoIn *w)
     }
 }
 
-/* Stores row values of 8 tiles, y[4k + j] = v[j] lane k, up to n floats:
- * a 4x8 transpose. */
-INLINE void store_tiles(const __m256 v[4], float *y, int n)
+/* Stores row values of 8 tiles, y[4k + j] = act(v[j] lane k + res[4k + j]),
+ * up to n floats from w's y + at (and res + at, if any): a 4x8 transpose. */
+INLINE void store_tiles(const __m256 v[4], const FastWinoOut *w, size_t at, int n)
 {
+    float *y = w->y + at;
+    const float *r = w->res ? w->res + at : NULL;
     const __m256 a = _mm256_unpacklo_ps(v[0], v[1]), b = _mm256_unpackhi_ps(v[0], v[1]);
     const __m256 c = _mm256_unpacklo_ps(v[2], v[3]), d = _mm256_unpackhi_ps(v[2], v[3]);
     const __m256 e = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(1, 0, 1, 0));
@@ -444,13 +449,17 @@ INLINE void store_tiles(const __m256 v[4], float *y, int n)
     if (n >= 32) {
         FAST_UNROLL
         for (int q = 0; q < 4; q++)
-            _mm256_storeu_ps(y + 8 * q, o[q]);
+            _mm256_storeu_ps(y + 8 * q, act_ps(&w->act, r ? _mm256_add_ps(o[q], _mm256_loadu_ps(r + 8 * q)) : o[q]));
     } else {
         float buf[32];
         FAST_UNROLL
         for (int q = 0; q < 4; q++)
-            _mm256_storeu_ps(buf + 8 * q, o[q]);
-        memcpy(y, buf, sizeof(float) * (size_t)n);
+            _mm256_storeu_ps(buf + 8 * q, r ? o[q] : act_ps(&w->act, o[q]));
+        if (r)
+            for (int i = 0; i < n; i++)
+                y[i] = fast_act(&w->act, buf[i] + r[i]);
+        else
+            memcpy(y, buf, sizeof(float) * (size_t)n);
     }
 }
 
@@ -478,8 +487,8 @@ static void wino_out_avx2(const FastWinoOut *w)
             __m256 row[4];
             FAST_UNROLL
             for (int j = 0; j < 4; j++)
-                row[j] = act_ps(&w->act, _mm256_add_ps(out[j][i], bias));
-            store_tiles(row, w->y + (size_t)i * w->ldy + 4 * (size_t)k0, w->cols - 4 * k0);
+                row[j] = _mm256_add_ps(out[j][i], bias);
+            store_tiles(row, w, (size_t)i * w->ldy + 4 * (size_t)k0, w->cols - 4 * k0);
         }
     }
 }

@@ -79,10 +79,20 @@ INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, in
             continue;
         const __m512 bias = _mm512_set1_ps(g->bias ? g->bias[r0 + r] : 0.0f);
         float *yr = g->y + (size_t)(r0 + r) * g->ldy;
+        const float *rr = g->res ? g->res + (size_t)(r0 + r) * g->ldy : NULL;
         FAST_UNROLL
         for (int v = 0; v < nv; v++)
-            acc[r][v] = act_ps(&g->act, _mm512_add_ps(acc[r][v], bias));
+            acc[r][v] = _mm512_add_ps(acc[r][v], bias);
         if (g->frame_w == g->out_w) {
+            if (rr) {
+                FAST_UNROLL
+                for (int v = 0; v < nv; v++)
+                    acc[r][v] = _mm512_add_ps(
+                        acc[r][v], _mm512_maskz_loadu_ps(v + 1 < nv ? 0xffff : last, rr + q + 16 * v));
+            }
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++)
+                acc[r][v] = act_ps(&g->act, acc[r][v]);
             FAST_UNROLL
             for (int v = 0; v + 1 < nv; v++)
                 _mm512_storeu_ps(yr + q + 16 * v, acc[r][v]);
@@ -91,8 +101,8 @@ INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, in
             float buf[16 * NV];
             FAST_UNROLL
             for (int v = 0; v < nv; v++)
-                _mm512_storeu_ps(buf + 16 * v, acc[r][v]);
-            fast_store_frame(g, buf, q, n, yr);
+                _mm512_storeu_ps(buf + 16 * v, rr ? acc[r][v] : act_ps(&g->act, acc[r][v]));
+            fast_store_frame(g, buf, q, n, yr, rr);
         }
     }
 }
@@ -154,12 +164,11 @@ INLINE void ttile(const FastGemm *g, int p0, int np, int j0, int nj)
             const size_t col = q % (size_t)g->frame_w;
             if (col >= (size_t)g->out_w)
                 continue;
+            const __m512 v = _mm512_add_ps(acc[i][j], bias);
             float buf[16];
-            _mm512_storeu_ps(buf, act_ps(&g->act, _mm512_add_ps(acc[i][j], bias)));
-            float *yq =
-                g->y + (size_t)m0 * g->ldy + q / (size_t)g->frame_w * (size_t)g->out_w + col;
-            for (int r = 0; r < rows; r++)
-                yq[(size_t)r * g->ldy] = buf[r];
+            _mm512_storeu_ps(buf, g->res ? v : act_ps(&g->act, v));
+            fast_store_column(g, buf, (size_t)m0 * g->ldy + q / (size_t)g->frame_w * (size_t)g->out_w + col,
+                              rows);
         }
     }
 }
@@ -442,8 +451,9 @@ static void wino_in_avx512(const FastWinoIn *w)
     }
 }
 
-/* Stores row values of 16 tiles, y[4k + j] = v[j] lane k, up to n floats. */
-INLINE void store_tiles(const __m512 v[4], float *y, int n)
+/* Stores row values of 16 tiles, y[4k + j] = act(v[j] lane k + res[4k + j]),
+ * up to n floats from w's y + at (and res + at, if any). */
+INLINE void store_tiles(const __m512 v[4], const FastWinoOut *w, size_t at, int n)
 {
     const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i hi =
@@ -456,8 +466,13 @@ INLINE void store_tiles(const __m512 v[4], float *y, int n)
         _mm512_permutex2var_ps(a_lo, lo, b_lo), _mm512_permutex2var_ps(a_lo, hi, b_lo),
         _mm512_permutex2var_ps(a_hi, lo, b_hi), _mm512_permutex2var_ps(a_hi, hi, b_hi)};
     FAST_UNROLL
-    for (int q = 0; q < 4; q++)
-        _mm512_mask_storeu_ps(y + 16 * q, first_lanes(n - 16 * q > 0 ? n - 16 * q : 0), o[q]);
+    for (int q = 0; q < 4; q++) {
+        const __mmask16 keep = first_lanes(n - 16 * q > 0 ? n - 16 * q : 0);
+        __m512 out = o[q];
+        if (w->res)
+            out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(keep, w->res + at + 16 * q));
+        _mm512_mask_storeu_ps(w->y + at + 16 * q, keep, act_ps(&w->act, out));
+    }
 }
 
 static void wino_out_avx512(const FastWinoOut *w)
@@ -484,8 +499,8 @@ static void wino_out_avx512(const FastWinoOut *w)
             __m512 row[4];
             FAST_UNROLL
             for (int j = 0; j < 4; j++)
-                row[j] = act_ps(&w->act, _mm512_add_ps(out[j][i], bias));
-            store_tiles(row, w->y + (size_t)i * w->ldy + 4 * (size_t)k0, w->cols - 4 * k0);
+                row[j] = _mm512_add_ps(out[j][i], bias);
+            store_tiles(row, w, (size_t)i * w->ldy + 4 * (size_t)k0, w->cols - 4 * k0);
         }
     }
 }

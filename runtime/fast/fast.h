@@ -36,7 +36,10 @@
  * shifted-view algorithm), computed but never stored.  Column j is frame
  * pixel q = q0 + j, which goes to y[r*ldy + (q/frame_w)*out_w + q%frame_w]
  * for output channel r < m when q%frame_w < out_w.  frame_w == out_w means
- * every column is stored (columns map to consecutive y elements). */
+ * every column is stored (columns map to consecutive y elements).
+ *
+ * The epilogue: y = act(sum + bias[r] + res), where res (NULL: none) is a
+ * residual laid out as y (row r's value at res[r*ldy + the same index]). */
 typedef struct FastGemm {
     const float *a;  /* packed panels of this group */
     int m;           /* output channels (rows) */
@@ -50,6 +53,7 @@ typedef struct FastGemm {
     float *y;          /* output channel 0's plane of this group */
     size_t ldy;        /* floats between output channels (OH*OW) */
     const float *bias; /* m values or NULL */
+    const float *res;  /* residual for output channel 0, as y, or NULL */
     OnnxccAct act;
 } FastGemm;
 
@@ -106,8 +110,9 @@ typedef struct FastWinoIn {
 } FastWinoIn;
 
 /* The output transform of one output channel: tile k's products M[xi][k] =
- * m[xi*xi_stride + k] give y[i*ldy + 4k + j] = act(bias + (A^T M A)[i][j]) for
- * i < rows, 4k + j < cols. */
+ * m[xi*xi_stride + k] give y[i*ldy + 4k + j] = act((A^T M A)[i][j] + bias
+ * + res[i*ldy + 4k + j]) for i < rows, 4k + j < cols (no res term when res is
+ * NULL). */
 typedef struct FastWinoOut {
     const float *m;
     size_t xi_stride;
@@ -117,6 +122,7 @@ typedef struct FastWinoOut {
     float *y;
     size_t ldy;
     int rows, cols;
+    const float *res;
 } FastWinoOut;
 
 /* The kernels one ISA level provides.  fill_split4 is fill (step 1) for the
@@ -144,7 +150,7 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p);
 void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed);
 void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
                           const float *packed, const float *bias, const FastPre *pre,
-                          float *scratch, float *y);
+                          const float *res, float *scratch, float *y);
 void onnxcc_fast_fill_split4_scalar(const FastFill *f, const FastPre *pre);
 void onnxcc_fast_wino_in_scalar(const FastWinoIn *w);
 void onnxcc_fast_wino_out_scalar(const FastWinoOut *w);
@@ -191,20 +197,38 @@ static inline size_t fast_group_floats(int mg, size_t k)
     return (size_t)((mg + FAST_PANEL - 1) / FAST_PANEL) * k * FAST_PANEL;
 }
 
-/* Stores n finished values of one output channel, columns q .. q+n-1 of the
- * frame, into that channel's plane yc, skipping junk columns. */
-static inline void fast_store_frame(const FastGemm *g, const float *v, size_t q, int n, float *yc)
+/* Stores n values of one output channel, columns q .. q+n-1 of the frame,
+ * into that channel's plane yc, skipping junk columns.  rc NULL: the values
+ * are finished; else they still lack the residual (channel plane rc, laid
+ * out as yc) and the activation, which are applied here. */
+static inline void fast_store_frame(const FastGemm *g, const float *v, size_t q, int n, float *yc,
+                                    const float *rc)
 {
     const size_t fw = (size_t)g->frame_w, ow = (size_t)g->out_w;
     size_t row = q / fw, col = q % fw;
     while (n > 0) {
         size_t run = fw - col < (size_t)n ? fw - col : (size_t)n;
-        if (col < ow)
-            memcpy(yc + row * ow + col, v, sizeof(float) * (run < ow - col ? run : ow - col));
+        const size_t real = col < ow ? (run < ow - col ? run : ow - col) : 0, at = row * ow + col;
+        if (rc)
+            for (size_t i = 0; i < real; i++)
+                yc[at + i] = fast_act(&g->act, v[i] + rc[at + i]);
+        else if (real)
+            memcpy(yc + at, v, sizeof(float) * real);
         v += run;
         n -= (int)run;
         row++;
         col = 0;
+    }
+}
+
+/* Stores one column of rows consecutive output channels: v[r] goes to
+ * y[at + r*ldy].  Without a residual v is finished; with one, v still lacks
+ * it and the activation, which are applied here. */
+static inline void fast_store_column(const FastGemm *g, const float *v, size_t at, int rows)
+{
+    for (int r = 0; r < rows; r++) {
+        const size_t i = at + (size_t)r * g->ldy;
+        g->y[i] = g->res ? fast_act(&g->act, v[r] + g->res[i]) : v[r];
     }
 }
 

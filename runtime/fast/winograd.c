@@ -117,9 +117,9 @@ typedef struct WinoJob {
     const OnnxccConv2dParams *p;
     WinoPlan w;
     const FastKernels *kern;
-    const float *x, *packed, *bias, *pre_scale, *pre_shift;
+    const float *x, *packed, *bias, *pre_scale, *pre_shift, *res;
     float *frame, *v, *mb, *y;
-    size_t xs, ys, gsize;
+    size_t xs, ys, rs, gsize;
     int nbands, in_tasks, panels, gemm_tasks, out_tasks;
     FastPre pre;
 } WinoJob;
@@ -127,7 +127,7 @@ typedef struct WinoJob {
 /* Round r: its image and group's input, output, weights and bias, and its
  * first tile row t0 and tile rows nb. */
 typedef struct WinoBand {
-    const float *xg, *u, *bias;
+    const float *xg, *u, *bias, *rg;
     float *yg;
     FastPre pre;
     int t0, nb;
@@ -146,6 +146,7 @@ static WinoBand band_of(const WinoJob *j, int r)
     bd.pre.shift = j->pre_shift ? j->pre_shift + c0 : NULL;
     bd.xg = j->x + n * j->xs + c0 * plane;
     bd.yg = j->y + n * j->ys + m0 * oplane;
+    bd.rg = j->res ? j->res + n * j->rs + m0 * oplane : NULL;
     bd.u = j->packed + g * XI * j->gsize;
     bd.bias = j->bias ? j->bias + m0 : NULL;
     bd.t0 = bi * j->w.band;
@@ -219,7 +220,7 @@ static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i)
     gm.frame_w = gm.out_w = ncols;
     gm.y = j->mb + (size_t)r0 * XI * w->ldv + (size_t)xi * w->ldv;
     gm.ldy = XI * w->ldv;
-    gm.bias = NULL;
+    gm.bias = gm.res = NULL;
     gm.act.kind = ONNXCC_ACT_NONE;
     gm.act.a = gm.act.b = 0.0f;
     j->kern->gemm(&gm);
@@ -246,15 +247,17 @@ static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
     for (size_t m = m0; m < m1; m++) {
         for (int tr = 0; tr < bd->nb; tr++) {
             const int oh = 4 * (bd->t0 + tr);
+            const size_t at = m * oplane + (size_t)oh * (size_t)p->OW;
             FastWinoOut out = {j->mb + m * XI * w->ldv + (size_t)(tr * w->tw),
                                w->ldv,
                                w->tw,
                                bd->bias ? bd->bias[m] : 0.0f,
                                p->act,
-                               bd->yg + m * oplane + (size_t)oh * (size_t)p->OW,
+                               bd->yg + at,
                                (size_t)p->OW,
                                p->OH - oh < 4 ? p->OH - oh : 4,
-                               p->OW};
+                               p->OW,
+                               bd->rg ? bd->rg + at : NULL};
             j->kern->wino_out(&out);
         }
     }
@@ -279,7 +282,7 @@ static int min_int(int a, int b)
 
 void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
                           const float *packed, const float *bias, const FastPre *pre,
-                          float *scratch, float *y)
+                          const float *res, float *scratch, float *y)
 {
     WinoJob j;
     j.p = p;
@@ -292,12 +295,14 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.pre_scale = pre->scale;
     j.pre_shift = pre->shift;
     j.y = y;
+    j.res = res;
     j.frame = scratch;
     j.v = scratch + j.w.frames;
     j.mb = j.v + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
+    j.rs = p->r_img_stride ? p->r_img_stride : (size_t)p->M * oplane;
     j.gsize = fast_group_floats(j.w.mg, (size_t)j.w.cg);
     j.nbands = (j.w.th + j.w.band - 1) / j.w.band;
     const int threads = onnxcc_num_threads();
@@ -369,8 +374,11 @@ static void out_tile(const FastWinoOut *w, int k)
         for (int i = 0; i < 6; i++)
             col[i] = t[i][j];
         out6(col, out);
-        for (int i = 0; i < w->rows; i++)
-            w->y[(size_t)i * w->ldy + (size_t)(4 * k + j)] = fast_act(&w->act, out[i] + w->bias);
+        for (int i = 0; i < w->rows; i++) {
+            const size_t at = (size_t)i * w->ldy + (size_t)(4 * k + j);
+            const float v = out[i] + w->bias;
+            w->y[at] = fast_act(&w->act, w->res ? v + w->res[at] : v);
+        }
     }
 }
 

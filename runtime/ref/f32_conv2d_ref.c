@@ -1,7 +1,8 @@
 /* f32_conv2d_ref.c — reference 2-D convolution (ONNX Conv, NCHW) with the
  * fusions the compiler relies on: strided input/output images (channel
  * prefix in, channel slice out), a per-input-channel pre-activation applied
- * to real pixels only, and an epilogue activation.
+ * to real pixels only, a residual added to the result, and an epilogue
+ * activation.
  *
  * One output value at a time: a double accumulator over the C/group input
  * channels and the kH x kW taps, taps outside the input skipped (= zero
@@ -25,12 +26,13 @@ static float act_apply(const OnnxccAct *act, float v)
 
 void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const float *w,
                            const float *bias, const float *pre_scale, const float *pre_shift,
-                           float *y)
+                           const float *res, float *y)
 {
     const size_t plane = (size_t)p->H * (size_t)p->W;
     const size_t oplane = (size_t)p->OH * (size_t)p->OW;
     const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
+    const size_t rs = p->r_img_stride ? p->r_img_stride : (size_t)p->M * oplane;
     const int cg = p->C / p->group; /* input channels per group */
     const int mg = p->M / p->group; /* output channels per group */
     const int pre = p->pre_relu || pre_scale || pre_shift;
@@ -38,6 +40,7 @@ void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const fl
     for (int n = 0; n < p->N; n++) {
         const float *xn = x + (size_t)n * xs;
         float *yn = y + (size_t)n * ys;
+        const float *rn = res ? res + (size_t)n * rs : NULL;
         for (int m = 0; m < p->M; m++) {
             const int c0 = (m / mg) * cg; /* first input channel of m's group */
             const float *wm = w + (size_t)m * (size_t)cg * (size_t)p->kH * (size_t)p->kW;
@@ -68,8 +71,11 @@ void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const fl
                             }
                         }
                     }
-                    yn[(size_t)m * oplane + (size_t)oh * (size_t)p->OW + (size_t)ow] =
-                        act_apply(&p->act, (float)acc);
+                    const size_t at = (size_t)m * oplane + (size_t)oh * (size_t)p->OW + (size_t)ow;
+                    float v = (float)acc;
+                    if (rn)
+                        v += rn[at];
+                    yn[at] = act_apply(&p->act, v);
                 }
             }
         }

@@ -1,7 +1,7 @@
 """Writes one small ONNX model per optimization-pass case into OUTDIR.
 
 Each model is built for one case of one pass (see compiler/cleanup.c,
-fold_bn.c, fuse_act.c, fuse_preact.c): either a pattern the pass must
+fold_bn.c, fuse_act.c, fuse_add.c, fuse_preact.c, ...): either a pattern the pass must
 rewrite or a near miss it must leave alone.  Opset 13, float32, weights and
 BatchNormalization statistics random but seeded (every case has its own
 seed, so adding a case does not change the others).  Every model passes
@@ -294,6 +294,94 @@ def fuse_act_conv_output(b):
     b.output(b.node("Relu", [t], ["y"]))
 
 
+# -- fuse_add -------------------------------------------------------------
+@case
+def fuse_add_conv_relu(b):
+    """x -> Conv3x3 -> Add(x) -> Relu: the Relu goes into the Add and the Add
+    into the Conv, x its residual (2)."""
+    x = b.input()
+    t = b.conv(x, C, C, pads=[1, 1, 1, 1])
+    b.output(b.node("Relu", [b.node("Add", [t, x])], ["y"]))
+
+
+@case
+def fuse_add_resnet_block(b):
+    """ResNet's basic block: Conv -> BN -> Relu -> Conv -> BN -> Add(x) ->
+    Relu; both BNs fold, the first Relu and the Add+Relu go into the Convs
+    (fold_bn 2, fuse_act 1, fuse_add 2)."""
+    x = b.input()
+    t = b.node("Relu", [b.bn(b.conv(x, C, C, bias=False, pads=[1, 1, 1, 1]), C)])
+    t = b.bn(b.conv(t, C, C, bias=False, pads=[1, 1, 1, 1]), C)
+    b.output(b.node("Relu", [b.node("Add", [x, t])], ["y"]))
+
+
+@case
+def fuse_add_skip_after(b):
+    """Add(Conv_a(x), Conv_b(x)) with Conv_b after Conv_a: Conv_a's output is
+    ready before Conv_b runs, so the Add goes into Conv_b (1)."""
+    x = b.input()
+    ta = b.conv(x, C, 6, k=1)
+    tb = b.conv(x, C, 6, pads=[1, 1, 1, 1])
+    b.output(b.node("Add", [ta, tb], ["y"]))
+
+
+@case
+def fuse_add_clip_1x1(b):
+    """MobileNetV2-like: Conv1x1 (pointwise) -> Add(x) -> Clip(0, 6) on a
+    7x9 map (63 pixels: a partial tile in every kernel) (2)."""
+    x = b.input(shape=[1, 8, 7, 9])
+    t = b.conv(x, 8, 8, k=1, wscale=1.5)
+    b.output(b.node("Clip", [b.node("Add", [t, x]), b.const("lo", f32(0.0)), b.const("hi", f32(6.0))], ["y"]))
+
+
+@case
+def fuse_add_batch2(b):
+    """Batch 2: Conv3x3 on a 16x16 map (runs as Winograd) -> Add(x) ->
+    LeakyRelu (2)."""
+    x = b.input(shape=[2, 8, 16, 16])
+    t = b.conv(x, 8, 8, pads=[1, 1, 1, 1])
+    b.output(b.node("LeakyRelu", [b.node("Add", [x, t])], ["y"], alpha=0.1))
+
+
+@case
+def fuse_add_concat_slice(b):
+    """The residual is a channel slice of a Concat's buffer: a = Conv(x),
+    Concat(a, Conv(x)) -> Relu -> y1, and Conv(x) + a -> y2 (fuse_add 1,
+    slice_concats 1)."""
+    x = b.input()
+    a = b.conv(x, C, C, k=1)
+    cat = b.node("Concat", [a, b.conv(x, C, C, k=1)], axis=1)
+    b.output(b.node("Relu", [cat], ["y1"]))
+    b.output(b.node("Add", [b.conv(x, C, C, pads=[1, 1, 1, 1]), a], ["y2"]))
+
+
+@case
+def fuse_add_depthwise(b):
+    """Depthwise Conv -> Add(x): the depthwise kernel takes no residual, so
+    only a plain Add is left (0)."""
+    x = b.input()
+    t = b.conv(x, C, C, group=C, pads=[1, 1, 1, 1])
+    b.output(b.node("Add", [t, x], ["y"]))
+
+
+@case
+def fuse_add_conv_output(b):
+    """The Conv's output is a graph output too: the Add stays (0)."""
+    x = b.input()
+    t = b.conv(x, C, C, pads=[1, 1, 1, 1])
+    b.output(t)
+    b.output(b.node("Add", [t, x], ["y"]))
+
+
+@case
+def fuse_add_broadcast(b):
+    """Add of a Conv's output and a per-channel constant (a broadcast): not a
+    residual (0)."""
+    x = b.input()
+    t = b.conv(x, C, C, pads=[1, 1, 1, 1])
+    b.output(b.node("Add", [t, b.const("k", np.ones([C, 1, 1], np.float32))], ["y"]))
+
+
 # -- fuse_preact ----------------------------------------------------------
 @case
 def fuse_preact_relu_conv(b):
@@ -353,7 +441,8 @@ def fuse_preact_dense_layer(b):
 
 @case
 def fuse_preact_bn_two_consumers(b):
-    """The BN's output feeds a Relu (-> Conv) and an Add: no fusion (0)."""
+    """The BN's output feeds a Relu (-> Conv) and an Add: no fusion (0);
+    the Add goes into the Conv (fuse_add 1)."""
     x = b.input()
     t = b.bn(x, C, positive_shift=True)
     r = b.node("Relu", [t])

@@ -92,7 +92,7 @@ static void test_conv_hand(void)
         OnnxccConv2dParams p = conv_params(1, 1, 3, 3, 1, 1, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
         const float want[4] = {37.5f, 47.5f, 67.5f, 77.5f};
         CHECK(p.OH == 2 && p.OW == 2);
-        onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, y);
+        onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, NULL, y);
         EXPECT_EXACT("conv 2x2", y, want, 4);
     }
     /* 3x3 ones, pad 1, stride 2: windows are the four 2x2 corners of x. */
@@ -101,7 +101,7 @@ static void test_conv_hand(void)
         OnnxccConv2dParams p = conv_params(1, 1, 3, 3, 1, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
         const float want[4] = {12, 16, 24, 28};
         CHECK(p.OH == 2 && p.OW == 2);
-        onnxcc_f32_conv2d_ref(&p, x, w, NULL, NULL, NULL, y);
+        onnxcc_f32_conv2d_ref(&p, x, w, NULL, NULL, NULL, NULL, y);
         EXPECT_EXACT("conv stride 2 pad 1", y, want, 4);
     }
     /* Dilation 2: the 2x2 kernel reads the four corners 1, 3, 7, 9. */
@@ -110,7 +110,7 @@ static void test_conv_hand(void)
         OnnxccConv2dParams p = conv_params(1, 1, 3, 3, 1, 1, 2, 2, 1, 1, 2, 2, 0, 0, 0, 0);
         const float want[1] = {1 * 1 + 2 * 3 + 3 * 7 + 4 * 9};
         CHECK(p.OH == 1 && p.OW == 1);
-        onnxcc_f32_conv2d_ref(&p, x, w, NULL, NULL, NULL, y);
+        onnxcc_f32_conv2d_ref(&p, x, w, NULL, NULL, NULL, NULL, y);
         EXPECT_EXACT("conv dilation 2", y, want, 1);
     }
     /* Two input channels, two output channels, 1x1 kernel: a per-pixel 2x2
@@ -120,7 +120,7 @@ static void test_conv_hand(void)
         const float w[4] = {1, -1, 2, 0.5f}, b[2] = {0, 100};
         OnnxccConv2dParams p = conv_params(1, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
         const float want[8] = {-9, -18, -27, -36, 107, 114, 121, 128};
-        onnxcc_f32_conv2d_ref(&p, x2, w, b, NULL, NULL, y);
+        onnxcc_f32_conv2d_ref(&p, x2, w, b, NULL, NULL, NULL, y);
         EXPECT_EXACT("conv 1x1 2->2", y, want, 8);
     }
 }
@@ -137,14 +137,14 @@ static void test_conv_onnx_data(void)
         OnnxccConv2dParams p = conv_params(1, 1, 5, 5, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         const float want[25] = {12, 21,  27,  33,  24,  33,  54, 63, 72,  51,  63,  99, 108,
                                 117, 81, 93, 144, 153, 162, 111, 72, 111, 117, 123, 84};
-        onnxcc_f32_conv2d_ref(&p, x, ones, NULL, NULL, NULL, y);
+        onnxcc_f32_conv2d_ref(&p, x, ones, NULL, NULL, NULL, NULL, y);
         EXPECT_EXACT("test_basic_conv_with_padding", y, want, 25);
     }
     {
         OnnxccConv2dParams p = conv_params(1, 1, 7, 5, 1, 1, 3, 3, 2, 2, 1, 1, 1, 0, 1, 0);
         const float want[8] = {21, 33, 99, 117, 189, 207, 171, 183};
         CHECK(p.OH == 4 && p.OW == 2);
-        onnxcc_f32_conv2d_ref(&p, x, ones, NULL, NULL, NULL, y);
+        onnxcc_f32_conv2d_ref(&p, x, ones, NULL, NULL, NULL, NULL, y);
         EXPECT_EXACT("test_conv_with_strides_and_asymmetric_padding", y, want, 8);
     }
 }
@@ -161,11 +161,11 @@ static void test_conv_preact(void)
         const float shift[1] = {1};
         OnnxccConv2dParams p = conv_params(1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         const float want[9] = {4, 6, 4, 6, 9, 6, 4, 6, 4};
-        onnxcc_f32_conv2d_ref(&p, zeros, ones, NULL, NULL, shift, y);
+        onnxcc_f32_conv2d_ref(&p, zeros, ones, NULL, NULL, shift, NULL, y);
         EXPECT_EXACT("conv preact shift", y, want, 9);
         /* Same with relu: max(0, 1) = 1, unchanged. */
         p.pre_relu = 1;
-        onnxcc_f32_conv2d_ref(&p, zeros, ones, NULL, NULL, shift, y);
+        onnxcc_f32_conv2d_ref(&p, zeros, ones, NULL, NULL, shift, NULL, y);
         EXPECT_EXACT("conv preact shift relu", y, want, 9);
     }
     /* x = 0..8, x' = max(0, 2x - 1) = 0,1,3,5,...,15; a centre-tap kernel
@@ -178,16 +178,16 @@ static void test_conv_preact(void)
         const float want_relu[9] = {0, 1, 3, 5, 7, 9, 11, 13, 15};
         const float want_lin[9] = {-1, 1, 3, 5, 7, 9, 11, 13, 15};
         p.pre_relu = 1;
-        onnxcc_f32_conv2d_ref(&p, x, w, NULL, scale, shift, y);
+        onnxcc_f32_conv2d_ref(&p, x, w, NULL, scale, shift, NULL, y);
         EXPECT_EXACT("conv preact scale/shift relu", y, want_relu, 9);
         p.pre_relu = 0;
-        onnxcc_f32_conv2d_ref(&p, x, w, NULL, scale, shift, y);
+        onnxcc_f32_conv2d_ref(&p, x, w, NULL, scale, shift, NULL, y);
         EXPECT_EXACT("conv preact scale/shift", y, want_lin, 9);
         /* relu only (scale/shift NULL): max(0, x - 4) via the input x - 4. */
         const float xm[9] = {-4, -3, -2, -1, 0, 1, 2, 3, 4};
         const float want_r[9] = {0, 0, 0, 0, 0, 1, 2, 3, 4};
         p.pre_relu = 1;
-        onnxcc_f32_conv2d_ref(&p, xm, w, NULL, NULL, NULL, y);
+        onnxcc_f32_conv2d_ref(&p, xm, w, NULL, NULL, NULL, NULL, y);
         EXPECT_EXACT("conv preact relu only", y, want_r, 9);
     }
 }
@@ -203,17 +203,32 @@ static void test_conv_epilogue(void)
     const float want_relu[4] = {0, 0, 17, 27};
     const float want_clip[4] = {-5, -3, 17, 20};
     const float want_leaky[4] = {-1.3f, -0.3f, 17, 27};
-    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, y);
+    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, NULL, y);
     EXPECT_EXACT("conv act none", y, want_none, 4);
     p.act.kind = ONNXCC_ACT_RELU;
-    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, y);
+    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, NULL, y);
     EXPECT_EXACT("conv act relu", y, want_relu, 4);
     p.act.kind = ONNXCC_ACT_CLIP, p.act.a = -5, p.act.b = 20;
-    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, y);
+    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, NULL, y);
     EXPECT_EXACT("conv act clip", y, want_clip, 4);
     p.act.kind = ONNXCC_ACT_LEAKYRELU, p.act.a = 0.1f, p.act.b = 0;
-    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, y);
+    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, NULL, y);
     EXPECT_CLOSE("conv act leakyrelu", y, want_leaky, 4, 1e-6, 0);
+    /* A residual is added before the activation: -13+20, -3-4, 17+0, 27-30. */
+    const float res[4] = {20, -4, 0, -30};
+    const float want_res_relu[4] = {7, 0, 17, 0};
+    p.act.kind = ONNXCC_ACT_RELU;
+    onnxcc_f32_conv2d_ref(&p, x, w, b, NULL, NULL, res, y);
+    EXPECT_EXACT("conv residual + relu", y, want_res_relu, 4);
+    /* Images of the residual r_img_stride apart: batch 2, stride 5. */
+    OnnxccConv2dParams p2 = conv_params(2, 1, 3, 3, 1, 1, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+    const float x2[18] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    const float res2[9] = {1, 2, 3, 4, -99, 5, 6, 7, 8};
+    const float want2[8] = {-12, -1, 20, 31, -8, 3, 24, 35};
+    float y2[8];
+    p2.r_img_stride = 5;
+    onnxcc_f32_conv2d_ref(&p2, x2, w, b, NULL, NULL, res2, y2);
+    EXPECT_EXACT("conv residual, image stride", y2, want2, 8);
 }
 
 /* Independent conv: materialise pre(x) with explicit zero padding, build the
@@ -327,7 +342,7 @@ static void test_conv_sweep(void)
             p.act.b = 0.5f;
             if (strided)
                 p.x_img_stride = xs, p.y_img_stride = ys;
-            onnxcc_f32_conv2d_ref(&p, x, w, bias, scale, shift, y + yoff);
+            onnxcc_f32_conv2d_ref(&p, x, w, bias, scale, shift, NULL, y + yoff);
             naive_conv(&p, x, xs, w, bias, scale, shift, want + yoff, ys);
             char what[64];
             snprintf(what, sizeof what, "conv sweep %zu/%d", t, variant);
@@ -345,7 +360,7 @@ static void test_conv_depthwise(void)
     OnnxccConv2dParams p = conv_params(1, C, H, W, C, C, K, K, 2, 1, 1, 2, 1, 2, 1, 2);
     float x[C * H * W], w[C * K * K], y[C * H * W], want[C * H * W];
     fill(x, C * H * W), fill(w, C * K * K);
-    onnxcc_f32_conv2d_ref(&p, x, w, NULL, NULL, NULL, y);
+    onnxcc_f32_conv2d_ref(&p, x, w, NULL, NULL, NULL, NULL, y);
     for (int c = 0; c < C; c++)
         for (int oh = 0; oh < p.OH; oh++)
             for (int ow = 0; ow < p.OW; ow++) {
@@ -368,11 +383,11 @@ static void test_conv_depthwise(void)
     const size_t plane = H * W, oplane = (size_t)g2.OH * g2.OW;
     float x2[N * C2 * H * W], w2[M2 * (C2 / 2) * K * K], y2[N * M2 * H * W], y1[N * M2 * H * W];
     fill(x2, sizeof x2 / sizeof x2[0]), fill(w2, sizeof w2 / sizeof w2[0]);
-    onnxcc_f32_conv2d_ref(&g2, x2, w2, NULL, NULL, NULL, y2);
+    onnxcc_f32_conv2d_ref(&g2, x2, w2, NULL, NULL, NULL, NULL, y2);
     g1.x_img_stride = C2 * plane, g1.y_img_stride = M2 * oplane;
     for (int g = 0; g < 2; g++)
         onnxcc_f32_conv2d_ref(&g1, x2 + g * (C2 / 2) * plane, w2 + g * (M2 / 2) * (C2 / 2) * K * K,
-                              NULL, NULL, NULL, y1 + g * (M2 / 2) * oplane);
+                              NULL, NULL, NULL, NULL, y1 + g * (M2 / 2) * oplane);
     EXPECT_EXACT("conv group 2 = two halves", y2, y1, N * M2 * oplane);
 }
 

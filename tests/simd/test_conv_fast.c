@@ -7,7 +7,8 @@
  * dilation, groups up to depthwise, kernels with more taps than the shifted
  * views take, maps wide enough to need several bands, 3x3 layers that run
  * as Winograd (edges not multiples of 4, several bands, groups), batch 2;
- * each case with its own mix of bias, pre-activation and epilogue.  x is a
+ * each case with its own mix of bias, pre-activation, residual and epilogue.
+ * x is a
  * channel prefix of a bigger, unaligned buffer, y an unaligned channel slice
  * of one filled with a canary that must survive wherever y has no element,
  * and the scratch starts full of NaN so no result may depend on its old
@@ -110,6 +111,7 @@ typedef struct Setup {
     OnnxccConv2dParams p;
     float *w, *bias, *scale, *shift;
     float *xbuf, *x; /* x: unaligned channel prefix of xbuf */
+    float *rbuf, *res; /* residual or NULL: unaligned, images apart by r_img_stride */
     size_t ylen, y0; /* y = ybuf + y0 within ylen floats */
     float *want;     /* the reference, laid out as y */
     double bound;    /* allowed max |fast - ref| */
@@ -147,12 +149,20 @@ static void setup_case(const Case *c, int variant, Setup *s)
     const size_t xlen = (size_t)c->N * p->x_img_stride;
     s->xbuf = random_floats(xlen + 1);
     s->x = s->xbuf + 1;
+    /* Every other variant adds a residual, its images one channel apart
+     * more than dense. */
+    s->rbuf = s->res = NULL;
+    if (variant % 2) {
+        p->r_img_stride = (size_t)(c->M + 1) * oplane;
+        s->rbuf = random_floats((size_t)c->N * p->r_img_stride + 1);
+        s->res = s->rbuf + 1;
+    }
     s->y0 = Y_EXTRA_CH * oplane + 1;
     s->ylen = (size_t)c->N * p->y_img_stride + 2;
     s->want = alloc_floats(s->ylen);
     for (size_t i = 0; i < s->ylen; i++)
         s->want[i] = CANARY;
-    onnxcc_f32_conv2d_ref(p, s->x, s->w, s->bias, s->scale, s->shift, s->want + s->y0);
+    onnxcc_f32_conv2d_ref(p, s->x, s->w, s->bias, s->scale, s->shift, s->res, s->want + s->y0);
     /* Float sums drift like sqrt(K) roundings (2^-24 each) of partial sums
      * the size of the sum before the epilogue (which can hide it): bound
      * with a margin of about 15. */
@@ -161,7 +171,7 @@ static void setup_case(const Case *c, int variant, Setup *s)
         OnnxccConv2dParams lin = *p;
         lin.act.kind = ONNXCC_ACT_NONE;
         sums = alloc_floats(s->ylen);
-        onnxcc_f32_conv2d_ref(&lin, s->x, s->w, s->bias, s->scale, s->shift, sums + s->y0);
+        onnxcc_f32_conv2d_ref(&lin, s->x, s->w, s->bias, s->scale, s->shift, s->res, sums + s->y0);
     }
     double most = 1.0;
     for (size_t i = 0; i < s->ylen; i++)
@@ -174,7 +184,8 @@ static void setup_case(const Case *c, int variant, Setup *s)
 
 static void free_setup(Setup *s)
 {
-    free(s->w), free(s->bias), free(s->scale), free(s->shift), free(s->xbuf), free(s->want);
+    free(s->w), free(s->bias), free(s->scale), free(s->shift), free(s->xbuf), free(s->rbuf);
+    free(s->want);
 }
 
 static float *pack(const OnnxccConv2dParams *p, const float *w, size_t *len)
@@ -200,7 +211,7 @@ static float *run_fast(const Setup *s, const float *packed)
         scratch[i] = NAN;
     for (size_t i = 0; i < s->ylen; i++)
         y[i] = CANARY;
-    onnxcc_f32_conv2d(&s->p, s->x, packed, s->bias, s->scale, s->shift, scratch, y + s->y0);
+    onnxcc_f32_conv2d(&s->p, s->x, packed, s->bias, s->scale, s->shift, s->res, scratch, y + s->y0);
     free(scratch);
     return y;
 }

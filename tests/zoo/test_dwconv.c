@@ -75,7 +75,7 @@ static void dw_case(int N, int C, int H, int W, int kH, int kW, int sh, int sw, 
     float *x = rand_buf((size_t)N * xs), *w = rand_buf((size_t)C * kH * kW), *b = rand_buf((size_t)C);
     float *sc = pre ? rand_buf((size_t)C) : NULL, *sh_ = pre ? rand_buf((size_t)C) : NULL;
     float *want = calloc(yn, sizeof(float)), *got = calloc(yn, sizeof(float)), *got_t = calloc(yn, sizeof(float));
-    onnxcc_f32_conv2d_ref(&p, x, w, (C & 1) ? NULL : b, sc, sh_, want);
+    onnxcc_f32_conv2d_ref(&p, x, w, (C & 1) ? NULL : b, sc, sh_, NULL, want);
     char what[200];
     static const char *const isas[] = {"scalar", "avx2", "avx512"};
     for (int isa = 0; isa < 3; isa++) {

@@ -65,19 +65,23 @@ typedef struct OnnxccConv2dParams {
     int pad_t, pad_l, pad_b, pad_r;
     size_t x_img_stride;  /* elements between images of x, >= C*H*W; 0 = C*H*W */
     size_t y_img_stride;  /* elements between images of y, >= M*OH*OW; 0 = M*OH*OW */
+    size_t r_img_stride;  /* elements between images of the residual, likewise */
     int pre_relu;         /* pre-activation: apply max(0, .) to each input pixel */
     OnnxccAct act;        /* epilogue on each output */
     int isa_cap;          /* fast kernel: highest ISA level it may use + 1
                            * (ONNXCC_ISA_SCALAR + 1 = scalar only); 0 = no cap */
 } OnnxccConv2dParams;
 
-/* y = act(conv(pre(x), w) + bias).  bias: [M] or NULL.
+/* y = act(conv(pre(x), w) + bias + res).  bias: [M] or NULL.
  * pre(x)[c] = max(0, x*pre_scale[c] + pre_shift[c]) per input channel c, the
  * max only if pre_relu, pre_scale/pre_shift NULL = 1/0; applied to real input
- * pixels only: padding taps stay exactly 0. */
+ * pixels only: padding taps stay exactly 0.  res (a skip connection, ResNet's
+ * Add fused into the epilogue) is NULL or a tensor of y's shape: image n,
+ * channel m, pixel (h, w) at res[n*r_img_stride + m*OH*OW + h*OW + w]; it is
+ * added in float to the finished sum, before the activation. */
 void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const float *w,
                            const float *bias, const float *pre_scale, const float *pre_shift,
-                           float *y);
+                           const float *res, float *y);
 
 /* ---- fast conv2d ------------------------------------------------------ */
 
@@ -129,7 +133,7 @@ int onnxcc_f32_conv2d_scratch_kind(const OnnxccConv2dParams *p);
  * and only y's elements (no stride gaps) are written. */
 void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float *packed,
                        const float *bias, const float *pre_scale, const float *pre_shift,
-                       float *scratch, float *y);
+                       const float *res, float *scratch, float *y);
 
 /* ---- batchnorm (inference) -------------------------------------------- */
 
