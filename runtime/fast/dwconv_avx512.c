@@ -2,92 +2,10 @@
  * AVX-512F (compiled with -mavx512f; called only when the CPU has it): 16
  * output columns to a zmm, borders by masked loads and stores, stride 2
  * de-interleaved by two-source permutes. */
-#include <immintrin.h>
 #include <math.h>
 
 #include "dwconv.h"
-
-#define DV __m512
-#define DM __mmask16
-#define DL 16
-
-static inline DV dv_set1(float f)
-{
-    return _mm512_set1_ps(f);
-}
-
-static inline DV dv_fma(DV a, DV b, DV c)
-{
-    return _mm512_fmadd_ps(a, b, c);
-}
-
-static inline DV dv_mul(DV a, DV b)
-{
-    return _mm512_mul_ps(a, b);
-}
-
-static inline DV dv_add(DV a, DV b)
-{
-    return _mm512_add_ps(a, b);
-}
-
-static inline DM dv_lanes(long c, long w)
-{
-    if (c >= 0 && c + DL <= w)
-        return (DM)0xffff;
-    const long lo = c < 0 ? -c : 0, hi = w - c < DL ? w - c : DL;
-    if (lo >= hi)
-        return 0;
-    return (DM)(((1u << hi) - 1u) & ~((1u << lo) - 1u));
-}
-
-static inline DM dv_lane0(DM m)
-{
-    return (DM)(m & 1u);
-}
-
-static inline DV dv_loadz(const float *p, DM m)
-{
-    return _mm512_maskz_loadu_ps(m, p);
-}
-
-static inline DV dv_pre(DV v, DM m, DV a, DV b, DV lo)
-{
-    return _mm512_max_ps(lo, _mm512_maskz_fmadd_ps(m, v, a, b)); /* max(lo, NaN) is NaN */
-}
-
-static inline void dv_deint(DV a, DV b, DV c, DV t[3])
-{
-    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
-    t[0] = _mm512_permutex2var_ps(a, even, b);
-    t[1] = _mm512_permutex2var_ps(a, odd, b);
-    /* x[2k + 2]: t[0] one lane down, x[32] (lane 0 of c) on top */
-    t[2] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(c), _mm512_castps_si512(t[0]), 1));
-}
-
-static inline DV dv_min(DV a, DV v)
-{
-    return _mm512_min_ps(a, v); /* a < v ? a : v */
-}
-
-static inline DV dv_max(DV a, DV v)
-{
-    return _mm512_max_ps(a, v); /* a > v ? a : v */
-}
-
-static inline DV dv_leaky(DV v, DV a)
-{
-    return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ), v, a);
-}
-
-static inline void dv_store(float *p, DV v, int n)
-{
-    if (n == DL)
-        _mm512_storeu_ps(p, v);
-    else
-        _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1u), v);
-}
+#include "vec_avx512.h"
 
 #define DW_DIRECT onnxcc_fast_dw3x3_avx512
 #include "dwconv_direct.h"

@@ -16,21 +16,21 @@
  * stem maxpool) do 2 and 3 in one loop.  Rows wider than ROW_MAX floats go
  * in chunks of whole windows; a window wider than that, tap by tap.
  *
+ * Step 1, and steps 2 and 3 at stride 1 and at stride 2 for windows of 2 or
+ * 3 columns, run on the row kernels of the CPU's ISA level (pool.h): the
+ * loops below are their scalar level, which the SIMD levels match bit for
+ * bit.  Other strides and wide windows stay scalar.
+ *
  * Max keeps the reference's answer bit for bit: a NaN tap never wins, and a
  * window without taps gives -FLT_MAX even with ReLU. */
-#include "fast.h"
+#include "pool.h"
 
 #include <float.h>
 #include <math.h>
 
 #define ROW_MAX 1024 /* floats of each row buffer (on the stack) */
 
-/* pre(v) = max(lo, v*a + b): lo = 0 for ReLU, -inf for none (keeps NaN).
- * Without a shift b is -0, so that no pre-activation is exact even for
- * v = -0 (v + -0 = v). */
-typedef struct Affine {
-    float a, b, lo;
-} Affine;
+typedef PoolAffine Affine; /* pre(v) = max(lo, v*a + b), see pool.h */
 
 static inline float affine(Affine f, float v)
 {
@@ -251,6 +251,48 @@ static void pick_s2_avg(float *restrict y, const float *restrict v, int k, size_
     }
 }
 
+/* ---- the scalar row kernels ---------------------------------------------- */
+
+static void scalar_vertical(int is_max, float *out, const float *x, size_t stride, int nr, size_t n,
+                            Affine f)
+{
+    reduce(is_max, out, x, stride, nr, n, f);
+}
+
+static void scalar_stride1(int is_max, float *y, const float *v, int k, int dil, size_t n,
+                           float inv_h, const float *inv_w)
+{
+    reduce(is_max, y, v, (size_t)dil, k, n, identity);
+    if (inv_w)
+        for (size_t i = 0; i < n; i++)
+            y[i] = y[i] * (inv_h * inv_w[i]);
+}
+
+static void scalar_stride2(int is_max, float *y, const float *v, int k, size_t n, float inv_h,
+                           const float *inv_w)
+{
+    if (is_max)
+        pick_s2_max(y, v, k, n);
+    else
+        pick_s2_avg(y, v, k, n, inv_h, inv_w);
+}
+
+static const PoolRowKernels pool_scalar = {scalar_vertical, scalar_stride1, scalar_stride2};
+
+static const PoolRowKernels *row_kernels(void)
+{
+    switch (onnxcc_rt_isa()) {
+#ifdef ONNXCC_RT_X86_64
+    case ONNXCC_ISA_AVX512:
+        return &onnxcc_fast_pool_avx512;
+    case ONNXCC_ISA_AVX2:
+        return &onnxcc_fast_pool_avx2;
+#endif
+    default:
+        return &pool_scalar;
+    }
+}
+
 /* One chunk of output columns [ow0, ow0 + n) and the input columns its
  * windows cover: v[i] is input column j0 + i, i < span; real columns are
  * v[ca .. cb). */
@@ -277,8 +319,8 @@ static void chunk_setup(const OnnxccPool2dParams *p, int is_max, int ow0, int n,
 }
 
 /* Step 1 for the windows of rows rw, chunk ch, plane xc: v[0 .. span). */
-static void vertical(const OnnxccPool2dParams *p, int is_max, const Chunk *ch, Affine f,
-                     const float *xc, const Rows *rw, float *v)
+static void vertical(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
+                     const Chunk *ch, Affine f, const float *xc, const Rows *rw, float *v)
 {
     const float ident = is_max ? -FLT_MAX : 0.0f;
     const size_t ncols = (size_t)(ch->cb - ch->ca);
@@ -287,23 +329,25 @@ static void vertical(const OnnxccPool2dParams *p, int is_max, const Chunk *ch, A
     if (nr)
         x0 += (size_t)(rw->h0 + rw->lo * p->dil_h) * (size_t)p->W + (size_t)(ch->j0 + ch->ca);
     fill(v, (size_t)ch->ca, ident);
-    reduce(is_max, v + ch->ca, x0, (size_t)p->dil_h * (size_t)p->W, nr, ncols, f);
+    kern->vertical(is_max, v + ch->ca, x0, (size_t)p->dil_h * (size_t)p->W, nr, ncols, f);
     fill(v + ch->cb, (size_t)(ch->span - ch->cb), ident);
 }
 
 /* Steps 2 and 3: the chunk's outputs yr from v; inv_h = the rows' 1/count. */
-static void horizontal(const OnnxccPool2dParams *p, int is_max, const Chunk *ch, float inv_h,
-                       const float *v, float *yr)
+static void horizontal(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
+                       const Chunk *ch, float inv_h, const float *v, float *yr)
 {
-    /* v holds no NaN (reduce dropped them): any max order will do */
     const size_t n = (size_t)ch->n, s = (size_t)p->stride_w;
-    if (s == 2 && p->dil_w == 1 && (p->kW == 2 || p->kW == 3)) {
-        if (is_max)
-            pick_s2_max(yr, v, p->kW, n);
-        else
-            pick_s2_avg(yr, v, p->kW, n, inv_h, ch->inv_w);
+    const float *inv_w = is_max ? NULL : ch->inv_w;
+    if (s == 1) {
+        kern->stride1(is_max, yr, v, p->kW, p->dil_w, n, inv_h, inv_w);
         return;
     }
+    if (s == 2 && p->dil_w == 1 && (p->kW == 2 || p->kW == 3)) {
+        kern->stride2(is_max, yr, v, p->kW, n, inv_h, inv_w);
+        return;
+    }
+    /* v holds no NaN (reduce dropped them): any max order will do */
     float h[ROW_MAX];
     const float *row = v;
     if (p->kW > 1) {
@@ -315,21 +359,22 @@ static void horizontal(const OnnxccPool2dParams *p, int is_max, const Chunk *ch,
 }
 
 /* Chunk ch of plane xc into yc (the chunk's first output column). */
-static void pool_plane(const OnnxccPool2dParams *p, int is_max, const Chunk *ch, Affine f,
-                       const float *xc, float *yc)
+static void pool_plane(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
+                       const Chunk *ch, Affine f, const float *xc, float *yc)
 {
     float v[ROW_MAX];
     for (int oh = 0; oh < p->OH; oh++) {
         const Rows rw = window_rows(p, oh);
-        vertical(p, is_max, ch, f, xc, &rw, v);
-        horizontal(p, is_max, ch, rw.inv, v, yc + (size_t)oh * (size_t)p->OW);
+        vertical(p, kern, is_max, ch, f, xc, &rw, v);
+        horizontal(p, kern, is_max, ch, rw.inv, v, yc + (size_t)oh * (size_t)p->OW);
     }
 }
 
 /* ---- driver ------------------------------------------------------------- */
 
 /* One plane: tap by tap for windows wider than a chunk, else separable. */
-static void pool_one(const OnnxccPool2dParams *p, int is_max, Affine f, const float *xc, float *yc)
+static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max, Affine f,
+                     const float *xc, float *yc)
 {
     const int reach = (p->kW - 1) * p->dil_w + 1; /* columns one window spans */
     if (reach > ROW_MAX) {
@@ -346,12 +391,13 @@ static void pool_one(const OnnxccPool2dParams *p, int is_max, Affine f, const fl
     Chunk ch;
     for (int ow0 = 0; ow0 < p->OW; ow0 += per_chunk) {
         chunk_setup(p, is_max, ow0, p->OW - ow0 < per_chunk ? p->OW - ow0 : per_chunk, &ch);
-        pool_plane(p, is_max, &ch, f, xc, yc + ow0);
+        pool_plane(p, kern, is_max, &ch, f, xc, yc + ow0);
     }
 }
 
 typedef struct PoolJob {
     const OnnxccPool2dParams *p;
+    const PoolRowKernels *kern;
     int is_max;
     const float *x, *scale, *shift;
     float *y;
@@ -371,7 +417,7 @@ static void pool_task(void *ctx, int t)
     fast_split((size_t)p->N * (size_t)p->C, 1, j->ntasks, t, &lo, &hi);
     for (size_t i = lo; i < hi; i++) {
         const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
-        pool_one(p, j->is_max, channel_affine(p, j->scale, j->shift, (int)c),
+        pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c),
                  j->x + n * xs + c * plane, j->y + n * ys + c * oplane);
     }
 }
@@ -386,7 +432,7 @@ static void pool(const OnnxccPool2dParams *p, int is_max, const float *x, const 
     const size_t per = (POOL_TASK_FLOATS + plane - 1) / plane; /* planes per task */
     const size_t tasks = (planes + per - 1) / per;
     const int cap = 4 * onnxcc_num_threads();
-    PoolJob j = {p, is_max, x, scale, shift, y, tasks < (size_t)cap ? (int)tasks : cap};
+    PoolJob j = {p, row_kernels(), is_max, x, scale, shift, y, tasks < (size_t)cap ? (int)tasks : cap};
     onnxcc_fast_parallel(j.ntasks, pool_task, &j);
 }
 

@@ -10,6 +10,7 @@
  * and use image strides larger than dense, with canaries in every gap.
  * Max pools must match exactly; sums within 1e-5 * max(1, |ref|) (gemm:
  * times sqrt(K)). */
+#define _POSIX_C_SOURCE 200112L /* setenv */
 #include "onnxcc/rt.h"
 
 #include <float.h>
@@ -178,6 +179,25 @@ static void check_pool(const char *name, OnnxccPool2dParams p, int is_max, int p
         onnxcc_f32_avgpool2d_ref(&q, t, want + y_off);
     }
     compare(label, got, want, ny, is_max ? 0.0 : 1e-5);
+    /* The SIMD row kernels do the scalar loops' operations in their order:
+     * the same bits as the scalar level, averages included. */
+    const char *isa = getenv("ONNXCC_ISA");
+    if (isa && strcmp(isa, "scalar") != 0) {
+        char kept[16];
+        snprintf(kept, sizeof kept, "%s", isa);
+        float *scalar = alloc_sentinel(ny);
+        setenv("ONNXCC_ISA", "scalar", 1);
+        if (is_max)
+            onnxcc_f32_maxpool2d(&p, x, scale, shift, scalar + y_off);
+        else
+            onnxcc_f32_avgpool2d(&p, x, scale, shift, scalar + y_off);
+        setenv("ONNXCC_ISA", kept, 1);
+        if (memcmp(scalar, got, sizeof(float) * ny) != 0) {
+            fprintf(stderr, "%s: %s differs from the scalar level\n", label, kept);
+            failures++;
+        }
+        free(scalar);
+    }
     free(x), free(scale), free(shift), free(got), free(want), free(t);
 }
 
@@ -219,6 +239,10 @@ static void test_pools(void)
         {"dilated ceil", {1, 3, 10, 13, 2, 3, 3, 2, 2, 2, 1, 0, 0, 2, 1, 0, 5, 0}},
         {"stride 3 pads 2", {1, 17, 8, 19, 4, 5, 3, 3, 1, 1, 2, 2, 2, 2, 1, 0, 0, 0}},
         {"3x3s1p1 wide rows", {1, 3, 5, 45, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"inception 3x3s1p1 14x14", {2, 17, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 9, 5, 2}},
+        {"3x3s2 ceil 13x13 (squeezenet)", {1, 5, 13, 13, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0}},
+        {"1x1 kernel stride 1", {1, 3, 9, 21, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}},
+        {"2x3 stride 2 x 1", {1, 3, 9, 33, 2, 3, 2, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0}},
         {"1-D k5s2", {2, 3, 1, 37, 1, 5, 1, 2, 1, 1, 0, 2, 0, 2, 1, 0, 0, 0}},
         {"chunks k3s2", {1, 3, 3, 2500, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}},
         {"chunks k7s1 dil", {1, 1, 2, 3000, 1, 7, 1, 1, 1, 3, 0, 9, 0, 9, 0, 4, 4, 4}},
@@ -357,7 +381,22 @@ static void test_gemm(void)
 
 int main(void)
 {
-    test_pools();
+    setvbuf(stdout, NULL, _IOLBF, 0); /* the ISA line before its failures */
+    /* The pools' row kernels at every ISA level this machine has (the
+     * scalar loops, AVX2, AVX-512): each must give the reference's max
+     * bit for bit and its sums within tolerance. */
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        printf("pools at ISA level %s\n", onnxcc_rt_isa_name(onnxcc_rt_isa()));
+        if (onnxcc_rt_isa() != isa) {
+            fprintf(stderr, "ONNXCC_ISA=%s was not taken\n", onnxcc_rt_isa_name(isa));
+            failures++;
+        }
+        test_pools();
+    }
+    unsetenv("ONNXCC_ISA");
     test_globalavgpool();
     test_gemm();
     if (failures) {

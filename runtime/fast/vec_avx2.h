@@ -1,0 +1,99 @@
+/* vec_avx2.h — small vector helpers over AVX2 + FMA ymm registers (8
+ * floats, lane masks as integer vectors), for the kernel templates written
+ * once for every ISA (dwconv_direct.h, pool_rows.h; see there for what each
+ * helper means).  Included by files compiled with -mavx2 -mfma only. */
+#ifndef ONNXCC_VEC_AVX2_H
+#define ONNXCC_VEC_AVX2_H
+
+#include <immintrin.h>
+#include <string.h>
+
+#define DV __m256
+#define DM __m256i
+#define DL 8
+
+static inline DV dv_set1(float f)
+{
+    return _mm256_set1_ps(f);
+}
+
+static inline DV dv_fma(DV a, DV b, DV c)
+{
+    return _mm256_fmadd_ps(a, b, c);
+}
+
+static inline DV dv_mul(DV a, DV b)
+{
+    return _mm256_mul_ps(a, b);
+}
+
+static inline DV dv_add(DV a, DV b)
+{
+    return _mm256_add_ps(a, b);
+}
+
+static inline DM dv_lanes(long c, long w)
+{
+    if (c >= 0 && c + DL <= w)
+        return _mm256_set1_epi32(-1);
+    if (c + DL <= 0 || c >= w)
+        return _mm256_setzero_si256();
+    const __m256i col = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)c));
+    return _mm256_and_si256(_mm256_cmpgt_epi32(col, _mm256_set1_epi32(-1)),
+                            _mm256_cmpgt_epi32(_mm256_set1_epi32((int)w), col));
+}
+
+static inline DM dv_lane0(DM m)
+{
+    return _mm256_and_si256(m, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0));
+}
+
+static inline DV dv_loadz(const float *p, DM m)
+{
+    return _mm256_maskload_ps(p, m);
+}
+
+static inline DV dv_pre(DV v, DM m, DV a, DV b, DV lo)
+{
+    const DV t = _mm256_and_ps(_mm256_fmadd_ps(v, a, b), _mm256_castsi256_ps(m));
+    return _mm256_max_ps(lo, t); /* max(lo, NaN) is NaN */
+}
+
+static inline void dv_deint(DV a, DV b, DV c, DV t[3])
+{
+    /* in-lane {a0 a2 b0 b2 | a4 a6 b4 b6}, then 64-bit pairs 0 2 1 3 */
+    t[0] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
+    t[1] = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
+    /* x[2k + 2]: t[0] one lane down, x[16] (lane 0 of c) on top */
+    const DV down = _mm256_permutevar8x32_ps(t[0], _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 0));
+    t[2] = _mm256_blend_ps(down, _mm256_broadcastss_ps(_mm256_castps256_ps128(c)), 0x80);
+}
+
+static inline DV dv_min(DV a, DV v)
+{
+    return _mm256_min_ps(a, v); /* a < v ? a : v */
+}
+
+static inline DV dv_max(DV a, DV v)
+{
+    return _mm256_max_ps(a, v); /* a > v ? a : v */
+}
+
+static inline DV dv_leaky(DV v, DV a)
+{
+    return _mm256_blendv_ps(v, _mm256_mul_ps(v, a), _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ));
+}
+
+/* Partial vectors through memory: maskstore is slow on some CPUs. */
+static inline void dv_store(float *p, DV v, int n)
+{
+    if (n == DL) {
+        _mm256_storeu_ps(p, v);
+    } else {
+        float tmp[DL];
+        _mm256_storeu_ps(tmp, v);
+        memcpy(p, tmp, sizeof(float) * (size_t)n);
+    }
+}
+
+#endif /* ONNXCC_VEC_AVX2_H */
