@@ -12,7 +12,9 @@
  * Environment: BENCH_BEST=1 reports the fastest run instead of the median;
  * BENCH_COLD=K cycles through K copies of the packed weights, so that (for
  * K large enough) every call reads its weights from memory, as each layer of
- * a whole model does, instead of from a cache the previous call warmed. */
+ * a whole model does, instead of from a cache the previous call warmed;
+ * BENCH_ONLY=S runs only the layers whose name contains S; BENCH_TOP=1 only
+ * the best ISA level. */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +121,15 @@ static const Layer layers[] = {
     {"161 3x3 192->48 14x14", 192, 14, 48, 3, 1, 1, 192},
     {"161 3x3 192->48 7x7", 192, 7, 48, 3, 1, 1, 192},
     {"161 stem 7x7/2 3->96 224", 3, 224, 96, 7, 2, 3, 3},
+    /* DenseNet-201: blocks 3 and 4 (48 and 32 layers), the 1x1 input a
+     * prefix of a 1792- / 1920-channel concat */
+    {"201 1x1 256->128 14x14", 256, 14, 128, 1, 1, 0, 1792},
+    {"201 1x1 768->128 14x14", 768, 14, 128, 1, 1, 0, 1792},
+    {"201 1x1 1280->128 14x14", 1280, 14, 128, 1, 1, 0, 1792},
+    {"201 1x1 1760->128 14x14", 1760, 14, 128, 1, 1, 0, 1792},
+    {"201 1x1 896->128 7x7", 896, 7, 128, 1, 1, 0, 1920},
+    {"201 1x1 1376->128 7x7", 1376, 7, 128, 1, 1, 0, 1920},
+    {"201 1x1 1888->128 7x7", 1888, 7, 128, 1, 1, 0, 1920},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000
@@ -179,7 +190,7 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     }
     const double gflop = 2.0 * (double)k * (double)l->M * p.OH * p.OW * 1e-9;
     printf("%-22s %8.1f MMAC", l->name, gflop / 2 * 1e3);
-    for (int isa = 0; isa <= best; isa++) {
+    for (int isa = getenv("BENCH_TOP") ? best : 0; isa <= best; isa++) {
         setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
         const double t = time_layer(&p, x, packed, copies, bias, p.pre_relu ? scale : NULL,
                                     p.pre_relu ? shift : NULL, scratch, y, min_s);
@@ -206,11 +217,13 @@ int main(int argc, char **argv)
             printf(" %s %.1f GFLOP/s", onnxcc_rt_isa_name(isa), peak[isa]);
     }
     printf("\n%-22s %13s", "layer", "");
-    for (int isa = 0; isa <= best; isa++)
+    for (int isa = getenv("BENCH_TOP") ? best : 0; isa <= best; isa++)
         printf(" | %-32s", onnxcc_rt_isa_name(isa));
     printf("\n");
+    const char *only = getenv("BENCH_ONLY");
     for (int i = 0; i < NUM_LAYERS; i++)
-        bench_layer(&layers[i], best, peak, min_s);
+        if (!only || strstr(layers[i].name, only))
+            bench_layer(&layers[i], best, peak, min_s);
     printf("(GFLOP/s of the direct convolution: Winograd layers can exceed the peak)\n");
     return 0;
 }

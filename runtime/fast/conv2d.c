@@ -25,6 +25,7 @@
 #define MAX_TAPS 64     /* shifted views up to kH*kW taps; more: im2col */
 #define B_BUDGET 131072 /* floats of B per band (512 KB: half an L2) */
 #define BAND_ALIGN 48   /* band columns: a multiple of every kernel tile */
+#define BAND_TAIL 16    /* columns past the last whole band that join it */
 
 /* How one layer runs; a function of the parameters only, so scratch sizes
  * computed at compile time hold on every machine. */
@@ -38,6 +39,7 @@ typedef struct Plan {
     int taps[MAX_TAPS]; /* tap offsets in the frame */
     size_t maxoff;      /* the largest */
     size_t band;        /* columns per band */
+    size_t nbands;      /* bands; the last runs to ncols (up to band + BAND_TAIL) */
     size_t cstride;     /* floats per B row */
     size_t brows;       /* B rows: cg (shifted) or k (im2col) */
 } Plan;
@@ -77,13 +79,20 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
         pl->maxoff = 0;
         pl->brows = pl->k;
     }
-    /* Widest band whose B fits the budget, in whole tiles, at least one. */
+    /* Widest band whose B fits the budget, in whole tiles, at least one;
+     * all columns if they fit. */
     const size_t per_row = B_BUDGET / pl->brows;
     size_t band = per_row > pl->maxoff + BAND_ALIGN ? per_row - pl->maxoff : BAND_ALIGN;
-    band = band / BAND_ALIGN * BAND_ALIGN;
-    pl->band = band < pl->ncols ? band : pl->ncols;
-    pl->cstride =
-        fast_round_up(fast_round_up(pl->band, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
+    pl->band = band >= pl->ncols ? pl->ncols : band / BAND_ALIGN * BAND_ALIGN;
+    /* A few columns left past the last whole band join it (14x14 = 4 x 48
+     * + 4): a round of their own would fill B and stream all of A again for
+     * a sliver of work. */
+    const size_t tail = pl->ncols % pl->band;
+    pl->nbands = pl->ncols / pl->band + (tail > BAND_TAIL ? 1 : 0);
+    const size_t widest = pl->ncols - (pl->nbands - 1) * pl->band;
+    pl->cstride = fast_round_up(
+        fast_round_up(widest > pl->band ? widest : pl->band, FAST_COLS_ALIGN) + pl->maxoff,
+        FAST_COLS_ALIGN);
 }
 
 /* ---- packing ---------------------------------------------------------- */
@@ -357,8 +366,8 @@ typedef struct ConvJob {
     const float *x, *packed, *bias, *pre_scale, *pre_shift, *res;
     float *b, *y;
     size_t xs, ys, rs, gsize;
-    size_t band, nbands; /* columns per round (at most the plan's band) */
-    int fill_tasks, row_tasks;
+    size_t band, nbands; /* columns per round (at most the plan's band), the last to ncols */
+    int fill_tasks, row_tasks, col_tasks;
     size_t col_unit; /* columns per GEMM task */
     int by_columns;  /* one phase: each task fills and multiplies its columns */
     int direct;      /* B is x itself (reads_x_directly): no fill phase */
@@ -387,7 +396,7 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
     gm.q0 = bi * j->band;
     gm.b = j->direct ? *xg + gm.q0 : j->b;
     gm.cstride = j->direct ? cv->plane : pl->cstride;
-    gm.ncols = (int)(pl->ncols - gm.q0 < j->band ? pl->ncols - gm.q0 : j->band);
+    gm.ncols = (int)(bi + 1 == j->nbands ? pl->ncols - gm.q0 : j->band);
     gm.frame_w = pl->frame_w;
     gm.out_w = p->OW;
     gm.y = j->y + n * j->ys + m0 * oplane;
@@ -434,9 +443,8 @@ static void band_fill(const ConvJob *j, const Conv *cv, const float *xg, const F
 static void band_gemm(const ConvJob *j, FastGemm g, int i)
 {
     size_t r0, r1, j0, j1;
-    const int col_tasks = (int)(((size_t)g.ncols + j->col_unit - 1) / j->col_unit);
     fast_split((size_t)g.m, ROW_UNIT, j->row_tasks, i % j->row_tasks, &r0, &r1);
-    fast_split((size_t)g.ncols, j->col_unit, col_tasks, i / j->row_tasks, &j0, &j1);
+    fast_split((size_t)g.ncols, j->col_unit, j->col_tasks, i / j->row_tasks, &j0, &j1);
     if (r0 == r1 || j0 == j1)
         return;
     const size_t panel = (size_t)g.nc * (size_t)g.ntaps * FAST_PANEL;
@@ -525,7 +533,7 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
     j.direct = reads_x_directly(p, pl, pre);
     j.by_columns = threads > 1 && !pl->shifted && pl->band >= per_round;
     j.band = j.by_columns ? pl->band / per_round * per_round : pl->band;
-    j.nbands = (pl->ncols + j.band - 1) / j.band;
+    j.nbands = j.by_columns ? (pl->ncols + j.band - 1) / j.band : pl->nbands;
     if (j.by_columns) {
         j.col_unit = j.band / (size_t)threads;
         const int counts[1] = {threads};
@@ -546,8 +554,8 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
     size_t col_tasks = (2 * (size_t)threads + (size_t)j.row_tasks - 1) / (size_t)j.row_tasks;
     col_tasks = threads == 1 ? 1 : col_tasks < units ? col_tasks : units;
     j.col_unit = (units + col_tasks - 1) / col_tasks * COL_UNIT;
-    col_tasks = (j.band + j.col_unit - 1) / j.col_unit;
-    const int counts[2] = {j.fill_tasks, j.row_tasks * (int)col_tasks};
+    j.col_tasks = (int)((j.band + j.col_unit - 1) / j.col_unit);
+    const int counts[2] = {j.fill_tasks, j.row_tasks * j.col_tasks};
     onnxcc_fast_parallel_phases(p->N * p->group * (int)j.nbands, 2, counts, conv_task, &j);
 }
 

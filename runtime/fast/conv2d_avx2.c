@@ -238,34 +238,54 @@ INLINE __m256 load_even(const float *x)
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
-static void fill_avx2(const FastFill *f, const FastPre *pre)
+/* fill for one combination of the pre-activation flags (constants once
+ * inlined), with every field in a local: stores to y could alias *f and
+ * *pre as far as the compiler knows, and reloading them after each store
+ * (and branching on them per vector) cost more than the copy itself. */
+INLINE void fill_rows(const FastFill *f, const float *scale, const float *shift, int on, int relu)
 {
+    const float *x0 = f->x;
+    float *y0 = f->y;
+    const size_t xs = f->xs, ys = f->ys, zl = f->zl, n = f->n, zr = f->zr;
     const size_t step = (size_t)f->step;
-    for (int ch = 0; ch < f->nch; ch++) {
-        const float *x = f->x + (size_t)ch * f->xs;
-        float *y = f->y + (size_t)ch * f->ys;
-        const float s = pre->scale ? pre->scale[ch] : 1.0f;
-        const float t = pre->shift ? pre->shift[ch] : 0.0f;
+    const int nch = f->nch;
+    for (int ch = 0; ch < nch; ch++) {
+        const float *x = x0 + (size_t)ch * xs;
+        float *y = y0 + (size_t)ch * ys;
+        const float s = scale ? scale[ch] : 1.0f;
+        const float t = shift ? shift[ch] : 0.0f;
         const __m256 vs = _mm256_set1_ps(s), vt = _mm256_set1_ps(t);
-        memset(y, 0, sizeof(float) * f->zl);
-        y += f->zl;
+        if (zl)
+            memset(y, 0, sizeof(float) * zl);
+        y += zl;
         size_t i = 0;
         if (step == 1) {
-            for (; i + 8 <= f->n; i += 8) {
+            for (; i + 8 <= n; i += 8) {
                 const __m256 v = _mm256_loadu_ps(x + i);
-                _mm256_storeu_ps(y + i, pre->on ? pre_ps(v, vs, vt, pre->relu) : v);
+                _mm256_storeu_ps(y + i, on ? pre_ps(v, vs, vt, relu) : v);
             }
         } else if (step == 2) {
             /* A vector reads x[2i .. 2i+15]: within x while element i+8 exists. */
-            for (; i + 8 < f->n; i += 8) {
+            for (; i + 8 < n; i += 8) {
                 const __m256 v = load_even(x + 2 * i);
-                _mm256_storeu_ps(y + i, pre->on ? pre_ps(v, vs, vt, pre->relu) : v);
+                _mm256_storeu_ps(y + i, on ? pre_ps(v, vs, vt, relu) : v);
             }
         }
-        for (; i < f->n; i++)
-            y[i] = pre->on ? pre_s(x[i * step], s, t, pre->relu) : x[i * step];
-        memset(y + f->n, 0, sizeof(float) * f->zr);
+        for (; i < n; i++)
+            y[i] = on ? pre_s(x[i * step], s, t, relu) : x[i * step];
+        if (zr)
+            memset(y + n, 0, sizeof(float) * zr);
     }
+}
+
+static void fill_avx2(const FastFill *f, const FastPre *pre)
+{
+    if (!pre->on)
+        fill_rows(f, NULL, NULL, 0, 0);
+    else if (pre->relu)
+        fill_rows(f, pre->scale, pre->shift, 1, 1);
+    else
+        fill_rows(f, pre->scale, pre->shift, 1, 0);
 }
 
 /* Lanes i < n set, as a mask vector for maskload / blendv. */

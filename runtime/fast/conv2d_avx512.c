@@ -43,8 +43,11 @@ INLINE __mmask16 first_lanes(int n)
     return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1u);
 }
 
-/* Rows r0 .. r0+rows-1 (rows <= MR), columns j0 .. j0+n-1, nv = ceil(n/16). */
-INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv)
+/* Rows r0 .. r0+rows-1 (rows <= MR), columns j0 .. j0+n-1, nv = ceil(n/16).
+ * pf walks half a line per k through A that a later tile reads (see
+ * gemm_avx512). */
+INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
+                 int n, int nv)
 {
     __m512 acc[MR][NV];
     FAST_UNROLL
@@ -56,8 +59,10 @@ INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, in
     const float *b = g->b + j0;
     for (int c = 0; c < g->nc; c++) {
         const float *bc = b + (size_t)c * g->cstride;
-        for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL) {
+        for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL, pf += FAST_PANEL / 2) {
             const float *bt = bc + g->taps[t];
+            if (nv == NV) /* narrower tiles are bound by their loads already */
+                _mm_prefetch((const char *)pf, _MM_HINT_T0);
             __m512 bv[NV];
             FAST_UNROLL
             for (int v = 0; v < nv; v++)
@@ -107,17 +112,20 @@ INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, in
     }
 }
 
-static void tile3(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+static void tile3(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
+                  int n)
 {
-    tile(g, a, r0, rows, j0, n, 3);
+    tile(g, a, pf, r0, rows, j0, n, 3);
 }
-static void tile2(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+static void tile2(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
+                  int n)
 {
-    tile(g, a, r0, rows, j0, n, 2);
+    tile(g, a, pf, r0, rows, j0, n, 2);
 }
-static void tile1(const FastGemm *g, const float *a, int r0, int rows, int j0, int n)
+static void tile1(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
+                  int n)
 {
-    tile(g, a, r0, rows, j0, n, 1);
+    tile(g, a, pf, r0, rows, j0, n, 1);
 }
 
 /* Transposed tile: the np <= CP panels from p0 (channels 16*p0 .. 16*(p0 +
@@ -223,14 +231,24 @@ static void gemm_avx512(const FastGemm *g)
     for (int r0 = 0; r0 < g->m; r0 += MR) {
         const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + r0 % FAST_PANEL;
         const int rows = g->m - r0 < MR ? g->m - r0 : MR;
+        /* Each half panel's tiles prefetch half of the next panel (the last
+         * panel its own), spread over their k loop, so that A, which for
+         * 1x1 layers comes from memory, streams in at an even rate instead
+         * of stalling each panel's first tile.  With taps (3x3) the lines
+         * would push B's shifted rows out of L1: there pf trails the tile's
+         * own A, whose lines it has just loaded. */
+        const int p = r0 / FAST_PANEL, last = (g->m - 1) / FAST_PANEL;
+        const float *pf = g->ntaps > 1 ? a
+                                       : g->a + (size_t)(p < last ? p + 1 : p) * psize +
+                                             (size_t)(r0 % FAST_PANEL / MR) * (psize / 2);
         for (int j0 = 0; j0 < main_cols; j0 += 16 * NV) {
             const int n = main_cols - j0 < 16 * NV ? main_cols - j0 : 16 * NV;
             if (n > 32)
-                tile3(g, a, r0, rows, j0, n);
+                tile3(g, a, pf, r0, rows, j0, n);
             else if (n > 16)
-                tile2(g, a, r0, rows, j0, n);
+                tile2(g, a, pf, r0, rows, j0, n);
             else
-                tile1(g, a, r0, rows, j0, n);
+                tile1(g, a, pf, r0, rows, j0, n);
         }
     }
     for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += CP)
@@ -270,26 +288,55 @@ INLINE __m512 load_step(const float *x, int step, int n)
     return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), first_lanes(n), idx, x, 4);
 }
 
+/* The pre-activation of one vector: mul then add, rounded twice, as the
+ * reference. */
+INLINE __m512 pre_ps(__m512 v, __m512 s, __m512 t, int on, int relu)
+{
+    if (on)
+        v = _mm512_add_ps(_mm512_mul_ps(v, s), t);
+    return relu ? _mm512_max_ps(_mm512_setzero_ps(), v) : v;
+}
+
+/* fill for one combination of the pre-activation flags (constants once
+ * inlined), with every field in a local: stores to y could alias *f and
+ * *pre as far as the compiler knows, and reloading them after each store
+ * (and branching on them per vector) cost more than the copy itself. */
+INLINE void fill_rows(const FastFill *f, const float *scale, const float *shift, int on, int relu)
+{
+    const float *x0 = f->x;
+    float *y0 = f->y;
+    const size_t xs = f->xs, ys = f->ys, zl = f->zl, n = f->n, zr = f->zr;
+    const int step = f->step, nch = f->nch;
+    for (int ch = 0; ch < nch; ch++) {
+        const float *x = x0 + (size_t)ch * xs;
+        float *y = y0 + (size_t)ch * ys;
+        const __m512 s = _mm512_set1_ps(scale ? scale[ch] : 1.0f);
+        const __m512 t = _mm512_set1_ps(shift ? shift[ch] : 0.0f);
+        if (zl)
+            zero_row(y, zl);
+        y += zl;
+        size_t i = 0;
+        if (step == 1) /* whole vectors unmasked */
+            for (; i + 16 <= n; i += 16)
+                _mm512_storeu_ps(y + i, pre_ps(_mm512_loadu_ps(x + i), s, t, on, relu));
+        for (; i < n; i += 16) {
+            const int m = n - i < 16 ? (int)(n - i) : 16;
+            const __m512 v = load_step(x + i * (size_t)step, step, m);
+            _mm512_mask_storeu_ps(y + i, first_lanes(m), pre_ps(v, s, t, on, relu));
+        }
+        if (zr)
+            zero_row(y + n, zr);
+    }
+}
+
 static void fill_avx512(const FastFill *f, const FastPre *pre)
 {
-    for (int ch = 0; ch < f->nch; ch++) {
-        const float *x = f->x + (size_t)ch * f->xs;
-        float *y = f->y + (size_t)ch * f->ys;
-        const __m512 s = _mm512_set1_ps(pre->scale ? pre->scale[ch] : 1.0f);
-        const __m512 t = _mm512_set1_ps(pre->shift ? pre->shift[ch] : 0.0f);
-        zero_row(y, f->zl);
-        y += f->zl;
-        for (size_t i = 0; i < f->n; i += 16) {
-            const int m = f->n - i < 16 ? (int)(f->n - i) : 16;
-            __m512 v = load_step(x + i * (size_t)f->step, f->step, m);
-            if (pre->on) /* mul then add, rounded twice, as the reference */
-                v = _mm512_add_ps(_mm512_mul_ps(v, s), t);
-            if (pre->relu)
-                v = _mm512_max_ps(_mm512_setzero_ps(), v);
-            _mm512_mask_storeu_ps(y + i, first_lanes(m), v);
-        }
-        zero_row(y + f->n, f->zr);
-    }
+    if (!pre->on)
+        fill_rows(f, NULL, NULL, 0, 0);
+    else if (pre->relu)
+        fill_rows(f, pre->scale, pre->shift, 1, 1);
+    else
+        fill_rows(f, pre->scale, pre->shift, 1, 0);
 }
 
 /* Where positions p .. p+15 of a row of zl zeros, n values, zeros get their
