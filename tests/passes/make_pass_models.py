@@ -356,6 +356,16 @@ def fuse_add_concat_slice(b):
 
 
 @case
+def fuse_add_weight_input(b):
+    """The Conv's weights are a graph input (the reference kernel runs it,
+    residual included): Conv(x, w) -> Add(x) -> Relu (2)."""
+    x = b.input()
+    w = b.input("w", [C, C, 3, 3])
+    t = b.node("Conv", [x, w], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    b.output(b.node("Relu", [b.node("Add", [t, x])], ["y"]))
+
+
+@case
 def fuse_add_depthwise(b):
     """Depthwise Conv -> Add(x): the depthwise kernel takes no residual, so
     only a plain Add is left (0)."""
