@@ -1,11 +1,12 @@
 #!/bin/sh
-# usage: bitwise.sh ONNXCC MODEL WORKDIR
+# usage: bitwise.sh ONNXCC MODEL WORKDIR [ONNXCC OPTION...]
 # The generated code run with ONNXCC_NUM_THREADS=1, 2 and 3 gives the same
 # output bytes (onnxcc compare checks the default run against onnxruntime).
 set -eu
 onnxcc=$1 model=$2 dir=$3
+shift 3
 rm -rf "$dir"
-"$onnxcc" compare "$model" --keep "$dir"
+"$onnxcc" compare "$model" --keep "$dir" "$@"
 cd "$dir"
 for t in 1 2 3; do
   ONNXCC_NUM_THREADS=$t ./run input_0.bin out_$t.bin
