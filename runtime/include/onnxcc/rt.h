@@ -89,8 +89,9 @@ void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const fl
  * features, on weights packed ahead of time (by the compiler) and a scratch
  * buffer from the caller.  Sums accumulate in float; stride-1 3x3 layers
  * with at least 8 input and 8 output channels per group and maps of at
- * least 8x8 run as Winograd F(4x4, 3x3), whose float transforms add error
- * of a few 1e-6 of the outputs' magnitude.
+ * least 8x8 (7x7 with at least 512 output channels per group) run as
+ * Winograd F(4x4, 3x3), whose float transforms add error of a few 1e-6 of
+ * the outputs' magnitude.
  *
  * ISA levels: onnxcc_rt_isa() is the best level the CPU supports, capped by
  * the environment variable ONNXCC_ISA=scalar|avx2|avx512 (other values: no
