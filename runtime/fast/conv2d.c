@@ -535,7 +535,7 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
      * each task fills and multiplies its own columns (a band is then a
      * multiple of threads x COL_UNIT columns).  Measured faster for the
      * stem, and for 1x1 layers on small maps (their bands are twice as wide,
-     * and B never crosses cores: 6-11% on DenseNet's 14x14 layers with two
+     * and B never crosses cores: 4-10% on DenseNet's 14x14 layers with two
      * threads); on larger maps splitting panels over a shared B is faster. */
     const size_t per_round = (size_t)threads * COL_UNIT;
     j.direct = reads_x_directly(p, pl, pre);
