@@ -131,6 +131,11 @@ static const Layer layers[] = {
     {"201 1x1 896->128 7x7", 896, 7, 128, 1, 1, 0, 1920},
     {"201 1x1 1376->128 7x7", 1376, 7, 128, 1, 1, 0, 1920},
     {"201 1x1 1888->128 7x7", 1888, 7, 128, 1, 1, 0, 1920},
+    /* the zoo's stems and strided layers */
+    {"zoo mnv2 stem 3x3/2 3->32", 3, 224, 32, 3, 2, 1, 3},
+    {"zoo sqz stem 3x3/2 3->64", 3, 224, 64, 3, 2, 0, 3},
+    {"zoo r50 3x3/2 128->128 56", 128, 56, 128, 3, 2, 1, 128},
+    {"zoo r50 1x1/2 256->512 56", 256, 56, 512, 1, 2, 0, 256},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000
