@@ -136,6 +136,8 @@ static const Layer layers[] = {
     {"zoo sqz stem 3x3/2 3->64", 3, 224, 64, 3, 2, 0, 3},
     {"zoo r50 3x3/2 128->128 56", 128, 56, 128, 3, 2, 1, 128},
     {"zoo r50 1x1/2 256->512 56", 256, 56, 512, 1, 2, 0, 256},
+    {"zoo r50 3x3/2 256->256 28", 256, 28, 256, 3, 2, 1, 256},
+    {"zoo r50 3x3/2 512->512 14", 512, 14, 512, 3, 2, 1, 512},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000
