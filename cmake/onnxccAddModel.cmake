@@ -1,10 +1,17 @@
 # onnxcc_add_model(TARGET MODEL file.onnx [NAME n] [CONFIG c.yaml]
-#                  [SHAPE INPUT=DIMS ...] [COMPARE [COMPARE_ARGS arg ...]])
+#                  [SHAPE INPUT=DIMS ...] [WEIGHTS embedded|file]
+#                  [COMPARE [COMPARE_ARGS arg ...]])
 #
 # Generates NAME.c/NAME.h from the model at build time (again whenever the
 # model, the config or the compiler changes) and builds them into the static
 # library TARGET, which links the runtime and exposes NAME.h.  MODEL may be
 # the output of a custom command in the same directory.
+#
+# WEIGHTS file writes the weights to NAME.c.weights next to NAME.c (an output
+# of the same step, so the step reruns if it goes missing; NAME.c pulls it in
+# when compiled).  Without WEIGHTS the config's `weights` decides, else they
+# are embedded; a config that says `weights: file` needs WEIGHTS file here
+# too, so that the build knows the file.
 #
 # COMPARE also registers a ctest test `onnxcc_compare_TARGET` that runs
 # `onnxcc compare` on the model with the same config and shapes: it builds
@@ -20,7 +27,7 @@
 # Works from an installed package (onnxcc::onnxcc, onnxcc::onnxcc_rt) and from
 # the build tree of a project that add_subdirectory()s onnxcc (onnxcc, onnxcc_rt).
 function(onnxcc_add_model target)
-  cmake_parse_arguments(M "COMPARE" "MODEL;NAME;CONFIG" "SHAPE;COMPARE_ARGS" ${ARGN})
+  cmake_parse_arguments(M "COMPARE" "MODEL;NAME;CONFIG;WEIGHTS" "SHAPE;COMPARE_ARGS" ${ARGN})
   if(NOT M_MODEL)
     message(FATAL_ERROR "onnxcc_add_model(${target}): MODEL is required")
   endif()
@@ -53,9 +60,19 @@ function(onnxcc_add_model target)
   endforeach()
 
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${target}_gen")
+  set(outputs "${out}/${M_NAME}.c" "${out}/${M_NAME}.h")
+  set(gen_opts "")
+  if(M_WEIGHTS STREQUAL "file")
+    list(APPEND outputs "${out}/${M_NAME}.c.weights")
+    list(APPEND gen_opts --weights=file)
+  elseif(M_WEIGHTS STREQUAL "embedded")
+    list(APPEND gen_opts --weights=embedded)
+  elseif(DEFINED M_WEIGHTS)
+    message(FATAL_ERROR "onnxcc_add_model(${target}): WEIGHTS must be embedded or file, not '${M_WEIGHTS}'")
+  endif()
   add_custom_command(
-    OUTPUT "${out}/${M_NAME}.c" "${out}/${M_NAME}.h"
-    COMMAND ${compiler} "${model}" -o "${out}" --name ${M_NAME} ${opts}
+    OUTPUT ${outputs}
+    COMMAND ${compiler} "${model}" -o "${out}" --name ${M_NAME} ${opts} ${gen_opts}
     DEPENDS ${deps} ${compiler}
     COMMENT "onnxcc ${M_MODEL} -> ${M_NAME}.c"
     VERBATIM)

@@ -31,4 +31,12 @@ echo "pkg-config consumer ok"
 cmake -S "$here/consumer" -B "$work/cm" -DCMAKE_PREFIX_PATH="$P" -DMODEL="$model" >/dev/null
 cmake --build "$work/cm" >/dev/null
 "$work/cm/consumer"
+# WEIGHTS file: the weights file is an output of the step, so deleting it
+# regenerates it on the next build
+[ -s "$work/cm/bc_model_file_gen/bc.c.weights" ] || { echo "no bc.c.weights"; exit 1; }
+"$work/cm/consumer_file"
+rm "$work/cm/bc_model_file_gen/bc.c.weights"
+cmake --build "$work/cm" >/dev/null
+[ -s "$work/cm/bc_model_file_gen/bc.c.weights" ] || { echo "bc.c.weights not regenerated"; exit 1; }
+"$work/cm/consumer_file"
 echo "find_package consumer ok"
