@@ -27,11 +27,14 @@
 #define SMALL_COLS 256  /* maps of at most this many frame pixels (14x14): */
 #define SMALL_BUDGET (2 * B_BUDGET) /* bands twice as wide, so that with threads
                                      * each takes whole tiles of its own */
-#define IM2COL_SPLIT 2  /* im2col layers by columns (threads): bands this many
-                         * times wider, so that each thread's share is not one
-                         * tile narrow (ResNet-50's 3x3/2 20% faster on two
-                         * threads, DenseNet's stem 13%; one thread keeps the
-                         * narrower bands, which the stem prefers by 4-9%) */
+#define SPLIT_WIDER 2   /* layers split by columns (threads): bands this many
+                         * times wider, so that each thread's share is about
+                         * as wide as one thread's band.  On two threads:
+                         * ResNet-50's 3x3/2 10-20% faster, DenseNet's stem
+                         * 13%, DenseNet-201's 1x1 1760->128 at 14x14 16%
+                         * (its shares were 48 columns), 28x28 1x1 4-5%.  One
+                         * thread keeps the narrower bands, which the stem
+                         * prefers by 4-9%. */
 #define BAND_ALIGN 48   /* band columns: a multiple of every kernel tile */
 #define BAND_TAIL 16    /* columns past the last whole band that join it */
 
@@ -106,8 +109,7 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
     }
     const size_t budget = pl->ncols <= SMALL_COLS ? SMALL_BUDGET : B_BUDGET;
     const size_t w1 = plan_bands(pl, budget, &pl->band, &pl->nbands);
-    const size_t w2 = plan_bands(pl, pl->shifted ? budget : IM2COL_SPLIT * budget, &pl->cband,
-                                 &pl->cnbands);
+    const size_t w2 = plan_bands(pl, SPLIT_WIDER * budget, &pl->cband, &pl->cnbands);
     pl->cstride = fast_round_up(fast_round_up(w1, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
     pl->ccstride = fast_round_up(fast_round_up(w2, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
 }
@@ -562,8 +564,8 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
      * fill and multiply.  Measured (two threads, cold weights) against
      * splitting panels over a shared B: DenseNet's 1x1 layers 4-10% faster
      * at 14x14 to 56x56, the stem 3%.  Layers with a halo of taps (3x3 on
-     * shifted views) keep the shared B.  The plan has bands for this
-     * (cband: wider for im2col, IM2COL_SPLIT), evened out here so that the
+     * shifted views) keep the shared B.  The plan has wider bands for this
+     * (cband, SPLIT_WIDER), evened out here so that the
      * last one is not a sliver; none is wider than the plan's, which the
      * scratch holds. */
     j.direct = reads_x_directly(p, pl, pre);
