@@ -1,9 +1,10 @@
-/* conv_layers.c — times onnxcc_f32_conv2d on DenseNet-121 and -161 layer shapes at
- * every ISA level this machine has: `bench_conv_layers [min_seconds]`.
+/* conv_layers.c — times onnxcc_f32_conv2d on the layer shapes of DenseNet-121,
+ * -161 and -201 and a few of the zoo's (ResNet-50, MobileNetV2, SqueezeNet)
+ * at every ISA level this machine has: `bench_conv_layers [min_seconds]`.
  *
  * Each layer runs as the generated code runs it: batch 1, pre-activation
- * (scale, shift, relu) fused, x a channel prefix of a bigger buffer, y a
- * channel slice.  Prints per layer and ISA the median time, GFLOP/s and the
+ * (scale, shift, relu) fused (the zoo's layers: a ReLU epilogue instead), x
+ * a channel prefix of a bigger buffer, y a channel slice.  Prints per layer and ISA the median time, GFLOP/s and the
  * fraction of one core's FMA peak at that ISA's vector width, measured first
  * with a loop of independent FMAs (scalar is compared with the best peak).
  * GFLOP/s always count the direct convolution's 2*MACs, so layers that run
@@ -138,6 +139,46 @@ static const Layer layers[] = {
     {"zoo r50 1x1/2 256->512 56", 256, 56, 512, 1, 2, 0, 256},
     {"zoo r50 3x3/2 256->256 28", 256, 28, 256, 3, 2, 1, 256},
     {"zoo r50 3x3/2 512->512 14", 512, 14, 512, 3, 2, 1, 512},
+    {"zoo r50 1x1 64->256 56", 64, 56, 256, 1, 1, 0, 64},
+    {"zoo r50 1x1 256->64 56", 256, 56, 64, 1, 1, 0, 256},
+    {"zoo r50 1x1 128->512 28", 128, 28, 512, 1, 1, 0, 128},
+    {"zoo r50 1x1 512->128 28", 512, 28, 128, 1, 1, 0, 512},
+    {"zoo r50 1x1 256->1024 14", 256, 14, 1024, 1, 1, 0, 256},
+    {"zoo r50 1x1 1024->256 14", 1024, 14, 256, 1, 1, 0, 1024},
+    {"zoo r50 1x1 512->2048 7", 512, 7, 2048, 1, 1, 0, 512},
+    {"zoo r50 1x1 2048->512 7", 2048, 7, 512, 1, 1, 0, 2048},
+    {"zoo r50 3x3 64->64 56", 64, 56, 64, 3, 1, 1, 64},
+    {"zoo r50 3x3 128->128 28", 128, 28, 128, 3, 1, 1, 128},
+    {"zoo r50 3x3 256->256 14", 256, 14, 256, 3, 1, 1, 256},
+    {"zoo r50 3x3 512->512 7", 512, 7, 512, 3, 1, 1, 512},
+    {"zoo mnv2 1x1 32->16 112", 32, 112, 16, 1, 1, 0, 32},
+    {"zoo mnv2 1x1 16->96 112", 16, 112, 96, 1, 1, 0, 16},
+    {"zoo mnv2 1x1 96->24 56", 96, 56, 24, 1, 1, 0, 96},
+    {"zoo mnv2 1x1 24->144 56", 24, 56, 144, 1, 1, 0, 24},
+    {"zoo mnv2 1x1 144->24 56", 144, 56, 24, 1, 1, 0, 144},
+    {"zoo mnv2 1x1 144->32 28", 144, 28, 32, 1, 1, 0, 144},
+    {"zoo mnv2 1x1 32->192 28", 32, 28, 192, 1, 1, 0, 32},
+    {"zoo mnv2 1x1 192->32 28", 192, 28, 32, 1, 1, 0, 192},
+    {"zoo mnv2 1x1 192->64 14", 192, 14, 64, 1, 1, 0, 192},
+    {"zoo mnv2 1x1 64->384 14", 64, 14, 384, 1, 1, 0, 64},
+    {"zoo mnv2 1x1 384->64 14", 384, 14, 64, 1, 1, 0, 384},
+    {"zoo mnv2 1x1 384->96 14", 384, 14, 96, 1, 1, 0, 384},
+    {"zoo mnv2 1x1 96->576 14", 96, 14, 576, 1, 1, 0, 96},
+    {"zoo mnv2 1x1 576->96 14", 576, 14, 96, 1, 1, 0, 576},
+    {"zoo mnv2 1x1 576->160 7", 576, 7, 160, 1, 1, 0, 576},
+    {"zoo mnv2 1x1 160->960 7", 160, 7, 960, 1, 1, 0, 160},
+    {"zoo mnv2 1x1 960->160 7", 960, 7, 160, 1, 1, 0, 960},
+    {"zoo mnv2 1x1 960->320 7", 960, 7, 320, 1, 1, 0, 960},
+    {"zoo mnv2 1x1 320->1280 7", 320, 7, 1280, 1, 1, 0, 320},
+    {"zoo sqz 1x1 64->16 55", 64, 55, 16, 1, 1, 0, 64},
+    {"zoo sqz 1x1 16->64 55", 16, 55, 64, 1, 1, 0, 16},
+    {"zoo sqz 3x3 16->64 55", 16, 55, 64, 3, 1, 1, 16},
+    {"zoo sqz 1x1 128->32 27", 128, 27, 32, 1, 1, 0, 128},
+    {"zoo sqz 1x1 32->128 27", 32, 27, 128, 1, 1, 0, 32},
+    {"zoo sqz 3x3 32->128 27", 32, 27, 128, 3, 1, 1, 32},
+    {"zoo sqz 1x1 384->64 13", 384, 13, 64, 1, 1, 0, 384},
+    {"zoo sqz 1x1 64->256 13", 64, 13, 256, 1, 1, 0, 64},
+    {"zoo sqz 3x3 64->256 13", 64, 13, 256, 3, 1, 1, 64},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000
@@ -173,8 +214,11 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     p.OH = p.OW = (l->HW + 2 * l->pad - l->k) / l->stride + 1;
     p.x_img_stride = (size_t)l->C_total * (size_t)l->HW * (size_t)l->HW;
     p.y_img_stride = (size_t)(l->M + 32) * (size_t)p.OH * (size_t)p.OW; /* a slice */
-    p.pre_relu = l->C != 3;
-    p.act.kind = ONNXCC_ACT_NONE;
+    /* DenseNet's layers pre-activate their input; the zoo's apply a ReLU
+     * to their output instead */
+    const int zoo = strncmp(l->name, "zoo", 3) == 0;
+    p.pre_relu = !zoo && l->C != 3;
+    p.act.kind = zoo ? ONNXCC_ACT_RELU : ONNXCC_ACT_NONE;
 
     const size_t k = (size_t)l->C * (size_t)l->k * (size_t)l->k;
     float *w = random_floats((size_t)l->M * k), *bias = random_floats((size_t)l->M);
