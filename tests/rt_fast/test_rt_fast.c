@@ -356,8 +356,9 @@ static void check_gemm(int M, int N, int K, int ta, int tb, float alpha, float b
 
 static void test_gemm(void)
 {
-    /* Sizes below, at and above the 4-row blocks, 8-column tiles and
-     * 8-lane dot blocks, the 64-column blocks and the 256-deep chunks. */
+    /* Sizes below, at and above the 4-row blocks, 8-column tiles, 8-lane
+     * dot blocks and 32-lane one-row dots (M = 1), the 64-column blocks and
+     * the 256-deep chunks. */
     static const int Ms[] = {1, 2, 3, 4, 5, 9};
     static const int Ns[] = {1, 3, 8, 9, 17, 65, 130};
     static const int Ks[] = {0, 1, 7, 8, 9, 33, 300};
@@ -375,6 +376,7 @@ static void test_gemm(void)
             check_gemm(6, 11, 261, t & 1, t >> 1, 0.75f, -1.5f, ck);
     /* DenseNet classifiers: [batch][K] x [1000][K]^T + bias[1000] */
     check_gemm(1, 1000, 1024, 0, 1, 1.0f, 1.0f, C_ROW);
+    check_gemm(1, 1000, 1280, 0, 1, 1.0f, 1.0f, C_ROW); /* MobileNetV2's */
     check_gemm(4, 1000, 2208, 0, 1, 1.0f, 1.0f, C_ROW);
     check_gemm(3, 1000, 1664, 0, 1, 1.0f, 1.0f, C_ROW);
 }
