@@ -18,8 +18,14 @@ tenants only ever add time, so the best runs are the steadier estimate of
 what each side can do; the medians stay the headline), GFLOP/s (2 x the
 compiler's MAC count / median), the
 fraction of the measured one-core FMA peak (peak.c) times the thread count,
-and onnxcc's speed-up over the first count; with --profile, where the
-generated code's time goes per kind of node.  Not a test: nothing here passes or fails on speed.
+and onnxcc's speed-up over the first count.  After each model's rows, its
+memory: the peak resident set of the generated code's process (the weights
+it touched, the workspace, code and libc) against what onnxruntime added to
+its Node.js process (peak minus the resident set before onnxruntime was
+loaded: its library, the session with its weights and arena), the largest
+over all runs, and their ratio.  With --profile, where the generated code's
+time goes per kind of node.  Not a test: nothing here passes or fails on
+speed or memory.
 """
 import argparse
 import os
@@ -50,11 +56,20 @@ def times(out):
     sys.exit("bench: no times in output:\n" + out)
 
 
-def report_macs(report):
+def rss_kib(out):
+    """The peak resident set a harness reports, less its baseline if any."""
+    for line in out.splitlines():
+        if line.startswith("peak_rss_kib "):
+            f = line.split()
+            return int(f[1]) - (int(f[3]) if len(f) > 3 and f[2] == "base_rss_kib" else 0)
+    sys.exit("bench: no peak_rss_kib in output:\n" + out)
+
+
+def report_int(report, key):
     for line in report.splitlines():
-        if line.startswith("macs:"):
+        if line.startswith(key + ":"):
             return int(line.split()[1])
-    sys.exit("bench: no macs in the report")
+    sys.exit("bench: no %s in the report" % key)
 
 
 def prepare(arch):
@@ -68,8 +83,8 @@ def prepare(arch):
          "--opset", "13", "--reuse", "-o", model])
     out = os.path.join(WORK, arch)
     os.makedirs(out, exist_ok=True)
-    macs = report_macs(run([ONNXCC, model, "-o", out, "--name", arch, "--report",
-                            "--weights=" + weights]))
+    report = run([ONNXCC, model, "-o", out, "--name", arch, "--report", "--weights=" + weights])
+    macs, workspace = report_int(report, "macs"), report_int(report, "workspace_bytes")
     exes = {}
     for kind, extra in (("plain", []), ("profile", ["-DONNXCC_PROFILE"])):
         exe = os.path.join(out, "bench_" + kind)
@@ -78,7 +93,7 @@ def prepare(arch):
             [os.path.join(HERE, "bench_model.c"), os.path.join(out, arch + ".c"), RT_LIB, "-lm",
              "-pthread", "-o", exe])
         exes[kind] = exe
-    return model, macs, exes
+    return model, macs, workspace, exes
 
 
 def peak():
@@ -108,15 +123,20 @@ def main():
     print("%-12s %7s %12s %12s %8s %8s %9s %8s %8s" % ("model", "threads", "onnxcc ms", "ort ms", "ratio",
                                                        "best", "GFLOP/s", "of peak", "speedup"))
     for arch in a.models.split(","):
-        model, macs, exes = prepare(arch)
+        model, macs, workspace, exes = prepare(arch)
         first = None
+        mem_ours = mem_theirs = 0
         for threads in counts:
             env["ONNXCC_NUM_THREADS"] = str(threads)
             ours, theirs = [], []
             for _ in range(a.rounds):
-                ours += times(run([exes["plain"], str(a.iters), "2"], env))
-                theirs += times(run(["node", os.path.join(HERE, "ort_bench.js"), model, str(a.iters),
-                                     "2", str(threads)], env))
+                out = run([exes["plain"], str(a.iters), "2"], env)
+                ours += times(out)
+                mem_ours = max(mem_ours, rss_kib(out))
+                out = run(["node", os.path.join(HERE, "ort_bench.js"), model, str(a.iters), "2",
+                           str(threads)], env)
+                theirs += times(out)
+                mem_theirs = max(mem_theirs, rss_kib(out))
             mo, mt = statistics.median(ours), statistics.median(theirs)
             first = first or mo
             gflops = 2 * macs / (mo / 1e3) / 1e9
@@ -126,6 +146,10 @@ def main():
             sys.stdout.flush()
             if a.profile:
                 profile(exes["profile"], a.iters, env)
+        print("    memory: onnxcc %.1f MiB peak RSS (workspace %.1f MiB), onnxruntime %.1f MiB"
+              " over Node.js: ratio %.3f" % (mem_ours / 1024, workspace / 2**20,
+                                             mem_theirs / 1024, mem_ours / mem_theirs))
+        sys.stdout.flush()
 
 
 def profile(exe, iters, env):

@@ -4,13 +4,16 @@
  *   cc -O2 -DMODEL=NAME -DMODEL_HEADER='"NAME.h"' bench_model.c NAME.c -lonnxcc_rt -lm
  * and again with -DONNXCC_PROFILE for the per-layer-type profile.  Inputs are
  * seeded pseudo-random floats in [-1, 1).  Prints one line `times_ms t0 t1 ...`
- * (one per timed run), and with ONNXCC_PROFILE one `kind NAME|ms|count` line
+ * (one per timed run), then `peak_rss_kib N` (the process's peak resident
+ * set: the weights it touched, the workspace, code and libc), and with
+ * ONNXCC_PROFILE one `kind NAME|ms|count` line
  * per kind of node (the mean time per run spent in nodes of that kind) and
  * one `node INDEX|KIND|ms` line per node. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include MODEL_HEADER
@@ -118,6 +121,9 @@ int main(int argc, char **argv)
         printf(" %.4f", now_ms() - t0);
     }
     printf("\n");
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        printf("peak_rss_kib %ld\n", (long)ru.ru_maxrss); /* KiB on Linux */
 #ifdef ONNXCC_PROFILE
     for (int k = 0; k < nkinds; k++)
         printf("kind %s|%.4f|%ld\n", kinds[k].name, kinds[k].ms / iters, kinds[k].count / iters);

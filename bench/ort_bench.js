@@ -2,7 +2,10 @@
 // Times a model with onnxruntime-node: `node ort_bench.js MODEL ITERS WARMUP THREADS`.
 // All graph optimizations, THREADS intra-op threads, sequential execution,
 // the same seeded input as bench_model.c (values in [-1, 1)).  Prints one
-// line `times_ms t0 t1 ...`.  onnxruntime-node is taken from
+// line `times_ms t0 t1 ...`, then `peak_rss_kib N base_rss_kib B`: the
+// process's peak resident set and its resident set before onnxruntime was
+// loaded (Node.js itself), so N - B is what onnxruntime added (its library,
+// the session with its weights and arena).  onnxruntime-node is taken from
 // $ONNXCC_NODE_MODULES if set, else from <repo>/node_modules.
 'use strict';
 const fs = require('fs');
@@ -27,6 +30,7 @@ async function main() {
     process.exit(1);
   }
   const iters = Number(itersArg || 10), warmup = Number(warmArg || 2), threads = Number(threadsArg || 1);
+  const baseRss = process.memoryUsage().rss;
   const ort = loadOrt();
   const session = await ort.InferenceSession.create(model, {
     graphOptimizationLevel: 'all',
@@ -56,6 +60,8 @@ async function main() {
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   process.stdout.write(`times_ms ${times.map((t) => t.toFixed(4)).join(' ')}\n`);
+  // resourceUsage().maxRSS is in KiB
+  process.stdout.write(`peak_rss_kib ${process.resourceUsage().maxRSS} base_rss_kib ${Math.round(baseRss / 1024)}\n`);
 }
 
 main().catch((e) => {
