@@ -128,12 +128,23 @@ typedef struct FastWinoOut {
 /* The kernels one ISA level provides.  fill_split4 is fill (step 1) for the
  * Winograd frame: each channel's row of L = zl + n + zr floats (a multiple
  * of 4) is stored split by phase mod 4, position x at y[(x%4)*(L/4) + x/4]. */
+/* The last pass of a layer whose K is split in two (conv2d.c): n values
+ * y[q] = act((p0[q] + p1[q] + bias) + res[q]), res NULL for none. */
+typedef struct FastAdd2 {
+    const float *p0, *p1, *res;
+    float bias;
+    OnnxccAct act;
+    float *y;
+    size_t n;
+} FastAdd2;
+
 typedef struct FastKernels {
     void (*gemm)(const FastGemm *g);
     void (*fill)(const FastFill *f, const FastPre *pre);
     void (*fill_split4)(const FastFill *f, const FastPre *pre);
     void (*wino_in)(const FastWinoIn *w);
     void (*wino_out)(const FastWinoOut *w);
+    void (*add2)(const FastAdd2 *a);
 } FastKernels;
 
 #ifdef ONNXCC_RT_X86_64
