@@ -132,6 +132,14 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
                     : 0;
 }
 
+/* Floats of B in scratch: the wider of the two band plans, rounded up so
+ * that the partial sums of a split K (ksplit_run) after it stay aligned. */
+static size_t b_floats(const Plan *pl)
+{
+    return fast_round_up(pl->brows * (pl->cstride > pl->ccstride ? pl->cstride : pl->ccstride),
+                         FAST_COLS_ALIGN);
+}
+
 /* Floats of one half's partial sums (ksplit_run): an output image. */
 static size_t partial_floats(const OnnxccConv2dParams *p, const Plan *pl)
 {
@@ -192,8 +200,7 @@ size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
     if (onnxcc_fast_wino_fits(p))
         return onnxcc_fast_wino_scratch_floats(p);
     plan_conv(p, &pl);
-    const size_t b = pl.brows * (pl.cstride > pl.ccstride ? pl.cstride : pl.ccstride);
-    return pl.khalf ? fast_round_up(b, FAST_COLS_ALIGN) + 2 * partial_floats(p, &pl) : b;
+    return b_floats(&pl) + (pl.khalf ? 2 * partial_floats(p, &pl) : 0);
 }
 
 /* ---- scalar kernels ------------------------------------------------------ */
@@ -577,7 +584,7 @@ static void conv_task(void *ctx, int round, int phase, int i)
  * and streams only its half of the weights. */
 typedef struct KsplitJob {
     Conv cv;
-    const float *x, *packed, *bias, *pre_scale, *pre_shift, *res;
+    const float *x, *packed, *bias, *res;
     float *b, *part[2], *y;
     size_t xs, ys, rs;
     int out_tasks;
@@ -642,7 +649,7 @@ static void ksplit_run(const Conv *cv, const float *x, const float *packed, cons
     j.res = res;
     j.y = y;
     j.b = scratch;
-    j.part[0] = scratch + fast_round_up(cv->pl.brows * cv->pl.cstride, FAST_COLS_ALIGN);
+    j.part[0] = scratch + b_floats(&cv->pl);
     j.part[1] = j.part[0] + partial_floats(p, &cv->pl);
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * cv->plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
