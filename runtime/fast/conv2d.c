@@ -13,8 +13,8 @@
  *  - im2col (strided convs, or when the junk would cost too much): one B row
  *    per (c, kh, kw), one column per output pixel.
  * Both read the packed weights in the same (c, kh, kw) order, so the packed
- * data does not depend on the choice nor on the ISA.  Layers with a single
- * band of fewer than KSPLIT_COLS columns may split K in two halves
+ * data does not depend on the choice nor on the ISA.  Layers on small maps
+ * (one band of at most SMALL_COLS columns) may split K in two halves
  * (ksplit_run), packed as two panel sets one after the other. */
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +38,8 @@
                          * thread keeps the narrower bands, which the stem
                          * prefers by 4-9%. */
 #define FILL_UNIT 8     /* input channels per fill task */
-#define KSPLIT_COLS 96  /* layers with fewer columns (7x7 maps) and at least */
-#define KSPLIT_CH 32    /* this many input channels split K in two halves */
+#define KSPLIT_CH 32    /* small maps with this many input channels at least
+                         * split K in two halves (plan_conv) */
 #define BAND_ALIGN 48   /* band columns: a multiple of every kernel tile */
 #define BAND_TAIL 16    /* columns past the last whole band that join it */
 
@@ -118,15 +118,20 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
     const size_t w2 = plan_bands(pl, SPLIT_WIDER * budget, &pl->cband, &pl->cnbands);
     pl->cstride = fast_round_up(fast_round_up(w1, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
     pl->ccstride = fast_round_up(fast_round_up(w2, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
-    /* Too few columns to split over threads (a 7x7 map): the input
-     * channels split instead, into two halves whose sums a last pass adds,
-     * whatever the thread count (ksplit_run).  Measured on two threads,
-     * cold weights: DenseNet's 7x7 layers 15-22% faster, MobileNetV2's and
-     * ResNet-50's with at least as many inputs as outputs 4-25%; one thread
-     * pays 0-5% for the partial sums.  Layers with more outputs than inputs
-     * (160 -> 960, 512 -> 2048) were slower either way: their partial sums
-     * weigh more against their short K. */
-    pl->khalf = p->group == 1 && pl->shifted && pl->nbands == 1 && pl->ncols < KSPLIT_COLS &&
+    /* Small maps (up to 14x14, one band): the input channels split instead
+     * of the columns, into two halves whose sums a last pass adds, whatever
+     * the thread count (ksplit_run).  Each thread then streams only half of
+     * the weights, where by columns both stream all of them.  Measured on
+     * two threads, cold weights: DenseNet's 7x7 layers 15-22% faster,
+     * MobileNetV2's and ResNet-50's with at least as many inputs as outputs
+     * 4-25%; in whole models (interleaved runs, best of 5-9), DenseNet-121's
+     * 14x14 1x1 layers 15% faster (4.18 -> 3.57 ms) and the model 3%,
+     * GoogLeNet 5%, MobileNetV2 3%.  One thread pays for the partial sums:
+     * 0-5% per layer, 0.4% (DenseNet-121) to 1.9% (GoogLeNet) per model.
+     * Layers with more outputs than inputs (160 -> 960, 512 -> 2048) were
+     * slower either way: their partial sums weigh more against their short
+     * K. */
+    pl->khalf = p->group == 1 && pl->shifted && pl->nbands == 1 && pl->ncols <= SMALL_COLS &&
                         pl->cg >= KSPLIT_CH && pl->cg >= pl->mg
                     ? (pl->cg / 2 + FILL_UNIT - 1) / FILL_UNIT * FILL_UNIT
                     : 0;
