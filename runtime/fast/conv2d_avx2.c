@@ -11,6 +11,8 @@
 #include <immintrin.h>
 
 #include "fast.h"
+#include "vec_avx2.h"
+#include "add2.h"
 
 #define MR 4       /* main tile rows (output channels) */
 #define NV 3       /* main tile ymm columns */
@@ -513,18 +515,5 @@ static void wino_out_avx2(const FastWinoOut *w)
     }
 }
 
-static void add2_avx2(const FastAdd2 *a)
-{
-    const __m256 bias = _mm256_set1_ps(a->bias);
-    for (size_t q = 0; q < a->n; q += 8) {
-        const __m256i k = lanes_below(a->n - q < 8 ? (int)(a->n - q) : 8);
-        __m256 v = _mm256_add_ps(
-            _mm256_add_ps(_mm256_maskload_ps(a->p0 + q, k), _mm256_maskload_ps(a->p1 + q, k)), bias);
-        if (a->res)
-            v = _mm256_add_ps(v, _mm256_maskload_ps(a->res + q, k));
-        _mm256_maskstore_ps(a->y + q, k, act_ps(&a->act, v));
-    }
-}
-
 const FastKernels onnxcc_fast_avx2 = {gemm_avx2,    fill_avx2,     fill_split4_avx2,
-                                      wino_in_avx2, wino_out_avx2, add2_avx2};
+                                      wino_in_avx2, wino_out_avx2, add2_rows};

@@ -12,6 +12,8 @@
 #include <immintrin.h>
 
 #include "fast.h"
+#include "vec_avx512.h"
+#include "add2.h"
 
 #define MR 8        /* main tile rows (output channels) */
 #define NV 3        /* main tile zmm columns */
@@ -552,19 +554,5 @@ static void wino_out_avx512(const FastWinoOut *w)
     }
 }
 
-static void add2_avx512(const FastAdd2 *a)
-{
-    const __m512 bias = _mm512_set1_ps(a->bias);
-    for (size_t q = 0; q < a->n; q += 16) {
-        const __mmask16 k = first_lanes(a->n - q < 16 ? (int)(a->n - q) : 16);
-        __m512 v = _mm512_add_ps(_mm512_add_ps(_mm512_maskz_loadu_ps(k, a->p0 + q),
-                                               _mm512_maskz_loadu_ps(k, a->p1 + q)),
-                                 bias);
-        if (a->res)
-            v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(k, a->res + q));
-        _mm512_mask_storeu_ps(a->y + q, k, act_ps(&a->act, v));
-    }
-}
-
 const FastKernels onnxcc_fast_avx512 = {gemm_avx512,    fill_avx512,     fill_split4_avx512,
-                                        wino_in_avx512, wino_out_avx512, add2_avx512};
+                                        wino_in_avx512, wino_out_avx512, add2_rows};

@@ -1,6 +1,6 @@
 /* vec_avx2.h — small vector helpers over AVX2 + FMA ymm registers (8
  * floats, lane masks as integer vectors), for the kernel templates written
- * once for every ISA (dwconv_direct.h, pool_rows.h; see there for what each
+ * once for every ISA (dwconv_direct.h, pool_rows.h, add2.h; see there for what each
  * helper means).  Included by files compiled with -mavx2 -mfma only. */
 #ifndef ONNXCC_VEC_AVX2_H
 #define ONNXCC_VEC_AVX2_H

@@ -1,6 +1,6 @@
 /* vec_avx512.h — small vector helpers over AVX-512F zmm registers (16
  * floats, __mmask16 lane masks), for the kernel templates written once for
- * every ISA (dwconv_direct.h, pool_rows.h; see there for what each helper
+ * every ISA (dwconv_direct.h, pool_rows.h, add2.h; see there for what each helper
  * means).  Included by files compiled with -mavx512f only. */
 #ifndef ONNXCC_VEC_AVX512_H
 #define ONNXCC_VEC_AVX512_H
