@@ -18,6 +18,14 @@ typedef struct PoolAffine {
     float a, b, lo;
 } PoolAffine;
 
+/* The input rows of an output row's windows: first, first + step, ...
+ * (nr of them, all inside the input); inv = 1/nr for the average (or its
+ * count with the padding). */
+typedef struct PoolRow {
+    int first, nr;
+    float inv;
+} PoolRow;
+
 typedef struct PoolRowKernels {
     /* out[i] = reduction over r < nr of pre(x[r*stride + i]), i < n: max
      * from -FLT_MAX (a NaN tap never wins) or sum from 0, rows in order. */
@@ -31,6 +39,16 @@ typedef struct PoolRowKernels {
      * v[2i], v[2i + 1] (and v[2i + 2]), combined first two, then the third. */
     void (*stride2)(int is_max, float *y, const float *v, int k, size_t n, float inv_h,
                     const float *inv_w);
+    /* The three at once for the output rows rows[0 .. nrows) of a plane,
+     * for windows of k <= 3 columns at stride s = 1 (k = 1, 2, 3) or 2
+     * (k = 2, 3) without dilation: y[o*ldy + i], i < n, from the columns
+     * c0 + s*i .. c0 + s*i + k-1 of the rows x + (first + r*step)*w, r <
+     * nr (row o's PoolRow), of width w (columns outside [0, w) are the
+     * identity, as vertical's padding).  The vertical reduction stays in
+     * registers; pre = 0 says f is the identity (skipped: it is exact). */
+    void (*direct)(int is_max, float *y, size_t ldy, const float *x, long w, const PoolRow *rows,
+                   int nrows, int step, int k, int s, long c0, size_t n, PoolAffine f, int pre,
+                   const float *inv_w);
 } PoolRowKernels;
 
 #ifdef ONNXCC_RT_X86_64

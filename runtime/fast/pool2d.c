@@ -94,6 +94,11 @@ static Rows window_rows(const OnnxccPool2dParams *p, int oh)
 {
     Rows r;
     r.h0 = oh * p->stride_h - p->pad_t;
+    if (r.h0 >= 0 && r.h0 + (p->kH - 1) * p->dil_h < p->H) { /* inside: every count is kH */
+        r.lo = 0, r.hi = p->kH;
+        r.inv = 1.0f / (float)p->kH;
+        return r;
+    }
     tap_range(r.h0, p->kH, p->dil_h, p->H, &r.lo, &r.hi);
     r.inv = inv_count(r.h0, p->kH, p->dil_h, p->H, p->pad_t, p->pad_b, p->count_include_pad);
     return r;
@@ -277,7 +282,48 @@ static void scalar_stride2(int is_max, float *y, const float *v, int k, size_t n
         pick_s2_avg(y, v, k, n, inv_h, inv_w);
 }
 
-static const PoolRowKernels pool_scalar = {scalar_vertical, scalar_stride1, scalar_stride2};
+/* The three steps in blocks of DIRECT_BLOCK outputs through a row buffer,
+ * which the SIMD levels keep in registers instead. */
+#define DIRECT_BLOCK 256
+
+static void scalar_direct_row(int is_max, float *y, const float *row, size_t stride, int nr, int k,
+                              int s, long c0, long w, size_t n, Affine f, float inv_h,
+                              const float *inv_w)
+{
+    const float ident = is_max ? -FLT_MAX : 0.0f;
+    float v[2 * DIRECT_BLOCK + 1];
+    for (size_t i = 0; i < n; i += DIRECT_BLOCK) {
+        const size_t m = n - i < DIRECT_BLOCK ? n - i : DIRECT_BLOCK;
+        const long c = c0 + s * (long)i, span = s * ((long)m - 1) + k;
+        const long ca = c < 0 ? -c : 0; /* v[ca .. cb) are real columns */
+        long cb = w - c < span ? w - c : span;
+        if (cb < ca)
+            cb = ca;
+        fill(v, (size_t)ca, ident);
+        if (cb > ca)
+            reduce(is_max, v + ca, row + (c + ca), stride, nr, (size_t)(cb - ca), f);
+        fill(v + cb, (size_t)(span - cb), ident);
+        if (s == 1)
+            scalar_stride1(is_max, y + i, v, k, 1, m, inv_h, inv_w ? inv_w + i : NULL);
+        else
+            scalar_stride2(is_max, y + i, v, k, m, inv_h, inv_w ? inv_w + i : NULL);
+    }
+}
+
+static void scalar_direct(int is_max, float *y, size_t ldy, const float *x, long w,
+                          const PoolRow *rows, int nrows, int step, int k, int s, long c0, size_t n,
+                          Affine f, int pre, const float *inv_w)
+{
+    for (int o = 0; o < nrows; o++) {
+        const int nr = rows[o].nr;
+        const float *row = nr ? x + (size_t)rows[o].first * (size_t)w : x;
+        scalar_direct_row(is_max, y + (size_t)o * ldy, row, (size_t)step * (size_t)w, nr, k, s, c0,
+                          w, n, pre ? f : identity, rows[o].inv, inv_w);
+    }
+}
+
+static const PoolRowKernels pool_scalar = {scalar_vertical, scalar_stride1, scalar_stride2,
+                                           scalar_direct};
 
 static const PoolRowKernels *row_kernels(void)
 {
@@ -372,9 +418,58 @@ static void pool_plane(const OnnxccPool2dParams *p, const PoolRowKernels *kern, 
 
 /* ---- driver ------------------------------------------------------------- */
 
-/* One plane: tap by tap for windows wider than a chunk, else separable. */
+/* Plane xc, separable, in chunks of as many whole windows as fit in
+ * ROW_MAX. */
+static void pool_chunks(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
+                        Affine f, const float *xc, float *yc)
+{
+    const int reach = (p->kW - 1) * p->dil_w + 1;
+    const int per_chunk = (ROW_MAX - reach) / p->stride_w + 1;
+    Chunk ch;
+    for (int ow0 = 0; ow0 < p->OW; ow0 += per_chunk) {
+        chunk_setup(p, is_max, ow0, p->OW - ow0 < per_chunk ? p->OW - ow0 : per_chunk, &ch);
+        pool_plane(p, kern, is_max, &ch, f, xc, yc + ow0);
+    }
+}
+
+/* Windows the direct row kernel takes (PoolRowKernels.direct). */
+static int direct_ok(const OnnxccPool2dParams *p)
+{
+    const int s = p->stride_w, k = p->kW;
+    return p->dil_w == 1 && k <= 3 && (s == 1 || (s == 2 && k >= 2));
+}
+
+#define DIRECT_ROWS 64 /* output rows per call of the direct kernel */
+
+/* Plane xc on the direct row kernel, in chunks of ROW_MAX outputs (the
+ * average's column counts) by DIRECT_ROWS rows. */
+static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
+                        Affine f, int pre, const float *xc, float *yc)
+{
+    Chunk ch;
+    PoolRow rows[DIRECT_ROWS];
+    for (int ow0 = 0; ow0 < p->OW; ow0 += ROW_MAX) {
+        chunk_setup(p, is_max, ow0, p->OW - ow0 < ROW_MAX ? p->OW - ow0 : ROW_MAX, &ch);
+        for (int oh0 = 0; oh0 < p->OH; oh0 += DIRECT_ROWS) {
+            const int nrows = p->OH - oh0 < DIRECT_ROWS ? p->OH - oh0 : DIRECT_ROWS;
+            for (int o = 0; o < nrows; o++) {
+                const Rows rw = window_rows(p, oh0 + o);
+                rows[o].nr = rw.hi - rw.lo;
+                rows[o].first = rw.h0 + rw.lo * p->dil_h;
+                rows[o].inv = rw.inv;
+            }
+            kern->direct(is_max, yc + (size_t)oh0 * (size_t)p->OW + ow0, (size_t)p->OW, xc, p->W,
+                         rows, nrows, p->dil_h, p->kW, p->stride_w, ch.j0, (size_t)ch.n, f, pre,
+                         is_max ? NULL : ch.inv_w);
+        }
+    }
+}
+
+/* One plane: tap by tap for windows wider than a chunk, else separable:
+ * on the direct row kernel where it takes the window, else in chunks
+ * through a row buffer. */
 static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max, Affine f,
-                     const float *xc, float *yc)
+                     int pre, const float *xc, float *yc)
 {
     const int reach = (p->kW - 1) * p->dil_w + 1; /* columns one window spans */
     if (reach > ROW_MAX) {
@@ -386,13 +481,10 @@ static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, in
         }
         return;
     }
-    /* outputs per chunk = as many whole windows as fit in ROW_MAX */
-    const int per_chunk = (ROW_MAX - reach) / p->stride_w + 1;
-    Chunk ch;
-    for (int ow0 = 0; ow0 < p->OW; ow0 += per_chunk) {
-        chunk_setup(p, is_max, ow0, p->OW - ow0 < per_chunk ? p->OW - ow0 : per_chunk, &ch);
-        pool_plane(p, kern, is_max, &ch, f, xc, yc + ow0);
-    }
+    if (direct_ok(p))
+        pool_direct(p, kern, is_max, f, pre, xc, yc);
+    else
+        pool_chunks(p, kern, is_max, f, xc, yc);
 }
 
 typedef struct PoolJob {
@@ -418,7 +510,8 @@ static void pool_task(void *ctx, int t)
     for (size_t i = lo; i < hi; i++) {
         const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
         pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c),
-                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane);
+                 j->scale || j->shift || p->pre_relu, j->x + n * xs + c * plane,
+                 j->y + n * ys + c * oplane);
     }
 }
 

@@ -9,6 +9,7 @@
  *   dv_loadz(p, m)    p[k] in lanes of m, 0 elsewhere (no fault outside m)
  *   dv_deint(a, b, c, t)  x[0 .. 2*DL] in a, b and lane 0 of c to the
  *                     stride-2 taps t[j][k] = x[2k + j], j < 3
+ *   dv_shift(a, b, j) lanes j .. j+DL-1 of a:b (j = 1, 2)
  *   dv_store(p, v, n) store of the first n lanes
  *
  * Every output is a lane: the same operations, in the same order, as the
@@ -81,4 +82,118 @@ static void pr_stride2(int is_max, float *y, const float *v, int k, size_t n, fl
     }
 }
 
-const PoolRowKernels POOL_ROWS = {pr_vertical, pr_stride1, pr_stride2};
+#define PR_INLINE static inline __attribute__((always_inline))
+
+/* vertical's value of the DL columns from c: pr_vertical's reduction
+ * inside [0, w), the identity outside. */
+PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, long c, long w, int pre,
+                       DV a, DV b, DV lo)
+{
+    const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    DV acc = ident;
+    if (c >= 0 && c + DL <= w) {
+        const float *x = row + c;
+        for (int r = 0; r < nr; r++, x += stride) {
+            DV v = dv_load(x);
+            if (pre)
+                v = dv_max(lo, dv_add(dv_mul(v, a), b));
+            acc = pr_combine(is_max, acc, v);
+        }
+        return acc;
+    }
+    for (int r = 0; r < nr; r++) {
+        DV v = dv_load_cols(row + (size_t)r * stride, c, w);
+        if (pre)
+            v = dv_max(lo, dv_add(dv_mul(v, a), b));
+        acc = pr_combine(is_max, acc, v);
+    }
+    return dv_select(dv_lanes(c, w), acc, ident);
+}
+
+/* pr_vertical, then pr_stride1 or pr_stride2, per vector of outputs, with
+ * the vertical values of the columns in registers: each vector of columns
+ * is reduced once, the last one of a vector of outputs being the first
+ * of the next. */
+PR_INLINE void pr_direct_row(int is_max, float *y, const float *row, size_t stride, int nr, int k,
+                             int s, long c0, long w, size_t n, DV a, DV b, DV lo, int pre,
+                             float inv_h, const float *inv_w)
+{
+    const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    DV v0 = pr_column(is_max, row, stride, nr, c0, w, pre, a, b, lo);
+    for (size_t i = 0; i < n; i += DL) {
+        const int m = n - i < DL ? (int)(n - i) : DL;
+        const long span = (long)s * (m - 1) + k; /* columns the outputs read */
+        const long c = c0 + s * (long)i;
+        const int more = i + DL < n;
+        DV acc;
+        if (s == 1) {
+            const DV v1 = more || span > DL ? pr_column(is_max, row, stride, nr, c + DL, w, pre, a, b, lo)
+                                            : ident;
+            acc = pr_combine(is_max, ident, v0);
+            if (k > 1)
+                acc = pr_combine(is_max, acc, dv_shift(v0, v1, 1));
+            if (k > 2)
+                acc = pr_combine(is_max, acc, dv_shift(v0, v1, 2));
+            v0 = v1;
+        } else {
+            const DV v1 = pr_column(is_max, row, stride, nr, c + DL, w, pre, a, b, lo);
+            const DV v2 = more || span > 2 * DL
+                              ? pr_column(is_max, row, stride, nr, c + 2 * DL, w, pre, a, b, lo)
+                              : ident;
+            DV t[3];
+            dv_deint(v0, v1, v2, t);
+            acc = is_max ? dv_max(t[1], t[0]) : dv_add(t[0], t[1]);
+            if (k == 3)
+                acc = pr_combine(is_max, acc, t[2]);
+            v0 = v2;
+        }
+        if (!is_max)
+            acc = dv_mul(acc, pr_scale(inv_h, inv_w, i, dv_lanes(0, m)));
+        dv_store(y + i, acc, m);
+    }
+}
+
+PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, long w,
+                           const PoolRow *rows, int nrows, int step, int k, int s, long c0, size_t n,
+                           PoolAffine f, int pre, const float *inv_w)
+{
+    const DV a = dv_set1(f.a), b = dv_set1(f.b), lo = dv_set1(f.lo);
+    const size_t stride = (size_t)step * (size_t)w;
+    for (int o = 0; o < nrows; o++) {
+        const int nr = rows[o].nr;
+        const float *row = nr ? x + (size_t)rows[o].first * (size_t)w : x; /* formed inside x only */
+        pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, nr, k, s, c0, w, n, a, b, lo, pre,
+                      rows[o].inv, inv_w);
+    }
+}
+
+/* One instance per window, pool and pre-activation, so that their tests
+ * fold. */
+#define PR_DIRECT_FORM(MAX, K, S, PRE) \
+    pr_direct_k(MAX, y, ldy, x, w, rows, nrows, step, K, S, c0, n, f, PRE, inv_w)
+#define PR_DIRECT_FORMS(MAX)                                                                      \
+    switch ((s - 1) * 8 + k * 2 + !!pre) {                                                        \
+    case 2: PR_DIRECT_FORM(MAX, 1, 1, 0); break;                                                 \
+    case 3: PR_DIRECT_FORM(MAX, 1, 1, 1); break;                                                 \
+    case 4: PR_DIRECT_FORM(MAX, 2, 1, 0); break;                                                 \
+    case 5: PR_DIRECT_FORM(MAX, 2, 1, 1); break;                                                 \
+    case 6: PR_DIRECT_FORM(MAX, 3, 1, 0); break;                                                 \
+    case 7: PR_DIRECT_FORM(MAX, 3, 1, 1); break;                                                 \
+    case 12: PR_DIRECT_FORM(MAX, 2, 2, 0); break;                                                \
+    case 13: PR_DIRECT_FORM(MAX, 2, 2, 1); break;                                                \
+    case 14: PR_DIRECT_FORM(MAX, 3, 2, 0); break;                                                \
+    default: PR_DIRECT_FORM(MAX, 3, 2, 1); break;                                                \
+    }
+
+static void pr_direct(int is_max, float *y, size_t ldy, const float *x, long w, const PoolRow *rows,
+                      int nrows, int step, int k, int s, long c0, size_t n, PoolAffine f, int pre,
+                      const float *inv_w)
+{
+    if (is_max) {
+        PR_DIRECT_FORMS(1)
+    } else {
+        PR_DIRECT_FORMS(0)
+    }
+}
+
+const PoolRowKernels POOL_ROWS = {pr_vertical, pr_stride1, pr_stride2, pr_direct};

@@ -48,6 +48,11 @@ static inline DM dv_lane0(DM m)
     return _mm256_and_si256(m, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0));
 }
 
+static inline DV dv_load(const float *p)
+{
+    return _mm256_loadu_ps(p);
+}
+
 static inline DV dv_loadz(const float *p, DM m)
 {
     return _mm256_maskload_ps(p, m);
@@ -67,6 +72,32 @@ static inline void dv_deint(DV a, DV b, DV c, DV t[3])
     /* x[2k + 2]: t[0] one lane down, x[16] (lane 0 of c) on top */
     const DV down = _mm256_permutevar8x32_ps(t[0], _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 0));
     t[2] = _mm256_blend_ps(down, _mm256_broadcastss_ps(_mm256_castps256_ps128(c)), 0x80);
+}
+
+/* row[c + k] in lanes k with 0 <= c + k < hi, 0 elsewhere; row + c is
+ * never formed for c < 0 (the load from row moves up -c lanes). */
+static inline DV dv_load_cols(const float *row, long c, long hi)
+{
+    if (c >= 0)
+        return _mm256_maskload_ps(row + c, dv_lanes(c, hi));
+    const DV v = _mm256_maskload_ps(row, dv_lanes(0, hi));
+    const __m256i at = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)c));
+    return _mm256_and_ps(_mm256_permutevar8x32_ps(v, at), _mm256_castsi256_ps(dv_lanes(c, hi)));
+}
+
+/* Lanes of m from a, the others from b. */
+static inline DV dv_select(DM m, DV a, DV b)
+{
+    return _mm256_blendv_ps(b, a, _mm256_castsi256_ps(m));
+}
+
+/* Lanes j .. j+DL-1 of the concatenation a:b, j = 1 or 2: the 128-bit
+ * halves a_hi:b_lo, then a byte shift within each half. */
+static inline DV dv_shift(DV a, DV b, int j)
+{
+    const __m256i ai = _mm256_castps_si256(a);
+    const __m256i mid = _mm256_castps_si256(_mm256_permute2f128_ps(a, b, 0x21));
+    return _mm256_castsi256_ps(j == 1 ? _mm256_alignr_epi8(mid, ai, 4) : _mm256_alignr_epi8(mid, ai, 8));
 }
 
 static inline DV dv_min(DV a, DV v)

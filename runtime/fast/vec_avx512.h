@@ -46,6 +46,11 @@ static inline DM dv_lane0(DM m)
     return (DM)(m & 1u);
 }
 
+static inline DV dv_load(const float *p)
+{
+    return _mm512_loadu_ps(p);
+}
+
 static inline DV dv_loadz(const float *p, DM m)
 {
     return _mm512_maskz_loadu_ps(m, p);
@@ -64,6 +69,27 @@ static inline void dv_deint(DV a, DV b, DV c, DV t[3])
     t[1] = _mm512_permutex2var_ps(a, odd, b);
     /* x[2k + 2]: t[0] one lane down, x[32] (lane 0 of c) on top */
     t[2] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(c), _mm512_castps_si512(t[0]), 1));
+}
+
+/* row[c + k] in lanes k with 0 <= c + k < hi, 0 elsewhere; row + c is
+ * never formed for c < 0 (an expanding load fills the upper lanes). */
+static inline DV dv_load_cols(const float *row, long c, long hi)
+{
+    const DM m = dv_lanes(c, hi);
+    return c >= 0 ? _mm512_maskz_loadu_ps(m, row + c) : _mm512_maskz_expandloadu_ps(m, row);
+}
+
+/* Lanes of m from a, the others from b. */
+static inline DV dv_select(DM m, DV a, DV b)
+{
+    return _mm512_mask_blend_ps(m, b, a);
+}
+
+/* Lanes j .. j+DL-1 of the concatenation a:b, j = 1 or 2. */
+static inline DV dv_shift(DV a, DV b, int j)
+{
+    const __m512i ai = _mm512_castps_si512(a), bi = _mm512_castps_si512(b);
+    return _mm512_castsi512_ps(j == 1 ? _mm512_alignr_epi32(bi, ai, 1) : _mm512_alignr_epi32(bi, ai, 2));
 }
 
 static inline DV dv_min(DV a, DV v)

@@ -249,6 +249,13 @@ static void test_pools(void)
         {"wide window (direct)", {2, 3, 2, 1500, 2, 1100, 1, 100, 1, 1, 0, 30, 1, 30, 1, 0, 0, 0}},
         {"wide dilated (direct)", {1, 3, 3, 1400, 2, 300, 1, 7, 2, 4, 1, 3, 0, 3, 0, 0, 0, 0}},
         {"kernel larger than map", {1, 3, 3, 4, 5, 6, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 0}},
+        /* the direct row kernel: pads wider than a tap, k = 2 at stride 1,
+         * more rows than one call takes, rows longer than ROW_MAX */
+        {"3x3s1 pads 2", {1, 5, 6, 37, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 0}},
+        {"2x2s1p1 ceil", {2, 3, 7, 18, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 0, 0}},
+        {"3x3 s2 x 1, 70 rows", {1, 2, 140, 20, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"3x3s1 long rows", {1, 2, 3, 1100, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"2x2s2 pad 1 ceil", {1, 3, 9, 35, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_pool_case(cases[i].name, &cases[i].k);
