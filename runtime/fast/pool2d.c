@@ -19,7 +19,11 @@
  * Step 1, and steps 2 and 3 at stride 1 and at stride 2 for windows of 2 or
  * 3 columns, run on the row kernels of the CPU's ISA level (pool.h): the
  * loops below are their scalar level, which the SIMD levels match bit for
- * bit.  Other strides and wide windows stay scalar.
+ * bit.  Other strides and wide windows stay scalar.  Windows of up to 3
+ * columns at stride 1 or 2 (every CNN pool of the zoo) take all three
+ * steps at once on the direct row kernel, which keeps step 1's values in
+ * registers and runs many output rows per call: with a row buffer and
+ * calls per output row, GoogLeNet's max pools took 1.7x as long.
  *
  * Max keeps the reference's answer bit for bit: a NaN tap never wins, and a
  * window without taps gives -FLT_MAX even with ReLU. */

@@ -9,7 +9,10 @@
  *   dv_loadz(p, m)    p[k] in lanes of m, 0 elsewhere (no fault outside m)
  *   dv_deint(a, b, c, t)  x[0 .. 2*DL] in a, b and lane 0 of c to the
  *                     stride-2 taps t[j][k] = x[2k + j], j < 3
+ *   dv_load(p)        p[0 .. DL)
+ *   dv_select(m, a, b)  lanes of m from a, the others from b
  *   dv_shift(a, b, j) lanes j .. j+DL-1 of a:b (j = 1, 2)
+ *   dv_up(v, c, f)    v moved up -c lanes (-DL < c < 0), f below
  *   dv_store(p, v, n) store of the first n lanes
  *
  * Every output is a lane: the same operations, in the same order, as the
@@ -85,11 +88,14 @@ static void pr_stride2(int is_max, float *y, const float *v, int k, size_t n, fl
 #define PR_INLINE static inline __attribute__((always_inline))
 
 /* vertical's value of the DL columns from c: pr_vertical's reduction
- * inside [0, w), the identity outside. */
+ * inside [0, w), the identity outside.  Columns from c < 0 are those from
+ * 0 moved up -c lanes. */
 PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, long c, long w, int pre,
                        DV a, DV b, DV lo)
 {
     const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    if (c + DL <= 0 || c >= w) /* no column inside */
+        return ident;
     DV acc = ident;
     if (c >= 0 && c + DL <= w) {
         const float *x = row + c;
@@ -101,13 +107,17 @@ PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, long
         }
         return acc;
     }
-    for (int r = 0; r < nr; r++) {
-        DV v = dv_load_cols(row + (size_t)r * stride, c, w);
+    const long at = c < 0 ? 0 : c;
+    const DM keep = dv_lanes(at, w);
+    const float *x = row + at;
+    for (int r = 0; r < nr; r++, x += stride) {
+        DV v = dv_loadz(x, keep);
         if (pre)
             v = dv_max(lo, dv_add(dv_mul(v, a), b));
         acc = pr_combine(is_max, acc, v);
     }
-    return dv_select(dv_lanes(c, w), acc, ident);
+    acc = dv_select(keep, acc, ident);
+    return c < 0 ? dv_up(acc, c, ident) : acc;
 }
 
 /* pr_vertical, then pr_stride1 or pr_stride2, per vector of outputs, with

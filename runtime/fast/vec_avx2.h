@@ -74,15 +74,12 @@ static inline void dv_deint(DV a, DV b, DV c, DV t[3])
     t[2] = _mm256_blend_ps(down, _mm256_broadcastss_ps(_mm256_castps256_ps128(c)), 0x80);
 }
 
-/* row[c + k] in lanes k with 0 <= c + k < hi, 0 elsewhere; row + c is
- * never formed for c < 0 (the load from row moves up -c lanes). */
-static inline DV dv_load_cols(const float *row, long c, long hi)
+/* v[k + c] in lanes k >= -c, fill below, for -DL < c < 0. */
+static inline DV dv_up(DV v, long c, DV fill)
 {
-    if (c >= 0)
-        return _mm256_maskload_ps(row + c, dv_lanes(c, hi));
-    const DV v = _mm256_maskload_ps(row, dv_lanes(0, hi));
     const __m256i at = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)c));
-    return _mm256_and_ps(_mm256_permutevar8x32_ps(v, at), _mm256_castsi256_ps(dv_lanes(c, hi)));
+    const DV moved = _mm256_permutevar8x32_ps(v, at); /* lanes below -c: don't care */
+    return _mm256_blendv_ps(fill, moved, _mm256_castsi256_ps(_mm256_cmpgt_epi32(at, _mm256_set1_epi32(-1))));
 }
 
 /* Lanes of m from a, the others from b. */

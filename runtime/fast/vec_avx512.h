@@ -71,12 +71,12 @@ static inline void dv_deint(DV a, DV b, DV c, DV t[3])
     t[2] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(c), _mm512_castps_si512(t[0]), 1));
 }
 
-/* row[c + k] in lanes k with 0 <= c + k < hi, 0 elsewhere; row + c is
- * never formed for c < 0 (an expanding load fills the upper lanes). */
-static inline DV dv_load_cols(const float *row, long c, long hi)
+/* v[k + c] in lanes k >= -c, fill below, for -DL < c < 0. */
+static inline DV dv_up(DV v, long c, DV fill)
 {
-    const DM m = dv_lanes(c, hi);
-    return c >= 0 ? _mm512_maskz_loadu_ps(m, row + c) : _mm512_maskz_expandloadu_ps(m, row);
+    const __m512i at = _mm512_add_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                        _mm512_set1_epi32((int)(DL + c)));
+    return _mm512_permutex2var_ps(fill, at, v); /* indices 16.. pick v */
 }
 
 /* Lanes of m from a, the others from b. */
