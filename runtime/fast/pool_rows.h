@@ -98,9 +98,8 @@ PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, long
         return ident;
     DV acc = ident;
     if (c >= 0 && c + DL <= w) {
-        const float *x = row + c;
-        for (int r = 0; r < nr; r++, x += stride) {
-            DV v = dv_load(x);
+        for (int r = 0; r < nr; r++) {
+            DV v = dv_load(row + (size_t)r * stride + c);
             if (pre)
                 v = dv_max(lo, dv_add(dv_mul(v, a), b));
             acc = pr_combine(is_max, acc, v);
@@ -109,9 +108,8 @@ PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, long
     }
     const long at = c < 0 ? 0 : c;
     const DM keep = dv_lanes(at, w);
-    const float *x = row + at;
-    for (int r = 0; r < nr; r++, x += stride) {
-        DV v = dv_loadz(x, keep);
+    for (int r = 0; r < nr; r++) {
+        DV v = dv_loadz(row + (size_t)r * stride + at, keep);
         if (pre)
             v = dv_max(lo, dv_add(dv_mul(v, a), b));
         acc = pr_combine(is_max, acc, v);
