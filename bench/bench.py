@@ -2,7 +2,7 @@
 """DenseNet benchmark: onnxcc's generated C against onnxruntime, side by side.
 
     bench/run.sh [--models densenet121,densenet169,...] [--rounds R] [--iters N]
-                 [--threads 1,2,...] [--profile] [--isa scalar|avx2|avx512]
+                 [--threads 1,2,...] [--profile] [--layers] [--isa scalar|avx2|avx512]
 
 --models takes the DenseNets (densenet121, densenet169, densenet201,
 densenet161; the default is all four) and the zoo of tools/export_zoo.py
@@ -24,7 +24,8 @@ it touched, the workspace, code and libc) against what onnxruntime added to
 its Node.js process (peak minus the resident set before onnxruntime was
 loaded: its library, the session with its weights and arena), the largest
 over all runs, and their ratio.  With --profile, where the generated code's
-time goes per kind of node.  Not a test: nothing here passes or fails on
+time goes per kind of node; with --layers, each layer against onnxruntime's
+node profile (layers.py).  Not a test: nothing here passes or fails on
 speed or memory.
 """
 import argparse
@@ -32,6 +33,8 @@ import os
 import statistics
 import subprocess
 import sys
+
+import layers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -110,6 +113,8 @@ def main():
     ap.add_argument("--threads", default="1",
                     help="thread counts, comma-separated: a row per model and count (default 1)")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--layers", action="store_true",
+                    help="also compare each layer with onnxruntime's node profile (layers.py)")
     ap.add_argument("--isa", choices=["scalar", "avx2", "avx512"], help="cap the runtime's ISA")
     a = ap.parse_args()
     env = dict(os.environ)
@@ -146,6 +151,9 @@ def main():
             sys.stdout.flush()
             if a.profile:
                 profile(exes["profile"], a.iters, env)
+            if a.layers:
+                layers.compare(model, os.path.join(WORK, arch, arch + ".c"), exes["profile"], threads,
+                               a.rounds, a.iters, env)
         print("    memory: onnxcc %.1f MiB peak RSS (workspace %.1f MiB), onnxruntime %.1f MiB"
               " over Node.js: ratio %.3f" % (mem_ours / 1024, workspace / 2**20,
                                              mem_theirs / 1024, mem_ours / mem_theirs))

@@ -6,7 +6,9 @@
 // process's peak resident set and its resident set before onnxruntime was
 // loaded (Node.js itself), so N - B is what onnxruntime added (its library,
 // the session with its weights and arena).  onnxruntime-node is taken from
-// $ONNXCC_NODE_MODULES if set, else from <repo>/node_modules.
+// $ONNXCC_NODE_MODULES if set, else from <repo>/node_modules.  With
+// ONNXCC_ORT_PROFILE=PREFIX set, onnxruntime also writes its node profile
+// to PREFIX_<date>.json (bench/layers.py reads it).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -32,12 +34,18 @@ async function main() {
   const iters = Number(itersArg || 10), warmup = Number(warmArg || 2), threads = Number(threadsArg || 1);
   const baseRss = process.memoryUsage().rss;
   const ort = loadOrt();
-  const session = await ort.InferenceSession.create(model, {
+  const options = {
     graphOptimizationLevel: 'all',
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-  });
+  };
+  const profile = process.env.ONNXCC_ORT_PROFILE;
+  if (profile) {
+    options.enableProfiling = true;
+    options.profileFilePrefix = profile;
+  }
+  const session = await ort.InferenceSession.create(model, options);
   const feeds = {};
   let s = 12345n;
   const mask = (1n << 64n) - 1n;
@@ -59,6 +67,7 @@ async function main() {
     await session.run(feeds);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
+  if (profile) session.endProfiling();
   process.stdout.write(`times_ms ${times.map((t) => t.toFixed(4)).join(' ')}\n`);
   // resourceUsage().maxRSS is in KiB
   process.stdout.write(`peak_rss_kib ${process.resourceUsage().maxRSS} base_rss_kib ${Math.round(baseRss / 1024)}\n`);
