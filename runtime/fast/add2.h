@@ -8,8 +8,8 @@
  *   dv_loadz(p, m)    p[k] in lanes of m, 0 elsewhere (no fault outside m)
  *   dv_store(p, v, n) store of the first n lanes
  *
- * y = act((p0 + p1 + bias) + res), the activation in the operand order of
- * the GEMM epilogues (max(0, v) and min(b, max(a, v)) keep NaN). */
+ * y = act(((p1 + bias) + p0) + res), the activation in the operand order
+ * of the GEMM epilogues (max(0, v) and min(b, max(a, v)) keep NaN). */
 #ifndef ONNXCC_ADD2_H
 #define ONNXCC_ADD2_H
 
@@ -20,7 +20,7 @@ static void add2_rows(const FastAdd2 *a)
     for (size_t q = 0; q < a->n; q += DL) {
         const int n = a->n - q < DL ? (int)(a->n - q) : DL;
         const DM m = dv_lanes(0, n);
-        DV v = dv_add(dv_add(dv_loadz(a->p0 + q, m), dv_loadz(a->p1 + q, m)), bias);
+        DV v = dv_add(dv_add(dv_loadz(a->p1 + q, m), bias), dv_loadz(a->p0 + q, m));
         if (a->res)
             v = dv_add(v, dv_loadz(a->res + q, m));
         switch (a->act.kind) {

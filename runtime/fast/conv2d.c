@@ -278,7 +278,7 @@ static void scalar_fill(const FastFill *f, const FastPre *pre)
 static void scalar_add2(const FastAdd2 *a)
 {
     for (size_t q = 0; q < a->n; q++) {
-        const float v = a->p0[q] + a->p1[q] + a->bias;
+        const float v = a->p1[q] + a->bias + a->p0[q];
         a->y[q] = fast_act(&a->act, a->res ? v + a->res[q] : v);
     }
 }
@@ -583,10 +583,13 @@ static void conv_task(void *ctx, int round, int phase, int i)
  * has two tasks, one per half of the input channels, each filling its
  * channels' B rows and multiplying them by its own half of the packed
  * weights into its partial sums; phase 1 adds the halves up with the
- * epilogue, y = act((p0 + p1 + bias) + res), tasks splitting the output
+ * epilogue, y = act(((p1 + bias) + p0) + res), tasks splitting the output
  * channels.  Every thread count runs the same halves, so the sums are the
  * same bits; with threads each core fills and reads only its own half of B
- * and streams only its half of the weights. */
+ * and streams only its half of the weights.  One thread without a residual
+ * skips the last pass: half 1's GEMM takes p0 as its residual, whose
+ * epilogue act((p1 + bias) + p0) is the same sum (the partial sums, stored
+ * through the epilogue's + 0, are never -0, so p1 + bias rounds alike). */
 typedef struct KsplitJob {
     Conv cv;
     const float *x, *packed, *bias, *res;
@@ -595,6 +598,36 @@ typedef struct KsplitJob {
     int out_tasks;
 } KsplitJob;
 
+/* Image n's half i: its channels' B rows, then their GEMM into y (output
+ * channel 0's plane, planes oplane apart) with the given epilogue. */
+static void ksplit_half(const KsplitJob *j, int n, int i, float *y, const float *bias,
+                        const float *res, OnnxccAct act)
+{
+    const OnnxccConv2dParams *p = j->cv.p;
+    const Plan *pl = &j->cv.pl;
+    const int c0 = i ? pl->khalf : 0, nch = i ? pl->cg - pl->khalf : pl->khalf;
+    const float *xg = j->x + (size_t)n * j->xs;
+    fill_frame(&j->cv, c0, nch, xg, 0, fast_round_up(pl->ncols, FAST_COLS_ALIGN) + pl->maxoff, j->b);
+    FastGemm gm;
+    gm.a = j->packed + (i ? fast_group_floats(pl->mg, (size_t)pl->khalf * (size_t)pl->ntaps) : 0);
+    gm.m = pl->mg;
+    gm.nc = nch;
+    gm.ntaps = pl->ntaps;
+    gm.taps = pl->taps;
+    gm.b = j->b + (size_t)c0 * pl->cstride;
+    gm.cstride = pl->cstride;
+    gm.ncols = (int)pl->ncols;
+    gm.q0 = 0;
+    gm.frame_w = pl->frame_w;
+    gm.out_w = p->OW;
+    gm.y = y;
+    gm.ldy = (size_t)p->OH * (size_t)p->OW;
+    gm.bias = bias;
+    gm.res = res;
+    gm.act = act;
+    j->cv.kern->gemm(&gm);
+}
+
 static void ksplit_task(void *ctx, int n, int phase, int i)
 {
     const KsplitJob *j = ctx;
@@ -602,29 +635,8 @@ static void ksplit_task(void *ctx, int n, int phase, int i)
     const Plan *pl = &j->cv.pl;
     const size_t oplane = (size_t)p->OH * (size_t)p->OW;
     if (phase == 0) {
-        const int c0 = i ? pl->khalf : 0, nch = i ? pl->cg - pl->khalf : pl->khalf;
-        const float *xg = j->x + (size_t)n * j->xs;
-        fill_frame(&j->cv, c0, nch, xg, 0, fast_round_up(pl->ncols, FAST_COLS_ALIGN) + pl->maxoff,
-                   j->b);
-        FastGemm gm;
-        gm.a = j->packed +
-               (i ? fast_group_floats(pl->mg, (size_t)pl->khalf * (size_t)pl->ntaps) : 0);
-        gm.m = pl->mg;
-        gm.nc = nch;
-        gm.ntaps = pl->ntaps;
-        gm.taps = pl->taps;
-        gm.b = j->b + (size_t)c0 * pl->cstride;
-        gm.cstride = pl->cstride;
-        gm.ncols = (int)pl->ncols;
-        gm.q0 = 0;
-        gm.frame_w = pl->frame_w;
-        gm.out_w = p->OW;
-        gm.y = j->part[i];
-        gm.ldy = oplane;
-        gm.bias = gm.res = NULL;
-        gm.act.kind = ONNXCC_ACT_NONE;
-        gm.act.a = gm.act.b = 0.0f;
-        j->cv.kern->gemm(&gm);
+        const OnnxccAct none = {ONNXCC_ACT_NONE, 0.0f, 0.0f};
+        ksplit_half(j, n, i, j->part[i], NULL, NULL, none);
         return;
     }
     size_t m0, m1;
@@ -660,6 +672,14 @@ static void ksplit_run(const Conv *cv, const float *x, const float *packed, cons
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
     j.rs = p->r_img_stride ? p->r_img_stride : (size_t)p->M * oplane;
     const int threads = onnxcc_num_threads();
+    if (threads == 1 && !res) {
+        const OnnxccAct none = {ONNXCC_ACT_NONE, 0.0f, 0.0f};
+        for (int n = 0; n < p->N; n++) {
+            ksplit_half(&j, n, 0, j.part[0], NULL, NULL, none);
+            ksplit_half(&j, n, 1, y + (size_t)n * j.ys, bias, j.part[0], p->act);
+        }
+        return;
+    }
     j.out_tasks = threads == 1 ? 1 : TASKS_PER_THREAD * threads;
     const int counts[2] = {2, j.out_tasks};
     onnxcc_fast_parallel_phases(p->N, 2, counts, ksplit_task, &j);

@@ -129,7 +129,8 @@ typedef struct FastWinoOut {
  * Winograd frame: each channel's row of L = zl + n + zr floats (a multiple
  * of 4) is stored split by phase mod 4, position x at y[(x%4)*(L/4) + x/4]. */
 /* The last pass of a layer whose K is split in two (conv2d.c): n values
- * y[q] = act((p0[q] + p1[q] + bias) + res[q]), res NULL for none. */
+ * y[q] = act(((p1[q] + bias) + p0[q]) + res[q]), res NULL for none: with
+ * no res, the sum of half 1's GEMM epilogue with p0 as its residual. */
 typedef struct FastAdd2 {
     const float *p0, *p1, *res;
     float bias;
