@@ -327,7 +327,7 @@ static void scalar_direct(int is_max, float *y, size_t ldy, const float *x, long
 }
 
 static const PoolRowKernels pool_scalar = {scalar_vertical, scalar_stride1, scalar_stride2,
-                                           scalar_direct};
+                                           scalar_direct, NULL};
 
 static const PoolRowKernels *row_kernels(void)
 {
@@ -436,6 +436,14 @@ static void pool_chunks(const OnnxccPool2dParams *p, const PoolRowKernels *kern,
     }
 }
 
+/* Planes the flat kernel takes (PoolRowKernels.same3_max). */
+static int same3(const OnnxccPool2dParams *p)
+{
+    return p->kH == 3 && p->kW == 3 && p->stride_h == 1 && p->stride_w == 1 && p->dil_h == 1 &&
+           p->dil_w == 1 && p->pad_t == 1 && p->pad_l == 1 && p->pad_b == 1 && p->pad_r == 1 &&
+           p->OH == p->H && p->OW == p->W && (size_t)p->H * (size_t)p->W <= POOL_FLAT_MAX;
+}
+
 /* Windows the direct row kernel takes (PoolRowKernels.direct). */
 static int direct_ok(const OnnxccPool2dParams *p)
 {
@@ -485,7 +493,9 @@ static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, in
         }
         return;
     }
-    if (direct_ok(p))
+    if (is_max && kern->same3_max && same3(p))
+        kern->same3_max(yc, xc, p->H, p->W, f, pre);
+    else if (direct_ok(p))
         pool_direct(p, kern, is_max, f, pre, xc, yc);
     else
         pool_chunks(p, kern, is_max, f, xc, yc);

@@ -11,8 +11,11 @@
  *                     stride-2 taps t[j][k] = x[2k + j], j < 3
  *   dv_load(p)        p[0 .. DL)
  *   dv_select(m, a, b)  lanes of m from a, the others from b
- *   dv_shift(a, b, j) lanes j .. j+DL-1 of a:b (j = 1, 2)
+ *   dv_shift(a, b, j) lanes j .. j+DL-1 of a:b (j = 1, 2, DL - 1)
  *   dv_up(v, c, f)    v moved up -c lanes (-DL < c < 0), f below
+ *   DI, di_iota(), di_add1(c, v)  vector of DL ints: 0 .. DL-1, c + v
+ *   di_wrap(c, w)     c - w where c >= w
+ *   di_within(c, lo, hi)  lanes with lo <= c <= hi
  *   dv_store(p, v, n) store of the first n lanes
  *
  * Every output is a lane: the same operations, in the same order, as the
@@ -204,4 +207,67 @@ static void pr_direct(int is_max, float *y, size_t ldy, const float *x, long w, 
     }
 }
 
-const PoolRowKernels POOL_ROWS = {pr_vertical, pr_stride1, pr_stride2, pr_direct};
+/* x[c .. c+DL) after the pre-activation in the lanes inside [0, n), the
+ * max's identity elsewhere (combining it changes nothing). */
+PR_INLINE DV pr_flat_load(const float *x, long c, long n, int pre, DV a, DV b, DV lo)
+{
+    const DV ident = dv_set1(-FLT_MAX);
+    if (c >= 0 && c + DL <= n) {
+        const DV v = dv_load(x + c);
+        return pre ? dv_max(lo, dv_add(dv_mul(v, a), b)) : v;
+    }
+    if (c + DL <= 0 || c >= n)
+        return ident;
+    const long at = c < 0 ? 0 : c;
+    const DM keep = dv_lanes(at, n);
+    DV v = dv_loadz(x + at, keep);
+    if (pre)
+        v = dv_max(lo, dv_add(dv_mul(v, a), b));
+    v = dv_select(keep, v, ident);
+    return c < 0 ? dv_up(v, c, ident) : v;
+}
+
+/* vertical's value at flat positions q .. q+DL-1: rows above, at and
+ * below, in that order. */
+PR_INLINE DV pr_flat_column(const float *x, long q, long n, long w, int pre, DV a, DV b, DV lo)
+{
+    DV acc = dv_set1(-FLT_MAX);
+    acc = pr_combine(1, acc, pr_flat_load(x, q - w, n, pre, a, b, lo));
+    acc = pr_combine(1, acc, pr_flat_load(x, q, n, pre, a, b, lo));
+    return pr_combine(1, acc, pr_flat_load(x, q + w, n, pre, a, b, lo));
+}
+
+PR_INLINE void pr_same3_max_k(float *y, const float *x, int h, int w, PoolAffine f, int pre)
+{
+    const DV a = dv_set1(f.a), b = dv_set1(f.b), lo = dv_set1(f.lo);
+    const DV ident = dv_set1(-FLT_MAX);
+    const long n = (long)h * w;
+    DI col = di_iota(); /* column of each lane's position */
+    for (int k = w; k < DL; k += w)
+        col = di_wrap(col, w);
+    DV prev = ident, cur = pr_flat_column(x, 0, n, w, pre, a, b, lo);
+    for (long q = 0; q < n; q += DL) {
+        const DV next = q + DL < n ? pr_flat_column(x, q + DL, n, w, pre, a, b, lo) : ident;
+        const DV left = dv_select(di_within(col, 1, w - 1), dv_shift(prev, cur, DL - 1), ident);
+        const DV right = dv_select(di_within(col, 0, w - 2), dv_shift(cur, next, 1), ident);
+        DV acc = pr_combine(1, ident, left);
+        acc = pr_combine(1, acc, cur);
+        acc = pr_combine(1, acc, right);
+        dv_store(y + q, acc, n - q < DL ? (int)(n - q) : DL);
+        prev = cur;
+        cur = next;
+        col = di_add1(col, DL);
+        for (int k = 0; k < DL; k += w)
+            col = di_wrap(col, w);
+    }
+}
+
+static void pr_same3_max(float *y, const float *x, int h, int w, PoolAffine f, int pre)
+{
+    if (pre)
+        pr_same3_max_k(y, x, h, w, f, 1);
+    else
+        pr_same3_max_k(y, x, h, w, f, 0);
+}
+
+const PoolRowKernels POOL_ROWS = {pr_vertical, pr_stride1, pr_stride2, pr_direct, pr_same3_max};

@@ -88,13 +88,44 @@ static inline DV dv_select(DM m, DV a, DV b)
     return _mm256_blendv_ps(b, a, _mm256_castsi256_ps(m));
 }
 
-/* Lanes j .. j+DL-1 of the concatenation a:b, j = 1 or 2: the 128-bit
- * halves a_hi:b_lo, then a byte shift within each half. */
+/* Lanes j .. j+DL-1 of the concatenation a:b, j = 1, 2 or DL - 1: the
+ * 128-bit halves a_hi:b_lo, then a byte shift within each half (DL - 1:
+ * b rotated up a lane under a's last). */
 static inline DV dv_shift(DV a, DV b, int j)
 {
+    if (j == DL - 1)
+        return _mm256_blend_ps(_mm256_permutevar8x32_ps(b, _mm256_setr_epi32(7, 0, 1, 2, 3, 4, 5, 6)),
+                               _mm256_permutevar8x32_ps(a, _mm256_set1_epi32(7)), 0x01);
     const __m256i ai = _mm256_castps_si256(a);
     const __m256i mid = _mm256_castps_si256(_mm256_permute2f128_ps(a, b, 0x21));
     return _mm256_castsi256_ps(j == 1 ? _mm256_alignr_epi8(mid, ai, 4) : _mm256_alignr_epi8(mid, ai, 8));
+}
+
+/* Integer lanes (column indices). */
+#define DI __m256i
+
+static inline DI di_iota(void)
+{
+    return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+}
+
+static inline DI di_add1(DI c, int v)
+{
+    return _mm256_add_epi32(c, _mm256_set1_epi32(v));
+}
+
+/* c - w in the lanes where c >= w. */
+static inline DI di_wrap(DI c, int w)
+{
+    const __m256i ge = _mm256_cmpgt_epi32(c, _mm256_set1_epi32(w - 1));
+    return _mm256_sub_epi32(c, _mm256_and_si256(ge, _mm256_set1_epi32(w)));
+}
+
+/* Lanes where lo <= c <= hi. */
+static inline DM di_within(DI c, int lo, int hi)
+{
+    return _mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(lo), c),
+                               _mm256_cmpgt_epi32(_mm256_set1_epi32(hi + 1), c));
 }
 
 static inline DV dv_min(DV a, DV v)

@@ -85,11 +85,40 @@ static inline DV dv_select(DM m, DV a, DV b)
     return _mm512_mask_blend_ps(m, b, a);
 }
 
-/* Lanes j .. j+DL-1 of the concatenation a:b, j = 1 or 2. */
+/* Lanes j .. j+DL-1 of the concatenation a:b, j = 1, 2 or DL - 1. */
 static inline DV dv_shift(DV a, DV b, int j)
 {
     const __m512i ai = _mm512_castps_si512(a), bi = _mm512_castps_si512(b);
-    return _mm512_castsi512_ps(j == 1 ? _mm512_alignr_epi32(bi, ai, 1) : _mm512_alignr_epi32(bi, ai, 2));
+    return _mm512_castsi512_ps(j == 1   ? _mm512_alignr_epi32(bi, ai, 1)
+                               : j == 2 ? _mm512_alignr_epi32(bi, ai, 2)
+                                        : _mm512_alignr_epi32(bi, ai, 15));
+}
+
+/* Integer lanes (column indices). */
+#define DI __m512i
+
+static inline DI di_iota(void)
+{
+    return _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+}
+
+static inline DI di_add1(DI c, int v)
+{
+    return _mm512_add_epi32(c, _mm512_set1_epi32(v));
+}
+
+/* c - w in the lanes where c >= w. */
+static inline DI di_wrap(DI c, int w)
+{
+    const __m512i wv = _mm512_set1_epi32(w);
+    return _mm512_mask_sub_epi32(c, _mm512_cmpge_epi32_mask(c, wv), c, wv);
+}
+
+/* Lanes where lo <= c <= hi. */
+static inline DM di_within(DI c, int lo, int hi)
+{
+    return _mm512_cmpge_epi32_mask(c, _mm512_set1_epi32(lo)) &
+           _mm512_cmple_epi32_mask(c, _mm512_set1_epi32(hi));
 }
 
 static inline DV dv_min(DV a, DV v)

@@ -256,6 +256,14 @@ static void test_pools(void)
         {"3x3 s2 x 1, 70 rows", {1, 2, 140, 20, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
         {"3x3s1 long rows", {1, 2, 3, 1100, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
         {"2x2s2 pad 1 ceil", {1, 3, 9, 35, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}},
+        /* the flat kernel (3x3, stride 1, pads 1): planes of 7x7, 28x28,
+         * 32x32 (its largest), 33x31, 2 columns; 33x32 is too large */
+        {"same3 7x7", {2, 5, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 7, 3, 1}},
+        {"same3 28x28", {1, 3, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"same3 32x32", {1, 2, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"same3 33x31", {1, 2, 33, 31, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"same3 9x2", {1, 3, 9, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        {"same3 too large 33x32", {1, 2, 33, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_pool_case(cases[i].name, &cases[i].k);
@@ -279,6 +287,10 @@ static void test_pools(void)
         check_pool("nan taps", p, 1, pre, 0, 0, 0, 1);
         check_pool("nan taps", p, 0, pre, 0, 0, 0, 1);
     }
+    const PoolCase n1 = {2, 3, 9, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+    p = pool_params(&n1);
+    for (int pre = 0; pre < 8; pre += 3)
+        check_pool("nan taps, stride 1", p, 1, pre, 0, 0, 0, 1);
 }
 
 /* ======================================================================
