@@ -94,7 +94,7 @@ typedef struct Rows {
     float inv;
 } Rows;
 
-static Rows window_rows(const OnnxccPool2dParams *p, int oh)
+static inline Rows window_rows(const OnnxccPool2dParams *p, int oh)
 {
     Rows r;
     r.h0 = oh * p->stride_h - p->pad_t;
@@ -453,6 +453,17 @@ static int direct_ok(const OnnxccPool2dParams *p)
 
 #define DIRECT_ROWS 64 /* output rows per call of the direct kernel */
 
+/* The windows of output rows oh0 .. oh0+nrows-1. */
+static void direct_rows(const OnnxccPool2dParams *p, int oh0, int nrows, PoolRow *rows)
+{
+    for (int o = 0; o < nrows; o++) {
+        const Rows rw = window_rows(p, oh0 + o);
+        rows[o].nr = rw.hi - rw.lo;
+        rows[o].first = rw.h0 + rw.lo * p->dil_h;
+        rows[o].inv = rw.inv;
+    }
+}
+
 /* Plane xc on the direct row kernel, in chunks of ROW_MAX outputs (the
  * average's column counts) by DIRECT_ROWS rows. */
 static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
@@ -464,12 +475,7 @@ static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern,
         chunk_setup(p, is_max, ow0, p->OW - ow0 < ROW_MAX ? p->OW - ow0 : ROW_MAX, &ch);
         for (int oh0 = 0; oh0 < p->OH; oh0 += DIRECT_ROWS) {
             const int nrows = p->OH - oh0 < DIRECT_ROWS ? p->OH - oh0 : DIRECT_ROWS;
-            for (int o = 0; o < nrows; o++) {
-                const Rows rw = window_rows(p, oh0 + o);
-                rows[o].nr = rw.hi - rw.lo;
-                rows[o].first = rw.h0 + rw.lo * p->dil_h;
-                rows[o].inv = rw.inv;
-            }
+            direct_rows(p, oh0, nrows, rows);
             kern->direct(is_max, yc + (size_t)oh0 * (size_t)p->OW + ow0, (size_t)p->OW, xc, p->W,
                          rows, nrows, p->dil_h, p->kW, p->stride_w, ch.j0, (size_t)ch.n, f, pre,
                          is_max ? NULL : ch.inv_w);
@@ -519,13 +525,31 @@ static void pool_task(void *ctx, int t)
     const size_t oplane = (size_t)p->OH * (size_t)p->OW;
     const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->C * oplane;
+    const int pre = j->scale || j->shift || p->pre_relu;
     size_t lo, hi;
     fast_split((size_t)p->N * (size_t)p->C, 1, j->ntasks, t, &lo, &hi);
+    /* Planes that the direct kernel takes in one call share their windows:
+     * found once (pool_direct, per plane). */
+    if (direct_ok(p) && !(j->is_max && j->kern->same3_max && same3(p)) && p->OW <= ROW_MAX &&
+        p->OH <= DIRECT_ROWS) {
+        Chunk ch;
+        PoolRow rows[DIRECT_ROWS];
+        chunk_setup(p, j->is_max, 0, p->OW, &ch);
+        direct_rows(p, 0, p->OH, rows);
+        for (size_t i = lo; i < hi; i++) {
+            const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
+            j->kern->direct(j->is_max, j->y + n * ys + c * oplane, (size_t)p->OW,
+                            j->x + n * xs + c * plane, p->W, rows, p->OH, p->dil_h, p->kW,
+                            p->stride_w, ch.j0, (size_t)ch.n,
+                            channel_affine(p, j->scale, j->shift, (int)c), pre,
+                            j->is_max ? NULL : ch.inv_w);
+        }
+        return;
+    }
     for (size_t i = lo; i < hi; i++) {
         const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
-        pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c),
-                 j->scale || j->shift || p->pre_relu, j->x + n * xs + c * plane,
-                 j->y + n * ys + c * oplane);
+        pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c), pre,
+                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane);
     }
 }
 

@@ -173,8 +173,12 @@ PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, lon
     for (int o = 0; o < nrows; o++) {
         const int nr = rows[o].nr;
         const float *row = nr ? x + (size_t)rows[o].first * (size_t)w : x; /* formed inside x only */
-        pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, nr, k, s, c0, w, n, a, b, lo, pre,
-                      rows[o].inv, inv_w);
+        if (nr == k) /* a window as tall as it is wide, inside the input: loops unrolled */
+            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, k, k, s, c0, w, n, a, b, lo, pre,
+                          rows[o].inv, inv_w);
+        else
+            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, nr, k, s, c0, w, n, a, b, lo, pre,
+                          rows[o].inv, inv_w);
     }
 }
 
