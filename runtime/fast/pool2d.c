@@ -299,7 +299,7 @@ static void scalar_direct_row(int is_max, float *y, const float *row, size_t str
     for (size_t i = 0; i < n; i += DIRECT_BLOCK) {
         const size_t m = n - i < DIRECT_BLOCK ? n - i : DIRECT_BLOCK;
         const long c = c0 + s * (long)i, span = s * ((long)m - 1) + k;
-        const long ca = c < 0 ? -c : 0; /* v[ca .. cb) are real columns */
+        const long ca = c < 0 ? (-c < span ? -c : span) : 0; /* v[ca .. cb) are real columns */
         long cb = w - c < span ? w - c : span;
         if (cb < ca)
             cb = ca;
@@ -357,7 +357,7 @@ static void chunk_setup(const OnnxccPool2dParams *p, int is_max, int ow0, int n,
     ch->n = n;
     ch->j0 = ow0 * p->stride_w - p->pad_l;
     ch->span = (n - 1) * p->stride_w + (p->kW - 1) * p->dil_w + 1;
-    ch->ca = ch->j0 < 0 ? -ch->j0 : 0;
+    ch->ca = ch->j0 < 0 ? (-ch->j0 < ch->span ? -ch->j0 : ch->span) : 0;
     ch->cb = p->W - ch->j0 < ch->span ? p->W - ch->j0 : ch->span;
     if (ch->cb < ch->ca)
         ch->cb = ch->ca;

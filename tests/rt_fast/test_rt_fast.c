@@ -264,6 +264,9 @@ static void test_pools(void)
         {"same3 33x31", {1, 2, 33, 31, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
         {"same3 9x2", {1, 3, 9, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
         {"same3 too large 33x32", {1, 2, 33, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}},
+        /* pads wider than a chunk of outputs: windows far outside the input */
+        {"pads past a chunk, 3x3/2", {1, 1, 4, 5, 3, 3, 2, 2, 1, 1, 1100, 1100, 1100, 1100, 0, 0, 0, 0}},
+        {"pads past a chunk, 5x5/3", {1, 1, 5, 4, 5, 5, 3, 3, 1, 1, 1600, 1600, 1600, 1600, 0, 0, 0, 0}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_pool_case(cases[i].name, &cases[i].k);
