@@ -113,6 +113,8 @@ static const Case cases[] = {
     {1, 17, 3, 3, 9, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},      /* tiny map, M 9 */
     {1, 7, 3, 4, 8, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},       /* one output row */
     {1, 2, 3, 3, 4, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},       /* one output pixel */
+    {1, 4, 3, 5, 6, 1, 3, 3, 1, 1, 1, 1, 40, 30, 20, 50},   /* pads far wider than the kernel */
+    {1, 8, 4, 3, 8, 8, 3, 3, 2, 2, 1, 1, 30, 40, 30, 20},   /* the same, depthwise, stride 2 */
 };
 #define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
 
