@@ -588,8 +588,8 @@ static void conv_task(void *ctx, int round, int phase, int i)
  * same bits; with threads each core fills and reads only its own half of B
  * and streams only its half of the weights.  One thread without a residual
  * skips the last pass: half 1's GEMM takes p0 as its residual, whose
- * epilogue act((p1 + bias) + p0) is the same sum (the partial sums, stored
- * through the epilogue's + 0, are never -0, so p1 + bias rounds alike). */
+ * epilogue act((acc + bias) + p0) is the same sum: a GEMM's accumulators
+ * start from +0 and are never -0, so the stored p1 = acc + 0 is acc. */
 typedef struct KsplitJob {
     Conv cv;
     const float *x, *packed, *bias, *res;
