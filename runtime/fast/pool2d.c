@@ -286,6 +286,26 @@ static void scalar_stride2(int is_max, float *y, const float *v, int k, size_t n
         pick_s2_avg(y, v, k, n, inv_h, inv_w);
 }
 
+typedef void (*VerticalFn)(int is_max, float *out, const float *x, size_t stride, int nr,
+                           size_t n, Affine f);
+
+/* Step 1 for the columns j0 .. j0+span-1 of the nr rows from row (stride
+ * apart; the plane's start when nr = 0): v[0 .. span), the identity for
+ * columns outside [0, w). */
+static void span_values(VerticalFn vert, int is_max, float *v, const float *row, size_t stride,
+                        int nr, long j0, long span, long w, Affine f)
+{
+    const float ident = is_max ? -FLT_MAX : 0.0f;
+    const long ca = j0 < 0 ? (-j0 < span ? -j0 : span) : 0; /* v[ca .. cb) are real columns */
+    long cb = w - j0 < span ? w - j0 : span;
+    if (cb < ca)
+        cb = ca;
+    fill(v, (size_t)ca, ident);
+    if (cb > ca)
+        vert(is_max, v + ca, row + (j0 + ca), stride, nr, (size_t)(cb - ca), f);
+    fill(v + cb, (size_t)(span - cb), ident);
+}
+
 /* The three steps in blocks of DIRECT_BLOCK outputs through a row buffer,
  * which the SIMD levels keep in registers instead. */
 #define DIRECT_BLOCK 256
@@ -294,19 +314,11 @@ static void scalar_direct_row(int is_max, float *y, const float *row, size_t str
                               int s, long c0, long w, size_t n, Affine f, float inv_h,
                               const float *inv_w)
 {
-    const float ident = is_max ? -FLT_MAX : 0.0f;
     float v[2 * DIRECT_BLOCK + 1];
     for (size_t i = 0; i < n; i += DIRECT_BLOCK) {
         const size_t m = n - i < DIRECT_BLOCK ? n - i : DIRECT_BLOCK;
-        const long c = c0 + s * (long)i, span = s * ((long)m - 1) + k;
-        const long ca = c < 0 ? (-c < span ? -c : span) : 0; /* v[ca .. cb) are real columns */
-        long cb = w - c < span ? w - c : span;
-        if (cb < ca)
-            cb = ca;
-        fill(v, (size_t)ca, ident);
-        if (cb > ca)
-            reduce(is_max, v + ca, row + (c + ca), stride, nr, (size_t)(cb - ca), f);
-        fill(v + cb, (size_t)(span - cb), ident);
+        span_values(scalar_vertical, is_max, v, row, stride, nr, c0 + s * (long)i,
+                    s * ((long)m - 1) + k, w, f);
         if (s == 1)
             scalar_stride1(is_max, y + i, v, k, 1, m, inv_h, inv_w ? inv_w + i : NULL);
         else
@@ -344,11 +356,10 @@ static const PoolRowKernels *row_kernels(void)
 }
 
 /* One chunk of output columns [ow0, ow0 + n) and the input columns its
- * windows cover: v[i] is input column j0 + i, i < span; real columns are
- * v[ca .. cb). */
+ * windows cover: v[i] is input column j0 + i, i < span. */
 typedef struct Chunk {
     int n;
-    int j0, span, ca, cb;
+    int j0, span;
     float inv_w[ROW_MAX]; /* average: 1/column count of each output */
 } Chunk;
 
@@ -357,10 +368,6 @@ static void chunk_setup(const OnnxccPool2dParams *p, int is_max, int ow0, int n,
     ch->n = n;
     ch->j0 = ow0 * p->stride_w - p->pad_l;
     ch->span = (n - 1) * p->stride_w + (p->kW - 1) * p->dil_w + 1;
-    ch->ca = ch->j0 < 0 ? (-ch->j0 < ch->span ? -ch->j0 : ch->span) : 0;
-    ch->cb = p->W - ch->j0 < ch->span ? p->W - ch->j0 : ch->span;
-    if (ch->cb < ch->ca)
-        ch->cb = ch->ca;
     if (is_max)
         return;
     for (int i = 0; i < n; i++)
@@ -372,15 +379,12 @@ static void chunk_setup(const OnnxccPool2dParams *p, int is_max, int ow0, int n,
 static void vertical(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
                      const Chunk *ch, Affine f, const float *xc, const Rows *rw, float *v)
 {
-    const float ident = is_max ? -FLT_MAX : 0.0f;
-    const size_t ncols = (size_t)(ch->cb - ch->ca);
-    const int nr = ncols ? rw->hi - rw->lo : 0;
-    const float *x0 = xc; /* first tap, formed only when it is inside x */
+    const int nr = rw->hi - rw->lo;
+    const float *row = xc; /* the first tap's row, formed only when it is inside x */
     if (nr)
-        x0 += (size_t)(rw->h0 + rw->lo * p->dil_h) * (size_t)p->W + (size_t)(ch->j0 + ch->ca);
-    fill(v, (size_t)ch->ca, ident);
-    kern->vertical(is_max, v + ch->ca, x0, (size_t)p->dil_h * (size_t)p->W, nr, ncols, f);
-    fill(v + ch->cb, (size_t)(ch->span - ch->cb), ident);
+        row += (size_t)(rw->h0 + rw->lo * p->dil_h) * (size_t)p->W;
+    span_values(kern->vertical, is_max, v, row, (size_t)p->dil_h * (size_t)p->W, nr, ch->j0,
+                ch->span, p->W, f);
 }
 
 /* Steps 2 and 3: the chunk's outputs yr from v; inv_h = the rows' 1/count. */
@@ -464,21 +468,37 @@ static void direct_rows(const OnnxccPool2dParams *p, int oh0, int nrows, PoolRow
     }
 }
 
-/* Plane xc on the direct row kernel, in chunks of ROW_MAX outputs (the
- * average's column counts) by DIRECT_ROWS rows. */
-static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
-                        Affine f, int pre, const float *xc, float *yc)
-{
+/* A plane's windows when one call of the direct kernel takes the whole
+ * plane (OW <= ROW_MAX, OH <= DIRECT_ROWS): the same for every plane, so
+ * a task finds them once. */
+typedef struct Whole {
     Chunk ch;
     PoolRow rows[DIRECT_ROWS];
+} Whole;
+
+static int whole_plane(const OnnxccPool2dParams *p)
+{
+    return direct_ok(p) && p->OW <= ROW_MAX && p->OH <= DIRECT_ROWS;
+}
+
+/* Plane xc on the direct row kernel, in chunks of ROW_MAX outputs (the
+ * average's column counts) by DIRECT_ROWS rows; whole: the windows, when
+ * there is one chunk of each (else NULL). */
+static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
+                        Affine f, int pre, const float *xc, float *yc, const Whole *whole)
+{
+    Whole found;
+    const Whole *w = whole ? whole : &found;
     for (int ow0 = 0; ow0 < p->OW; ow0 += ROW_MAX) {
-        chunk_setup(p, is_max, ow0, p->OW - ow0 < ROW_MAX ? p->OW - ow0 : ROW_MAX, &ch);
+        if (!whole)
+            chunk_setup(p, is_max, ow0, p->OW - ow0 < ROW_MAX ? p->OW - ow0 : ROW_MAX, &found.ch);
         for (int oh0 = 0; oh0 < p->OH; oh0 += DIRECT_ROWS) {
             const int nrows = p->OH - oh0 < DIRECT_ROWS ? p->OH - oh0 : DIRECT_ROWS;
-            direct_rows(p, oh0, nrows, rows);
+            if (!whole)
+                direct_rows(p, oh0, nrows, found.rows);
             kern->direct(is_max, yc + (size_t)oh0 * (size_t)p->OW + ow0, (size_t)p->OW, xc, p->W,
-                         rows, nrows, p->dil_h, p->kW, p->stride_w, ch.j0, (size_t)ch.n, f, pre,
-                         is_max ? NULL : ch.inv_w);
+                         w->rows, nrows, p->dil_h, p->kW, p->stride_w, w->ch.j0, (size_t)w->ch.n,
+                         f, pre, is_max ? NULL : w->ch.inv_w);
         }
     }
 }
@@ -487,7 +507,7 @@ static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern,
  * on the direct row kernel where it takes the window, else in chunks
  * through a row buffer. */
 static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max, Affine f,
-                     int pre, const float *xc, float *yc)
+                     int pre, const float *xc, float *yc, const Whole *whole)
 {
     const int reach = (p->kW - 1) * p->dil_w + 1; /* columns one window spans */
     if (reach > ROW_MAX) {
@@ -502,7 +522,7 @@ static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, in
     if (is_max && kern->same3_max && same3(p))
         kern->same3_max(yc, xc, p->H, p->W, f, pre);
     else if (direct_ok(p))
-        pool_direct(p, kern, is_max, f, pre, xc, yc);
+        pool_direct(p, kern, is_max, f, pre, xc, yc, whole);
     else
         pool_chunks(p, kern, is_max, f, xc, yc);
 }
@@ -528,28 +548,17 @@ static void pool_task(void *ctx, int t)
     const int pre = j->scale || j->shift || p->pre_relu;
     size_t lo, hi;
     fast_split((size_t)p->N * (size_t)p->C, 1, j->ntasks, t, &lo, &hi);
-    /* Planes that the direct kernel takes in one call share their windows:
-     * found once (pool_direct, per plane). */
-    if (direct_ok(p) && !(j->is_max && j->kern->same3_max && same3(p)) && p->OW <= ROW_MAX &&
-        p->OH <= DIRECT_ROWS) {
-        Chunk ch;
-        PoolRow rows[DIRECT_ROWS];
-        chunk_setup(p, j->is_max, 0, p->OW, &ch);
-        direct_rows(p, 0, p->OH, rows);
-        for (size_t i = lo; i < hi; i++) {
-            const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
-            j->kern->direct(j->is_max, j->y + n * ys + c * oplane, (size_t)p->OW,
-                            j->x + n * xs + c * plane, p->W, rows, p->OH, p->dil_h, p->kW,
-                            p->stride_w, ch.j0, (size_t)ch.n,
-                            channel_affine(p, j->scale, j->shift, (int)c), pre,
-                            j->is_max ? NULL : ch.inv_w);
-        }
-        return;
+    Whole whole;
+    const int one_call = whole_plane(p);
+    if (one_call) {
+        chunk_setup(p, j->is_max, 0, p->OW, &whole.ch);
+        direct_rows(p, 0, p->OH, whole.rows);
     }
     for (size_t i = lo; i < hi; i++) {
         const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
         pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c), pre,
-                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane);
+                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane,
+                 one_call ? &whole : NULL);
     }
 }
 
