@@ -24,7 +24,7 @@ typedef struct {
     int64_t nbytes;
 } Packed;
 
-typedef struct {
+struct Emitter {
     const Graph *g;
     const char *name;
     bool *used;          /* per value: a constant the code refers to */
@@ -34,7 +34,8 @@ typedef struct {
     size_t body_len;
     FILE *body_open;     /* its stream while open */
     int64_t scratch_at[ONNXCC_CONV2D_SCRATCH_KINDS]; /* each kind's scratch region; [0] < 0: unset */
-} Emitter;
+    bool typed;          /* some input or output is not float32: NAME_run takes void pointers */
+};
 
 /* ---- text from the model, made inert --------------------------------------- */
 
@@ -105,7 +106,7 @@ static void emit_tensor_table(FILE *f, const Emitter *e, const char *kind, const
             fprintf(f, "%s%lld", d ? ", " : "", (long long)v->dims[d]);
         if (v->rank == 0)
             fputs("0", f);
-        fprintf(f, "}, %lld},\n", (long long)value_numel(v));
+        fprintf(f, "}, %lld, %d, %d},\n", (long long)value_numel(v), v->dtype, (int)dtype_size(v->dtype));
     }
     fputs("};\n\n", f);
 }
@@ -121,7 +122,13 @@ static void emit_header(const Emitter *e, FILE *h)
     fprintf(h, "#ifndef ONNXCC_MODEL_%s_H\n#define ONNXCC_MODEL_%s_H\n\n", N, N);
     fprintf(h, "#include <stddef.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     fprintf(h, "#define %s_NUM_INPUTS %d\n#define %s_NUM_OUTPUTS %d\n", N, g->ninputs, N, g->noutputs);
-    fprintf(h, "#define %s_WORKSPACE_ALIGN %d\n\n", N, WS_ALIGN);
+    fprintf(h, "#define %s_WORKSPACE_ALIGN %d\n", N, WS_ALIGN);
+    fprintf(h, "/* 1: some input or output is not float32, and %s_run takes void pointers. */\n", N);
+    fprintf(h, "#define %s_TYPED %d\n\n", N, (int)e->typed);
+    fprintf(h, "/* Element types (_DTYPE, tensor_info.dtype) are ONNX TensorProto.DataType\n"
+               " * numbers: 1 float32, 2 uint8, 3 int8, 4 uint16, 5 int16, 6 int32, 7 int64,\n"
+               " * 9 bool (one byte, 0 or 1), 10 float16 and 16 bfloat16 (their 16-bit\n"
+               " * patterns), 11 float64, 12 uint32, 13 uint64. */\n");
     for (int k = 0; k < 2; k++) {
         const int *vals = k ? g->outputs : g->inputs;
         int n = k ? g->noutputs : g->ninputs;
@@ -132,42 +139,41 @@ static void emit_header(const Emitter *e, FILE *h)
             c_comment(h, v->name);
             fprintf(h, " */\n#define %s_%s%d_RANK %d\n", N, K, i, v->rank);
             fprintf(h, "#define %s_%s%d_SIZE %lld /* elements */\n", N, K, i, (long long)value_numel(v));
+            fprintf(h, "#define %s_%s%d_DTYPE %d /* %s */\n", N, K, i, v->dtype, dtype_name(v->dtype));
             for (int d = 0; d < v->rank; d++)
                 fprintf(h, "#define %s_%s%d_DIM%d %lld\n", N, K, i, d, (long long)v->dims[d]);
         }
     }
-    fprintf(h, "\n/* Name, rank, dims and element count of an input or output. */\n");
+    fprintf(h, "\n/* Name, rank, dims, element count, element type and element bytes of an\n"
+               " * input or output. */\n");
     fprintf(h, "typedef struct {\n    const char *name;\n    int rank;\n    long long dims[%d];\n"
-               "    long long size;\n} %s_tensor_info;\n\n", MAX_RANK, N);
+               "    long long size;\n    int dtype;\n    int elem_size;\n} %s_tensor_info;\n\n", MAX_RANK, N);
     fprintf(h, "extern const %s_tensor_info %s_inputs[%d];\n", N, N, g->ninputs);
     fprintf(h, "extern const %s_tensor_info %s_outputs[%d];\n\n", N, N, g->noutputs);
     fprintf(h, "/* Bytes of scratch memory NAME_run needs; allocate them %d-byte aligned. */\n", WS_ALIGN);
     fprintf(h, "size_t %s_workspace_size(void);\n\n", N);
-    fprintf(h, "/* Runs the model: inputs and outputs in graph order, dense row-major\n"
-               " * float32.  Returns 0 on success, non-zero if an argument is NULL or the\n"
-               " * workspace is misaligned.");
+    if (e->typed)
+        fprintf(h, "/* Runs the model: inputs and outputs in graph order, dense row-major,\n"
+                   " * each pointing to elements of its type (%s_INPUTi_DTYPE, ...).\n"
+                   " * Returns 0 on success, non-zero if an argument is NULL or the\n"
+                   " * workspace is misaligned.", N);
+    else
+        fprintf(h, "/* Runs the model: inputs and outputs in graph order, dense row-major\n"
+                   " * float32.  Returns 0 on success, non-zero if an argument is NULL or the\n"
+                   " * workspace is misaligned.");
     if (g->weights == WEIGHTS_FILE)
         fprintf(h, "  Returns 3 if the weights file the assembler\n"
                    " * linked in is not the one generated with this code (%s_WEIGHTS_FILE).", N);
     fprintf(h, "\n * Reentrant: no global state is written. */\n");
-    fprintf(h, "int %s_run(const float *const inputs[], float *const outputs[], void *workspace);\n\n", N);
+    fprintf(h, "int %s_run(const %s *const inputs[], %s *const outputs[], void *workspace);\n\n", N,
+            e->typed ? "void" : "float", e->typed ? "void" : "float");
     fprintf(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
 
 
 /* ---- values as C expressions ----------------------------------------------- */
 
-static void need_const(Emitter *e, const Node *n, int vi)
-{
-    const Value *v = &e->g->values[vi];
-    if (!(v->flags & V_CONST))
-        fatal_node(e->g, n, "input '%s' must be a constant (an initializer) for the C backend",
-                   printable(v->name));
-    if (v->dtype != DT_F32)
-        fatal_node(e->g, n, "constant '%s' has data type %s; only float32 weights are supported",
-                   printable(v->name), dtype_name(v->dtype));
-    e->used[vi] = true;
-}
+
 
 /* Elements of one channel of an NCHW-like tensor. */
 static int64_t plane(const Value *v)
@@ -185,20 +191,37 @@ static const char *ref(Emitter *e, const Node *n, int vi)
     const Graph *g = e->g;
     const Value *v = &g->values[vi];
     Arena *a = (Arena *)&g->arena;
+    const char *T = ctype(v->dtype);
+    if (!T && !n)
+        fatal("tensor '%s' has data type %s; not supported by the C backend", printable(v->name),
+              dtype_name(v->dtype));
+    if (!T)
+        fatal_node(g, n, "tensor '%s' has data type %s; not supported by the C backend", printable(v->name),
+                   dtype_name(v->dtype));
     if (v->flags & V_CONST) {
-        need_const(e, n, vi);
-        return arena_printf(a, "W(%d)", vi);
+        e->used[vi] = true;
+        return v->dtype == DT_F32 ? arena_printf(a, "W(%d)", vi) : arena_printf(a, "WT(%d, %s)", vi, T);
     }
     for (int i = 0; i < g->ninputs; i++)
         if (g->inputs[i] == vi)
-            return arena_printf(a, "inputs[%d]", i);
+            return e->typed ? arena_printf(a, "((const %s *)inputs[%d])", T, i) : arena_printf(a, "inputs[%d]", i);
     for (int i = 0; i < g->noutputs; i++)
         if (g->outputs[i] == vi)
-            return arena_printf(a, "outputs[%d]", i);
+            return e->typed ? arena_printf(a, "((%s *)outputs[%d])", T, i) : arena_printf(a, "outputs[%d]", i);
     if (v->base >= 0) /* a channel range of another tensor's buffer */
         return arena_printf(a, "(%s + %lld)", ref(e, n, v->base), (long long)(v->base_chan * plane(v)));
     assert(v->offset >= 0);
-    return arena_printf(a, "((float *)(ws + %lld))", (long long)v->offset);
+    return arena_printf(a, "((%s *)(ws + %lld))", T, (long long)v->offset);
+}
+
+const char *emit_ref(Emitter *e, const Node *n, int vi)
+{
+    return ref(e, n, vi);
+}
+
+const Graph *emit_graph(const Emitter *e)
+{
+    return e->g;
 }
 
 /* A pre-activation parameter of node n, or NULL. */
@@ -225,6 +248,21 @@ static const char *flit(Emitter *e, float f)
     if (isinf(f))
         return f > 0 ? "(float)HUGE_VAL" : "(float)-HUGE_VAL";
     return arena_printf(a, "%af", (double)f);
+}
+
+const char *emit_flit(Emitter *e, float f)
+{
+    return flit(e, f);
+}
+
+const char *emit_dlit(Emitter *e, double d)
+{
+    Arena *a = (Arena *)&e->g->arena;
+    if (isnan(d))
+        return "(HUGE_VAL - HUGE_VAL)";
+    if (isinf(d))
+        return d > 0 ? "HUGE_VAL" : "(-HUGE_VAL)";
+    return arena_printf(a, "%a", d);
 }
 
 static int64_t prod(const int64_t *d, int from, int to)
@@ -910,7 +948,7 @@ static void lower_gather(Emitter *e, const Node *n, FILE *f)
 }
 
 typedef void LowerFn(Emitter *e, const Node *n, FILE *f);
-static LowerFn *const lower_fn[OP_COUNT] = {
+static LowerFn *const core_lower_fn[OP_COUNT] = {
     [OP_CONV] = lower_conv,
     [OP_BATCHNORM] = lower_batchnorm,
     [OP_RELU] = lower_unary,
@@ -938,6 +976,17 @@ static LowerFn *const lower_fn[OP_COUNT] = {
     [OP_SLICE] = lower_slice,
     [OP_GATHER] = lower_gather,
 };
+
+void lower_core(Emitter *e, const Node *n, FILE *f)
+{
+    if (!core_lower_fn[n->op])
+        fatal_node(e->g, n, "operator is not supported by the C backend");
+    core_lower_fn[n->op](e, n, f);
+}
+
+#define X(e, s, a, b, c, d, fam) [e] = lower_##fam,
+static LowerFn *const lower_fn[OP_COUNT] = {OPS(X)};
+#undef X
 
 /* ---- the source file ------------------------------------------------------- */
 
@@ -1001,20 +1050,21 @@ static void emit_weights_embedded(const Emitter *e, FILE *c)
             continue;
         fprintf(c, "/* ");
         c_comment(c, v->name);
-        fprintf(c, " */\nstatic const union { char b[%lld]; float f; } w%d = {\n", (long long)(v->nbytes ? v->nbytes : 1), i);
+        fprintf(c, " */\nstatic const union { char b[%lld]; float f; double d; int64_t l; } w%d = {\n", (long long)(v->nbytes ? v->nbytes : 1), i);
         if (v->nbytes)
             c_bytes(c, v->data, v->nbytes);
         else
             fputs("    \"\"", c);
         fputs("};\n", c);
     }
-    fputs("#define W(i) ((const float *)(const void *)w##i.b)\n\n", c);
+    fputs("#define W(i) ((const float *)(const void *)w##i.b)\n", c);
+    fputs("#define WT(i, T) ((const T *)(const void *)w##i.b)\n\n", c);
     if (e->npacked)
         fputs("/* Weights prepacked for the fast kernels, in the runtime's layout. */\n", c);
     for (int k = 0; k < e->npacked; k++) {
         fprintf(c, "/* node %d: ", (int)(e->packed[k].node - g->nodes));
         c_comment(c, e->packed[k].node->name);
-        fprintf(c, " */\nstatic const union { char b[%lld]; float f; } p%d = {\n",
+        fprintf(c, " */\nstatic const union { char b[%lld]; float f; double d; int64_t l; } p%d = {\n",
                 (long long)(e->packed[k].nbytes ? e->packed[k].nbytes : 1), k);
         c_bytes(c, (const uint8_t *)e->packed[k].data, e->packed[k].nbytes);
         fputs("};\n", c);
@@ -1069,6 +1119,7 @@ static void emit_weights_file(const Emitter *e, FILE *c, const char *outdir)
     fprintf(c, "extern const unsigned char %s_weights_end[] __attribute__((visibility(\"hidden\")));\n", N);
     fprintf(c, "#define WEIGHTS_BYTES %lld\n", (long long)off);
     fprintf(c, "#define W(i) ((const float *)(const void *)(%s_weights + w##i##_at))\n", N);
+    fprintf(c, "#define WT(i, T) ((const T *)(const void *)(%s_weights + w##i##_at))\n", N);
     fprintf(c, "#define P(i) ((const float *)(const void *)(%s_weights + p##i##_at))\n\n", N);
 }
 
@@ -1105,6 +1156,12 @@ static void emit_body(Emitter *e)
         lower_fn[n->op](e, n, b);
         fprintf(b, "    ONNXCC_PROF(%d, \"%s\", 0);\n", ni, kind);
     }
+    for (int i = 0; i < g->noutputs; i++) { /* outputs the compiler computed */
+        const Value *v = &g->values[g->outputs[i]];
+        if (v->flags & V_CONST)
+            fprintf(b, "    /* output %d is a constant */\n    memcpy(outputs[%d], %s, %lld);\n", i, i,
+                    ref(e, NULL, g->outputs[i]), (long long)v->nbytes);
+    }
     e->body_open = NULL;
     if (fclose(b) != 0)
         fatal("out of memory");
@@ -1132,6 +1189,9 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
             longjmp(*outer, 1);
         }
     }
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < (k ? g->noutputs : g->ninputs); i++)
+            e->typed |= g->values[k ? g->outputs[i] : g->inputs[i]].dtype != DT_F32;
     e->used = calloc((size_t)g->nvalues + 1, sizeof(bool));
     if (!e->used)
         fatal("out of memory");
@@ -1153,7 +1213,7 @@ static void emit_files(Emitter *e, const char *outdir)
 
     FILE *c = open_out(outdir, name, ".c", &cpath);
     fprintf(c, "/* Generated by onnxcc %s. Do not edit. */\n", ONNXCC_VERSION);
-    fprintf(c, "#include \"%s.h\"\n\n#include <math.h>\n#include <stdint.h>\n#include <onnxcc/rt.h>\n\n", name);
+    fprintf(c, "#include \"%s.h\"\n\n#include <math.h>\n#include <stdint.h>\n#include <string.h>\n#include <onnxcc/rt.h>\n\n", name);
     fputs(profile_hooks, c);
     emit_tensor_table(c, e, "input", g->inputs, g->ninputs);
     emit_tensor_table(c, e, "output", g->outputs, g->noutputs);
@@ -1163,7 +1223,8 @@ static void emit_files(Emitter *e, const char *outdir)
         emit_weights_embedded(e, c);
     fprintf(c, "size_t %s_workspace_size(void)\n{\n    return %lld;\n}\n\n", name,
             (long long)(scratch_offset(g) + kernel_scratch_bytes(g)));
-    fprintf(c, "int %s_run(const float *const inputs[], float *const outputs[], void *workspace)\n{\n", name);
+    fprintf(c, "int %s_run(const %s *const inputs[], %s *const outputs[], void *workspace)\n{\n", name,
+            e->typed ? "void" : "float", e->typed ? "void" : "float");
     fprintf(c, "    char *ws = (char *)workspace;\n    int i;\n");
     fprintf(c, "    if (!inputs || !outputs || !workspace || ((uintptr_t)workspace %% %d) != 0)\n        return 1;\n", WS_ALIGN);
     fprintf(c, "    for (i = 0; i < %d; i++)\n        if (!inputs[i])\n            return 1;\n", g->ninputs);

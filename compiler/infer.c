@@ -20,7 +20,7 @@
 #define MAX_ATTR_VAL ((int64_t)INT32_MAX) /* strides, pads, kernel sizes */
 
 /* "[1,3,224,224]" for a message; a static rotating buffer. */
-static const char *dims_str(const int64_t *d, int n)
+const char *dims_str(const int64_t *d, int n)
 {
     static char bufs[4][MAX_RANK * 2 * 22 + 4];
     static int next;
@@ -34,18 +34,18 @@ static const char *dims_str(const int64_t *d, int n)
     return s;
 }
 
-static const char *vname(const Value *v)
+const char *vname(const Value *v)
 {
     return printable(v->name);
 }
 
-static bool has_in(const Node *n, int k)
+bool has_in(const Node *n, int k)
 {
     return k < n->nin && n->in[k] >= 0;
 }
 
 /* Input k, which must be present and (topological order) already shaped. */
-static const Value *in_val(const Graph *g, const Node *n, int k)
+const Value *in_val(const Graph *g, const Node *n, int k)
 {
     if (!has_in(n, k))
         fatal_node(g, n, "input %d is missing", k);
@@ -75,7 +75,7 @@ static const Value *in_f32_rank(const Graph *g, const Node *n, int k, int min_ra
 }
 
 /* Sets output k, if the node has it, and checks its size. */
-static void set_out(Graph *g, const Node *n, int k, int dtype, int rank, const int64_t *dims)
+void set_out(Graph *g, const Node *n, int k, int dtype, int rank, const int64_t *dims)
 {
     if (k >= n->nout || n->out[k] < 0)
         return;
@@ -106,7 +106,7 @@ static void out_like(Graph *g, const Node *n, int k, const Value *x)
 
 /* An axis attribute in [-rank, rank-1] (or [-rank, rank] if end_ok), made
  * non-negative. */
-static int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok)
+int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok)
 {
     int hi = end_ok ? rank : rank - 1;
     if (axis < -rank || axis > hi)
@@ -267,7 +267,7 @@ static void infer_clip(Graph *g, Node *n)
 
 /* The dims of a and b broadcast together (numpy's multidirectional
  * broadcasting) into od; the rank. */
-static int broadcast_dims(const Graph *g, const Node *n, const Value *a, const Value *b, int64_t *od)
+int broadcast_dims(const Graph *g, const Node *n, const Value *a, const Value *b, int64_t *od)
 {
     int r = a->rank > b->rank ? a->rank : b->rank;
     for (int i = 0; i < r; i++) {
@@ -1003,6 +1003,17 @@ static InferFn *const infer_fn[OP_COUNT] = {
     [OP_SLICE] = infer_slice,
 };
 
+void infer_core(Graph *g, Node *n)
+{
+    if (!infer_fn[n->op])
+        fatal_node(g, n, "unsupported operator");
+    infer_fn[n->op](g, n);
+}
+
+#define X(e, s, a, b, c, d, fam) [e] = infer_##fam,
+static InferFn *const family_infer[OP_COUNT] = {OPS(X)};
+#undef X
+
 /* ---- the pass ------------------------------------------------------------ */
 
 /* Every graph input must be float32 with every dim known by now. */
@@ -1011,9 +1022,8 @@ static void check_inputs(const Graph *g)
     for (int i = 0; i < g->ninputs; i++) {
         const Value *v = &g->values[g->inputs[i]];
         const char *nm = vname(v);
-        if (v->dtype != DT_F32)
-            fatal("input '%s' has data type %s; only float32 inputs are supported", nm,
-                  dtype_name(v->dtype));
+        if (!ctype(v->dtype))
+            fatal("input '%s' has data type %s; not supported", nm, dtype_name(v->dtype));
         if (v->rank < 0)
             fatal("input '%s' has no declared shape; give it with --shape %s=D0,D1,... or in "
                   "the config file", nm, nm);
@@ -1060,9 +1070,9 @@ void infer_shapes(Graph *g)
             folded = true;
             continue;
         }
-        if ((unsigned)n->op >= OP_COUNT || !infer_fn[n->op])
+        if ((unsigned)n->op >= OP_COUNT)
             fatal_node(g, n, "unsupported operator");
-        infer_fn[n->op](g, n);
+        family_infer[n->op](g, n);
     }
     if (folded)
         graph_compact(g);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 const OpInfo op_info[OP_COUNT] = {
-#define X(e, s, a, b, c, d) [e] = {s, a, b, c, d},
+#define X(e, s, a, b, c, d, fam) [e] = {s, a, b, c, d},
     OPS(X)
 #undef X
 };

@@ -692,13 +692,13 @@ Graph *load_model(const char *path)
         if (idx < 0)
             fatal("graph output '%s' is not produced by any node", printable(vo->name));
         Value *v = &g->values[idx];
-        if (v->flags & (V_CONST | V_INPUT))
-            fatal("graph output '%s' is a constant or a graph input; not supported", printable(v->name));
+        if (v->flags & V_INPUT)
+            fatal("graph output '%s' is a graph input; not supported", printable(v->name));
         if (v->flags & V_OUTPUT)
             fatal("graph output '%s' is listed twice", printable(v->name));
         if (vo->type && vo->type->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE && vo->type->tensor_type &&
-            vo->type->tensor_type->has_elem_type && vo->type->tensor_type->elem_type != DT_F32)
-            fatal("graph output '%s' has data type %s; only float32 outputs are supported",
+            vo->type->tensor_type->has_elem_type && !ctype(vo->type->tensor_type->elem_type))
+            fatal("graph output '%s' has data type %s; not supported",
                   printable(v->name), dtype_name(vo->type->tensor_type->elem_type));
         v->flags |= V_OUTPUT;
         g->outputs[i] = idx;

@@ -69,7 +69,7 @@ const char *dtype_name(int dt);
 size_t dtype_size(int dt); /* 0 for types we cannot hold */
 
 typedef enum {
-#define X(e, s, a, b, c, d) e,
+#define X(e, s, a, b, c, d, fam) e,
 #include "ops.h"
     OPS(X)
 #undef X
@@ -264,6 +264,25 @@ void infer_shapes(Graph *g);
 void transpose_perm(const Graph *g, const Node *n, int rank, int64_t *perm);
 int split_parts(const Graph *g, const Node *n, int64_t *sizes);
 void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced);
+/* Helpers for the op families' inference (compiler/ops/): */
+/* "[1,3,224,224]" for a message (a static rotating buffer). */
+const char *dims_str(const int64_t *d, int n);
+/* The name of v made printable, for messages. */
+const char *vname(const Value *v);
+/* Whether input k of n is present (not omitted). */
+bool has_in(const Node *n, int k);
+/* Input k, which must be present and already shaped (fatal otherwise). */
+const Value *in_val(const Graph *g, const Node *n, int k);
+/* Sets output k (if the node has it) to dtype and shape; refuses empty
+ * tensors and tensors over MAX_ELEMS. */
+void set_out(Graph *g, const Node *n, int k, int dtype, int rank, const int64_t *dims);
+/* An axis in [-rank, rank-1] (or up to rank if end_ok), made non-negative. */
+int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok);
+/* numpy broadcasting of a and b into od; returns the rank. */
+int broadcast_dims(const Graph *g, const Node *n, const Value *a, const Value *b, int64_t *od);
+/* The float32-only inference of the core ops (ops.h's `core` family, and
+ * the float32 forms of ops a family took over). */
+void infer_core(Graph *g, Node *n);
 /* Slice: first element, step and count along every axis of the input;
  * Gather: index i of the constant indices, checked and made non-negative. */
 void slice_params(const Graph *g, const Node *n, int64_t *start, int64_t *step, int64_t *count);
@@ -369,6 +388,51 @@ void emit_c(const Graph *g, const char *outdir, const char *name);
 /* Bytes of scratch the fast kernels need, placed after the planned tensors
  * (64-byte multiple; the workspace is arena_bytes rounded up plus this). */
 int64_t kernel_scratch_bytes(const Graph *g);
+
+/* Helpers for the op families' lowerings (compiler/ops/).  An Emitter
+ * writes one model; a lowering writes C statements for its node into f. */
+typedef struct Emitter Emitter;
+const Graph *emit_graph(const Emitter *e);
+/* The C expression of value vi as a pointer to its elements, typed by its
+ * dtype (ctype()): `((const int64_t *)inputs[0])`, `((float *)(ws + 64))`,
+ * a weight; marks constants as used. */
+const char *emit_ref(Emitter *e, const Node *n, int vi);
+/* An exact C literal for a float / double (NaN and infinities included). */
+const char *emit_flit(Emitter *e, float f);
+const char *emit_dlit(Emitter *e, double d);
+/* Emits the float32 lowering of a core op (see infer_core). */
+void lower_core(Emitter *e, const Node *n, FILE *f);
+
+/* ---- ops/cgen.c: typed C for the families' reference kernels ------------- */
+
+/* The C type holding one element of dt: "float", "double", "int64_t", ...;
+ * "uint8_t" for bool (0 or 1), "uint16_t" for float16 and bfloat16 (their
+ * bits).  NULL for types the backend cannot hold. */
+const char *ctype(int dt);
+/* The type arithmetic on dt happens in: float for float16/bfloat16, else ctype. */
+const char *calc_type(int dt);
+/* x (a stored element of dt) as its calc type, and back. */
+const char *load_expr(Arena *a, int dt, const char *x);
+const char *store_expr(Arena *a, int dt, const char *x);
+bool dtype_is_float(int dt);   /* f16, bf16, f32, f64 */
+bool dtype_is_int(int dt);     /* signed and unsigned integers (not bool) */
+bool dtype_is_signed(int dt);  /* signed integers and floats */
+/* Dense row-major strides of v (elements). */
+void dense_strides_of(const Value *v, int64_t *st);
+/* Strides of v read as if broadcast to y's shape (0 on broadcast axes). */
+void broadcast_strides(const Value *v, const Value *y, int64_t *st);
+/* An element-wise map: writes a loop over every element of value y (dense)
+ * storing `expr`, a C expression in y's calc type in which $0 .. $9 stand
+ * for the elements (loaded to their calc types) of the values ops[0..nops-1],
+ * each broadcast to y's shape (numpy rules). */
+void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *expr);
+/* A dense copy of value x into value y (same number of bytes). */
+void emit_copy(Emitter *e, const Node *n, FILE *f, int x, int y);
+
+/* ---- ops/FAMILY.c: one inference and one lowering per op family ----------- */
+#define F(fam) void infer_##fam(Graph *g, Node *n); void lower_##fam(Emitter *e, const Node *n, FILE *f);
+OP_FAMILIES(F)
+#undef F
 
 /* ---- svg.c: `onnxcc --report-svg FILE` ------------------------------------- */
 

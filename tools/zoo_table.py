@@ -71,7 +71,14 @@ def zoo_rows():
 
 
 def ops():
-    names = re.findall(r'X\(OP_\w+, "(\w+)"', read("compiler/ops.h"))
+    # The one table is OPS(X) in compiler/ops.h: CORE_OPS there, then each
+    # family's list from compiler/ops/FAMILY.h, in the order OPS(X) names them.
+    table = read("compiler/ops.h")
+    names = []
+    for fam in re.findall(r"^\s+(\w+)_OPS\(X\)", table.split("#define OPS(X)")[1], re.M):
+        text = table if fam == "CORE" else read("compiler/ops/%s.h" % fam.lower())
+        block = re.search(r"#define %s_OPS\(X\)(.*?)(?:\n\n|\Z)" % fam, text, re.S).group(1)
+        names += re.findall(r'X\(OP_\w+, "(\w+)"', block)
     if not names:
         sys.exit("zoo_table.py: compiler/ops.h: no operators found")
     h = read("compiler/load.c")

@@ -26,7 +26,7 @@ import sys
 
 HOSTILE_STEM = '9 "x"??=*\\ é'
 ALLOWED_DIRECTIVES = re.compile(
-    r'#(include "\w+\.h"|include <(stddef|stdint|math|onnxcc/rt)\.h>|ifndef \w+|define \w+(\(.*)?.*'
+    r'#(include "\w+\.h"|include <(stddef|stdint|string|math|onnxcc/rt)\.h>|ifndef \w+|define \w+(\(.*)?.*'
     r'|endif|ifdef (__cplusplus|ONNXCC_PROFILE)|else)$')
 
 

@@ -352,7 +352,7 @@ int main(void)
     x = input("x", D(3, 4));
     w = constant("w", DT_F64, D(4), NULL);
     NODE(OP_ADD, 1, x, w);
-    EXPECT_ERROR("input 'w' has data type float64; only float32 tensors are supported");
+    EXPECT_ERROR("inputs 'x' (float32) and 'w' (float64) differ in type");
 
     begin(13); /* Clip bounds must be constants */
     x = input("x", D(3, 4));
@@ -536,9 +536,9 @@ int main(void)
 
     begin(13);
     x = input("x", D(2, 3));
-    g->values[x].dtype = DT_U8;
+    g->values[x].dtype = DT_C64;
     NODE(OP_RELU, 1, x);
-    EXPECT_ERROR("input 'x' has data type uint8; only float32 inputs are supported");
+    EXPECT_ERROR("input 'x' has data type complex64; not supported");
 
     printf("%d failures\n", failures);
     return failures ? 1 : 0;

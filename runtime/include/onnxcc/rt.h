@@ -31,6 +31,70 @@ extern "C" {
 #define ONNXCC_RT_EPARAM 1   /* rejected parameters (rank too high, bad extents) */
 #define ONNXCC_RT_MAX_RANK 8 /* rank limit of broadcast and pad */
 
+/* ---- float16 and bfloat16 ----------------------------------------------
+ *
+ * Tensors of these types hold their 16-bit patterns; the generated code
+ * computes in float and converts with these (round to nearest even; NaN
+ * stays NaN, overflow becomes infinity). */
+
+static inline float onnxcc_bits_to_f32(unsigned int u)
+{
+    union { unsigned int u; float f; } v;
+    v.u = u;
+    return v.f;
+}
+
+static inline unsigned int onnxcc_f32_to_bits(float f)
+{
+    union { unsigned int u; float f; } v;
+    v.f = f;
+    return v.u;
+}
+
+static inline float onnxcc_f16_to_f32(unsigned short h)
+{
+    unsigned int sign = (unsigned int)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+    if (e == 0x1f) /* inf / NaN */
+        return onnxcc_bits_to_f32(sign | 0x7f800000u | (m << 13));
+    if (e == 0) { /* zero / subnormal: m * 2^-24 */
+        float v = (float)m * 5.9604644775390625e-08f;
+        return sign ? -v : v;
+    }
+    return onnxcc_bits_to_f32(sign | ((e + 112u) << 23) | (m << 13));
+}
+
+static inline unsigned short onnxcc_f32_to_f16(float f)
+{
+    unsigned int x = onnxcc_f32_to_bits(f), sign = (x >> 16) & 0x8000u, ax = x & 0x7fffffffu;
+    if (ax > 0x7f800000u) /* NaN: keep it quiet */
+        return (unsigned short)(sign | 0x7e00u | ((ax >> 13) & 0x3ffu));
+    if (ax >= 0x477ff000u) /* rounds to >= 65520: infinity */
+        return (unsigned short)(sign | 0x7c00u);
+    if (ax < 0x38800000u) { /* below 2^-14: subnormal half, round to nearest even */
+        float v = onnxcc_bits_to_f32(ax) * 16777216.0f; /* in units of 2^-24 */
+        unsigned int q = (unsigned int)v;
+        float rest = v - (float)q;
+        if (rest > 0.5f || (rest == 0.5f && (q & 1u)))
+            q++;
+        return (unsigned short)(sign | q);
+    }
+    unsigned int r = ax + 0x0fffu + ((ax >> 13) & 1u); /* round mantissa to 10 bits, ties to even */
+    return (unsigned short)(sign | (((r >> 13) - (112u << 10)) & 0x7fffu));
+}
+
+static inline float onnxcc_bf16_to_f32(unsigned short h)
+{
+    return onnxcc_bits_to_f32((unsigned int)h << 16);
+}
+
+static inline unsigned short onnxcc_f32_to_bf16(float f)
+{
+    unsigned int x = onnxcc_f32_to_bits(f);
+    if ((x & 0x7fffffffu) > 0x7f800000u)
+        return (unsigned short)((x >> 16) | 0x40u);
+    return (unsigned short)((x + 0x7fffu + ((x >> 16) & 1u)) >> 16);
+}
+
 /* ---- activations (conv epilogue) -------------------------------------- */
 
 enum {
