@@ -271,8 +271,9 @@ static double x_original(const Params *p, int d, int64_t xo, bool *oob)
         *oob = v < 0 || v > in - 1;
         return v;
     }
-    case CT_PYTORCH:
-        return ow == 1 ? -0.5 : (x + 0.5) / s - 0.5;
+    case CT_PYTORCH: /* the spec and onnxruntime: 0 (the reference's -0.5 gives
+                      * the same linear result but not the same cubic one) */
+        return p->out[d] == 1 ? 0 : (x + 0.5) / s - 0.5;
     case CT_HALF_PIXEL_SYM: {
         double adjustment = (double)p->out[d] / ow, center = in / 2, offset = center * (1 - adjustment);
         return offset + (x + 0.5) / s - 0.5;
@@ -445,8 +446,10 @@ void infer_resize(Graph *g, Node *n)
         fatal_node(g, n, "input '%s' has data type %s; not supported", vname(x), dtype_name(x->dtype));
     Params p;
     resize_params(g, n, &p);
-    if (p.mode != M_NEAREST && !dtype_is_float(x->dtype) && !dtype_is_int(x->dtype))
-        fatal_node(g, n, "input '%s' has data type %s; %s mode needs a number type", vname(x),
+    /* Integer linear/cubic results are exact integers computed with rounding
+     * errors that runtimes truncate differently: refused rather than off by one. */
+    if (p.mode != M_NEAREST && !dtype_is_float(x->dtype))
+        fatal_node(g, n, "input '%s' has data type %s; %s mode is supported for float types only", vname(x),
                    dtype_name(x->dtype), p.mode == M_LINEAR ? "linear" : "cubic");
     set_out(g, n, 0, x->dtype, p.rank, p.out);
 }
