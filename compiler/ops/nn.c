@@ -795,6 +795,343 @@ static void lower_einsum(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "    }\n");
 }
 
+/* ---- GridSample (opset 16: 4-D, as PyTorch's grid_sampler_2d) ---------------------- */
+
+typedef struct {
+    int mode;    /* 0 bilinear, 1 nearest, 2 bicubic */
+    int padding; /* 0 zeros, 1 border, 2 reflection */
+    bool align;
+} GridParams;
+
+static void grid_params(const Graph *g, const Node *n, GridParams *p)
+{
+    const char *m = attr_str(g, n, "mode", "bilinear"), *pm = attr_str(g, n, "padding_mode", "zeros");
+    if (!strcmp(m, "bilinear") || !strcmp(m, "linear"))
+        p->mode = 0;
+    else if (!strcmp(m, "nearest"))
+        p->mode = 1;
+    else if (!strcmp(m, "bicubic") || !strcmp(m, "cubic"))
+        p->mode = 2;
+    else
+        fatal_node(g, n, "mode '%s' is not bilinear, nearest or bicubic", printable(m));
+    if (!strcmp(pm, "zeros"))
+        p->padding = 0;
+    else if (!strcmp(pm, "border"))
+        p->padding = 1;
+    else if (!strcmp(pm, "reflection"))
+        p->padding = 2;
+    else
+        fatal_node(g, n, "padding_mode '%s' is not zeros, border or reflection", printable(pm));
+    int64_t ac = attr_int(g, n, "align_corners", 0);
+    if (ac != 0 && ac != 1)
+        fatal_node(g, n, "align_corners is %lld, must be 0 or 1", (long long)ac);
+    p->align = ac == 1;
+}
+
+static void infer_gridsample(Graph *g, Node *n)
+{
+    const Value *x = in_float(g, n, 0), *gr = in_float(g, n, 1);
+    GridParams p;
+    grid_params(g, n, &p);
+    if (x->rank != 4)
+        fatal_node(g, n, "input '%s' has rank %d; GridSample needs N x C x H x W", vname(x), x->rank);
+    if (gr->rank != 4 || gr->dims[0] != x->dims[0] || gr->dims[3] != 2)
+        fatal_node(g, n, "grid '%s' has shape %s, expected [%lld,H_out,W_out,2]", vname(gr),
+                   dims_str(gr->dims, gr->rank), (long long)x->dims[0]);
+    int64_t od[4] = {x->dims[0], x->dims[1], gr->dims[1], gr->dims[2]};
+    set_out(g, n, 0, x->dtype, 4, od);
+}
+
+/* A literal of the calc type: "2.0f" or "2.0". */
+static const char *clit(Arena *a, bool dbl, double v)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.17g", v);
+    return arena_printf(a, "%s%s%s", buf, strpbrk(buf, ".e") ? "" : ".0", dbl ? "" : "f");
+}
+
+/* Statements applying PyTorch's compute_coordinates (border: clip to
+ * [0, size - 1]; reflection: reflect about the borders, then clip) to
+ * the coordinate variable v. */
+static void pad_coord(FILE *f, int ind, Arena *a, const GridParams *p, bool dbl, const char *CT, const char *v,
+                      int64_t size)
+{
+    if (p->padding == 0)
+        return;
+    if (p->padding == 2) {
+        if (p->align && size == 1) {
+            fprintf(f, "%*s%s = 0;\n", ind, "", v);
+        } else {
+            double mn = p->align ? 0 : -0.5, span = p->align ? (double)(size - 1) : (double)size;
+            fprintf(f, "%*s{\n", ind, "");
+            fprintf(f, "%*sconst %s t = (%s)fabs((double)(%s - %s));\n", ind + 4, "", CT, CT, v, clit(a, dbl, mn));
+            fprintf(f, "%*sconst %s extra = (%s)fmod((double)t, %s);\n", ind + 4, "", CT, CT, clit(a, true, span));
+            fprintf(f, "%*sconst double flips = floor((double)(t / %s));\n", ind + 4, "", clit(a, dbl, span));
+            fprintf(f, "%*s%s = fmod(flips, 2.0) == 0 ? extra + %s : %s - extra + %s;\n", ind + 4, "", v,
+                    clit(a, dbl, mn), clit(a, dbl, span), clit(a, dbl, mn));
+            fprintf(f, "%*s}\n", ind, "");
+        }
+    }
+    fprintf(f, "%*s%s = (%s)fmin(%s, fmax((double)%s, 0.0));\n", ind, "", v, CT, clit(a, true, (double)(size - 1)), v);
+}
+
+static void lower_gridsample(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    Arena *a = arena_of(g);
+    GridParams p;
+    grid_params(g, n, &p);
+    const Value *x = in_val(g, n, 0), *gr = in_val(g, n, 1);
+    int dt = x->dtype, gt = gr->dtype;
+    bool dbl = dt == DT_F64;
+    const char *T = ctype(dt), *CT = dbl ? "double" : "float";
+    int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3], Ho = gr->dims[1], Wo = gr->dims[2];
+    fprintf(f, "    {\n        const %s *x = %s;\n        const %s *gr = %s;\n        %s *y = %s;\n", T,
+            emit_ref(e, n, n->in[0]), ctype(gt), emit_ref(e, n, n->in[1]), T, emit_ref(e, n, n->out[0]));
+    fprintf(f, "        int64_t n, oy, ox, c%s;\n", p.mode == 2 ? ", k" : "");
+    int ind = 8;
+    open_for(f, &ind, "n", N);
+    open_for(f, &ind, "oy", Ho);
+    open_for(f, &ind, "ox", Wo);
+    fprintf(f, "%*sconst int64_t gi = ((n * %lld + oy) * %lld + ox) * 2;\n", ind, "", (long long)Ho, (long long)Wo);
+    const char *one = clit(a, dbl, 1), *two = clit(a, dbl, 2);
+    const char *axes[2] = {"ix", "iy"};
+    int64_t sizes[2] = {W, H};
+    for (int d = 0; d < 2; d++) {
+        const char *gv = arena_printf(a, "(%s)%s", CT, load_expr(a, gt, arena_printf(a, "gr[gi%s]", d ? " + 1" : "")));
+        if (p.align)
+            fprintf(f, "%*s%s %s = ((%s + %s) / %s) * %s;\n", ind, "", CT, axes[d], gv, one, two,
+                    clit(a, dbl, (double)(sizes[d] - 1)));
+        else
+            fprintf(f, "%*s%s %s = ((%s + %s) * %s - %s) / %s;\n", ind, "", CT, axes[d], gv, one,
+                    clit(a, dbl, (double)sizes[d]), one, two);
+    }
+    const char *plane = arena_printf(a, "x + (n * %lld + c) * %lld", (long long)C, (long long)(H * W));
+    const char *yi = arena_printf(a, "y[((n * %lld + c) * %lld + oy) * %lld + ox]", (long long)C, (long long)Ho,
+                                  (long long)Wo);
+    if (p.mode != 2)
+        for (int d = 0; d < 2; d++)
+            pad_coord(f, ind, a, &p, dbl, CT, axes[d], sizes[d]);
+    if (p.mode == 1) {
+        for (int d = 0; d < 2; d++) {
+            const char *v = axes[d];
+            fprintf(f, "%*s%s = (%s)nearbyint((double)%s);\n", ind, "", v, CT, v);
+            fprintf(f, "%*sconst int v%s = %s >= 0 && %s <= %s;\n", ind, "", v, v, v, clit(a, dbl, (double)(sizes[d] - 1)));
+            fprintf(f, "%*sconst int64_t j%s = v%s ? (int64_t)%s : 0;\n", ind, "", v, v, v);
+        }
+        open_for(f, &ind, "c", C);
+        fprintf(f, "%*sconst %s *p = %s;\n", ind, "", T, plane);
+        fprintf(f, "%*s%s = vix && viy ? p[jiy * %lld + jix] : %s;\n", ind, "", yi, (long long)W,
+                store_expr(a, dt, "0"));
+        close_n(f, &ind, 1);
+    } else if (p.mode == 0) {
+        /* corners x0/x1 (x0 = floor), y0/y1; weights as PyTorch's nw, ne, sw, se */
+        for (int d = 0; d < 2; d++) {
+            const char *v = axes[d], *c = d ? "y" : "x";
+            fprintf(f, "%*sconst %s %s0 = (%s)floor((double)%s), %s1 = %s0 + %s;\n", ind, "", CT, c, CT, v, c, c, one);
+            for (int k = 0; k < 2; k++) {
+                fprintf(f, "%*sconst int v%s%d = %s%d >= 0 && %s%d <= %s;\n", ind, "", c, k, c, k, c, k,
+                        clit(a, dbl, (double)(sizes[d] - 1)));
+                fprintf(f, "%*sconst int64_t j%s%d = v%s%d ? (int64_t)%s%d : 0;\n", ind, "", c, k, c, k, c, k);
+            }
+        }
+        fprintf(f, "%*sconst %s wnw = (x1 - ix) * (y1 - iy), wne = (ix - x0) * (y1 - iy);\n", ind, "", CT);
+        fprintf(f, "%*sconst %s wsw = (x1 - ix) * (iy - y0), wse = (ix - x0) * (iy - y0);\n", ind, "", CT);
+        open_for(f, &ind, "c", C);
+        fprintf(f, "%*sconst %s *p = %s;\n%*s%s v = 0;\n", ind, "", T, plane, ind, "", CT);
+        static const char *const cs[4][3] = {{"0", "0", "wnw"}, {"0", "1", "wne"}, {"1", "0", "wsw"}, {"1", "1", "wse"}};
+        for (int k = 0; k < 4; k++)
+            fprintf(f, "%*sif (vy%s && vx%s)\n%*sv += (%s)%s * %s;\n", ind, "", cs[k][0], cs[k][1], ind + 4, "", CT,
+                    load_expr(a, dt, arena_printf(a, "p[jy%s * %lld + jx%s]", cs[k][0], (long long)W, cs[k][1])),
+                    cs[k][2]);
+        fprintf(f, "%*s%s = %s;\n", ind, "", yi, store_expr(a, dt, "v"));
+        close_n(f, &ind, 1);
+    } else {
+        /* 4 taps per axis, each padded as PyTorch's get_value_bounded; Keys
+         * coefficients with A = -0.75 */
+        const char *A = clit(a, dbl, -0.75);
+        for (int d = 0; d < 2; d++) {
+            const char *v = axes[d], *c = d ? "y" : "x";
+            fprintf(f, "%*sconst %s %s0 = (%s)floor((double)%s), t%s = %s - %s0;\n", ind, "", CT, c, CT, v, c, v, c);
+            fprintf(f, "%*s%s c%s[4];\n%*sint v%s[4];\n%*sint64_t j%s[4];\n", ind, "", CT, c, ind, "", c, ind, "", c);
+            const char *u[4] = {arena_printf(a, "t%s + %s", c, one), arena_printf(a, "t%s", c),
+                                arena_printf(a, "%s - t%s", one, c), arena_printf(a, "%s - t%s", two, c)};
+            for (int k = 0; k < 4; k++) {
+                if (k == 1 || k == 2)
+                    fprintf(f, "%*sc%s[%d] = ((%s + %s) * (%s) - (%s + %s)) * (%s) * (%s) + %s;\n", ind, "", c, k, A,
+                            two, u[k], A, clit(a, dbl, 3), u[k], u[k], one);
+                else
+                    fprintf(f, "%*sc%s[%d] = ((%s * (%s) - %s * %s) * (%s) + %s * %s) * (%s) - %s * %s;\n", ind, "", c,
+                            k, A, u[k], clit(a, dbl, 5), A, u[k], clit(a, dbl, 8), A, u[k], clit(a, dbl, 4), A);
+            }
+            fprintf(f, "%*sfor (k = 0; k < 4; k++) {\n", ind, "");
+            fprintf(f, "%*s%s t = %s0 - %s + (%s)k;\n", ind + 4, "", CT, c, one, CT);
+            pad_coord(f, ind + 4, a, &p, dbl, CT, "t", sizes[d]);
+            fprintf(f, "%*sv%s[k] = t >= 0 && t <= %s;\n", ind + 4, "", c, clit(a, dbl, (double)(sizes[d] - 1)));
+            fprintf(f, "%*sj%s[k] = v%s[k] ? (int64_t)t : 0;\n%*s}\n", ind + 4, "", c, c, ind, "");
+        }
+        open_for(f, &ind, "c", C);
+        fprintf(f, "%*sconst %s *p = %s;\n%*s%s r[4];\n", ind, "", T, plane, ind, "", CT);
+        fprintf(f, "%*sfor (k = 0; k < 4; k++) {\n", ind, "");
+        const char *pv[4];
+        for (int j = 0; j < 4; j++)
+            pv[j] = arena_printf(a, "(vy[k] && vx[%d] ? (%s)%s : 0)", j, CT,
+                                 load_expr(a, dt, arena_printf(a, "p[jy[k] * %lld + jx[%d]]", (long long)W, j)));
+        fprintf(f, "%*sr[k] = %s * cx[0] + %s * cx[1] + %s * cx[2] + %s * cx[3];\n%*s}\n", ind + 4, "", pv[0], pv[1],
+                pv[2], pv[3], ind, "");
+        fprintf(f, "%*s%s = %s;\n", ind, "", yi,
+                store_expr(a, dt, "r[0] * cy[0] + r[1] * cy[1] + r[2] * cy[2] + r[3] * cy[3]"));
+        close_n(f, &ind, 1);
+    }
+    close_n(f, &ind, 3);
+    fprintf(f, "    }\n");
+}
+
+/* ---- RoiAlign (as onnxruntime's, from Caffe2/Detectron) ------------------------------- */
+
+typedef struct {
+    bool half_pixel, max;
+    int64_t oh, ow, sr;
+    float scale;
+} RoiParams;
+
+static void roi_params(const Graph *g, const Node *n, RoiParams *p)
+{
+    const char *ct = attr_str(g, n, "coordinate_transformation_mode", g->opset >= 16 ? "half_pixel" : "output_half_pixel");
+    if (strcmp(ct, "half_pixel") && strcmp(ct, "output_half_pixel"))
+        fatal_node(g, n, "coordinate_transformation_mode '%s' is not half_pixel or output_half_pixel", printable(ct));
+    p->half_pixel = !strcmp(ct, "half_pixel");
+    const char *m = attr_str(g, n, "mode", "avg");
+    if (strcmp(m, "avg") && strcmp(m, "max"))
+        fatal_node(g, n, "mode '%s' is not avg or max", printable(m));
+    p->max = !strcmp(m, "max");
+    p->oh = attr_int(g, n, "output_height", 1);
+    p->ow = attr_int(g, n, "output_width", 1);
+    p->sr = attr_int(g, n, "sampling_ratio", 0);
+    p->scale = attr_float(g, n, "spatial_scale", 1.0f);
+    if (p->oh < 1 || p->ow < 1 || p->oh > MAX_ATTR_VAL || p->ow > MAX_ATTR_VAL)
+        fatal_node(g, n, "output_height %lld and output_width %lld must be positive", (long long)p->oh,
+                   (long long)p->ow);
+    if (p->sr < 0 || p->sr > 4096)
+        fatal_node(g, n, "sampling_ratio is %lld; must be 0 to 4096", (long long)p->sr);
+}
+
+static void infer_roialign(Graph *g, Node *n)
+{
+    const Value *x = in_float(g, n, 0), *r = in_same(g, n, 1), *b = in_val(g, n, 2);
+    RoiParams p;
+    roi_params(g, n, &p);
+    if (x->rank != 4)
+        fatal_node(g, n, "input '%s' has rank %d; RoiAlign needs N x C x H x W", vname(x), x->rank);
+    if (r->rank != 2 || r->dims[1] != 4)
+        fatal_node(g, n, "rois '%s' have shape %s, expected [num_rois,4]", vname(r), dims_str(r->dims, r->rank));
+    if (b->dtype != DT_I64 || b->rank != 1 || b->dims[0] != r->dims[0])
+        fatal_node(g, n, "batch_indices '%s' must be int64 of shape [%lld]", vname(b), (long long)r->dims[0]);
+    int64_t od[4] = {r->dims[0], x->dims[1], p.oh, p.ow};
+    set_out(g, n, 0, x->dtype, 4, od);
+}
+
+static void lower_roialign(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    Arena *a = arena_of(g);
+    RoiParams p;
+    roi_params(g, n, &p);
+    const Value *x = in_val(g, n, 0), *rv = in_val(g, n, 1);
+    int dt = x->dtype;
+    bool dbl = dt == DT_F64;
+    const char *T = ctype(dt), *CT = dbl ? "double" : "float";
+    int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3], R = rv->dims[0];
+    fprintf(f, "    {\n        const %s *x = %s;\n        const %s *rois = %s;\n        const int64_t *bi = %s;\n", T,
+            emit_ref(e, n, n->in[0]), T, emit_ref(e, n, n->in[1]), emit_ref(e, n, n->in[2]));
+    fprintf(f, "        %s *y = %s;\n        int64_t r, c, ph, pw, iy, ix;\n", T, emit_ref(e, n, n->out[0]));
+    int ind = 8;
+    open_for(f, &ind, "r", R);
+    const char *names[4] = {"sw", "sh", "ew", "eh"};
+    for (int k = 0; k < 4; k++)
+        fprintf(f, "%*sconst %s %s = (%s)%s * %s - %s;\n", ind, "", CT, names[k], CT,
+                load_expr(a, dt, arena_printf(a, "rois[r * 4 + %d]", k)), clit(a, dbl, (double)p.scale),
+                clit(a, dbl, p.half_pixel ? 0.5 : 0));
+    fprintf(f, "%*s%s rw = ew - sw, rh = eh - sh;\n", ind, "", CT);
+    if (!p.half_pixel)
+        fprintf(f, "%*sif (rw < 1)\n%*srw = 1;\n%*sif (rh < 1)\n%*srh = 1;\n", ind, "", ind + 4, "", ind, "", ind + 4, "");
+    fprintf(f, "%*sconst %s bh = rh / %s, bw = rw / %s;\n", ind, "", CT, clit(a, dbl, (double)p.oh),
+            clit(a, dbl, (double)p.ow));
+    /* the adaptive sampling grid, capped at 4096 per axis (NaN: 1) */
+    const char *gs[2] = {"gh", "gw"}, *bs[2] = {"rh", "rw"};
+    int64_t os[2] = {p.oh, p.ow};
+    for (int k = 0; k < 2; k++) {
+        if (p.sr > 0) {
+            fprintf(f, "%*sconst int64_t %s = %lld;\n", ind, "", gs[k], (long long)p.sr);
+            continue;
+        }
+        fprintf(f, "%*sconst double %s_f = ceil((double)(%s / %s));\n", ind, "", gs[k], bs[k],
+                clit(a, dbl, (double)os[k]));
+        fprintf(f, "%*sconst int64_t %s = %s_f >= 1 ? (%s_f <= 4096 ? (int64_t)%s_f : 4096) : 1;\n", ind, "", gs[k],
+                gs[k], gs[k], gs[k]);
+    }
+    fprintf(f, "%*sconst %s cnt = (%s)(gh * gw);\n", ind, "", CT, CT);
+    fprintf(f, "%*sconst int64_t b = bi[r];\n", ind, "");
+    open_for(f, &ind, "c", C);
+    open_for(f, &ind, "ph", p.oh);
+    open_for(f, &ind, "pw", p.ow);
+    fprintf(f, "%*s%s acc = 0;\n%*sint first = 1;\n", ind, "", CT, ind, "");
+    fprintf(f, "%*sif (b >= 0 && b < %lld) {\n", ind, "", (long long)N);
+    ind += 4;
+    fprintf(f, "%*sconst %s *p = x + (b * %lld + c) * %lld;\n", ind, "", T, (long long)C, (long long)(H * W));
+    fprintf(f, "%*sfor (iy = 0; iy < gh; iy++) {\n", ind, "");
+    ind += 4;
+    fprintf(f, "%*sconst %s yy = sh + (%s)ph * bh + ((%s)iy + %s) * bh / (%s)gh;\n", ind, "", CT, CT, CT,
+            clit(a, dbl, 0.5), CT);
+    fprintf(f, "%*sfor (ix = 0; ix < gw; ix++) {\n", ind, "");
+    ind += 4;
+    fprintf(f, "%*sconst %s xx = sw + (%s)pw * bw + ((%s)ix + %s) * bw / (%s)gw;\n", ind, "", CT, CT, CT,
+            clit(a, dbl, 0.5), CT);
+    fprintf(f, "%*s%s v = 0;\n", ind, "", CT);
+    /* a sample outside [-1, H] x [-1, W] (or NaN) counts as 0 */
+    fprintf(f, "%*sif (yy >= -1 && yy <= %s && xx >= -1 && xx <= %s) {\n", ind, "", clit(a, dbl, (double)H),
+            clit(a, dbl, (double)W));
+    ind += 4;
+    const char *ax[2] = {"y", "x"};
+    int64_t sz[2] = {H, W};
+    for (int k = 0; k < 2; k++) {
+        const char *c = ax[k];
+        fprintf(f, "%*s%s %sv = %s%s <= 0 ? 0 : %s%s;\n", ind, "", CT, c, c, c, c, c);
+        fprintf(f, "%*sint64_t %sl = (int64_t)%sv, %sh;\n", ind, "", c, c, c);
+        fprintf(f, "%*sif (%sl >= %lld) {\n%*s%sh = %sl = %lld;\n%*s%sv = (%s)%sl;\n%*s} else {\n%*s%sh = %sl + 1;\n%*s}\n",
+                ind, "", c, (long long)(sz[k] - 1), ind + 4, "", c, c, (long long)(sz[k] - 1), ind + 4, "", c, CT, c,
+                ind, "", ind + 4, "", c, c, ind, "");
+    }
+    fprintf(f, "%*sconst %s ly = yv - (%s)yl, lx = xv - (%s)xl, hy = 1 - ly, hx = 1 - lx;\n", ind, "", CT, CT, CT);
+    const char *pix[4][2] = {{"yl", "xl"}, {"yl", "xh"}, {"yh", "xl"}, {"yh", "xh"}};
+    const char *wt[4] = {"hy * hx", "hy * lx", "ly * hx", "ly * lx"};
+    const char *t[4];
+    for (int k = 0; k < 4; k++)
+        t[k] = arena_printf(a, "(%s) * (%s)%s", wt[k], CT,
+                            load_expr(a, dt, arena_printf(a, "p[%s * %lld + %s]", pix[k][0], (long long)W, pix[k][1])));
+    if (p.max) {
+        /* onnxruntime's max mode: the largest of the four weighted corners */
+        fprintf(f, "%*sconst %s t1 = %s, t2 = %s, t3 = %s, t4 = %s;\n", ind, "", CT, t[0], t[1], t[2], t[3]);
+        fprintf(f, "%*sv = t1 < t2 ? t2 : t1;\n%*sv = v < t3 ? t3 : v;\n%*sv = v < t4 ? t4 : v;\n", ind, "", ind, "",
+                ind, "");
+    } else {
+        fprintf(f, "%*sv = %s + %s + %s + %s;\n", ind, "", t[0], t[1], t[2], t[3]);
+    }
+    ind -= 4;
+    fprintf(f, "%*s}\n", ind, "");
+    if (p.max)
+        fprintf(f, "%*sif (first || acc < v)\n%*sacc = v;\n%*sfirst = 0;\n", ind, "", ind + 4, "", ind, "");
+    else
+        fprintf(f, "%*sacc += v;\n%*s(void)first;\n", ind, "", ind, "");
+    close_n(f, &ind, 2);
+    ind -= 4;
+    fprintf(f, "%*s}\n", ind, "");
+    fprintf(f, "%*sy[((r * %lld + c) * %lld + ph) * %lld + pw] = %s;\n", ind, "", (long long)C, (long long)p.oh,
+            (long long)p.ow, store_expr(a, dt, p.max ? "acc" : "acc / cnt"));
+    close_n(f, &ind, 4);
+    fprintf(f, "    }\n");
+}
+
 /* ---- the family's dispatch ------------------------------------------------------- */
 
 void infer_nn(Graph *g, Node *n)
@@ -810,6 +1147,10 @@ void infer_nn(Graph *g, Node *n)
         return infer_maxunpool(g, n);
     case OP_EINSUM:
         return infer_einsum(g, n);
+    case OP_GRIDSAMPLE:
+        return infer_gridsample(g, n);
+    case OP_ROIALIGN:
+        return infer_roialign(g, n);
     default:
         fatal_node(g, n, "unsupported operator");
     }
@@ -829,6 +1170,10 @@ void lower_nn(Emitter *e, const Node *n, FILE *f)
         return lower_maxunpool(e, n, f);
     case OP_EINSUM:
         return lower_einsum(e, n, f);
+    case OP_GRIDSAMPLE:
+        return lower_gridsample(e, n, f);
+    case OP_ROIALIGN:
+        return lower_roialign(e, n, f);
     default:
         fatal_node(emit_graph(e), n, "operator is not supported by the C backend");
     }
