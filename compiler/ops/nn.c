@@ -864,9 +864,9 @@ static void pad_coord(FILE *f, int ind, Arena *a, const GridParams *p, bool dbl,
         } else {
             double mn = p->align ? 0 : -0.5, span = p->align ? (double)(size - 1) : (double)size;
             fprintf(f, "%*s{\n", ind, "");
-            fprintf(f, "%*sconst %s t = (%s)fabs((double)(%s - %s));\n", ind + 4, "", CT, CT, v, clit(a, dbl, mn));
-            fprintf(f, "%*sconst %s extra = (%s)fmod((double)t, %s);\n", ind + 4, "", CT, CT, clit(a, true, span));
-            fprintf(f, "%*sconst double flips = floor((double)(t / %s));\n", ind + 4, "", clit(a, dbl, span));
+            fprintf(f, "%*sconst %s rt = (%s)fabs((double)(%s - %s));\n", ind + 4, "", CT, CT, v, clit(a, dbl, mn));
+            fprintf(f, "%*sconst %s extra = (%s)fmod((double)rt, %s);\n", ind + 4, "", CT, CT, clit(a, true, span));
+            fprintf(f, "%*sconst double flips = floor((double)(rt / %s));\n", ind + 4, "", clit(a, dbl, span));
             fprintf(f, "%*s%s = fmod(flips, 2.0) == 0 ? extra + %s : %s - extra + %s;\n", ind + 4, "", v,
                     clit(a, dbl, mn), clit(a, dbl, span), clit(a, dbl, mn));
             fprintf(f, "%*s}\n", ind, "");
@@ -1070,7 +1070,8 @@ static void lower_roialign(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "%*sconst int64_t %s = %s_f >= 1 ? (%s_f <= 4096 ? (int64_t)%s_f : 4096) : 1;\n", ind, "", gs[k],
                 gs[k], gs[k], gs[k]);
     }
-    fprintf(f, "%*sconst %s cnt = (%s)(gh * gw);\n", ind, "", CT, CT);
+    if (!p.max)
+        fprintf(f, "%*sconst %s cnt = (%s)(gh * gw);\n", ind, "", CT, CT);
     fprintf(f, "%*sconst int64_t b = bi[r];\n", ind, "");
     open_for(f, &ind, "c", C);
     open_for(f, &ind, "ph", p.oh);
