@@ -201,9 +201,11 @@ static void resize_params(const Graph *g, const Node *n, Params *p)
             if (!(sc[i] > 0) || sc[i] > 1e9)
                 fatal_node(g, n, "scales[%d] is %g; must be positive", i, sc[i]);
             double o = floor(sc[i] * (double)p->in[d]);
-            if (o < 1 || o > (double)MAX_ELEMS)
-                fatal_node(g, n, "scales[%d] %g makes axis %d of size %lld %.0f", i, sc[i], d,
-                           (long long)p->in[d], o);
+            if (o < 1)
+                fatal_node(g, n, "scales[%d] %g makes axis %d (size %lld) empty", i, sc[i], d, (long long)p->in[d]);
+            if (o > (double)MAX_ELEMS)
+                fatal_node(g, n, "scales[%d] %g makes axis %d (size %lld) larger than %lld", i, sc[i], d,
+                           (long long)p->in[d], (long long)MAX_ELEMS);
             p->scale[d] = sc[i];
             p->out[d] = (int64_t)o;
         }
