@@ -278,7 +278,7 @@ static int64_t prod(const int64_t *d, int from, int to)
 /* ---- one lowering per op ------------------------------------------------- */
 
 /* Spatial pads [begin..., end...] of a Conv or pool with auto_pad resolved. */
-static void window_pads(const Graph *g, const Node *n, const Value *x, const Value *y,
+void window_pads(const Graph *g, const Node *n, const Value *x, const Value *y,
                         const int64_t *kernel, int64_t *pads)
 {
     int ns = x->rank - 2;
