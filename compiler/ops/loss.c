@@ -56,6 +56,7 @@ void infer_loss(Graph *g, Node *n)
             fatal_node(g, n, "weight '%s' has shape %s, expected [%lld] (one per class of '%s')", vname(w),
                        dims_str(w->dims, w->rank), (long long)x->dims[1], vname(x));
     }
+    attr_int(g, n, "ignore_index", 0); /* an int if present */
     if (reduction(g, n) == RED_NONE)
         set_out(g, n, 0, x->dtype, t->rank, t->dims);
     else
@@ -123,11 +124,9 @@ void lower_loss(Emitter *e, const Node *n, FILE *f)
         term = arena_printf(a, "(%s - lse)", term);
     }
     const char *cond = arena_printf(a, "lab >= 0 && lab < %lld", (long long)C);
-    if (ii) {
-        if (ii->kind != ATTR_INT)
-            fatal_node(g, n, "attribute 'ignore_index' is not an int");
-        cond = arena_printf(a, "%s && lab != INT64_C(%lld)", cond, (long long)ii->i);
-    }
+    if (ii)
+        cond = ii->i == INT64_MIN ? arena_printf(a, "%s && lab != INT64_MIN", cond)
+                                  : arena_printf(a, "%s && lab != INT64_C(%lld)", cond, (long long)ii->i);
     const char *wexpr = weighted ? load_d(a, dt, "w[lab]") : "1.0";
     if (red == RED_NONE) {
         fprintf(f, "                double l = 0.0;\n");
