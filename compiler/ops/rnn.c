@@ -14,6 +14,7 @@
  * functions that take them, defaults those of the ONNX operators). */
 #include "onnxcc.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -470,10 +471,16 @@ void lower_rnn(Emitter *e, const Node *n, FILE *f)
         any |= n->out[k] >= 0;
     if (!any) /* every output omitted */
         return;
+    /* The body goes to a buffer first, to be indented inside the node's block. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = f;
+    f = open_memstream(&buf, &len);
+    if (!f)
+        fatal("out of memory");
     Ctx c = {e, n, f, (Arena *)&g->arena, &r, !strcmp(calc_type(r.dt), "double"), calc_type(r.dt)};
     bool lstm = n->op == OP_LSTM;
     const char *T = ctype(r.dt);
-    fprintf(f, "    {\n");
     decl(&c, IN_X, "xx");
     decl(&c, IN_W, "wx");
     decl(&c, IN_R, "wr");
@@ -504,5 +511,15 @@ void lower_rnn(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "        const int64_t len = %lld;\n", (long long)r.S);
     for (int d = 0; d < r.D; d++)
         emit_direction(&c, d);
-    fprintf(f, "    }\n    }\n");
+    fprintf(f, "    }\n");
+    if (fclose(f) != 0)
+        fatal("out of memory");
+    fprintf(out, "    {\n");
+    for (char *line = buf, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        assert(nl);
+        fprintf(out, "    %.*s\n", (int)(nl - line), line);
+    }
+    fprintf(out, "    }\n");
+    free(buf);
 }
