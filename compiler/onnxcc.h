@@ -117,7 +117,8 @@ typedef struct {
     char *s;
     float *floats;
     int64_t *ints;
-    int n;           /* elements of floats/ints */
+    char **strs;     /* ATTR_STRINGS (RNN activations) */
+    int n;           /* elements of floats/ints/strs */
     int tensor;      /* ATTR_TENSOR: index of a V_CONST value, else -1 */
 } Attr;
 
@@ -200,6 +201,8 @@ float attr_float(const Graph *g, const Node *n, const char *name, float def);
 const char *attr_str(const Graph *g, const Node *n, const char *name, const char *def);
 /* ints attribute: returns count (or -1 if absent) and sets *v. */
 int attr_ints(const Graph *g, const Node *n, const char *name, const int64_t **v);
+/* strings attribute: returns count (or -1 if absent) and sets *v. */
+int attr_strs(const Graph *g, const Node *n, const char *name, char *const **v);
 /* Read a constant integer tensor input (Reshape shape, Pad pads, ...):
  * returns element count, fills out[] up to cap; fatal if not constant. */
 int const_ints(const Graph *g, const Node *n, int value, int64_t *out, int cap);
