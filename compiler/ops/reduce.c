@@ -342,6 +342,7 @@ static const char *store_double(Arena *a, int dt, const char *d)
     if (dtype_is_float(dt))
         return store_expr(a, dt, arena_printf(a, "(float)(%s)", d));
     const char *lo = int_limit(a, dt, false), *hi = int_limit(a, dt, true);
+    d = arena_printf(a, "(%s)", d);
     return arena_printf(a, "(%s)(%s != %s ? 0 : %s <= (double)%s ? %s : %s >= (double)%s ? %s : (%s)%s)",
                         ctype(dt), d, d, d, lo, lo, d, hi, hi, ctype(dt), d);
 }
@@ -479,8 +480,10 @@ static void lower_reduction(Emitter *e, const Node *n, FILE *f)
         }
         close_loops(f, &rl, &ind);
     }
-    const char *res = r.dres ? store_double(a, dt, r.result) : store_expr(a, dt, r.result);
-    fprintf(f, "%*sy[%s] = %s;\n", ind, "", kept.n ? "o++" : "0", res);
+    if (r.dres)
+        fprintf(f, "%*sconst double res = %s;\n", ind, "", r.result);
+    fprintf(f, "%*sy[%s] = %s;\n", ind, "", kept.n ? "o++" : "0",
+            r.dres ? store_double(a, dt, "res") : store_expr(a, dt, r.result));
     if (!kept.n) {
         ind -= 4;
         fprintf(f, "%*s}\n", ind, "");
