@@ -332,9 +332,9 @@ static const char *int_limit(Arena *a, int dt, bool max)
     return u;
 }
 
-/* A double expression d stored into an element of dt: rounded once (float
- * types), or truncated toward zero and saturated (integer types, where
- * NaN gives 0). */
+/* A double expression d stored into an element of dt: rounded to the type
+ * (float16/bfloat16 through float), or truncated toward zero and saturated
+ * (integer types, where NaN gives 0). */
 static const char *store_double(Arena *a, int dt, const char *d)
 {
     if (dt == DT_F64)
@@ -579,8 +579,9 @@ static void lower_hardmax(Emitter *e, const Node *n, FILE *f)
     close_rows(f);
 }
 
-/* Softmax and LogSoftmax of the other types than float32 (Softmax) and
- * LogSoftmax of float32 (the runtime's kernel): in double, rounded once. */
+/* Softmax (not float32: the core has it) and LogSoftmax: computed in
+ * double and rounded to the type; float32 LogSoftmax is the runtime's
+ * reference kernel. */
 static void lower_softmax(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
