@@ -332,9 +332,9 @@ static const char *int_limit(Arena *a, int dt, bool max)
     return u;
 }
 
-/* A double expression d stored into an element of dt: rounded once (float
- * types), or truncated toward zero and saturated (integer types, where
- * NaN gives 0). */
+/* A double expression d stored into an element of dt: rounded to the type
+ * (float16/bfloat16 through float), or truncated toward zero and saturated
+ * (integer types, where NaN gives 0). */
 static const char *store_double(Arena *a, int dt, const char *d)
 {
     if (dt == DT_F64)
@@ -342,6 +342,7 @@ static const char *store_double(Arena *a, int dt, const char *d)
     if (dtype_is_float(dt))
         return store_expr(a, dt, arena_printf(a, "(float)(%s)", d));
     const char *lo = int_limit(a, dt, false), *hi = int_limit(a, dt, true);
+    d = arena_printf(a, "(%s)", d);
     return arena_printf(a, "(%s)(%s != %s ? 0 : %s <= (double)%s ? %s : %s >= (double)%s ? %s : (%s)%s)",
                         ctype(dt), d, d, d, lo, lo, d, hi, hi, ctype(dt), d);
 }
@@ -479,8 +480,10 @@ static void lower_reduction(Emitter *e, const Node *n, FILE *f)
         }
         close_loops(f, &rl, &ind);
     }
-    const char *res = r.dres ? store_double(a, dt, r.result) : store_expr(a, dt, r.result);
-    fprintf(f, "%*sy[%s] = %s;\n", ind, "", kept.n ? "o++" : "0", res);
+    if (r.dres)
+        fprintf(f, "%*sconst double res = %s;\n", ind, "", r.result);
+    fprintf(f, "%*sy[%s] = %s;\n", ind, "", kept.n ? "o++" : "0",
+            r.dres ? store_double(a, dt, "res") : store_expr(a, dt, r.result));
     if (!kept.n) {
         ind -= 4;
         fprintf(f, "%*s}\n", ind, "");
@@ -576,8 +579,9 @@ static void lower_hardmax(Emitter *e, const Node *n, FILE *f)
     close_rows(f);
 }
 
-/* Softmax and LogSoftmax of the other types than float32 (Softmax) and
- * LogSoftmax of float32 (the runtime's kernel): in double, rounded once. */
+/* Softmax (not float32: the core has it) and LogSoftmax: computed in
+ * double and rounded to the type; float32 LogSoftmax is the runtime's
+ * reference kernel. */
 static void lower_softmax(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
