@@ -324,15 +324,6 @@ static void load_value_info(Loader *L, const Onnx__ValueInfoProto *vi, int idx, 
 
 /* ---- nodes ------------------------------------------------------------- */
 
-static const char *supported_list(Arena *a)
-{
-    char *s = arena_alloc(a, 1024);
-    size_t o = 0;
-    for (int i = 0; i < OP_COUNT && o < 1000; i++)
-        o += (size_t)snprintf(s + o, 1024 - o, "%s%s", i ? ", " : "", op_info[i].name);
-    return s;
-}
-
 static void load_attrs(Loader *L, const Onnx__NodeProto *np, Node *n)
 {
     Graph *g = L->g;
@@ -650,9 +641,9 @@ Graph *load_model(const char *path)
         Node *n = &g->nodes[ni];
         if (*domain && strcmp(domain, "ai.onnx") != 0)
             fatal_node(g, n, "operator domain '%s' is not supported (no local function of that name either; "
-                             "supported ops of the default domain: %s)", printable(domain), supported_list(&g->arena));
+                             "onnxcc --ops lists the default domain's supported ops)", printable(domain));
         if (op == OP_UNKNOWN)
-            fatal_node(g, n, "unsupported operator (supported: %s)", supported_list(&g->arena));
+            fatal_node(g, n, "unsupported operator (onnxcc --ops lists the %d supported ones)", (int)OP_COUNT);
         const OpInfo *oi = &op_info[op];
         if ((int)np->n_input < oi->min_in || (int)np->n_input > oi->max_in)
             fatal_node(g, n, "has %zu inputs, expected %d to %d", np->n_input, oi->min_in, oi->max_in);

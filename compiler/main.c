@@ -48,6 +48,8 @@ static const char usage[] =
     "                          schedule step across, workspace offset down\n"
     "  -h, --help              show this help and exit\n"
     "  --version               print the version and exit\n"
+    "  --ops                   list the supported operators (default ONNX domain,\n"
+    "                          opsets 7 to 18), one per line, and exit\n"
     "\n"
     "environment: ONNXCC_ISA=scalar|avx2|avx512 caps the SIMD level at run time\n"
     "(read by the runtime on every call; --isa caps it at compile time).\n"
@@ -133,6 +135,10 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
                     : (strncmp(arg, opt "=", sizeof opt) == 0 ? (val = arg + sizeof opt) : NULL))
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             fputs(usage, stdout);
+            exit(0);
+        } else if (strcmp(arg, "--ops") == 0) {
+            for (int k = 0; k < OP_COUNT; k++)
+                printf("%s\n", op_info[k].name);
             exit(0);
         } else if (strcmp(arg, "--version") == 0) {
             printf("onnxcc %s\n", ONNXCC_VERSION);
