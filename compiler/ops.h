@@ -22,6 +22,7 @@
 #include "ops/reduce.h"
 #include "ops/resize.h"
 #include "ops/rnn.h"
+#include "ops/signal.h"
 
 #define CORE_OPS(X)                                               \
     X(OP_CONV, "Conv", 2, 3, 1, 1, core)                          \
@@ -44,7 +45,8 @@
     LOSS_OPS(X)         \
     NN_OPS(X)           \
     QUANT_OPS(X)        \
-    RNN_OPS(X)
+    RNN_OPS(X)          \
+    SIGNAL_OPS(X)
 
 /* The families, for the dispatch tables (infer.c, emit.c). */
-#define OP_FAMILIES(F) F(pooling) F(eltwise) F(movement) F(reduce) F(index) F(resize) F(norm) F(loss) F(nn) F(quant) F(rnn)
+#define OP_FAMILIES(F) F(pooling) F(eltwise) F(movement) F(reduce) F(index) F(resize) F(norm) F(loss) F(nn) F(quant) F(rnn) F(signal)
