@@ -225,6 +225,17 @@ Graph *load_model(const char *path);
 /* Frees what the loader allocated outside the arena (called by graph_free). */
 void load_release(Graph *g);
 
+/* ---- legacy.c: operator forms of opsets 1 to 6 ---------------------------- */
+
+/* Rewrites every node of a model of opset < 7 into its opset 7 form with
+ * the same meaning (the contract at the top of legacy.c lists the forms);
+ * refuses, naming the node, old forms it cannot express.  Nothing for newer
+ * models.  load_model() calls it once every node is read, before sorting. */
+void upgrade_legacy(Graph *g);
+/* Widens the table's input count range of op to its old form's in the
+ * model's opset (Tile before opset 6 takes 3 inputs); load.c's arity check. */
+void legacy_arity(const Graph *g, Op op, int *min_in, int *max_in);
+
 /* ---- inline_functions.c: ONNX local functions -------------------------- */
 
 /* The graph's nodes with every call of a local function (ModelProto.functions)
