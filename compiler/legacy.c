@@ -11,7 +11,9 @@
  *     'axis' give way to numpy broadcasting.  With an axis, B (rank rb) lines
  *     up with A (rank ra) from that axis, so B gets ra - axis - rb trailing
  *     1 dims: a reshaped copy of a constant B, else a new Reshape node.
- *     Without broadcast the shapes must be equal;
+ *     Without broadcast the shapes must be equal, and with it B must fit A:
+ *     checked here where both are graph inputs or constants (elsewhere
+ *     numpy broadcasting, a superset, decides in shape inference);
  *   - Gemm: 'broadcast' dropped (C broadcasts by itself from opset 7);
  *   - PRelu: a slope [C] of an N x C x D1... input is per channel: [C,1,...];
  *   - BatchNormalization: is_test=1 dropped (is_test=0 is training: refused);
@@ -254,9 +256,10 @@ static int out_rank(const Legacy *L, const Node *n, int k)
         int cnt = attr_ints(g, n, "shape", &v);
         if (cnt >= 0)
             return cnt;
-        if (n->nin > 1 && n->in[1] >= 0 && (g->values[n->in[1]].flags & V_CONST))
-            return (int)value_numel(&g->values[n->in[1]]);
-        return -1;
+        if (n->nin < 2 || n->in[1] < 0 || !(g->values[n->in[1]].flags & V_CONST))
+            return -1;
+        int64_t numel = value_numel(&g->values[n->in[1]]);
+        return numel >= 0 && numel <= MAX_RANK ? (int)numel : -1;
     }
     if (is(n, "Squeeze") || is(n, "Unsqueeze")) {
         int cnt = attr_ints(g, n, "axes", &v);
@@ -329,6 +332,8 @@ static int need_rank(const Legacy *L, int ni, int k, const char *why)
 {
     const Graph *g = L->g;
     const Node *n = &g->nodes[ni];
+    if (k >= n->nin || n->in[k] < 0)
+        fatal_node(g, n, OLD "input %d is missing", OLDA(g, n), k);
     int r = rank_in(L, n, k);
     if (r < 0)
         fatal_node(g, n, OLD "%s needs the rank of input '%s', which is not known before shape inference; "
