@@ -22,11 +22,12 @@
  *   - Pad (1): 'paddings' is 'pads'; Concat (< 4): axis 1 made explicit;
  *   - Split (1): a constant second input becomes the 'split' attribute;
  *   - Tile (< 6): the scalar tiles and axis inputs become a repeats input;
- *   - Upsample (< 7): height_scale/width_scale become scales [1,1,h,w],
- *     mode bilinear is linear;
+ *   - Upsample (< 7): height_scale/width_scale become scales [1,1,h,w]
+ *     (mode nearest; bilinear, Caffe2's align-corners kind, is refused);
  *   - Cast (< 6): 'to' by name becomes 'to' by number; LpPool and
  *     GlobalLpPool (1): the float p becomes an int;
  *   - Selu (< 6): opset 1's own alpha and gamma defaults made explicit;
+ *   - Sum, Max, Min, Mean: inputs of one shape (checked as for Add);
  *   - RNN, GRU, LSTM: 'output_sequence' dropped (the outputs say it).
  * Ranks are what the rewrites need of shapes; they are followed from the
  * graph inputs through the nodes here (shape inference comes later).  Any
@@ -552,17 +553,17 @@ static void upgrade_upsample(Legacy *L, int ni)
         fatal_node(g, n, OLD "input '%s' has rank %d; height_scale/width_scale need N x C x H x W", OLDA(g, n),
                    vname(&g->values[n->in[0]]), r);
     const char *mode = attr_str(g, n, "mode", "nearest");
-    if (strcmp(mode, "nearest") && strcmp(mode, "bilinear"))
+    if (!strcmp(mode, "bilinear")) /* Caffe2's UpsampleBilinear: (in-1)/(out-1) */
+        fatal_node(g, n, OLD "mode 'bilinear' interpolates with aligned corners, which opset 7's "
+                   "linear mode does not; not supported", OLDA(g, n));
+    if (strcmp(mode, "nearest"))
         fatal_node(g, n, OLD "mode '%s' is not nearest or bilinear", OLDA(g, n), printable(mode));
-    bool linear = !strcmp(mode, "bilinear");
     Attr *a = put_attr(g, n, "scales", ATTR_FLOATS);
     a->floats = arena_alloc(&g->arena, sizeof(float) * 4);
     a->floats[0] = a->floats[1] = 1;
     a->floats[2] = h;
     a->floats[3] = w;
     a->n = 4;
-    if (linear)
-        put_attr(g, n, "mode", ATTR_STRING)->s = arena_strdup(&g->arena, "linear");
     drop_attr(n, "height_scale");
     drop_attr(n, "width_scale");
 }
@@ -647,6 +648,15 @@ static void upgrade_node(Legacy *L, int ni)
             put_attr(g, n, "alpha", ATTR_FLOAT)->f = 1.6732f;
         if (!node_attr(g, n, "gamma"))
             put_attr(g, n, "gamma", ATTR_FLOAT)->f = 1.0507f;
+    } else if (is(n, "Sum") || is(n, "Max") || is(n, "Min") || is(n, "Mean")) {
+        for (int k = 1; k < n->nin; k++) { /* no broadcasting before opset 8 */
+            if (n->in[0] < 0 || n->in[k] < 0 || !known_dims(g, n->in[0]) || !known_dims(g, n->in[k]))
+                continue;
+            const Value *a = &g->values[n->in[0]], *b = &g->values[n->in[k]];
+            if (!same_dims(a, b))
+                fatal_node(g, n, OLD "inputs '%s' %s and '%s' %s differ in shape", OLDA(g, n), vname(a),
+                           dims_str(a->dims, a->rank), vname(b), dims_str(b->dims, b->rank));
+        }
     } else if (is(n, "RNN") || is(n, "GRU") || is(n, "LSTM")) {
         drop_attr(n, "output_sequence");
     } else if (is(n, "MeanVarianceNormalization")) {
