@@ -525,8 +525,8 @@ static void upgrade_tile(Legacy *L, int ni)
     int64_t tiles, axis;
     if (const_whole(g, n, 1, "tiles", &tiles, 1) != 1 || const_whole(g, n, 2, "axis", &axis, 1) != 1)
         fatal_node(g, n, OLD "tiles and axis must be scalars", OLDA(g, n));
-    if (tiles < 1)
-        fatal_node(g, n, OLD "tiles is %lld; at least 1 supported", OLDA(g, n), (long long)tiles);
+    if (tiles < 1 || tiles > INT32_MAX)
+        fatal_node(g, n, OLD "tiles is %lld; 1 to %d supported", OLDA(g, n), (long long)tiles, INT32_MAX);
     int r = need_rank(L, ni, 0, "tiles along an axis");
     if (axis < -r || axis >= r)
         fatal_node(g, n, OLD "axis %lld is out of range for rank %d", OLDA(g, n), (long long)axis, r);
@@ -548,6 +548,9 @@ static void upgrade_upsample(Legacy *L, int ni)
     if (!node_attr(g, n, "height_scale") || !node_attr(g, n, "width_scale"))
         fatal_node(g, n, OLD "attributes 'height_scale' and 'width_scale' are required", OLDA(g, n));
     float h = attr_float(g, n, "height_scale", 1), w = attr_float(g, n, "width_scale", 1);
+    if (!(h >= 1 && w >= 1 && h <= 65536 && w <= 65536))
+        fatal_node(g, n, OLD "height_scale %g and width_scale %g must be 1 to 65536", OLDA(g, n), (double)h,
+                   (double)w);
     int r = rank_in(L, n, 0);
     if (r >= 0 && r != 4)
         fatal_node(g, n, OLD "input '%s' has rank %d; height_scale/width_scale need N x C x H x W", OLDA(g, n),
