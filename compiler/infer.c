@@ -141,7 +141,7 @@ static void ints_attr(const Graph *g, const Node *n, const char *name, int count
  * from the kernel[] and the strides/dilations/pads/auto_pad attributes.
  * ceil_mode follows onnxruntime and PyTorch: a last window that would start
  * in the end padding is dropped. */
-static void window_out(const Graph *g, const Node *n, const Value *x, const int64_t *kernel,
+void window_out(const Graph *g, const Node *n, const Value *x, const int64_t *kernel,
                        bool ceil_mode, int64_t *out)
 {
     int ns = x->rank - 2;

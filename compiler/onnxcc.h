@@ -117,7 +117,8 @@ typedef struct {
     char *s;
     float *floats;
     int64_t *ints;
-    int n;           /* elements of floats/ints */
+    char **strs;     /* ATTR_STRINGS (RNN activations) */
+    int n;           /* elements of floats/ints/strs */
     int tensor;      /* ATTR_TENSOR: index of a V_CONST value, else -1 */
 } Attr;
 
@@ -200,6 +201,8 @@ float attr_float(const Graph *g, const Node *n, const char *name, float def);
 const char *attr_str(const Graph *g, const Node *n, const char *name, const char *def);
 /* ints attribute: returns count (or -1 if absent) and sets *v. */
 int attr_ints(const Graph *g, const Node *n, const char *name, const int64_t **v);
+/* strings attribute: returns count (or -1 if absent) and sets *v. */
+int attr_strs(const Graph *g, const Node *n, const char *name, char *const **v);
 /* Read a constant integer tensor input (Reshape shape, Pad pads, ...):
  * returns element count, fills out[] up to cap; fatal if not constant. */
 int const_ints(const Graph *g, const Node *n, int value, int64_t *out, int cap);
@@ -291,6 +294,10 @@ void set_out(Graph *g, const Node *n, int k, int dtype, int rank, const int64_t 
 int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok);
 /* numpy broadcasting of a and b into od; returns the rank. */
 int broadcast_dims(const Graph *g, const Node *n, const Value *a, const Value *b, int64_t *od);
+/* Sliding-window output size along each spatial axis of x (Conv, pools)
+ * from kernel[] and the strides/dilations/pads/auto_pad attributes. */
+void window_out(const Graph *g, const Node *n, const Value *x, const int64_t *kernel, bool ceil_mode,
+                int64_t *out);
 /* The float32-only inference of the core ops (ops.h's `core` family, and
  * the float32 forms of ops a family took over). */
 void infer_core(Graph *g, Node *n);
@@ -411,6 +418,10 @@ const char *emit_ref(Emitter *e, const Node *n, int vi);
 /* An exact C literal for a float / double (NaN and infinities included). */
 const char *emit_flit(Emitter *e, float f);
 const char *emit_dlit(Emitter *e, double d);
+/* Spatial pads [begin..., end...] of a Conv or pool (x in, y out) with
+ * auto_pad resolved. */
+void window_pads(const Graph *g, const Node *n, const Value *x, const Value *y, const int64_t *kernel,
+                 int64_t *pads);
 /* Emits the float32 lowering of a core op (see infer_core). */
 void lower_core(Emitter *e, const Node *n, FILE *f);
 

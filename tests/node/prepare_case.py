@@ -57,6 +57,12 @@ TRANSCENDENTAL = {
     "Mish", "Gelu", "RNN", "GRU", "LSTM", "SoftmaxCrossEntropyLoss", "DFT",
     "STFT", "HannWindow", "HammingWindow", "BlackmanWindow", "MelWeightMatrix",
 }
+# Cases whose expected outputs the ONNX test data stores rounded: compared
+# within that rounding (the reason is printed with the result).
+ROUNDED = {
+    "test_roialign_aligned_false": ("1e-4", "1e-4", "expected outputs stored to 4 decimals"),
+    "test_roialign_aligned_true": ("1e-4", "1e-4", "expected outputs stored to 4 decimals"),
+}
 STRICT = ("1e-5", "1e-5")
 LOOSE = ("1e-3", "1e-7")
 
@@ -214,8 +220,12 @@ def main():
         f.write("".join(s + "\n" for s in shapes))
     why = sorted(op_types(model) & TRANSCENDENTAL)
     rtol, atol = LOOSE if why else STRICT
+    why = ",".join(why) if why else "default"
+    rounded = ROUNDED.get(os.path.basename(os.path.normpath(case)))
+    if rounded:
+        rtol, atol, why = rounded
     with open(os.path.join(out, "tolerance.txt"), "w") as f:
-        f.write("%s %s %s\n" % (rtol, atol, ",".join(why) if why else "default"))
+        f.write("%s %s %s\n" % (rtol, atol, why))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 #             tensor's own type, the case's tolerance in tolerance.txt)
 #   compile   ONNXCC WORK_DIR/data/model.onnx -o WORK_DIR/out --name m
 #   build     CC -std=c99 -Wall -Wextra -Werror -O1 harness.c out/m.c RT_LIB -lm
+#             (and clang -fsyntax-only with the same warnings, when clang is there)
 #   run       the harness on data/in_*.bin, writing data/out_*.bin
 #   compare   PYTHON compare.py --rtol R --atol A (from tolerance.txt): dtypes
 #             and shapes of the generated tables, then values
@@ -71,6 +72,11 @@ fi
 "$cc" -std=c99 -Wall -Wextra -Werror -O1 -I"$work/out" -I"$rt_include" -o "$work/harness" \
     "$here/harness.c" "$work/out/m.c" "$rt_lib" -lm 2>"$work/cc.err" ||
     fail "the generated C does not build: $(head -n 3 "$work/cc.err" | tr '\n' ' ')"
+# The generated code must be warning-free with clang too (design §1).
+if command -v clang >/dev/null 2>&1; then
+    clang -std=c99 -Wall -Wextra -Werror -fsyntax-only -I"$work/out" -I"$rt_include" "$work/out/m.c" \
+        2>"$work/clang.err" || fail "the generated C has clang warnings: $(head -n 3 "$work/clang.err" | tr '\n' ' ')"
+fi
 
 "$work/harness" "$work/data" >"$work/harness.out" 2>"$work/harness.err" ||
     fail "the harness failed: $(tail -n 1 "$work/harness.err")"
