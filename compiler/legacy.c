@@ -39,7 +39,6 @@
 #include "onnxcc.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -294,10 +293,9 @@ static void follow_ranks(Legacy *L)
     int nn = g->nnodes;
     L->nrank = g->nvalues;
     L->rank = arena_alloc(&g->arena, sizeof(int) * (size_t)(L->nrank + 1));
-    int *indeg = calloc((size_t)nn + 1, sizeof(int));
-    int *order = calloc((size_t)nn + 1, sizeof(int));
-    if (!indeg || !order)
-        fatal("out of memory");
+    /* Arena memory: out_rank() may stop at a bad attribute (fatal). */
+    int *indeg = arena_alloc(&g->arena, sizeof(int) * (size_t)(nn + 1));
+    int *order = arena_alloc(&g->arena, sizeof(int) * (size_t)(nn + 1));
     graph_link(g);
     for (int i = 0; i < L->nrank; i++)
         L->rank[i] = g->values[i].producer < 0 ? g->values[i].rank : -1;
@@ -324,8 +322,6 @@ static void follow_ranks(Legacy *L)
                     order[tail++] = v->uses[u];
         }
     }
-    free(indeg);
-    free(order);
 }
 
 /* The rank of input k of node ni, which the rewrite cannot do without. */
