@@ -306,6 +306,18 @@ void infer_core(Graph *g, Node *n);
 void slice_params(const Graph *g, const Node *n, int64_t *start, int64_t *step, int64_t *count);
 int64_t gather_index(const Graph *g, const Node *n, int64_t i);
 
+/* ---- fold.c: shape computations evaluated at compile time ----------------- */
+
+/* Outputs of at most this many elements are folded. */
+#define MAX_FOLD_ELEMS 4096
+/* Evaluates node n (inputs inferred) if it is a shape computation: its op
+ * one fold.c evaluates (found by op_type, whatever its family), every
+ * input a constant (Shape, Size: any input), its output small and not a
+ * graph output (Shape, Size: any).  Its output becomes a constant and n is
+ * marked dead; returns whether it did.  Errors (overflow, bad attributes)
+ * are fatal, naming the node. */
+bool fold_node(Graph *g, Node *n);
+
 /* ---- passes.c: the optimization pipeline ---------------------------------- */
 
 typedef struct {

@@ -67,7 +67,7 @@ void verify_graph(const Graph *g)
     for (int i = 0; i < g->noutputs; i++)
         CHECK(g->outputs[i] >= 0 && g->outputs[i] < nv && (g->values[g->outputs[i]].flags & V_OUTPUT) &&
                   (producer[g->outputs[i]] >= 0 || (g->values[g->outputs[i]].flags & V_CONST)),
-              "graph output %d", i);
+              "graph output %d", i); /* a constant one: the emitter copies it */
     free(producer);
     free(uses);
 }
