@@ -109,7 +109,7 @@ static void put_ints(Graph *g, Node *n, const char *name, const int64_t *v, int 
 /* A new value named after node n ("<node>#<what>", unique). */
 static int new_value(Graph *g, const Node *n, const char *what)
 {
-    char *vn = arena_printf(&g->arena, "%s#%s", n->name[0] ? n->name : "node", what);
+    char *vn = arena_printf(&g->arena, "%s#%s", n->name[0] ? n->name : n->op_type, what);
     while (graph_find_value(g, vn) >= 0)
         vn = arena_printf(&g->arena, "%s'", vn);
     return graph_add_value(g, vn);
@@ -361,7 +361,8 @@ static void append_ones(Legacy *L, int ni, int k, int ones)
         shape[r + i] = 1;
     int sc = new_i64_const(g, &g->nodes[ni], "aligned_shape", shape, r + ones);
     int y = new_value(g, &g->nodes[ni], "aligned");
-    const char *name = arena_printf(&g->arena, "%s#align", g->nodes[ni].name);
+    const Node *n = &g->nodes[ni];
+    const char *name = arena_printf(&g->arena, "%s#align", n->name[0] ? n->name : n->op_type);
     int ri = graph_add_node(g, OP_RESHAPE, "Reshape", name, 2, 1); /* may move g->nodes */
     g->nodes[ri].in[0] = x;
     g->nodes[ri].in[1] = sc;

@@ -64,7 +64,7 @@ def cases():
                                  [("a", a4)], [("y", conv / np.float32(2))], [("w", w), ("b", np.full(3, 2, np.float32))])
     m, k = rng.integers(0, 2, (2, 3, 4)).astype(bool), rng.integers(0, 2, (3,)).astype(bool)
     c["and_axis_bool"] = (1, [h.make_node("And", ["a", "b"], ["y"], broadcast=1, axis=1)],
-                          [("a", m), ("b", k)], [("y", m & k[None, :, None])], [])
+                          [("a", m)], [("y", m & k[None, :, None])], [("b", k)])
     a2, b23, c3 = f(4, 6), f(5, 6), f(5)
     c["gemm_broadcast"] = (1, [h.make_node("Gemm", ["a", "b", "c"], ["y"], broadcast=1, transB=1, alpha=0.5)],
                            [("a", a2)], [("y", 0.5 * a2 @ b23.T + c3)], [("b", b23), ("c", c3)])
