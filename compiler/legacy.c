@@ -32,10 +32,12 @@
  * Ranks are what the rewrites need of shapes; they are followed from the
  * graph inputs through the nodes here (shape inference comes later).  Any
  * old form the opset 7 forms cannot express, or whose attributes disagree,
- * is refused with one line naming the node.  g->opset stays the model's: the
- * later stages' opset checks are all at versions 7 and up, so they treat the
- * rewritten nodes as opset 7 nodes.  New nodes and values are appended; the
- * loader sorts the nodes afterwards. */
+ * is refused with one line naming the node.  Then g->opset becomes 7: every
+ * node is an opset 7 node now, and the later stages decide semantics and
+ * what they accept by comparing g->opset with versions (Clip's attributes
+ * before 11, the folder's first version of each op, ...), which must see
+ * the version of the forms, not the file's (the report shows 7 too).  New
+ * nodes and values are appended; the loader sorts the nodes afterwards. */
 #include "onnxcc.h"
 
 #include <math.h>
@@ -673,6 +675,7 @@ void upgrade_legacy(Graph *g)
     follow_ranks(&L);
     for (int ni = 0, nn = g->nnodes; ni < nn; ni++) /* not the Reshapes it adds */
         upgrade_node(&L, ni);
+    g->opset = LEGACY_BEFORE;
 }
 
 void legacy_arity(const Graph *g, Op op, int *min_in, int *max_in)
