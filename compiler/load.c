@@ -4,7 +4,8 @@
  * protobuf-c; check versions and opsets; turn initializers and Constant nodes
  * into V_CONST values (every storage form, external data confined to the
  * model's folder); graph inputs and outputs; nodes with their attributes;
- * resolve every node input; sort the nodes topologically.  Every size is
+ * resolve every node input; make the forms of opsets 1 to 6 opset 7 ones
+ * (legacy.c); sort the nodes topologically.  Every size is
  * checked before anything is allocated from it: the file is refused if
  * unpacking it would take more than MAX_EXPANSION times its size (wire.c's
  * estimate), or if its nodes read far more constant bytes than it holds.  Constants point into the
@@ -24,7 +25,7 @@
 
 #define MIN_IR_VERSION 3
 #define MAX_IR_VERSION 10
-#define MIN_OPSET 7
+#define MIN_OPSET 1 /* opsets 1 to 6: old forms made opset 7 ones (legacy.c) */
 #define MAX_OPSET 18
 #define MAX_FILE_BYTES ((int64_t)1 << 34)
 /* A model may take at most MAX_EXPANSION times its size (plus a fixed
@@ -645,8 +646,10 @@ Graph *load_model(const char *path)
         if (op == OP_UNKNOWN)
             fatal_node(g, n, "unsupported operator (onnxcc --ops lists the %d supported ones)", (int)OP_COUNT);
         const OpInfo *oi = &op_info[op];
-        if ((int)np->n_input < oi->min_in || (int)np->n_input > oi->max_in)
-            fatal_node(g, n, "has %zu inputs, expected %d to %d", np->n_input, oi->min_in, oi->max_in);
+        int min_in = oi->min_in, max_in = oi->max_in;
+        legacy_arity(g, op, &min_in, &max_in);
+        if ((int)np->n_input < min_in || (int)np->n_input > max_in)
+            fatal_node(g, n, "has %zu inputs, expected %d to %d", np->n_input, min_in, max_in);
         if ((int)np->n_output < oi->min_out || (int)np->n_output > oi->max_out)
             fatal_node(g, n, "has %zu outputs, expected %d to %d", np->n_output, oi->min_out, oi->max_out);
         for (size_t k = 0; k < np->n_output; k++) {
@@ -717,6 +720,7 @@ Graph *load_model(const char *path)
     /* Keep the external buffers with the graph. */
     g->extbufs = L.extbufs;
     g->nextbufs = L.nextbufs;
+    upgrade_legacy(g); /* opsets 1 to 6: every node in its opset 7 form */
     sort_nodes(g);
     check_weight_reads(g, len);
     return g;

@@ -49,7 +49,7 @@ static const char usage[] =
     "  -h, --help              show this help and exit\n"
     "  --version               print the version and exit\n"
     "  --ops                   list the supported operators (default ONNX domain,\n"
-    "                          opsets 7 to 18), one per line, and exit\n"
+    "                          opsets 1 to 18), one per line, and exit\n"
     "\n"
     "environment: ONNXCC_ISA=scalar|avx2|avx512 caps the SIMD level at run time\n"
     "(read by the runtime on every call; --isa caps it at compile time).\n"

@@ -151,7 +151,7 @@ typedef struct Graph {
     const char *path;     /* model file, for messages */
     char *name;           /* graph name as in the model */
     int64_t ir_version;
-    int64_t opset;        /* opset of the default domain */
+    int64_t opset;        /* opset of the default domain; 7 for opsets 1-6 (legacy.c) */
     Value *values;
     int nvalues, cap_values;
     Node *nodes;          /* in a topological order once verified */
@@ -227,6 +227,18 @@ const char *wire_check(const uint8_t *buf, size_t len, const void *descriptor, u
 Graph *load_model(const char *path);
 /* Frees what the loader allocated outside the arena (called by graph_free). */
 void load_release(Graph *g);
+
+/* ---- legacy.c: operator forms of opsets 1 to 6 ---------------------------- */
+
+/* Rewrites every node of a model of opset < 7 into its opset 7 form with
+ * the same meaning (the contract at the top of legacy.c lists the forms)
+ * and sets g->opset to 7; refuses, naming the node, old forms it cannot
+ * express.  Nothing for newer models.  load_model() calls it once every
+ * node is read, before sorting. */
+void upgrade_legacy(Graph *g);
+/* Widens the table's input count range of op to its old form's in the
+ * model's opset (Tile before opset 6 takes 3 inputs); load.c's arity check. */
+void legacy_arity(const Graph *g, Op op, int *min_in, int *max_in);
 
 /* ---- inline_functions.c: ONNX local functions -------------------------- */
 

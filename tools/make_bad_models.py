@@ -30,7 +30,7 @@ CASES = {
     "random_bytes":          ["ir_version"],
     "ir_version_0":          ["ir_version 0"],
     "ir_version_99":         ["ir_version 99"],
-    "opset_6":               ["opset 6"],
+    "opset_0":               ["opset 0"],
     "opset_99":              ["opset 99"],
     "unknown_op":            ["Foo_2", "FooBar", "unsupported operator"],
     "dangling_input":        ["Relu_2", "nowhere", "not produced"],
@@ -93,6 +93,17 @@ CASES = {
     "split_uneven":          ["Split_5", "3 equal parts"],
     "reducemean_axes_input": ["ReduceMean_5", "'axes' input", "opset 18"],
     "transpose_perm_twice":  ["Transpose_5", "perm", "twice"],
+    # Old operator forms (opsets 1 to 6, legacy.c) whose attributes disagree.
+    "legacy_axis_no_broadcast": ["Add_5", "opset 6 form of Add", "'axis' needs broadcast=1"],
+    "legacy_broadcast_2":    ["Add_5", "opset 6 form of Add", "broadcast=2"],
+    "legacy_axis_range":     ["Add_5", "opset 6 form of Add", "axis 3", "does not fit"],
+    "legacy_b_mismatch":     ["Add_5", "opset 6 form of Add", "[3,4]", "does not broadcast"],
+    "legacy_shape_no_broadcast": ["Add_5", "opset 6 form of Add", "differ in shape"],
+    "legacy_axis_rank_unknown": ["Add_5", "opset 6 form of Add", "needs the rank", "rs"],
+    "legacy_bn_training":    ["BatchNormalization_5", "opset 6 form", "is_test=0", "training"],
+    "legacy_reshape_both":   ["Reshape_5", "opset 4 form of Reshape", "both"],
+    "legacy_split_runtime":  ["Split_5", "opset 1 form of Split", "must be a constant"],
+    "legacy_pad_both":       ["Pad_5", "opset 1 form of Pad", "'paddings' and 'pads'"],
 }
 
 NESTING_DEPTH = 10000
@@ -344,6 +355,50 @@ def random_model_bytes():
 
 # ---- the cases --------------------------------------------------------------
 
+def legacy_case(name):
+    """The base model at an old opset with one old-form node (name *_5) whose
+    attributes or inputs disagree; r1 is 1x4x4x4."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    opset = {"legacy_reshape_both": 4, "legacy_split_runtime": 1, "legacy_pad_both": 1}.get(name, 6)
+    m = base(opset=opset)
+    add = {"legacy_axis_no_broadcast": ((4,), dict(axis=1)),
+           "legacy_broadcast_2": ((4,), dict(broadcast=2)),
+           "legacy_axis_range": ((4, 4), dict(broadcast=1, axis=3)),
+           "legacy_b_mismatch": ((3, 4), dict(broadcast=1, axis=1)),
+           "legacy_shape_no_broadcast": ((4,), {})}
+    new = []
+    if name in add:
+        dims, attrs = add[name]
+        m.graph.initializer.append(numpy_helper.from_array(np.ones(dims, np.float32), "b5"))
+        # A is the graph input (1x2x4x4) where its dims are known at load.
+        a = "image" if name in ("legacy_b_mismatch", "legacy_shape_no_broadcast") else "r1"
+        new = [helper.make_node("Add", [a, "b5"], ["a5"], name="Add_5", **attrs)]
+    elif name == "legacy_axis_rank_unknown":
+        # rs's rank comes from a shape computed at run time (Shape -> Reshape).
+        m.graph.initializer.append(numpy_helper.from_array(np.ones(4, np.float32), "b5"))
+        new = [helper.make_node("Shape", ["r1"], ["s5"], name="Shape_5a"),
+               helper.make_node("Reshape", ["r1", "s5"], ["rs"], name="Reshape_5b"),
+               helper.make_node("Add", ["rs", "b5"], ["a5"], name="Add_5", broadcast=1, axis=1)]
+    elif name == "legacy_bn_training":
+        bn = [numpy_helper.from_array(np.full(4, v, np.float32), f"bn.{k}")
+              for k, v in (("scale", 1), ("bias", 0), ("mean", 0), ("var", 1))]
+        m.graph.initializer.extend(bn)
+        new = [helper.make_node("BatchNormalization", ["r1"] + [t.name for t in bn], ["bn5"],
+                                name="BatchNormalization_5")]
+    elif name == "legacy_reshape_both":
+        m.graph.initializer.append(numpy_helper.from_array(np.array([1, 64], np.int64), "shape5"))
+        new = [helper.make_node("Reshape", ["r1", "shape5"], ["rs5"], name="Reshape_5", shape=[1, 64])]
+    elif name == "legacy_split_runtime":
+        new = [helper.make_node("Split", ["r1", "r1"], ["s0", "s1"], name="Split_5", axis=1)]
+    elif name == "legacy_pad_both":
+        new = [helper.make_node("Pad", ["r1"], ["p5"], name="Pad_5", paddings=[0] * 8, pads=[0] * 8)]
+    for k, n in enumerate(new):
+        m.graph.node.insert(2 + k, n)
+    return m
+
+
 def build(name, outdir):
     """Returns the bytes of case `name`; writes side files (external data)."""
     import numpy as np
@@ -374,8 +429,10 @@ def build(name, outdir):
         m.ir_version = 0
     elif name == "ir_version_99":
         m.ir_version = 99
-    elif name == "opset_6":
-        m = base(opset=6)
+    elif name == "opset_0":
+        m = base(opset=0)
+    elif name.startswith("legacy_"):
+        m = legacy_case(name)
     elif name == "opset_99":
         m = base(opset=99)
     elif name == "unknown_op":
