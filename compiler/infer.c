@@ -952,6 +952,8 @@ static void fold_arith(Graph *g, Node *n)
 /* Folds n if it is a shape computation; returns whether it did. */
 static bool fold_node(Graph *g, Node *n)
 {
+    if (n->nout > 0 && n->out[0] >= 0 && (g->values[n->out[0]].flags & V_OUTPUT))
+        return false; /* a graph output has a producer: its op's own lowering */
     switch (n->op) {
     case OP_SHAPE:
         fold_shape(g, n);

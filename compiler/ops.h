@@ -30,8 +30,7 @@
     X(OP_GLOBALAVGPOOL, "GlobalAveragePool", 1, 1, 1, 1, core)    \
     X(OP_GEMM, "Gemm", 2, 3, 1, 1, core)                          \
     X(OP_MATMUL, "MatMul", 2, 2, 1, 1, core)                      \
-    X(OP_CONSTANT, "Constant", 0, 0, 1, 1, core)                  \
-    X(OP_SHAPE, "Shape", 1, 1, 1, 1, core)
+    X(OP_CONSTANT, "Constant", 0, 0, 1, 1, core)
 
 #define OPS(X)          \
     CORE_OPS(X)         \
