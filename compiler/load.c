@@ -704,8 +704,6 @@ Graph *load_model(const char *path)
         g->outputs[i] = idx;
     }
     g->noutputs = (int)gp->n_output;
-    if (g->ninputs == 0)
-        fatal("the graph has no (non-initializer) inputs");
 
     /* value_info only repeats what shape inference derives; it is not
      * trusted, so it is not read. */
