@@ -803,13 +803,15 @@ void infer_movement(Graph *g, Node *n)
  * loop variables i0.., plus off. */
 static const char *offset_expr(Arena *a, const char *var, int r, const int64_t *st, int64_t off)
 {
-    char *s = off ? arena_printf(a, "%lld", (long long)off) : NULL;
+    char *s = NULL;
     for (int d = 0; d < r; d++) {
         if (!st[d])
             continue;
         char *t = st[d] == 1 ? arena_printf(a, "%s%d", var, d) : arena_printf(a, "%s%d * %lld", var, d, (long long)st[d]);
-        s = s ? arena_printf(a, "%s + %s", t, s) : t;
+        s = s ? arena_printf(a, "%s + %s", s, t) : t;
     }
+    if (off)
+        s = s ? arena_printf(a, "%s + %lld", s, (long long)off) : arena_printf(a, "%lld", (long long)off);
     return s ? s : "0";
 }
 
