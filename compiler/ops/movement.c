@@ -547,15 +547,16 @@ static int64_t range_count(const Graph *g, const Node *n)
             fatal_node(g, n, "the range would have more than %lld elements", (long long)MAX_ELEMS);
         return c > 0 ? (int64_t)c : 0;
     }
-    int64_t is = const_i64_at(s, 0), il = const_i64_at(l, 0), id = const_i64_at(d, 0);
+    int64_t is = const_i64_at(s, 0), il = const_i64_at(l, 0), id = const_i64_at(d, 0), diff;
     if (id == 0)
         fatal_node(g, n, "delta is 0");
-    __int128 diff = (__int128)il - is, c;
-    if ((diff > 0) != (id > 0) || diff == 0)
+    if (__builtin_sub_overflow(il, is, &diff))
+        fatal_node(g, n, "the range would have more than %lld elements", (long long)MAX_ELEMS);
+    if (diff == 0 || (diff > 0) != (id > 0))
         return 0;
-    __int128 ad = id < 0 ? -(__int128)id : id, adiff = diff < 0 ? -diff : diff;
-    c = (adiff + ad - 1) / ad;
-    if (c > MAX_ELEMS)
+    uint64_t ud = diff < 0 ? -(uint64_t)diff : (uint64_t)diff, ua = id < 0 ? -(uint64_t)id : (uint64_t)id;
+    uint64_t c = ud / ua + (ud % ua != 0);
+    if (c > (uint64_t)MAX_ELEMS)
         fatal_node(g, n, "the range would have more than %lld elements", (long long)MAX_ELEMS);
     return (int64_t)c;
 }
@@ -614,7 +615,7 @@ static int64_t blocksize(const Graph *g, const Node *n)
         fatal_node(g, n, "attribute 'blocksize' is required");
     int64_t b = attr_int(g, n, "blocksize", 0);
     if (b < 1 || b > INT32_MAX)
-        fatal_node(g, n, "blocksize %lld must be positive", (long long)b);
+        fatal_node(g, n, "blocksize %lld is not 1 to %d", (long long)b, INT32_MAX);
     return b;
 }
 
