@@ -878,12 +878,6 @@ static void emit_move(Emitter *e, const Node *n, FILE *f, int x, int64_t xoff, c
     fprintf(f, "    }\n");
 }
 
-/* The dense copy of x into y (same element count). */
-static void emit_dense(Emitter *e, const Node *n, FILE *f, int x, int y)
-{
-    emit_copy(e, n, f, x, y);
-}
-
 /* y[i] = `val` (a C expression of y's stored type) for every element. */
 static void emit_fill(Emitter *e, const Node *n, FILE *f, int y, const char *val)
 {
@@ -1269,10 +1263,10 @@ void lower_movement(Emitter *e, const Node *n, FILE *f)
     }
     switch (n->op) {
     case OP_IDENTITY: case OP_FLATTEN: case OP_RESHAPE: case OP_UNSQUEEZE: case OP_SQUEEZE:
-        emit_dense(e, n, f, n->in[0], n->out[0]);
+        emit_copy(e, n, f, n->in[0], n->out[0]);
         return;
     case OP_DROPOUT:
-        emit_dense(e, n, f, n->in[0], n->out[0]);
+        emit_copy(e, n, f, n->in[0], n->out[0]);
         if (n->nout > 1 && is_used(g, n->out[1]))
             emit_fill(e, n, f, n->out[1], one_of(a, g->values[n->out[1]].dtype));
         return;
