@@ -38,8 +38,6 @@ static const struct {
     {"test_clip_default_int8_inbounds", "int8", "integer data: float32 data only"},
     {"test_clip_default_int8_max", "int8", "integer data: float32 data only"},
     {"test_clip_default_int8_min", "int8", "integer data: float32 data only"},
-    {"test_edge_pad", "int32", "int32 data: float32 data only"},
-    {"test_reflect_pad", "int32", "int32 data: float32 data only"},
     {"test_reshape_allowzero_reordered", "zero dim", "empty tensors (a 0 dim) are not supported"},
     {"test_batchnorm_epsilon_training_mode", "training_mode", "training-mode BatchNormalization"},
     {"test_batchnorm_example_training_mode", "training_mode", "training-mode BatchNormalization"},
