@@ -12,6 +12,8 @@ bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b)
 {
     *a = 0;
     *b = 0;
+    if (g->values[act->in[0]].dtype != DT_F32) /* typed forms (ops/eltwise.c) fuse nothing */
+        return false;
     if (act->op == OP_RELU) {
         *kind = ACT_RELU;
     } else if (act->op == OP_LEAKYRELU) {

@@ -657,29 +657,6 @@ static void infer_size(Graph *g, Node *n)
     set_out(g, n, 0, DT_I64, 0, NULL);
 }
 
-/* Shape's [start, end) of the input's dims (opset 15 attributes). */
-static int shape_range(const Graph *g, const Node *n, int64_t *b_out)
-{
-    const Value *x = &g->values[n->in[0]];
-    int64_t r = x->rank, b = attr_int(g, n, "start", 0), e = attr_int(g, n, "end", r);
-    if (g->opset < 15 && (node_attr(g, n, "start") || node_attr(g, n, "end")))
-        fatal_node(g, n, "attributes 'start' and 'end' need opset 15 or later (model opset %lld)",
-                   (long long)g->opset);
-    b = b < 0 ? b + r : b;
-    e = e < 0 ? e + r : e;
-    b = b < 0 ? 0 : b > r ? r : b;
-    e = e < 0 ? 0 : e > r ? r : e;
-    *b_out = b;
-    return (int)(e > b ? e - b : 0);
-}
-
-static void infer_shape(Graph *g, Node *n)
-{
-    in_val(g, n, 0);
-    int64_t b, len = shape_range(g, n, &b);
-    set_out(g, n, 0, DT_I64, 1, &len);
-}
-
 /* ReverseSequence's time and batch axes. */
 static void revseq_axes(const Graph *g, const Node *n, int *t, int *b)
 {
@@ -777,7 +754,6 @@ void infer_movement(Graph *g, Node *n)
     case OP_SPLIT: infer_split(g, n); return;
     case OP_GATHER: infer_gather(g, n); return;
     case OP_PAD: infer_pad(g, n); return;
-    case OP_SHAPE: infer_shape(g, n); return;
     case OP_SIZE: infer_size(g, n); return;
     case OP_UNSQUEEZE: infer_unsqueeze(g, n); return;
     case OP_SQUEEZE: infer_squeeze(g, n); return;
@@ -1288,13 +1264,6 @@ void lower_movement(Emitter *e, const Node *n, FILE *f)
     case OP_SIZE:
         fprintf(f, "    %s[0] = %lld;\n", emit_ref(e, n, n->out[0]), (long long)value_numel(&g->values[n->in[0]]));
         return;
-    case OP_SHAPE: {
-        const Value *x = &g->values[n->in[0]];
-        int64_t b, len = shape_range(g, n, &b);
-        for (int64_t i = 0; i < len; i++)
-            fprintf(f, "    %s[%lld] = %lld;\n", emit_ref(e, n, n->out[0]), (long long)i, (long long)x->dims[b + i]);
-        return;
-    }
     case OP_CONSTANTOFSHAPE: {
         int v = cos_value(g, n);
         const Value *y = &g->values[n->out[0]];

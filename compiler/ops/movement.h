@@ -10,7 +10,6 @@
     X(OP_SPLIT, "Split", 1, 2, 1, 4096, movement) \
     X(OP_GATHER, "Gather", 2, 2, 1, 1, movement) \
     X(OP_SLICE, "Slice", 1, 5, 1, 1, movement) \
-    X(OP_SHAPE, "Shape", 1, 1, 1, 1, movement) \
     X(OP_SIZE, "Size", 1, 1, 1, 1, movement) \
     X(OP_UNSQUEEZE, "Unsqueeze", 1, 2, 1, 1, movement) \
     X(OP_SQUEEZE, "Squeeze", 1, 2, 1, 1, movement) \
