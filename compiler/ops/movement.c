@@ -130,6 +130,13 @@ static bool const_nonzero_at(const Value *v, int64_t i)
 
 static bool pad_core_ok(const Graph *g, const Node *n);
 
+/* Whether Dropout's training_mode (opset 12) is a constant true. */
+static bool dropout_training(const Graph *g, const Node *n)
+{
+    const Value *t = has_in(n, 2) ? &g->values[n->in[2]] : NULL;
+    return t && (t->flags & V_CONST) && t->dtype == DT_BOOL && value_numel(t) == 1 && *(const uint8_t *)t->data;
+}
+
 static bool core_takes(const Graph *g, const Node *n)
 {
     const Value *x = has_in(n, 0) ? &g->values[n->in[0]] : NULL;
@@ -138,8 +145,8 @@ static bool core_takes(const Graph *g, const Node *n)
     switch (n->op) {
     case OP_IDENTITY: case OP_FLATTEN: case OP_RESHAPE: case OP_TRANSPOSE: case OP_SLICE: case OP_SPLIT:
         return true;
-    case OP_DROPOUT: /* output 0; the mask is written here */
-        return true;
+    case OP_DROPOUT: /* output 0; the mask is written here.  Training mode: here */
+        return !dropout_training(g, n);
     case OP_CONCAT:
         for (int k = 0; k < n->nin; k++)
             if (!has_in(n, k) || g->values[n->in[k]].dtype != DT_F32)
@@ -171,8 +178,13 @@ static void infer_dropout(Graph *g, Node *n)
         const Value *t = in_val(g, n, 2);
         if (!(t->flags & V_CONST) || t->dtype != DT_BOOL || value_numel(t) != 1)
             fatal_node(g, n, "training_mode '%s' must be a constant bool scalar", vname(t));
-        if (*(const uint8_t *)t->data)
-            fatal_node(g, n, "training_mode is true; only inference is supported");
+        /* Training with ratio 0 drops nothing: the same as inference. */
+        const Value *r = has_in(n, 1) ? in_val(g, n, 1) : NULL;
+        bool zero = r && (r->flags & V_CONST) && value_numel(r) == 1 &&
+                    (r->dtype == DT_F32 || r->dtype == DT_F64) && const_f64_at(r, 0) == 0;
+        if (*(const uint8_t *)t->data && !zero)
+            fatal_node(g, n, "training_mode is true with a ratio other than a constant 0; only inference is "
+                       "supported (training drops at random)");
     }
     set_out(g, n, 0, x->dtype, x->rank, x->dims);
     set_out(g, n, 1, g->opset >= 10 ? DT_BOOL : x->dtype, x->rank, x->dims);

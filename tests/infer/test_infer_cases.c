@@ -517,9 +517,20 @@ int main(void)
         int r = constant("r", DT_F32, NULL, 0, NULL);
         int t = constant("t", DT_BOOL, NULL, 0, NULL);
         ((uint8_t *)g->values[t].data)[0] = 1;
+        ((float *)g->values[r].data)[0] = 0.5f;
         NODE(OP_DROPOUT, 1, x, r, t);
     }
     EXPECT_ERROR("training_mode is true");
+
+    begin(13); /* training with ratio 0 drops nothing: inference */
+    x = input("x", D(2, 5));
+    {
+        int r = constant("r", DT_F32, NULL, 0, NULL);
+        int t = constant("t", DT_BOOL, NULL, 0, NULL);
+        ((uint8_t *)g->values[t].data)[0] = 1;
+        NODE(OP_DROPOUT, 2, x, r, t);
+    }
+    expect_shape_k(__LINE__, 1, DT_BOOL, D(2, 5));
 
     /* ---- graph inputs ---- */
     begin(13);
