@@ -8,7 +8,10 @@
  * operand that decides a shape (Reshape's shape, axes, repeats, Range's
  * bounds, ...) must be a constant.  Run-time operands that only move data
  * (Gather's indices, ReverseSequence's lengths, Trilu's k) are read by the
- * generated code.
+ * generated code.  Ops whose output shape depends on data values (NonZero,
+ * Compress, Unique) are refused unless that data is a constant.  fold.c
+ * evaluates the small all-constant shape computations before they get here
+ * (and Shape, a core op, always).
  *
  * Most ops are one strided copy: the output written densely (or, for
  * Concat, a strided block of it) from the input read with per-axis strides
@@ -663,6 +666,7 @@ static void infer_depthtospace(Graph *g, Node *n)
     set_out(g, n, 0, x->dtype, 4, od);
 }
 
+/* Size (fold.c folds it before it gets here; kept so the op stands on its own). */
 static void infer_size(Graph *g, Node *n)
 {
     in_val(g, n, 0);
