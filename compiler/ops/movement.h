@@ -10,4 +10,19 @@
     X(OP_SPLIT, "Split", 1, 2, 1, 4096, movement) \
     X(OP_GATHER, "Gather", 2, 2, 1, 1, movement) \
     X(OP_SLICE, "Slice", 1, 5, 1, 1, movement) \
+    X(OP_SIZE, "Size", 1, 1, 1, 1, movement) \
+    X(OP_UNSQUEEZE, "Unsqueeze", 1, 2, 1, 1, movement) \
+    X(OP_SQUEEZE, "Squeeze", 1, 2, 1, 1, movement) \
+    X(OP_EXPAND, "Expand", 2, 2, 1, 1, movement) \
+    X(OP_TILE, "Tile", 2, 2, 1, 1, movement) \
+    X(OP_CONSTANTOFSHAPE, "ConstantOfShape", 1, 1, 1, 1, movement) \
+    X(OP_RANGE, "Range", 3, 3, 1, 1, movement) \
+    X(OP_EYELIKE, "EyeLike", 1, 1, 1, 1, movement) \
+    X(OP_TRILU, "Trilu", 1, 2, 1, 1, movement) \
+    X(OP_DEPTHTOSPACE, "DepthToSpace", 1, 1, 1, 1, movement) \
+    X(OP_SPACETODEPTH, "SpaceToDepth", 1, 1, 1, 1, movement) \
+    X(OP_REVERSESEQUENCE, "ReverseSequence", 2, 2, 1, 1, movement) \
+    X(OP_COMPRESS, "Compress", 2, 2, 1, 1, movement) \
+    X(OP_NONZERO, "NonZero", 1, 1, 1, 1, movement) \
+    X(OP_UNIQUE, "Unique", 1, 1, 1, 4, movement) \
     /* end */

@@ -41,6 +41,14 @@ static int input(const char *name, const int64_t *dims, int rank)
     return v;
 }
 
+static int typed_input(const char *name, int dtype, const int64_t *dims, int rank)
+{
+    int v = value(name, dtype, dims, rank);
+    g->values[v].flags |= V_INPUT;
+    g->inputs[g->ninputs++] = v;
+    return v;
+}
+
 /* A constant; data from `ints` (int64) or zeros. */
 static int constant(const char *name, int dtype, const int64_t *dims, int rank, const int64_t *ints)
 {
@@ -496,8 +504,8 @@ int main(void)
     begin(13);
     x = input("x", D(1, 3, 4, 5));
     n = NODE(OP_PAD, 1, x, ints1("p", D(0, 0, 4, 0, 0, 0, 0, 0)));
-    attr_s(n, "mode", "reflect");
-    EXPECT_ERROR("must be smaller than its size 4");
+    attr_s(n, "mode", "reflect"); /* pads past the axis reflect again (numpy) */
+    EXPECT_SHAPE(1, 3, 8, 5);
 
     /* ---- Softmax, Dropout ---- */
     begin(11);
@@ -517,9 +525,121 @@ int main(void)
         int r = constant("r", DT_F32, NULL, 0, NULL);
         int t = constant("t", DT_BOOL, NULL, 0, NULL);
         ((uint8_t *)g->values[t].data)[0] = 1;
+        ((float *)g->values[r].data)[0] = 0.5f;
         NODE(OP_DROPOUT, 1, x, r, t);
     }
     EXPECT_ERROR("training_mode is true");
+
+    begin(13); /* training with ratio 0 drops nothing: inference */
+    x = input("x", D(2, 5));
+    {
+        int r = constant("r", DT_F32, NULL, 0, NULL);
+        int t = constant("t", DT_BOOL, NULL, 0, NULL);
+        ((uint8_t *)g->values[t].data)[0] = 1;
+        NODE(OP_DROPOUT, 2, x, r, t);
+    }
+    expect_shape_k(__LINE__, 1, DT_BOOL, D(2, 5));
+
+    /* ---- movement family: other element types, new shape ops ---- */
+#define TINPUT(name, dt, ...) typed_input(name, dt, D(__VA_ARGS__))
+    begin(13);
+    x = TINPUT("x", DT_I32, 3, 4);
+    NODE(OP_UNSQUEEZE, 1, x, ints1("a", D(-1, 0)));
+    expect_shape_k(__LINE__, 0, DT_I32, D(1, 3, 4, 1));
+
+    begin(11);
+    x = TINPUT("x", DT_BOOL, 1, 3, 1, 4);
+    n = NODE(OP_SQUEEZE, 1, x);
+    attr_is(n, "axes", D(0));
+    expect_shape_k(__LINE__, 0, DT_BOOL, D(3, 1, 4));
+
+    begin(13);
+    x = TINPUT("x", DT_U16, 1, 3, 1, 4);
+    NODE(OP_SQUEEZE, 1, x);
+    expect_shape_k(__LINE__, 0, DT_U16, D(3, 4));
+
+    begin(13);
+    x = TINPUT("x", DT_U16, 1, 3, 1, 4);
+    NODE(OP_SQUEEZE, 1, x, ints1("a", D(1)));
+    EXPECT_ERROR("axis 1 of input 'x' [1,3,1,4] has size 3, not 1");
+
+    begin(13);
+    x = TINPUT("x", DT_I8, 3, 1, 2);
+    NODE(OP_EXPAND, 1, x, ints1("s", D(2, 1, 4, 1)));
+    expect_shape_k(__LINE__, 0, DT_I8, D(2, 3, 4, 2));
+
+    begin(13);
+    x = TINPUT("x", DT_U8, 3, 1, 2);
+    NODE(OP_TILE, 1, x, ints1("r", D(2, 3, 1)));
+    expect_shape_k(__LINE__, 0, DT_U8, D(6, 3, 2));
+
+    begin(13);
+    x = TINPUT("x", DT_F16, 2, 8, 2, 3);
+    n = NODE(OP_DEPTHTOSPACE, 1, x);
+    attr_i(n, "blocksize", 2);
+    attr_s(n, "mode", "CRD");
+    expect_shape_k(__LINE__, 0, DT_F16, D(2, 2, 4, 6));
+
+    begin(13);
+    x = TINPUT("x", DT_F16, 2, 6, 2, 3);
+    n = NODE(OP_DEPTHTOSPACE, 1, x);
+    attr_i(n, "blocksize", 2);
+    EXPECT_ERROR("blocksize 2 squared does not divide the 6 channels of 'x'");
+
+    begin(13);
+    x = TINPUT("x", DT_BF16, 2, 3, 4, 6);
+    n = NODE(OP_SPACETODEPTH, 1, x);
+    attr_i(n, "blocksize", 2);
+    expect_shape_k(__LINE__, 0, DT_BF16, D(2, 12, 2, 3));
+
+    begin(14);
+    x = TINPUT("x", DT_I64, 2, 4, 5);
+    NODE(OP_TRILU, 1, x);
+    expect_shape_k(__LINE__, 0, DT_I64, D(2, 4, 5));
+
+    begin(9);
+    x = TINPUT("x", DT_I32, 3, 5);
+    n = NODE(OP_EYELIKE, 1, x);
+    attr_i(n, "dtype", DT_F16);
+    expect_shape_k(__LINE__, 0, DT_F16, D(3, 5));
+
+    begin(13); /* run-time indices */
+    x = input("x", D(3, 4, 5));
+    w = TINPUT("i", DT_I32, 2, 2);
+    n = NODE(OP_GATHER, 1, x, w);
+    attr_i(n, "axis", -2);
+    EXPECT_SHAPE(3, 2, 2, 5);
+
+    begin(13); /* reflect pads past the axis size reflect again (numpy) */
+    x = TINPUT("x", DT_I32, 2, 3);
+    n = NODE(OP_PAD, 1, x, ints1("p", D(0, 5, 0, 4)));
+    attr_s(n, "mode", "reflect");
+    expect_shape_k(__LINE__, 0, DT_I32, D(2, 12));
+
+    begin(11);
+    x = TINPUT("x", DT_I16, 3, 4);
+    w = constant("c", DT_BOOL, D(3), NULL);
+    ((uint8_t *)g->values[w].data)[0] = ((uint8_t *)g->values[w].data)[2] = 1;
+    n = NODE(OP_COMPRESS, 1, x, w);
+    attr_i(n, "axis", 0);
+    expect_shape_k(__LINE__, 0, DT_I16, D(2, 4));
+
+    begin(10);
+    x = TINPUT("x", DT_F64, 4, 3);
+    n = NODE(OP_REVERSESEQUENCE, 1, x, TINPUT("l", DT_I64, 3));
+    attr_i(n, "batch_axis", 1);
+    expect_shape_k(__LINE__, 0, DT_F64, D(4, 3));
+
+    begin(13);
+    x = TINPUT("x", DT_F32, 3, 4);
+    NODE(OP_NONZERO, 1, x);
+    EXPECT_ERROR("output shape depends on the input's values");
+
+    begin(11);
+    x = TINPUT("x", DT_F32, 3, 4);
+    NODE(OP_UNIQUE, 1, x);
+    EXPECT_ERROR("output shape depends on the input's values");
+#undef TINPUT
 
     /* ---- graph inputs ---- */
     begin(13);
