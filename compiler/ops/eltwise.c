@@ -102,12 +102,13 @@ static const Value *typed_in(Graph *g, const Node *n, int k)
     return v;
 }
 
-/* Inputs from..to-1 (those present) have one type; returns it. */
+/* Inputs from..to-1 (those present: only Clip's may be omitted) have one
+ * type; returns it. */
 static int same_type(Graph *g, const Node *n, int from, int to)
 {
     const Value *first = NULL;
     for (int k = from; k < to; k++) {
-        if (!has_in(n, k))
+        if (!has_in(n, k) && n->op == OP_CLIP) /* the one op here with optional inputs */
             continue;
         const Value *v = typed_in(g, n, k);
         if (!first)
@@ -127,7 +128,7 @@ static int broadcast_inputs(Graph *g, const Node *n, int from, int to, int64_t *
     Value acc;
     bool any = false;
     for (int k = from; k < to; k++) {
-        if (!has_in(n, k))
+        if (!has_in(n, k) && n->op == OP_CLIP)
             continue;
         const Value *v = in_val(g, n, k);
         if (!any) {
