@@ -9,6 +9,8 @@
  * float, integers wrap around as unsigned arithmetic does, and nothing an
  * input holds (a zero divisor, INT_MIN / -1, a shift past the width, a
  * float out of an integer's range) is undefined behaviour in the C.
+ * A node whose operands are all constants is evaluated at compile time
+ * instead (try_fold) when its op is exact.
  *
  * The float32 forms of the ops the core already lowered (Relu, LeakyRelu,
  * Sigmoid, Clip, Add, Mul, Div) go to infer_core / lower_core unchanged:
@@ -498,8 +500,9 @@ void infer_eltwise(Graph *g, Node *n)
  * its calc type when `as` is NULL, of its stored type (bits unconverted)
  * when `as` is RAW, else converted to the C type `as`; runs `body`
  * (statements, or NULL) and stores `store` into y's element; in body and
- * store, $k stands for vk.  Axes of extent 1 are dropped and an axis is merged into the one
- * before it where every operand walks the two as one. */
+ * store, $k stands for vk.  Axes of extent 1 are dropped and an axis is
+ * merged into the one before it where every operand walks the two as one
+ * (emit_map's loop, with statements and any number of operands). */
 static const char RAW[] = "raw";
 
 static void eltwise_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, const char *as,
