@@ -1073,7 +1073,6 @@ void infer_shapes(Graph *g)
         if ((unsigned)n->op >= OP_COUNT)
             fatal_node(g, n, "unsupported operator");
         family_infer[n->op](g, n);
-        folded |= n->dead; /* the family evaluated it: its outputs are constants now */
     }
     if (folded)
         graph_compact(g);

@@ -9,15 +9,12 @@
  * float, integers wrap around as unsigned arithmetic does, and nothing an
  * input holds (a zero divisor, INT_MIN / -1, a shift past the width, a
  * float out of an integer's range) is undefined behaviour in the C.
- * A node whose operands are all constants is evaluated at compile time
- * instead (try_fold) when its op is exact.
  *
  * The float32 forms of the ops the core already lowered (Relu, LeakyRelu,
  * Sigmoid, Clip, Add, Mul, Div) go to infer_core / lower_core unchanged:
  * DenseNet's fast path and the passes' fused epilogues live there. */
 #include "onnxcc.h"
 
-#include <math.h>
 #include <string.h>
 
 /* ---- element type sets ------------------------------------------------------ */
@@ -256,211 +253,7 @@ static void infer_cast(Graph *g, Node *n)
     set_out(g, n, 0, to, x->rank, x->dims);
 }
 
-/* ---- constant folding ----------------------------------------------------------- */
-
-/* A node whose inputs are all constants (shape arithmetic: Shape -> Cast ->
- * Sub -> ..., window sizes, bounds) is evaluated here and its output
- * becomes a constant, so that ops needing compile-time operands downstream
- * get them.  Only ops whose result the compiler computes bit for bit as the
- * generated code would (exact operations: a float32 result is rounded
- * once from double, which for + - * / sqrt is the float32 operation), on
- * bool, integer (not uint64) and float32/float64 tensors. */
-#define MAX_FOLD_ELEMS 65536
-
-typedef struct {
-    double d;  /* float types */
-    int64_t q; /* integer types and bool */
-} Num;
-
-static bool fold_type(int dt)
-{
-    return dt == DT_BOOL || dt == DT_F32 || dt == DT_F64 || (dtype_is_int(dt) && dt != DT_U64);
-}
-
-static Num elem_get(const Value *v, int64_t i)
-{
-    const char *p = (const char *)v->data + i * (int64_t)dtype_size(v->dtype);
-    Num x = {0, 0};
-    union { int8_t i8; int16_t i16; int32_t i32; int64_t i64; uint8_t u8; uint16_t u16; uint32_t u32; float f; double d; } u;
-    memcpy(&u, p, dtype_size(v->dtype));
-    switch (v->dtype) {
-    case DT_F32: x.d = u.f; break;
-    case DT_F64: x.d = u.d; break;
-    case DT_I8: x.q = u.i8; break;
-    case DT_I16: x.q = u.i16; break;
-    case DT_I32: x.q = u.i32; break;
-    case DT_I64: x.q = u.i64; break;
-    case DT_U8: case DT_BOOL: x.q = u.u8; break;
-    case DT_U16: x.q = u.u16; break;
-    case DT_U32: x.q = u.u32; break;
-    default: assert(0);
-    }
-    return x;
-}
-
-/* Stores x (a float when fl) as element i of y, converting as conv() does. */
-static void elem_put(Value *y, void *data, int64_t i, bool fl, Num x)
-{
-    char *p = (char *)data + i * (int64_t)dtype_size(y->dtype);
-    if (y->dtype == DT_F32 || y->dtype == DT_F64) {
-        double d = fl ? x.d : (double)x.q;
-        float f = (float)d;
-        if (y->dtype == DT_F32)
-            memcpy(p, &f, 4);
-        else
-            memcpy(p, &d, 8);
-        return;
-    }
-    if (y->dtype == DT_BOOL) {
-        *p = (char)(fl ? x.d != 0 : x.q != 0);
-        return;
-    }
-    uint64_t u = (uint64_t)x.q;
-    if (fl)
-        u = x.d >= 0x1p63 && x.d < 0x1p64 ? (uint64_t)x.d
-            : (uint64_t)(x.d != x.d || x.d < -0x1p63 || x.d >= 0x1p63 ? INT64_MIN : (int64_t)x.d);
-    for (size_t b = 0; b < dtype_size(y->dtype); b++) /* little-endian, wrapping */
-        p[b] = (char)(u >> (8 * b));
-}
-
-static int64_t wrap_neg(int64_t q)
-{
-    return (int64_t)(0 - (uint64_t)q);
-}
-
-/* One element of n's output from its operands x[0..nx); fl: the data
- * operands are floats (the result is then a float too, but for the
- * comparisons, whose result is a bool in .q).  *ok = false if this op is
- * not folded. */
-static Num fold_elem(const Graph *g, const Node *n, const Num *x, int nx, bool fl, bool *ok)
-{
-    Num r = x[0];
-    const Num *a = &x[0], *b = &x[nx > 1 ? 1 : 0];
-    switch (n->op) {
-    case OP_CAST: case OP_CASTLIKE:
-        break;
-    case OP_NEG: r.d = -a->d, r.q = wrap_neg(a->q); break;
-    case OP_ABS: r.d = fabs(a->d), r.q = a->q < 0 ? wrap_neg(a->q) : a->q; break;
-    case OP_SIGN:
-        r.d = a->d > 0 ? 1 : a->d < 0 ? -1 : a->d;
-        r.q = (a->q > 0) - (a->q < 0);
-        break;
-    case OP_CEIL: r.d = ceil(a->d); break;
-    case OP_FLOOR: r.d = floor(a->d); break;
-    case OP_ROUND: r.d = nearbyint(a->d); break;
-    case OP_SQRT: r.d = sqrt(a->d); break;
-    case OP_RECIPROCAL: r.d = 1 / a->d; break;
-    case OP_RELU: r.d = a->d < 0 ? 0 : a->d, r.q = a->q < 0 ? 0 : a->q; break;
-    case OP_LEAKYRELU: r.d = a->d < 0 ? (double)attr_float(g, n, "alpha", 0.01f) * a->d : a->d; break;
-    case OP_NOT: r.q = a->q == 0; break;
-    case OP_ISNAN: r.q = a->d != a->d; break;
-    case OP_ADD: r.d = a->d + b->d, r.q = (int64_t)((uint64_t)a->q + (uint64_t)b->q); break;
-    case OP_SUB: r.d = a->d - b->d, r.q = (int64_t)((uint64_t)a->q - (uint64_t)b->q); break;
-    case OP_MUL: r.d = a->d * b->d, r.q = (int64_t)((uint64_t)a->q * (uint64_t)b->q); break;
-    case OP_DIV:
-        r.d = a->d / b->d;
-        r.q = b->q == 0 ? 0 : b->q == -1 ? wrap_neg(a->q) : a->q / b->q;
-        break;
-    case OP_MOD:
-        r.d = fmod(a->d, b->d);
-        r.q = b->q == 0 || b->q == -1 ? 0 : a->q % b->q;
-        if (!attr_int(g, n, "fmod", 0) && r.q != 0 && (r.q < 0) != (b->q < 0))
-            r.q += b->q;
-        break;
-    case OP_MIN: case OP_MAX:
-        for (int k = 1; k < nx; k++) {
-            bool lt = fl ? r.d < x[k].d : r.q < x[k].q, gt = fl ? r.d > x[k].d : r.q > x[k].q;
-            if (!(fl && r.d != r.d) && !(n->op == OP_MIN ? lt : gt))
-                r = x[k];
-        }
-        break;
-    case OP_EQUAL: r.q = fl ? a->d == b->d : a->q == b->q; break;
-    case OP_LESS: r.q = fl ? a->d < b->d : a->q < b->q; break;
-    case OP_GREATER: r.q = fl ? a->d > b->d : a->q > b->q; break;
-    case OP_LESSOREQUAL: r.q = fl ? a->d <= b->d : a->q <= b->q; break;
-    case OP_GREATEROREQUAL: r.q = fl ? a->d >= b->d : a->q >= b->q; break;
-    case OP_AND: r.q = a->q && b->q; break;
-    case OP_OR: r.q = a->q || b->q; break;
-    case OP_XOR: r.q = !a->q != !b->q; break;
-    case OP_WHERE: r = a->q ? x[1] : x[2]; break;
-    case OP_CLIP: { /* x, then min and max where given */
-        int k = 1;
-        for (int j = 1; j < 3; j++) {
-            Num bound;
-            if (g->opset < 11) {
-                const char *name = j == 1 ? "min" : "max";
-                if (!node_attr(g, n, name))
-                    continue;
-                bound.d = attr_float(g, n, name, 0);
-                bound.q = 0;
-            } else {
-                if (!has_in(n, j))
-                    continue;
-                bound = x[k++];
-            }
-            bool out = j == 1 ? (fl ? r.d < bound.d : r.q < bound.q) : (fl ? r.d > bound.d : r.q > bound.q);
-            if (out)
-                r = bound;
-        }
-        break;
-    }
-    default:
-        *ok = false;
-    }
-    return r;
-}
-
-/* Evaluates n (already inferred) if its operands are constants; returns
- * whether it did (n is then dead and its output a constant). */
-static bool try_fold(Graph *g, Node *n)
-{
-    Value *y = &g->values[n->out[0]];
-    int nread = n->op == OP_CASTLIKE ? 1 : n->nin;
-    int ops[8], nops = 0;
-    if (n->nout != 1 || (y->flags & V_OUTPUT) || !fold_type(y->dtype) || nread > 8 ||
-        value_numel(y) > MAX_FOLD_ELEMS)
-        return false;
-    for (int k = 0; k < nread; k++) {
-        if (!has_in(n, k))
-            continue;
-        const Value *v = &g->values[n->in[k]];
-        if (!(v->flags & V_CONST) || !v->data || !fold_type(v->dtype))
-            return false;
-        ops[nops++] = n->in[k];
-    }
-    if (nops == 0)
-        return false;
-    int dop = n->op == OP_WHERE ? 1 : 0; /* the operand whose type the op computes in */
-    bool fl = dtype_is_float(g->values[ops[dop]].dtype), ok = true;
-    int64_t st[8][MAX_RANK], numel = value_numel(y), idx[MAX_RANK] = {0};
-    for (int k = 0; k < nops; k++)
-        broadcast_strides(&g->values[ops[k]], y, st[k]);
-    void *data = arena_alloc(&g->arena, (size_t)numel * dtype_size(y->dtype));
-    for (int64_t i = 0; i < numel; i++) {
-        Num x[8];
-        for (int k = 0; k < nops; k++) {
-            int64_t off = 0;
-            for (int d = 0; d < y->rank; d++)
-                off += idx[d] * st[k][d];
-            x[k] = elem_get(&g->values[ops[k]], off);
-        }
-        Num r = fold_elem(g, n, x, nops, fl, &ok);
-        if (!ok)
-            return false;
-        bool rfl = fl && n->op != OP_EQUAL && n->op != OP_LESS && n->op != OP_GREATER && n->op != OP_LESSOREQUAL &&
-                   n->op != OP_GREATEROREQUAL && n->op != OP_ISNAN;
-        elem_put(y, data, i, rfl, r);
-        for (int d = y->rank - 1; d >= 0 && ++idx[d] == y->dims[d]; d--)
-            idx[d] = 0;
-    }
-    y->data = data;
-    y->nbytes = numel * (int64_t)dtype_size(y->dtype);
-    y->flags |= V_CONST;
-    n->dead = true;
-    return true;
-}
-
-static void infer_node(Graph *g, Node *n)
+void infer_eltwise(Graph *g, Node *n)
 {
     if (core_form(g, n))
         return infer_core(g, n);
@@ -487,11 +280,6 @@ static void infer_node(Graph *g, Node *n)
     }
 }
 
-void infer_eltwise(Graph *g, Node *n)
-{
-    infer_node(g, n);
-    try_fold(g, n);
-}
 
 /* ---- the loop ------------------------------------------------------------------ */
 
