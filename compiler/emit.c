@@ -96,7 +96,7 @@ static void c_bytes(FILE *f, const uint8_t *p, int64_t n)
 
 static void emit_tensor_table(FILE *f, const Emitter *e, const char *kind, const int *vals, int n)
 {
-    fprintf(f, "const %s_tensor_info %s_%ss[%d] = {\n", e->name, e->name, kind, n);
+    fprintf(f, "const %s_tensor_info %s_%ss[%d] = {\n", e->name, e->name, kind, n ? n : 1);
     for (int i = 0; i < n; i++) {
         const Value *v = &e->g->values[vals[i]];
         fputs("    {", f);
@@ -108,6 +108,8 @@ static void emit_tensor_table(FILE *f, const Emitter *e, const char *kind, const
             fputs("0", f);
         fprintf(f, "}, %lld, %d, %d},\n", (long long)value_numel(v), v->dtype, (int)dtype_size(v->dtype));
     }
+    if (n == 0) /* C has no empty arrays: one unused entry */
+        fputs("    {\"\", 0, {0}, 0, 0, 0},\n", f);
     fputs("};\n\n", f);
 }
 
@@ -148,7 +150,7 @@ static void emit_header(const Emitter *e, FILE *h)
                " * input or output. */\n");
     fprintf(h, "typedef struct {\n    const char *name;\n    int rank;\n    long long dims[%d];\n"
                "    long long size;\n    int dtype;\n    int elem_size;\n} %s_tensor_info;\n\n", MAX_RANK, N);
-    fprintf(h, "extern const %s_tensor_info %s_inputs[%d];\n", N, N, g->ninputs);
+    fprintf(h, "extern const %s_tensor_info %s_inputs[%d];\n", N, N, g->ninputs ? g->ninputs : 1);
     fprintf(h, "extern const %s_tensor_info %s_outputs[%d];\n\n", N, N, g->noutputs);
     fprintf(h, "/* Bytes of scratch memory NAME_run needs; allocate them %d-byte aligned. */\n", WS_ALIGN);
     fprintf(h, "size_t %s_workspace_size(void);\n\n", N);
@@ -276,7 +278,7 @@ static int64_t prod(const int64_t *d, int from, int to)
 /* ---- one lowering per op ------------------------------------------------- */
 
 /* Spatial pads [begin..., end...] of a Conv or pool with auto_pad resolved. */
-static void window_pads(const Graph *g, const Node *n, const Value *x, const Value *y,
+void window_pads(const Graph *g, const Node *n, const Value *x, const Value *y,
                         const int64_t *kernel, int64_t *pads)
 {
     int ns = x->rank - 2;
@@ -1227,7 +1229,8 @@ static void emit_files(Emitter *e, const char *outdir)
             e->typed ? "void" : "float", e->typed ? "void" : "float");
     fprintf(c, "    char *ws = (char *)workspace;\n    int i;\n");
     fprintf(c, "    if (!inputs || !outputs || !workspace || ((uintptr_t)workspace %% %d) != 0)\n        return 1;\n", WS_ALIGN);
-    fprintf(c, "    for (i = 0; i < %d; i++)\n        if (!inputs[i])\n            return 1;\n", g->ninputs);
+    if (g->ninputs)
+        fprintf(c, "    for (i = 0; i < %d; i++)\n        if (!inputs[i])\n            return 1;\n", g->ninputs);
     fprintf(c, "    for (i = 0; i < %d; i++)\n        if (!outputs[i])\n            return 1;\n", g->noutputs);
     if (g->weights == WEIGHTS_FILE)
         fprintf(c, "    if ((uintptr_t)%s_weights_end - (uintptr_t)%s_weights != WEIGHTS_BYTES)\n"

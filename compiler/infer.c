@@ -3,15 +3,15 @@
  * Needs: nodes in topological order; graph inputs and constants with dtype,
  * rank and dims (graph inputs may still have unknown dims: every one must be
  * fixed by --shape or the config file by now).  Fills: dtype/rank/dims of
- * every node output; nothing else changes but the folding below.  On the way it checks what later
- * stages rely on: data tensors are float32 (shape operands int64/int32 and
- * constant), attributes agree with the shapes (ONNX semantics, opsets 7 to
- * 18), no tensor is empty or larger than MAX_ELEMS.  Every violation is a
- * user error naming the node and what is wrong.  Shape computations (Shape,
- * and Gather/Add/Mul/Div of int64 constants) are evaluated: their outputs
- * become constants and those nodes leave the graph.  Nodes whose outputs are all
- * constants (Constant nodes the loader folded) are skipped.  One function per
- * op, dispatched through a table indexed by Op. */
+ * every node output; nothing else changes but the folding (fold.c).  On the
+ * way it checks what later stages rely on: data tensors are float32 (shape
+ * operands int64/int32 and constant), attributes agree with the shapes (ONNX
+ * semantics, opsets 7 to 18), no tensor is empty or larger than MAX_ELEMS.
+ * Every violation is a user error naming the node and what is wrong.  Shape
+ * computations on constants are evaluated first (fold.c): their outputs
+ * become constants and those nodes leave the graph.  Nodes whose outputs are
+ * all constants (Constant nodes the loader folded) are skipped.  One function
+ * per op, dispatched through a table indexed by Op. */
 #include "onnxcc.h"
 
 #include <math.h>
@@ -141,7 +141,7 @@ static void ints_attr(const Graph *g, const Node *n, const char *name, int count
  * from the kernel[] and the strides/dilations/pads/auto_pad attributes.
  * ceil_mode follows onnxruntime and PyTorch: a last window that would start
  * in the end padding is dropped. */
-static void window_out(const Graph *g, const Node *n, const Value *x, const int64_t *kernel,
+void window_out(const Graph *g, const Node *n, const Value *x, const int64_t *kernel,
                        bool ceil_mode, int64_t *out)
 {
     int ns = x->rank - 2;
@@ -820,159 +820,6 @@ int64_t gather_index(const Graph *g, const Node *n, int64_t i)
     return k < 0 ? k + d : k;
 }
 
-/* ---- shape computations on constants --------------------------------------
- *
- * Exporters compute sizes from Shape (torch's x.chunk: Shape -> Gather ->
- * Add -> Div -> Mul -> Slice).  Shapes are static here, so Shape, and
- * Gather / Add / Mul / Div of constant int64 tensors, are evaluated: their
- * output becomes a constant and the node leaves the graph. */
-
-#define MAX_FOLD_ELEMS 4096
-
-static int64_t *fold_out(Graph *g, Node *n, int rank, const int64_t *dims)
-{
-    Value *v = &g->values[n->out[0]];
-    int64_t numel = 1;
-    for (int i = 0; i < rank; i++) {
-        if (dims[i] < 1)
-            fatal_node(g, n, "output '%s' would have shape %s; empty tensors are not supported", vname(v),
-                       dims_str(dims, rank));
-        numel *= dims[i];
-        if (numel > MAX_FOLD_ELEMS)
-            fatal_node(g, n, "output '%s' would have more than %d elements; integer tensors that big "
-                       "are not supported", vname(v), MAX_FOLD_ELEMS);
-    }
-    if (v->flags & V_OUTPUT)
-        fatal_node(g, n, "output '%s' is a graph output of type int64; float32 outputs only", vname(v));
-    int64_t *data = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)numel);
-    v->dtype = DT_I64;
-    v->rank = rank;
-    for (int i = 0; i < MAX_RANK; i++) {
-        v->dims[i] = i < rank ? dims[i] : 0;
-        v->dim_param[i] = NULL;
-    }
-    v->data = data;
-    v->nbytes = 8 * numel;
-    v->flags |= V_CONST;
-    n->dead = true;
-    return data;
-}
-
-static bool const_i64(const Graph *g, const Node *n, int k)
-{
-    return has_in(n, k) && (g->values[n->in[k]].flags & V_CONST) && g->values[n->in[k]].dtype == DT_I64;
-}
-
-static int64_t elem_i64(const Value *v, int64_t i)
-{
-    int64_t x;
-    memcpy(&x, (const char *)v->data + 8 * i, 8);
-    return x;
-}
-
-static void fold_shape(Graph *g, Node *n)
-{
-    const Value *x = in_val(g, n, 0);
-    int64_t r = x->rank, b = attr_int(g, n, "start", 0), e = attr_int(g, n, "end", r);
-    if (g->opset < 15 && (node_attr(g, n, "start") || node_attr(g, n, "end")))
-        fatal_node(g, n, "attributes 'start' and 'end' need opset 15 or later (model opset %lld)",
-                   (long long)g->opset);
-    b = b < 0 ? b + r : b;
-    e = e < 0 ? e + r : e;
-    b = b < 0 ? 0 : b > r ? r : b;
-    e = e < 0 ? 0 : e > r ? r : e;
-    int64_t len = e - b;
-    int64_t *y = fold_out(g, n, 1, &len);
-    for (int64_t i = 0; i < len; i++)
-        y[i] = x->dims[b + i];
-}
-
-static void fold_gather(Graph *g, Node *n)
-{
-    const Value *x = in_val(g, n, 0), *iv = in_val(g, n, 1);
-    int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x->rank, false);
-    int64_t od[MAX_RANK];
-    int r = gather_dims(g, n, x, iv, axis, od);
-    int64_t outer = 1, inner = 1, d = x->dims[axis], ni = value_numel(iv);
-    for (int i = 0; i < axis; i++)
-        outer *= x->dims[i];
-    for (int i = axis + 1; i < x->rank; i++)
-        inner *= x->dims[i];
-    int64_t idx[MAX_FOLD_ELEMS];
-    if (ni > MAX_FOLD_ELEMS)
-        fatal_node(g, n, "more than %d indices", MAX_FOLD_ELEMS);
-    for (int64_t j = 0; j < ni; j++)
-        idx[j] = gather_index(g, n, j);
-    int64_t *y = fold_out(g, n, r, od);
-    for (int64_t o = 0; o < outer; o++)
-        for (int64_t j = 0; j < ni; j++)
-            for (int64_t i = 0; i < inner; i++)
-                *y++ = elem_i64(x, (o * d + idx[j]) * inner + i);
-}
-
-/* Add, Mul, Div of int64 constants, numpy broadcasting; Div truncates. */
-static void fold_arith(Graph *g, Node *n)
-{
-    const Value *a = in_val(g, n, 0), *b = in_val(g, n, 1);
-    int64_t od[MAX_RANK], sa[MAX_RANK], sb[MAX_RANK], ea = 1, eb = 1;
-    const int r = broadcast_dims(g, n, a, b, od);
-    for (int i = r - 1; i >= 0; i--) {
-        int ia = i - (r - a->rank), ib = i - (r - b->rank);
-        int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
-        sa[i] = da == 1 ? 0 : ea;
-        sb[i] = db == 1 ? 0 : eb;
-        ea *= da;
-        eb *= db;
-    }
-    int64_t *y = fold_out(g, n, r, od), numel = value_numel(&g->values[n->out[0]]);
-    for (int64_t t = 0; t < numel; t++) {
-        int64_t rem = t, ia = 0, ib = 0;
-        for (int i = r - 1; i >= 0; i--) {
-            ia += rem % od[i] * sa[i];
-            ib += rem % od[i] * sb[i];
-            rem /= od[i];
-        }
-        int64_t u = elem_i64(a, ia), v = elem_i64(b, ib), w;
-        bool bad = false;
-        if (n->op == OP_ADD)
-            bad = __builtin_add_overflow(u, v, &w);
-        else if (n->op == OP_MUL)
-            bad = __builtin_mul_overflow(u, v, &w);
-        else if (v == 0 || (u == INT64_MIN && v == -1))
-            fatal_node(g, n, "integer division %lld / %lld", (long long)u, (long long)v);
-        else
-            w = u / v;
-        if (bad)
-            fatal_node(g, n, "int64 overflow in %lld %s %lld", (long long)u, n->op == OP_ADD ? "+" : "*",
-                       (long long)v);
-        y[t] = w;
-    }
-}
-
-/* Folds n if it is a shape computation; returns whether it did. */
-static bool fold_node(Graph *g, Node *n)
-{
-    switch (n->op) {
-    case OP_SHAPE:
-        fold_shape(g, n);
-        return true;
-    case OP_GATHER:
-        if (!const_i64(g, n, 0) || !(g->values[n->in[1]].flags & V_CONST))
-            return false;
-        fold_gather(g, n);
-        return true;
-    case OP_ADD:
-    case OP_MUL:
-    case OP_DIV:
-        if (!const_i64(g, n, 0) || !const_i64(g, n, 1))
-            return false;
-        fold_arith(g, n);
-        return true;
-    default:
-        return false;
-    }
-}
-
 typedef void InferFn(Graph *g, Node *n);
 static InferFn *const infer_fn[OP_COUNT] = {
     [OP_CONV] = infer_conv,
@@ -1066,7 +913,7 @@ void infer_shapes(Graph *g)
         Node *n = &g->nodes[i];
         if (all_outputs_const(g, n))
             continue;
-        if ((unsigned)n->op < OP_COUNT && fold_node(g, n)) {
+        if (fold_node(g, n)) { /* before the family: a folded node never reaches it */
             folded = true;
             continue;
         }

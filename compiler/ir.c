@@ -304,6 +304,13 @@ int attr_ints(const Graph *g, const Node *n, const char *name, const int64_t **v
     return a->n;
 }
 
+int attr_strs(const Graph *g, const Node *n, const char *name, char *const **v)
+{
+    const Attr *a = attr_of_kind(g, n, name, ATTR_STRINGS);
+    *v = a ? a->strs : NULL;
+    return a ? a->n : -1;
+}
+
 int const_ints(const Graph *g, const Node *n, int value, int64_t *out, int cap)
 {
     const Value *v = &g->values[value];

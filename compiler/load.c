@@ -406,9 +406,24 @@ static void load_attrs(Loader *L, const Onnx__NodeProto *np, Node *n)
             load_tensor(L, ap->t, a->tensor);
             break;
         }
+        case ATTR_STRINGS: {
+            if (ap->n_strings > MAX_ATTR_LEN)
+                fatal_node(g, n, "attribute '%s' has %zu elements, more than %d", printable(a->name),
+                           ap->n_strings, MAX_ATTR_LEN);
+            a->n = (int)ap->n_strings;
+            a->strs = arena_alloc(&g->arena, sizeof(char *) * (ap->n_strings + 1));
+            for (size_t j = 0; j < ap->n_strings; j++) {
+                const ProtobufCBinaryData *d = &ap->strings[j];
+                if (d->len && memchr(d->data, 0, d->len))
+                    fatal_node(g, n, "attribute '%s' contains a NUL byte", printable(a->name));
+                a->strs[j] = arena_alloc(&g->arena, d->len + 1);
+                if (d->len)
+                    memcpy(a->strs[j], d->data, d->len);
+            }
+            break;
+        }
         case ATTR_GRAPH:
         case ATTR_GRAPHS:
-        case ATTR_STRINGS:
         case ATTR_TENSORS:
             break; /* kept as a kind only; no op we support reads them */
         default:
@@ -646,7 +661,7 @@ Graph *load_model(const char *path)
         for (size_t k = 0; k < np->n_output; k++) {
             const char *on = np->output[k];
             if (!on || !*on) {
-                if (k == 0)
+                if (k == 0 && op != OP_RNN && op != OP_GRU && op != OP_LSTM) /* all their outputs are optional */
                     fatal_node(g, n, "output 0 has an empty name");
                 continue; /* an omitted optional output */
             }
@@ -704,8 +719,6 @@ Graph *load_model(const char *path)
         g->outputs[i] = idx;
     }
     g->noutputs = (int)gp->n_output;
-    if (g->ninputs == 0)
-        fatal("the graph has no (non-initializer) inputs");
 
     /* value_info only repeats what shape inference derives; it is not
      * trusted, so it is not read. */

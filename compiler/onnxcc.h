@@ -117,7 +117,8 @@ typedef struct {
     char *s;
     float *floats;
     int64_t *ints;
-    int n;           /* elements of floats/ints */
+    char **strs;     /* ATTR_STRINGS (RNN activations) */
+    int n;           /* elements of floats/ints/strs */
     int tensor;      /* ATTR_TENSOR: index of a V_CONST value, else -1 */
 } Attr;
 
@@ -200,6 +201,8 @@ float attr_float(const Graph *g, const Node *n, const char *name, float def);
 const char *attr_str(const Graph *g, const Node *n, const char *name, const char *def);
 /* ints attribute: returns count (or -1 if absent) and sets *v. */
 int attr_ints(const Graph *g, const Node *n, const char *name, const int64_t **v);
+/* strings attribute: returns count (or -1 if absent) and sets *v. */
+int attr_strs(const Graph *g, const Node *n, const char *name, char *const **v);
 /* Read a constant integer tensor input (Reshape shape, Pad pads, ...):
  * returns element count, fills out[] up to cap; fatal if not constant. */
 int const_ints(const Graph *g, const Node *n, int value, int64_t *out, int cap);
@@ -280,6 +283,10 @@ void set_out(Graph *g, const Node *n, int k, int dtype, int rank, const int64_t 
 int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok);
 /* numpy broadcasting of a and b into od; returns the rank. */
 int broadcast_dims(const Graph *g, const Node *n, const Value *a, const Value *b, int64_t *od);
+/* Sliding-window output size along each spatial axis of x (Conv, pools)
+ * from kernel[] and the strides/dilations/pads/auto_pad attributes. */
+void window_out(const Graph *g, const Node *n, const Value *x, const int64_t *kernel, bool ceil_mode,
+                int64_t *out);
 /* The float32-only inference of the core ops (ops.h's `core` family, and
  * the float32 forms of ops a family took over). */
 void infer_core(Graph *g, Node *n);
@@ -287,6 +294,18 @@ void infer_core(Graph *g, Node *n);
  * Gather: index i of the constant indices, checked and made non-negative. */
 void slice_params(const Graph *g, const Node *n, int64_t *start, int64_t *step, int64_t *count);
 int64_t gather_index(const Graph *g, const Node *n, int64_t i);
+
+/* ---- fold.c: shape computations evaluated at compile time ----------------- */
+
+/* Outputs of at most this many elements are folded. */
+#define MAX_FOLD_ELEMS 4096
+/* Evaluates node n (inputs inferred) if it is a shape computation: its op
+ * one fold.c evaluates (found by op_type, whatever its family), every
+ * input a constant (Shape, Size: any input), its output small and not a
+ * graph output (Shape, Size: any).  Its output becomes a constant and n is
+ * marked dead; returns whether it did.  Errors (overflow, bad attributes)
+ * are fatal, naming the node. */
+bool fold_node(Graph *g, Node *n);
 
 /* ---- passes.c: the optimization pipeline ---------------------------------- */
 
@@ -400,6 +419,10 @@ const char *emit_ref(Emitter *e, const Node *n, int vi);
 /* An exact C literal for a float / double (NaN and infinities included). */
 const char *emit_flit(Emitter *e, float f);
 const char *emit_dlit(Emitter *e, double d);
+/* Spatial pads [begin..., end...] of a Conv or pool (x in, y out) with
+ * auto_pad resolved. */
+void window_pads(const Graph *g, const Node *n, const Value *x, const Value *y, const int64_t *kernel,
+                 int64_t *pads);
 /* Emits the float32 lowering of a core op (see infer_core). */
 void lower_core(Emitter *e, const Node *n, FILE *f);
 

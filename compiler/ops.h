@@ -17,6 +17,7 @@
 #include "ops/movement.h"
 #include "ops/nn.h"
 #include "ops/norm.h"
+#include "ops/pooling.h"
 #include "ops/quant.h"
 #include "ops/reduce.h"
 #include "ops/resize.h"
@@ -25,8 +26,6 @@
 #define CORE_OPS(X)                                               \
     X(OP_CONV, "Conv", 2, 3, 1, 1, core)                          \
     X(OP_BATCHNORM, "BatchNormalization", 5, 5, 1, 5, core)       \
-    X(OP_MAXPOOL, "MaxPool", 1, 1, 1, 2, core)                    \
-    X(OP_AVGPOOL, "AveragePool", 1, 1, 1, 1, core)                \
     X(OP_GLOBALAVGPOOL, "GlobalAveragePool", 1, 1, 1, 1, core)    \
     X(OP_GEMM, "Gemm", 2, 3, 1, 1, core)                          \
     X(OP_MATMUL, "MatMul", 2, 2, 1, 1, core)                      \
@@ -35,6 +34,7 @@
 
 #define OPS(X)          \
     CORE_OPS(X)         \
+    POOLING_OPS(X)         \
     ELTWISE_OPS(X)      \
     MOVEMENT_OPS(X)     \
     REDUCE_OPS(X)       \
@@ -47,4 +47,4 @@
     RNN_OPS(X)
 
 /* The families, for the dispatch tables (infer.c, emit.c). */
-#define OP_FAMILIES(F) F(eltwise) F(movement) F(reduce) F(index) F(resize) F(norm) F(loss) F(nn) F(quant) F(rnn)
+#define OP_FAMILIES(F) F(pooling) F(eltwise) F(movement) F(reduce) F(index) F(resize) F(norm) F(loss) F(nn) F(quant) F(rnn)

@@ -1,3 +1,10 @@
 /* ops/quant.h — quantization: the family's op list (see ops.h). */
 #define QUANT_OPS(X) \
+    X(OP_QUANTIZELINEAR, "QuantizeLinear", 2, 3, 1, 1, quant) \
+    X(OP_DEQUANTIZELINEAR, "DequantizeLinear", 2, 3, 1, 1, quant) \
+    X(OP_DYNAMICQUANTIZELINEAR, "DynamicQuantizeLinear", 1, 1, 3, 3, quant) \
+    X(OP_MATMULINTEGER, "MatMulInteger", 2, 4, 1, 1, quant) \
+    X(OP_QLINEARMATMUL, "QLinearMatMul", 8, 8, 1, 1, quant) \
+    X(OP_CONVINTEGER, "ConvInteger", 2, 4, 1, 1, quant) \
+    X(OP_QLINEARCONV, "QLinearConv", 8, 9, 1, 1, quant) \
     /* end */

@@ -34,7 +34,6 @@ static const char *const ops[] = {
 static const struct {
     const char *test, *error, *reason;
 } expected_refusals[] = {
-    {"test_maxpool_2d_uint8", "uint8", "integer data: float32 data only"},
     {"test_clip_default_int8_inbounds", "int8", "integer data: float32 data only"},
     {"test_clip_default_int8_max", "int8", "integer data: float32 data only"},
     {"test_clip_default_int8_min", "int8", "integer data: float32 data only"},

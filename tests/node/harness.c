@@ -1,11 +1,15 @@
 /* harness.c — runs one generated model (m.c / m.h, --name m) on raw data.
  *
  * usage: harness DIR
- * Reads DIR/in_<i>.bin (raw float32, m_inputs[i].size elements each), runs
- * m_run with a 64-byte aligned workspace of m_workspace_size() bytes, writes
- * DIR/out_<j>.bin, and prints the shape tables of the generated header, one
- * line per tensor in the format of prepare_case.py's shapes.txt:
- * "in|out INDEX DIM...".  Exit status 0 on success, 1 on any error. */
+ * Reads DIR/in_<i>.bin (raw little-endian elements of the input's own type,
+ * exactly m_inputs[i].size * elem_size bytes), fills every output with 0xff
+ * bytes (NaN for floats) so that an element the model does not write shows,
+ * runs m_run with a 64-byte aligned workspace of m_workspace_size() bytes,
+ * writes DIR/out_<j>.bin the same way, and prints the tensor tables of the
+ * generated header, one line per tensor in the format of prepare_case.py's
+ * shapes.txt: "in|out INDEX DTYPE DIM...".  m_TYPED selects the signature:
+ * 0 float pointers, 1 void pointers.  Exit status 0 on success, 1 on any
+ * error. */
 #define _POSIX_C_SOURCE 200112L
 
 #include "m.h"
@@ -14,15 +18,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Headers from before typed tensors have neither m_TYPED nor the dtype and
+ * elem_size fields: every tensor is float32 then. */
+#ifdef m_TYPED
+#define DTYPE(t) ((t)->dtype)
+#define ELEM_SIZE(t) ((size_t)(t)->elem_size)
+#else
+#define m_TYPED 0
+#define DTYPE(t) 1
+#define ELEM_SIZE(t) sizeof(float)
+#endif
+
 static int fail(const char *what, const char *path)
 {
     fprintf(stderr, "harness: %s %s\n", what, path);
     return 1;
 }
 
-static void print_shape(const char *kind, int i, const m_tensor_info *t)
+static void print_info(const char *kind, int i, const m_tensor_info *t)
 {
-    printf("%s %d", kind, i);
+    printf("%s %d %d", kind, i, DTYPE(t));
     for (int d = 0; d < t->rank; d++)
         printf(" %lld", t->dims[d]);
     printf("\n");
@@ -37,28 +52,28 @@ int main(int argc, char **argv)
     const char *dir = argv[1];
     char path[4096];
     /* +1: a model with no inputs or outputs still gets a valid array. */
-    float *in[m_NUM_INPUTS + 1] = {0}, *out[m_NUM_OUTPUTS + 1] = {0};
+    void *in[m_NUM_INPUTS + 1] = {0}, *out[m_NUM_OUTPUTS + 1] = {0};
 
     for (int i = 0; i < m_NUM_INPUTS; i++) {
-        size_t n = (size_t)m_inputs[i].size;
-        print_shape("in", i, &m_inputs[i]);
+        size_t n = (size_t)m_inputs[i].size * ELEM_SIZE(&m_inputs[i]);
+        print_info("in", i, &m_inputs[i]);
         snprintf(path, sizeof path, "%s/in_%d.bin", dir, i);
-        in[i] = malloc(n * sizeof(float) + 1);
+        in[i] = malloc(n + 1);
         FILE *f = fopen(path, "rb");
         if (!in[i] || !f)
             return fail("cannot read", path);
-        /* Exactly n floats: one more byte must hit the end of the file. */
-        if (fread(in[i], sizeof(float), n, f) != n || fgetc(f) != EOF)
+        /* Exactly n bytes: one more must hit the end of the file. */
+        if (fread(in[i], 1, n, f) != n || fgetc(f) != EOF)
             return fail("wrong size:", path);
         fclose(f);
     }
     for (int j = 0; j < m_NUM_OUTPUTS; j++) {
-        print_shape("out", j, &m_outputs[j]);
-        out[j] = malloc((size_t)m_outputs[j].size * sizeof(float) + 1);
+        size_t n = (size_t)m_outputs[j].size * ELEM_SIZE(&m_outputs[j]);
+        print_info("out", j, &m_outputs[j]);
+        out[j] = malloc(n + 1);
         if (!out[j])
             return fail("out of memory for", "an output");
-        /* NaN everywhere: an element the model does not write cannot pass. */
-        memset(out[j], 0xff, (size_t)m_outputs[j].size * sizeof(float));
+        memset(out[j], 0xff, n);
     }
 
     void *ws = NULL;
@@ -66,17 +81,27 @@ int main(int argc, char **argv)
     if (posix_memalign(&ws, 64, wsize ? wsize : 64) != 0)
         return fail("cannot allocate the workspace for", dir);
     memset(ws, 0xff, wsize); /* NaN: reading scratch before writing it shows */
-    int rc = m_run((const float *const *)in, out, ws);
+#if m_TYPED
+    int rc = m_run((const void *const *)in, out, ws);
+#else
+    const float *in_f[m_NUM_INPUTS + 1] = {0};
+    float *out_f[m_NUM_OUTPUTS + 1] = {0};
+    for (int i = 0; i < m_NUM_INPUTS; i++)
+        in_f[i] = in[i];
+    for (int j = 0; j < m_NUM_OUTPUTS; j++)
+        out_f[j] = out[j];
+    int rc = m_run(in_f, out_f, ws);
+#endif
     if (rc != 0) {
         fprintf(stderr, "harness: m_run returned %d\n", rc);
         return 1;
     }
 
     for (int j = 0; j < m_NUM_OUTPUTS; j++) {
-        size_t n = (size_t)m_outputs[j].size;
+        size_t n = (size_t)m_outputs[j].size * ELEM_SIZE(&m_outputs[j]);
         snprintf(path, sizeof path, "%s/out_%d.bin", dir, j);
         FILE *f = fopen(path, "wb");
-        if (!f || fwrite(out[j], sizeof(float), n, f) != n || fclose(f) != 0)
+        if (!f || fwrite(out[j], 1, n, f) != n || fclose(f) != 0)
             return fail("cannot write", path);
     }
     for (int i = 0; i < m_NUM_INPUTS; i++)
