@@ -101,12 +101,13 @@ static const Value *typed_in(Graph *g, const Node *n, int k)
     return v;
 }
 
-/* Inputs from..to-1 (those present) have one type; returns it. */
+/* Inputs from..to-1 (those present: only Clip's may be omitted) have one
+ * type; returns it. */
 static int same_type(Graph *g, const Node *n, int from, int to)
 {
     const Value *first = NULL;
     for (int k = from; k < to; k++) {
-        if (!has_in(n, k))
+        if (!has_in(n, k) && n->op == OP_CLIP) /* the one op here with optional inputs */
             continue;
         const Value *v = typed_in(g, n, k);
         if (!first)
@@ -126,7 +127,7 @@ static int broadcast_inputs(Graph *g, const Node *n, int from, int to, int64_t *
     Value acc;
     bool any = false;
     for (int k = from; k < to; k++) {
-        if (!has_in(n, k))
+        if (!has_in(n, k) && n->op == OP_CLIP)
             continue;
         const Value *v = in_val(g, n, k);
         if (!any) {
@@ -279,6 +280,7 @@ void infer_eltwise(Graph *g, Node *n)
     }
 }
 
+
 /* ---- the loop ------------------------------------------------------------------ */
 
 /* Writes one loop over the elements of value y (dense, row-major).  Each
@@ -286,8 +288,9 @@ void infer_eltwise(Graph *g, Node *n)
  * its calc type when `as` is NULL, of its stored type (bits unconverted)
  * when `as` is RAW, else converted to the C type `as`; runs `body`
  * (statements, or NULL) and stores `store` into y's element; in body and
- * store, $k stands for vk.  Axes of extent 1 are dropped and an axis is merged into the one
- * before it where every operand walks the two as one. */
+ * store, $k stands for vk.  Axes of extent 1 are dropped and an axis is
+ * merged into the one before it where every operand walks the two as one
+ * (emit_map's loop, with statements and any number of operands). */
 static const char RAW[] = "raw";
 
 static void eltwise_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, const char *as,
