@@ -356,8 +356,8 @@ static void conv_params(const Graph *g, const Node *n, OnnxccConv2dParams *p)
  * the compiler can prepack (anything else takes the reference kernel). */
 static bool conv_is_fast(const Graph *g, const Node *n)
 {
-    const Value *w = &g->values[n->in[1]];
-    return (w->flags & V_CONST) && w->dtype == DT_F32;
+    const Value *w = &g->values[n->in[1]], *x = &g->values[n->in[0]];
+    return (w->flags & V_CONST) && w->dtype == DT_F32 && x->dtype == DT_F32 && (x->rank == 3 || x->rank == 4);
 }
 
 /* Bytes of each kind of kernel scratch (onnxcc_f32_conv2d_scratch_kind):
@@ -997,7 +997,7 @@ static LowerFn *const lower_fn[OP_COUNT] = {OPS(X)};
  * code paths.  Generated text only: nothing from the model. */
 static const char *profile_kind(const Graph *g, const Node *n)
 {
-    if (n->op != OP_CONV)
+    if (n->op != OP_CONV || !conv_is_fast(g, n))
         return op_info[n->op].name;
     OnnxccConv2dParams p;
     conv_params(g, n, &p);

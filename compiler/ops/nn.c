@@ -1133,11 +1133,130 @@ static void lower_roialign(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "    }\n");
 }
 
+/* ---- Conv beyond the core ---------------------------------------------------------
+ *
+ * The core runs float32 1-D and 2-D convolutions (fast kernels, fusions).
+ * Other ranks (3-D and up) and float16/bfloat16/double run this direct loop,
+ * which also applies what the passes may have fused into a float32 node:
+ * the per-input-channel pre-activation (pads stay zero), the residual
+ * (in[3]) and the activation epilogue. */
+
+static bool conv_core(const Graph *g, const Node *n)
+{
+    const Value *x = in_val(g, n, 0);
+    return x->dtype == DT_F32 && (x->rank == 3 || x->rank == 4);
+}
+
+static void infer_conv_any(Graph *g, Node *n)
+{
+    const Value *x = in_image(g, n, 0, in_float(g, n, 0));
+    if (x->dtype == DT_F32)
+        return infer_core(g, n); /* every rank: shapes and checks */
+    const Value *w = in_same(g, n, 1);
+    if (w->rank != x->rank)
+        fatal_node(g, n, "weight '%s' has rank %d but input '%s' has rank %d", vname(w), w->rank, vname(x), x->rank);
+    int64_t group = attr_int(g, n, "group", 1), c = x->dims[1], m = w->dims[0];
+    if (group < 1 || c % group || m % group)
+        fatal_node(g, n, "group %lld does not divide %lld input and %lld output channels", (long long)group,
+                   (long long)c, (long long)m);
+    if (c / group != w->dims[1])
+        fatal_node(g, n, "input '%s' has %lld channels but weight '%s' expects %lld (group %lld)", vname(x),
+                   (long long)c, vname(w), (long long)(w->dims[1] * group), (long long)group);
+    if (has_in(n, 2)) {
+        const Value *b = in_same(g, n, 2);
+        if (b->rank != 1 || b->dims[0] != m)
+            fatal_node(g, n, "bias '%s' has shape %s, expected [%lld]", vname(b), dims_str(b->dims, b->rank),
+                       (long long)m);
+    }
+    int64_t od[MAX_RANK] = {x->dims[0], m};
+    window_out(g, n, x, w->dims + 2, false, od + 2);
+    set_out(g, n, 0, x->dtype, x->rank, od);
+}
+
+static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    if (conv_core(g, n))
+        return lower_core(e, n, f);
+    Arena *a = arena_of(g);
+    const Value *x = in_val(g, n, 0), *w = in_val(g, n, 1), *y = &g->values[n->out[0]];
+    int dt = x->dtype, ns = x->rank - 2;
+    const char *T = ctype(dt);
+    int64_t pads[2 * MAX_RANK], st[MAX_RANK], dl[MAX_RANK];
+    window_pads(g, n, x, y, w->dims + 2, pads);
+    ints_or(g, n, "strides", ns, 1, 1, st);
+    ints_or(g, n, "dilations", ns, 1, 1, dl);
+    int64_t C = x->dims[1], M = y->dims[1], group = attr_int(g, n, "group", 1), Cg = C / group, Mg = M / group;
+    int64_t xs[MAX_RANK], ws[MAX_RANK], isz = 1, ksz = 1;
+    for (int i = ns - 1; i >= 0; i--) {
+        xs[i] = isz;
+        ws[i] = ksz;
+        isz *= x->dims[2 + i];
+        ksz *= w->dims[2 + i];
+    }
+    fprintf(f, "    {\n        const %s *x = %s;\n        const %s *w = %s;\n", T, emit_ref(e, n, n->in[0]), T,
+            emit_ref(e, n, n->in[1]));
+    if (has_in(n, 2))
+        fprintf(f, "        const %s *b = %s;\n", T, emit_ref(e, n, n->in[2]));
+    if (n->res)
+        fprintf(f, "        const %s *r = %s;\n", T, emit_ref(e, n, n->in[3]));
+    if (n->pre_scale >= 0)
+        fprintf(f, "        const float *ps = %s;\n        const float *pf = %s;\n", emit_ref(e, n, n->pre_scale),
+                emit_ref(e, n, n->pre_shift));
+    fprintf(f, "        %s *y = %s;\n        int64_t o = 0, n, m, c", T, emit_ref(e, n, n->out[0]));
+    for (int i = 0; i < ns; i++)
+        fprintf(f, ", o%d, k%d", i, i);
+    fprintf(f, ";\n");
+    int ind = 8;
+    open_for(f, &ind, "n", x->dims[0]);
+    open_for(f, &ind, "m", M);
+    for (int i = 0; i < ns; i++)
+        open_for(f, &ind, arena_printf(a, "o%d", i), y->dims[2 + i]);
+    const char *xc = "c";
+    if (group > 1)
+        xc = arena_printf(a, "(m / %lld * %lld + c)", (long long)Mg, (long long)Cg);
+    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_d(a, dt, "b[m]") : "0");
+    open_for(f, &ind, "c", Cg);
+    const char *xi = sum2(a, term(a, "n", C * isz), term(a, xc, isz));
+    const char *wi = sum2(a, term(a, "m", Cg * ksz), term(a, "c", ksz));
+    for (int i = 0; i < ns; i++) {
+        open_for(f, &ind, arena_printf(a, "k%d", i), w->dims[2 + i]);
+        fprintf(f, "%*sconst int64_t t%d = o%d * %lld - %lld + k%d * %lld;\n", ind, "", i, i, (long long)st[i],
+                (long long)pads[i], i, (long long)dl[i]);
+        fprintf(f, "%*sif (t%d < 0 || t%d >= %lld)\n%*scontinue;\n", ind, "", i, i, (long long)x->dims[2 + i],
+                ind + 4, "");
+        xi = sum2(a, xi, term(a, arena_printf(a, "t%d", i), xs[i]));
+        wi = sum2(a, wi, term(a, arena_printf(a, "k%d", i), ws[i]));
+    }
+    const char *xv = load_d(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0"));
+    if (n->pre_scale >= 0) {
+        xv = arena_printf(a, "(%s * ps[%s] + pf[%s])", xv, xc, xc);
+        if (n->pre_relu)
+            xv = arena_printf(a, "fmax(%s, 0.0)", xv);
+    }
+    fprintf(f, "%*sacc += %s * %s;\n", ind, "", xv, load_d(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
+    close_n(f, &ind, ns + 1);
+    if (n->res)
+        fprintf(f, "%*sacc += %s;\n", ind, "", load_d(a, dt, "r[o]"));
+    if (n->act == ACT_RELU)
+        fprintf(f, "%*sacc = acc > 0 ? acc : 0;\n", ind, "");
+    else if (n->act == ACT_CLIP)
+        fprintf(f, "%*sacc = acc < %s ? %s : acc > %s ? %s : acc;\n", ind, "", emit_flit(e, n->act_a),
+                emit_flit(e, n->act_a), emit_flit(e, n->act_b), emit_flit(e, n->act_b));
+    else if (n->act == ACT_LEAKYRELU)
+        fprintf(f, "%*sacc = acc < 0 ? acc * %s : acc;\n", ind, "", emit_flit(e, n->act_a));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_d(a, dt, "acc"));
+    close_n(f, &ind, ns + 2);
+    fprintf(f, "    }\n");
+}
+
 /* ---- the family's dispatch ------------------------------------------------------- */
 
 void infer_nn(Graph *g, Node *n)
 {
     switch (n->op) {
+    case OP_CONV:
+        return infer_conv_any(g, n);
     case OP_CONVTRANSPOSE:
         return infer_convtranspose(g, n);
     case OP_GLOBALMAXPOOL:
@@ -1160,6 +1279,8 @@ void infer_nn(Graph *g, Node *n)
 void lower_nn(Emitter *e, const Node *n, FILE *f)
 {
     switch (n->op) {
+    case OP_CONV:
+        return lower_conv_any(e, n, f);
     case OP_CONVTRANSPOSE:
         return lower_convtranspose(e, n, f);
     case OP_GLOBALMAXPOOL:

@@ -1,7 +1,7 @@
 #!/bin/sh
 # One ONNX backend node test through the C backend.
 #
-# usage: run_case.sh [--as-float32] [--refuse ERROR REASON]
+# usage: run_case.sh [--as-float32] [--sanitize] [--refuse ERROR REASON]
 #                    ONNXCC CC RT_INCLUDE RT_LIB PYTHON CASE_DIR WORK_DIR
 #
 #   prepare   PYTHON prepare_case.py [--as-float32] CASE_DIR WORK_DIR/data
@@ -9,7 +9,8 @@
 #             tensor's own type, the case's tolerance in tolerance.txt)
 #   compile   ONNXCC WORK_DIR/data/model.onnx -o WORK_DIR/out --name m
 #   build     CC -std=c99 -Wall -Wextra -Werror -O1 harness.c out/m.c RT_LIB -lm
-#             (and clang -fsyntax-only with the same warnings, when clang is there)
+#             (and clang -fsyntax-only with the same warnings, when clang is there;
+#             with --sanitize built with ASan and UBSan, any report fails)
 #   run       the harness on data/in_*.bin, writing data/out_*.bin
 #   compare   PYTHON compare.py --rtol R --atol A (from tolerance.txt): dtypes
 #             and shapes of the generated tables, then values
@@ -23,8 +24,10 @@
 # WORK_DIR/onnxcc.rc (update_refusals.py reads them).
 set -u
 prep_opt= error= reason=
+san=
 while :; do
     case ${1-} in
+    --sanitize) san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g"; shift ;;
     --as-float32) prep_opt=$1; shift ;;
     --refuse) error=$2 reason=$3; shift 3 ;;
     *) break ;;
@@ -69,7 +72,7 @@ if [ -n "$error" ]; then
 fi
 [ $rc -eq 0 ] || fail "refused but not in the expected-refusal table: $msg"
 
-"$cc" -std=c99 -Wall -Wextra -Werror -O1 -I"$work/out" -I"$rt_include" -o "$work/harness" \
+"$cc" -std=c99 -Wall -Wextra -Werror -O1 $san -I"$work/out" -I"$rt_include" -o "$work/harness" \
     "$here/harness.c" "$work/out/m.c" "$rt_lib" -lm 2>"$work/cc.err" ||
     fail "the generated C does not build: $(head -n 3 "$work/cc.err" | tr '\n' ' ')"
 # The generated code must be warning-free with clang too (design §1).
