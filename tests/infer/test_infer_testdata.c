@@ -41,8 +41,6 @@ static const struct {
     {"test_training_dropout_default", "training_mode is true", "training-mode Dropout is random"},
     {"test_training_dropout_mask", "training_mode is true", "training-mode Dropout is random"},
     {"test_training_dropout_default_mask", "training_mode is true", "training-mode Dropout is random"},
-    {"test_globalaveragepool", "opset 1 ", "the model is opset 1; opsets 7 to 18 are supported"},
-    {"test_globalaveragepool_precomputed", "opset 1 ", "the model is opset 1; opsets 7 to 18 are supported"},
     {"test_identity_opt", "not a tensor", "optional type: tensors only"},
     {"test_identity_sequence", "not a tensor", "sequence type: tensors only"},
 };
