@@ -449,6 +449,11 @@ const char *calc_type(int dt);
 /* x (a stored element of dt) as its calc type, and back. */
 const char *load_expr(Arena *a, int dt, const char *x);
 const char *store_expr(Arena *a, int dt, const char *x);
+/* x (a stored element of dt) as a double expression, and a double
+ * expression x stored as dt (float16/bfloat16 through float; no rounding
+ * or saturation beyond a C cast for integers). */
+const char *load_as_double(Arena *a, int dt, const char *x);
+const char *store_from_double(Arena *a, int dt, const char *x);
 bool dtype_is_float(int dt);   /* f16, bf16, f32, f64 */
 bool dtype_is_int(int dt);     /* signed and unsigned integers (not bool) */
 bool dtype_is_signed(int dt);  /* signed integers and floats */

@@ -56,6 +56,18 @@ const char *store_expr(Arena *a, int dt, const char *x)
     return arena_printf(a, "(%s)(%s)", ctype(dt), x);
 }
 
+const char *load_as_double(Arena *a, int dt, const char *x)
+{
+    return arena_printf(a, "(double)%s", load_expr(a, dt, x));
+}
+
+const char *store_from_double(Arena *a, int dt, const char *x)
+{
+    if (dt == DT_F16 || dt == DT_BF16)
+        return store_expr(a, dt, arena_printf(a, "(float)(%s)", x));
+    return store_expr(a, dt, x);
+}
+
 bool dtype_is_float(int dt)
 {
     return dt == DT_F16 || dt == DT_BF16 || dt == DT_F32 || dt == DT_F64;

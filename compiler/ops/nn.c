@@ -75,19 +75,6 @@ static int64_t floordiv(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* x (an element of dt) as a double expression, and a double stored as dt. */
-static const char *load_d(Arena *a, int dt, const char *x)
-{
-    return arena_printf(a, "(double)%s", load_expr(a, dt, x));
-}
-
-static const char *store_d(Arena *a, int dt, const char *x)
-{
-    if (dt == DT_F16 || dt == DT_BF16)
-        return store_expr(a, dt, arena_printf(a, "(float)(%s)", x));
-    return store_expr(a, dt, x);
-}
-
 /* " + v", " - v" for adding a signed constant to an expression. */
 static const char *plus(Arena *a, int64_t v)
 {
@@ -269,7 +256,7 @@ static void lower_convtranspose(Emitter *e, const Node *n, FILE *f)
         xc = arena_printf(a, "(g * %lld + c)", (long long)Cg);
         wm = arena_printf(a, "(m - g * %lld)", (long long)Mg);
     }
-    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_d(a, dt, "b[m]") : "0");
+    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_as_double(a, dt, "b[m]") : "0");
     int base = ind; /* the accumulator's level */
     open_for(f, &ind, "c", Cg);
     const char *xi = sum2(a, term(a, "n", p.C * isz), term(a, xc, isz));
@@ -289,12 +276,12 @@ static void lower_convtranspose(Emitter *e, const Node *n, FILE *f)
         xi = sum2(a, xi, term(a, t, xs[i]));
         wi = sum2(a, wi, term(a, arena_printf(a, "k%d", i), ws[i]));
     }
-    fprintf(f, "%*sacc += %s * %s;\n", ind, "", load_d(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0")),
-            load_d(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
+    fprintf(f, "%*sacc += %s * %s;\n", ind, "", load_as_double(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0")),
+            load_as_double(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
     close_n(f, &ind, ns + 1);
     assert(ind == base);
     (void)base;
-    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_d(a, dt, "acc"));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_from_double(a, dt, "acc"));
     close_n(f, &ind, ns + 2);
     fprintf(f, "    }\n");
 }
@@ -408,8 +395,9 @@ static void lower_global_pool(Emitter *e, const Node *n, FILE *f)
         int64_t p = lp_p(g, n);
         fprintf(f, "            double s = 0;\n");
         fprintf(f, "            for (i = 0; i < %lld; i++)\n", (long long)plane);
-        fprintf(f, "                s += pow(fabs(%s), %lld.0);\n", load_d(a, dt, "p[i]"), (long long)p);
-        fprintf(f, "            y[nc] = %s;\n", store_d(a, dt, arena_printf(a, "pow(s, 1.0 / %lld.0)", (long long)p)));
+        fprintf(f, "                s += pow(fabs(%s), %lld.0);\n", load_as_double(a, dt, "p[i]"), (long long)p);
+        fprintf(f, "            y[nc] = %s;\n",
+                store_from_double(a, dt, arena_printf(a, "pow(s, 1.0 / %lld.0)", (long long)p)));
     }
     fprintf(f, "        }\n    }\n");
 }
@@ -447,10 +435,11 @@ static void lower_lppool(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "%*sif (t%d < 0 || t%d >= %lld)\n%*scontinue;\n", ind, "", i, i, (long long)w.in[i], ind + 4, "");
         xi = sum2(a, xi, term(a, arena_printf(a, "t%d", i), xs[i]));
     }
-    fprintf(f, "%*ss += pow(fabs(%s), %lld.0);\n", ind, "", load_d(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0")),
-            (long long)p);
+    fprintf(f, "%*ss += pow(fabs(%s), %lld.0);\n", ind, "",
+            load_as_double(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0")), (long long)p);
     close_n(f, &ind, w.ns);
-    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_d(a, dt, arena_printf(a, "pow(s, 1.0 / %lld.0)", (long long)p)));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "",
+            store_from_double(a, dt, arena_printf(a, "pow(s, 1.0 / %lld.0)", (long long)p)));
     close_n(f, &ind, w.ns + 1);
     fprintf(f, "    }\n");
 }
@@ -783,12 +772,12 @@ static void lower_einsum(Emitter *e, const Node *n, FILE *f)
             ix = sum2(a, ix, term(a, arena_printf(a, "v%d", v), st[ax]));
         }
         const char *el = arena_printf(a, "x%d[%s]", k, ix ? ix : "0");
-        el = fl ? load_d(a, dt, el) : arena_printf(a, "(uint64_t)%s", el);
+        el = fl ? load_as_double(a, dt, el) : arena_printf(a, "(uint64_t)%s", el);
         prod = prod ? arena_printf(a, "%s * %s", prod, el) : el;
     }
     fprintf(f, "%*sacc += %s;\n", ind, "", prod);
     close_n(f, &ind, nred);
-    fprintf(f, "%*sy[o++] = %s;\n", ind, "", fl ? store_d(a, dt, "acc") : arena_printf(a, "(%s)acc", T));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "", fl ? store_from_double(a, dt, "acc") : arena_printf(a, "(%s)acc", T));
     close_n(f, &ind, p.orank);
     if (p.orank == 0)
         fprintf(f, "        (void)o;\n");
@@ -1215,7 +1204,7 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
     const char *xc = "c";
     if (group > 1)
         xc = arena_printf(a, "(m / %lld * %lld + c)", (long long)Mg, (long long)Cg);
-    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_d(a, dt, "b[m]") : "0");
+    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_as_double(a, dt, "b[m]") : "0");
     open_for(f, &ind, "c", Cg);
     const char *xi = sum2(a, term(a, "n", C * isz), term(a, xc, isz));
     const char *wi = sum2(a, term(a, "m", Cg * ksz), term(a, "c", ksz));
@@ -1228,16 +1217,16 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
         xi = sum2(a, xi, term(a, arena_printf(a, "t%d", i), xs[i]));
         wi = sum2(a, wi, term(a, arena_printf(a, "k%d", i), ws[i]));
     }
-    const char *xv = load_d(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0"));
+    const char *xv = load_as_double(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0"));
     if (n->pre_scale >= 0) {
         xv = arena_printf(a, "(%s * ps[%s] + pf[%s])", xv, xc, xc);
         if (n->pre_relu)
             xv = arena_printf(a, "fmax(%s, 0.0)", xv);
     }
-    fprintf(f, "%*sacc += %s * %s;\n", ind, "", xv, load_d(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
+    fprintf(f, "%*sacc += %s * %s;\n", ind, "", xv, load_as_double(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
     close_n(f, &ind, ns + 1);
     if (n->res)
-        fprintf(f, "%*sacc += %s;\n", ind, "", load_d(a, dt, "r[o]"));
+        fprintf(f, "%*sacc += %s;\n", ind, "", load_as_double(a, dt, "r[o]"));
     if (n->act == ACT_RELU)
         fprintf(f, "%*sacc = acc > 0 ? acc : 0;\n", ind, "");
     else if (n->act == ACT_CLIP)
@@ -1245,7 +1234,7 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
                 emit_flit(e, n->act_a), emit_flit(e, n->act_b), emit_flit(e, n->act_b));
     else if (n->act == ACT_LEAKYRELU)
         fprintf(f, "%*sacc = acc < 0 ? acc * %s : acc;\n", ind, "", emit_flit(e, n->act_a));
-    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_d(a, dt, "acc"));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_from_double(a, dt, "acc"));
     close_n(f, &ind, ns + 2);
     fprintf(f, "    }\n");
 }
