@@ -272,16 +272,10 @@ static bool fold_gather(Graph *g, Node *n, int op)
         return false; /* the family says what is wrong */
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x->rank, false);
     int64_t od[MAX_RANK], outer = 1, inner = 1, ni = value_numel(iv), dx = x->dims[axis];
-    int r = 0;
-    for (int i = 0; i < x->rank; i++) {
-        if (i == axis)
-            for (int j = 0; j < iv->rank; j++)
-                od[r++] = iv->dims[j];
-        else
-            od[r++] = x->dims[i];
+    int r = gather_dims(g, n, x, iv, axis, od);
+    for (int i = 0; i < x->rank; i++)
         if (i != axis)
             *(i < axis ? &outer : &inner) *= x->dims[i];
-    }
     char *d = fold_out(g, n, x->dtype, r, od);
     if (!d)
         return false;
@@ -412,43 +406,8 @@ static bool fold_reshape(Graph *g, Node *n, int op)
 {
     (void)op;
     const Value *x = in_val(g, n, 0);
-    if (!has_in(n, 1))
-        fatal_node(g, n, "the shape input is required");
-    const Value *sv = in_val(g, n, 1);
-    if (sv->rank != 1)
-        fatal_node(g, n, "shape '%s' has rank %d, expected 1", vname(sv), sv->rank);
-    int64_t sh[MAX_RANK], od[MAX_RANK], known = 1, numel = value_numel(x);
-    int r = const_ints(g, n, n->in[1], sh, MAX_RANK), infer_at = -1;
-    bool allowzero = g->opset >= 14 && attr_int(g, n, "allowzero", 0) != 0;
-    for (int i = 0; i < r; i++) {
-        od[i] = sh[i];
-        if (sh[i] == -1) {
-            if (infer_at >= 0)
-                fatal_node(g, n, "shape %s has more than one -1", dims_str(sh, r));
-            infer_at = i;
-            continue;
-        }
-        if (sh[i] < -1)
-            fatal_node(g, n, "shape %s has invalid dim %lld", dims_str(sh, r), (long long)sh[i]);
-        if (sh[i] == 0 && !allowzero) {
-            if (i >= x->rank)
-                fatal_node(g, n, "shape %s copies dim %d but input '%s' has rank %d", dims_str(sh, r), i, vname(x),
-                           x->rank);
-            od[i] = x->dims[i];
-        }
-        known = mul_ck(known, od[i]);
-        if (known < 0)
-            fatal_node(g, n, "shape %s has too many elements", dims_str(sh, r));
-    }
-    if (infer_at >= 0) {
-        if (known == 0 || numel % known)
-            fatal_node(g, n, "cannot infer the -1 of shape %s from input '%s' %s", dims_str(sh, r), vname(x),
-                       dims_str(x->dims, x->rank));
-        od[infer_at] = numel / known;
-    } else if (known != numel) {
-        fatal_node(g, n, "shape %s has %lld elements but input '%s' %s has %lld", dims_str(sh, r), (long long)known,
-                   vname(x), dims_str(x->dims, x->rank), (long long)numel);
-    }
+    int64_t od[MAX_RANK];
+    int r = reshape_dims(g, n, x, od);
     return same_elems(g, n, x, r, od);
 }
 

@@ -352,15 +352,14 @@ static void infer_flatten(Graph *g, Node *n)
     set_out(g, n, 0, DT_F32, 2, od);
 }
 
-static void infer_reshape(Graph *g, Node *n)
+int reshape_dims(const Graph *g, const Node *n, const Value *x, int64_t *od)
 {
-    const Value *x = in_f32(g, n, 0);
     if (!has_in(n, 1))
         fatal_node(g, n, "the shape input is required");
     const Value *sv = in_val(g, n, 1);
     if (sv->rank != 1)
         fatal_node(g, n, "shape '%s' has rank %d, expected 1", vname(sv), sv->rank);
-    int64_t sh[MAX_RANK], od[MAX_RANK];
+    int64_t sh[MAX_RANK];
     int r = const_ints(g, n, n->in[1], sh, MAX_RANK);
     bool allowzero = g->opset >= 14 && attr_int(g, n, "allowzero", 0) != 0;
     int64_t known = 1;
@@ -395,6 +394,14 @@ static void infer_reshape(Graph *g, Node *n)
         fatal_node(g, n, "shape %s has %lld elements but input '%s' %s has %lld", dims_str(sh, r),
                    (long long)known, vname(x), dims_str(x->dims, x->rank), (long long)numel);
     }
+    return r;
+}
+
+static void infer_reshape(Graph *g, Node *n)
+{
+    const Value *x = in_f32(g, n, 0);
+    int64_t od[MAX_RANK];
+    int r = reshape_dims(g, n, x, od);
     set_out(g, n, 0, DT_F32, r, od);
 }
 
@@ -770,9 +777,7 @@ static void infer_slice(Graph *g, Node *n)
     set_out(g, n, 0, DT_F32, x->rank, count);
 }
 
-/* Gather's output dims: x's with axis replaced by the indices' dims; the
- * output's rank. */
-static int gather_dims(const Graph *g, const Node *n, const Value *x, const Value *iv, int axis, int64_t *od)
+int gather_dims(const Graph *g, const Node *n, const Value *x, const Value *iv, int axis, int64_t *od)
 {
     if (x->rank - 1 + iv->rank > MAX_RANK)
         fatal_node(g, n, "the output would have rank %d, more than %d", x->rank - 1 + iv->rank, MAX_RANK);

@@ -279,6 +279,12 @@ void infer_shapes(Graph *g);
 void transpose_perm(const Graph *g, const Node *n, int rank, int64_t *perm);
 int split_parts(const Graph *g, const Node *n, int64_t *sizes);
 void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced);
+/* Reshape's output dims for input x from its constant shape input (0 copies
+ * x's dim unless allowzero, one -1 is inferred); returns the rank. */
+int reshape_dims(const Graph *g, const Node *n, const Value *x, int64_t *od);
+/* Gather's output dims: x's with axis replaced by the dims of the indices
+ * iv (fatal over MAX_RANK); returns the rank. */
+int gather_dims(const Graph *g, const Node *n, const Value *x, const Value *iv, int axis, int64_t *od);
 /* Helpers for the op families' inference (compiler/ops/): */
 /* "[1,3,224,224]" for a message (a static rotating buffer). */
 const char *dims_str(const int64_t *d, int n);
