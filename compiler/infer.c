@@ -115,9 +115,7 @@ int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok
     return (int)(axis < 0 ? axis + rank : axis);
 }
 
-/* ints attribute `name`: exactly `count` values in [min, MAX_ATTR_VAL];
- * all `def` when absent. */
-static void ints_attr(const Graph *g, const Node *n, const char *name, int count, int64_t def,
+void ints_attr(const Graph *g, const Node *n, const char *name, int count, int64_t def,
                       int64_t min, int64_t *out)
 {
     const int64_t *v;
@@ -312,10 +310,8 @@ static void infer_concat(Graph *g, Node *n)
     set_out(g, n, 0, DT_F32, x0->rank, od);
 }
 
-/* MaxPool, AveragePool. */
-static void infer_pool(Graph *g, Node *n)
+void pool_dims(const Graph *g, const Node *n, const Value *x, int64_t *od)
 {
-    const Value *x = in_f32_rank(g, n, 0, 3, "N x C x D1 x ...");
     int ns = x->rank - 2;
     const int64_t *ks;
     int nk = attr_ints(g, n, "kernel_shape", &ks);
@@ -327,8 +323,17 @@ static void infer_pool(Graph *g, Node *n)
     int64_t ceil_mode = attr_int(g, n, "ceil_mode", 0);
     if (ceil_mode != 0 && ceil_mode != 1)
         fatal_node(g, n, "ceil_mode is %lld, must be 0 or 1", (long long)ceil_mode);
-    int64_t od[MAX_RANK] = {x->dims[0], x->dims[1]};
+    od[0] = x->dims[0];
+    od[1] = x->dims[1];
     window_out(g, n, x, ks, ceil_mode, od + 2);
+}
+
+/* MaxPool, AveragePool. */
+static void infer_pool(Graph *g, Node *n)
+{
+    const Value *x = in_f32_rank(g, n, 0, 3, "N x C x D1 x ...");
+    int64_t od[MAX_RANK];
+    pool_dims(g, n, x, od);
     set_out(g, n, 0, DT_F32, x->rank, od);
     set_out(g, n, 1, DT_I64, x->rank, od); /* MaxPool Indices */
 }

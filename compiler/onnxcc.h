@@ -299,12 +299,19 @@ const Value *in_val(const Graph *g, const Node *n, int k);
 void set_out(Graph *g, const Node *n, int k, int dtype, int rank, const int64_t *dims);
 /* An axis in [-rank, rank-1] (or up to rank if end_ok), made non-negative. */
 int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok);
+/* Ints attribute `name`: exactly `count` values in [min, INT32_MAX] (strides,
+ * pads, dilations, kernel sizes); all `def` when absent. */
+void ints_attr(const Graph *g, const Node *n, const char *name, int count, int64_t def, int64_t min,
+               int64_t *out);
 /* numpy broadcasting of a and b into od; returns the rank. */
 int broadcast_dims(const Graph *g, const Node *n, const Value *a, const Value *b, int64_t *od);
 /* Sliding-window output size along each spatial axis of x (Conv, pools)
  * from kernel[] and the strides/dilations/pads/auto_pad attributes. */
 void window_out(const Graph *g, const Node *n, const Value *x, const int64_t *kernel, bool ceil_mode,
                 int64_t *out);
+/* MaxPool's and AveragePool's output dims for x (N x C x D1 x ...) from
+ * kernel_shape, ceil_mode and the window attributes. */
+void pool_dims(const Graph *g, const Node *n, const Value *x, int64_t *od);
 /* The float32-only inference of the core ops (ops.h's `core` family, and
  * the float32 forms of ops a family took over). */
 void infer_core(Graph *g, Node *n);

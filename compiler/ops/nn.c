@@ -49,26 +49,6 @@ static const Value *in_image(const Graph *g, const Node *n, int k, const Value *
     return v;
 }
 
-/* ints attribute `name`: exactly `count` values in [min, MAX_ATTR_VAL];
- * all `def` when absent. */
-static void ints_or(const Graph *g, const Node *n, const char *name, int count, int64_t def, int64_t min, int64_t *out)
-{
-    const int64_t *v;
-    int c = attr_ints(g, n, name, &v);
-    for (int i = 0; i < count; i++)
-        out[i] = def;
-    if (c < 0)
-        return;
-    if (c != count)
-        fatal_node(g, n, "%s has %d values, expected %d", name, c, count);
-    for (int i = 0; i < count; i++) {
-        if (v[i] < min || v[i] > MAX_ATTR_VAL)
-            fatal_node(g, n, "%s[%d] is %lld, must be %lld to %lld", name, i, (long long)v[i], (long long)min,
-                       (long long)MAX_ATTR_VAL);
-        out[i] = v[i];
-    }
-}
-
 static int64_t floordiv(int64_t a, int64_t b)
 {
     int64_t q = a / b;
@@ -165,10 +145,10 @@ static void convt_params(const Graph *g, const Node *n, ConvT *p)
     if (nk >= 0 && nk != ns)
         fatal_node(g, n, "kernel_shape has %d values, expected %d", nk, ns);
     int64_t op[MAX_RANK], pads[2 * MAX_RANK], os[MAX_RANK + 2];
-    ints_or(g, n, "strides", ns, 1, 1, p->s);
-    ints_or(g, n, "dilations", ns, 1, 1, p->d);
-    ints_or(g, n, "output_padding", ns, 0, 0, op);
-    ints_or(g, n, "pads", 2 * ns, 0, 0, pads);
+    ints_attr(g, n, "strides", ns, 1, 1, p->s);
+    ints_attr(g, n, "dilations", ns, 1, 1, p->d);
+    ints_attr(g, n, "output_padding", ns, 0, 0, op);
+    ints_attr(g, n, "pads", 2 * ns, 0, 0, pads);
     const char *ap = auto_pad(g, n);
     bool same = !strncmp(ap, "SAME", 4), upper = !strcmp(ap, "SAME_UPPER"), valid = !strcmp(ap, "VALID");
     const int64_t *osv;
@@ -315,10 +295,10 @@ static void lp_window(const Graph *g, const Node *n, const Value *x, Window *w)
         fatal_node(g, n, "attribute kernel_shape is missing");
     if (nk != ns)
         fatal_node(g, n, "kernel_shape has %d values, expected %d", nk, ns);
-    ints_or(g, n, "kernel_shape", ns, 1, 1, w->k);
-    ints_or(g, n, "strides", ns, 1, 1, w->s);
-    ints_or(g, n, "dilations", ns, 1, 1, w->d);
-    ints_or(g, n, "pads", 2 * ns, 0, 0, pads);
+    ints_attr(g, n, "kernel_shape", ns, 1, 1, w->k);
+    ints_attr(g, n, "strides", ns, 1, 1, w->s);
+    ints_attr(g, n, "dilations", ns, 1, 1, w->d);
+    ints_attr(g, n, "pads", 2 * ns, 0, 0, pads);
     int64_t ceil_mode = attr_int(g, n, "ceil_mode", 0);
     const char *ap = auto_pad(g, n);
     for (int i = 0; i < ns; i++) {
@@ -457,9 +437,9 @@ static void unpool_dims(const Graph *g, const Node *n, const Value *x, int64_t *
         fatal_node(g, n, "attribute kernel_shape is missing");
     if (nk != ns)
         fatal_node(g, n, "kernel_shape has %d values, expected %d", nk, ns);
-    ints_or(g, n, "kernel_shape", ns, 1, 1, k);
-    ints_or(g, n, "strides", ns, 1, 1, s);
-    ints_or(g, n, "pads", 2 * ns, 0, 0, pads);
+    ints_attr(g, n, "kernel_shape", ns, 1, 1, k);
+    ints_attr(g, n, "strides", ns, 1, 1, s);
+    ints_attr(g, n, "pads", 2 * ns, 0, 0, pads);
     od[0] = x->dims[0];
     od[1] = x->dims[1];
     for (int i = 0; i < ns; i++) {
@@ -1173,8 +1153,8 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
     const char *T = ctype(dt);
     int64_t pads[2 * MAX_RANK], st[MAX_RANK], dl[MAX_RANK];
     window_pads(g, n, x, y, w->dims + 2, pads);
-    ints_or(g, n, "strides", ns, 1, 1, st);
-    ints_or(g, n, "dilations", ns, 1, 1, dl);
+    ints_attr(g, n, "strides", ns, 1, 1, st);
+    ints_attr(g, n, "dilations", ns, 1, 1, dl);
     int64_t C = x->dims[1], M = y->dims[1], group = attr_int(g, n, "group", 1), Cg = C / group, Mg = M / group;
     int64_t xs[MAX_RANK], ws[MAX_RANK], isz = 1, ksz = 1;
     for (int i = ns - 1; i >= 0; i--) {
