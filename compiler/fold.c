@@ -219,20 +219,6 @@ static int axes_arg(const Graph *g, const Node *n, const char *name, int since, 
     return has_in(n, 1) ? const_ints(g, n, n->in[1], out, MAX_RANK) : -1;
 }
 
-/* Marks in sel[0..rank) the axes listed in axes[0..na) (normalized against
- * rank); fatal on a repeat. */
-static void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int rank, bool *sel)
-{
-    for (int i = 0; i < rank; i++)
-        sel[i] = false;
-    for (int i = 0; i < na; i++) {
-        int a = norm_axis(g, n, axes[i], rank, false);
-        if (sel[a])
-            fatal_node(g, n, "axes %s list axis %d twice", dims_str(axes, na), a);
-        sel[a] = true;
-    }
-}
-
 /* ---- shape ops ------------------------------------------------------------------- */
 
 typedef bool FoldFn(Graph *g, Node *n, int op);

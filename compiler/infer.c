@@ -674,6 +674,18 @@ static void infer_split(Graph *g, Node *n)
     }
 }
 
+void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int rank, bool *sel)
+{
+    for (int i = 0; i < rank; i++)
+        sel[i] = false;
+    for (int i = 0; i < na; i++) {
+        int a = norm_axis(g, n, axes[i], rank, false);
+        if (sel[a])
+            fatal_node(g, n, "axes %s lists axis %d twice", dims_str(axes, na), a);
+        sel[a] = true;
+    }
+}
+
 /* ReduceMean's axes: the 'axes' attribute (< 18) or constant input (18),
  * none meaning all of them, or none at all with noop_with_empty_axes (18). */
 void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced)
@@ -684,14 +696,9 @@ void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced)
                    (long long)g->opset);
     int na = attr_or_input_ints(g, n, "axes", 18, axes, rank);
     bool noop = g->opset >= 18 && attr_int(g, n, "noop_with_empty_axes", 0) != 0;
+    mark_axes(g, n, axes, na > 0 ? na : 0, rank, reduced);
     for (int i = 0; i < rank; i++)
-        reduced[i] = na <= 0 && !noop;
-    for (int i = 0; i < na; i++) {
-        int a = norm_axis(g, n, axes[i], rank, false);
-        if (reduced[a])
-            fatal_node(g, n, "axes %s lists axis %d twice", dims_str(axes, na), a);
-        reduced[a] = true;
-    }
+        reduced[i] = reduced[i] || (na <= 0 && !noop);
 }
 
 static void infer_reducemean(Graph *g, Node *n)

@@ -279,6 +279,9 @@ void infer_shapes(Graph *g);
 void transpose_perm(const Graph *g, const Node *n, int rank, int64_t *perm);
 int split_parts(const Graph *g, const Node *n, int64_t *sizes);
 void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced);
+/* Marks in sel[0..rank) the axes axes[0..na) (normalized against rank);
+ * fatal on a repeat. */
+void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int rank, bool *sel);
 /* Reshape's output dims for input x from its constant shape input (0 copies
  * x's dim unless allowzero, one -1 is inferred); returns the rank. */
 int reshape_dims(const Graph *g, const Node *n, const Value *x, int64_t *od);

@@ -402,13 +402,8 @@ static void infer_unsqueeze(Graph *g, Node *n)
     int r = x->rank + na;
     if (r > MAX_RANK)
         fatal_node(g, n, "the output would have rank %d, more than %d", r, MAX_RANK);
-    bool added[MAX_RANK] = {false};
-    for (int i = 0; i < na; i++) {
-        int a = norm_axis(g, n, axes[i], r, false);
-        if (added[a])
-            fatal_node(g, n, "axes %s lists axis %d twice", dims_str(axes, na), a);
-        added[a] = true;
-    }
+    bool added[MAX_RANK];
+    mark_axes(g, n, axes, na, r, added);
     for (int i = 0, j = 0; i < r; i++)
         od[i] = added[i] ? 1 : x->dims[j++];
     set_out(g, n, 0, x->dtype, r, od);
