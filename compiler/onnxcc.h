@@ -482,6 +482,16 @@ void broadcast_strides(const Value *v, const Value *y, int64_t *st);
  * for the elements (loaded to their calc types) of the values ops[0..nops-1],
  * each broadcast to y's shape (numpy rules). */
 void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *expr);
+/* The loop emit_map writes, in full: each iteration reads operand k (ops[k],
+ * broadcast to y's shape) into `vk`, of its calc type when `as` is NULL, of
+ * its stored type (bits unconverted) when `as` is EMIT_RAW, else converted
+ * to the C type `as`; runs `body` (statements, or NULL) and stores `store`
+ * (already of y's type) into y's element; in body and store, $k stands for
+ * vk.  Axes of extent 1 are dropped and an axis is merged into the one
+ * before it where every operand walks the two as one. */
+extern const char EMIT_RAW[];
+void emit_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *as, const char *body,
+               const char *store);
 /* A dense copy of value x into value y (same number of bytes). */
 void emit_copy(Emitter *e, const Node *n, FILE *f, int x, int y);
 
