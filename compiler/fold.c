@@ -356,15 +356,7 @@ static bool fold_unsqueeze(Graph *g, Node *n, int op)
     const Value *x = in_val(g, n, 0);
     int64_t axes[MAX_RANK], od[MAX_RANK];
     int na = axes_arg(g, n, "axes", 13, axes);
-    if (na < 0)
-        fatal_node(g, n, "axes are required");
-    int r = x->rank + na;
-    if (r > MAX_RANK)
-        fatal_node(g, n, "the output would have rank %d, more than %d", r, MAX_RANK);
-    bool ins[MAX_RANK];
-    mark_axes(g, n, axes, na, r, ins);
-    for (int i = 0, j = 0; i < r; i++)
-        od[i] = ins[i] ? 1 : x->dims[j++];
+    int r = unsqueeze_dims(g, n, x, axes, na, od);
     return same_elems(g, n, x, r, od);
 }
 

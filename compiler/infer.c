@@ -686,6 +686,20 @@ void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int r
     }
 }
 
+int unsqueeze_dims(const Graph *g, const Node *n, const Value *x, const int64_t *axes, int na, int64_t *od)
+{
+    if (na < 0)
+        fatal_node(g, n, "axes are required");
+    int r = x->rank + na;
+    if (r > MAX_RANK)
+        fatal_node(g, n, "the output would have rank %d, more than %d", r, MAX_RANK);
+    bool added[MAX_RANK];
+    mark_axes(g, n, axes, na, r, added);
+    for (int i = 0, j = 0; i < r; i++)
+        od[i] = added[i] ? 1 : x->dims[j++];
+    return r;
+}
+
 /* ReduceMean's axes: the 'axes' attribute (< 18) or constant input (18),
  * none meaning all of them, or none at all with noop_with_empty_axes (18). */
 void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced)

@@ -282,6 +282,9 @@ void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced);
 /* Marks in sel[0..rank) the axes axes[0..na) (normalized against rank);
  * fatal on a repeat. */
 void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int rank, bool *sel);
+/* Unsqueeze's output dims: x's with a 1 at each of axes[0..na) (na < 0:
+ * none given, fatal); returns the rank. */
+int unsqueeze_dims(const Graph *g, const Node *n, const Value *x, const int64_t *axes, int na, int64_t *od);
 /* Reshape's output dims for input x from its constant shape input (0 copies
  * x's dim unless allowzero, one -1 is inferred); returns the rank. */
 int reshape_dims(const Graph *g, const Node *n, const Value *x, int64_t *od);

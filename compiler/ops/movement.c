@@ -397,15 +397,7 @@ static void infer_unsqueeze(Graph *g, Node *n)
     const Value *x = in_data(g, n, 0);
     int64_t axes[MAX_RANK], od[MAX_RANK];
     int na = ints_attr_or_input(g, n, "axes", 13, 1, axes, MAX_RANK);
-    if (na < 0)
-        fatal_node(g, n, "axes are required");
-    int r = x->rank + na;
-    if (r > MAX_RANK)
-        fatal_node(g, n, "the output would have rank %d, more than %d", r, MAX_RANK);
-    bool added[MAX_RANK];
-    mark_axes(g, n, axes, na, r, added);
-    for (int i = 0, j = 0; i < r; i++)
-        od[i] = added[i] ? 1 : x->dims[j++];
+    int r = unsqueeze_dims(g, n, x, axes, na, od);
     set_out(g, n, 0, x->dtype, r, od);
 }
 
