@@ -719,16 +719,14 @@ static bool fold_reduce(Graph *g, Node *n, int op)
         fatal_node(g, n, "attribute 'noop_with_empty_axes' needs opset %d or later (model opset %lld)", since,
                    (long long)g->opset);
     int64_t axes[MAX_RANK], od[MAX_RANK], ost[MAX_RANK], c[MAX_RANK];
-    int na = axes_arg(g, n, "axes", since, axes), r = 0;
+    int na = axes_arg(g, n, "axes", since, axes);
     bool noop = g->opset >= since && attr_int(g, n, "noop_with_empty_axes", 0) != 0;
-    bool keep = attr_int(g, n, "keepdims", 1) != 0, red[MAX_RANK];
+    bool red[MAX_RANK];
     mark_axes(g, n, axes, na > 0 ? na : 0, x->rank, red);
-    for (int i = 0; i < x->rank; i++) {
+    for (int i = 0; i < x->rank; i++)
         if (na <= 0)
             red[i] = !noop;
-        if (!red[i] || keep)
-            od[r++] = red[i] ? 1 : x->dims[i];
-    }
+    int r = reduced_dims(g, n, x, red, od);
     char *d = fold_out(g, n, dt, r, od);
     if (!d)
         return false;

@@ -715,17 +715,23 @@ void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced)
         reduced[i] = reduced[i] || (na <= 0 && !noop);
 }
 
+int reduced_dims(const Graph *g, const Node *n, const Value *x, const bool *reduced, int64_t *od)
+{
+    bool keep = attr_int(g, n, "keepdims", 1) != 0;
+    int r = 0;
+    for (int i = 0; i < x->rank; i++)
+        if (!reduced[i] || keep)
+            od[r++] = reduced[i] ? 1 : x->dims[i];
+    return r;
+}
+
 static void infer_reducemean(Graph *g, Node *n)
 {
     const Value *x = in_f32(g, n, 0);
     bool reduced[MAX_RANK];
     reduce_axes(g, n, x->rank, reduced);
-    bool keep = attr_int(g, n, "keepdims", 1) != 0;
     int64_t od[MAX_RANK];
-    int r = 0;
-    for (int i = 0; i < x->rank; i++)
-        if (!reduced[i] || keep)
-            od[r++] = reduced[i] ? 1 : x->dims[i];
+    int r = reduced_dims(g, n, x, reduced, od);
     set_out(g, n, 0, DT_F32, r, od);
 }
 

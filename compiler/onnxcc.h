@@ -285,6 +285,9 @@ void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int r
 /* Unsqueeze's output dims: x's with a 1 at each of axes[0..na) (na < 0:
  * none given, fatal); returns the rank. */
 int unsqueeze_dims(const Graph *g, const Node *n, const Value *x, const int64_t *axes, int na, int64_t *od);
+/* A reduction's output dims: x's without the axes with reduced[a], or with
+ * them as 1 under keepdims (default 1); returns the rank. */
+int reduced_dims(const Graph *g, const Node *n, const Value *x, const bool *reduced, int64_t *od);
 /* Reshape's output dims for input x from its constant shape input (0 copies
  * x's dim unless allowzero, one -1 is inferred); returns the rank. */
 int reshape_dims(const Graph *g, const Node *n, const Value *x, int64_t *od);

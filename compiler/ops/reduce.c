@@ -121,12 +121,8 @@ static void infer_reduction(Graph *g, Node *n)
     const Value *x = data_in(g, n);
     bool reduced[MAX_RANK];
     reduced_axes(g, n, x->rank, reduced);
-    bool keep = attr_int(g, n, "keepdims", 1) != 0;
     int64_t od[MAX_RANK];
-    int r = 0;
-    for (int i = 0; i < x->rank; i++)
-        if (!reduced[i] || keep)
-            od[r++] = reduced[i] ? 1 : x->dims[i];
+    int r = reduced_dims(g, n, x, reduced, od);
     set_out(g, n, 0, x->dtype, r, od);
 }
 
