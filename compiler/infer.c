@@ -497,12 +497,7 @@ static void infer_pad(Graph *g, Node *n)
             const_float(g, n, n->in[2], &value);
         if (has_in(n, 3)) { /* opset 18 axes */
             na = const_ints(g, n, n->in[3], axes, MAX_RANK);
-            for (int i = 0; i < na; i++) {
-                axes[i] = norm_axis(g, n, axes[i], x->rank, false);
-                for (int j = 0; j < i; j++)
-                    if (axes[j] == axes[i])
-                        fatal_node(g, n, "axes lists axis %lld twice", (long long)axes[i]);
-            }
+            norm_axes(g, n, axes, na, x->rank);
         }
     }
     if (np != 2 * na)
@@ -671,6 +666,16 @@ static void infer_split(Graph *g, Node *n)
     for (int k = 0; k < n->nout; k++) {
         od[axis] = sizes[k];
         set_out(g, n, k, DT_F32, x->rank, od);
+    }
+}
+
+void norm_axes(const Graph *g, const Node *n, int64_t *axes, int na, int rank)
+{
+    for (int i = 0; i < na; i++) {
+        axes[i] = norm_axis(g, n, axes[i], rank, false);
+        for (int j = 0; j < i; j++)
+            if (axes[j] == axes[i])
+                fatal_node(g, n, "axes lists axis %lld twice", (long long)axes[i]);
     }
 }
 

@@ -279,6 +279,8 @@ void infer_shapes(Graph *g);
 void transpose_perm(const Graph *g, const Node *n, int rank, int64_t *perm);
 int split_parts(const Graph *g, const Node *n, int64_t *sizes);
 void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced);
+/* Normalizes axes[0..na) against rank in place; fatal on a repeat. */
+void norm_axes(const Graph *g, const Node *n, int64_t *axes, int na, int rank);
 /* Marks in sel[0..rank) the axes axes[0..na) (normalized against rank);
  * fatal on a repeat. */
 void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int rank, bool *sel);

@@ -326,12 +326,7 @@ static int pad_params(const Graph *g, const Node *n, int64_t *begin, int64_t *en
         if (has_in(n, 3)) { /* opset 18 axes */
             need_const(g, n, &g->values[n->in[3]], "axes");
             na = const_ints(g, n, n->in[3], axes, MAX_RANK);
-            for (int i = 0; i < na; i++) {
-                axes[i] = norm_axis(g, n, axes[i], x->rank, false);
-                for (int j = 0; j < i; j++)
-                    if (axes[j] == axes[i])
-                        fatal_node(g, n, "axes lists axis %lld twice", (long long)axes[i]);
-            }
+            norm_axes(g, n, axes, na, x->rank);
         }
     }
     if (np != 2 * na)
