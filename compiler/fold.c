@@ -288,18 +288,7 @@ static bool fold_concat(Graph *g, Node *n, int op)
         fatal_node(g, n, "attribute 'axis' is required");
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x0->rank, false);
     int64_t od[MAX_RANK], outer = 1, inner = 1;
-    memcpy(od, x0->dims, sizeof od);
-    od[axis] = 0;
-    for (int k = 0; k < n->nin; k++) {
-        const Value *x = in_val(g, n, k);
-        if (x->rank != x0->rank)
-            fatal_node(g, n, "input %d '%s' has rank %d, expected %d", k, vname(x), x->rank, x0->rank);
-        for (int i = 0; i < x->rank; i++)
-            if (i != axis && x->dims[i] != x0->dims[i])
-                fatal_node(g, n, "input %d '%s' has dim %d = %lld, expected %lld", k, vname(x), i,
-                           (long long)x->dims[i], (long long)x0->dims[i]);
-        od[axis] = add_ck(od[axis], x->dims[axis]);
-    }
+    concat_dims(g, n, x0, axis, od);
     for (int i = 0; i < x0->rank; i++)
         if (i != axis)
             *(i < axis ? &outer : &inner) *= x0->dims[i];

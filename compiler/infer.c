@@ -288,25 +288,34 @@ static void infer_binary(Graph *g, Node *n)
     set_out(g, n, 0, DT_F32, r, od);
 }
 
+void concat_dims(const Graph *g, const Node *n, const Value *x0, int axis, int64_t *od)
+{
+    memcpy(od, x0->dims, sizeof(int64_t) * MAX_RANK);
+    for (int k = 1; k < n->nin; k++) {
+        const Value *x = in_val(g, n, k);
+        if (x->dtype != x0->dtype)
+            fatal_node(g, n, "input %d '%s' is %s but input 0 '%s' is %s", k, vname(x), dtype_name(x->dtype),
+                       vname(x0), dtype_name(x0->dtype));
+        if (x->rank != x0->rank)
+            fatal_node(g, n, "input %d '%s' has rank %d, expected %d", k, vname(x), x->rank, x0->rank);
+        for (int i = 0; i < x->rank; i++)
+            if (i != axis && x->dims[i] != x0->dims[i])
+                fatal_node(g, n, "input %d '%s' has dim %d = %lld, expected %lld", k, vname(x), i,
+                           (long long)x->dims[i], (long long)x0->dims[i]);
+        od[axis] = add_ck(od[axis], x->dims[axis]);
+    }
+}
+
 static void infer_concat(Graph *g, Node *n)
 {
     const Value *x0 = in_f32_rank(g, n, 0, 1, "a tensor");
     if (!node_attr(g, n, "axis"))
         fatal_node(g, n, "attribute 'axis' is required");
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x0->rank, false);
+    for (int k = 1; k < n->nin; k++)
+        in_f32(g, n, k);
     int64_t od[MAX_RANK];
-    memcpy(od, x0->dims, sizeof od);
-    for (int k = 1; k < n->nin; k++) {
-        const Value *x = in_f32(g, n, k);
-        if (x->rank != x0->rank)
-            fatal_node(g, n, "input %d '%s' has rank %d, expected %d", k, vname(x), x->rank,
-                       x0->rank);
-        for (int i = 0; i < x->rank; i++)
-            if (i != axis && x->dims[i] != x0->dims[i])
-                fatal_node(g, n, "input %d '%s' has dim %d = %lld, expected %lld", k,
-                           vname(x), i, (long long)x->dims[i], (long long)x0->dims[i]);
-        od[axis] = add_ck(od[axis], x->dims[axis]);
-    }
+    concat_dims(g, n, x0, axis, od);
     set_out(g, n, 0, DT_F32, x0->rank, od);
 }
 

@@ -290,6 +290,9 @@ int unsqueeze_dims(const Graph *g, const Node *n, const Value *x, const int64_t 
 /* A reduction's output dims: x's without the axes with reduced[a], or with
  * them as 1 under keepdims (default 1); returns the rank. */
 int reduced_dims(const Graph *g, const Node *n, const Value *x, const bool *reduced, int64_t *od);
+/* Concat's output dims along axis: x0's (input 0), with the other inputs'
+ * extents along axis added; each must have x0's type, rank and other dims. */
+void concat_dims(const Graph *g, const Node *n, const Value *x0, int axis, int64_t *od);
 /* Reshape's output dims for input x from its constant shape input (0 copies
  * x's dim unless allowzero, one -1 is inferred); returns the rank. */
 int reshape_dims(const Graph *g, const Node *n, const Value *x, int64_t *od);
