@@ -509,21 +509,6 @@ static void print_list(FILE *f, const int64_t *v, int n)
     fputs(n ? "}" : "0}", f);
 }
 
-static void bcast_strides(const Value *v, const Value *y, int64_t *st)
-{
-    int off = y->rank - v->rank;
-    int64_t s = 1;
-    for (int d = y->rank - 1; d >= 0; d--) {
-        int vd = d - off;
-        if (vd < 0) {
-            st[d] = 0;
-            continue;
-        }
-        st[d] = (v->dims[vd] == 1 && y->dims[d] != 1) ? 0 : s;
-        s *= v->dims[vd];
-    }
-}
-
 /* An Add of dense operands of the output's shape (fuse_add may have given
  * it an activation): one pass, onnxcc_f32_add_act. */
 static bool add_is_dense(const Graph *g, const Node *n)
@@ -552,8 +537,8 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
         return;
     }
     int64_t sa[MAX_RANK], sb[MAX_RANK];
-    bcast_strides(a, y, sa);
-    bcast_strides(b, y, sb);
+    broadcast_strides(a, y, sa);
+    broadcast_strides(b, y, sb);
     fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, ", y->rank);
     print_list(f, y->dims, y->rank);
     fputs(", ", f);
@@ -786,16 +771,6 @@ static void lower_softmax(Emitter *e, const Node *n, FILE *f)
             ref(e, n, n->out[0]));
 }
 
-/* Dense row-major strides of v, in elements. */
-static void dense_strides(const Value *v, int64_t *st)
-{
-    int64_t s = 1;
-    for (int d = v->rank - 1; d >= 0; d--) {
-        st[d] = s;
-        s *= v->dims[d];
-    }
-}
-
 /* Appends an axis (extent d, stride s in x) to a list of n axes, dropping
  * it if d is 1 and merging it into the previous one if x walks the two
  * contiguously. */
@@ -846,7 +821,7 @@ static void lower_transpose(Emitter *e, const Node *n, FILE *f)
     int64_t perm[MAX_RANK], xs[MAX_RANK], st[MAX_RANK];
     assert_dense(g, x);
     transpose_perm(g, n, x->rank, perm);
-    dense_strides(x, xs);
+    dense_strides_of(x, xs);
     for (int i = 0; i < x->rank; i++)
         st[i] = xs[perm[i]];
     emit_strided_copy(f, y->rank, y->dims, st, ref(e, n, n->in[0]), 0, ref(e, n, n->out[0]));
@@ -886,7 +861,7 @@ static void lower_reducemean(Emitter *e, const Node *n, FILE *f)
     reduce_axes(g, n, x->rank, red);
     int64_t xs[MAX_RANK], kd[MAX_RANK], ks[MAX_RANK], rd[MAX_RANK], rs[MAX_RANK];
     int nk = 0, nr = 0;
-    dense_strides(x, xs);
+    dense_strides_of(x, xs);
     for (int i = 0; i < x->rank; i++) {
         if (red[i])
             push_axis(rd, rs, &nr, x->dims[i], xs[i]);
@@ -922,7 +897,7 @@ static void lower_slice(Emitter *e, const Node *n, FILE *f)
     assert_dense(g, x);
     int64_t start[MAX_RANK], step[MAX_RANK], count[MAX_RANK], xs[MAX_RANK];
     slice_params(g, n, start, step, count);
-    dense_strides(x, xs);
+    dense_strides_of(x, xs);
     long long off = 0;
     for (int i = 0; i < x->rank; i++) {
         off += (long long)(start[i] * xs[i]);

@@ -219,20 +219,6 @@ static int axes_arg(const Graph *g, const Node *n, const char *name, int since, 
     return has_in(n, 1) ? const_ints(g, n, n->in[1], out, MAX_RANK) : -1;
 }
 
-/* Marks in sel[0..rank) the axes listed in axes[0..na) (normalized against
- * rank); fatal on a repeat. */
-static void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int rank, bool *sel)
-{
-    for (int i = 0; i < rank; i++)
-        sel[i] = false;
-    for (int i = 0; i < na; i++) {
-        int a = norm_axis(g, n, axes[i], rank, false);
-        if (sel[a])
-            fatal_node(g, n, "axes %s list axis %d twice", dims_str(axes, na), a);
-        sel[a] = true;
-    }
-}
-
 /* ---- shape ops ------------------------------------------------------------------- */
 
 typedef bool FoldFn(Graph *g, Node *n, int op);
@@ -272,16 +258,10 @@ static bool fold_gather(Graph *g, Node *n, int op)
         return false; /* the family says what is wrong */
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x->rank, false);
     int64_t od[MAX_RANK], outer = 1, inner = 1, ni = value_numel(iv), dx = x->dims[axis];
-    int r = 0;
-    for (int i = 0; i < x->rank; i++) {
-        if (i == axis)
-            for (int j = 0; j < iv->rank; j++)
-                od[r++] = iv->dims[j];
-        else
-            od[r++] = x->dims[i];
+    int r = gather_dims(g, n, x, iv, axis, od);
+    for (int i = 0; i < x->rank; i++)
         if (i != axis)
             *(i < axis ? &outer : &inner) *= x->dims[i];
-    }
     char *d = fold_out(g, n, x->dtype, r, od);
     if (!d)
         return false;
@@ -308,18 +288,7 @@ static bool fold_concat(Graph *g, Node *n, int op)
         fatal_node(g, n, "attribute 'axis' is required");
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x0->rank, false);
     int64_t od[MAX_RANK], outer = 1, inner = 1;
-    memcpy(od, x0->dims, sizeof od);
-    od[axis] = 0;
-    for (int k = 0; k < n->nin; k++) {
-        const Value *x = in_val(g, n, k);
-        if (x->rank != x0->rank)
-            fatal_node(g, n, "input %d '%s' has rank %d, expected %d", k, vname(x), x->rank, x0->rank);
-        for (int i = 0; i < x->rank; i++)
-            if (i != axis && x->dims[i] != x0->dims[i])
-                fatal_node(g, n, "input %d '%s' has dim %d = %lld, expected %lld", k, vname(x), i,
-                           (long long)x->dims[i], (long long)x0->dims[i]);
-        od[axis] = add_ck(od[axis], x->dims[axis]);
-    }
+    concat_dims(g, n, x0, axis, od);
     for (int i = 0; i < x0->rank; i++)
         if (i != axis)
             *(i < axis ? &outer : &inner) *= x0->dims[i];
@@ -376,15 +345,7 @@ static bool fold_unsqueeze(Graph *g, Node *n, int op)
     const Value *x = in_val(g, n, 0);
     int64_t axes[MAX_RANK], od[MAX_RANK];
     int na = axes_arg(g, n, "axes", 13, axes);
-    if (na < 0)
-        fatal_node(g, n, "axes are required");
-    int r = x->rank + na;
-    if (r > MAX_RANK)
-        fatal_node(g, n, "the output would have rank %d, more than %d", r, MAX_RANK);
-    bool ins[MAX_RANK];
-    mark_axes(g, n, axes, na, r, ins);
-    for (int i = 0, j = 0; i < r; i++)
-        od[i] = ins[i] ? 1 : x->dims[j++];
+    int r = unsqueeze_dims(g, n, x, axes, na, od);
     return same_elems(g, n, x, r, od);
 }
 
@@ -412,43 +373,8 @@ static bool fold_reshape(Graph *g, Node *n, int op)
 {
     (void)op;
     const Value *x = in_val(g, n, 0);
-    if (!has_in(n, 1))
-        fatal_node(g, n, "the shape input is required");
-    const Value *sv = in_val(g, n, 1);
-    if (sv->rank != 1)
-        fatal_node(g, n, "shape '%s' has rank %d, expected 1", vname(sv), sv->rank);
-    int64_t sh[MAX_RANK], od[MAX_RANK], known = 1, numel = value_numel(x);
-    int r = const_ints(g, n, n->in[1], sh, MAX_RANK), infer_at = -1;
-    bool allowzero = g->opset >= 14 && attr_int(g, n, "allowzero", 0) != 0;
-    for (int i = 0; i < r; i++) {
-        od[i] = sh[i];
-        if (sh[i] == -1) {
-            if (infer_at >= 0)
-                fatal_node(g, n, "shape %s has more than one -1", dims_str(sh, r));
-            infer_at = i;
-            continue;
-        }
-        if (sh[i] < -1)
-            fatal_node(g, n, "shape %s has invalid dim %lld", dims_str(sh, r), (long long)sh[i]);
-        if (sh[i] == 0 && !allowzero) {
-            if (i >= x->rank)
-                fatal_node(g, n, "shape %s copies dim %d but input '%s' has rank %d", dims_str(sh, r), i, vname(x),
-                           x->rank);
-            od[i] = x->dims[i];
-        }
-        known = mul_ck(known, od[i]);
-        if (known < 0)
-            fatal_node(g, n, "shape %s has too many elements", dims_str(sh, r));
-    }
-    if (infer_at >= 0) {
-        if (known == 0 || numel % known)
-            fatal_node(g, n, "cannot infer the -1 of shape %s from input '%s' %s", dims_str(sh, r), vname(x),
-                       dims_str(x->dims, x->rank));
-        od[infer_at] = numel / known;
-    } else if (known != numel) {
-        fatal_node(g, n, "shape %s has %lld elements but input '%s' %s has %lld", dims_str(sh, r), (long long)known,
-                   vname(x), dims_str(x->dims, x->rank), (long long)numel);
-    }
+    int64_t od[MAX_RANK];
+    int r = reshape_dims(g, n, x, od);
     return same_elems(g, n, x, r, od);
 }
 
@@ -782,16 +708,14 @@ static bool fold_reduce(Graph *g, Node *n, int op)
         fatal_node(g, n, "attribute 'noop_with_empty_axes' needs opset %d or later (model opset %lld)", since,
                    (long long)g->opset);
     int64_t axes[MAX_RANK], od[MAX_RANK], ost[MAX_RANK], c[MAX_RANK];
-    int na = axes_arg(g, n, "axes", since, axes), r = 0;
+    int na = axes_arg(g, n, "axes", since, axes);
     bool noop = g->opset >= since && attr_int(g, n, "noop_with_empty_axes", 0) != 0;
-    bool keep = attr_int(g, n, "keepdims", 1) != 0, red[MAX_RANK];
+    bool red[MAX_RANK];
     mark_axes(g, n, axes, na > 0 ? na : 0, x->rank, red);
-    for (int i = 0; i < x->rank; i++) {
+    for (int i = 0; i < x->rank; i++)
         if (na <= 0)
             red[i] = !noop;
-        if (!red[i] || keep)
-            od[r++] = red[i] ? 1 : x->dims[i];
-    }
+    int r = reduced_dims(g, n, x, red, od);
     char *d = fold_out(g, n, dt, r, od);
     if (!d)
         return false;

@@ -115,9 +115,7 @@ int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok
     return (int)(axis < 0 ? axis + rank : axis);
 }
 
-/* ints attribute `name`: exactly `count` values in [min, MAX_ATTR_VAL];
- * all `def` when absent. */
-static void ints_attr(const Graph *g, const Node *n, const char *name, int count, int64_t def,
+void ints_attr(const Graph *g, const Node *n, const char *name, int count, int64_t def,
                       int64_t min, int64_t *out)
 {
     const int64_t *v;
@@ -290,32 +288,39 @@ static void infer_binary(Graph *g, Node *n)
     set_out(g, n, 0, DT_F32, r, od);
 }
 
+void concat_dims(const Graph *g, const Node *n, const Value *x0, int axis, int64_t *od)
+{
+    memcpy(od, x0->dims, sizeof(int64_t) * MAX_RANK);
+    for (int k = 1; k < n->nin; k++) {
+        const Value *x = in_val(g, n, k);
+        if (x->dtype != x0->dtype)
+            fatal_node(g, n, "input %d '%s' is %s but input 0 '%s' is %s", k, vname(x), dtype_name(x->dtype),
+                       vname(x0), dtype_name(x0->dtype));
+        if (x->rank != x0->rank)
+            fatal_node(g, n, "input %d '%s' has rank %d, expected %d", k, vname(x), x->rank, x0->rank);
+        for (int i = 0; i < x->rank; i++)
+            if (i != axis && x->dims[i] != x0->dims[i])
+                fatal_node(g, n, "input %d '%s' has dim %d = %lld, expected %lld", k, vname(x), i,
+                           (long long)x->dims[i], (long long)x0->dims[i]);
+        od[axis] = add_ck(od[axis], x->dims[axis]);
+    }
+}
+
 static void infer_concat(Graph *g, Node *n)
 {
     const Value *x0 = in_f32_rank(g, n, 0, 1, "a tensor");
     if (!node_attr(g, n, "axis"))
         fatal_node(g, n, "attribute 'axis' is required");
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x0->rank, false);
+    for (int k = 1; k < n->nin; k++)
+        in_f32(g, n, k);
     int64_t od[MAX_RANK];
-    memcpy(od, x0->dims, sizeof od);
-    for (int k = 1; k < n->nin; k++) {
-        const Value *x = in_f32(g, n, k);
-        if (x->rank != x0->rank)
-            fatal_node(g, n, "input %d '%s' has rank %d, expected %d", k, vname(x), x->rank,
-                       x0->rank);
-        for (int i = 0; i < x->rank; i++)
-            if (i != axis && x->dims[i] != x0->dims[i])
-                fatal_node(g, n, "input %d '%s' has dim %d = %lld, expected %lld", k,
-                           vname(x), i, (long long)x->dims[i], (long long)x0->dims[i]);
-        od[axis] = add_ck(od[axis], x->dims[axis]);
-    }
+    concat_dims(g, n, x0, axis, od);
     set_out(g, n, 0, DT_F32, x0->rank, od);
 }
 
-/* MaxPool, AveragePool. */
-static void infer_pool(Graph *g, Node *n)
+void pool_dims(const Graph *g, const Node *n, const Value *x, int64_t *od)
 {
-    const Value *x = in_f32_rank(g, n, 0, 3, "N x C x D1 x ...");
     int ns = x->rank - 2;
     const int64_t *ks;
     int nk = attr_ints(g, n, "kernel_shape", &ks);
@@ -327,8 +332,17 @@ static void infer_pool(Graph *g, Node *n)
     int64_t ceil_mode = attr_int(g, n, "ceil_mode", 0);
     if (ceil_mode != 0 && ceil_mode != 1)
         fatal_node(g, n, "ceil_mode is %lld, must be 0 or 1", (long long)ceil_mode);
-    int64_t od[MAX_RANK] = {x->dims[0], x->dims[1]};
+    od[0] = x->dims[0];
+    od[1] = x->dims[1];
     window_out(g, n, x, ks, ceil_mode, od + 2);
+}
+
+/* MaxPool, AveragePool. */
+static void infer_pool(Graph *g, Node *n)
+{
+    const Value *x = in_f32_rank(g, n, 0, 3, "N x C x D1 x ...");
+    int64_t od[MAX_RANK];
+    pool_dims(g, n, x, od);
     set_out(g, n, 0, DT_F32, x->rank, od);
     set_out(g, n, 1, DT_I64, x->rank, od); /* MaxPool Indices */
 }
@@ -352,15 +366,14 @@ static void infer_flatten(Graph *g, Node *n)
     set_out(g, n, 0, DT_F32, 2, od);
 }
 
-static void infer_reshape(Graph *g, Node *n)
+int reshape_dims(const Graph *g, const Node *n, const Value *x, int64_t *od)
 {
-    const Value *x = in_f32(g, n, 0);
     if (!has_in(n, 1))
         fatal_node(g, n, "the shape input is required");
     const Value *sv = in_val(g, n, 1);
     if (sv->rank != 1)
         fatal_node(g, n, "shape '%s' has rank %d, expected 1", vname(sv), sv->rank);
-    int64_t sh[MAX_RANK], od[MAX_RANK];
+    int64_t sh[MAX_RANK];
     int r = const_ints(g, n, n->in[1], sh, MAX_RANK);
     bool allowzero = g->opset >= 14 && attr_int(g, n, "allowzero", 0) != 0;
     int64_t known = 1;
@@ -395,6 +408,14 @@ static void infer_reshape(Graph *g, Node *n)
         fatal_node(g, n, "shape %s has %lld elements but input '%s' %s has %lld", dims_str(sh, r),
                    (long long)known, vname(x), dims_str(x->dims, x->rank), (long long)numel);
     }
+    return r;
+}
+
+static void infer_reshape(Graph *g, Node *n)
+{
+    const Value *x = in_f32(g, n, 0);
+    int64_t od[MAX_RANK];
+    int r = reshape_dims(g, n, x, od);
     set_out(g, n, 0, DT_F32, r, od);
 }
 
@@ -485,12 +506,7 @@ static void infer_pad(Graph *g, Node *n)
             const_float(g, n, n->in[2], &value);
         if (has_in(n, 3)) { /* opset 18 axes */
             na = const_ints(g, n, n->in[3], axes, MAX_RANK);
-            for (int i = 0; i < na; i++) {
-                axes[i] = norm_axis(g, n, axes[i], x->rank, false);
-                for (int j = 0; j < i; j++)
-                    if (axes[j] == axes[i])
-                        fatal_node(g, n, "axes lists axis %lld twice", (long long)axes[i]);
-            }
+            norm_axes(g, n, axes, na, x->rank);
         }
     }
     if (np != 2 * na)
@@ -662,6 +678,42 @@ static void infer_split(Graph *g, Node *n)
     }
 }
 
+void norm_axes(const Graph *g, const Node *n, int64_t *axes, int na, int rank)
+{
+    for (int i = 0; i < na; i++) {
+        axes[i] = norm_axis(g, n, axes[i], rank, false);
+        for (int j = 0; j < i; j++)
+            if (axes[j] == axes[i])
+                fatal_node(g, n, "axes lists axis %lld twice", (long long)axes[i]);
+    }
+}
+
+void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int rank, bool *sel)
+{
+    for (int i = 0; i < rank; i++)
+        sel[i] = false;
+    for (int i = 0; i < na; i++) {
+        int a = norm_axis(g, n, axes[i], rank, false);
+        if (sel[a])
+            fatal_node(g, n, "axes %s lists axis %d twice", dims_str(axes, na), a);
+        sel[a] = true;
+    }
+}
+
+int unsqueeze_dims(const Graph *g, const Node *n, const Value *x, const int64_t *axes, int na, int64_t *od)
+{
+    if (na < 0)
+        fatal_node(g, n, "axes are required");
+    int r = x->rank + na;
+    if (r > MAX_RANK)
+        fatal_node(g, n, "the output would have rank %d, more than %d", r, MAX_RANK);
+    bool added[MAX_RANK];
+    mark_axes(g, n, axes, na, r, added);
+    for (int i = 0, j = 0; i < r; i++)
+        od[i] = added[i] ? 1 : x->dims[j++];
+    return r;
+}
+
 /* ReduceMean's axes: the 'axes' attribute (< 18) or constant input (18),
  * none meaning all of them, or none at all with noop_with_empty_axes (18). */
 void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced)
@@ -672,14 +724,19 @@ void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced)
                    (long long)g->opset);
     int na = attr_or_input_ints(g, n, "axes", 18, axes, rank);
     bool noop = g->opset >= 18 && attr_int(g, n, "noop_with_empty_axes", 0) != 0;
+    mark_axes(g, n, axes, na > 0 ? na : 0, rank, reduced);
     for (int i = 0; i < rank; i++)
-        reduced[i] = na <= 0 && !noop;
-    for (int i = 0; i < na; i++) {
-        int a = norm_axis(g, n, axes[i], rank, false);
-        if (reduced[a])
-            fatal_node(g, n, "axes %s lists axis %d twice", dims_str(axes, na), a);
-        reduced[a] = true;
-    }
+        reduced[i] = reduced[i] || (na <= 0 && !noop);
+}
+
+int reduced_dims(const Graph *g, const Node *n, const Value *x, const bool *reduced, int64_t *od)
+{
+    bool keep = attr_int(g, n, "keepdims", 1) != 0;
+    int r = 0;
+    for (int i = 0; i < x->rank; i++)
+        if (!reduced[i] || keep)
+            od[r++] = reduced[i] ? 1 : x->dims[i];
+    return r;
 }
 
 static void infer_reducemean(Graph *g, Node *n)
@@ -687,12 +744,8 @@ static void infer_reducemean(Graph *g, Node *n)
     const Value *x = in_f32(g, n, 0);
     bool reduced[MAX_RANK];
     reduce_axes(g, n, x->rank, reduced);
-    bool keep = attr_int(g, n, "keepdims", 1) != 0;
     int64_t od[MAX_RANK];
-    int r = 0;
-    for (int i = 0; i < x->rank; i++)
-        if (!reduced[i] || keep)
-            od[r++] = reduced[i] ? 1 : x->dims[i];
+    int r = reduced_dims(g, n, x, reduced, od);
     set_out(g, n, 0, DT_F32, r, od);
 }
 
@@ -770,9 +823,7 @@ static void infer_slice(Graph *g, Node *n)
     set_out(g, n, 0, DT_F32, x->rank, count);
 }
 
-/* Gather's output dims: x's with axis replaced by the indices' dims; the
- * output's rank. */
-static int gather_dims(const Graph *g, const Node *n, const Value *x, const Value *iv, int axis, int64_t *od)
+int gather_dims(const Graph *g, const Node *n, const Value *x, const Value *iv, int axis, int64_t *od)
 {
     if (x->rank - 1 + iv->rank > MAX_RANK)
         fatal_node(g, n, "the output would have rank %d, more than %d", x->rank - 1 + iv->rank, MAX_RANK);

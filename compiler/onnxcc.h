@@ -279,6 +279,26 @@ void infer_shapes(Graph *g);
 void transpose_perm(const Graph *g, const Node *n, int rank, int64_t *perm);
 int split_parts(const Graph *g, const Node *n, int64_t *sizes);
 void reduce_axes(const Graph *g, const Node *n, int rank, bool *reduced);
+/* Normalizes axes[0..na) against rank in place; fatal on a repeat. */
+void norm_axes(const Graph *g, const Node *n, int64_t *axes, int na, int rank);
+/* Marks in sel[0..rank) the axes axes[0..na) (normalized against rank);
+ * fatal on a repeat. */
+void mark_axes(const Graph *g, const Node *n, const int64_t *axes, int na, int rank, bool *sel);
+/* Unsqueeze's output dims: x's with a 1 at each of axes[0..na) (na < 0:
+ * none given, fatal); returns the rank. */
+int unsqueeze_dims(const Graph *g, const Node *n, const Value *x, const int64_t *axes, int na, int64_t *od);
+/* A reduction's output dims: x's without the axes with reduced[a], or with
+ * them as 1 under keepdims (default 1); returns the rank. */
+int reduced_dims(const Graph *g, const Node *n, const Value *x, const bool *reduced, int64_t *od);
+/* Concat's output dims along axis: x0's (input 0), with the other inputs'
+ * extents along axis added; each must have x0's type, rank and other dims. */
+void concat_dims(const Graph *g, const Node *n, const Value *x0, int axis, int64_t *od);
+/* Reshape's output dims for input x from its constant shape input (0 copies
+ * x's dim unless allowzero, one -1 is inferred); returns the rank. */
+int reshape_dims(const Graph *g, const Node *n, const Value *x, int64_t *od);
+/* Gather's output dims: x's with axis replaced by the dims of the indices
+ * iv (fatal over MAX_RANK); returns the rank. */
+int gather_dims(const Graph *g, const Node *n, const Value *x, const Value *iv, int axis, int64_t *od);
 /* Helpers for the op families' inference (compiler/ops/): */
 /* "[1,3,224,224]" for a message (a static rotating buffer). */
 const char *dims_str(const int64_t *d, int n);
@@ -293,12 +313,19 @@ const Value *in_val(const Graph *g, const Node *n, int k);
 void set_out(Graph *g, const Node *n, int k, int dtype, int rank, const int64_t *dims);
 /* An axis in [-rank, rank-1] (or up to rank if end_ok), made non-negative. */
 int norm_axis(const Graph *g, const Node *n, int64_t axis, int rank, bool end_ok);
+/* Ints attribute `name`: exactly `count` values in [min, INT32_MAX] (strides,
+ * pads, dilations, kernel sizes); all `def` when absent. */
+void ints_attr(const Graph *g, const Node *n, const char *name, int count, int64_t def, int64_t min,
+               int64_t *out);
 /* numpy broadcasting of a and b into od; returns the rank. */
 int broadcast_dims(const Graph *g, const Node *n, const Value *a, const Value *b, int64_t *od);
 /* Sliding-window output size along each spatial axis of x (Conv, pools)
  * from kernel[] and the strides/dilations/pads/auto_pad attributes. */
 void window_out(const Graph *g, const Node *n, const Value *x, const int64_t *kernel, bool ceil_mode,
                 int64_t *out);
+/* MaxPool's and AveragePool's output dims for x (N x C x D1 x ...) from
+ * kernel_shape, ceil_mode and the window attributes. */
+void pool_dims(const Graph *g, const Node *n, const Value *x, int64_t *od);
 /* The float32-only inference of the core ops (ops.h's `core` family, and
  * the float32 forms of ops a family took over). */
 void infer_core(Graph *g, Node *n);
@@ -449,6 +476,11 @@ const char *calc_type(int dt);
 /* x (a stored element of dt) as its calc type, and back. */
 const char *load_expr(Arena *a, int dt, const char *x);
 const char *store_expr(Arena *a, int dt, const char *x);
+/* x (a stored element of dt) as a double expression, and a double
+ * expression x stored as dt (float16/bfloat16 through float; no rounding
+ * or saturation beyond a C cast for integers). */
+const char *load_as_double(Arena *a, int dt, const char *x);
+const char *store_from_double(Arena *a, int dt, const char *x);
 bool dtype_is_float(int dt);   /* f16, bf16, f32, f64 */
 bool dtype_is_int(int dt);     /* signed and unsigned integers (not bool) */
 bool dtype_is_signed(int dt);  /* signed integers and floats */
@@ -461,6 +493,16 @@ void broadcast_strides(const Value *v, const Value *y, int64_t *st);
  * for the elements (loaded to their calc types) of the values ops[0..nops-1],
  * each broadcast to y's shape (numpy rules). */
 void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *expr);
+/* The loop emit_map writes, in full: each iteration reads operand k (ops[k],
+ * broadcast to y's shape) into `vk`, of its calc type when `as` is NULL, of
+ * its stored type (bits unconverted) when `as` is EMIT_RAW, else converted
+ * to the C type `as`; runs `body` (statements, or NULL) and stores `store`
+ * (already of y's type) into y's element; in body and store, $k stands for
+ * vk.  Axes of extent 1 are dropped and an axis is merged into the one
+ * before it where every operand walks the two as one. */
+extern const char EMIT_RAW[];
+void emit_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *as, const char *body,
+               const char *store);
 /* A dense copy of value x into value y (same number of bytes). */
 void emit_copy(Emitter *e, const Node *n, FILE *f, int x, int y);
 

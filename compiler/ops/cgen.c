@@ -56,6 +56,18 @@ const char *store_expr(Arena *a, int dt, const char *x)
     return arena_printf(a, "(%s)(%s)", ctype(dt), x);
 }
 
+const char *load_as_double(Arena *a, int dt, const char *x)
+{
+    return arena_printf(a, "(double)%s", load_expr(a, dt, x));
+}
+
+const char *store_from_double(Arena *a, int dt, const char *x)
+{
+    if (dt == DT_F16 || dt == DT_BF16)
+        return store_expr(a, dt, arena_printf(a, "(float)(%s)", x));
+    return store_expr(a, dt, x);
+}
+
 bool dtype_is_float(int dt)
 {
     return dt == DT_F16 || dt == DT_BF16 || dt == DT_F32 || dt == DT_F64;
@@ -101,18 +113,17 @@ void broadcast_strides(const Value *v, const Value *y, int64_t *st)
     }
 }
 
-#define MAX_MAP_OPS 10
+const char EMIT_RAW[] = "raw";
 
-void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *expr)
+void emit_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *as, const char *body,
+               const char *store)
 {
     const Graph *g = emit_graph(e);
     Arena *a = (Arena *)&g->arena;
     const Value *yv = &g->values[y];
-    assert(nops <= MAX_MAP_OPS);
-    /* Axes of y with each operand's stride; axes of extent 1 dropped, and an
-     * axis merged into the one before it where every operand walks the two
-     * as one (contiguously, or both broadcast). */
-    int64_t dims[MAX_RANK], st[MAX_MAP_OPS][MAX_RANK], full[MAX_MAP_OPS][MAX_RANK];
+    int64_t dims[MAX_RANK];
+    int64_t (*st)[MAX_RANK] = arena_alloc(a, sizeof *st * (size_t)nops);
+    int64_t (*full)[MAX_RANK] = arena_alloc(a, sizeof *full * (size_t)nops);
     for (int k = 0; k < nops; k++)
         broadcast_strides(&g->values[ops[k]], yv, full[k]);
     int r = 0;
@@ -145,10 +156,10 @@ void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int 
         for (int d = 0; d < r; d++)
             fprintf(f, "%*sfor (i%d = 0; i%d < %lld; i%d++)%s\n", 8 + 4 * d, "", d, d, (long long)dims[d], d,
                     d == r - 1 ? " {" : "");
+    } else {
+        fprintf(f, "        {\n");
     }
-    int ind = r > 0 ? 8 + 4 * r : 8;
-    if (r == 0)
-        fprintf(f, "%*s{\n", ind - 4 + 4, "");
+    int ind = 8 + 4 * (r > 0 ? r : 1);
     for (int k = 0; k < nops; k++) {
         int dt = g->values[ops[k]].dtype;
         char *idx = NULL;
@@ -158,30 +169,37 @@ void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int 
             char *term = st[k][d] == 1 ? arena_printf(a, "i%d", d) : arena_printf(a, "i%d * %lld", d, (long long)st[k][d]);
             idx = idx ? arena_printf(a, "%s + %s", idx, term) : term;
         }
-        if (!idx)
-            idx = "0";
-        fprintf(f, "%*sconst %s v%d = %s;\n", ind + (r == 0 ? 4 : 0), "", calc_type(dt), k,
-                load_expr(a, dt, arena_printf(a, "x%d[%s]", k, idx)));
+        const char *elem = arena_printf(a, "x%d[%s]", k, idx ? idx : "0");
+        if (as == EMIT_RAW)
+            fprintf(f, "%*sconst %s v%d = %s;\n", ind, "", ctype(dt), k, elem);
+        else if (as)
+            fprintf(f, "%*sconst %s v%d = (%s)%s;\n", ind, "", as, k, as, load_expr(a, dt, elem));
+        else
+            fprintf(f, "%*sconst %s v%d = %s;\n", ind, "", calc_type(dt), k, load_expr(a, dt, elem));
     }
     /* $k -> vk */
-    size_t len = strlen(expr);
-    char *body = arena_alloc(a, len * 2 + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (expr[i] == '$' && expr[i + 1] >= '0' && expr[i + 1] <= '9') {
-            body[o++] = 'v';
+    for (int part = 0; part < 2; part++) {
+        const char *s = part ? store : body;
+        if (!s)
+            continue;
+        size_t len = strlen(s);
+        char *t = arena_alloc(a, len + 1);
+        for (size_t i = 0; i <= len; i++)
+            t[i] = s[i] == '$' && s[i + 1] >= '0' && s[i + 1] <= '9' ? 'v' : s[i];
+        if (part) {
+            fprintf(f, "%*sy[%s] = %s;\n", ind, "", r > 0 ? "o++" : "0", t);
             continue;
         }
-        body[o++] = expr[i];
+        for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(f, "%*s%s\n", ind, "", line);
     }
-    body[o] = 0;
-    fprintf(f, "%*sy[%s] = %s;\n", ind + (r == 0 ? 4 : 0), "", r > 0 ? "o++" : "0",
-            store_expr(a, yv->dtype, body));
-    if (r == 0)
-        fprintf(f, "        }\n");
-    else
-        fprintf(f, "%*s}\n", ind - 4, "");
-    fprintf(f, "    }\n");
+    fprintf(f, "%*s}\n    }\n", ind - 4, "");
+}
+
+void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *expr)
+{
+    const Graph *g = emit_graph(e);
+    emit_loop(e, n, f, nops, ops, y, NULL, NULL, store_expr((Arena *)&g->arena, g->values[y].dtype, expr));
 }
 
 void emit_copy(Emitter *e, const Node *n, FILE *f, int x, int y)

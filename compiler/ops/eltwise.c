@@ -283,95 +283,11 @@ void infer_eltwise(Graph *g, Node *n)
 
 /* ---- the loop ------------------------------------------------------------------ */
 
-/* Writes one loop over the elements of value y (dense, row-major).  Each
- * iteration reads operand k (ops[k], broadcast to y's shape) into `vk`, of
- * its calc type when `as` is NULL, of its stored type (bits unconverted)
- * when `as` is RAW, else converted to the C type `as`; runs `body`
- * (statements, or NULL) and stores `store` into y's element; in body and
- * store, $k stands for vk.  Axes of extent 1 are dropped and an axis is
- * merged into the one before it where every operand walks the two as one
- * (emit_map's loop, with statements and any number of operands). */
-static const char RAW[] = "raw";
-
+/* emit_loop over the node's output. */
 static void eltwise_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, const char *as,
                          const char *body, const char *store)
 {
-    const Graph *g = emit_graph(e);
-    Arena *a = (Arena *)&g->arena;
-    const Value *yv = &g->values[n->out[0]];
-    int64_t dims[MAX_RANK];
-    int64_t (*st)[MAX_RANK] = arena_alloc(a, sizeof *st * (size_t)nops);
-    int64_t (*full)[MAX_RANK] = arena_alloc(a, sizeof *full * (size_t)nops);
-    for (int k = 0; k < nops; k++)
-        broadcast_strides(&g->values[ops[k]], yv, full[k]);
-    int r = 0;
-    for (int d = 0; d < yv->rank; d++) {
-        if (yv->dims[d] == 1)
-            continue;
-        bool merge = r > 0;
-        for (int k = 0; k < nops && merge; k++)
-            merge = st[k][r - 1] == full[k][d] * yv->dims[d];
-        if (merge) {
-            dims[r - 1] *= yv->dims[d];
-            for (int k = 0; k < nops; k++)
-                st[k][r - 1] = full[k][d];
-            continue;
-        }
-        dims[r] = yv->dims[d];
-        for (int k = 0; k < nops; k++)
-            st[k][r] = full[k][d];
-        r++;
-    }
-    fprintf(f, "    {\n");
-    for (int k = 0; k < nops; k++)
-        fprintf(f, "        const %s *x%d = %s;\n", ctype(g->values[ops[k]].dtype), k, emit_ref(e, n, ops[k]));
-    fprintf(f, "        %s *y = %s;\n", ctype(yv->dtype), emit_ref(e, n, n->out[0]));
-    if (r > 0) {
-        fprintf(f, "        int64_t o = 0");
-        for (int d = 0; d < r; d++)
-            fprintf(f, ", i%d", d);
-        fprintf(f, ";\n");
-        for (int d = 0; d < r; d++)
-            fprintf(f, "%*sfor (i%d = 0; i%d < %lld; i%d++)%s\n", 8 + 4 * d, "", d, d, (long long)dims[d], d,
-                    d == r - 1 ? " {" : "");
-    } else {
-        fprintf(f, "        {\n");
-    }
-    int ind = 8 + 4 * (r > 0 ? r : 1);
-    for (int k = 0; k < nops; k++) {
-        int dt = g->values[ops[k]].dtype;
-        char *idx = NULL;
-        for (int d = 0; d < r; d++) {
-            if (!st[k][d])
-                continue;
-            char *term = st[k][d] == 1 ? arena_printf(a, "i%d", d) : arena_printf(a, "i%d * %lld", d, (long long)st[k][d]);
-            idx = idx ? arena_printf(a, "%s + %s", idx, term) : term;
-        }
-        const char *elem = arena_printf(a, "x%d[%s]", k, idx ? idx : "0");
-        if (as == RAW)
-            fprintf(f, "%*sconst %s v%d = %s;\n", ind, "", ctype(dt), k, elem);
-        else if (as)
-            fprintf(f, "%*sconst %s v%d = (%s)%s;\n", ind, "", as, k, as, load_expr(a, dt, elem));
-        else
-            fprintf(f, "%*sconst %s v%d = %s;\n", ind, "", calc_type(dt), k, load_expr(a, dt, elem));
-    }
-    /* $k -> vk */
-    for (int part = 0; part < 2; part++) {
-        const char *s = part ? store : body;
-        if (!s)
-            continue;
-        size_t len = strlen(s);
-        char *t = arena_alloc(a, len + 1);
-        for (size_t i = 0; i <= len; i++)
-            t[i] = s[i] == '$' && s[i + 1] >= '0' && s[i + 1] <= '9' ? 'v' : s[i];
-        if (part) {
-            fprintf(f, "%*sy[%s] = %s;\n", ind, "", r > 0 ? "o++" : "0", t);
-            continue;
-        }
-        for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n"))
-            fprintf(f, "%*s%s\n", ind, "", line);
-    }
-    fprintf(f, "%*s}\n    }\n", ind - 4, "");
+    emit_loop(e, n, f, nops, ops, n->out[0], as, body, store);
 }
 
 /* ---- formulas ------------------------------------------------------------------- */
@@ -715,7 +631,7 @@ static void lower_prelu(Emitter *e, const Node *n, FILE *f)
         eltwise_loop(e, n, f, 2, n->in, NULL, NULL,
                      arena_printf(a, "(%s)($0 < 0 ? (uint64_t)$1 * (uint64_t)$0 : (uint64_t)$0)", ctype(dt)));
     else /* unsigned: never negative */
-        eltwise_loop(e, n, f, 1, n->in, RAW, NULL, "$0");
+        eltwise_loop(e, n, f, 1, n->in, EMIT_RAW, NULL, "$0");
 }
 
 /* Cast and CastLike.  Conversions to float16 and bfloat16 from types wider
@@ -744,7 +660,7 @@ static void lower_cast(Emitter *e, const Node *n, FILE *f)
 
 static void lower_where(Emitter *e, const Node *n, FILE *f)
 {
-    eltwise_loop(e, n, f, 3, n->in, RAW, NULL, "$0 ? $1 : $2");
+    eltwise_loop(e, n, f, 3, n->in, EMIT_RAW, NULL, "$0 ? $1 : $2");
 }
 
 void lower_eltwise(Emitter *e, const Node *n, FILE *f)

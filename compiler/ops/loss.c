@@ -65,18 +65,6 @@ void infer_loss(Graph *g, Node *n)
         set_out(g, n, 1, x->dtype, x->rank, x->dims);
 }
 
-static const char *load_d(Arena *a, int dt, const char *x)
-{
-    return arena_printf(a, "(double)%s", load_expr(a, dt, x));
-}
-
-static const char *store_d(Arena *a, int dt, const char *x)
-{
-    if (dt == DT_F16 || dt == DT_BF16)
-        return store_expr(a, dt, arena_printf(a, "(float)(%s)", x));
-    return store_expr(a, dt, x);
-}
-
 void lower_loss(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
@@ -89,7 +77,7 @@ void lower_loss(Emitter *e, const Node *n, FILE *f)
     for (int d = 2; d < x->rank; d++)
         D *= x->dims[d];
     const char *T = ctype(dt);
-    const char *xc = load_d(a, dt, arena_printf(a, "x[xo + c * %lld]", (long long)D));
+    const char *xc = load_as_double(a, dt, arena_printf(a, "x[xo + c * %lld]", (long long)D));
     fprintf(f, "    {\n");
     fprintf(f, "        const %s *x = %s;\n", T, emit_ref(e, n, n->in[0]));
     fprintf(f, "        const %s *t = %s;\n", ctype(t->dtype), emit_ref(e, n, n->in[1]));
@@ -105,9 +93,9 @@ void lower_loss(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "            for (j = 0; j < %lld; j++) {\n", (long long)D);
     fprintf(f, "                const int64_t lab = (int64_t)t[i * %lld + j];\n", (long long)D);
     fprintf(f, "                const int64_t xo = i * %lld + j;\n", (long long)(C * D));
-    const char *term = load_d(a, dt, arena_printf(a, "x[xo + lab * %lld]", (long long)D));
+    const char *term = load_as_double(a, dt, arena_printf(a, "x[xo + lab * %lld]", (long long)D));
     if (sce) {
-        fprintf(f, "                double m = %s, s = 0.0, lse;\n", load_d(a, dt, "x[xo]"));
+        fprintf(f, "                double m = %s, s = 0.0, lse;\n", load_as_double(a, dt, "x[xo]"));
         fprintf(f, "                for (c = 1; c < %lld; c++) {\n", (long long)C);
         fprintf(f, "                    const double v = %s;\n", xc);
         fprintf(f, "                    if (v > m)\n");
@@ -119,7 +107,7 @@ void lower_loss(Emitter *e, const Node *n, FILE *f)
         if (lp) {
             fprintf(f, "                for (c = 0; c < %lld; c++)\n", (long long)C);
             fprintf(f, "                    lp[xo + c * %lld] = %s;\n", (long long)D,
-                    store_d(a, dt, arena_printf(a, "%s - lse", xc)));
+                    store_from_double(a, dt, arena_printf(a, "%s - lse", xc)));
         }
         term = arena_printf(a, "(%s - lse)", term);
     }
@@ -127,12 +115,12 @@ void lower_loss(Emitter *e, const Node *n, FILE *f)
     if (ii)
         cond = ii->i == INT64_MIN ? arena_printf(a, "%s && lab != INT64_MIN", cond)
                                   : arena_printf(a, "%s && lab != INT64_C(%lld)", cond, (long long)ii->i);
-    const char *wexpr = weighted ? load_d(a, dt, "w[lab]") : "1.0";
+    const char *wexpr = weighted ? load_as_double(a, dt, "w[lab]") : "1.0";
     if (red == RED_NONE) {
         fprintf(f, "                double l = 0.0;\n");
         fprintf(f, "                if (%s)\n", cond);
         fprintf(f, "                    l = -%s * %s;\n", term, wexpr);
-        fprintf(f, "                y[i * %lld + j] = %s;\n", (long long)D, store_d(a, dt, "l"));
+        fprintf(f, "                y[i * %lld + j] = %s;\n", (long long)D, store_from_double(a, dt, "l"));
     } else {
         fprintf(f, "                if (%s) {\n", cond);
         fprintf(f, "                    const double wt = %s;\n", wexpr);
@@ -143,8 +131,8 @@ void lower_loss(Emitter *e, const Node *n, FILE *f)
     }
     fprintf(f, "            }\n");
     if (red == RED_SUM)
-        fprintf(f, "        y[0] = %s;\n", store_d(a, dt, "acc"));
+        fprintf(f, "        y[0] = %s;\n", store_from_double(a, dt, "acc"));
     else if (red == RED_MEAN)
-        fprintf(f, "        y[0] = %s;\n", store_d(a, dt, "acc / den"));
+        fprintf(f, "        y[0] = %s;\n", store_from_double(a, dt, "acc / den"));
     fprintf(f, "    }\n");
 }

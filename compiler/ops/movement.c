@@ -206,47 +206,10 @@ static void infer_flatten(Graph *g, Node *n)
 static void infer_reshape(Graph *g, Node *n)
 {
     const Value *x = in_data(g, n, 0);
-    if (!has_in(n, 1))
-        fatal_node(g, n, "the shape input is required");
-    const Value *sv = in_val(g, n, 1);
-    need_const(g, n, sv, "shape");
-    if (sv->rank != 1)
-        fatal_node(g, n, "shape '%s' has rank %d, expected 1", vname(sv), sv->rank);
-    int64_t sh[MAX_RANK], od[MAX_RANK];
-    int r = const_ints(g, n, n->in[1], sh, MAX_RANK);
-    bool allowzero = g->opset >= 14 && attr_int(g, n, "allowzero", 0) != 0;
-    int64_t known = 1;
-    int infer_at = -1;
-    for (int i = 0; i < r; i++) {
-        od[i] = sh[i];
-        if (sh[i] == -1) {
-            if (infer_at >= 0)
-                fatal_node(g, n, "shape %s has more than one -1", dims_str(sh, r));
-            infer_at = i;
-            continue;
-        }
-        if (sh[i] < -1)
-            fatal_node(g, n, "shape %s has invalid dim %lld", dims_str(sh, r), (long long)sh[i]);
-        if (sh[i] == 0 && !allowzero) {
-            if (i >= x->rank)
-                fatal_node(g, n, "shape %s copies dim %d (0) but input '%s' has rank %d", dims_str(sh, r), i,
-                           vname(x), x->rank);
-            od[i] = x->dims[i];
-        }
-        known = mul_ck(known, od[i]);
-        if (known < 0 || known > MAX_ELEMS)
-            fatal_node(g, n, "shape %s has too many elements", dims_str(sh, r));
-    }
-    int64_t numel = value_numel(x);
-    if (infer_at >= 0) {
-        if (known == 0 || numel % known)
-            fatal_node(g, n, "cannot infer the -1 of shape %s from input '%s' %s", dims_str(sh, r), vname(x),
-                       dims_str(x->dims, x->rank));
-        od[infer_at] = numel / known;
-    } else if (known != numel) {
-        fatal_node(g, n, "shape %s has %lld elements but input '%s' %s has %lld", dims_str(sh, r),
-                   (long long)known, vname(x), dims_str(x->dims, x->rank), (long long)numel);
-    }
+    if (has_in(n, 1))
+        need_const(g, n, in_val(g, n, 1), "shape");
+    int64_t od[MAX_RANK];
+    int r = reshape_dims(g, n, x, od);
     set_out(g, n, 0, x->dtype, r, od);
 }
 
@@ -268,21 +231,10 @@ static void infer_concat(Graph *g, Node *n)
     if (x0->rank < 1)
         fatal_node(g, n, "input '%s' is a scalar; Concat needs rank 1 or more", vname(x0));
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x0->rank, false);
+    for (int k = 1; k < n->nin; k++)
+        in_data(g, n, k);
     int64_t od[MAX_RANK];
-    memcpy(od, x0->dims, sizeof od);
-    for (int k = 1; k < n->nin; k++) {
-        const Value *x = in_data(g, n, k);
-        if (x->dtype != x0->dtype)
-            fatal_node(g, n, "input %d '%s' is %s but input 0 '%s' is %s", k, vname(x), dtype_name(x->dtype),
-                       vname(x0), dtype_name(x0->dtype));
-        if (x->rank != x0->rank)
-            fatal_node(g, n, "input %d '%s' has rank %d, expected %d", k, vname(x), x->rank, x0->rank);
-        for (int i = 0; i < x->rank; i++)
-            if (i != axis && x->dims[i] != x0->dims[i])
-                fatal_node(g, n, "input %d '%s' has dim %d = %lld, expected %lld", k, vname(x), i,
-                           (long long)x->dims[i], (long long)x0->dims[i]);
-        od[axis] = add_ck(od[axis], x->dims[axis]);
-    }
+    concat_dims(g, n, x0, axis, od);
     set_out(g, n, 0, x0->dtype, x0->rank, od);
 }
 
@@ -321,19 +273,11 @@ static void infer_gather(Graph *g, Node *n)
     if (iv->dtype != DT_I64 && iv->dtype != DT_I32)
         fatal_node(g, n, "indices '%s' must be int64 or int32, not %s", vname(iv), dtype_name(iv->dtype));
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), x->rank, false);
-    if (x->rank - 1 + iv->rank > MAX_RANK)
-        fatal_node(g, n, "the output would have rank %d, more than %d", x->rank - 1 + iv->rank, MAX_RANK);
+    int64_t od[MAX_RANK];
+    int r = gather_dims(g, n, x, iv, axis, od);
     if (iv->flags & V_CONST)
         for (int64_t i = 0, ni = value_numel(iv); i < ni; i++)
             gather_index(g, n, i); /* in range */
-    int64_t od[MAX_RANK];
-    int r = 0;
-    for (int i = 0; i < axis; i++)
-        od[r++] = x->dims[i];
-    for (int i = 0; i < iv->rank; i++)
-        od[r++] = iv->dims[i];
-    for (int i = axis + 1; i < x->rank; i++)
-        od[r++] = x->dims[i];
     set_out(g, n, 0, x->dtype, r, od);
 }
 
@@ -371,12 +315,7 @@ static int pad_params(const Graph *g, const Node *n, int64_t *begin, int64_t *en
         if (has_in(n, 3)) { /* opset 18 axes */
             need_const(g, n, &g->values[n->in[3]], "axes");
             na = const_ints(g, n, n->in[3], axes, MAX_RANK);
-            for (int i = 0; i < na; i++) {
-                axes[i] = norm_axis(g, n, axes[i], x->rank, false);
-                for (int j = 0; j < i; j++)
-                    if (axes[j] == axes[i])
-                        fatal_node(g, n, "axes lists axis %lld twice", (long long)axes[i]);
-            }
+            norm_axes(g, n, axes, na, x->rank);
         }
     }
     if (np != 2 * na)
@@ -442,20 +381,7 @@ static void infer_unsqueeze(Graph *g, Node *n)
     const Value *x = in_data(g, n, 0);
     int64_t axes[MAX_RANK], od[MAX_RANK];
     int na = ints_attr_or_input(g, n, "axes", 13, 1, axes, MAX_RANK);
-    if (na < 0)
-        fatal_node(g, n, "axes are required");
-    int r = x->rank + na;
-    if (r > MAX_RANK)
-        fatal_node(g, n, "the output would have rank %d, more than %d", r, MAX_RANK);
-    bool added[MAX_RANK] = {false};
-    for (int i = 0; i < na; i++) {
-        int a = norm_axis(g, n, axes[i], r, false);
-        if (added[a])
-            fatal_node(g, n, "axes %s lists axis %d twice", dims_str(axes, na), a);
-        added[a] = true;
-    }
-    for (int i = 0, j = 0; i < r; i++)
-        od[i] = added[i] ? 1 : x->dims[j++];
+    int r = unsqueeze_dims(g, n, x, axes, na, od);
     set_out(g, n, 0, x->dtype, r, od);
 }
 

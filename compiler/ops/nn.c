@@ -49,43 +49,10 @@ static const Value *in_image(const Graph *g, const Node *n, int k, const Value *
     return v;
 }
 
-/* ints attribute `name`: exactly `count` values in [min, MAX_ATTR_VAL];
- * all `def` when absent. */
-static void ints_or(const Graph *g, const Node *n, const char *name, int count, int64_t def, int64_t min, int64_t *out)
-{
-    const int64_t *v;
-    int c = attr_ints(g, n, name, &v);
-    for (int i = 0; i < count; i++)
-        out[i] = def;
-    if (c < 0)
-        return;
-    if (c != count)
-        fatal_node(g, n, "%s has %d values, expected %d", name, c, count);
-    for (int i = 0; i < count; i++) {
-        if (v[i] < min || v[i] > MAX_ATTR_VAL)
-            fatal_node(g, n, "%s[%d] is %lld, must be %lld to %lld", name, i, (long long)v[i], (long long)min,
-                       (long long)MAX_ATTR_VAL);
-        out[i] = v[i];
-    }
-}
-
 static int64_t floordiv(int64_t a, int64_t b)
 {
     int64_t q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* x (an element of dt) as a double expression, and a double stored as dt. */
-static const char *load_d(Arena *a, int dt, const char *x)
-{
-    return arena_printf(a, "(double)%s", load_expr(a, dt, x));
-}
-
-static const char *store_d(Arena *a, int dt, const char *x)
-{
-    if (dt == DT_F16 || dt == DT_BF16)
-        return store_expr(a, dt, arena_printf(a, "(float)(%s)", x));
-    return store_expr(a, dt, x);
 }
 
 /* " + v", " - v" for adding a signed constant to an expression. */
@@ -178,10 +145,10 @@ static void convt_params(const Graph *g, const Node *n, ConvT *p)
     if (nk >= 0 && nk != ns)
         fatal_node(g, n, "kernel_shape has %d values, expected %d", nk, ns);
     int64_t op[MAX_RANK], pads[2 * MAX_RANK], os[MAX_RANK + 2];
-    ints_or(g, n, "strides", ns, 1, 1, p->s);
-    ints_or(g, n, "dilations", ns, 1, 1, p->d);
-    ints_or(g, n, "output_padding", ns, 0, 0, op);
-    ints_or(g, n, "pads", 2 * ns, 0, 0, pads);
+    ints_attr(g, n, "strides", ns, 1, 1, p->s);
+    ints_attr(g, n, "dilations", ns, 1, 1, p->d);
+    ints_attr(g, n, "output_padding", ns, 0, 0, op);
+    ints_attr(g, n, "pads", 2 * ns, 0, 0, pads);
     const char *ap = auto_pad(g, n);
     bool same = !strncmp(ap, "SAME", 4), upper = !strcmp(ap, "SAME_UPPER"), valid = !strcmp(ap, "VALID");
     const int64_t *osv;
@@ -269,7 +236,7 @@ static void lower_convtranspose(Emitter *e, const Node *n, FILE *f)
         xc = arena_printf(a, "(g * %lld + c)", (long long)Cg);
         wm = arena_printf(a, "(m - g * %lld)", (long long)Mg);
     }
-    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_d(a, dt, "b[m]") : "0");
+    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_as_double(a, dt, "b[m]") : "0");
     int base = ind; /* the accumulator's level */
     open_for(f, &ind, "c", Cg);
     const char *xi = sum2(a, term(a, "n", p.C * isz), term(a, xc, isz));
@@ -289,12 +256,12 @@ static void lower_convtranspose(Emitter *e, const Node *n, FILE *f)
         xi = sum2(a, xi, term(a, t, xs[i]));
         wi = sum2(a, wi, term(a, arena_printf(a, "k%d", i), ws[i]));
     }
-    fprintf(f, "%*sacc += %s * %s;\n", ind, "", load_d(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0")),
-            load_d(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
+    fprintf(f, "%*sacc += %s * %s;\n", ind, "", load_as_double(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0")),
+            load_as_double(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
     close_n(f, &ind, ns + 1);
     assert(ind == base);
     (void)base;
-    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_d(a, dt, "acc"));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_from_double(a, dt, "acc"));
     close_n(f, &ind, ns + 2);
     fprintf(f, "    }\n");
 }
@@ -328,10 +295,10 @@ static void lp_window(const Graph *g, const Node *n, const Value *x, Window *w)
         fatal_node(g, n, "attribute kernel_shape is missing");
     if (nk != ns)
         fatal_node(g, n, "kernel_shape has %d values, expected %d", nk, ns);
-    ints_or(g, n, "kernel_shape", ns, 1, 1, w->k);
-    ints_or(g, n, "strides", ns, 1, 1, w->s);
-    ints_or(g, n, "dilations", ns, 1, 1, w->d);
-    ints_or(g, n, "pads", 2 * ns, 0, 0, pads);
+    ints_attr(g, n, "kernel_shape", ns, 1, 1, w->k);
+    ints_attr(g, n, "strides", ns, 1, 1, w->s);
+    ints_attr(g, n, "dilations", ns, 1, 1, w->d);
+    ints_attr(g, n, "pads", 2 * ns, 0, 0, pads);
     int64_t ceil_mode = attr_int(g, n, "ceil_mode", 0);
     const char *ap = auto_pad(g, n);
     for (int i = 0; i < ns; i++) {
@@ -408,8 +375,9 @@ static void lower_global_pool(Emitter *e, const Node *n, FILE *f)
         int64_t p = lp_p(g, n);
         fprintf(f, "            double s = 0;\n");
         fprintf(f, "            for (i = 0; i < %lld; i++)\n", (long long)plane);
-        fprintf(f, "                s += pow(fabs(%s), %lld.0);\n", load_d(a, dt, "p[i]"), (long long)p);
-        fprintf(f, "            y[nc] = %s;\n", store_d(a, dt, arena_printf(a, "pow(s, 1.0 / %lld.0)", (long long)p)));
+        fprintf(f, "                s += pow(fabs(%s), %lld.0);\n", load_as_double(a, dt, "p[i]"), (long long)p);
+        fprintf(f, "            y[nc] = %s;\n",
+                store_from_double(a, dt, arena_printf(a, "pow(s, 1.0 / %lld.0)", (long long)p)));
     }
     fprintf(f, "        }\n    }\n");
 }
@@ -447,10 +415,11 @@ static void lower_lppool(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "%*sif (t%d < 0 || t%d >= %lld)\n%*scontinue;\n", ind, "", i, i, (long long)w.in[i], ind + 4, "");
         xi = sum2(a, xi, term(a, arena_printf(a, "t%d", i), xs[i]));
     }
-    fprintf(f, "%*ss += pow(fabs(%s), %lld.0);\n", ind, "", load_d(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0")),
-            (long long)p);
+    fprintf(f, "%*ss += pow(fabs(%s), %lld.0);\n", ind, "",
+            load_as_double(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0")), (long long)p);
     close_n(f, &ind, w.ns);
-    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_d(a, dt, arena_printf(a, "pow(s, 1.0 / %lld.0)", (long long)p)));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "",
+            store_from_double(a, dt, arena_printf(a, "pow(s, 1.0 / %lld.0)", (long long)p)));
     close_n(f, &ind, w.ns + 1);
     fprintf(f, "    }\n");
 }
@@ -468,9 +437,9 @@ static void unpool_dims(const Graph *g, const Node *n, const Value *x, int64_t *
         fatal_node(g, n, "attribute kernel_shape is missing");
     if (nk != ns)
         fatal_node(g, n, "kernel_shape has %d values, expected %d", nk, ns);
-    ints_or(g, n, "kernel_shape", ns, 1, 1, k);
-    ints_or(g, n, "strides", ns, 1, 1, s);
-    ints_or(g, n, "pads", 2 * ns, 0, 0, pads);
+    ints_attr(g, n, "kernel_shape", ns, 1, 1, k);
+    ints_attr(g, n, "strides", ns, 1, 1, s);
+    ints_attr(g, n, "pads", 2 * ns, 0, 0, pads);
     od[0] = x->dims[0];
     od[1] = x->dims[1];
     for (int i = 0; i < ns; i++) {
@@ -783,12 +752,12 @@ static void lower_einsum(Emitter *e, const Node *n, FILE *f)
             ix = sum2(a, ix, term(a, arena_printf(a, "v%d", v), st[ax]));
         }
         const char *el = arena_printf(a, "x%d[%s]", k, ix ? ix : "0");
-        el = fl ? load_d(a, dt, el) : arena_printf(a, "(uint64_t)%s", el);
+        el = fl ? load_as_double(a, dt, el) : arena_printf(a, "(uint64_t)%s", el);
         prod = prod ? arena_printf(a, "%s * %s", prod, el) : el;
     }
     fprintf(f, "%*sacc += %s;\n", ind, "", prod);
     close_n(f, &ind, nred);
-    fprintf(f, "%*sy[o++] = %s;\n", ind, "", fl ? store_d(a, dt, "acc") : arena_printf(a, "(%s)acc", T));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "", fl ? store_from_double(a, dt, "acc") : arena_printf(a, "(%s)acc", T));
     close_n(f, &ind, p.orank);
     if (p.orank == 0)
         fprintf(f, "        (void)o;\n");
@@ -1184,8 +1153,8 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
     const char *T = ctype(dt);
     int64_t pads[2 * MAX_RANK], st[MAX_RANK], dl[MAX_RANK];
     window_pads(g, n, x, y, w->dims + 2, pads);
-    ints_or(g, n, "strides", ns, 1, 1, st);
-    ints_or(g, n, "dilations", ns, 1, 1, dl);
+    ints_attr(g, n, "strides", ns, 1, 1, st);
+    ints_attr(g, n, "dilations", ns, 1, 1, dl);
     int64_t C = x->dims[1], M = y->dims[1], group = attr_int(g, n, "group", 1), Cg = C / group, Mg = M / group;
     int64_t xs[MAX_RANK], ws[MAX_RANK], isz = 1, ksz = 1;
     for (int i = ns - 1; i >= 0; i--) {
@@ -1215,7 +1184,7 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
     const char *xc = "c";
     if (group > 1)
         xc = arena_printf(a, "(m / %lld * %lld + c)", (long long)Mg, (long long)Cg);
-    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_d(a, dt, "b[m]") : "0");
+    fprintf(f, "%*sdouble acc = %s;\n", ind, "", has_in(n, 2) ? load_as_double(a, dt, "b[m]") : "0");
     open_for(f, &ind, "c", Cg);
     const char *xi = sum2(a, term(a, "n", C * isz), term(a, xc, isz));
     const char *wi = sum2(a, term(a, "m", Cg * ksz), term(a, "c", ksz));
@@ -1228,16 +1197,16 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
         xi = sum2(a, xi, term(a, arena_printf(a, "t%d", i), xs[i]));
         wi = sum2(a, wi, term(a, arena_printf(a, "k%d", i), ws[i]));
     }
-    const char *xv = load_d(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0"));
+    const char *xv = load_as_double(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0"));
     if (n->pre_scale >= 0) {
         xv = arena_printf(a, "(%s * ps[%s] + pf[%s])", xv, xc, xc);
         if (n->pre_relu)
             xv = arena_printf(a, "fmax(%s, 0.0)", xv);
     }
-    fprintf(f, "%*sacc += %s * %s;\n", ind, "", xv, load_d(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
+    fprintf(f, "%*sacc += %s * %s;\n", ind, "", xv, load_as_double(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
     close_n(f, &ind, ns + 1);
     if (n->res)
-        fprintf(f, "%*sacc += %s;\n", ind, "", load_d(a, dt, "r[o]"));
+        fprintf(f, "%*sacc += %s;\n", ind, "", load_as_double(a, dt, "r[o]"));
     if (n->act == ACT_RELU)
         fprintf(f, "%*sacc = acc > 0 ? acc : 0;\n", ind, "");
     else if (n->act == ACT_CLIP)
@@ -1245,7 +1214,7 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
                 emit_flit(e, n->act_a), emit_flit(e, n->act_b), emit_flit(e, n->act_b));
     else if (n->act == ACT_LEAKYRELU)
         fprintf(f, "%*sacc = acc < 0 ? acc * %s : acc;\n", ind, "", emit_flit(e, n->act_a));
-    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_d(a, dt, "acc"));
+    fprintf(f, "%*sy[o++] = %s;\n", ind, "", store_from_double(a, dt, "acc"));
     close_n(f, &ind, ns + 2);
     fprintf(f, "    }\n");
 }

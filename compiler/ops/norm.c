@@ -141,19 +141,6 @@ void infer_norm(Graph *g, Node *n)
 
 /* ---- lowering ------------------------------------------------------------- */
 
-/* Element x (a C lvalue of type dt) as a double, and a double as dt. */
-static const char *load_d(Arena *a, int dt, const char *x)
-{
-    return arena_printf(a, "(double)%s", load_expr(a, dt, x));
-}
-
-static const char *store_d(Arena *a, int dt, const char *x)
-{
-    if (dt == DT_F16 || dt == DT_BF16)
-        return store_expr(a, dt, arena_printf(a, "(float)(%s)", x));
-    return store_expr(a, dt, x);
-}
-
 /* The offset, in a tensor with strides st over x's axes, of the element
  * whose index over the axes with sel[d] == want (row-major, in axis order)
  * is the C variable var.  Axes of extent 1 are skipped and neighbours the
@@ -218,7 +205,7 @@ static void emit_normalize(Emitter *e, const Node *n, FILE *f, const NormSpec *s
             K *= x->dims[d];
     }
     const char *T = ctype(dt);
-    const char *xe = load_d(a, dt, arena_printf(a, "x[xo + %s]", walk_expr(a, "r", x, s->reduced, true, xs)));
+    const char *xe = load_as_double(a, dt, arena_printf(a, "x[xo + %s]", walk_expr(a, "r", x, s->reduced, true, xs)));
     fprintf(f, "    {\n");
     fprintf(f, "        const %s *x = %s;\n", T, emit_ref(e, n, s->x));
     fprintf(f, "        %s *y = %s;\n", T, emit_ref(e, n, s->y));
@@ -254,18 +241,19 @@ static void emit_normalize(Emitter *e, const Node *n, FILE *f, const NormSpec *s
     fprintf(f, "                double v = (%s - mean) * inv;\n", xe);
     if (s->scale >= 0)
         fprintf(f, "                v *= %s;\n",
-                load_d(a, g->values[s->scale].dtype,
+                load_as_double(a, g->values[s->scale].dtype,
                        arena_printf(a, "sc[so + %s]", walk_expr(a, "r", x, s->reduced, true, s->sst))));
     if (s->bias >= 0)
         fprintf(f, "                v += %s;\n",
-                load_d(a, g->values[s->bias].dtype,
+                load_as_double(a, g->values[s->bias].dtype,
                        arena_printf(a, "bi[bo + %s]", walk_expr(a, "r", x, s->reduced, true, s->bst))));
-    fprintf(f, "                y[xo + %s] = %s;\n", walk_expr(a, "r", x, s->reduced, true, xs), store_d(a, dt, "v"));
+    fprintf(f, "                y[xo + %s] = %s;\n", walk_expr(a, "r", x, s->reduced, true, xs),
+            store_from_double(a, dt, "v"));
     fprintf(f, "            }\n");
     if (s->mean >= 0)
-        fprintf(f, "            mo[o] = %s;\n", store_d(a, g->values[s->mean].dtype, "mean"));
+        fprintf(f, "            mo[o] = %s;\n", store_from_double(a, g->values[s->mean].dtype, "mean"));
     if (s->invstd >= 0)
-        fprintf(f, "            io[o] = %s;\n", store_d(a, g->values[s->invstd].dtype, "inv"));
+        fprintf(f, "            io[o] = %s;\n", store_from_double(a, g->values[s->invstd].dtype, "inv"));
     fprintf(f, "        }\n");
     fprintf(f, "    }\n");
 }
@@ -340,13 +328,13 @@ static void lower_lrn(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "                for (s = 0; s < %lld; s++) {\n", (long long)S);
     fprintf(f, "                    double sq = 0.0;\n");
     fprintf(f, "                    for (j = lo; j <= hi; j++) {\n");
-    fprintf(f, "                        const double v = %s;\n", load_d(a, dt, arena_printf(a, "x[(i * %lld + j) * %lld + s]", (long long)C, (long long)S)));
+    fprintf(f, "                        const double v = %s;\n", load_as_double(a, dt, arena_printf(a, "x[(i * %lld + j) * %lld + s]", (long long)C, (long long)S)));
     fprintf(f, "                        sq += v * v;\n");
     fprintf(f, "                    }\n");
     fprintf(f, "                    y[(i * %lld + c) * %lld + s] = %s;\n", (long long)C, (long long)S,
-            store_d(a, dt,
+            store_from_double(a, dt,
                     arena_printf(a, "%s / pow(%s + %s * sq, %s)",
-                                 load_d(a, dt, arena_printf(a, "x[(i * %lld + c) * %lld + s]", (long long)C, (long long)S)),
+                                 load_as_double(a, dt, arena_printf(a, "x[(i * %lld + c) * %lld + s]", (long long)C, (long long)S)),
                                  emit_dlit(e, bias), emit_dlit(e, alpha / (double)size), emit_dlit(e, beta))));
     fprintf(f, "                }\n");
     fprintf(f, "            }\n");

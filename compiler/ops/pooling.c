@@ -40,19 +40,8 @@ void infer_pooling(Graph *g, Node *n)
     if (!ok)
         fatal_node(g, n, "input '%s' has data type %s; %s takes %s", vname(x), dtype_name(x->dtype),
                    op_info[n->op].name, max ? "float, int8 or uint8 tensors" : "float tensors");
-    int ns = x->rank - 2;
-    const int64_t *ks;
-    int nk = attr_ints(g, n, "kernel_shape", &ks);
-    if (nk < 0)
-        fatal_node(g, n, "attribute 'kernel_shape' is required");
-    if (nk != ns)
-        fatal_node(g, n, "kernel_shape has %d values, expected %d for input '%s' %s", nk, ns, vname(x),
-                   dims_str(x->dims, x->rank));
-    int64_t ceil_mode = attr_int(g, n, "ceil_mode", 0);
-    if (ceil_mode != 0 && ceil_mode != 1)
-        fatal_node(g, n, "ceil_mode is %lld, must be 0 or 1", (long long)ceil_mode);
-    int64_t od[MAX_RANK] = {x->dims[0], x->dims[1]};
-    window_out(g, n, x, ks, ceil_mode, od + 2);
+    int64_t od[MAX_RANK];
+    pool_dims(g, n, x, od);
     set_out(g, n, 0, x->dtype, x->rank, od);
     set_out(g, n, 1, DT_I64, x->rank, od);
 }

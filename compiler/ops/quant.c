@@ -15,8 +15,6 @@
 
 #include <string.h>
 
-#define LIMIT ((int64_t)INT32_MAX) /* strides, pads, dilations, kernel sizes */
-
 /* ---- checks ---------------------------------------------------------------- */
 
 static bool is_q8(int dt) { return dt == DT_U8 || dt == DT_I8; }
@@ -477,26 +475,6 @@ typedef struct {
     int64_t in[MAX_RANK], k[MAX_RANK], s[MAX_RANK], d[MAX_RANK], pb[MAX_RANK], out[MAX_RANK];
 } ConvGeo;
 
-static void spatial_ints(const Graph *g, const Node *n, const char *name, int count, int64_t def, int64_t min,
-                         int64_t *out)
-{
-    const int64_t *v;
-    int c = attr_ints(g, n, name, &v);
-    if (c < 0) {
-        for (int i = 0; i < count; i++)
-            out[i] = def;
-        return;
-    }
-    if (c != count)
-        fatal_node(g, n, "%s has %d values, expected %d", name, c, count);
-    for (int i = 0; i < count; i++) {
-        if (v[i] < min || v[i] > LIMIT)
-            fatal_node(g, n, "%s[%d] is %lld, must be %lld to %lld", name, i, (long long)v[i], (long long)min,
-                       (long long)LIMIT);
-        out[i] = v[i];
-    }
-}
-
 static ConvGeo conv_geo(const Graph *g, const Node *n, const Value *x, const Value *w)
 {
     ConvGeo c;
@@ -522,15 +500,15 @@ static ConvGeo conv_geo(const Graph *g, const Node *n, const Value *x, const Val
     int64_t ks[MAX_RANK], pads[2 * MAX_RANK];
     const int64_t *kv;
     if (attr_ints(g, n, "kernel_shape", &kv) >= 0) {
-        spatial_ints(g, n, "kernel_shape", ns, 1, 1, ks);
+        ints_attr(g, n, "kernel_shape", ns, 1, 1, ks);
         for (int i = 0; i < ns; i++)
             if (ks[i] != w->dims[2 + i])
                 fatal_node(g, n, "kernel_shape %s does not match the weights' shape %s", dims_str(ks, ns),
                            dims_str(w->dims, w->rank));
     }
-    spatial_ints(g, n, "strides", ns, 1, 1, c.s);
-    spatial_ints(g, n, "dilations", ns, 1, 1, c.d);
-    spatial_ints(g, n, "pads", 2 * ns, 0, 0, pads);
+    ints_attr(g, n, "strides", ns, 1, 1, c.s);
+    ints_attr(g, n, "dilations", ns, 1, 1, c.d);
+    ints_attr(g, n, "pads", 2 * ns, 0, 0, pads);
     const char *ap = attr_str(g, n, "auto_pad", "NOTSET");
     bool same = !strcmp(ap, "SAME_UPPER") || !strcmp(ap, "SAME_LOWER");
     if (!same && strcmp(ap, "NOTSET") && strcmp(ap, "VALID"))

@@ -111,14 +111,9 @@ static void reduced_axes(const Graph *g, const Node *n, int rank, bool *reduced)
         }
     }
     bool noop = g->opset >= since && attr_int(g, n, "noop_with_empty_axes", 0) != 0;
+    mark_axes(g, n, axes, na > 0 ? na : 0, rank, reduced);
     for (int i = 0; i < rank; i++)
-        reduced[i] = na <= 0 && !noop;
-    for (int i = 0; i < na; i++) {
-        int a = norm_axis(g, n, axes[i], rank, false);
-        if (reduced[a])
-            fatal_node(g, n, "axes %s lists axis %d twice", dims_str(axes, na), a);
-        reduced[a] = true;
-    }
+        reduced[i] = reduced[i] || (na <= 0 && !noop);
 }
 
 static void infer_reduction(Graph *g, Node *n)
@@ -126,12 +121,8 @@ static void infer_reduction(Graph *g, Node *n)
     const Value *x = data_in(g, n);
     bool reduced[MAX_RANK];
     reduced_axes(g, n, x->rank, reduced);
-    bool keep = attr_int(g, n, "keepdims", 1) != 0;
     int64_t od[MAX_RANK];
-    int r = 0;
-    for (int i = 0; i < x->rank; i++)
-        if (!reduced[i] || keep)
-            od[r++] = reduced[i] ? 1 : x->dims[i];
+    int r = reduced_dims(g, n, x, reduced, od);
     set_out(g, n, 0, x->dtype, r, od);
 }
 

@@ -283,19 +283,6 @@ void infer_signal(Graph *g, Node *n)
 
 /* ---- lowering ------------------------------------------------------------------- */
 
-/* x (a stored element of dt) as double, and a double expression stored as dt. */
-static const char *load_d(Arena *a, int dt, const char *x)
-{
-    return arena_printf(a, "(double)%s", load_expr(a, dt, x));
-}
-
-static const char *store_d(Arena *a, int dt, const char *x)
-{
-    if (dt == DT_F16 || dt == DT_BF16)
-        return store_expr(a, dt, arena_printf(a, "(float)(%s)", x));
-    return store_expr(a, dt, x);
-}
-
 static void lower_window(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
@@ -317,7 +304,7 @@ static void lower_window(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "        int64_t i;\n");
     fprintf(f, "        for (i = 0; i < %lld; i++) {\n", (long long)size);
     fprintf(f, "            const double t = 2.0 * %s * (double)i / %lld.0;\n", PI_LIT, (long long)den);
-    fprintf(f, "            y[i] = %s;\n", store_d(a, y->dtype, expr));
+    fprintf(f, "            y[i] = %s;\n", store_from_double(a, y->dtype, expr));
     fprintf(f, "        }\n");
     fprintf(f, "    }\n");
 }
@@ -374,12 +361,12 @@ static void lower_dft(Emitter *e, const Node *n, FILE *f)
             (long long)inner, (long long)cin);
     fprintf(f, "                    %s *yp = y + ((o * %lld + k) * %lld + i) * 2;\n", T, (long long)K,
             (long long)inner);
-    const char *xr = load_d(a, dt, arena_printf(a, "xp[t * %lld]", (long long)(inner * cin)));
-    const char *xi = cplx ? load_d(a, dt, arena_printf(a, "xp[t * %lld + 1]", (long long)(inner * cin))) : NULL;
+    const char *xr = load_as_double(a, dt, arena_printf(a, "xp[t * %lld]", (long long)(inner * cin)));
+    const char *xi = cplx ? load_as_double(a, dt, arena_printf(a, "xp[t * %lld + 1]", (long long)(inner * cin))) : NULL;
     emit_dft_sum(f, "                    ", N, m, xr, xi, inverse);
     const char *sc = inverse ? arena_printf(a, " / %lld.0", (long long)N) : "";
-    fprintf(f, "                    yp[0] = %s;\n", store_d(a, dt, arena_printf(a, "re%s", sc)));
-    fprintf(f, "                    yp[1] = %s;\n", store_d(a, dt, arena_printf(a, "im%s", sc)));
+    fprintf(f, "                    yp[0] = %s;\n", store_from_double(a, dt, arena_printf(a, "re%s", sc)));
+    fprintf(f, "                    yp[1] = %s;\n", store_from_double(a, dt, arena_printf(a, "im%s", sc)));
     fprintf(f, "                }\n");
     fprintf(f, "    }\n");
 }
@@ -409,13 +396,15 @@ static void lower_stft(Emitter *e, const Node *n, FILE *f)
             (long long)step, (long long)cin);
     fprintf(f, "                    %s *yp = y + ((b * %lld + fr) * %lld + k) * 2;\n", T, (long long)F,
             (long long)K);
-    const char *wt = win ? arena_printf(a, " * %s", load_d(a, dt, "w[t]")) : "";
-    const char *xr = arena_printf(a, "%s%s", load_d(a, dt, arena_printf(a, "xp[t * %lld]", (long long)cin)), wt);
+    const char *wt = win ? arena_printf(a, " * %s", load_as_double(a, dt, "w[t]")) : "";
+    const char *xr = arena_printf(a, "%s%s", load_as_double(a, dt, arena_printf(a, "xp[t * %lld]", (long long)cin)),
+                                  wt);
     const char *xi =
-        cplx ? arena_printf(a, "%s%s", load_d(a, dt, arena_printf(a, "xp[t * %lld + 1]", (long long)cin)), wt) : NULL;
+        cplx ? arena_printf(a, "%s%s", load_as_double(a, dt, arena_printf(a, "xp[t * %lld + 1]", (long long)cin)), wt)
+             : NULL;
     emit_dft_sum(f, "                    ", N, N, xr, xi, false);
-    fprintf(f, "                    yp[0] = %s;\n", store_d(a, dt, "re"));
-    fprintf(f, "                    yp[1] = %s;\n", store_d(a, dt, "im"));
+    fprintf(f, "                    yp[0] = %s;\n", store_from_double(a, dt, "re"));
+    fprintf(f, "                    yp[1] = %s;\n", store_from_double(a, dt, "im"));
     fprintf(f, "                }\n");
     fprintf(f, "    }\n");
 }
@@ -443,7 +432,7 @@ static void lower_mel(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "        const %s st = (hm - lm) / (%s)%lld;\n", M, M, (long long)(nb + 2));
     fprintf(f, "        int64_t i, j, b0, b1, b2;\n");
     fprintf(f, "        for (i = 0; i < %lld; i++)\n", (long long)(S * nb));
-    fprintf(f, "            y[i] = %s;\n", store_d(a, dt, "0.0"));
+    fprintf(f, "            y[i] = %s;\n", store_from_double(a, dt, "0.0"));
     const char *bin = "(int64_t)floor(%lld.0 * (700.0 * (pow(10.0, ((double)(%s) * (double)st + (double)lm) / "
                       "2595.0) - 1.0)) / %lld.0)";
     fprintf(f, "        b0 = ");
@@ -457,17 +446,17 @@ static void lower_mel(Emitter *e, const Node *n, FILE *f)
     fprintf(f, ";\n");
     fprintf(f, "            if (b1 == b0) {\n");
     fprintf(f, "                if (b1 >= 0 && b1 < %lld)\n", (long long)S);
-    fprintf(f, "                    y[b1 * %lld + i] = %s;\n", (long long)nb, store_d(a, dt, "1.0"));
+    fprintf(f, "                    y[b1 * %lld + i] = %s;\n", (long long)nb, store_from_double(a, dt, "1.0"));
     fprintf(f, "            } else {\n");
     fprintf(f, "                for (j = b0; j <= b1; j++)\n");
     fprintf(f, "                    if (j >= 0 && j < %lld)\n", (long long)S);
     fprintf(f, "                        y[j * %lld + i] = %s;\n", (long long)nb,
-            store_d(a, dt, "(double)(j - b0) / (double)(b1 - b0)"));
+            store_from_double(a, dt, "(double)(j - b0) / (double)(b1 - b0)"));
     fprintf(f, "            }\n");
     fprintf(f, "            for (j = b1; j < b2; j++)\n");
     fprintf(f, "                if (j >= 0 && j < %lld)\n", (long long)S);
     fprintf(f, "                    y[j * %lld + i] = %s;\n", (long long)nb,
-            store_d(a, dt, "(double)(b2 - j) / (double)(b2 - b1)"));
+            store_from_double(a, dt, "(double)(b2 - j) / (double)(b2 - b1)"));
     fprintf(f, "            b0 = b1;\n");
     fprintf(f, "            b1 = b2;\n");
     fprintf(f, "        }\n");
@@ -489,7 +478,8 @@ static void lower_det(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "        for (b = 0; b < %lld; b++) {\n", (long long)B);
     fprintf(f, "            double det = 1.0;\n");
     fprintf(f, "            for (i = 0; i < %lld; i++)\n", (long long)MM);
-    fprintf(f, "                m[i] = %s;\n", load_d(a, dt, arena_printf(a, "x[b * %lld + i]", (long long)MM)));
+    fprintf(f, "                m[i] = %s;\n",
+            load_as_double(a, dt, arena_printf(a, "x[b * %lld + i]", (long long)MM)));
     fprintf(f, "            for (k = 0; k < %lld; k++) {\n", (long long)M);
     fprintf(f, "                int64_t p = k;\n");
     fprintf(f, "                double best = fabs(m[k * %lld + k]);\n", (long long)M);
@@ -518,7 +508,7 @@ static void lower_det(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "                        m[i * %lld + j] -= r * m[k * %lld + j];\n", (long long)M, (long long)M);
     fprintf(f, "                }\n");
     fprintf(f, "            }\n");
-    fprintf(f, "            y[b] = %s;\n", store_d(a, dt, "det"));
+    fprintf(f, "            y[b] = %s;\n", store_from_double(a, dt, "det"));
     fprintf(f, "        }\n");
     fprintf(f, "    }\n");
 }

@@ -470,7 +470,7 @@ int main(void)
     EXPECT_ERROR("(Squeeze): axis 0 of input");
     begin(13);
     N("Unsqueeze", ints(I64(1, 2), 2), ints(I64(0, -3), 2));
-    EXPECT_ERROR("(Unsqueeze): axes [0,-3] list axis 0 twice");
+    EXPECT_ERROR("(Unsqueeze): axes [0,-3] lists axis 0 twice");
     begin(13);
     N("Expand", ints(I64(1, 2, 3), 3), ints(I64(2), 1));
     EXPECT_ERROR("[3] cannot be expanded to shape [2]");
