@@ -17,7 +17,8 @@
  *   - Gemm: 'broadcast' dropped (C broadcasts by itself from opset 7);
  *   - PRelu: a slope [C] of an N x C x D1... input is per channel: [C,1,...];
  *   - BatchNormalization: is_test=1 dropped (is_test=0 is training: refused);
- *     Dropout: is_test dropped (inference: the identity);
+ *     Dropout: is_test=1 dropped (inference: the identity; is_test=0, the
+ *     default, is training: refused unless the ratio is 0);
  *   - Reshape (< 5): the 'shape' attribute becomes a constant input;
  *   - Pad (1): 'paddings' is 'pads'; Concat (< 4): axis 1 made explicit;
  *   - Split (1): a constant second input becomes the 'split' attribute;
@@ -622,7 +623,9 @@ static void upgrade_node(Legacy *L, int ni)
             fatal_node(g, n, OLD "is_test=0 is training mode; not supported (inference only)", OLDA(g, n));
         drop_attr(n, "is_test");
     } else if (is(n, "Dropout")) {
-        bool_attr(g, n, "is_test");
+        /* is_test=0, the default, is training: random unless the ratio is 0 */
+        if (!bool_attr(g, n, "is_test") && attr_float(g, n, "ratio", 0.5f) != 0.0f)
+            fatal_node(g, n, OLD "is_test=0 is training mode (random); not supported (inference only)", OLDA(g, n));
         drop_attr(n, "is_test");
     } else if (is(n, "Reshape") && opset < 5) {
         upgrade_reshape(L, ni);

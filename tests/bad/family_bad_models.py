@@ -441,6 +441,7 @@ def legacy():
         ("prelu_wrong_c", "neither 1 element nor one per channel", mk(6, N("PRelu", ["x", "s"], ["y"]), inits=[("s", ones(3))])),
         ("prelu_unranked", "not known before shape inference", mk(6, N("PRelu", ["x", "s"], ["y"]), [("x", F, None)], inits=[("s", ones(2))])),
         ("sum_shapes", "differ in shape", mk(6, N("Sum", ["x", "v"], ["y"]), x4 + [("v", F, [4])])),
+        ("dropout_training", "is_test=0 is training mode", mk(6, N("Dropout", ["x"], ["y"], ratio=0.5))),
         ("mvn_old", "experimental MeanVarianceNormalization", mk(6, N("MeanVarianceNormalization", ["x"], ["y"], across_channels=1))),
     ]
 
