@@ -321,7 +321,9 @@ void write_report_table(const Graph *g, FILE *f)
     for (int ni = 0; ni < g->nnodes; ni++) {
         const Node *n = &g->nodes[ni];
         const char **r = cell + (size_t)(ni + 1) * NCOL;
-        int vo = n->nout > 0 ? n->out[0] : -1;
+        int vo = -1; /* the first output present (RNN/GRU/LSTM may omit Y) */
+        for (int k = 0; k < n->nout && vo < 0; k++)
+            vo = n->out[k];
         const Value *v = vo >= 0 ? &g->values[vo] : NULL;
         int64_t m = node_macs(g, n), numel = v ? value_numel(v) : -1;
         int64_t b = numel >= 0 && v ? mul_ck(numel, (int64_t)dtype_size(v->dtype)) : -1;
