@@ -25,7 +25,6 @@
 #include "ops/signal.h"
 
 #define CORE_OPS(X)                                               \
-    X(OP_BATCHNORM, "BatchNormalization", 5, 5, 1, 5, core)       \
     X(OP_GLOBALAVGPOOL, "GlobalAveragePool", 1, 1, 1, 1, core)    \
     X(OP_GEMM, "Gemm", 2, 3, 1, 1, core)                          \
     X(OP_MATMUL, "MatMul", 2, 2, 1, 1, core)                      \
