@@ -19,12 +19,14 @@ static const float *cdata(const Graph *g, int vi)
 }
 
 /* The BN's per-channel a and b of y = a*x + b, in double; false if its
- * parameters are not float32 constants. */
+ * parameters are not float32 constants or it is in training mode. */
 bool bn_affine(const Graph *g, const Node *bn, int channels, double *a, double *b)
 {
     const float *scale = cdata(g, bn->in[1]), *beta = cdata(g, bn->in[2]);
     const float *mean = cdata(g, bn->in[3]), *var = cdata(g, bn->in[4]);
     if (!scale || !beta || !mean || !var)
+        return false;
+    if (attr_int(g, bn, "training_mode", 0) != 0) /* batch statistics, not these */
         return false;
     for (int i = 1; i <= 4; i++)
         if (value_numel(&g->values[bn->in[i]]) != channels)

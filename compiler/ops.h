@@ -23,9 +23,9 @@
 #include "ops/resize.h"
 #include "ops/rnn.h"
 #include "ops/signal.h"
+#include "ops/text.h"
 
 #define CORE_OPS(X)                                               \
-    X(OP_BATCHNORM, "BatchNormalization", 5, 5, 1, 5, core)       \
     X(OP_GLOBALAVGPOOL, "GlobalAveragePool", 1, 1, 1, 1, core)    \
     X(OP_GEMM, "Gemm", 2, 3, 1, 1, core)                          \
     X(OP_MATMUL, "MatMul", 2, 2, 1, 1, core)                      \
@@ -45,7 +45,8 @@
     NN_OPS(X)           \
     QUANT_OPS(X)        \
     RNN_OPS(X)          \
-    SIGNAL_OPS(X)
+    SIGNAL_OPS(X)       \
+    TEXT_OPS(X)
 
 /* The families, for the dispatch tables (infer.c, emit.c). */
-#define OP_FAMILIES(F) F(pooling) F(eltwise) F(movement) F(reduce) F(index) F(resize) F(norm) F(loss) F(nn) F(quant) F(rnn) F(signal)
+#define OP_FAMILIES(F) F(pooling) F(eltwise) F(movement) F(reduce) F(index) F(resize) F(norm) F(loss) F(nn) F(quant) F(rnn) F(signal) F(text)

@@ -8,7 +8,11 @@
  * output is (x - mean) * inv (* scale + bias), scale and bias read through
  * their own strides (0 on broadcast axes).  Offsets are C expressions of o
  * and r with compile-time constant extents and strides (walk_expr).
- * BatchNormalization stays a core op (infer.c / emit.c). */
+ * BatchNormalization in inference mode is the core's (infer_core /
+ * lower_core, float32); in training mode (opset 14+, training_mode=1) it is
+ * done here: per channel, the batch mean and (population) variance over all
+ * axes but 1, in double, normalize x, and the optional running_mean and
+ * running_var outputs are input * momentum + batch statistic * (1 - momentum). */
 #include "onnxcc.h"
 
 #include <string.h>
@@ -128,9 +132,41 @@ static void infer_mvn(Graph *g, Node *n)
     set_out(g, n, 0, x->dtype, x->rank, x->dims);
 }
 
+/* A BatchNormalization this family does itself (else the core's). */
+static bool bn_training(const Graph *g, const Node *n)
+{
+    return g->opset >= 14 && attr_int(g, n, "training_mode", 0) == 1;
+}
+
+static void infer_bn_training(Graph *g, Node *n)
+{
+    static const char *what[] = {"", "scale", "B", "input_mean", "input_var"};
+    const Value *x = in_float(g, n, 0, "input");
+    if (x->rank < 2)
+        fatal_node(g, n, "input '%s' has shape %s; expected N x C x ... (rank 2 or more)", vname(x),
+                   dims_str(x->dims, x->rank));
+    if (n->nout > 3)
+        fatal_node(g, n, "%d outputs; BatchNormalization has at most 3 since opset 14", n->nout);
+    for (int k = 1; k <= 4; k++) {
+        const Value *p = in_float(g, n, k, what[k]);
+        if (p->rank != 1 || p->dims[0] != x->dims[1])
+            fatal_node(g, n, "%s '%s' has shape %s, expected [%lld] (one per channel of '%s')", what[k], vname(p),
+                       dims_str(p->dims, p->rank), (long long)x->dims[1], vname(x));
+    }
+    set_out(g, n, 0, x->dtype, x->rank, x->dims);
+    set_out(g, n, 1, g->values[n->in[3]].dtype, 1, &x->dims[1]);
+    set_out(g, n, 2, g->values[n->in[4]].dtype, 1, &x->dims[1]);
+}
+
 void infer_norm(Graph *g, Node *n)
 {
     switch (n->op) {
+    case OP_BATCHNORM:
+        if (bn_training(g, n))
+            infer_bn_training(g, n);
+        else
+            infer_core(g, n);
+        return;
     case OP_LAYERNORM: infer_layernorm(g, n); return;
     case OP_INSTANCENORM: infer_instancenorm(g, n); return;
     case OP_LRN: infer_lrn(g, n); return;
@@ -341,9 +377,78 @@ static void lower_lrn(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "    }\n");
 }
 
+/* Training-mode BatchNormalization: per channel c, the mean and population
+ * variance of x[:, c, ...] in double, y = (x - mean) / sqrt(var + eps) *
+ * scale + B, and running statistics blended with momentum. */
+static void lower_bn_training(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    Arena *a = (Arena *)&g->arena;
+    const Value *x = &g->values[n->in[0]];
+    int dt = x->dtype;
+    int64_t N = x->dims[0], C = x->dims[1], S = 1;
+    for (int d = 2; d < x->rank; d++)
+        S *= x->dims[d];
+    double eps = (double)attr_float(g, n, "epsilon", 1e-5f), mom = (double)attr_float(g, n, "momentum", 0.9f);
+    int om = out_or_none(n, 1), ov = out_or_none(n, 2);
+    static const char *pn[] = {"", "sc", "bi", "im", "iv"};
+    const char *xe = load_as_double(a, dt, arena_printf(a, "x[(i * %lld + c) * %lld + s]", (long long)C, (long long)S));
+    fprintf(f, "    {\n");
+    fprintf(f, "        const %s *x = %s;\n", ctype(dt), emit_ref(e, n, n->in[0]));
+    fprintf(f, "        %s *y = %s;\n", ctype(dt), emit_ref(e, n, n->out[0]));
+    for (int k = 1; k <= 4; k++)
+        if (k <= 2 || (k == 3 && om >= 0) || (k == 4 && ov >= 0))
+            fprintf(f, "        const %s *%s = %s;\n", ctype(g->values[n->in[k]].dtype), pn[k],
+                    emit_ref(e, n, n->in[k]));
+    if (om >= 0)
+        fprintf(f, "        %s *om = %s;\n", ctype(g->values[om].dtype), emit_ref(e, n, om));
+    if (ov >= 0)
+        fprintf(f, "        %s *ov = %s;\n", ctype(g->values[ov].dtype), emit_ref(e, n, ov));
+    fprintf(f, "        int64_t i, c, s;\n");
+    fprintf(f, "        for (c = 0; c < %lld; c++) {\n", (long long)C);
+    fprintf(f, "            double mean = 0.0, var = 0.0, inv, sv, bv;\n");
+    fprintf(f, "            for (i = 0; i < %lld; i++)\n", (long long)N);
+    fprintf(f, "                for (s = 0; s < %lld; s++)\n", (long long)S);
+    fprintf(f, "                    mean += %s;\n", xe);
+    fprintf(f, "            mean /= %s;\n", emit_dlit(e, (double)(N * S)));
+    fprintf(f, "            for (i = 0; i < %lld; i++)\n", (long long)N);
+    fprintf(f, "                for (s = 0; s < %lld; s++) {\n", (long long)S);
+    fprintf(f, "                    const double d = %s - mean;\n", xe);
+    fprintf(f, "                    var += d * d;\n");
+    fprintf(f, "                }\n");
+    fprintf(f, "            var /= %s;\n", emit_dlit(e, (double)(N * S)));
+    fprintf(f, "            inv = 1.0 / sqrt(var + %s);\n", emit_dlit(e, eps));
+    fprintf(f, "            sv = %s;\n", load_as_double(a, g->values[n->in[1]].dtype, "sc[c]"));
+    fprintf(f, "            bv = %s;\n", load_as_double(a, g->values[n->in[2]].dtype, "bi[c]"));
+    fprintf(f, "            for (i = 0; i < %lld; i++)\n", (long long)N);
+    fprintf(f, "                for (s = 0; s < %lld; s++)\n", (long long)S);
+    fprintf(f, "                    y[(i * %lld + c) * %lld + s] = %s;\n", (long long)C, (long long)S,
+            store_from_double(a, dt, arena_printf(a, "(%s - mean) * inv * sv + bv", xe)));
+    if (om >= 0)
+        fprintf(f, "            om[c] = %s;\n",
+                store_from_double(a, g->values[om].dtype,
+                                  arena_printf(a, "%s * %s + mean * %s",
+                                               load_as_double(a, g->values[n->in[3]].dtype, "im[c]"),
+                                               emit_dlit(e, mom), emit_dlit(e, 1.0 - mom))));
+    if (ov >= 0)
+        fprintf(f, "            ov[c] = %s;\n",
+                store_from_double(a, g->values[ov].dtype,
+                                  arena_printf(a, "%s * %s + var * %s",
+                                               load_as_double(a, g->values[n->in[4]].dtype, "iv[c]"),
+                                               emit_dlit(e, mom), emit_dlit(e, 1.0 - mom))));
+    fprintf(f, "        }\n");
+    fprintf(f, "    }\n");
+}
+
 void lower_norm(Emitter *e, const Node *n, FILE *f)
 {
     switch (n->op) {
+    case OP_BATCHNORM:
+        if (bn_training(emit_graph(e), n))
+            lower_bn_training(e, n, f);
+        else
+            lower_core(e, n, f);
+        return;
     case OP_LAYERNORM: lower_layernorm(e, n, f); return;
     case OP_INSTANCENORM: lower_instancenorm(e, n, f); return;
     case OP_LRN: lower_lrn(e, n, f); return;

@@ -35,8 +35,6 @@ static const struct {
     const char *test, *error, *reason;
 } expected_refusals[] = {
     {"test_reshape_allowzero_reordered", "zero dim", "empty tensors (a 0 dim) are not supported"},
-    {"test_batchnorm_epsilon_training_mode", "training_mode", "training-mode BatchNormalization"},
-    {"test_batchnorm_example_training_mode", "training_mode", "training-mode BatchNormalization"},
     {"test_training_dropout", "training_mode is true", "training-mode Dropout is random"},
     {"test_training_dropout_default", "training_mode is true", "training-mode Dropout is random"},
     {"test_training_dropout_mask", "training_mode is true", "training-mode Dropout is random"},
