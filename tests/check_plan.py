@@ -7,7 +7,7 @@ buffer's lifetime from the schedule -- from its producer to its last
 reader, widened by every slice inside it -- and fails if a buffer is
 misaligned, runs past arena_bytes, is missing an offset, or overlaps in
 both time and space a buffer live at the same time.  Written apart from
-compiler/plan.c on purpose: the compiler's own verify_plan() shares its
+compiler/passes/plan.c on purpose: the compiler's own verify_plan() shares its
 lifetime code with the planner.
 
 usage: check_plan.py ONNXCC MODEL.onnx [ONNXCC-ARG...]

@@ -8,7 +8,7 @@ more than the tests check:
     tests/zoo/models.txt (each compared with the best kernels and the scalar
     ones);
   - operators: compiler/ops.h, the compiler's one operator table, and the
-    opset range of compiler/load.c.
+    opset range of compiler/frontend/load.c.
 
 usage: zoo_table.py [--check | --write] [README.md]
 
@@ -81,11 +81,11 @@ def ops():
         names += re.findall(r'X\(OP_\w+, "(\w+)"', block)
     if not names:
         sys.exit("zoo_table.py: compiler/ops.h: no operators found")
-    h = read("compiler/load.c")
+    h = read("compiler/frontend/load.c")
     lo = re.search(r"#define MIN_OPSET (\d+)", h)
     hi = re.search(r"#define MAX_OPSET (\d+)", h)
     if not lo or not hi:
-        sys.exit("zoo_table.py: compiler/load.c: MIN_OPSET/MAX_OPSET not found")
+        sys.exit("zoo_table.py: compiler/frontend/load.c: MIN_OPSET/MAX_OPSET not found")
     return names, lo.group(1), hi.group(1)
 
 

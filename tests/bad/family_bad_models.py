@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes small malformed models for the operator families (compiler/ops/*.c,
-compiler/fold.c, compiler/legacy.c): bad attributes, types, shapes, operands
+compiler/fold.c, compiler/frontend/legacy.c): bad attributes, types, shapes, operands
 that must be constant but are not, values that overflow when folded.
 
 usage: family_bad_models.py OUTDIR     writes OUTDIR/<name>.onnx and OUTDIR/cases.txt
@@ -390,7 +390,7 @@ def quant():
 
 
 def legacy():
-    """Old-opset forms (compiler/legacy.c); ir_version 3 as such models had."""
+    """Old-opset forms (compiler/frontend/legacy.c); ir_version 3 as such models had."""
     F = TP.FLOAT
     x4 = [("x", F, [1, 2, 3, 4])]
     ones = lambda *s: np.ones(s, f32)

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes ONNX test cases of the old operator forms (opsets 1 to 6) that
-compiler/legacy.c rewrites, each with the expected output computed here with
+compiler/frontend/legacy.c rewrites, each with the expected output computed here with
 numpy from the old operator's own definition, in the layout of the ONNX
 backend test data (CASE/model.onnx, CASE/test_data_set_0/{input,output}_N.pb),
 so tests/node/run_case.sh runs them through the C backend.

@@ -1,6 +1,6 @@
 """Writes one small ONNX model per optimization-pass case into OUTDIR.
 
-Each model is built for one case of one pass (see compiler/cleanup.c,
+Each model is built for one case of one pass (see compiler/passes/cleanup.c,
 fold_bn.c, fuse_act.c, fuse_add.c, fuse_preact.c, ...): either a pattern the pass must
 rewrite or a near miss it must leave alone.  Opset 13, float32, weights and
 BatchNormalization statistics random but seeded (every case has its own

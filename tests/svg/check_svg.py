@@ -3,7 +3,7 @@
 The picture is parsed as XML (xml.etree) and compared with what
 `--dump-ir=final` and `--report` say, with lifetimes recomputed here from
 the schedule (producer to last reader, a buffer widened by every value
-living inside it), not taken from compiler/plan.c:
+living inside it), not taken from compiler/passes/plan.c:
 
   - one rect.buf per planned buffer (an intermediate with no base), with
     that buffer's offset, size rounded to 64 bytes and live range;
