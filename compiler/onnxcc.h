@@ -225,6 +225,9 @@ const char *wire_check(const uint8_t *buf, size_t len, const void *descriptor, u
 /* Loads, checks every structural property design §6 lists, topologically
  * sorts the nodes.  Errors are fatal. */
 Graph *load_model(const char *path);
+/* Kahn's order of the nodes (graph_link'ed first) into order[]; returns
+ * how many were placed (fewer than nnodes: the rest lie on or after a cycle). */
+int topo_order(Graph *g, int *order);
 /* Frees what the loader allocated outside the arena (called by graph_free). */
 void load_release(Graph *g);
 

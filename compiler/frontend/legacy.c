@@ -296,33 +296,17 @@ static void follow_ranks(Legacy *L)
     int nn = g->nnodes;
     L->nrank = g->nvalues;
     L->rank = arena_alloc(&g->arena, sizeof(int) * (size_t)(L->nrank + 1));
-    /* Arena memory: out_rank() may stop at a bad attribute (fatal). */
-    int *indeg = arena_alloc(&g->arena, sizeof(int) * (size_t)(nn + 1));
     int *order = arena_alloc(&g->arena, sizeof(int) * (size_t)(nn + 1));
-    graph_link(g);
+    int sorted = topo_order(g, order);
     for (int i = 0; i < L->nrank; i++)
         L->rank[i] = g->values[i].producer < 0 ? g->values[i].rank : -1;
-    for (int i = 0; i < nn; i++) {
-        const Node *n = &g->nodes[i];
-        for (int k = 0; k < n->nin; k++)
-            if (n->in[k] >= 0 && g->values[n->in[k]].producer >= 0)
-                indeg[i]++;
-    }
-    int head = 0, tail = 0;
-    for (int i = 0; i < nn; i++)
-        if (indeg[i] == 0)
-            order[tail++] = i;
-    while (head < tail) {
-        const Node *n = &g->nodes[order[head++]];
+    for (int t = 0; t < sorted; t++) {
+        const Node *n = &g->nodes[order[t]];
         for (int k = 0; k < n->nout; k++) {
             if (n->out[k] < 0)
                 continue;
             int r = out_rank(L, n, k);
             L->rank[n->out[k]] = r >= 0 && r <= MAX_RANK ? r : -1;
-            const Value *v = &g->values[n->out[k]];
-            for (int u = 0; u < v->nuses; u++)
-                if (--indeg[v->uses[u]] == 0)
-                    order[tail++] = v->uses[u];
         }
     }
 }

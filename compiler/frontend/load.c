@@ -462,16 +462,13 @@ static void load_constant(Loader *L, Node *n, int out)
 
 /* ---- topological order ------------------------------------------------- */
 
-static void sort_nodes(Graph *g)
+int topo_order(Graph *g, int *order)
 {
     int nn = g->nnodes;
-    int *indeg = calloc((size_t)nn + 1, sizeof(int));
-    int *order = calloc((size_t)nn + 1, sizeof(int));
-    if (!indeg || !order)
-        fatal("out of memory");
+    int *indeg = arena_alloc(&g->arena, sizeof(int) * (size_t)(nn + 1));
     graph_link(g);
     for (int i = 0; i < nn; i++) {
-        Node *n = &g->nodes[i];
+        const Node *n = &g->nodes[i];
         for (int k = 0; k < n->nin; k++)
             if (n->in[k] >= 0 && g->values[n->in[k]].producer >= 0)
                 indeg[i]++;
@@ -481,7 +478,7 @@ static void sort_nodes(Graph *g)
         if (indeg[i] == 0)
             order[tail++] = i;
     while (head < tail) {
-        Node *n = &g->nodes[order[head++]];
+        const Node *n = &g->nodes[order[head++]];
         for (int k = 0; k < n->nout; k++) {
             if (n->out[k] < 0) /* an omitted optional output */
                 continue;
@@ -491,22 +488,27 @@ static void sort_nodes(Graph *g)
                     order[tail++] = v->uses[u];
         }
     }
-    if (tail < nn) {
+    return tail;
+}
+
+static void sort_nodes(Graph *g)
+{
+    int nn = g->nnodes;
+    int *order = arena_alloc(&g->arena, sizeof(int) * (size_t)(nn + 1));
+    int sorted_n = topo_order(g, order);
+    if (sorted_n < nn) {
+        bool *placed = arena_alloc(&g->arena, sizeof(bool) * (size_t)(nn + 1));
+        for (int i = 0; i < sorted_n; i++)
+            placed[order[i]] = true;
         for (int i = 0; i < nn; i++)
-            if (indeg[i] > 0) {
-                Node *n = &g->nodes[i];
-                free(indeg);
-                free(order);
-                fatal_node(g, n, "is part of a cycle in the graph");
-            }
+            if (!placed[i])
+                fatal_node(g, &g->nodes[i], "is part of a cycle in the graph");
     }
     Node *sorted = arena_alloc(&g->arena, sizeof(Node) * (size_t)(nn + 1));
     for (int i = 0; i < nn; i++)
         sorted[i] = g->nodes[order[i]];
     g->nodes = sorted;
     g->cap_nodes = nn + 1;
-    free(indeg);
-    free(order);
     graph_link(g);
 }
 
