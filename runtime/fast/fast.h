@@ -13,6 +13,7 @@
 #ifndef ONNXCC_FAST_H
 #define ONNXCC_FAST_H
 
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -57,6 +58,22 @@ typedef struct FastGemm {
     OnnxccAct act;
 } FastGemm;
 
+/* sigmoid in float as the reference kernel computes it (no overflow). */
+static inline float fast_sigmoid(float v)
+{
+    if (v >= 0.0f)
+        return 1.0f / (1.0f + expf(-v));
+    const float e = expf(v);
+    return e / (1.0f + e);
+}
+
+/* min(1, max(0, v)); NaN stays NaN. */
+static inline float fast_hardsigmoid(float v)
+{
+    v = v < 0.0f ? 0.0f : v;
+    return v > 1.0f ? 1.0f : v;
+}
+
 /* The epilogue activation, as the reference applies it. */
 static inline float fast_act(const OnnxccAct *act, float v)
 {
@@ -68,6 +85,22 @@ static inline float fast_act(const OnnxccAct *act, float v)
         return v > act->b ? act->b : v;
     case ONNXCC_ACT_LEAKYRELU:
         return v < 0.0f ? act->a * v : v;
+    case ONNXCC_ACT_SIGMOID:
+        return fast_sigmoid(v);
+    case ONNXCC_ACT_HARDSIGMOID:
+        return fast_hardsigmoid(act->a * v + act->b);
+    case ONNXCC_ACT_HARDSWISH:
+        return v * fast_hardsigmoid(v * (1.0f / 6.0f) + 0.5f);
+    case ONNXCC_ACT_SILU:
+        return v * fast_sigmoid(v);
+    case ONNXCC_ACT_TANH:
+        return tanhf(v);
+    case ONNXCC_ACT_GELU:
+        return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
+    case ONNXCC_ACT_EXP:
+        return expf(v);
+    case ONNXCC_ACT_ERF:
+        return erff(v);
     default:
         return v;
     }

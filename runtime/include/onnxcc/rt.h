@@ -101,13 +101,23 @@ enum {
     ONNXCC_ACT_NONE = 0,
     ONNXCC_ACT_RELU = 1,      /* max(0, v) */
     ONNXCC_ACT_CLIP = 2,      /* min(max(v, a), b): a = min, b = max */
-    ONNXCC_ACT_LEAKYRELU = 3  /* v < 0 ? a*v : v: a = alpha */
+    ONNXCC_ACT_LEAKYRELU = 3, /* v < 0 ? a*v : v: a = alpha */
+    ONNXCC_ACT_SIGMOID = 4,   /* 1 / (1 + exp(-v)) */
+    ONNXCC_ACT_HARDSIGMOID = 5, /* max(0, min(1, a*v + b)): a = alpha, b = beta */
+    ONNXCC_ACT_HARDSWISH = 6, /* v * max(0, min(1, v/6 + 1/2)) */
+    ONNXCC_ACT_SILU = 7,      /* v * sigmoid(v) (a Sigmoid and the Mul by its input) */
+    ONNXCC_ACT_TANH = 8,      /* tanh(v) */
+    ONNXCC_ACT_GELU = 9,      /* v/2 * (1 + erf(v / sqrt(2))) */
+    ONNXCC_ACT_EXP = 10,      /* exp(v) */
+    ONNXCC_ACT_ERF = 11       /* erf(v) */
 };
+/* Kinds from ONNXCC_ACT_SIGMOID on are "transcendental": the SIMD kernels
+ * compute them with polynomial approximations (see onnxcc_f32_act). */
 
 typedef struct OnnxccAct {
     int kind; /* ONNXCC_ACT_* */
-    float a;  /* clip min / leakyrelu alpha */
-    float b;  /* clip max */
+    float a;  /* clip min / leakyrelu, hardsigmoid alpha */
+    float b;  /* clip max / hardsigmoid beta */
 } OnnxccAct;
 
 /* ---- conv2d ----------------------------------------------------------- */
@@ -428,6 +438,17 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
 /* y = act(a + b) over n dense elements (the Add of a residual connection
  * with the activation after it); y may equal a or b. */
 void onnxcc_f32_add_act(size_t n, const float *a, const float *b, OnnxccAct act, float *y);
+
+/* y = act(x) over n dense elements, any ONNXCC_ACT_* kind; y may equal x.
+ * SIMD where the CPU has it (the transcendental kinds by polynomials within
+ * a few ulp of the correctly rounded result; ONNXCC_ISA=scalar uses libm),
+ * split over the runtime's threads (every count gives the same bits). */
+void onnxcc_f32_act(size_t n, OnnxccAct act, const float *x, float *y);
+
+/* y[r*cols + j] = x[r*cols + j] * s[r] for r < rows, j < cols: a tensor
+ * [N][C][H*W] scaled per channel (rows = N*C, cols = H*W; the Mul of a
+ * squeeze-and-excitation block).  y may equal x. */
+void onnxcc_f32_scale_rows(size_t rows, size_t cols, const float *x, const float *s, float *y);
 
 #ifdef __cplusplus
 }
