@@ -186,6 +186,16 @@ extern const FastKernels onnxcc_fast_avx2;
 extern const FastKernels onnxcc_fast_avx512;
 #endif
 
+/* act_<isa>.c: y[i] = act(x[i]) for i < n (y may be x), the transcendental
+ * kinds by vmath.h's polynomials; y[i] = x[i] * s. */
+typedef void (*FastActFn)(size_t n, const OnnxccAct *act, const float *x, float *y);
+#ifdef ONNXCC_RT_X86_64
+void onnxcc_f32_act_avx2(size_t n, const OnnxccAct *act, const float *x, float *y);
+void onnxcc_f32_act_avx512(size_t n, const OnnxccAct *act, const float *x, float *y);
+void onnxcc_f32_scale_avx2(size_t n, const float *x, float s, float *y);
+void onnxcc_f32_scale_avx512(size_t n, const float *x, float s, float *y);
+#endif
+
 /* winograd.c: whether a layer runs as Winograd F(4x4, 3x3), the floats of its
  * packed weights (after the header) and of its scratch, packing, the call,
  * and the portable transforms. */

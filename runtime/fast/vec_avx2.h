@@ -155,4 +155,64 @@ static inline void dv_store(float *p, DV v, int n)
     }
 }
 
+/* For vmath.h: arithmetic, sign bits, comparisons, rounding, scaling. */
+static inline DV dv_sub(DV a, DV b)
+{
+    return _mm256_sub_ps(a, b);
+}
+
+static inline DV dv_div(DV a, DV b)
+{
+    return _mm256_div_ps(a, b);
+}
+
+/* c - a*b */
+static inline DV dv_fnma(DV a, DV b, DV c)
+{
+    return _mm256_fnmadd_ps(a, b, c);
+}
+
+static inline DV dv_and(DV a, DV b)
+{
+    return _mm256_and_ps(a, b);
+}
+
+static inline DV dv_andnot(DV a, DV b) /* ~a & b */
+{
+    return _mm256_andnot_ps(a, b);
+}
+
+static inline DV dv_or(DV a, DV b)
+{
+    return _mm256_or_ps(a, b);
+}
+
+/* Lanes where a < b (false where either is NaN). */
+static inline DM dv_lt(DV a, DV b)
+{
+    return _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_LT_OQ));
+}
+
+/* To the nearest integer, ties to even. */
+static inline DV dv_round(DV v)
+{
+    return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
+/* p * 2^n for integral n in [-150, 128] (NaN p: NaN): two exact power-of-two
+ * factors, so overflow gives inf and an underflow rounds once. */
+static inline DV dv_ldexp(DV p, DV n)
+{
+    const __m256i k = _mm256_cvtps_epi32(n), bias = _mm256_set1_epi32(127);
+    const __m256i k1 = _mm256_srai_epi32(k, 1), k2 = _mm256_sub_epi32(k, k1);
+    const DV s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k1, bias), 23));
+    const DV s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k2, bias), 23));
+    return _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
+}
+
+static inline void dv_storeu(float *p, DV v)
+{
+    _mm256_storeu_ps(p, v);
+}
+
 #endif /* ONNXCC_VEC_AVX2_H */

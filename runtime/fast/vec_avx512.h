@@ -144,4 +144,60 @@ static inline void dv_store(float *p, DV v, int n)
         _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1u), v);
 }
 
+/* For vmath.h: arithmetic, sign bits, comparisons, rounding, scaling. */
+static inline DV dv_sub(DV a, DV b)
+{
+    return _mm512_sub_ps(a, b);
+}
+
+static inline DV dv_div(DV a, DV b)
+{
+    return _mm512_div_ps(a, b);
+}
+
+/* c - a*b */
+static inline DV dv_fnma(DV a, DV b, DV c)
+{
+    return _mm512_fnmadd_ps(a, b, c);
+}
+
+/* Bitwise on floats by integer ops (the float forms need AVX-512DQ). */
+static inline DV dv_and(DV a, DV b)
+{
+    return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_castps_si512(b)));
+}
+
+static inline DV dv_andnot(DV a, DV b) /* ~a & b */
+{
+    return _mm512_castsi512_ps(_mm512_andnot_si512(_mm512_castps_si512(a), _mm512_castps_si512(b)));
+}
+
+static inline DV dv_or(DV a, DV b)
+{
+    return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_castps_si512(b)));
+}
+
+/* Lanes where a < b (false where either is NaN). */
+static inline DM dv_lt(DV a, DV b)
+{
+    return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ);
+}
+
+/* To the nearest integer, ties to even. */
+static inline DV dv_round(DV v)
+{
+    return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
+/* p * 2^n for integral n: overflow to inf, gradual underflow, one rounding. */
+static inline DV dv_ldexp(DV p, DV n)
+{
+    return _mm512_scalef_ps(p, n);
+}
+
+static inline void dv_storeu(float *p, DV v)
+{
+    _mm512_storeu_ps(p, v);
+}
+
 #endif /* ONNXCC_VEC_AVX512_H */

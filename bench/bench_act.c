@@ -1,0 +1,71 @@
+/* bench_act.c — times onnxcc_f32_act per activation kind and ISA level:
+ * `bench_act [n [min_seconds [threads]]]` (defaults 401408 = 32x112x112, the
+ * largest Sigmoid input of EfficientNet-B0; 0.2 s; 1 thread), in place on
+ * inputs in [-8, 8].  Prints elements per nanosecond (median call) for every
+ * level up to onnxcc_rt_isa(), or with ONNXCC_ISA set only that level. */
+#define _POSIX_C_SOURCE 200112L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_util.h"
+#include "onnxcc/rt.h"
+
+#define MAX_REPS 5000
+
+static double time_act(size_t n, OnnxccAct act, float *y, const float *x, double min_s)
+{
+    static double ns[MAX_REPS];
+    int reps = 0;
+    memcpy(y, x, sizeof(float) * n);
+    onnxcc_f32_act(n, act, y, y); /* warm up */
+    for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
+        memcpy(y, x, sizeof(float) * n); /* in range again (exp would run away) */
+        const double t0 = now_s();
+        onnxcc_f32_act(n, act, y, y);
+        ns[reps++] = (now_s() - t0) * 1e9;
+    }
+    qsort(ns, (size_t)reps, sizeof ns[0], cmp_double);
+    return (double)n / ns[reps / 2];
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int kind;
+    } kinds[] = {{"relu", ONNXCC_ACT_RELU}, {"hardswish", ONNXCC_ACT_HARDSWISH},
+                 {"sigmoid", ONNXCC_ACT_SIGMOID}, {"silu", ONNXCC_ACT_SILU},
+                 {"tanh", ONNXCC_ACT_TANH}, {"gelu", ONNXCC_ACT_GELU},
+                 {"exp", ONNXCC_ACT_EXP}, {"erf", ONNXCC_ACT_ERF}};
+    const size_t n = argc > 1 ? (size_t)atol(argv[1]) : 401408;
+    const double min_s = argc > 2 ? atof(argv[2]) : 0.2;
+    onnxcc_set_num_threads(argc > 3 ? atoi(argv[3]) : 1);
+    const int top = onnxcc_rt_isa(), only = getenv("ONNXCC_ISA") != NULL;
+    srand(1);
+    float *x = random_floats(n), *y = malloc(sizeof(float) * n);
+    for (size_t i = 0; i < n; i++)
+        x[i] *= 8.0f;
+    printf("onnxcc_f32_act, %zu elements, %d thread(s): elements/ns\n%-10s", n, onnxcc_num_threads(), "kind");
+    for (int isa = only ? top : 0; isa <= top; isa++)
+        printf(" %9s", onnxcc_rt_isa_name(isa));
+    printf("\n");
+    char cap[16];
+    snprintf(cap, sizeof cap, "%s", getenv("ONNXCC_ISA") ? getenv("ONNXCC_ISA") : "");
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const OnnxccAct act = {kinds[k].kind, 0.0f, 0.0f};
+        printf("%-10s", kinds[k].name);
+        for (int isa = only ? top : 0; isa <= top; isa++) {
+            setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+            printf(" %9.3f", time_act(n, act, y, x, min_s));
+        }
+        if (!only)
+            unsetenv("ONNXCC_ISA");
+        printf("\n");
+    }
+    if (cap[0])
+        setenv("ONNXCC_ISA", cap, 1);
+    free(x);
+    free(y);
+    return 0;
+}
