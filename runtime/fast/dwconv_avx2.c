@@ -10,5 +10,5 @@
 #include "vec_avx2.h"
 
 #define DW_ROWS 4 /* 16 ymm registers, 9 of them weights */
-#define DW_DIRECT onnxcc_fast_dw3x3_avx2
+#define DW_DIRECT onnxcc_fast_dw_direct_avx2
 #include "dwconv_direct.h"
