@@ -290,7 +290,7 @@ static const FastKernels fast_scalar = {scalar_gemm,
                                         onnxcc_fast_wino_out_scalar,
                                         scalar_add2};
 
-static const FastKernels *kernels_for(int isa)
+const FastKernels *onnxcc_fast_kernels(int isa)
 {
     switch (isa) {
 #ifdef ONNXCC_RT_X86_64
@@ -776,7 +776,7 @@ void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float 
                        const float *bias, const float *pre_scale, const float *pre_shift,
                        const float *res, float *scratch, float *y)
 {
-    const FastKernels *kern = kernels_for(onnxcc_rt_isa_capped(p->isa_cap));
+    const FastKernels *kern = onnxcc_fast_kernels(onnxcc_rt_isa_capped(p->isa_cap));
     const FastPre pre = {pre_scale, pre_shift, p->pre_relu, p->pre_relu || pre_scale || pre_shift};
     if ((int)packed[0] == ALGO_WINO)
         onnxcc_fast_wino_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);

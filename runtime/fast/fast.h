@@ -185,6 +185,8 @@ typedef struct FastKernels {
 extern const FastKernels onnxcc_fast_avx2;
 extern const FastKernels onnxcc_fast_avx512;
 #endif
+/* conv2d.c: the kernels of ISA level isa (ONNXCC_ISA_*), scalar below AVX2. */
+const FastKernels *onnxcc_fast_kernels(int isa);
 
 /* act_<isa>.c: y[i] = act(x[i]) for i < n (y may be x), the transcendental
  * kinds by vmath.h's polynomials; y[i] = x[i] * s. */

@@ -458,6 +458,63 @@ static void check_binary(int rank, const size_t *d, unsigned amask, unsigned bma
     free(got);
 }
 
+/* ======================================================================
+ * matmul: onnxcc_f32_matmul against the reference (double sums) within
+ * float rounding, every ISA level, and bitwise the same on 1 and 3 threads
+ * ====================================================================== */
+
+static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b_batched)
+{
+    OnnxccMatmulParams p = {M, K, N, batch, a_batched ? (size_t)M * K : 0, b_batched ? (size_t)K * N : 0};
+    const size_t na = (a_batched ? batch : 1) * (size_t)M * K, nb = (b_batched ? batch : 1) * (size_t)K * N;
+    const size_t ny = batch * (size_t)M * N;
+    float *a = alloc_random(na), *b = alloc_random(nb), *want = alloc_sentinel(ny), *got = alloc_sentinel(ny),
+          *got3 = alloc_sentinel(ny);
+    float *scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
+    onnxcc_f32_matmul_ref(&p, a, b, want);
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        char name[96];
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        snprintf(name, sizeof name, "matmul %s M%d K%d N%d batch %zu (%d, %d)", onnxcc_rt_isa_name(isa), M, K, N,
+                 batch, a_batched, b_batched);
+        onnxcc_set_num_threads(1);
+        onnxcc_f32_matmul(&p, a, b, got, scratch);
+        compare(name, got, want, ny, 2e-6 * (K > 1 ? sqrt((double)K) : 1.0));
+        onnxcc_set_num_threads(3);
+        onnxcc_f32_matmul(&p, a, b, got3, scratch);
+        if (memcmp(got, got3, sizeof(float) * ny)) {
+            fprintf(stderr, "%s: 1 and 3 threads differ\n", name);
+            failures++;
+        }
+    }
+    unsetenv("ONNXCC_ISA");
+    onnxcc_set_num_threads(0);
+    free(a);
+    free(b);
+    free(want);
+    free(got);
+    free(got3);
+    free(scratch);
+}
+
+static void test_matmul(void)
+{
+    static const int Ms[] = {1, 5, 16, 17, 47}, Ks[] = {1, 3, 64, 301}, Ns[] = {1, 7, 16, 33, 200};
+    for (size_t i = 0; i < sizeof Ms / sizeof *Ms; i++)
+        for (size_t k = 0; k < sizeof Ks / sizeof *Ks; k++)
+            for (size_t n = 0; n < sizeof Ns / sizeof *Ns; n++)
+                check_matmul(Ms[i], Ks[k], Ns[n], 1, 1, 1);
+    /* batches: both batched (attention), B shared (a weight), A shared */
+    check_matmul(19, 24, 37, 3, 1, 1);
+    check_matmul(33, 40, 21, 2, 1, 0);
+    check_matmul(9, 40, 50, 2, 0, 1);
+    /* large enough for row panels on threads and several column blocks */
+    check_matmul(197, 768, 400, 1, 1, 1);
+    check_matmul(3, 700, 1000, 1, 1, 1);
+}
+
 static void test_binary(void)
 {
     static const size_t small[4] = {2, 3, 5, 17}, big[4] = {1, 24, 57, 61}, flat[1] = {70001};
@@ -496,6 +553,7 @@ int main(void)
     test_globalavgpool();
     test_gemm();
     test_binary();
+    test_matmul();
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
         return 1;

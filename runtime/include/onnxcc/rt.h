@@ -356,6 +356,12 @@ typedef struct OnnxccMatmulParams {
 
 void onnxcc_f32_matmul_ref(const OnnxccMatmulParams *p, const float *a, const float *b,
                            float *y);
+/* The same on the fast GEMM kernels, float sums (bitwise the same for every
+ * thread count); scratch: onnxcc_f32_matmul_scratch_size(p) floats, 64-byte
+ * aligned, for A packed in panels and B's last N % 16 columns. */
+size_t onnxcc_f32_matmul_scratch_size(const OnnxccMatmulParams *p);
+void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float *b, float *y,
+                       float *scratch);
 
 /* ---- pad -------------------------------------------------------------- */
 
