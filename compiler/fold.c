@@ -447,6 +447,28 @@ static bool fold_tile(Graph *g, Node *n, int op)
     return true;
 }
 
+static bool fold_transpose(Graph *g, Node *n, int op)
+{
+    (void)op;
+    const Value *x = in_val(g, n, 0);
+    int64_t perm[MAX_RANK], od[MAX_RANK], st[MAX_RANK], c[MAX_RANK];
+    transpose_perm(g, n, x->rank, perm); /* checks perm */
+    for (int i = 0; i < x->rank; i++)
+        od[i] = x->dims[perm[i]];
+    char *d = fold_out(g, n, x->dtype, x->rank, od);
+    if (!d)
+        return false;
+    dense_strides_of(x, st);
+    for (int64_t t = 0, numel = value_numel(&g->values[n->out[0]]); t < numel; t++) {
+        coords(x->rank, od, t, c);
+        int64_t s = 0;
+        for (int i = 0; i < x->rank; i++)
+            s += c[i] * st[perm[i]];
+        copy_elem(d, t, x, s);
+    }
+    return true;
+}
+
 static bool fold_where(Graph *g, Node *n, int op)
 {
     (void)op;
@@ -500,8 +522,8 @@ static bool fold_constantofshape(Graph *g, Node *n, int op)
 
 /* ---- arithmetic ------------------------------------------------------------------- */
 
-enum { F_ADD, F_SUB, F_MUL, F_DIV, F_MAX, F_MIN, F_EQUAL, F_LESS, F_GREATER, F_NEG, F_ABS, F_NOT };
-static const char *const fop_sign[] = {"+", "-", "*", "/"};
+enum { F_ADD, F_SUB, F_MUL, F_DIV, F_MOD, F_MAX, F_MIN, F_EQUAL, F_LESS, F_GREATER, F_NEG, F_ABS, F_NOT };
+static const char *const fop_sign[] = {"+", "-", "*", "/", "%"};
 
 /* a op b on int64; fatal on overflow or a division by zero. */
 static int64_t int_op(const Graph *g, const Node *n, int op, int64_t a, int64_t b)
@@ -517,6 +539,13 @@ static int64_t int_op(const Graph *g, const Node *n, int op, int64_t a, int64_t 
             fatal_node(g, n, "integer division by zero: %lld / 0", (long long)a);
         bad = a == INT64_MIN && b == -1;
         y = bad ? 0 : a / b; /* truncates, as C and onnxruntime do */
+        break;
+    case F_MOD: /* fmod = 0: the sign of the divisor (Python's %); 1: C's */
+        if (b == 0)
+            fatal_node(g, n, "integer division by zero: %lld mod 0", (long long)a);
+        y = b == -1 ? 0 : a % b;
+        if (!attr_int(g, n, "fmod", 0) && y != 0 && (y < 0) != (b < 0))
+            y += b;
         break;
     case F_MAX: y = a > b ? a : b; break;
     case F_MIN: y = a < b ? a : b; break;
@@ -538,6 +567,7 @@ static double float_op(int op, double a, double b)
     case F_SUB: return a - b;
     case F_MUL: return a * b;
     case F_DIV: return a / b;
+    case F_MOD: return fmod(a, b); /* Mod on floats needs fmod = 1 */
     case F_MAX: return isnan(a) || a > b ? a : b;
     case F_MIN: return isnan(a) || a < b ? a : b;
     case F_EQUAL: return a == b;
@@ -565,6 +595,8 @@ static bool fold_nary(Graph *g, Node *n, int op)
     if (!num_dtype(dt) || (dt == DT_BOOL && op != F_EQUAL))
         return false;
     bool fl = dtype_is_float(dt);
+    if (op == F_MOD && fl && !attr_int(g, n, "fmod", 0))
+        return false; /* refused by the eltwise family */
     int ydt = op >= F_EQUAL ? DT_BOOL : dt;
     int64_t od[MAX_RANK];
     int r = bcast_dims(g, n, n->nin, v, od);
@@ -771,6 +803,7 @@ static const struct {
     {"Identity", fold_identity, 0, 1},
     {"Expand", fold_expand, 0, 8},
     {"Tile", fold_tile, 0, 6},
+    {"Transpose", fold_transpose, 0, 1},
     {"Where", fold_where, 0, 9},
     {"ConstantOfShape", fold_constantofshape, 0, 9},
     {"Cast", fold_cast, 0, 6},
@@ -779,6 +812,7 @@ static const struct {
     {"Sub", fold_nary, F_SUB, 7},
     {"Mul", fold_nary, F_MUL, 7},
     {"Div", fold_nary, F_DIV, 7},
+    {"Mod", fold_nary, F_MOD, 10},
     {"Max", fold_nary, F_MAX, 1},
     {"Min", fold_nary, F_MIN, 1},
     {"Equal", fold_nary, F_EQUAL, 7},

@@ -897,6 +897,7 @@ static InferFn *const infer_fn[OP_COUNT] = {
     [OP_SPLIT] = infer_split,
     [OP_REDUCEMEAN] = infer_reducemean,
     [OP_DIV] = infer_binary,
+    [OP_SUB] = infer_binary,
     [OP_GATHER] = infer_gather,
     [OP_SLICE] = infer_slice,
 };

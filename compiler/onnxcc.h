@@ -136,15 +136,21 @@ typedef struct {
      * act: Conv and Add; res: Conv only. */
     int pre_scale, pre_shift; /* per-input-channel affine applied while reading */
     bool pre_relu;            /* max(0, .) after that affine */
-    int act;                  /* epilogue: ACT_NONE, ACT_RELU, ACT_CLIP, ACT_LEAKYRELU */
-    float act_a, act_b;       /* clip min/max, leakyrelu alpha */
+    int act;                  /* epilogue: ACT_*; on a Sigmoid, ACT_SILU: x*sigmoid(x) (fuse_gate) */
+    float act_a, act_b;       /* clip min/max, leakyrelu alpha, hardsigmoid alpha/beta */
     bool res;                 /* in[3] (past the optional bias) is a residual
                                * added before act (fuse_add) */
     bool dead;                /* removed by a pass; gone after graph_compact() */
     bool elided;              /* Concat whose inputs already sit in its output */
 } Node;
 
-enum { ACT_NONE = 0, ACT_RELU = 1, ACT_CLIP = 2, ACT_LEAKYRELU = 3 }; /* = runtime's */
+/* = the runtime's ONNXCC_ACT_* */
+enum {
+    ACT_NONE, ACT_RELU, ACT_CLIP, ACT_LEAKYRELU, ACT_SIGMOID, ACT_HARDSIGMOID, ACT_HARDSWISH, ACT_SILU,
+    ACT_TANH, ACT_GELU, ACT_EXP, ACT_ERF, NUM_ACTS
+};
+/* The lower-case name of an ACT_* ("relu", "silu", ...). */
+const char *act_name(int kind);
 
 typedef struct Graph {
     Arena arena;
@@ -366,9 +372,14 @@ int pass_index(const char *name); /* -1 if unknown */
 int cleanup(Graph *g);        /* cleanup.c */
 int fold_bn(Graph *g);        /* fold_bn.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
-/* fuse_act.c: act's kind (ACT_*) and parameters when it is a Relu, Clip
- * (with constant bounds) or LeakyRelu another node can apply as an epilogue. */
+/* fuse_act.c: act's kind (ACT_*) and parameters when it is a float32
+ * activation another node can apply as an epilogue or onnxcc_f32_act can
+ * run: Relu, Clip (with constant bounds), LeakyRelu, Sigmoid (SiLU when
+ * fuse_gate made it one), HardSigmoid, HardSwish, Tanh, Exp, Erf. */
 bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b);
+/* Whether every Conv kernel (and fuse_add's Add) applies kind in its epilogue. */
+bool act_in_epilogue(int kind);
+int fuse_gate(Graph *g);      /* fuse_gate.c */
 int fuse_add(Graph *g);       /* fuse_add.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
 int commute_pool(Graph *g);   /* commute_pool.c */
@@ -460,6 +471,10 @@ const Graph *emit_graph(const Emitter *e);
 const char *emit_ref(Emitter *e, const Node *n, int vi);
 /* An exact C literal for a float / double (NaN and infinities included). */
 const char *emit_flit(Emitter *e, float f);
+/* "ONNXCC_ACT_SILU" for ACT_SILU, ... */
+const char *emit_act_enum(Emitter *e, int kind);
+/* y = act(x) over n's dense float32 input 0 and output 0 (onnxcc_f32_act). */
+void emit_act(Emitter *e, const Node *n, FILE *f, int kind, float a, float b);
 const char *emit_dlit(Emitter *e, double d);
 /* Spatial pads [begin..., end...] of a Conv or pool (x in, y out) with
  * auto_pad resolved. */

@@ -116,7 +116,6 @@ static void dump_attr(YamlOut *y, const Graph *g, const Attr *a)
  * it is an elided Concat. */
 static void dump_fused(YamlOut *y, const Graph *g, const Node *n)
 {
-    static const char *const acts[] = {"none", "relu", "clip", "leakyrelu"};
     if (n->pre_scale < 0 && n->pre_shift < 0 && !n->pre_relu && n->act == ACT_NONE && !n->res && !n->elided)
         return;
     yo_key(y, "fused");
@@ -135,12 +134,12 @@ static void dump_fused(YamlOut *y, const Graph *g, const Node *n)
     }
     if (n->act != ACT_NONE) {
         yo_key(y, "act");
-        yo_str(y, acts[n->act]);
-        if (n->act == ACT_CLIP || n->act == ACT_LEAKYRELU) {
+        yo_str(y, act_name(n->act));
+        if (n->act == ACT_CLIP || n->act == ACT_LEAKYRELU || n->act == ACT_HARDSIGMOID) {
             yo_key(y, "act_a");
             yo_float(y, n->act_a);
         }
-        if (n->act == ACT_CLIP) {
+        if (n->act == ACT_CLIP || n->act == ACT_HARDSIGMOID) {
             yo_key(y, "act_b");
             yo_float(y, n->act_b);
         }

@@ -10,6 +10,7 @@
  * Output is a pure function of the graph and the name: byte-identical runs. */
 #include "onnxcc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -419,12 +420,11 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     const Graph *g = e->g;
     OnnxccConv2dParams p;
     conv_params(g, n, &p);
-    static const char *const acts[] = {"ONNXCC_ACT_NONE", "ONNXCC_ACT_RELU", "ONNXCC_ACT_CLIP", "ONNXCC_ACT_LEAKYRELU"};
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%d, %d, %d, %d, %d, %d, %d, %d, "
                "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %zu, %d, {%s, %s, %s}, %d};\n",
             p.N, p.C, p.H, p.W, p.M, p.OH, p.OW, p.group, p.kH, p.kW, p.stride_h, p.stride_w, p.dil_h,
             p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r, p.x_img_stride, p.y_img_stride, p.r_img_stride, p.pre_relu,
-            acts[p.act.kind], flit(e, p.act.a), flit(e, p.act.b), p.isa_cap);
+            emit_act_enum(e, p.act.kind), flit(e, p.act.a), flit(e, p.act.b), p.isa_cap);
     const char *B = n->nin > 2 && n->in[2] >= 0 ? ref(e, n, n->in[2]) : "NULL";
     const char *ps = pre_ref(e, n, n->pre_scale), *pf = pre_ref(e, n, n->pre_shift);
     const char *X = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
@@ -463,17 +463,36 @@ static void lower_batchnorm(Emitter *e, const Node *n, FILE *f)
             ref(e, n, n->in[4]), ref(e, n, n->out[0]));
 }
 
+const char *emit_act_enum(Emitter *e, int kind)
+{
+    char *s = arena_printf((Arena *)&e->g->arena, "ONNXCC_ACT_%s", act_name(kind));
+    for (char *c = s; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    return s;
+}
+
+void emit_act(Emitter *e, const Node *n, FILE *f, int kind, float a, float b)
+{
+    fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", emit_act_enum(e, kind), flit(e, a),
+            flit(e, b));
+    fprintf(f, "        onnxcc_f32_act(%lld, act, %s, %s);\n    }\n", (long long)value_numel(&e->g->values[n->out[0]]),
+            ref(e, n, n->in[0]), ref(e, n, n->out[0]));
+}
+
 static void lower_unary(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = e->g;
+    int kind;
+    float ka, kb;
+    if (n->op != OP_RELU && act_params(g, n, &kind, &ka, &kb)) { /* Sigmoid, SiLU */
+        emit_act(e, n, f, kind, ka, kb);
+        return;
+    }
     long long cnt = value_numel(&g->values[n->out[0]]);
     const char *x = ref(e, n, n->in[0]), *y = ref(e, n, n->out[0]);
     switch (n->op) {
     case OP_RELU:
         fprintf(f, "    onnxcc_f32_relu_ref(%lld, %s, %s);\n", cnt, x, y);
-        break;
-    case OP_SIGMOID:
-        fprintf(f, "    onnxcc_f32_sigmoid_ref(%lld, %s, %s);\n", cnt, x, y);
         break;
     case OP_LEAKYRELU:
         fprintf(f, "    onnxcc_f32_leakyrelu_ref(%lld, %s, %s, %s);\n", cnt,
@@ -524,30 +543,55 @@ static bool add_is_dense(const Graph *g, const Node *n)
     return true;
 }
 
+/* The fewest axes that walk the same elements: axes of extent 1 dropped,
+ * and axis d merged into d+1 where both operands step through them as one
+ * (stride[d] == stride[d+1] * dims[d+1], broadcast axes included).  Writes
+ * dims and rewrites sa, sb in place; returns the rank (0: one element). */
+static int merge_axes(int rank, const int64_t *in_dims, int64_t *sa, int64_t *sb, int64_t *dims)
+{
+    int r = 0;
+    for (int d = 0; d < rank; d++) {
+        if (in_dims[d] == 1)
+            continue;
+        if (r > 0 && sa[r - 1] == sa[d] * in_dims[d] && sb[r - 1] == sb[d] * in_dims[d]) {
+            dims[r - 1] *= in_dims[d];
+            sa[r - 1] = sa[d];
+            sb[r - 1] = sb[d];
+            continue;
+        }
+        dims[r] = in_dims[d];
+        sa[r] = sa[d];
+        sb[r] = sb[d];
+        r++;
+    }
+    return r;
+}
+
 static void lower_binary(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = e->g;
     const Value *a = &g->values[n->in[0]], *b = &g->values[n->in[1]], *y = &g->values[n->out[0]];
     if (add_is_dense(g, n)) {
-        static const char *const acts[] = {"ONNXCC_ACT_NONE", "ONNXCC_ACT_RELU", "ONNXCC_ACT_CLIP", "ONNXCC_ACT_LEAKYRELU"};
-        fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", acts[n->act], flit(e, n->act_a),
+        fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", emit_act_enum(e, n->act), flit(e, n->act_a),
                 flit(e, n->act_b));
         fprintf(f, "        onnxcc_f32_add_act(%lld, %s, %s, act, %s);\n    }\n", (long long)value_numel(y),
                 ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
         return;
     }
-    int64_t sa[MAX_RANK], sb[MAX_RANK];
+    int64_t dims[MAX_RANK], sa[MAX_RANK], sb[MAX_RANK];
     broadcast_strides(a, y, sa);
     broadcast_strides(b, y, sb);
-    fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, ", y->rank);
-    print_list(f, y->dims, y->rank);
+    int rank = merge_axes(y->rank, y->dims, sa, sb, dims);
+    fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, ", rank);
+    print_list(f, dims, rank);
     fputs(", ", f);
-    print_list(f, sa, y->rank);
+    print_list(f, sa, rank);
     fputs(", ", f);
-    print_list(f, sb, y->rank);
+    print_list(f, sb, rank);
     fputs("};\n", f);
-    fprintf(f, "        if (onnxcc_f32_%s_ref(&p, %s, %s, %s)) return 2;\n    }\n",
-            n->op == OP_ADD ? "add" : n->op == OP_MUL ? "mul" : "div", ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
+    fprintf(f, "        if (onnxcc_f32_binary(&p, %s, %s, %s, %s)) return 2;\n    }\n",
+            n->op == OP_ADD ? "ONNXCC_BIN_ADD" : n->op == OP_SUB ? "ONNXCC_BIN_SUB" : n->op == OP_MUL ? "ONNXCC_BIN_MUL" : "ONNXCC_BIN_DIV",
+            ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
     if (n->act != ACT_NONE) { /* fuse_add's epilogue on an Add whose output became strided */
         long long imgs = y->rank ? y->dims[0] : 1, per = value_numel(y) / (imgs ? imgs : 1);
         long long step = img_stride(g, y) ? img_stride(g, y) : per;
@@ -950,6 +994,7 @@ static LowerFn *const core_lower_fn[OP_COUNT] = {
     [OP_SPLIT] = lower_split,
     [OP_REDUCEMEAN] = lower_reducemean,
     [OP_DIV] = lower_binary,
+    [OP_SUB] = lower_binary,
     [OP_SLICE] = lower_slice,
     [OP_GATHER] = lower_gather,
 };

@@ -79,7 +79,7 @@ static bool core_form(const Graph *g, const Node *n)
 {
     switch (n->op) {
     case OP_RELU: case OP_LEAKYRELU: case OP_SIGMOID: case OP_CLIP:
-    case OP_ADD: case OP_MUL: case OP_DIV:
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
         break;
     default:
         return false;
@@ -667,6 +667,10 @@ void lower_eltwise(Emitter *e, const Node *n, FILE *f)
 {
     if (core_form(emit_graph(e), n))
         return lower_core(e, n, f);
+    int kind;
+    float ka, kb;
+    if (act_params(emit_graph(e), n, &kind, &ka, &kb)) /* float32 HardSwish, Tanh, ...: SIMD */
+        return emit_act(e, n, f, kind, ka, kb);
     switch (n->op) {
     case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
         return lower_arith(e, n, f);

@@ -260,7 +260,7 @@ static const char *ld(const Ctx *c, const char *ptr, const char *i)
 }
 
 /* v = clip(v) if clip is set, then v = act(v). */
-static void emit_act(const Ctx *c, const char *ind, const Act *a, const char *v)
+static void rnn_act(const Ctx *c, const char *ind, const Act *a, const char *v)
 {
     FILE *f = c->f;
     if (c->r->has_clip)
@@ -373,28 +373,28 @@ static void emit_direction(const Ctx *c, int d)
     if (gru && !r->lbr) { /* r (.) h first: every unit's candidate needs all of it */
         fprintf(f, "%sfor (j = 0; j < %lld; j++) {\n", I3, (long long)r->H);
         emit_pre(c, I4, "gr", d, 1, true, "h");
-        emit_act(c, I4, &act[0], "gr");
+        rnn_act(c, I4, &act[0], "gr");
         fprintf(f, "%srh[j] = gr * h[j];\n", I4);
         fprintf(f, "%s}\n", I3);
     }
     fprintf(f, "%sfor (j = 0; j < %lld; j++) {\n", I3, (long long)r->H);
     if (n->op == OP_RNN) {
         emit_pre(c, I4, "v", d, 0, true, "h");
-        emit_act(c, I4, &act[0], "v");
+        rnn_act(c, I4, &act[0], "v");
         fprintf(f, "%shn[j] = v;\n", I4);
     } else if (gru) {
         emit_pre(c, I4, "gz", d, 0, true, "h");
-        emit_act(c, I4, &act[0], "gz");
+        rnn_act(c, I4, &act[0], "gz");
         if (r->lbr) {
             emit_pre(c, I4, "gr", d, 1, true, "h");
-            emit_act(c, I4, &act[0], "gr");
+            rnn_act(c, I4, &act[0], "gr");
             emit_pre(c, I4, "gx", d, 2, true, NULL);
             emit_pre(c, I4, "gh", d, 2, false, "h");
             fprintf(f, "%s%s gc = gx + gr * gh;\n", I4, c->C);
         } else {
             emit_pre(c, I4, "gc", d, 2, true, "rh");
         }
-        emit_act(c, I4, &act[1], "gc");
+        rnn_act(c, I4, &act[1], "gc");
         fprintf(f, "%shn[j] = (%s - gz) * gc + gz * h[j];\n", I4, one);
     } else {
         const char *pi = NULL, *po = NULL, *pf = NULL;
@@ -406,22 +406,22 @@ static void emit_direction(const Ctx *c, int d)
         emit_pre(c, I4, "gi", d, 0, true, "h");
         if (pi)
             fprintf(f, "%sgi += %s * c[j];\n", I4, pi);
-        emit_act(c, I4, &act[0], "gi");
+        rnn_act(c, I4, &act[0], "gi");
         if (r->input_forget) {
             fprintf(f, "%s%s gf = %s - gi;\n", I4, c->C, one);
         } else {
             emit_pre(c, I4, "gf", d, 2, true, "h");
             if (pf)
                 fprintf(f, "%sgf += %s * c[j];\n", I4, pf);
-            emit_act(c, I4, &act[0], "gf");
+            rnn_act(c, I4, &act[0], "gf");
         }
         emit_pre(c, I4, "gc", d, 3, true, "h");
-        emit_act(c, I4, &act[1], "gc");
+        rnn_act(c, I4, &act[1], "gc");
         fprintf(f, "%sc[j] = gf * c[j] + gi * gc;\n", I4);
         emit_pre(c, I4, "go", d, 1, true, "h");
         if (po)
             fprintf(f, "%sgo += %s * c[j];\n", I4, po);
-        emit_act(c, I4, &act[0], "go");
+        rnn_act(c, I4, &act[0], "go");
         fprintf(f, "%s{\n%s    %s ch = c[j];\n", I4, I4, c->C);
         char in5[64];
         snprintf(in5, sizeof in5, "%s    ", I4);
@@ -429,7 +429,7 @@ static void emit_direction(const Ctx *c, int d)
         Rnn r2 = *r;
         r2.has_clip = false; /* the clip is for the gates' inputs, not the cell state */
         c2.r = &r2;
-        emit_act(&c2, in5, &act[2], "ch");
+        rnn_act(&c2, in5, &act[2], "ch");
         fprintf(f, "%s    hn[j] = go * ch;\n%s}\n", I4, I4);
     }
     fprintf(f, "%s}\n", I3);

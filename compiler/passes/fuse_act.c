@@ -1,20 +1,43 @@
-/* fuse_act.c — Conv → Relu / Clip / LeakyRelu as the Conv's epilogue.
+/* fuse_act.c — Conv → activation (Relu, Clip, LeakyRelu, Sigmoid, SiLU,
+ * HardSigmoid, HardSwish, Tanh) as the Conv's epilogue.
  *
- * Needs: shapes inferred.  Fires when the Conv's output is read by that
- * activation alone and is not a graph output, and Clip's bounds are
- * constants.  The Conv records the activation and produces its output; the
- * activation node is removed. */
+ * Needs: shapes inferred; fuse_gate first, so that x*sigmoid(x) is one
+ * node.  Fires when the Conv's output is read by that activation alone and
+ * is not a graph output, and Clip's bounds are constants.  The Conv records
+ * the activation and produces its output; the activation node is removed. */
 #include "onnxcc.h"
 
 #include <math.h>
+
+const char *act_name(int kind)
+{
+    static const char *const names[NUM_ACTS] = {
+        "none", "relu", "clip", "leakyrelu", "sigmoid", "hardsigmoid", "hardswish", "silu",
+        "tanh", "gelu", "exp", "erf"};
+    return kind >= 0 && kind < NUM_ACTS ? names[kind] : "?";
+}
 
 bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b)
 {
     *a = 0;
     *b = 0;
-    if (g->values[act->in[0]].dtype != DT_F32) /* typed forms (ops/eltwise.c) fuse nothing */
-        return false;
-    if (act->op == OP_RELU) {
+    if (act->nin < 1 || act->in[0] < 0 || g->values[act->in[0]].dtype != DT_F32)
+        return false; /* typed forms (ops/eltwise.c) fuse nothing */
+    if (act->op == OP_SIGMOID) {
+        *kind = act->act == ACT_SILU ? ACT_SILU : ACT_SIGMOID;
+    } else if (act->op == OP_HARDSIGMOID) {
+        *kind = ACT_HARDSIGMOID;
+        *a = attr_float(g, act, "alpha", 0.2f);
+        *b = attr_float(g, act, "beta", 0.5f);
+    } else if (act->op == OP_HARDSWISH) {
+        *kind = ACT_HARDSWISH;
+    } else if (act->op == OP_TANH) {
+        *kind = ACT_TANH;
+    } else if (act->op == OP_EXP) {
+        *kind = ACT_EXP;
+    } else if (act->op == OP_ERF) {
+        *kind = ACT_ERF;
+    } else if (act->op == OP_RELU) {
         *kind = ACT_RELU;
     } else if (act->op == OP_LEAKYRELU) {
         *kind = ACT_LEAKYRELU;
@@ -41,6 +64,11 @@ bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b)
     return true;
 }
 
+bool act_in_epilogue(int kind)
+{
+    return kind == ACT_RELU || kind == ACT_CLIP || kind == ACT_LEAKYRELU;
+}
+
 int fuse_act(Graph *g)
 {
     int changed = 0;
@@ -48,7 +76,7 @@ int fuse_act(Graph *g)
         Node *act = &g->nodes[i];
         int kind;
         float a, b;
-        if (act->dead || !act_params(g, act, &kind, &a, &b))
+        if (act->dead || !act_params(g, act, &kind, &a, &b) || !act_in_epilogue(kind))
             continue;
         const Value *x = &g->values[act->in[0]];
         if (x->producer < 0 || x->nuses != 1 || (x->flags & V_OUTPUT))

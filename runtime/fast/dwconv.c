@@ -13,7 +13,8 @@
  * lives in a stack buffer of DW_BUF floats (wide rows go in chunks); a
  * kernel of more than DW_MAX_TAPS taps runs tap by tap.
  *
- * On x86, 3x3 layers at stride 1 or 2 with dilation 1 (MobileNet's) go
+ * On x86, 3x3, 5x5 and 7x7 layers at stride 1 or 2 with dilation 1
+ * (MobileNet's, EfficientNet's, ConvNeXt's) go
  * instead to the direct kernels of dwconv.h for AVX2 or AVX-512, plane by
  * plane from these tasks: no copies, the epilogue in registers.
  *
@@ -334,8 +335,8 @@ void DW_TASK(void *ctx, int t)
 /* Whether the direct kernels of dwconv.h take p. */
 static int dw_direct_fits(const OnnxccConv2dParams *p)
 {
-    return p->kH == 3 && p->kW == 3 && p->dil_h == 1 && p->dil_w == 1 && p->stride_h == p->stride_w &&
-           (p->stride_w == 1 || p->stride_w == 2);
+    return p->kH == p->kW && (p->kW == 3 || p->kW == 5 || p->kW == 7) && p->dil_h == 1 && p->dil_w == 1 &&
+           p->stride_h == p->stride_w && (p->stride_w == 1 || p->stride_w == 2);
 }
 #endif
 
@@ -382,8 +383,8 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
         fn = onnxcc_fast_dw_task_avx2;
     c.act_fn = onnxcc_fast_act_fn(isa);
     if (dw_direct_fits(p))
-        c.direct = isa >= ONNXCC_ISA_AVX512 ? onnxcc_fast_dw3x3_avx512
-                   : isa >= ONNXCC_ISA_AVX2 ? onnxcc_fast_dw3x3_avx2 : NULL;
+        c.direct = isa >= ONNXCC_ISA_AVX512 ? onnxcc_fast_dw_direct_avx512
+                   : isa >= ONNXCC_ISA_AVX2 ? onnxcc_fast_dw_direct_avx2 : NULL;
 #endif
     onnxcc_fast_parallel(c.ntasks, fn, &c);
 }

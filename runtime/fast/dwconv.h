@@ -1,8 +1,8 @@
 /* dwconv.h — internals of the fast depthwise conv, shared by its driver
  * (dwconv.c) and the per-ISA direct kernels (dwconv_avx2.c, dwconv_avx512.c).
  *
- * A direct kernel computes one plane (image, channel) of a 3x3 depthwise
- * conv with dilation 1 and stride 1 or 2 on both axes, any padding, straight
+ * A direct kernel computes one plane (image, channel) of a KxK depthwise
+ * conv, K = 3, 5 or 7, with dilation 1 and stride 1 or 2 on both axes, any padding, straight
  * from the input rows: no padded copy, the epilogue applied in registers. */
 #ifndef ONNXCC_DWCONV_H
 #define ONNXCC_DWCONV_H
@@ -16,7 +16,7 @@
 typedef struct FastDwPlane {
     const OnnxccConv2dParams *p;
     const float *x;    /* the H x W input plane */
-    const float *w;    /* the 3x3 weights */
+    const float *w;    /* the KxK weights (K = p->kW) */
     float bias;
     int pre;           /* 0: no pre-activation (scale, shift, lo unused) */
     float scale, shift;
@@ -27,8 +27,8 @@ typedef struct FastDwPlane {
 typedef void (*FastDwPlaneFn)(const FastDwPlane *d);
 
 #ifdef ONNXCC_RT_X86_64
-void onnxcc_fast_dw3x3_avx2(const FastDwPlane *d);
-void onnxcc_fast_dw3x3_avx512(const FastDwPlane *d);
+void onnxcc_fast_dw_direct_avx2(const FastDwPlane *d);
+void onnxcc_fast_dw_direct_avx512(const FastDwPlane *d);
 #endif
 
 #endif /* ONNXCC_DWCONV_H */

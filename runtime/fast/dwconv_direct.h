@@ -1,4 +1,5 @@
-/* dwconv_direct.h — the direct 3x3 depthwise kernel of dwconv.h, written
+/* dwconv_direct.h — the direct KxK depthwise kernel of dwconv.h (K = 3, 5
+ * or 7; one instance per K, stride and pre-activation), written
  * once over small vector helpers that the including file (dwconv_<isa>.c)
  * defines for its ISA (with <math.h> included), then defines DW_DIRECT as
  * the entry point's name, DW_ACT as its ISA's FastActFn (for the epilogue
@@ -19,9 +20,10 @@
  *
  * Layout: a plane goes in bands of DW_ROWS output rows; a band in chunks of
  * DL output columns, each with DW_ROWS accumulators.  The band's input rows
- * are read top to bottom, each once per chunk: its three column taps (three
- * shifted loads at stride 1; two loads and lane 0 of a third, de-interleaved,
- * at stride 2), masked to the input's columns, feed every output row whose
+ * are read top to bottom, each once per chunk: its K column taps (K shifted
+ * loads at stride 1; at stride 2, per group of three taps, two loads and
+ * lane 0 of a third, de-interleaved), masked to the input's columns, feed
+ * every output row whose
  * window covers it, kernel rows in order: the first onto the bias, each
  * later one as a chain of its own added after (short dependency chains, so
  * a band's rows overlap in the pipeline).  Input rows outside the image are
@@ -30,43 +32,55 @@
 #ifndef DW_ROWS /* output rows per band, as many as the registers hold */
 #define DW_ROWS 7 /* MobileNet's maps are multiples of 7 */
 #endif
-#define DW_IN_ROWS(s) ((DW_ROWS - 1) * (s) + 3)
+#define DW_IN_ROWS(s, K) ((DW_ROWS - 1) * (s) + (K))
+#define DW_MAX_K 7
+#define DW_GROUPS(K) (((K) + 2) / 3) /* groups of three taps at stride 2 */
 #define DW_INLINE static inline __attribute__((always_inline))
 
-/* The three taps of the input row from xr, the first window's first column;
+/* The K taps of the input row from xr, the first window's first column;
  * masks m from dw_masks. */
-DW_INLINE void dw_taps(const float *xr, const DM *m, int s, int pre, DV a, DV b, DV lo, DV t[3])
+DW_INLINE void dw_taps(const float *xr, const DM *m, int s, int K, int pre, DV a, DV b, DV lo, DV *t)
 {
     if (s == 1) {
         FAST_UNROLL
-        for (int j = 0; j < 3; j++) {
+        for (int j = 0; j < K; j++) {
             t[j] = dv_loadz(xr + j, m[j]);
             if (pre)
                 t[j] = dv_pre(t[j], m[j], a, b, lo);
         }
     } else {
-        DV v[3];
         FAST_UNROLL
-        for (int q = 0; q < 3; q++) {
-            v[q] = dv_loadz(xr + q * DL, m[q]);
-            if (pre)
-                v[q] = dv_pre(v[q], m[q], a, b, lo);
+        for (int g = 0; g < DW_GROUPS(K); g++) {
+            DV v[3], u[3];
+            FAST_UNROLL
+            for (int q = 0; q < 3; q++) {
+                v[q] = dv_loadz(xr + 3 * g + q * DL, m[3 * g + q]);
+                if (pre)
+                    v[q] = dv_pre(v[q], m[3 * g + q], a, b, lo);
+            }
+            dv_deint(v[0], v[1], v[2], u);
+            FAST_UNROLL
+            for (int j = 0; j < 3; j++)
+                if (3 * g + j < K)
+                    t[3 * g + j] = u[j];
         }
-        dv_deint(v[0], v[1], v[2], t);
     }
 }
 
 /* The load masks of a chunk: per tap at stride 1, per loaded vector at 2. */
-DW_INLINE void dw_masks(long c, long w, int s, DM m[3])
+DW_INLINE void dw_masks(long c, long w, int s, int K, DM *m)
 {
     if (s == 1) {
         FAST_UNROLL
-        for (int j = 0; j < 3; j++)
+        for (int j = 0; j < K; j++)
             m[j] = dv_lanes(c + j, w);
     } else {
-        m[0] = dv_lanes(c, w);
-        m[1] = dv_lanes(c + DL, w);
-        m[2] = dv_lane0(dv_lanes(c + 2 * DL, w));
+        FAST_UNROLL
+        for (int g = 0; g < DW_GROUPS(K); g++) {
+            m[3 * g] = dv_lanes(c + 3 * g, w);
+            m[3 * g + 1] = dv_lanes(c + 3 * g + DL, w);
+            m[3 * g + 2] = dv_lane0(dv_lanes(c + 3 * g + 2 * DL, w));
+        }
     }
 }
 
@@ -91,48 +105,49 @@ DW_INLINE DwAct dw_act(const OnnxccAct *act)
 
 /* A plane's constants in registers. */
 typedef struct {
-    DV w[9], bias;
+    DV w[DW_MAX_K * DW_MAX_K], bias;
     DV a, b, lo; /* pre-activation */
     DwAct e;
 } DwConst;
 
 /* The band of output rows from oh0, whose input rows are ih0 + k for k <
- * DW_IN_ROWS(s), those with klo <= k < khi inside the image.  full: every
+ * DW_IN_ROWS(s, K), those with klo <= k < khi inside the image.  full: every
  * input row inside and every output row stored, so no tests. */
 DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long klo, long khi, const int s,
-                       const int pre, const int full)
+                       const int K, const int pre, const int full)
 {
     const OnnxccConv2dParams *p = d->p;
     const long W = p->W, OW = p->OW, nr = p->OH - oh0, ih0 = oh0 * s - p->pad_t;
     for (long ow0 = 0; ow0 < OW; ow0 += DL) {
         const long c = ow0 * s - p->pad_l;
         const float *xr = d->x + ih0 * W + c; /* read only at rows inside */
-        DM m[3];
-        dw_masks(c, W, s, m);
+        DM m[3 * DW_GROUPS(DW_MAX_K)];
+        dw_masks(c, W, s, K, m);
         DV acc[DW_ROWS];
         FAST_UNROLL
         for (int r = 0; r < DW_ROWS; r++)
             acc[r] = q->bias;
         FAST_UNROLL
-        for (int k = 0; k < DW_IN_ROWS(s); k++, xr += W) {
+        for (int k = 0; k < DW_IN_ROWS(s, K); k++, xr += W) {
             if (!full && (k < klo || k >= khi))
                 continue;
-            DV t[3];
-            dw_taps(xr, m, s, pre, q->a, q->b, q->lo, t);
+            DV t[3 * DW_GROUPS(DW_MAX_K)];
+            dw_taps(xr, m, s, K, pre, q->a, q->b, q->lo, t);
             /* output row r's kernel row k - r*s */
             FAST_UNROLL
             for (int r = 0; r < DW_ROWS; r++) {
                 const int i = k - r * s;
-                if (i < 0 || i > 2)
+                if (i < 0 || i >= K)
                     continue;
                 if (i == 0) {
-                    acc[r] = dv_fma(q->w[0], t[0], acc[r]);
-                    acc[r] = dv_fma(q->w[1], t[1], acc[r]);
-                    acc[r] = dv_fma(q->w[2], t[2], acc[r]);
+                    FAST_UNROLL
+                    for (int j = 0; j < K; j++)
+                        acc[r] = dv_fma(q->w[j], t[j], acc[r]);
                 } else { /* a chain of its own, so that rows overlap */
-                    DV row = dv_mul(q->w[3 * i], t[0]);
-                    row = dv_fma(q->w[3 * i + 1], t[1], row);
-                    row = dv_fma(q->w[3 * i + 2], t[2], row);
+                    DV row = dv_mul(q->w[K * i], t[0]);
+                    FAST_UNROLL
+                    for (int j = 1; j < K; j++)
+                        row = dv_fma(q->w[K * i + j], t[j], row);
                     acc[r] = dv_add(acc[r], row);
                 }
             }
@@ -147,12 +162,12 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
     }
 }
 
-DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int pre)
+DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int K, const int pre)
 {
     const OnnxccConv2dParams *p = d->p;
     DwConst q;
     FAST_UNROLL
-    for (int t = 0; t < 9; t++)
+    for (int t = 0; t < K * K; t++)
         q.w[t] = dv_set1(d->w[t]);
     q.bias = dv_set1(d->bias);
     q.a = dv_set1(d->scale), q.b = dv_set1(d->shift), q.lo = dv_set1(d->lo);
@@ -160,10 +175,10 @@ DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int pre)
     for (long oh0 = 0; oh0 < p->OH; oh0 += DW_ROWS) {
         const long ih0 = oh0 * s - p->pad_t;
         const long klo = ih0 < 0 ? -ih0 : 0, khi = p->H - ih0;
-        if (klo == 0 && khi >= DW_IN_ROWS(s) && p->OH - oh0 >= DW_ROWS)
-            dw_band(d, &q, oh0, klo, khi, s, pre, 1);
+        if (klo == 0 && khi >= DW_IN_ROWS(s, K) && p->OH - oh0 >= DW_ROWS)
+            dw_band(d, &q, oh0, klo, khi, s, K, pre, 1);
         else
-            dw_band(d, &q, oh0, klo, khi, s, pre, 0);
+            dw_band(d, &q, oh0, klo, khi, s, K, pre, 0);
         if (fast_act_after(p->act.kind)) {
             const long nr = p->OH - oh0 < DW_ROWS ? p->OH - oh0 : DW_ROWS;
             float *yb = d->y + oh0 * p->OW;
@@ -172,15 +187,31 @@ DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int pre)
     }
 }
 
+/* One instance per stride and pre-activation for kernel size K. */
+#define DW_SIZE(K)                                                   \
+    static void dw_direct_##K(const FastDwPlane *d)                  \
+    {                                                                \
+        const int s = d->p->stride_w;                                \
+        if (s == 1 && d->pre)                                        \
+            dw_direct_plane(d, 1, K, 1);                             \
+        else if (s == 1)                                             \
+            dw_direct_plane(d, 1, K, 0);                             \
+        else if (d->pre)                                             \
+            dw_direct_plane(d, 2, K, 1);                             \
+        else                                                         \
+            dw_direct_plane(d, 2, K, 0);                             \
+    }
+DW_SIZE(3)
+DW_SIZE(5)
+DW_SIZE(7)
+
 void DW_DIRECT(const FastDwPlane *d)
 {
-    const int s = d->p->stride_w;
-    if (s == 1 && d->pre)
-        dw_direct_plane(d, 1, 1);
-    else if (s == 1)
-        dw_direct_plane(d, 1, 0);
-    else if (d->pre)
-        dw_direct_plane(d, 2, 1);
+    const int k = d->p->kW;
+    if (k == 3)
+        dw_direct_3(d);
+    else if (k == 5)
+        dw_direct_5(d);
     else
-        dw_direct_plane(d, 2, 0);
+        dw_direct_7(d);
 }

@@ -2,8 +2,8 @@
  * from ONNXCC_ACT_SIGMOID on (and none, relu) through every path of the fast
  * conv (1x1 GEMM, the transposed tile of small maps, the K split in halves
  * with and without a residual, shifted-view 3x3, im2col, Winograd, groups)
- * and of the depthwise conv (direct 3x3 at stride 1 and 2, frames, row
- * cache, tap by tap), and the fused residual add, at every ISA level the CPU
+ * and of the depthwise conv (direct 3x3, 5x5, 7x7 at stride 1 and 2,
+ * frames, row cache, tap by tap), and the fused residual add, at every ISA level the CPU
  * has.  Each result must
  *  - be bitwise onnxcc_f32_act applied to the same path's output without the
  *    activation (every output activated exactly once, the same bits as the
@@ -135,9 +135,11 @@ static const Case cases[] = {
     {"3x3 depthwise as conv", 1, 24, 14, 14, 24, 24, 3, 1, 1, 1, 0, 0},
     {"dw 3x3 s1 (direct)", 1, 19, 17, 23, 19, 19, 3, 1, 1, 1, 0, 1},
     {"dw 3x3 s2 (direct)", 2, 7, 16, 21, 7, 7, 3, 2, 1, 1, 0, 1},
-    {"dw 5x5 s1 (frames)", 1, 9, 15, 19, 9, 9, 5, 1, 2, 1, 0, 1},
-    {"dw 5x5 s2 (row cache)", 1, 9, 15, 19, 9, 9, 5, 2, 2, 1, 0, 1},
-    {"dw 3x3 dilation 2", 1, 5, 12, 13, 5, 5, 3, 1, 2, 2, 0, 1},
+    {"dw 5x5 s1 (direct)", 1, 9, 15, 19, 9, 9, 5, 1, 2, 1, 0, 1},
+    {"dw 5x5 s2 (direct)", 1, 9, 15, 19, 9, 9, 5, 2, 2, 1, 0, 1},
+    {"dw 7x7 s2 (direct)", 1, 6, 17, 12, 6, 6, 7, 2, 3, 1, 0, 1},
+    {"dw 3x3 dilation 2 (frames)", 1, 5, 12, 13, 5, 5, 3, 1, 2, 2, 0, 1},
+    {"dw 5x5 s3 (row cache)", 1, 9, 15, 19, 9, 9, 5, 3, 2, 1, 0, 1},
     {"dw 9x9 (tap by tap)", 1, 4, 12, 12, 4, 4, 9, 1, 4, 1, 0, 1},
 };
 

@@ -297,6 +297,34 @@ int main(void)
     v = N("Div", cst(DT_F32, D(3), (float[]){1, -2, 10}), cst(DT_F32, D(1), (float[]){3}));
     EXPECT(v, DT_F32, D(3), (float[]){0x1.555556p-2f, -0x1.555556p-1f, 0x1.aaaaaap+1f});
 
+    /* Mod: the divisor's sign (fmod 0, Swin's window pads), C's (fmod 1) */
+    begin(13);
+    v = N("Mod", ints(I64(-7, 7, -7, 7, 0, 5), 6), ints(I64(3, -3, -3, 3, 3, -1), 6));
+    EXPECT(v, DT_I64, D(6), I64(2, -2, -1, 1, 0, 0));
+    begin(13);
+    v = N("Mod", ints(I64(-7, 7, -7, 7), 4), ints(I64(3, -3, -3, 3), 4));
+    attr_i("fmod", 1);
+    EXPECT(v, DT_I64, D(4), I64(-1, 1, -1, 1));
+    begin(13);
+    v = N("Mod", cst(DT_F32, D(2), (float[]){-7.5f, 7.5f}), cst(DT_F32, D(1), (float[]){2}));
+    attr_i("fmod", 1);
+    EXPECT(v, DT_F32, D(2), (float[]){-1.5f, 1.5f});
+    begin(13);
+    N("Mod", ints(I64(1, 2), 2), scalar64(0));
+    EXPECT_ERROR("(Mod): integer division by zero: 1 mod 0");
+
+    /* Transpose: a permutation and the default reversal */
+    begin(13);
+    v = N("Transpose", cst(DT_I32, D(2, 3, 1), (int32_t[]){1, 2, 3, 4, 5, 6}));
+    attr_is("perm", I64(1, 2, 0), 3);
+    EXPECT(v, DT_I32, D(3, 1, 2), (int32_t[]){1, 4, 2, 5, 3, 6});
+    begin(13);
+    v = N("Transpose", ints(I64(1, 2, 3, 4, 5, 6), 6));
+    EXPECT(v, DT_I64, D(6), I64(1, 2, 3, 4, 5, 6));
+    begin(13);
+    v = N("Transpose", cst(DT_I32, D(2, 3), (int32_t[]){1, 2, 3, 4, 5, 6}));
+    EXPECT(v, DT_I32, D(3, 2), (int32_t[]){1, 4, 2, 5, 3, 6});
+
     /* Equal, Less, Greater, Not, Where */
     begin(13);
     int s = N("Shape", input(D(2, 3, 4, 5)));

@@ -250,6 +250,47 @@ def fold_bn_conv_output(b):
     b.output(b.bn(t, 6))
 
 
+# -- fuse_gate ------------------------------------------------------------
+@case
+def fuse_gate_silu(b):
+    """Sigmoid(x) * x (operands in both orders) and x * Sigmoid(x) after a
+    Conv: two SiLUs (2), the Muls gone."""
+    x = b.input()
+    s = b.node("Sigmoid", [x])
+    t = b.node("Mul", [s, x])
+    u = b.conv(t, C, 6, pads=[1, 1, 1, 1], wscale=1.5)
+    b.output(b.node("Mul", [u, b.node("Sigmoid", [u])], ["y"]))
+
+
+@case
+def fuse_gate_hardswish(b):
+    """x * HardSigmoid(x; 1/6, 1/2), as torch exports HardSwish before
+    opset 14: a HardSwish (1)."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1], wscale=3.0)
+    h = b.node("HardSigmoid", [t], alpha=1.0 / 6, beta=0.5)
+    b.output(b.node("Mul", [t, h], ["y"]))
+
+
+@case
+def fuse_gate_other_hardsigmoid(b):
+    """x * HardSigmoid(x) with the default alpha 0.2: not a HardSwish (0)."""
+    x = b.input()
+    h = b.node("HardSigmoid", [x])
+    b.output(b.node("Mul", [x, h], ["y"]))
+
+
+@case
+def fuse_gate_two_consumers(b):
+    """The Sigmoid's output is read twice, and a gate of another tensor
+    (the SE pattern: x * Sigmoid(s)): no fusion (0)."""
+    x = b.input()
+    s = b.node("Sigmoid", [x])
+    t = b.node("Mul", [x, s])
+    g = b.node("Sigmoid", [b.node("ReduceMean", [t], axes=[2, 3])])
+    b.output(b.node("Add", [b.node("Mul", [t, g]), s], ["y"]))
+
+
 # -- fuse_act -------------------------------------------------------------
 @case
 def fuse_act_relu(b):

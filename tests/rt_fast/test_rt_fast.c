@@ -403,6 +403,78 @@ static void test_gemm(void)
     check_gemm(3, 1000, 1664, 0, 1, 1.0f, 1.0f, C_ROW);
 }
 
+/* ======================================================================
+ * broadcasting add/sub/mul/div: onnxcc_f32_binary against the reference,
+ * bit for bit, on 1 and 3 threads (element ranges that split rows)
+ * ====================================================================== */
+
+typedef int (*RefBinary)(const OnnxccBroadcast *, const float *, const float *, float *);
+
+/* Output dims d[0..rank); an operand's dims are the output's with the axes
+ * in its mask (bit i: axis i) set to 1, i.e. broadcast there. */
+static void check_binary(int rank, const size_t *d, unsigned amask, unsigned bmask)
+{
+    static const RefBinary refs[] = {onnxcc_f32_add_ref, onnxcc_f32_sub_ref, onnxcc_f32_mul_ref,
+                                      onnxcc_f32_div_ref};
+    OnnxccBroadcast p;
+    memset(&p, 0, sizeof p);
+    p.rank = rank;
+    size_t total = 1, sa = 1, sb = 1, na = 1, nb = 1;
+    for (int i = rank - 1; i >= 0; i--) {
+        p.dims[i] = d[i];
+        total *= d[i];
+        p.a_strides[i] = (amask >> i) & 1 ? 0 : sa;
+        p.b_strides[i] = (bmask >> i) & 1 ? 0 : sb;
+        if (!((amask >> i) & 1)) {
+            sa *= d[i];
+            na *= d[i];
+        }
+        if (!((bmask >> i) & 1)) {
+            sb *= d[i];
+            nb *= d[i];
+        }
+    }
+    float *a = alloc_random(na), *b = alloc_random(nb), *want = alloc_sentinel(total),
+          *got = alloc_sentinel(total);
+    for (size_t i = 0; i < nb; i++)
+        b[i] += b[i] < 0 ? -0.25f : 0.25f; /* no division by ~0 */
+    for (int op = ONNXCC_BIN_ADD; op <= ONNXCC_BIN_DIV; op++) {
+        for (int threads = 1; threads <= 3; threads += 2) {
+            char name[96];
+            snprintf(name, sizeof name, "binary op %d rank %d masks %u/%u threads %d", op, rank, amask, bmask,
+                     threads);
+            onnxcc_set_num_threads(threads);
+            if (refs[op](&p, a, b, want) || onnxcc_f32_binary(&p, op, a, b, got)) {
+                fprintf(stderr, "%s: rejected\n", name);
+                failures++;
+            }
+            compare(name, got, want, total, 0);
+        }
+    }
+    onnxcc_set_num_threads(0);
+    free(a);
+    free(b);
+    free(want);
+    free(got);
+}
+
+static void test_binary(void)
+{
+    static const size_t small[4] = {2, 3, 5, 17}, big[4] = {1, 24, 57, 61}, flat[1] = {70001};
+    /* every broadcast pattern of a rank-4 tensor against another */
+    for (unsigned am = 0; am < 16; am++)
+        for (unsigned bm = 0; bm < 16; bm++)
+            check_binary(4, small, am, bm);
+    /* large enough to run on threads: per-channel scale (SE), bias over the
+     * last axis, scalar, same shape */
+    check_binary(4, big, 0, 0xc);
+    check_binary(4, big, 0, 0x7);
+    check_binary(4, big, 0xf, 0);
+    check_binary(4, big, 0, 0);
+    check_binary(1, flat, 0, 1);
+    check_binary(0, flat, 0, 0);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* the ISA line before its failures */
@@ -423,6 +495,7 @@ int main(void)
     unsetenv("ONNXCC_ISA");
     test_globalavgpool();
     test_gemm();
+    test_binary();
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
         return 1;

@@ -149,19 +149,22 @@ int main(void)
     dw_case(2, 24, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, ONNXCC_ACT_CLIP, 1);
     dw_case(1, 24, 29, 29, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, ONNXCC_ACT_CLIP, 0);
 
-    /* the direct 3x3 kernels: widths around 8 and 16 lanes, heights around
-     * bands of 7 rows, pads 0-2 per side (reads past both borders) */
+    /* the direct 3x3, 5x5 and 7x7 kernels: widths around 8 and 16 lanes,
+     * heights around bands of 7 rows, pads 0 to K-1 per side (reads past
+     * both borders) */
     static const int widths[] = {1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 47, 49};
     static const int heights[] = {1, 2, 3, 6, 7, 8, 13, 15, 16};
     static const int pads[][4] = {{1, 1, 1, 1}, {0, 0, 0, 0}, {2, 1, 0, 2}, {0, 2, 1, 0}, {1, 0, 2, 1}};
     int v = 0;
-    for (size_t i = 0; i < sizeof widths / sizeof *widths; i++)
-        for (size_t j = 0; j < sizeof heights / sizeof *heights; j++)
-            for (int st = 1; st <= 2; st++, v++) {
-                const int *pd = pads[v % 5];
-                dw_case(1 + (v % 7 == 0), 2 + v % 3, heights[j], widths[i], 3, 3, st, st, 1, 1, pd[0], pd[1],
-                        pd[2], pd[3], v / 2 % 3, v / 3 % 4, v % 4 == 1);
-            }
+    for (int k = 3; k <= 7; k += 2)
+        for (size_t i = 0; i < sizeof widths / sizeof *widths; i++)
+            for (size_t j = 0; j < sizeof heights / sizeof *heights; j++)
+                for (int st = 1; st <= 2; st++, v++) {
+                    const int *pd = pads[v % 5], m = k / 2; /* pads scaled to the kernel */
+                    dw_case(1 + (v % 7 == 0), 2 + v % 3, heights[j], widths[i], k, k, st, st, 1, 1, pd[0] * m,
+                            pd[1] * m + (k > 3 && pd[1] == 0), pd[2] * m, pd[3] * m, v / 2 % 3, v / 3 % 4,
+                            v % 4 == 1);
+                }
 
     for (size_t n = 0; n < 70; n += 7)
         for (int act = 0; act < 3; act++)

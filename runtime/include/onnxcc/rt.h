@@ -249,6 +249,12 @@ int onnxcc_f32_sub_ref(const OnnxccBroadcast *p, const float *a, const float *b,
 int onnxcc_f32_mul_ref(const OnnxccBroadcast *p, const float *a, const float *b, float *y);
 int onnxcc_f32_div_ref(const OnnxccBroadcast *p, const float *a, const float *b, float *y);
 
+enum { ONNXCC_BIN_ADD = 0, ONNXCC_BIN_SUB = 1, ONNXCC_BIN_MUL = 2, ONNXCC_BIN_DIV = 3 };
+/* The reference kernels' results, bit for bit, fast: rows of the last axis
+ * as SIMD loops (best when the compiler has merged axes, so that the last
+ * one is long), split over the runtime's threads.  op: ONNXCC_BIN_*. */
+int onnxcc_f32_binary(const OnnxccBroadcast *p, int op, const float *a, const float *b, float *y);
+
 /* ---- concat ----------------------------------------------------------- */
 
 /* Concatenates n inputs along an axis.  outer = product of dims before the
