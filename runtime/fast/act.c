@@ -36,6 +36,18 @@ static void scale_scalar(size_t n, const float *x, float s, float *y)
         y[i] = x[i] * s;
 }
 
+FastActFn onnxcc_fast_act_fn(int isa)
+{
+#ifdef ONNXCC_RT_X86_64
+    if (isa == ONNXCC_ISA_AVX512)
+        return onnxcc_f32_act_avx512;
+    if (isa == ONNXCC_ISA_AVX2)
+        return onnxcc_f32_act_avx2;
+#endif
+    (void)isa;
+    return act_scalar;
+}
+
 static void pick(ActJob *j)
 {
     j->act_fn = act_scalar;

@@ -34,7 +34,7 @@ INLINE __m256 act_ps(const OnnxccAct *act, __m256 v)
     case ONNXCC_ACT_LEAKYRELU:
         return _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(act->a)),
                                 _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
-    default:
+    default: /* none; the kinds of fast_act_after are applied after the store */
         return v;
     }
 }
@@ -194,7 +194,7 @@ static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
     }
 }
 
-static void gemm_avx2(const FastGemm *g)
+static void gemm_tiles(const FastGemm *g)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
     const int left = g->ncols % 8 <= LEFT_MAX ? g->ncols % 8 : 0;
@@ -485,7 +485,7 @@ INLINE void store_tiles(const __m256 v[4], const FastWinoOut *w, size_t at, int 
     }
 }
 
-static void wino_out_avx2(const FastWinoOut *w)
+static void wino_out_tiles(const FastWinoOut *w)
 {
     const __m256 bias = _mm256_set1_ps(w->bias);
     for (int k0 = 0; k0 < w->tiles; k0 += 8) {
@@ -515,5 +515,43 @@ static void wino_out_avx2(const FastWinoOut *w)
     }
 }
 
+/* The entry points: the activations act_ps has no case for after the
+ * stores (fast_act_after), so the epilogues of the others stay as they are. */
+static void gemm_avx2(const FastGemm *g)
+{
+    if (!fast_act_after(g->act.kind)) {
+        gemm_tiles(g);
+        return;
+    }
+    FastGemm h = *g;
+    h.act.kind = ONNXCC_ACT_NONE;
+    gemm_tiles(&h);
+    fast_gemm_act_after(g, onnxcc_f32_act_avx2);
+}
+
+static void wino_out_avx2(const FastWinoOut *w)
+{
+    if (!fast_act_after(w->act.kind)) {
+        wino_out_tiles(w);
+        return;
+    }
+    FastWinoOut h = *w;
+    h.act.kind = ONNXCC_ACT_NONE;
+    wino_out_tiles(&h);
+    fast_wino_act_after(w, onnxcc_f32_act_avx2);
+}
+
+static void add2_avx2(const FastAdd2 *a)
+{
+    if (!fast_act_after(a->act.kind)) {
+        add2_rows(a);
+        return;
+    }
+    FastAdd2 h = *a;
+    h.act.kind = ONNXCC_ACT_NONE;
+    add2_rows(&h);
+    onnxcc_f32_act_avx2(a->n, &a->act, a->y, a->y);
+}
+
 const FastKernels onnxcc_fast_avx2 = {gemm_avx2,    fill_avx2,     fill_split4_avx2,
-                                      wino_in_avx2, wino_out_avx2, add2_rows};
+                                      wino_in_avx2, wino_out_avx2, add2_avx2};

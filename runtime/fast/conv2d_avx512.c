@@ -36,7 +36,7 @@ INLINE __m512 act_ps(const OnnxccAct *act, __m512 v)
     case ONNXCC_ACT_LEAKYRELU:
         return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v,
                                   _mm512_set1_ps(act->a));
-    default:
+    default: /* none; the kinds of fast_act_after are applied after the store */
         return v;
     }
 }
@@ -247,7 +247,7 @@ static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
     }
 }
 
-static void gemm_avx512(const FastGemm *g)
+static void gemm_tiles(const FastGemm *g)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
     const int left = g->ncols % 16 <= LEFT_MAX ? g->ncols % 16 : 0;
@@ -546,7 +546,7 @@ INLINE void store_tiles(const __m512 v[4], const FastWinoOut *w, size_t at, int 
     }
 }
 
-static void wino_out_avx512(const FastWinoOut *w)
+static void wino_out_tiles(const FastWinoOut *w)
 {
     const __m512 bias = _mm512_set1_ps(w->bias);
     for (int k0 = 0; k0 < w->tiles; k0 += 16) {
@@ -576,5 +576,43 @@ static void wino_out_avx512(const FastWinoOut *w)
     }
 }
 
+/* The entry points: the activations act_ps has no case for after the
+ * stores (fast_act_after), so the epilogues of the others stay as they are. */
+static void gemm_avx512(const FastGemm *g)
+{
+    if (!fast_act_after(g->act.kind)) {
+        gemm_tiles(g);
+        return;
+    }
+    FastGemm h = *g;
+    h.act.kind = ONNXCC_ACT_NONE;
+    gemm_tiles(&h);
+    fast_gemm_act_after(g, onnxcc_f32_act_avx512);
+}
+
+static void wino_out_avx512(const FastWinoOut *w)
+{
+    if (!fast_act_after(w->act.kind)) {
+        wino_out_tiles(w);
+        return;
+    }
+    FastWinoOut h = *w;
+    h.act.kind = ONNXCC_ACT_NONE;
+    wino_out_tiles(&h);
+    fast_wino_act_after(w, onnxcc_f32_act_avx512);
+}
+
+static void add2_avx512(const FastAdd2 *a)
+{
+    if (!fast_act_after(a->act.kind)) {
+        add2_rows(a);
+        return;
+    }
+    FastAdd2 h = *a;
+    h.act.kind = ONNXCC_ACT_NONE;
+    add2_rows(&h);
+    onnxcc_f32_act_avx512(a->n, &a->act, a->y, a->y);
+}
+
 const FastKernels onnxcc_fast_avx512 = {gemm_avx512,    fill_avx512,     fill_split4_avx512,
-                                        wino_in_avx512, wino_out_avx512, add2_rows};
+                                        wino_in_avx512, wino_out_avx512, add2_avx512};

@@ -48,6 +48,7 @@ typedef struct {
     int rows;        /* > 0: output rows per band of dw_plane_frame */
     int ntasks;
     FastDwPlaneFn direct; /* the per-ISA direct kernel, if it takes the layer */
+    FastActFn act_fn;     /* the ISA level's activation kernel (fast_act_after kinds) */
 } DwCtx;
 
 /* Padded columns one chunk of n output columns reads, and per phase. */
@@ -131,7 +132,7 @@ typedef float DwVecU __attribute__((vector_size(DW_LANES * 4), aligned(4)));
 /* One output row chunk of n columns from nt taps: y[o] = act(bias +
  * sum over t of wt[t]*rp[t][o]), four vectors of columns in registers. */
 static void dw_row(size_t n, int nt, const float *const *rp, const float *wt, float bias,
-                   const OnnxccAct *act, float *yr)
+                   const OnnxccAct *act, FastActFn act_fn, float *yr)
 {
     size_t o = 0;
     for (; o + 4 * DW_LANES <= n; o += 4 * DW_LANES) {
@@ -176,8 +177,7 @@ static void dw_row(size_t n, int nt, const float *const *rp, const float *wt, fl
         break;
     }
     default:
-        for (o = 0; o < n; o++)
-            yr[o] = fast_act(act, yr[o]);
+        act_fn(n, act, yr, yr);
         break;
     }
 }
@@ -217,7 +217,7 @@ static void dw_plane(const DwCtx *c, int ch, const float *xp, float *yp)
                     wt[nt] = wk[i * p->kW + j];
                 }
             }
-            dw_row(n, nt, rp, wt, b, &p->act, yp + (size_t)oh * (size_t)p->OW + (size_t)o0);
+            dw_row(n, nt, rp, wt, b, &p->act, c->act_fn, yp + (size_t)oh * (size_t)p->OW + (size_t)o0);
         }
     }
 }
@@ -265,7 +265,7 @@ static void dw_plane_frame(const DwCtx *c, int ch, const float *xp, float *yp)
             for (; q < fw; q++)
                 r[q] = 0.0f;
         }
-        dw_row((size_t)(nr - 1) * fw + (size_t)p->OW, p->kH * p->kW, rp, wt, b, &p->act, out);
+        dw_row((size_t)(nr - 1) * fw + (size_t)p->OW, p->kH * p->kW, rp, wt, b, &p->act, c->act_fn, out);
         for (int r = 0; r < nr; r++)
             memcpy(yp + (size_t)(r0 + r) * (size_t)p->OW, out + (size_t)r * fw, sizeof(float) * (size_t)p->OW);
     }
@@ -277,7 +277,9 @@ static void dw_plane_taps(const DwCtx *c, int ch, const float *xp, float *yp)
     const OnnxccConv2dParams *p = c->p;
     const float *wk = c->w + (size_t)ch * (size_t)(p->kH * p->kW);
     const DwPre f = dw_pre(c, ch);
-    for (int oh = 0; oh < p->OH; oh++)
+    const int after = fast_act_after(p->act.kind);
+    for (int oh = 0; oh < p->OH; oh++) {
+        float *yr = yp + (size_t)oh * (size_t)p->OW;
         for (int ow = 0; ow < p->OW; ow++) {
             float acc = c->bias ? c->bias[ch] : 0.0f;
             for (int i = 0; i < p->kH; i++) {
@@ -292,8 +294,11 @@ static void dw_plane_taps(const DwCtx *c, int ch, const float *xp, float *yp)
                     acc += wk[i * p->kW + j] * (t < f.lo ? f.lo : t);
                 }
             }
-            yp[(size_t)oh * (size_t)p->OW + (size_t)ow] = fast_act(&p->act, acc);
+            yr[ow] = after ? acc : fast_act(&p->act, acc);
         }
+        if (after)
+            c->act_fn((size_t)p->OW, &p->act, yr, yr);
+    }
 }
 
 void DW_TASK(void *ctx, int t)
@@ -344,7 +349,7 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
                          const float *bias, const float *pre_scale, const float *pre_shift,
                          float *y)
 {
-    DwCtx c = {p, x, w, bias, pre_scale, pre_shift, y, 0, 0, 1, NULL};
+    DwCtx c = {p, x, w, bias, pre_scale, pre_shift, y, 0, 0, 1, NULL, onnxcc_fast_act_fn(ONNXCC_ISA_SCALAR)};
     if (p->OH <= 0 || p->OW <= 0 || p->N <= 0)
         return;
     /* The widest chunk whose kH cached rows fit. */
@@ -376,6 +381,7 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
     const int isa = onnxcc_rt_isa_capped(p->isa_cap);
     if (isa >= ONNXCC_ISA_AVX2)
         fn = onnxcc_fast_dw_task_avx2;
+    c.act_fn = onnxcc_fast_act_fn(isa);
     if (dw_direct_fits(p))
         c.direct = isa >= ONNXCC_ISA_AVX512 ? onnxcc_fast_dw_direct_avx512
                    : isa >= ONNXCC_ISA_AVX2 ? onnxcc_fast_dw_direct_avx2 : NULL;

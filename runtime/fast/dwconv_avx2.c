@@ -11,4 +11,5 @@
 
 #define DW_ROWS 4 /* 16 ymm registers, 9 of them weights */
 #define DW_DIRECT onnxcc_fast_dw_direct_avx2
+#define DW_ACT onnxcc_f32_act_avx2
 #include "dwconv_direct.h"

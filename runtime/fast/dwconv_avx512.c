@@ -8,4 +8,5 @@
 #include "vec_avx512.h"
 
 #define DW_DIRECT onnxcc_fast_dw_direct_avx512
+#define DW_ACT onnxcc_f32_act_avx512
 #include "dwconv_direct.h"

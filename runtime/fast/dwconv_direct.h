@@ -2,7 +2,9 @@
  * or 7; one instance per K, stride and pre-activation), written
  * once over small vector helpers that the including file (dwconv_<isa>.c)
  * defines for its ISA (with <math.h> included), then defines DW_DIRECT as
- * the entry point's name and, if 7 does not suit its registers, DW_ROWS:
+ * the entry point's name, DW_ACT as its ISA's FastActFn (for the epilogue
+ * kinds of fast_act_after, applied to each band of rows after its stores)
+ * and, if 7 does not suit its registers, DW_ROWS:
  *
  *   DV, DM, DL        vector of DL floats, lane mask
  *   dv_set1(f), dv_fma(a, b, c) = a*b + c (fused)
@@ -177,6 +179,11 @@ DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int K, c
             dw_band(d, &q, oh0, klo, khi, s, K, pre, 1);
         else
             dw_band(d, &q, oh0, klo, khi, s, K, pre, 0);
+        if (fast_act_after(p->act.kind)) {
+            const long nr = p->OH - oh0 < DW_ROWS ? p->OH - oh0 : DW_ROWS;
+            float *yb = d->y + oh0 * p->OW;
+            DW_ACT((size_t)(nr * p->OW), &p->act, yb, yb);
+        }
     }
 }
 

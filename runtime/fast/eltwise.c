@@ -15,7 +15,10 @@ typedef struct {
     OnnxccAct act;
     float *y;
     int ntasks;
+    FastActFn act_fn; /* the ISA level's activation kernel (fast_act_after kinds) */
 } AddJob;
+
+#define ELT_BLOCK 2048 /* sums then activation, a block at a time (in L1) */
 
 static void add_act_range(const AddJob *j, size_t lo, size_t hi)
 {
@@ -33,8 +36,17 @@ static void add_act_range(const AddJob *j, size_t lo, size_t hi)
             y[i] = a[i] + b[i];
         break;
     default:
-        for (size_t i = lo; i < hi; i++)
-            y[i] = fast_act(&j->act, a[i] + b[i]);
+        if (!fast_act_after(j->act.kind)) {
+            for (size_t i = lo; i < hi; i++)
+                y[i] = fast_act(&j->act, a[i] + b[i]);
+            break;
+        }
+        for (size_t i0 = lo; i0 < hi; i0 += ELT_BLOCK) {
+            const size_t i1 = hi - i0 < ELT_BLOCK ? hi : i0 + ELT_BLOCK;
+            for (size_t i = i0; i < i1; i++)
+                y[i] = a[i] + b[i];
+            j->act_fn(i1 - i0, &j->act, y + i0, y + i0);
+        }
         break;
     }
 }
@@ -49,7 +61,7 @@ static void add_act_task(void *ctx, int t)
 
 void onnxcc_f32_add_act(size_t n, const float *a, const float *b, OnnxccAct act, float *y)
 {
-    AddJob j = {n, a, b, act, y, 1};
+    AddJob j = {n, a, b, act, y, 1, onnxcc_fast_act_fn(onnxcc_rt_isa())};
     const size_t most = n / ELT_MIN_TASK;
     const int threads = onnxcc_num_threads();
     j.ntasks = most < 1 ? 1 : most < (size_t)threads ? (int)most : threads;

@@ -197,6 +197,16 @@ void onnxcc_f32_act_avx512(size_t n, const OnnxccAct *act, const float *x, float
 void onnxcc_f32_scale_avx2(size_t n, const float *x, float s, float *y);
 void onnxcc_f32_scale_avx512(size_t n, const float *x, float s, float *y);
 #endif
+/* act.c: that kernel for ISA level isa (scalar: fast_act per element). */
+FastActFn onnxcc_fast_act_fn(int isa);
+
+/* Epilogue kinds that the SIMD conv kernels do not apply in registers: they
+ * store without them and then run their level's FastActFn over what they
+ * stored, while it is in cache (the same bits as onnxcc_f32_act). */
+static inline int fast_act_after(int kind)
+{
+    return kind >= ONNXCC_ACT_SIGMOID;
+}
 
 /* winograd.c: whether a layer runs as Winograd F(4x4, 3x3), the floats of its
  * packed weights (after the header) and of its scratch, packing, the call,
@@ -287,6 +297,35 @@ static inline void fast_store_column(const FastGemm *g, const float *v, size_t a
         const size_t i = at + (size_t)r * g->ldy;
         g->y[i] = g->res ? fast_act(&g->act, v[r] + g->res[i]) : v[r];
     }
+}
+
+/* fn over the outputs of g, which ran with no activation: act(g->act). */
+static inline void fast_gemm_act_after(const FastGemm *g, FastActFn fn)
+{
+    const size_t fw = (size_t)g->frame_w, ow = (size_t)g->out_w;
+    for (int r = 0; r < g->m; r++) {
+        float *yc = g->y + (size_t)r * g->ldy;
+        size_t q = g->q0, n = (size_t)g->ncols;
+        if (fw == ow) {
+            fn(n, &g->act, yc + q, yc + q);
+            continue;
+        }
+        while (n > 0) {
+            const size_t row = q / fw, col = q % fw, run = fw - col < n ? fw - col : n;
+            const size_t real = col < ow ? (run < ow - col ? run : ow - col) : 0;
+            if (real)
+                fn(real, &g->act, yc + row * ow + col, yc + row * ow + col);
+            q += run;
+            n -= run;
+        }
+    }
+}
+
+/* fn over the outputs of w, which ran with no activation. */
+static inline void fast_wino_act_after(const FastWinoOut *w, FastActFn fn)
+{
+    for (int i = 0; i < w->rows; i++)
+        fn((size_t)w->cols, &w->act, w->y + (size_t)i * w->ldy, w->y + (size_t)i * w->ldy);
 }
 
 #endif /* ONNXCC_FAST_H */

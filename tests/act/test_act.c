@@ -255,6 +255,54 @@ static void check_threads(int isa, int kind, const float *x, size_t n)
     free(b);
 }
 
+/* The ends exactly: exp(100) and exp(inf) overflow to inf, exp(-inf) is 0,
+ * tanh and erf saturate to ±1, the sigmoid to 1 and 0 (or a denormal), gelu
+ * and silu to v and 0 far out; NaN in, NaN out for every kind. */
+static void check_limits(int isa)
+{
+    static const struct {
+        int kind;
+        float v, want;
+    } ends[] = {
+        {ONNXCC_ACT_EXP, 100.0f, INFINITY},      {ONNXCC_ACT_EXP, INFINITY, INFINITY},
+        {ONNXCC_ACT_EXP, -INFINITY, 0.0f},       {ONNXCC_ACT_EXP, -200.0f, 0.0f},
+        {ONNXCC_ACT_EXP, 0.0f, 1.0f},            {ONNXCC_ACT_EXP, -0.0f, 1.0f},
+        {ONNXCC_ACT_TANH, INFINITY, 1.0f},       {ONNXCC_ACT_TANH, -INFINITY, -1.0f},
+        {ONNXCC_ACT_TANH, 20.0f, 1.0f},          {ONNXCC_ACT_TANH, -0.0f, -0.0f},
+        {ONNXCC_ACT_ERF, INFINITY, 1.0f},        {ONNXCC_ACT_ERF, -INFINITY, -1.0f},
+        {ONNXCC_ACT_ERF, 5.0f, 1.0f},            {ONNXCC_ACT_ERF, -0.0f, -0.0f},
+        {ONNXCC_ACT_SIGMOID, 100.0f, 1.0f},      {ONNXCC_ACT_SIGMOID, INFINITY, 1.0f},
+        {ONNXCC_ACT_SIGMOID, -INFINITY, 0.0f},   {ONNXCC_ACT_SIGMOID, 0.0f, 0.5f},
+        {ONNXCC_ACT_SILU, 100.0f, 100.0f},       {ONNXCC_ACT_SILU, -200.0f, -0.0f},
+        {ONNXCC_ACT_GELU, 100.0f, 100.0f},       {ONNXCC_ACT_GELU, -100.0f, -0.0f},
+        {ONNXCC_ACT_GELU, INFINITY, INFINITY},
+    };
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        const OnnxccAct act = make_act(ends[i].kind);
+        float y;
+        onnxcc_f32_act(1, act, &ends[i].v, &y);
+        if (!same_bits(y, ends[i].want)) {
+            printf("FAIL %s %s(%g) = %g, want %g\n", isa_names[isa], kind_names[ends[i].kind], ends[i].v, y,
+                   ends[i].want);
+            failures++;
+        }
+    }
+    float y, v = -100.0f;
+    onnxcc_f32_act(1, make_act(ONNXCC_ACT_SIGMOID), &v, &y);
+    if (!(y >= 0.0f && y < 1e-30f)) {
+        printf("FAIL %s sigmoid(-100) = %g\n", isa_names[isa], y);
+        failures++;
+    }
+    for (int kind = 0; kind < NUM_KINDS; kind++) {
+        v = NAN;
+        onnxcc_f32_act(1, make_act(kind), &v, &y);
+        if (!isnan(y)) {
+            printf("FAIL %s %s(NaN) = %g\n", isa_names[isa], kind_names[kind], y);
+            failures++;
+        }
+    }
+}
+
 static void check_scale(int isa, const float *x)
 {
     static const size_t shapes[][2] = {{0, 5}, {5, 0}, {1, 1}, {3, 17}, {7, 15}, {64, 49}, {13, 1},
@@ -311,6 +359,7 @@ int main(void)
             check_sizes(isa, kind, x, want, n);
             check_threads(isa, kind, xb, big);
         }
+        check_limits(isa);
         check_scale(isa, x);
     }
     unsetenv("ONNXCC_ISA");
