@@ -377,8 +377,6 @@ int fuse_act(Graph *g);       /* fuse_act.c */
  * run: Relu, Clip (with constant bounds), LeakyRelu, Sigmoid (SiLU when
  * fuse_gate made it one), HardSigmoid, HardSwish, Tanh, Exp, Erf. */
 bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b);
-/* Whether every Conv kernel (and fuse_add's Add) applies kind in its epilogue. */
-bool act_in_epilogue(int kind);
 int fuse_gate(Graph *g);      /* fuse_gate.c */
 int fuse_add(Graph *g);       /* fuse_add.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */

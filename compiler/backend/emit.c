@@ -361,14 +361,19 @@ static bool conv_is_fast(const Graph *g, const Node *n)
     return (w->flags & V_CONST) && w->dtype == DT_F32 && x->dtype == DT_F32 && (x->rank == 3 || x->rank == 4);
 }
 
-/* Bytes of each kind of kernel scratch (onnxcc_f32_conv2d_scratch_kind):
- * the most any layer of that kind needs, rounded up to WS_ALIGN. */
+static int64_t matmul_scratch(const Graph *g, const Node *n);
+
+/* Bytes of each kind of kernel scratch (onnxcc_f32_conv2d_scratch_kind;
+ * MatMul's is kind 0): the most any layer of that kind needs, rounded up to
+ * WS_ALIGN. */
 static void scratch_by_kind(const Graph *g, int64_t most[ONNXCC_CONV2D_SCRATCH_KINDS])
 {
     for (int k = 0; k < ONNXCC_CONV2D_SCRATCH_KINDS; k++)
         most[k] = 0;
     for (int i = 0; i < g->nnodes; i++) {
         const Node *n = &g->nodes[i];
+        if (n->op == OP_MATMUL && matmul_scratch(g, n) * 4 > most[0])
+            most[0] = matmul_scratch(g, n) * 4;
         if (n->op != OP_CONV || n->elided || !conv_is_fast(g, n))
             continue;
         OnnxccConv2dParams p;
@@ -401,18 +406,24 @@ static int64_t scratch_offset(const Graph *g)
     return (g->arena_bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
 }
 
-/* Where the scratch of conv p starts: its kind's region. */
-static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
+/* Where the scratch of kind k starts. */
+static int64_t scratch_at(Emitter *e, int k)
 {
     if (e->scratch_at[0] < 0) {
         int64_t most[ONNXCC_CONV2D_SCRATCH_KINDS], off = scratch_offset(e->g);
         scratch_by_kind(e->g, most);
-        for (int k = 0; k < ONNXCC_CONV2D_SCRATCH_KINDS; k++) {
-            e->scratch_at[k] = off;
-            off += most[k];
+        for (int i = 0; i < ONNXCC_CONV2D_SCRATCH_KINDS; i++) {
+            e->scratch_at[i] = off;
+            off += most[i];
         }
     }
-    return e->scratch_at[onnxcc_f32_conv2d_scratch_kind(p)];
+    return e->scratch_at[k];
+}
+
+/* Where the scratch of conv p starts: its kind's region. */
+static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
+{
+    return scratch_at(e, onnxcc_f32_conv2d_scratch_kind(p));
 }
 
 static void lower_conv(Emitter *e, const Node *n, FILE *f)
@@ -596,16 +607,11 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
         long long imgs = y->rank ? y->dims[0] : 1, per = value_numel(y) / (imgs ? imgs : 1);
         long long step = img_stride(g, y) ? img_stride(g, y) : per;
         const char *Y = ref(e, n, n->out[0]);
-        for (long long t = 0; t < imgs; t++) {
-            if (n->act == ACT_RELU)
-                fprintf(f, "    onnxcc_f32_relu_ref(%lld, %s + %lld, %s + %lld);\n", per, Y, t * step, Y, t * step);
-            else if (n->act == ACT_CLIP)
-                fprintf(f, "    onnxcc_f32_clip_ref(%lld, %s, %s, %s + %lld, %s + %lld);\n", per, flit(e, n->act_a),
-                        flit(e, n->act_b), Y, t * step, Y, t * step);
-            else
-                fprintf(f, "    onnxcc_f32_leakyrelu_ref(%lld, %s, %s + %lld, %s + %lld);\n", per, flit(e, n->act_a), Y,
-                        t * step, Y, t * step);
-        }
+        fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", emit_act_enum(e, n->act),
+                flit(e, n->act_a), flit(e, n->act_b));
+        for (long long t = 0; t < imgs; t++)
+            fprintf(f, "        onnxcc_f32_act(%lld, act, %s + %lld, %s + %lld);\n", per, Y, t * step, Y, t * step);
+        fputs("    }\n", f);
     }
 }
 
@@ -708,36 +714,68 @@ static void lower_gemm(Emitter *e, const Node *n, FILE *f)
             ref(e, n, n->in[1]), C, ref(e, n, n->out[0]));
 }
 
-/* numpy matmul: 1-D operands become [1,K] / [K,1]; batch dims broadcast.
- * One call with batch strides when each operand is either fully batched or
- * not batched at all; otherwise one call per output matrix. */
+/* numpy matmul's matrices: 1-D operands become [1,K] / [K,1]; batch dims
+ * broadcast.  One call with batch strides when each operand is either fully
+ * batched or not batched at all (and when only A is batched, its batches
+ * fold into M: one tall matrix); otherwise one call per output matrix. */
+typedef struct {
+    long long M, K, N, batch, abatch, bbatch;
+    int ybr, abr, bbr; /* batch ranks of y, a, b */
+    bool one_call;
+} MatmulShape;
+
+static MatmulShape matmul_shape(const Graph *g, const Node *n)
+{
+    const Value *a = &g->values[n->in[0]], *b = &g->values[n->in[1]], *y = &g->values[n->out[0]];
+    MatmulShape s;
+    s.M = a->rank == 1 ? 1 : a->dims[a->rank - 2];
+    s.K = a->dims[a->rank - 1];
+    s.N = b->rank == 1 ? 1 : b->dims[b->rank - 1];
+    s.ybr = y->rank - (a->rank == 1 ? 0 : 1) - (b->rank == 1 ? 0 : 1);
+    if (s.ybr < 0)
+        s.ybr = 0;
+    s.abr = a->rank > 2 ? a->rank - 2 : 0;
+    s.bbr = b->rank > 2 ? b->rank - 2 : 0;
+    s.batch = prod(y->dims, 0, s.ybr);
+    s.abatch = prod(a->dims, 0, s.abr);
+    s.bbatch = prod(b->dims, 0, s.bbr);
+    s.one_call = (s.abatch == s.batch || s.abatch == 1) && (s.bbatch == s.batch || s.bbatch == 1);
+    if (s.one_call && s.bbatch == 1 && s.abatch == s.batch) {
+        s.M *= s.batch;
+        s.batch = s.abatch = 1;
+    }
+    return s;
+}
+
+/* The floats of scratch MatMul n needs. */
+static int64_t matmul_scratch(const Graph *g, const Node *n)
+{
+    MatmulShape s = matmul_shape(g, n);
+    OnnxccMatmulParams p = {(int)s.M, (int)s.K, (int)s.N, 1, 0, 0};
+    return (int64_t)onnxcc_f32_matmul_scratch_size(&p);
+}
+
 static void lower_matmul(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = e->g;
     const Value *a = &g->values[n->in[0]], *b = &g->values[n->in[1]], *y = &g->values[n->out[0]];
-    long long M = a->rank == 1 ? 1 : a->dims[a->rank - 2];
-    long long K = a->dims[a->rank - 1];
-    long long N = b->rank == 1 ? 1 : b->dims[b->rank - 1];
-    int ybr = y->rank - (a->rank == 1 ? 0 : 1) - (b->rank == 1 ? 0 : 1); /* batch rank of y */
-    if (ybr < 0)
-        ybr = 0;
-    int abr = a->rank > 2 ? a->rank - 2 : 0, bbr = b->rank > 2 ? b->rank - 2 : 0;
-    long long batch = prod(y->dims, 0, ybr);
+    const MatmulShape s = matmul_shape(g, n);
+    const long long M = s.M, K = s.K, N = s.N;
     const char *A = ref(e, n, n->in[0]), *B = ref(e, n, n->in[1]), *Y = ref(e, n, n->out[0]);
-    long long abatch = prod(a->dims, 0, abr), bbatch = prod(b->dims, 0, bbr);
-    if ((abatch == batch || abatch == 1) && (bbatch == batch || bbatch == 1)) {
+    const char *S = arena_printf((Arena *)&g->arena, "(float *)(ws + %lld)", (long long)scratch_at(e, 0));
+    if (s.one_call) {
         fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld};\n",
-                M, K, N, batch, abatch == 1 ? 0 : M * K, bbatch == 1 ? 0 : K * N);
-        fprintf(f, "        onnxcc_f32_matmul_ref(&p, %s, %s, %s);\n    }\n", A, B, Y);
+                M, K, N, s.batch, s.abatch == 1 ? 0 : M * K, s.bbatch == 1 ? 0 : K * N);
+        fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, %s);\n    }\n", A, B, Y, S);
         return;
     }
     fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
-    for (long long t = 0; t < batch; t++) {
+    for (long long t = 0; t < s.batch; t++) {
         long long ai = 0, bi = 0, rem = t, amul = 1, bmul = 1;
-        for (int d = ybr - 1; d >= 0; d--) {
+        for (int d = s.ybr - 1; d >= 0; d--) {
             long long idx = rem % y->dims[d];
             rem /= y->dims[d];
-            int ad = d - (ybr - abr), bd = d - (ybr - bbr);
+            int ad = d - (s.ybr - s.abr), bd = d - (s.ybr - s.bbr);
             if (ad >= 0) {
                 ai += (a->dims[ad] == 1 ? 0 : idx) * amul;
                 amul *= a->dims[ad];
@@ -747,8 +785,8 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
                 bmul *= b->dims[bd];
             }
         }
-        fprintf(f, "        onnxcc_f32_matmul_ref(&p, %s + %lld, %s + %lld, %s + %lld);\n", A, ai * M * K, B,
-                bi * K * N, Y, t * M * N);
+        fprintf(f, "        onnxcc_f32_matmul(&p, %s + %lld, %s + %lld, %s + %lld, %s);\n", A, ai * M * K, B,
+                bi * K * N, Y, t * M * N, S);
     }
     fprintf(f, "    }\n");
 }

@@ -64,11 +64,6 @@ bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b)
     return true;
 }
 
-bool act_in_epilogue(int kind)
-{
-    return kind == ACT_RELU || kind == ACT_CLIP || kind == ACT_LEAKYRELU;
-}
-
 int fuse_act(Graph *g)
 {
     int changed = 0;
@@ -76,7 +71,7 @@ int fuse_act(Graph *g)
         Node *act = &g->nodes[i];
         int kind;
         float a, b;
-        if (act->dead || !act_params(g, act, &kind, &a, &b) || !act_in_epilogue(kind))
+        if (act->dead || !act_params(g, act, &kind, &a, &b))
             continue;
         const Value *x = &g->values[act->in[0]];
         if (x->producer < 0 || x->nuses != 1 || (x->flags & V_OUTPUT))

@@ -33,7 +33,7 @@ static bool take_act(Graph *g, Node *add)
     Node *act = &g->nodes[y->uses[0]];
     int kind;
     float a, b;
-    if (!act_params(g, act, &kind, &a, &b) || !act_in_epilogue(kind))
+    if (!act_params(g, act, &kind, &a, &b))
         return false;
     add->act = kind;
     add->act_a = a;

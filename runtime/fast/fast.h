@@ -96,7 +96,9 @@ static inline float fast_act(const OnnxccAct *act, float v)
     case ONNXCC_ACT_TANH:
         return tanhf(v);
     case ONNXCC_ACT_GELU:
-        return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
+        /* erfc(-t) = 1 + erf(t) without the cancellation below 0; in double,
+         * as the rounding of t alone costs 2t^2 ulps in the tail */
+        return (float)(0.5 * v * erfc(-(double)v * 0.70710678118654752));
     case ONNXCC_ACT_EXP:
         return expf(v);
     case ONNXCC_ACT_ERF:

@@ -9,9 +9,39 @@
  * padding, which the pre-activation never touches). */
 #include "onnxcc/rt.h"
 
+#include <math.h>
+
+static float sigmoid(float v)
+{
+    const float e = expf(-fabsf(v));
+    return v >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
+static float hardsigmoid(float v)
+{
+    v = v < 0.0f ? 0.0f : v;
+    return v > 1.0f ? 1.0f : v;
+}
+
 static float act_apply(const OnnxccAct *act, float v)
 {
     switch (act->kind) {
+    case ONNXCC_ACT_SIGMOID:
+        return sigmoid(v);
+    case ONNXCC_ACT_HARDSIGMOID:
+        return hardsigmoid(act->a * v + act->b);
+    case ONNXCC_ACT_HARDSWISH:
+        return v * hardsigmoid(v * (1.0f / 6.0f) + 0.5f);
+    case ONNXCC_ACT_SILU:
+        return v * sigmoid(v);
+    case ONNXCC_ACT_TANH:
+        return tanhf(v);
+    case ONNXCC_ACT_GELU: /* 1 + erf(t) = erfc(-t), exact for t < 0 too */
+        return (float)(0.5 * v * erfc(-(double)v * 0.70710678118654752));
+    case ONNXCC_ACT_EXP:
+        return expf(v);
+    case ONNXCC_ACT_ERF:
+        return erff(v);
     case ONNXCC_ACT_RELU:
         return v < 0.0f ? 0.0f : v;
     case ONNXCC_ACT_CLIP:

@@ -318,6 +318,23 @@ def fuse_act_leakyrelu(b):
 
 
 @case
+def fuse_act_sigmoid_tanh(b):
+    """Conv -> Sigmoid and Conv -> Tanh (the SIMD activations after the
+    GEMM and the Winograd paths): both fused (2)."""
+    x = b.input(shape=[1, C, 16, 16])
+    t = b.node("Sigmoid", [b.conv(x, C, 6, k=1, wscale=3.0)])
+    b.output(b.node("Tanh", [b.conv(t, 6, 8, pads=[1, 1, 1, 1], wscale=0.5)], ["y"]))
+
+
+@case
+def fuse_act_hardsigmoid_depthwise(b):
+    """Depthwise 5x5 Conv -> HardSigmoid(0.3, 0.4): fused (1)."""
+    x = b.input()
+    t = b.conv(x, C, C, k=5, group=C, pads=[2, 2, 2, 2], wscale=3.0)
+    b.output(b.node("HardSigmoid", [t], ["y"], alpha=0.3, beta=0.4))
+
+
+@case
 def fuse_act_two_consumers(b):
     """The Conv's output feeds the Relu and an Add: no fusion (0)."""
     x = b.input()
