@@ -362,6 +362,7 @@ static bool conv_is_fast(const Graph *g, const Node *n)
 }
 
 static int64_t matmul_scratch(const Graph *g, const Node *n);
+static bool gemm_fits_matmul(const Graph *g, const Node *n);
 
 /* Bytes of each kind of kernel scratch (onnxcc_f32_conv2d_scratch_kind;
  * MatMul's is kind 0): the most any layer of that kind needs, rounded up to
@@ -372,7 +373,7 @@ static void scratch_by_kind(const Graph *g, int64_t most[ONNXCC_CONV2D_SCRATCH_K
         most[k] = 0;
     for (int i = 0; i < g->nnodes; i++) {
         const Node *n = &g->nodes[i];
-        if (n->op == OP_MATMUL && matmul_scratch(g, n) * 4 > most[0])
+        if ((n->op == OP_MATMUL || n->op == OP_GEMM) && matmul_scratch(g, n) * 4 > most[0])
             most[0] = matmul_scratch(g, n) * 4;
         if (n->op != OP_CONV || n->elided || !conv_is_fast(g, n))
             continue;
@@ -426,6 +427,17 @@ static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
     return scratch_at(e, onnxcc_f32_conv2d_scratch_kind(p));
 }
 
+/* Records len floats of n's weights, prepacked, for the P(k) table; returns k. */
+static int add_packed(Emitter *e, const Node *n, float *packed, size_t len)
+{
+    int k = e->npacked++;
+    e->packed = realloc(e->packed, sizeof *e->packed * (size_t)e->npacked);
+    if (!e->packed)
+        fatal("out of memory");
+    e->packed[k] = (Packed){n, packed, (int64_t)len * 4};
+    return k;
+}
+
 static void lower_conv(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = e->g;
@@ -455,11 +467,7 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     size_t len = onnxcc_f32_conv2d_packed_size(&p);
     float *packed = arena_alloc((Arena *)&g->arena, sizeof(float) * (len ? len : 1));
     onnxcc_f32_conv2d_pack(&p, g->values[n->in[1]].data, packed);
-    int k = e->npacked++;
-    e->packed = realloc(e->packed, sizeof *e->packed * (size_t)e->npacked);
-    if (!e->packed)
-        fatal("out of memory");
-    e->packed[k] = (Packed){n, packed, (int64_t)len * 4};
+    int k = add_packed(e, n, packed, len);
     fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X,
             k, B, ps, pf, R, (long long)conv_scratch_offset(e, &p), Y);
 }
@@ -689,9 +697,64 @@ static void lower_globalavgpool(Emitter *e, const Node *n, FILE *f)
             pre_ref(e, n, n->pre_shift), (int)n->pre_relu, ref(e, n, n->out[0]));
 }
 
+/* A Gemm of at least 16 rows with constant weights, alpha 1 and no transA
+ * runs as a MatMul on the GEMM kernels (the weights transposed here, once,
+ * when transB), then adds C (beta 1) by broadcasting; false if it does not
+ * qualify.  Fewer rows (a classifier at batch 1) stay on onnxcc_f32_gemm,
+ * which streams the weights once. */
+static bool gemm_fits_matmul(const Graph *g, const Node *n)
+{
+    const Value *y = &g->values[n->out[0]], *b = &g->values[n->in[1]];
+    const bool has_c = n->nin > 2 && n->in[2] >= 0;
+    return y->dims[0] >= 16 && !attr_int(g, n, "transA", 0) && attr_float(g, n, "alpha", 1.0f) == 1.0f &&
+           !(has_c && attr_float(g, n, "beta", 1.0f) != 1.0f) && (b->flags & V_CONST) && b->data;
+}
+
+static bool gemm_as_matmul(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = e->g;
+    const Value *y = &g->values[n->out[0]], *a = &g->values[n->in[0]], *b = &g->values[n->in[1]];
+    const long long M = y->dims[0], N = y->dims[1], K = a->dims[1];
+    const bool tb = attr_int(g, n, "transB", 0) != 0;
+    const bool has_c = n->nin > 2 && n->in[2] >= 0;
+    if (!gemm_fits_matmul(g, n))
+        return false;
+    const char *B = ref(e, n, n->in[1]);
+    if (tb) { /* [N][K] -> [K][N] */
+        float *t = arena_alloc((Arena *)&g->arena, sizeof(float) * (size_t)(K * N));
+        const float *w = b->data;
+        for (long long k = 0; k < K; k++)
+            for (long long j = 0; j < N; j++)
+                t[k * N + j] = w[j * K + k];
+        B = arena_printf((Arena *)&g->arena, "P(%d)", add_packed(e, n, t, (size_t)(K * N)));
+    }
+    const char *Y = ref(e, n, n->out[0]);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
+    fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, (float *)(ws + %lld));\n    }\n", ref(e, n, n->in[0]), B, Y,
+            (long long)scratch_at(e, 0));
+    if (has_c) {
+        const Value *c = &g->values[n->in[2]];
+        int64_t sy[MAX_RANK], sc[MAX_RANK], dims[MAX_RANK];
+        broadcast_strides(y, y, sy);
+        broadcast_strides(c, y, sc);
+        int rank = merge_axes(y->rank, y->dims, sy, sc, dims);
+        fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, ", rank);
+        print_list(f, dims, rank);
+        fputs(", ", f);
+        print_list(f, sy, rank);
+        fputs(", ", f);
+        print_list(f, sc, rank);
+        fprintf(f, "};\n        if (onnxcc_f32_binary(&p, ONNXCC_BIN_ADD, %s, %s, %s)) return 2;\n    }\n", Y,
+                ref(e, n, n->in[2]), Y);
+    }
+    return true;
+}
+
 static void lower_gemm(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = e->g;
+    if (gemm_as_matmul(e, n, f))
+        return;
     const Value *y = &g->values[n->out[0]], *a = &g->values[n->in[0]];
     int64_t ta = attr_int(g, n, "transA", 0);
     long long M = y->dims[0], N = y->dims[1], K = ta ? a->dims[0] : a->dims[1];
@@ -748,10 +811,20 @@ static MatmulShape matmul_shape(const Graph *g, const Node *n)
 }
 
 /* The floats of scratch MatMul n needs. */
+/* The floats of scratch a MatMul, or a Gemm run as one, needs (0: none). */
 static int64_t matmul_scratch(const Graph *g, const Node *n)
 {
-    MatmulShape s = matmul_shape(g, n);
-    OnnxccMatmulParams p = {(int)s.M, (int)s.K, (int)s.N, 1, 0, 0};
+    OnnxccMatmulParams p = {0, 0, 0, 1, 0, 0};
+    if (n->op == OP_GEMM) {
+        if (!gemm_fits_matmul(g, n))
+            return 0;
+        p.M = (int)g->values[n->out[0]].dims[0];
+        p.K = (int)g->values[n->in[0]].dims[1];
+        p.N = (int)g->values[n->out[0]].dims[1];
+    } else {
+        MatmulShape s = matmul_shape(g, n);
+        p.M = (int)s.M, p.K = (int)s.K, p.N = (int)s.N;
+    }
     return (int64_t)onnxcc_f32_matmul_scratch_size(&p);
 }
 

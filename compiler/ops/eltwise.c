@@ -514,6 +514,18 @@ static void lower_pow(Emitter *e, const Node *n, FILE *f)
     const Graph *g = emit_graph(e);
     Arena *a = (Arena *)&g->arena;
     int bt = g->values[n->in[0]].dtype, et = g->values[n->in[1]].dtype;
+    float ex;
+    const Value *y = &g->values[n->out[0]], *x = &g->values[n->in[0]];
+    if (bt == DT_F32 && et == DT_F32 && (g->values[n->in[1]].flags & V_CONST) &&
+        value_numel(&g->values[n->in[1]]) == 1 && const_float(g, n, n->in[1], &ex) && ex == 2.0f &&
+        value_numel(x) == value_numel(y)) {
+        /* x^2 (a decomposed LayerNorm's variance): x*x, the same bits as pow */
+        fprintf(f, "    {\n        static const OnnxccBroadcast p = {1, {%lld}, {1}, {1}};\n",
+                (long long)value_numel(y));
+        fprintf(f, "        if (onnxcc_f32_binary(&p, ONNXCC_BIN_MUL, %s, %s, %s)) return 2;\n    }\n",
+                emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[0]), emit_ref(e, n, n->out[0]));
+        return;
+    }
     if (dtype_is_float(bt) || dtype_is_float(et)) {
         eltwise_loop(e, n, f, 2, n->in, "double", "const double r = pow($0, $1);", conv(a, true, bt, "r"));
         return;
