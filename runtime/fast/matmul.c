@@ -124,7 +124,7 @@ void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float 
     float *tail = scratch + panels * FAST_PANEL * K;
     j.tail = tail;
     size_t block = MM_BLOCK_FLOATS / K / 16 * 16;
-    j.block = block < 16 ? 16 : block;
+    j.block = block < 64 ? 64 : block; /* narrower blocks re-stream A more than they save */
     const int threads = onnxcc_num_threads();
     const double flops = 2.0 * (double)M * (double)N * (double)K;
     j.by_rows = panels >= (size_t)threads;
