@@ -43,6 +43,7 @@ typedef struct {
     char *dir;      /* canonical folder of the model, for external data */
     void **extbufs; /* external-data buffers, freed with the graph */
     int nextbufs, capext;
+    uint64_t ext_bytes; /* their total size: part of the model's size */
 } Loader;
 
 /* Reads a whole regular file; NULL with errno-based reason on failure. */
@@ -195,6 +196,7 @@ static const void *load_external(Loader *L, const Onnx__TensorProto *t, const ch
         L->capext = cap;
     }
     L->extbufs[L->nextbufs++] = buf;
+    L->ext_bytes += length;
     return buf;
 }
 
@@ -515,7 +517,7 @@ static void sort_nodes(Graph *g)
 /* Passes and the emitter make a copy of a constant per node that reads it
  * (folded, prepacked, written out), so one weight read by many nodes would
  * expand far beyond the file: the bytes read per node are capped. */
-static void check_weight_reads(const Graph *g, size_t file_bytes)
+static void check_weight_reads(const Graph *g, uint64_t file_bytes)
 {
     uint64_t reads = 0;
     for (int i = 0; i < g->nnodes; i++)
@@ -524,7 +526,7 @@ static void check_weight_reads(const Graph *g, size_t file_bytes)
             if (v >= 0 && (g->values[v].flags & V_CONST))
                 reads += (uint64_t)g->values[v].nbytes;
         }
-    if (reads > MAX_WEIGHT_READS * (uint64_t)file_bytes + WEIGHT_READS_SLACK)
+    if (reads > MAX_WEIGHT_READS * file_bytes + WEIGHT_READS_SLACK)
         fatal("the nodes read %llu MiB of constants, more than %d times the model's size "
               "(one weight shared by many nodes?); refused",
               (unsigned long long)(reads >> 20), MAX_WEIGHT_READS);
@@ -724,7 +726,7 @@ Graph *load_model(const char *path)
     g->nextbufs = L.nextbufs;
     upgrade_legacy(g); /* opsets 1 to 6: every node in its opset 7 form */
     sort_nodes(g);
-    check_weight_reads(g, len);
+    check_weight_reads(g, len + L.ext_bytes);
     return g;
 }
 
