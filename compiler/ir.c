@@ -267,6 +267,29 @@ const Attr *node_attr(const Graph *g, const Node *n, const char *name)
     return NULL;
 }
 
+void node_set_ints(Graph *g, Node *n, const char *name, const int64_t *v, int cnt)
+{
+    Attr *a = (Attr *)node_attr(g, n, name);
+    if (!a) {
+        Attr *attrs = arena_alloc(&g->arena, sizeof(Attr) * (size_t)(n->nattrs + 1));
+        if (n->nattrs)
+            memcpy(attrs, n->attrs, sizeof(Attr) * (size_t)n->nattrs);
+        n->attrs = attrs;
+        a = &attrs[n->nattrs++];
+        memset(a, 0, sizeof *a);
+        a->name = arena_strdup(&g->arena, name);
+        a->tensor = -1;
+    }
+    a->kind = cnt < 0 ? ATTR_INT : ATTR_INTS;
+    if (cnt < 0) {
+        a->i = v[0];
+        return;
+    }
+    a->ints = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(cnt ? cnt : 1));
+    memcpy(a->ints, v, sizeof(int64_t) * (size_t)cnt);
+    a->n = cnt;
+}
+
 static const Attr *attr_of_kind(const Graph *g, const Node *n, const char *name, int kind)
 {
     const Attr *a = node_attr(g, n, name);

@@ -202,6 +202,9 @@ int64_t value_numel(const Value *v);
 /* Attribute lookups; the default when absent.  A present attribute of the
  * wrong kind is a user error naming the node. */
 const Attr *node_attr(const Graph *g, const Node *n, const char *name);
+/* Sets (adds or replaces) n's attribute name: ints v[0..cnt), or the int
+ * v[0] when cnt < 0 (passes rewriting a node). */
+void node_set_ints(Graph *g, Node *n, const char *name, const int64_t *v, int cnt);
 int64_t attr_int(const Graph *g, const Node *n, const char *name, int64_t def);
 float attr_float(const Graph *g, const Node *n, const char *name, float def);
 const char *attr_str(const Graph *g, const Node *n, const char *name, const char *def);
@@ -370,6 +373,7 @@ void run_passes(Graph *g, const bool *enabled, int *changes);
 int pass_index(const char *name); /* -1 if unknown */
 
 int cleanup(Graph *g);        /* cleanup.c */
+int fuse_pad(Graph *g);       /* fuse_pad.c */
 int fold_bn(Graph *g);        /* fold_bn.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
 /* fuse_act.c: act's kind (ACT_*) and parameters when it is a float32

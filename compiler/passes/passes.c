@@ -11,6 +11,7 @@
 const Pass passes[] = {
     {"cleanup", "drop Identity, inference Dropout, all-zero Pad, one-input Concat, dead nodes", cleanup},
     {"fold_bn", "fold BatchNormalization into the preceding Conv's weights and bias", fold_bn},
+    {"fuse_pad", "move a zero Pad of the spatial axes into the Conv or AveragePool after it", fuse_pad},
     {"fuse_gate", "compute Mul(x, Sigmoid(x)) as SiLU and Mul(x, HardSigmoid(x)) as HardSwish, one pass over x", fuse_gate},
     {"fuse_act", "apply an activation after a Conv as its epilogue", fuse_act},
     {"fuse_add", "run a same-shape (residual) Add, and the Relu/Clip/LeakyRelu after it, in the epilogue of the Conv before it", fuse_add},

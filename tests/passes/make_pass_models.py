@@ -250,6 +250,37 @@ def fold_bn_conv_output(b):
     b.output(b.bn(t, 6))
 
 
+# -- fuse_pad -------------------------------------------------------------
+@case
+def fuse_pad_avgpool(b):
+    """Pad(1) -> AveragePool 3x3 stride 1 (torch's count_include_pad, as
+    Inception-v3 exports it), and Pad(0, 2, 1, 0) -> Conv with pads of its
+    own: both fused (2)."""
+    x = b.input()
+    p = b.node("Pad", [x, b.const("pp", i64(0, 0, 1, 1, 0, 0, 1, 1))])
+    t = b.node("AveragePool", [p], kernel_shape=[3, 3])
+    q = b.node("Pad", [t, b.const("pq", i64(0, 0, 0, 2, 0, 0, 1, 0))])
+    w = b.const("wq", (b.rng.standard_normal([6, C, 3, 3]) / 6).astype(np.float32))
+    b.output(b.node("Conv", [q, w], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+
+
+@case
+def fuse_pad_kept(b):
+    """A Pad of the channel axis, a reflect Pad, a non-zero value, a pool
+    with pads of its own and a MaxPool: none fused (0)."""
+    x = b.input()
+    a = b.node("Pad", [x, b.const("pa", i64(0, 1, 0, 0, 0, 1, 0, 0))])
+    c = b.node("Pad", [x, b.const("pc", i64(0, 0, 1, 1, 0, 0, 1, 1))], mode="reflect")
+    d = b.node("Pad", [x, b.const("pd", i64(0, 0, 1, 1, 0, 0, 1, 1)), b.const("vd", f32(1.0))])
+    e = b.node("Pad", [x, b.const("pe", i64(0, 0, 1, 1, 0, 0, 1, 1))])
+    m = b.node("Pad", [x, b.const("pm", i64(0, 0, 1, 1, 0, 0, 1, 1))])
+    b.output(b.node("ReduceMean", [a], ["ya"], axes=[1]))
+    b.output(b.node("AveragePool", [c], ["yc"], kernel_shape=[3, 3]))
+    b.output(b.node("AveragePool", [d], ["yd"], kernel_shape=[3, 3]))
+    b.output(b.node("AveragePool", [e], ["ye"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+    b.output(b.node("MaxPool", [m], ["ym"], kernel_shape=[3, 3]))
+
+
 # -- fuse_gate ------------------------------------------------------------
 @case
 def fuse_gate_silu(b):
