@@ -12,7 +12,9 @@
  * static here, so such a computation is evaluated once by a small
  * interpreter.  A node folds when its op is one of the table at the bottom,
  * every input is a constant (Shape and Size: any input, its shape is known),
- * and its output has at most MAX_FOLD_ELEMS elements and is no graph output:
+ * and its output has at most MAX_FOLD_ELEMS elements, or no more than its
+ * largest input (a weight sliced, transposed or scaled once here instead of
+ * at every run; nothing grows), and is no graph output:
  * the generated code computes graph outputs, except Shape's and Size's, which
  * are static by nature.  Integer and bool elements are worked on as int64,
  * float and double ones as double (exact: one float operation rounded from
@@ -122,10 +124,14 @@ static void copy_elem(char *d, int64_t t, const Value *x, int64_t s)
 /* Makes output 0 of n a constant of type dt and the given shape (empty
  * allowed: shape computations pass them around) and n dead; returns its
  * elements, zeroed.  NULL, changing nothing, if it would have more than
- * MAX_FOLD_ELEMS elements. */
+ * MAX_FOLD_ELEMS elements and more than n's largest input. */
 static char *fold_out(Graph *g, Node *n, int dt, int rank, const int64_t *dims)
 {
     assert(rank >= 0 && rank <= MAX_RANK);
+    int64_t limit = MAX_FOLD_ELEMS;
+    for (int k = 0; k < n->nin; k++)
+        if (has_in(n, k) && (g->values[n->in[k]].flags & V_CONST) && value_numel(&g->values[n->in[k]]) > limit)
+            limit = value_numel(&g->values[n->in[k]]);
     int64_t numel = 1;
     for (int i = 0; i < rank; i++)
         if (dims[i] == 0)
@@ -133,7 +139,7 @@ static char *fold_out(Graph *g, Node *n, int dt, int rank, const int64_t *dims)
     for (int i = 0; i < rank && numel; i++) {
         assert(dims[i] > 0);
         numel = mul_ck(numel, dims[i]);
-        if (numel < 0 || numel > MAX_FOLD_ELEMS)
+        if (numel < 0 || numel > limit)
             return NULL;
     }
     Value *v = &g->values[n->out[0]];
