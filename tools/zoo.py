@@ -265,10 +265,12 @@ def write_readme(path, section):
 
 
 def status(models, results, path):
-    """Markdown for people watching a run: problems first, then the rest."""
+    """Markdown for people watching a run: problems first, then the rest;
+    per model its latest run."""
     bad, good, todo = [], [], []
     for name, fam, doc in models:
-        for e in sorted((e for e in results.values() if e["model"] == name), key=lambda e: e["size"]):
+        runs = sorted((e for e in results.values() if e["model"] == name), key=lambda e: e.get("time", ""))
+        for e in runs[-1:]:
             line = "- %s (%s) %dx%d: %s" % (name, fam, e["size"], e["size"], e.get("result", "?"))
             if "max_rel" in e:
                 line += ", max rel %.2e, top-1 %s" % (e["max_rel"], e["top1"])
@@ -283,8 +285,7 @@ def status(models, results, path):
                 line += "; bench: `%s`" % e["bench_error"]
             line += " (export %ss, compare %ss)" % (e.get("export_seconds", "?"), e.get("compare_seconds", "?"))
             (good if e.get("result") == "match" and "error" not in e else bad).append(line)
-            break
-        else:
+        if not runs:
             todo.append(name)
     with open(path, "w") as f:
         f.write("# zoo status (tools/zoo.py, %s)\n\n" % datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"))
@@ -334,7 +335,8 @@ def main():
         size = fitted_size(name, fam, a.size_override) if a.size_override else doc
         model = os.path.join(mdir, "%s_%d.onnx" % (name, size))
         e = {"model": name, "family": fam, "size": size, "documented": doc,
-             "date": datetime.date.today().isoformat()}
+             "date": datetime.date.today().isoformat(),
+             "time": datetime.datetime.utcnow().isoformat(timespec="seconds")}
         print("%s %dx%d: export" % (name, size, size), end="", flush=True)
         t = time.time()
         rc, out, err = run([PY, EXPORT, "--arch", name, "--size", str(size), "--reuse", "-o", model],
