@@ -170,7 +170,8 @@ def bench(name, model, size, a):
     rc, out, err = run(cmd, a.timeout * 4)
     if rc != 0:
         return {"bench_error": error_line(err or out)}
-    res = {"bench_cpu": cpu(), "bench_date": datetime.date.today().isoformat()}
+    res = {"bench_cpu": cpu(), "bench_date": datetime.date.today().isoformat(),
+           "bench_runs": "%dx%d" % (a.rounds, a.iters)}
     for line in out.splitlines():
         f = line.split()
         if len(f) >= 6 and f[0] == name and f[1].isdigit():
@@ -245,6 +246,9 @@ def render(models, results):
     benched = [e for e in rows if "ratio_1t" in e or "ratio_2t" in e]
     cpus = sorted({e["bench_cpu"] for e in benched})
     dates = sorted({e["bench_date"] for e in benched})
+    # rounds x runs of most measurements; the others are marked
+    counts = [e.get("bench_runs", "") for e in benched]
+    usual = max(set(counts), key=counts.count) if counts else ""
     out = [BEGIN, "",
            "Every torchvision model (`tools/zoo.py`: random weights and norm statistics, batch 1,",
            "opset 13) compiled with onnxcc and compared with onnxruntime (`onnxcc compare",
@@ -252,9 +256,13 @@ def render(models, results):
            "agreement), and the median time of onnxcc's code over onnxruntime's with 1 and 2",
            "threads (below 1: onnxcc is faster), measured side by side by `bench/bench.py`.",
            "Input: the resolution torchvision documents for the model, unless marked",
-           "*reduced* (only a quick run at a smaller size so far).", ""]
+           "*reduced* (only a quick run at a smaller size so far). For the segmentation",
+           "models (output 1x21xHxW) top-1 is per pixel over the classes. Regenerate with",
+           "`tools/zoo.py ... --write README.md` (see above).", ""]
     if benched:
-        out += ["Measured on %s, %s." % ("; ".join(cpus), " to ".join([dates[0], dates[-1]][:len(set(dates))]))]
+        out += ["Measured on %s, %s; medians of %s rounds x runs per side and thread count"
+                " unless marked." % ("; ".join(cpus), " to ".join([dates[0], dates[-1]][:len(set(dates))]),
+                                     usual.replace("x", " x ") or "?")]
         out.append("")
     out += ["| Model | Family | Input | Result (max rel. error, top-1) | 1 thread | 2 threads |",
             "|---|---|---|---|---|---|"]
@@ -263,8 +271,10 @@ def render(models, results):
         inp = "%dx%d" % (size, size) if size else "%dx%d" % (e["documented"], e["documented"])
         if size and size != e["documented"]:
             inp += " *reduced*"
+        runs = e.get("bench_runs", "")
+        note = " (%s runs)" % runs if runs and runs != usual else ""
         out.append("| %s | %s | %s | %s | %s | %s |" % (e["model"], e["family"], inp, result_cell(e),
-                                                          fmt(e.get("ratio_1t")), fmt(e.get("ratio_2t"))))
+                                                          fmt(e.get("ratio_1t")) + note, fmt(e.get("ratio_2t")) + note))
     if benched:
         out += ["", "Geometric means of the ratios (onnxcc / onnxruntime, median times), per family",
                 "over its benchmarked models, and over the families:", "",
