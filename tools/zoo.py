@@ -233,6 +233,11 @@ def result_cell(e):
     return "**%s**: %s" % (r, short(e.get("error", "")).replace("|", "\\|"))
 
 
+def rounds_runs(runs):
+    r, n = runs.split("x")
+    return "%s round%s x %s run%s" % (r, "s" * (r != "1"), n, "s" * (n != "1"))
+
+
 def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
 
@@ -260,9 +265,8 @@ def render(models, results):
            "models (output 1x21xHxW) top-1 is per pixel over the classes. Regenerate with",
            "`tools/zoo.py ... --write README.md` (see above).", ""]
     if benched:
-        out += ["Measured on %s, %s; medians of %s rounds x runs per side and thread count"
-                " unless marked." % ("; ".join(cpus), " to ".join([dates[0], dates[-1]][:len(set(dates))]),
-                                     usual.replace("x", " x ") or "?")]
+        out += ["Measured on %s, %s; medians of %s per side and thread count unless marked."
+                % ("; ".join(cpus), " to ".join([dates[0], dates[-1]][:len(set(dates))]), rounds_runs(usual))]
         out.append("")
     out += ["| Model | Family | Input | Result (max rel. error, top-1) | 1 thread | 2 threads |",
             "|---|---|---|---|---|---|"]
@@ -272,7 +276,7 @@ def render(models, results):
         if size and size != e["documented"]:
             inp += " *reduced*"
         runs = e.get("bench_runs", "")
-        note = " (%s runs)" % runs if runs and runs != usual else ""
+        note = " (%s)" % rounds_runs(runs) if runs and runs != usual else ""
         out.append("| %s | %s | %s | %s | %s | %s |" % (e["model"], e["family"], inp, result_cell(e),
                                                           fmt(e.get("ratio_1t")) + note, fmt(e.get("ratio_2t")) + note))
     if benched:
