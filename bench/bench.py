@@ -3,12 +3,16 @@
 
     bench/run.sh [--models densenet121,densenet169,...] [--rounds R] [--iters N]
                  [--threads 1,2,...] [--profile] [--layers] [--isa scalar|avx2|avx512]
+                 [--size N] [--model-file MODEL.onnx]
 
 --models takes the DenseNets (densenet121, densenet169, densenet201,
-densenet161; the default is all four) and the zoo of tools/export_zoo.py
-(resnet18, resnet50, mobilenet_v2, squeezenet1_1, googlenet, vgg11_bn,
-shufflenet_v2_x1_0).
-For each model: export it (random weights, 224x224, batch 1, opset 13),
+densenet161; the default is all four) and any model of tools/export_zoo.py
+(export_zoo.py --list: every torchvision classification and segmentation
+model).  --size N exports at N x N instead of the documented resolution
+(224 for the DenseNets; the zoo's: its weights' crop size); --model-file
+times that ONNX file instead of exporting (one model in --models names it;
+tools/zoo.py passes the models it has exported).
+For each model: export it (random weights, batch 1, opset 13),
 compile it with onnxcc, build a timing harness (bench_model.c) against the
 runtime, then alternate R rounds of N timed runs of the generated code and of
 onnxruntime (same intra-op thread count), so drift on a shared machine hits
@@ -75,15 +79,17 @@ def report_int(report, key):
     sys.exit("bench: no %s in the report" % key)
 
 
-def prepare(arch):
-    if arch.startswith("densenet"):
-        model = os.path.join(BUILD, "models", "%s_op13.onnx" % arch)
+def prepare(arch, size=None, model_file=None):
+    size_arg = ["--size", str(size)] if size else []
+    if arch.startswith("densenet") and not model_file:
+        model = os.path.join(BUILD, "models", "%s_op13%s.onnx" % (arch, "_%d" % size if size else ""))
         export, weights = "export_densenet.py", "embedded"
-    else:  # the zoo, at 224x224 too; weights in a file (VGG's are 507 MB)
-        model = os.path.join(BUILD, "models", "bench_%s_224.onnx" % arch)
+    else:  # the zoo, at the documented size; weights in a file (VGG's are 507 MB)
+        model = model_file or os.path.join(BUILD, "models", "bench_%s_%s.onnx" % (arch, size or "doc"))
         export, weights = "export_zoo.py", "file"
-    run(["/usr/bin/python3", os.path.join(ROOT, "tools", export), "--arch", arch,
-         "--opset", "13", "--reuse", "-o", model])
+    if not model_file:
+        run(["/usr/bin/python3", os.path.join(ROOT, "tools", export), "--arch", arch,
+             "--opset", "13", "--reuse", "-o", model] + size_arg)
     out = os.path.join(WORK, arch)
     os.makedirs(out, exist_ok=True)
     report = run([ONNXCC, model, "-o", out, "--name", arch, "--report", "--weights=" + weights])
@@ -116,7 +122,11 @@ def main():
     ap.add_argument("--layers", action="store_true",
                     help="also compare each layer with onnxruntime's node profile (layers.py)")
     ap.add_argument("--isa", choices=["scalar", "avx2", "avx512"], help="cap the runtime's ISA")
+    ap.add_argument("--size", type=int, help="input height and width (default: the documented one)")
+    ap.add_argument("--model-file", help="time this ONNX file (one model in --models names it)")
     a = ap.parse_args()
+    if a.model_file and "," in a.models:
+        sys.exit("bench: --model-file takes one model in --models")
     env = dict(os.environ)
     if a.isa:
         env["ONNXCC_ISA"] = a.isa
@@ -128,7 +138,7 @@ def main():
     print("%-12s %7s %12s %12s %8s %8s %9s %8s %8s" % ("model", "threads", "onnxcc ms", "ort ms", "ratio",
                                                        "best", "GFLOP/s", "of peak", "speedup"))
     for arch in a.models.split(","):
-        model, macs, workspace, exes = prepare(arch)
+        model, macs, workspace, exes = prepare(arch, a.size, a.model_file)
         first = None
         mem_ours = mem_theirs = 0
         for threads in counts:

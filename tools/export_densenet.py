@@ -59,7 +59,8 @@ def randomize(model, seed):
                 m.bias.copy_(torch.randn(n, generator=g) * 0.1)
             elif isinstance(m, torch.nn.Linear):
                 m.weight.copy_(torch.randn(m.weight.shape, generator=g) * (1.0 / m.in_features) ** 0.5)
-                m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.1)
+                if m.bias is not None:
+                    m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.1)
 
 
 def check(path, name):
