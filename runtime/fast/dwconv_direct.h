@@ -113,6 +113,35 @@ typedef struct {
 /* The band of output rows from oh0, whose input rows are ih0 + k for k <
  * DW_IN_ROWS(s, K), those with klo <= k < khi inside the image.  full: every
  * input row inside and every output row stored, so no tests. */
+/* Input row k of a band (its taps t) into the accumulators of the output
+ * rows whose window covers it: output row r's kernel row is k - r*s. */
+DW_INLINE void dw_in_row(const DwConst *q, const DV *t, int k, const int s, const int K, DV *acc)
+{
+    FAST_UNROLL
+    for (int r = 0; r < DW_ROWS; r++) {
+        const int i = k - r * s;
+        if (i < 0 || i >= K)
+            continue;
+        if (i == 0) {
+            FAST_UNROLL
+            for (int j = 0; j < K; j++)
+                acc[r] = dv_fma(q->w[j], t[j], acc[r]);
+        } else { /* a chain of its own, so that rows overlap */
+            DV row = dv_mul(q->w[K * i], t[0]);
+            FAST_UNROLL
+            for (int j = 1; j < K; j++)
+                row = dv_fma(q->w[K * i + j], t[j], row);
+            acc[r] = dv_add(acc[r], row);
+        }
+    }
+}
+
+/* The band of output rows from oh0, whose input rows are ih0 + k for k <
+ * DW_IN_ROWS(s, K), those with klo <= k < khi inside the image.  full: every
+ * input row inside and every output row stored, so no tests.  The rows are
+ * unrolled for 3x3 kernels only: for 5x5 and 7x7 the fully unrolled code
+ * grows past what the compilers digest in reasonable time (clang with
+ * sanitizers took minutes), and a loop costs little next to K*K taps. */
 DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long klo, long khi, const int s,
                        const int K, const int pre, const int full)
 {
@@ -127,29 +156,21 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
         FAST_UNROLL
         for (int r = 0; r < DW_ROWS; r++)
             acc[r] = q->bias;
-        FAST_UNROLL
-        for (int k = 0; k < DW_IN_ROWS(s, K); k++, xr += W) {
-            if (!full && (k < klo || k >= khi))
-                continue;
-            DV t[3 * DW_GROUPS(DW_MAX_K)];
-            dw_taps(xr, m, s, K, pre, q->a, q->b, q->lo, t);
-            /* output row r's kernel row k - r*s */
+        DV t[3 * DW_GROUPS(DW_MAX_K)];
+        if (K == 3) {
             FAST_UNROLL
-            for (int r = 0; r < DW_ROWS; r++) {
-                const int i = k - r * s;
-                if (i < 0 || i >= K)
+            for (int k = 0; k < DW_IN_ROWS(s, 3); k++, xr += W) {
+                if (!full && (k < klo || k >= khi))
                     continue;
-                if (i == 0) {
-                    FAST_UNROLL
-                    for (int j = 0; j < K; j++)
-                        acc[r] = dv_fma(q->w[j], t[j], acc[r]);
-                } else { /* a chain of its own, so that rows overlap */
-                    DV row = dv_mul(q->w[K * i], t[0]);
-                    FAST_UNROLL
-                    for (int j = 1; j < K; j++)
-                        row = dv_fma(q->w[K * i + j], t[j], row);
-                    acc[r] = dv_add(acc[r], row);
-                }
+                dw_taps(xr, m, s, K, pre, q->a, q->b, q->lo, t);
+                dw_in_row(q, t, k, s, K, acc);
+            }
+        } else {
+            for (int k = 0; k < DW_IN_ROWS(s, K); k++, xr += W) {
+                if (!full && (k < klo || k >= khi))
+                    continue;
+                dw_taps(xr, m, s, K, pre, q->a, q->b, q->lo, t);
+                dw_in_row(q, t, k, s, K, acc);
             }
         }
         const int n = OW - ow0 < DL ? (int)(OW - ow0) : DL;
