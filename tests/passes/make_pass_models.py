@@ -291,6 +291,48 @@ def fuse_gate_two_consumers(b):
     b.output(b.node("Add", [b.node("Mul", [t, g]), s], ["y"]))
 
 
+@case
+def fuse_gate_gelu(b):
+    """GELU as torch 1.13 exports it, x*(1 + erf(x/sqrt 2))*0.5, three
+    times: after a Conv (then fused into it), with the scale as a Mul by
+    1/sqrt 2 and every operand order swapped, and with the 0.5 applied to
+    x first: three GELUs (3), 12 nodes gone, and the Conv takes the first;
+    a 1x1 Conv after them."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1], wscale=2.0)
+    e = b.node("Erf", [b.node("Div", [t, b.const("sqrt2", f32(np.sqrt(2.0)))])])
+    one = b.const("one", f32(1.0))
+    half = b.const("half", f32(0.5))
+    u = b.node("Mul", [b.node("Mul", [t, b.node("Add", [e, one])]), half])
+    e = b.node("Erf", [b.node("Mul", [b.const("rsqrt2", f32([np.sqrt(0.5)])), u])])
+    v = b.node("Mul", [half, b.node("Mul", [b.node("Add", [one, e]), u])])
+    e = b.node("Erf", [b.node("Div", [v, "sqrt2"])])
+    w = b.node("Mul", [b.node("Mul", [half, v]), b.node("Add", [e, one])])
+    b.output(b.conv(w, 6, 5, k=1, outputs=["y"]))  # no near-ties at 0 for top-1
+
+
+@case
+def fuse_gate_gelu_near_miss(b):
+    """Almost GELUs: x/1.4142 (not sqrt 2 within float rounding), the
+    final 0.5 as 0.25, the Erf's result read twice, and the product taken
+    with another tensor than x: no fusion (0)."""
+    x = b.input()
+    one, half = b.const("one", f32(1.0)), b.const("half", f32(0.5))
+
+    def gelu(x, c=np.sqrt(2.0), h=0.5, other=None):
+        e = b.node("Erf", [b.node("Div", [x, b.const(f"c{b.count}", f32(c))])])
+        a = b.node("Add", [e, one])
+        return b.node("Mul", [b.node("Mul", [x if other is None else other, a]),
+                              half if h == 0.5 else b.const(f"h{b.count}", f32(h))]), e
+
+    t, _ = gelu(x, c=1.4142)
+    t, _ = gelu(t, h=0.25)
+    t, e = gelu(t)
+    t = b.node("Add", [t, e])
+    t, _ = gelu(t, other=x)
+    b.output(b.node("Identity", [t], ["y"]))
+
+
 # -- fuse_act -------------------------------------------------------------
 @case
 def fuse_act_relu(b):
