@@ -210,6 +210,19 @@ static inline int fast_act_after(int kind)
     return kind >= ONNXCC_ACT_SIGMOID;
 }
 
+/* softmax_<isa>.c: Softmax (lg = 0) or LogSoftmax (lg = 1) of rows
+ * consecutive [len][inner] slices of x into y (y may be x): inner == 1,
+ * each a contiguous row; else columns 0 .. cols-1 of each (x and y point
+ * at column 0 of the first slice).  len > 0. */
+typedef void (*FastSoftmaxFn)(size_t rows, size_t len, size_t inner, size_t cols, const float *x, float *y,
+                              int lg);
+#ifdef ONNXCC_RT_X86_64
+void onnxcc_f32_softmax_block_avx2(size_t rows, size_t len, size_t inner, size_t cols, const float *x, float *y,
+                                   int lg);
+void onnxcc_f32_softmax_block_avx512(size_t rows, size_t len, size_t inner, size_t cols, const float *x,
+                                     float *y, int lg);
+#endif
+
 /* winograd.c: whether a layer runs as Winograd F(4x4, 3x3), the floats of its
  * packed weights (after the header) and of its scratch, packing, the call,
  * and the portable transforms. */
