@@ -223,6 +223,16 @@ void onnxcc_f32_softmax_block_avx512(size_t rows, size_t len, size_t inner, size
                                      float *y, int lg);
 #endif
 
+/* layernorm_<isa>.c: onnxcc_f32_layernorm's rows (rows >= 0, len > 0). */
+typedef void (*FastLayerNormFn)(size_t rows, size_t len, float eps, const float *x, const float *gamma,
+                                const float *beta, float *y);
+#ifdef ONNXCC_RT_X86_64
+void onnxcc_f32_layernorm_rows_avx2(size_t rows, size_t len, float eps, const float *x, const float *gamma,
+                                    const float *beta, float *y);
+void onnxcc_f32_layernorm_rows_avx512(size_t rows, size_t len, float eps, const float *x, const float *gamma,
+                                      const float *beta, float *y);
+#endif
+
 /* winograd.c: whether a layer runs as Winograd F(4x4, 3x3), the floats of its
  * packed weights (after the header) and of its scratch, packing, the call,
  * and the portable transforms. */
@@ -266,6 +276,17 @@ static inline void fast_split(size_t n, size_t unit, int ntasks, int t, size_t *
     const size_t a = units * (size_t)t / (size_t)ntasks, b = units * (size_t)(t + 1) / (size_t)ntasks;
     *lo = a * unit < n ? a * unit : n;
     *hi = b * unit < n ? b * unit : n;
+}
+
+/* Tasks for a loop over units (rows, blocks) of elems elements in all:
+ * one per min_task elements at least, at most one per thread and unit. */
+static inline int fast_tasks(size_t elems, size_t min_task, size_t units)
+{
+    size_t n = elems / min_task;
+    const size_t threads = (size_t)onnxcc_num_threads();
+    n = n < threads ? n : threads;
+    n = n < units ? n : units;
+    return n < 1 ? 1 : (int)n;
 }
 
 static inline size_t fast_round_up(size_t v, size_t a)

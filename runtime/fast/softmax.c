@@ -88,11 +88,7 @@ static void run(size_t outer, size_t len, size_t inner, const float *x, float *y
     if (inner == 1)
         j.nb = 1;
     j.units = outer * j.nb;
-    const size_t most = outer * len * inner / SM_MIN_TASK;
-    const int threads = onnxcc_num_threads();
-    size_t n = most < (size_t)threads ? most : (size_t)threads;
-    n = n < j.units ? n : j.units;
-    j.ntasks = n < 1 ? 1 : (int)n;
+    j.ntasks = fast_tasks(outer * len * inner, SM_MIN_TASK, j.units);
     if (j.ntasks == 1)
         sm_units(&j, 0, j.units);
     else

@@ -1,39 +1,17 @@
 /* softmax_rows.h — the loops of onnxcc_f32_softmax and onnxcc_f32_logsoftmax
- * for one ISA level, written once over vec_<isa>.h and vmath.h (included
- * first) and instantiated by softmax_<isa>.c as
+ * for one ISA level, written once over vec_<isa>.h, vmath.h and
+ * vec_reduce.h (included first) and instantiated by softmax_<isa>.c as
  * onnxcc_f32_softmax_block_<isa> (see fast.h for the block it computes).
  *
  * inner == 1 (a contiguous row, the transformers' case): the maximum over
  * two vector chains, e = exp(x - max) by vm_exp stored (softmax) and summed
- * in float vectors, flushed into a double every SM_FLUSH vectors (so the
- * sum's error does not grow with the row), then y = e * (1 / sum) or, for
+ * as vec_reduce.h does (float vectors flushed into a double, so the sum's
+ * error does not grow with the row), then y = e * (1 / sum) or, for
  * LogSoftmax, y = (x - max) - log(sum).  inner > 1: the same down the
  * columns, DL columns per vector.  Masked tails, so a row's result does not
  * depend on how rows are split into blocks. */
 #ifndef ONNXCC_SOFTMAX_ROWS_H
 #define ONNXCC_SOFTMAX_ROWS_H
-
-#define SM_FLUSH 16 /* vectors added in float before their sum goes to double */
-
-static float sm_hmax(DV v)
-{
-    float l[DL];
-    dv_storeu(l, v);
-    float m = l[0];
-    for (int i = 1; i < DL; i++)
-        m = l[i] > m ? l[i] : m;
-    return m;
-}
-
-static double sm_hsum(DV v)
-{
-    float l[DL];
-    dv_storeu(l, v);
-    double s = 0.0;
-    for (int i = 0; i < DL; i++)
-        s += (double)l[i];
-    return s;
-}
 
 /* One contiguous row of len > 0. */
 static void sm_row(size_t len, const float *x, float *y, int lg)
@@ -49,30 +27,23 @@ static void sm_row(size_t len, const float *x, float *y, int lg)
         const DM k = dv_lanes(0, (long)(len - i));
         m0 = dv_max(m0, dv_select(k, dv_loadz(x + i, k), ninf));
     }
-    const DV mv = dv_set1(sm_hmax(dv_max(m0, m1)));
+    const DV mv = dv_set1(vr_hmax(dv_max(m0, m1)));
 
-    double sum = 0.0;
-    DV s = zero;
-    int nacc = 0;
+    VrSum acc = vr_sum_new();
     for (i = 0; i + DL <= len; i += DL) {
         const DV e = vm_exp(dv_sub(dv_load(x + i), mv));
         if (!lg)
             dv_storeu(y + i, e);
-        s = dv_add(s, e);
-        if (++nacc == SM_FLUSH) {
-            sum += sm_hsum(s);
-            s = zero;
-            nacc = 0;
-        }
+        vr_sum_add(&acc, e);
     }
     if (i < len) {
         const DM k = dv_lanes(0, (long)(len - i));
         const DV e = dv_select(k, vm_exp(dv_sub(dv_loadz(x + i, k), mv)), zero);
         if (!lg)
             dv_store(y + i, e, (int)(len - i));
-        s = dv_add(s, e);
+        vr_sum_add(&acc, e);
     }
-    sum += sm_hsum(s);
+    const double sum = vr_sum_total(&acc);
 
     if (!lg) {
         const DV r = dv_set1((float)(1.0 / sum));
@@ -111,7 +82,7 @@ static void sm_cols(size_t len, size_t inner, size_t cols, const float *x, float
             if (!lg)
                 dv_store(yc + r * inner, e, n);
             s = dv_add(s, e);
-            if ((r + 1) % SM_FLUSH == 0 || r + 1 == len) {
+            if ((r + 1) % VR_FLUSH == 0 || r + 1 == len) {
                 dv_storeu(l, s);
                 for (int q = 0; q < DL; q++)
                     sum[q] += (double)l[q];
