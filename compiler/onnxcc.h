@@ -388,6 +388,7 @@ int fuse_act(Graph *g);       /* fuse_act.c */
  * when fuse_gate made it one). */
 bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b);
 int fuse_gate(Graph *g);      /* fuse_gate.c */
+int fuse_layernorm(Graph *g); /* fuse_layernorm.c */
 int fuse_add(Graph *g);       /* fuse_add.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
 int commute_pool(Graph *g);   /* commute_pool.c */

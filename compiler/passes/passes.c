@@ -12,6 +12,7 @@ const Pass passes[] = {
     {"cleanup", "drop Identity, inference Dropout, all-zero Pad, one-input Concat, dead nodes", cleanup},
     {"fold_bn", "fold BatchNormalization into the preceding Conv's weights and bias", fold_bn},
     {"fuse_gate", "compute Mul(x, Sigmoid(x)) as SiLU, Mul(x, HardSigmoid(x)) as HardSwish and the Erf form of GELU as GELU, one pass over x", fuse_gate},
+    {"fuse_layernorm", "compute the ReduceMean/Sub/Pow/.../Add form of LayerNorm over the last axis as one LayerNormalization", fuse_layernorm},
     {"fuse_act", "apply an activation after a Conv as its epilogue", fuse_act},
     {"fuse_add", "run a same-shape (residual) Add, and the Relu/Clip/LeakyRelu after it, in the epilogue of the Conv before it", fuse_add},
     {"fuse_preact", "apply BatchNormalization(+Relu) before a Conv or pool while it reads its input", fuse_preact},

@@ -333,6 +333,69 @@ def fuse_gate_gelu_near_miss(b):
     b.output(b.node("Identity", [t], ["y"]))
 
 
+# -- fuse_layernorm -------------------------------------------------------
+LN_SHAPE = [1, 5, 24]
+
+
+def layernorm(b, x, gamma=None, beta=None, eps=1e-6, square="pow", axes=(-1,), commute=False,
+              exponent=2.0):
+    """The decomposed LayerNorm torch exports before opset 17; returns
+    (y, d): the result and the centred input."""
+    m = b.node("ReduceMean", [x], axes=list(axes))
+    d = b.node("Sub", [x, m])
+    if square == "pow":
+        sq = b.node("Pow", [d, b.const(f"p{b.count}", f32(exponent))])
+    else:
+        sq = b.node("Mul", [d, d])
+    v = b.node("ReduceMean", [sq], axes=list(axes))
+    e = b.const(f"eps{b.count}", f32(eps))
+    t = b.node("Div", [d, b.node("Sqrt", [b.node("Add", [e, v] if commute else [v, e])])])
+    if gamma is not None:
+        t = b.node("Mul", [gamma, t] if commute else [t, gamma])
+    if beta is not None:
+        t = b.node("Add", [beta, t] if commute else [t, beta])
+    return t, d
+
+
+@case
+def fuse_layernorm_forms(b):
+    """Three LayerNorms over the last axis in a row: torch's exact form
+    (Pow, gamma and beta [24]); Mul(d, d), eps + v, gamma [1, 24] first
+    and no beta; no gamma nor beta: three LayerNormalizations (3), 21
+    nodes gone."""
+    x = b.input(shape=LN_SHAPE)
+    r = b.rng
+    g1 = b.const("g1", (1 + 0.5 * r.standard_normal(24)).astype(np.float32))
+    b1 = b.const("b1", (0.5 * r.standard_normal(24)).astype(np.float32))
+    g2 = b.const("g2", (1 + 0.5 * r.standard_normal([1, 24])).astype(np.float32))
+    t, _ = layernorm(b, x, g1, b1)
+    t, _ = layernorm(b, t, g2, None, eps=1e-5, square="mul", commute=True)
+    t, _ = layernorm(b, t)
+    b.output(b.node("Identity", [t], ["y"]))
+
+
+@case
+def fuse_layernorm_row_gamma(b):
+    """A 'gamma' of one value per row ([5, 1]) is no LayerNorm scale: the
+    normalization fuses (1) and its Mul and Add stay."""
+    x = b.input(shape=LN_SHAPE)
+    g = b.const("g", (1 + b.rng.standard_normal([5, 1])).astype(np.float32))
+    t, _ = layernorm(b, x, g, b.const("beta", f32(np.linspace(-1, 1, 24))))
+    b.output(b.node("Identity", [t], ["y"]))
+
+
+@case
+def fuse_layernorm_near_miss(b):
+    """Almost LayerNorms: over axis 1 instead of the last, Pow(d, 4), and
+    the centred input also a graph output: no fusion (0)."""
+    x = b.input(shape=LN_SHAPE)
+    t, _ = layernorm(b, x, axes=(1,))
+    t, _ = layernorm(b, t, exponent=4.0)
+    t, d = layernorm(b, t)
+    b.output(b.node("Identity", [t], ["y"]))
+    b.output(d)
+
+
 # -- fuse_act -------------------------------------------------------------
 @case
 def fuse_act_relu(b):
