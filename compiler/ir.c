@@ -2,6 +2,7 @@
  * accessors and the use lists.  Passes change the graph through these. */
 #include "onnxcc.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,6 +359,32 @@ int const_ints(const Graph *g, const Node *n, int value, int64_t *out, int cap)
         }
     }
     return (int)cnt;
+}
+
+bool scalar_const(const Graph *g, int value, float *out)
+{
+    if (value < 0)
+        return false;
+    const Value *v = &g->values[value];
+    if (!(v->flags & V_CONST) || v->dtype != DT_F32 || value_numel(v) != 1 || !v->data)
+        return false;
+    memcpy(out, v->data, 4);
+    return true;
+}
+
+bool scalar_const_is(const Graph *g, int value, double want)
+{
+    float f;
+    return scalar_const(g, value, &f) && fabs((double)f - want) <= 0x1p-22 * fabs(want);
+}
+
+Node *sole_reader(Graph *g, int value)
+{
+    const Value *v = &g->values[value];
+    if (v->nuses != 1 || (v->flags & V_OUTPUT))
+        return NULL;
+    Node *n = &g->nodes[v->uses[0]];
+    return n->dead ? NULL : n;
 }
 
 bool const_float(const Graph *g, const Node *n, int value, float *out)

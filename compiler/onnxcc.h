@@ -136,7 +136,8 @@ typedef struct {
      * act: Conv and Add; res: Conv only. */
     int pre_scale, pre_shift; /* per-input-channel affine applied while reading */
     bool pre_relu;            /* max(0, .) after that affine */
-    int act;                  /* epilogue: ACT_*; on a Sigmoid, ACT_SILU: x*sigmoid(x) (fuse_gate) */
+    int act;                  /* epilogue: ACT_*; on a Sigmoid, ACT_SILU: x*sigmoid(x), on
+                               * an Erf, ACT_GELU: x*(1+erf(x/sqrt 2))/2 (fuse_gate) */
     float act_a, act_b;       /* clip min/max, leakyrelu alpha, hardsigmoid alpha/beta */
     bool res;                 /* in[3] (past the optional bias) is a residual
                                * added before act (fuse_add) */
@@ -217,6 +218,14 @@ int attr_strs(const Graph *g, const Node *n, const char *name, char *const **v);
 int const_ints(const Graph *g, const Node *n, int value, int64_t *out, int cap);
 /* Read a constant scalar float input (Clip min/max); returns false if absent. */
 bool const_float(const Graph *g, const Node *n, int value, float *out);
+/* For passes matching patterns, never fatal: whether value is a float32
+ * constant of one element (any rank), its value in *out; whether it is one
+ * within float rounding (2^-22 relative) of want. */
+bool scalar_const(const Graph *g, int value, float *out);
+bool scalar_const_is(const Graph *g, int value, double want);
+/* The live node that alone reads value (one use, not a graph output): a
+ * node whose output a pass may fold into another, or NULL. */
+Node *sole_reader(Graph *g, int value);
 
 _Noreturn void fatal_node(const Graph *g, const Node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -379,9 +388,11 @@ int fuse_act(Graph *g);       /* fuse_act.c */
 /* fuse_act.c: act's kind (ACT_*) and parameters when it is a float32
  * activation another node can apply as an epilogue or onnxcc_f32_act can
  * run: Relu, Clip (with constant bounds), LeakyRelu, Sigmoid (SiLU when
- * fuse_gate made it one), HardSigmoid, HardSwish, Tanh, Exp, Erf. */
+ * fuse_gate made it one), HardSigmoid, HardSwish, Tanh, Exp, Erf (GELU
+ * when fuse_gate made it one). */
 bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b);
 int fuse_gate(Graph *g);      /* fuse_gate.c */
+int fuse_layernorm(Graph *g); /* fuse_layernorm.c */
 int fuse_add(Graph *g);       /* fuse_add.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
 int commute_pool(Graph *g);   /* commute_pool.c */

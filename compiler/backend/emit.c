@@ -922,7 +922,7 @@ static void lower_softmax(Emitter *e, const Node *n, FILE *f)
         len = x->dims[axis];
         inner = prod(x->dims, (int)axis + 1, x->rank);
     }
-    fprintf(f, "    onnxcc_f32_softmax_ref(%lld, %lld, %lld, %s, %s);\n", outer, len, inner, ref(e, n, n->in[0]),
+    fprintf(f, "    onnxcc_f32_softmax(%lld, %lld, %lld, %s, %s);\n", outer, len, inner, ref(e, n, n->in[0]),
             ref(e, n, n->out[0]));
 }
 

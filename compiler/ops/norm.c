@@ -299,6 +299,20 @@ static int out_or_none(const Node *n, int k)
     return k < n->nout ? n->out[k] : -1;
 }
 
+/* Whether parameter v, broadcast to x, varies along x's last axis alone
+ * (one value per position in a row, e.g. shape [len] or [1, 1, len]). */
+static bool per_last_axis(const Value *v, const Value *x)
+{
+    int64_t st[MAX_RANK];
+    broadcast_strides(v, x, st);
+    for (int d = 0; d < x->rank - 1; d++)
+        if (st[d] != 0 && x->dims[d] != 1)
+            return false;
+    return st[x->rank - 1] == 1 || x->dims[x->rank - 1] == 1;
+}
+
+/* float32 over the last axis, without the optional outputs: the runtime's
+ * fast kernel (onnxcc_f32_layernorm); the rest: emit_normalize. */
 static void lower_layernorm(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
@@ -307,6 +321,14 @@ static void lower_layernorm(Emitter *e, const Node *n, FILE *f)
     NormSpec s = {.x = n->in[0], .y = n->out[0], .scale = n->in[1], .bias = has_in(n, 2) ? n->in[2] : -1,
                   .mean = out_or_none(n, 1), .invstd = out_or_none(n, 2),
                   .eps = (double)attr_float(g, n, "epsilon", 1e-5f)};
+    if (x->dtype == DT_F32 && axis == x->rank - 1 && s.mean < 0 && s.invstd < 0 &&
+        per_last_axis(&g->values[s.scale], x) && (s.bias < 0 || per_last_axis(&g->values[s.bias], x))) {
+        const int64_t len = x->dims[axis];
+        fprintf(f, "    onnxcc_f32_layernorm(%lld, %lld, %s, %s, %s, %s, %s);\n", (long long)(value_numel(x) / len),
+                (long long)len, emit_flit(e, attr_float(g, n, "epsilon", 1e-5f)), emit_ref(e, n, s.x),
+                emit_ref(e, n, s.scale), s.bias >= 0 ? emit_ref(e, n, s.bias) : "0", emit_ref(e, n, s.y));
+        return;
+    }
     for (int d = 0; d < x->rank; d++)
         s.reduced[d] = d >= axis;
     broadcast_strides(&g->values[s.scale], x, s.sst);

@@ -572,7 +572,7 @@ static void lower_hardmax(Emitter *e, const Node *n, FILE *f)
 
 /* Softmax (not float32: the core has it) and LogSoftmax: computed in
  * double and rounded to the type; float32 LogSoftmax is the runtime's
- * reference kernel. */
+ * fast kernel. */
 static void lower_softmax(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
@@ -582,7 +582,7 @@ static void lower_softmax(Emitter *e, const Node *n, FILE *f)
     AxisView v = softmax_view(g, n, x);
     bool lg = n->op == OP_LOGSOFTMAX;
     if (dt == DT_F32) {
-        fprintf(f, "    onnxcc_f32_logsoftmax_ref(%lld, %lld, %lld, %s, %s);\n", (long long)v.outer, (long long)v.len,
+        fprintf(f, "    onnxcc_f32_logsoftmax(%lld, %lld, %lld, %s, %s);\n", (long long)v.outer, (long long)v.len,
                 (long long)v.inner, emit_ref(e, n, n->in[0]), emit_ref(e, n, n->out[0]));
         return;
     }

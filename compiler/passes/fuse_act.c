@@ -1,5 +1,5 @@
 /* fuse_act.c — Conv → activation (Relu, Clip, LeakyRelu, Sigmoid, SiLU,
- * HardSigmoid, HardSwish, Tanh) as the Conv's epilogue.
+ * HardSigmoid, HardSwish, Tanh, GELU, ...) as the Conv's epilogue.
  *
  * Needs: shapes inferred; fuse_gate first, so that x*sigmoid(x) is one
  * node.  Fires when the Conv's output is read by that activation alone and
@@ -36,7 +36,7 @@ bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b)
     } else if (act->op == OP_EXP) {
         *kind = ACT_EXP;
     } else if (act->op == OP_ERF) {
-        *kind = ACT_ERF;
+        *kind = act->act == ACT_GELU ? ACT_GELU : ACT_ERF;
     } else if (act->op == OP_RELU) {
         *kind = ACT_RELU;
     } else if (act->op == OP_LEAKYRELU) {

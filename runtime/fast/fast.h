@@ -210,6 +210,29 @@ static inline int fast_act_after(int kind)
     return kind >= ONNXCC_ACT_SIGMOID;
 }
 
+/* softmax_<isa>.c: Softmax (lg = 0) or LogSoftmax (lg = 1) of rows
+ * consecutive [len][inner] slices of x into y (y may be x): inner == 1,
+ * each a contiguous row; else columns 0 .. cols-1 of each (x and y point
+ * at column 0 of the first slice).  len > 0. */
+typedef void (*FastSoftmaxFn)(size_t rows, size_t len, size_t inner, size_t cols, const float *x, float *y,
+                              int lg);
+#ifdef ONNXCC_RT_X86_64
+void onnxcc_f32_softmax_block_avx2(size_t rows, size_t len, size_t inner, size_t cols, const float *x, float *y,
+                                   int lg);
+void onnxcc_f32_softmax_block_avx512(size_t rows, size_t len, size_t inner, size_t cols, const float *x,
+                                     float *y, int lg);
+#endif
+
+/* layernorm_<isa>.c: onnxcc_f32_layernorm's rows (rows >= 0, len > 0). */
+typedef void (*FastLayerNormFn)(size_t rows, size_t len, float eps, const float *x, const float *gamma,
+                                const float *beta, float *y);
+#ifdef ONNXCC_RT_X86_64
+void onnxcc_f32_layernorm_rows_avx2(size_t rows, size_t len, float eps, const float *x, const float *gamma,
+                                    const float *beta, float *y);
+void onnxcc_f32_layernorm_rows_avx512(size_t rows, size_t len, float eps, const float *x, const float *gamma,
+                                      const float *beta, float *y);
+#endif
+
 /* winograd.c: whether a layer runs as Winograd F(4x4, 3x3), the floats of its
  * packed weights (after the header) and of its scratch, packing, the call,
  * and the portable transforms. */
@@ -253,6 +276,17 @@ static inline void fast_split(size_t n, size_t unit, int ntasks, int t, size_t *
     const size_t a = units * (size_t)t / (size_t)ntasks, b = units * (size_t)(t + 1) / (size_t)ntasks;
     *lo = a * unit < n ? a * unit : n;
     *hi = b * unit < n ? b * unit : n;
+}
+
+/* Tasks for a loop over units (rows, blocks) of elems elements in all:
+ * one per min_task elements at least, at most one per thread and unit. */
+static inline int fast_tasks(size_t elems, size_t min_task, size_t units)
+{
+    size_t n = elems / min_task;
+    const size_t threads = (size_t)onnxcc_num_threads();
+    n = n < threads ? n : threads;
+    n = n < units ? n : units;
+    return n < 1 ? 1 : (int)n;
 }
 
 static inline size_t fast_round_up(size_t v, size_t a)

@@ -322,6 +322,111 @@ def fuse_gate_two_consumers(b):
     b.output(b.node("Add", [b.node("Mul", [t, g]), s], ["y"]))
 
 
+@case
+def fuse_gate_gelu(b):
+    """GELU as torch 1.13 exports it, x*(1 + erf(x/sqrt 2))*0.5, three
+    times: after a Conv (then fused into it), with the scale as a Mul by
+    1/sqrt 2 and every operand order swapped, and with the 0.5 applied to
+    x first: three GELUs (3), 12 nodes gone, and the Conv takes the first;
+    a 1x1 Conv after them."""
+    x = b.input()
+    t = b.conv(x, C, 6, pads=[1, 1, 1, 1], wscale=2.0)
+    e = b.node("Erf", [b.node("Div", [t, b.const("sqrt2", f32(np.sqrt(2.0)))])])
+    one = b.const("one", f32(1.0))
+    half = b.const("half", f32(0.5))
+    u = b.node("Mul", [b.node("Mul", [t, b.node("Add", [e, one])]), half])
+    e = b.node("Erf", [b.node("Mul", [b.const("rsqrt2", f32([np.sqrt(0.5)])), u])])
+    v = b.node("Mul", [half, b.node("Mul", [b.node("Add", [one, e]), u])])
+    e = b.node("Erf", [b.node("Div", [v, "sqrt2"])])
+    w = b.node("Mul", [b.node("Mul", [half, v]), b.node("Add", [e, one])])
+    b.output(b.conv(w, 6, 5, k=1, outputs=["y"]))  # no near-ties at 0 for top-1
+
+
+@case
+def fuse_gate_gelu_near_miss(b):
+    """Almost GELUs: x/1.4142 (not sqrt 2 within float rounding), the
+    final 0.5 as 0.25, the Erf's result read twice, and the product taken
+    with another tensor than x: no fusion (0)."""
+    x = b.input()
+    one, half = b.const("one", f32(1.0)), b.const("half", f32(0.5))
+
+    def gelu(x, c=np.sqrt(2.0), h=0.5, other=None):
+        e = b.node("Erf", [b.node("Div", [x, b.const(f"c{b.count}", f32(c))])])
+        a = b.node("Add", [e, one])
+        return b.node("Mul", [b.node("Mul", [x if other is None else other, a]),
+                              half if h == 0.5 else b.const(f"h{b.count}", f32(h))]), e
+
+    t, _ = gelu(x, c=1.4142)
+    t, _ = gelu(t, h=0.25)
+    t, e = gelu(t)
+    t = b.node("Add", [t, e])
+    t, _ = gelu(t, other=x)
+    b.output(b.node("Identity", [t], ["y"]))
+
+
+# -- fuse_layernorm -------------------------------------------------------
+LN_SHAPE = [1, 5, 24]
+
+
+def layernorm(b, x, gamma=None, beta=None, eps=1e-6, square="pow", axes=(-1,), commute=False,
+              exponent=2.0):
+    """The decomposed LayerNorm torch exports before opset 17; returns
+    (y, d): the result and the centred input."""
+    m = b.node("ReduceMean", [x], axes=list(axes))
+    d = b.node("Sub", [x, m])
+    if square == "pow":
+        sq = b.node("Pow", [d, b.const(f"p{b.count}", f32(exponent))])
+    else:
+        sq = b.node("Mul", [d, d])
+    v = b.node("ReduceMean", [sq], axes=list(axes))
+    e = b.const(f"eps{b.count}", f32(eps))
+    t = b.node("Div", [d, b.node("Sqrt", [b.node("Add", [e, v] if commute else [v, e])])])
+    if gamma is not None:
+        t = b.node("Mul", [gamma, t] if commute else [t, gamma])
+    if beta is not None:
+        t = b.node("Add", [beta, t] if commute else [t, beta])
+    return t, d
+
+
+@case
+def fuse_layernorm_forms(b):
+    """Three LayerNorms over the last axis in a row: torch's exact form
+    (Pow, gamma and beta [24]); Mul(d, d), eps + v, gamma [1, 24] first
+    and no beta; no gamma nor beta: three LayerNormalizations (3), 21
+    nodes gone."""
+    x = b.input(shape=LN_SHAPE)
+    r = b.rng
+    g1 = b.const("g1", (1 + 0.5 * r.standard_normal(24)).astype(np.float32))
+    b1 = b.const("b1", (0.5 * r.standard_normal(24)).astype(np.float32))
+    g2 = b.const("g2", (1 + 0.5 * r.standard_normal([1, 24])).astype(np.float32))
+    t, _ = layernorm(b, x, g1, b1)
+    t, _ = layernorm(b, t, g2, None, eps=1e-5, square="mul", commute=True)
+    t, _ = layernorm(b, t)
+    b.output(b.node("Identity", [t], ["y"]))
+
+
+@case
+def fuse_layernorm_row_gamma(b):
+    """A 'gamma' of one value per row ([5, 1]) is no LayerNorm scale: the
+    normalization fuses (1) and its Mul and Add stay."""
+    x = b.input(shape=LN_SHAPE)
+    g = b.const("g", (1 + b.rng.standard_normal([5, 1])).astype(np.float32))
+    t, _ = layernorm(b, x, g, b.const("beta", f32(np.linspace(-1, 1, 24))))
+    b.output(b.node("Identity", [t], ["y"]))
+
+
+@case
+def fuse_layernorm_near_miss(b):
+    """Almost LayerNorms: over axis 1 instead of the last, Pow(d, 4), and
+    the centred input also a graph output: no fusion (0)."""
+    x = b.input(shape=LN_SHAPE)
+    t, _ = layernorm(b, x, axes=(1,))
+    t, _ = layernorm(b, t, exponent=4.0)
+    t, d = layernorm(b, t)
+    b.output(b.node("Identity", [t], ["y"]))
+    b.output(d)
+
+
 # -- fuse_act -------------------------------------------------------------
 @case
 def fuse_act_relu(b):

@@ -398,6 +398,26 @@ void onnxcc_f32_softmax_ref(size_t outer, size_t len, size_t inner, const float 
 /* LogSoftmax likewise: y = (x - max) - log(sum of exp(x - max)). */
 void onnxcc_f32_logsoftmax_ref(size_t outer, size_t len, size_t inner, const float *x,
                                float *y);
+/* The same two, fast: exp by SIMD polynomials (a few ulp; ONNXCC_ISA=scalar:
+ * expf), the sum in float vectors flushed into a double every few vectors,
+ * y = e * (1/sum) (LogSoftmax: (x - max) - log(sum)); within 1e-6 relative
+ * of the _ref kernels, NaN and infinities as they give them.  Rows (blocks
+ * of columns when inner > 1) are split over the runtime's threads (every
+ * count gives the same bits).  y may equal x. */
+void onnxcc_f32_softmax(size_t outer, size_t len, size_t inner, const float *x, float *y);
+void onnxcc_f32_logsoftmax(size_t outer, size_t len, size_t inner, const float *x, float *y);
+
+/* ---- layer normalization ---------------------------------------------- */
+
+/* LayerNormalization over the last axis: for each of rows rows of len
+ * floats, y = (x - mean) / sqrt(var + eps) * gamma[i] + beta[i] (population
+ * variance; gamma NULL: 1, beta NULL: 0).  Mean and variance in two passes
+ * over float vectors summed into doubles; within a few 1e-7 relative of a
+ * double computation when |mean| is not much larger than the spread.  SIMD
+ * where the CPU has it, rows split over the runtime's threads (every count
+ * gives the same bits).  y may equal x. */
+void onnxcc_f32_layernorm(size_t rows, size_t len, float eps, const float *x, const float *gamma,
+                          const float *beta, float *y);
 
 /* ---- strided copy (transpose, split, slice), gather, reduce ----------- */
 
