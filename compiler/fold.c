@@ -312,25 +312,39 @@ static bool fold_concat(Graph *g, Node *n, int op)
     return true;
 }
 
+/* Element t of n's output (as fold_out made it: its dims) is x's element
+ * base + sum of coordinate i times xs[i]: a view of x (a slice, a
+ * transpose) copied into d. */
+static void copy_view(const Graph *g, const Node *n, char *d, const Value *x, int64_t base, const int64_t *xs)
+{
+    const Value *y = &g->values[n->out[0]];
+    int64_t c[MAX_RANK];
+    for (int64_t t = 0, numel = value_numel(y); t < numel; t++) {
+        coords(y->rank, y->dims, t, c);
+        int64_t s = base;
+        for (int i = 0; i < y->rank; i++)
+            s += c[i] * xs[i];
+        copy_elem(d, t, x, s);
+    }
+}
+
 static bool fold_slice(Graph *g, Node *n, int op)
 {
     (void)op;
     const Value *x = in_val(g, n, 0);
     if (x->rank < 1)
         return false;
-    int64_t start[MAX_RANK], step[MAX_RANK], count[MAX_RANK], st[MAX_RANK], c[MAX_RANK];
+    int64_t start[MAX_RANK], step[MAX_RANK], count[MAX_RANK], st[MAX_RANK], xs[MAX_RANK], base = 0;
     slice_params(g, n, start, step, count);
     char *d = fold_out(g, n, x->dtype, x->rank, count);
     if (!d)
         return false;
     dense_strides_of(x, st);
-    for (int64_t t = 0, numel = value_numel(&g->values[n->out[0]]); t < numel; t++) {
-        coords(x->rank, count, t, c);
-        int64_t s = 0;
-        for (int i = 0; i < x->rank; i++)
-            s += (start[i] + c[i] * step[i]) * st[i];
-        copy_elem(d, t, x, s);
+    for (int i = 0; i < x->rank; i++) {
+        base += start[i] * st[i];
+        xs[i] = step[i] * st[i];
     }
+    copy_view(g, n, d, x, base, xs);
     return true;
 }
 
@@ -457,7 +471,7 @@ static bool fold_transpose(Graph *g, Node *n, int op)
 {
     (void)op;
     const Value *x = in_val(g, n, 0);
-    int64_t perm[MAX_RANK], od[MAX_RANK], st[MAX_RANK], c[MAX_RANK];
+    int64_t perm[MAX_RANK], od[MAX_RANK], st[MAX_RANK], xs[MAX_RANK];
     transpose_perm(g, n, x->rank, perm); /* checks perm */
     for (int i = 0; i < x->rank; i++)
         od[i] = x->dims[perm[i]];
@@ -465,13 +479,9 @@ static bool fold_transpose(Graph *g, Node *n, int op)
     if (!d)
         return false;
     dense_strides_of(x, st);
-    for (int64_t t = 0, numel = value_numel(&g->values[n->out[0]]); t < numel; t++) {
-        coords(x->rank, od, t, c);
-        int64_t s = 0;
-        for (int i = 0; i < x->rank; i++)
-            s += c[i] * st[perm[i]];
-        copy_elem(d, t, x, s);
-    }
+    for (int i = 0; i < x->rank; i++)
+        xs[i] = st[perm[i]];
+    copy_view(g, n, d, x, 0, xs);
     return true;
 }
 

@@ -586,6 +586,24 @@ static int merge_axes(int rank, const int64_t *in_dims, int64_t *sa, int64_t *sb
     return r;
 }
 
+/* Y = A op B (op "ONNXCC_BIN_ADD", ...) with numpy broadcasting from the
+ * values a and b to y, through onnxcc_f32_binary on merged axes. */
+static void emit_binary(FILE *f, const char *op, const Value *a, const char *A, const Value *b, const char *B,
+                        const Value *y, const char *Y)
+{
+    int64_t dims[MAX_RANK], sa[MAX_RANK], sb[MAX_RANK];
+    broadcast_strides(a, y, sa);
+    broadcast_strides(b, y, sb);
+    int rank = merge_axes(y->rank, y->dims, sa, sb, dims);
+    fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, ", rank);
+    print_list(f, dims, rank);
+    fputs(", ", f);
+    print_list(f, sa, rank);
+    fputs(", ", f);
+    print_list(f, sb, rank);
+    fprintf(f, "};\n        if (onnxcc_f32_binary(&p, %s, %s, %s, %s)) return 2;\n    }\n", op, A, B, Y);
+}
+
 static void lower_binary(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = e->g;
@@ -597,20 +615,8 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
                 ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
         return;
     }
-    int64_t dims[MAX_RANK], sa[MAX_RANK], sb[MAX_RANK];
-    broadcast_strides(a, y, sa);
-    broadcast_strides(b, y, sb);
-    int rank = merge_axes(y->rank, y->dims, sa, sb, dims);
-    fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, ", rank);
-    print_list(f, dims, rank);
-    fputs(", ", f);
-    print_list(f, sa, rank);
-    fputs(", ", f);
-    print_list(f, sb, rank);
-    fputs("};\n", f);
-    fprintf(f, "        if (onnxcc_f32_binary(&p, %s, %s, %s, %s)) return 2;\n    }\n",
-            n->op == OP_ADD ? "ONNXCC_BIN_ADD" : n->op == OP_SUB ? "ONNXCC_BIN_SUB" : n->op == OP_MUL ? "ONNXCC_BIN_MUL" : "ONNXCC_BIN_DIV",
-            ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
+    emit_binary(f, n->op == OP_ADD ? "ONNXCC_BIN_ADD" : n->op == OP_SUB ? "ONNXCC_BIN_SUB" : n->op == OP_MUL ? "ONNXCC_BIN_MUL" : "ONNXCC_BIN_DIV",
+                a, ref(e, n, n->in[0]), b, ref(e, n, n->in[1]), y, ref(e, n, n->out[0]));
     if (n->act != ACT_NONE) { /* fuse_add's epilogue on an Add whose output became strided */
         long long imgs = y->rank ? y->dims[0] : 1, per = value_numel(y) / (imgs ? imgs : 1);
         long long step = img_stride(g, y) ? img_stride(g, y) : per;
@@ -732,21 +738,8 @@ static bool gemm_as_matmul(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
     fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, (float *)(ws + %lld));\n    }\n", ref(e, n, n->in[0]), B, Y,
             (long long)scratch_at(e, 0));
-    if (has_c) {
-        const Value *c = &g->values[n->in[2]];
-        int64_t sy[MAX_RANK], sc[MAX_RANK], dims[MAX_RANK];
-        broadcast_strides(y, y, sy);
-        broadcast_strides(c, y, sc);
-        int rank = merge_axes(y->rank, y->dims, sy, sc, dims);
-        fprintf(f, "    {\n        static const OnnxccBroadcast p = {%d, ", rank);
-        print_list(f, dims, rank);
-        fputs(", ", f);
-        print_list(f, sy, rank);
-        fputs(", ", f);
-        print_list(f, sc, rank);
-        fprintf(f, "};\n        if (onnxcc_f32_binary(&p, ONNXCC_BIN_ADD, %s, %s, %s)) return 2;\n    }\n", Y,
-                ref(e, n, n->in[2]), Y);
-    }
+    if (has_c)
+        emit_binary(f, "ONNXCC_BIN_ADD", y, Y, &g->values[n->in[2]], ref(e, n, n->in[2]), y, Y);
     return true;
 }
 
