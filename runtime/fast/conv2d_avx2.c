@@ -515,43 +515,7 @@ static void wino_out_tiles(const FastWinoOut *w)
     }
 }
 
-/* The entry points: the activations act_ps has no case for after the
- * stores (fast_act_after), so the epilogues of the others stay as they are. */
-static void gemm_avx2(const FastGemm *g)
-{
-    if (!fast_act_after(g->act.kind)) {
-        gemm_tiles(g);
-        return;
-    }
-    FastGemm h = *g;
-    h.act.kind = ONNXCC_ACT_NONE;
-    gemm_tiles(&h);
-    fast_gemm_act_after(g, onnxcc_f32_act_avx2);
-}
-
-static void wino_out_avx2(const FastWinoOut *w)
-{
-    if (!fast_act_after(w->act.kind)) {
-        wino_out_tiles(w);
-        return;
-    }
-    FastWinoOut h = *w;
-    h.act.kind = ONNXCC_ACT_NONE;
-    wino_out_tiles(&h);
-    fast_wino_act_after(w, onnxcc_f32_act_avx2);
-}
-
-static void add2_avx2(const FastAdd2 *a)
-{
-    if (!fast_act_after(a->act.kind)) {
-        add2_rows(a);
-        return;
-    }
-    FastAdd2 h = *a;
-    h.act.kind = ONNXCC_ACT_NONE;
-    add2_rows(&h);
-    onnxcc_f32_act_avx2(a->n, &a->act, a->y, a->y);
-}
+FAST_ENTRIES_WITH_ACT_AFTER(avx2)
 
 const FastKernels onnxcc_fast_avx2 = {gemm_avx2,    fill_avx2,     fill_split4_avx2,
                                       wino_in_avx2, wino_out_avx2, add2_avx2};

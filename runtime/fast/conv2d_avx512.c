@@ -576,43 +576,7 @@ static void wino_out_tiles(const FastWinoOut *w)
     }
 }
 
-/* The entry points: the activations act_ps has no case for after the
- * stores (fast_act_after), so the epilogues of the others stay as they are. */
-static void gemm_avx512(const FastGemm *g)
-{
-    if (!fast_act_after(g->act.kind)) {
-        gemm_tiles(g);
-        return;
-    }
-    FastGemm h = *g;
-    h.act.kind = ONNXCC_ACT_NONE;
-    gemm_tiles(&h);
-    fast_gemm_act_after(g, onnxcc_f32_act_avx512);
-}
-
-static void wino_out_avx512(const FastWinoOut *w)
-{
-    if (!fast_act_after(w->act.kind)) {
-        wino_out_tiles(w);
-        return;
-    }
-    FastWinoOut h = *w;
-    h.act.kind = ONNXCC_ACT_NONE;
-    wino_out_tiles(&h);
-    fast_wino_act_after(w, onnxcc_f32_act_avx512);
-}
-
-static void add2_avx512(const FastAdd2 *a)
-{
-    if (!fast_act_after(a->act.kind)) {
-        add2_rows(a);
-        return;
-    }
-    FastAdd2 h = *a;
-    h.act.kind = ONNXCC_ACT_NONE;
-    add2_rows(&h);
-    onnxcc_f32_act_avx512(a->n, &a->act, a->y, a->y);
-}
+FAST_ENTRIES_WITH_ACT_AFTER(avx512)
 
 const FastKernels onnxcc_fast_avx512 = {gemm_avx512,    fill_avx512,     fill_split4_avx512,
                                         wino_in_avx512, wino_out_avx512, add2_avx512};

@@ -364,4 +364,43 @@ static inline void fast_wino_act_after(const FastWinoOut *w, FastActFn fn)
         fn((size_t)w->cols, &w->act, w->y + (size_t)i * w->ldy, w->y + (size_t)i * w->ldy);
 }
 
+/* The entry points gemm_ISA, wino_out_ISA and add2_ISA of a per-ISA kernel
+ * file, around its gemm_tiles, wino_out_tiles and add2_rows: the activations
+ * its act_ps has no case for (fast_act_after) run by onnxcc_f32_act_ISA
+ * after the stores, so the epilogues of the others stay as they are. */
+#define FAST_ENTRIES_WITH_ACT_AFTER(ISA)                                  \
+    static void gemm_##ISA(const FastGemm *g)                             \
+    {                                                                     \
+        if (!fast_act_after(g->act.kind)) {                               \
+            gemm_tiles(g);                                                \
+            return;                                                       \
+        }                                                                 \
+        FastGemm h = *g;                                                  \
+        h.act.kind = ONNXCC_ACT_NONE;                                     \
+        gemm_tiles(&h);                                                   \
+        fast_gemm_act_after(g, onnxcc_f32_act_##ISA);                     \
+    }                                                                     \
+    static void wino_out_##ISA(const FastWinoOut *w)                      \
+    {                                                                     \
+        if (!fast_act_after(w->act.kind)) {                               \
+            wino_out_tiles(w);                                            \
+            return;                                                       \
+        }                                                                 \
+        FastWinoOut h = *w;                                               \
+        h.act.kind = ONNXCC_ACT_NONE;                                     \
+        wino_out_tiles(&h);                                               \
+        fast_wino_act_after(w, onnxcc_f32_act_##ISA);                     \
+    }                                                                     \
+    static void add2_##ISA(const FastAdd2 *a)                             \
+    {                                                                     \
+        if (!fast_act_after(a->act.kind)) {                               \
+            add2_rows(a);                                                 \
+            return;                                                       \
+        }                                                                 \
+        FastAdd2 h = *a;                                                  \
+        h.act.kind = ONNXCC_ACT_NONE;                                     \
+        add2_rows(&h);                                                    \
+        onnxcc_f32_act_##ISA(a->n, &a->act, a->y, a->y);                  \
+    }
+
 #endif /* ONNXCC_FAST_H */
