@@ -479,9 +479,42 @@ INLINE void out6(const __m512 m[6], __m512 y[4])
  * frame. */
 #define MAX_RUNS 16
 
+/* The transform of one vector of 16 tiles whose lanes come in `runs`
+ * merged loads (a constant once inlined, so the loads unroll and the masks
+ * and bases stay in registers). */
+INLINE void wino_in_vec(const FastWinoIn *w, float *v, size_t xs, int runs, const __mmask16 *mask,
+                        const float *const *base, __mmask16 keep)
+{
+    __m512 t6[6][6], d[6], col[6], out[6];
+    FAST_UNROLL
+    for (int i = 0; i < 6; i++) {
+        FAST_UNROLL
+        for (int j = 0; j < 6; j++) {
+            const size_t off =
+                (size_t)i * w->row_stride + (size_t)(j % 4) * w->phase_stride + j / 4;
+            d[j] = _mm512_maskz_loadu_ps(mask[0], base[0] + off);
+            FAST_UNROLL
+            for (int q = 1; q < runs; q++)
+                d[j] = _mm512_mask_loadu_ps(d[j], mask[q], base[q] + off);
+        }
+        in6(d, t6[i]);
+    }
+    FAST_UNROLL
+    for (int j = 0; j < 6; j++) {
+        FAST_UNROLL
+        for (int i = 0; i < 6; i++)
+            col[i] = t6[i][j];
+        in6(col, out);
+        FAST_UNROLL
+        for (int i = 0; i < 6; i++)
+            _mm512_mask_storeu_ps(v + (size_t)(6 * i + j) * xs, keep, out[i]);
+    }
+}
+
 static void wino_in_avx512(const FastWinoIn *w)
 {
     const int total = w->tiles + w->zeros;
+    const size_t xs = w->xi_stride;
     for (int t0 = 0; t0 < total; t0 += 16) {
         __mmask16 mask[MAX_RUNS];
         const float *base[MAX_RUNS];
@@ -495,29 +528,33 @@ static void wino_in_avx512(const FastWinoIn *w)
             base[runs] = w->rows + (size_t)(4 * r) * w->row_stride + k - lane;
             t += n;
         }
-        __m512 t6[6][6], d[6], col[6], out[6];
-        FAST_UNROLL
-        for (int i = 0; i < 6; i++) {
-            FAST_UNROLL
-            for (int j = 0; j < 6; j++) {
-                const size_t off =
-                    (size_t)i * w->row_stride + (size_t)(j % 4) * w->phase_stride + j / 4;
-                d[j] = _mm512_setzero_ps();
-                for (int q = 0; q < runs; q++)
-                    d[j] = _mm512_mask_loadu_ps(d[j], mask[q], base[q] + off);
-            }
-            in6(d, t6[i]);
+        if (runs == 0) { /* only the zero columns past the tiles */
+            mask[0] = 0;
+            base[0] = w->rows;
+            runs = 1;
         }
         const __mmask16 keep = first_lanes(total - t0);
-        FAST_UNROLL
-        for (int j = 0; j < 6; j++) {
-            FAST_UNROLL
-            for (int i = 0; i < 6; i++)
-                col[i] = t6[i][j];
-            in6(col, out);
-            FAST_UNROLL
-            for (int i = 0; i < 6; i++)
-                _mm512_mask_storeu_ps(w->v + (size_t)(6 * i + j) * w->xi_stride + t0, keep, out[i]);
+        float *v = w->v + t0;
+        /* Tile rows of 16 or more tiles take one or two runs, 7-8 (28x28
+         * maps) three, 4 (14x14) four or five. */
+        switch (runs) {
+        case 1:
+            wino_in_vec(w, v, xs, 1, mask, base, keep);
+            break;
+        case 2:
+            wino_in_vec(w, v, xs, 2, mask, base, keep);
+            break;
+        case 3:
+            wino_in_vec(w, v, xs, 3, mask, base, keep);
+            break;
+        case 4:
+            wino_in_vec(w, v, xs, 4, mask, base, keep);
+            break;
+        case 5:
+            wino_in_vec(w, v, xs, 5, mask, base, keep);
+            break;
+        default: /* tile rows of 1-3 tiles */
+            wino_in_vec(w, v, xs, runs, mask, base, keep);
         }
     }
 }
