@@ -93,6 +93,10 @@ static const Case cases[] = {
     {1, 7, 19, 40, 11, 1, 2, 3, 1, 2, 1, 1, 0, 1, 1, 1},    /* stride 1 x 2 */
     {1, 5, 30, 50, 6, 1, 1, 3, 2, 1, 1, 2, 0, 2, 0, 2},     /* stride 2 x 1, dilation 1 x 2 */
     {1, 3, 45, 45, 64, 1, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3},    /* the stem */
+    /* stride-2 im2col from two phases per row (kW >= 5) */
+    {2, 6, 21, 40, 10, 1, 5, 5, 2, 2, 1, 1, 2, 1, 2, 3},    /* 5x5/2, odd, asymmetric pads */
+    {1, 2, 9, 301, 8, 1, 7, 7, 2, 2, 1, 1, 3, 3, 3, 2},     /* 7x7/2, rows across bands */
+    {1, 1, 3, 2061, 4, 1, 1, 5, 2, 2, 1, 1, 0, 2, 0, 2},    /* rows too wide for the phases */
     /* stride 2 on phase frames: bands, K split, pads, parities */
     {1, 64, 112, 112, 40, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, /* 3x3/2, several bands */
     {2, 96, 14, 14, 72, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},   /* 3x3/2 to 7x7: K split */
