@@ -545,6 +545,7 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
     gm.bias = j->bias ? j->bias + m0 : NULL;
     gm.res = j->res ? j->res + n * j->rs + m0 * oplane : NULL;
     gm.act = p->act;
+    gm.a_next = NULL;
     return gm;
 }
 
@@ -690,6 +691,7 @@ static void ksplit_half(const KsplitJob *j, int n, int i, float *y, const float 
     gm.bias = bias;
     gm.res = res;
     gm.act = act;
+    gm.a_next = NULL;
     j->cv.kern->gemm(&gm);
 }
 

@@ -262,9 +262,10 @@ static void gemm_tiles(const FastGemm *g)
          * would push B's shifted rows out of L1: there pf trails the tile's
          * own A, whose lines it has just loaded. */
         const int p = r0 / FAST_PANEL, last = (g->m - 1) / FAST_PANEL;
-        const float *pf = g->ntaps > 1 ? a
-                                       : g->a + (size_t)(p < last ? p + 1 : p) * psize +
-                                             (size_t)(r0 % FAST_PANEL / MR) * (psize / 2);
+        const float *next = p < last ? g->a + (size_t)(p + 1) * psize
+                            : g->a_next ? g->a_next
+                                        : g->a + (size_t)p * psize;
+        const float *pf = g->ntaps > 1 ? a : next + (size_t)(r0 % FAST_PANEL / MR) * (psize / 2);
         for (int j0 = 0; j0 < main_cols; j0 += 16 * NV) {
             const int n = main_cols - j0 < 16 * NV ? main_cols - j0 : 16 * NV;
             if (n > 32)

@@ -56,6 +56,8 @@ typedef struct FastGemm {
     const float *bias; /* m values or NULL */
     const float *res;  /* residual for output channel 0, as y, or NULL */
     OnnxccAct act;
+    const float *a_next; /* the next GEMM's panels (same K), which the tiles
+                          * of the last panel prefetch; NULL: none */
 } FastGemm;
 
 /* sigmoid in float as the reference kernel computes it (no overflow). */

@@ -207,16 +207,27 @@ static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
     }
 }
 
+/* The packed U of pair i: one xi and panel. */
+static const float *pair_u(const WinoJob *j, const WinoBand *bd, int i)
+{
+    const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
+    return bd->u + (size_t)xi * j->gsize + (size_t)(r0 / FAST_PANEL) * (size_t)j->w.cg * FAST_PANEL;
+}
+
 /* Step 3 for pair i: M[xi] = U[xi] V[xi] for one xi and panel (all output
- * channels with one thread). */
-static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i)
+ * channels with one thread).  Its last panel's tiles prefetch the panels of
+ * pair `next` (-1: none): each pair's GEMM is short (a band's tiles), and
+ * its U, which no cache holds (a model's Winograd weights are several
+ * times the size of its others), waited for memory at every pair's start. */
+static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next)
 {
     static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
     const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
     const int ncols = bd->nb * w->tw;
     FastGemm gm;
-    gm.a = bd->u + (size_t)xi * j->gsize + (size_t)(r0 / FAST_PANEL) * (size_t)w->cg * FAST_PANEL;
+    gm.a = pair_u(j, bd, i);
+    gm.a_next = next >= 0 ? pair_u(j, bd, next) : NULL;
     gm.m = j->panels == 1 ? w->mg : w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
     gm.nc = w->cg;
     gm.ntaps = 1;
@@ -241,7 +252,7 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
     size_t lo, hi;
     fast_split((size_t)(XI * j->panels), 1, j->gemm_tasks, i, &lo, &hi);
     for (size_t k = lo; k < hi; k++)
-        wino_gemm_pair(j, bd, (int)k);
+        wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1);
 }
 
 /* Step 4 for the output channels of task i. */
