@@ -1324,9 +1324,7 @@ static void emit_body(Emitter *e)
 
 static void emit_files(Emitter *e, const char *outdir);
 
-/* A user error inside the backend longjmps out where the caller set
- * fatal_jmp (a program embedding the compiler, the fuzz harness): the
- * emitter's scratch lives on the heap and is freed on the way out. */
+/* An emitter for g, nothing written yet. */
 static Emitter *new_emitter(const Graph *g, const char *name)
 {
     Emitter *const e = calloc(1, sizeof *e);
@@ -1346,6 +1344,9 @@ static Emitter *new_emitter(const Graph *g, const char *name)
     return e;
 }
 
+/* A user error inside the backend longjmps out where the caller set
+ * fatal_jmp (a program embedding the compiler, the fuzz harness): the
+ * emitter's scratch lives on the heap and is freed on the way out. */
 void emit_c(const Graph *g, const char *outdir, const char *name)
 {
     Emitter *const e = new_emitter(g, name);

@@ -3,7 +3,9 @@
  * `--report=table`: one aligned text line per node, for people.
  *
  * Needs: a loaded graph; MACs need the shapes of conv/gemm/matmul outputs
- * and weights (so run it after infer_shapes).  Changes nothing. */
+ * and weights (so run it after infer_shapes); the memory fields and
+ * weights_bytes (which lowers the graph as emit_c would, packing its
+ * weights) need plan_memory.  Changes nothing. */
 #include "yaml_out.h"
 
 #include <string.h>
