@@ -205,16 +205,17 @@ def main():
                                    a.rounds, a.iters, env)
         for b in builds:
             print("    memory%s: onnxcc %.1f MiB peak RSS (workspace %.1f MiB), onnxruntime %.1f MiB"
-                  " over Node.js: ratio %.3f" % ("" if b is builds[0] else " (%s)" % b["layout"], b["mem"] / 1024,
+                  " over Node.js: ratio %.3f" % ("" if b["layout"] == "fast" else " (%s)" % b["layout"], b["mem"] / 1024,
                                                  b["workspace"] / 2**20, mem_theirs / 1024, b["mem"] / mem_theirs))
         print("    weights: " + ", ".join("%s %.1f MiB (%d bytes)" % (b["layout"], b["weights"] / 2**20, b["weights"])
                                           for b in builds))
         sys.stdout.flush()
 
 
-def layer_class(kind, stem):
-    """The class a profile kind ("Conv 3x3 winograd", "MaxPool", ...) counts under."""
-    if kind == stem:
+def layer_class(kind, is_stem):
+    """The class a node of profile kind ("Conv 3x3 winograd", "MaxPool", ...)
+    counts under; is_stem: it is the network's first Conv."""
+    if is_stem:
         return "stem (%s)" % kind
     if kind.startswith("Conv 1x1"):
         return "Conv 1x1"
@@ -248,11 +249,10 @@ def profile(exe, iters, env, macs, peak_gflops):
     total = sum(r[0] for r in rows)
     for ms, name, count in sorted(rows, reverse=True):
         print("    %-22s %8.2f ms %5.1f%%  (%d nodes)" % (name, ms, 100 * ms / total, count))
-    convs = sorted(n for n in nodes if n[1].startswith("Conv"))
-    stem = convs[0][1] if convs and convs[0][1] not in ("Conv 1x1", "Conv 3x3", "Conv 3x3 winograd") else None
+    stem = min([idx for idx, kind, _ in nodes if kind.startswith("Conv")], default=None)
     classes = {}
     for idx, kind, ms in nodes:
-        c = classes.setdefault(layer_class(kind, stem), [0.0, 0, 0])
+        c = classes.setdefault(layer_class(kind, idx == stem), [0.0, 0, 0])
         c[0] += ms
         c[1] += macs.get(idx, 0)
         c[2] += 1
