@@ -174,6 +174,7 @@ typedef struct Graph {
     const int *pass_changes;
     int64_t arena_bytes;  /* after plan_memory: workspace size */
     int64_t naive_bytes;  /* sum of all intermediates, for the report */
+    bool planned;         /* plan_memory ran: every intermediate has its offset */
     void **extbufs;       /* external-data buffers (malloc'd), freed with the graph */
     int nextbufs;
     int weights;          /* emit: WEIGHTS_FILE writes NAME.c.weights */

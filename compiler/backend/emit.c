@@ -21,7 +21,7 @@
 /* Weights the compiler prepacked for a fast kernel. */
 typedef struct {
     const Node *node;
-    const float *data;
+    float *data;         /* malloc'd, owned by the emitter */
     int64_t nbytes;
 } Packed;
 
@@ -428,15 +428,21 @@ static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
     return scratch_at(e, onnxcc_f32_conv2d_scratch_kind(p));
 }
 
-/* Records len floats of n's weights, prepacked, for the P(k) table; returns k. */
-static int add_packed(Emitter *e, const Node *n, float *packed, size_t len)
+/* A buffer of len floats for n's prepacked weights, entry *k of the P(k)
+ * table; the emitter frees it (freeing what it no longer needs keeps the
+ * compiler's peak to one copy of the packed weights per emitter). */
+static float *new_packed(Emitter *e, const Node *n, size_t len, int *k)
 {
-    int k = e->npacked++;
-    e->packed = realloc(e->packed, sizeof *e->packed * (size_t)e->npacked);
-    if (!e->packed)
+    Packed *grown = realloc(e->packed, sizeof *e->packed * (size_t)(e->npacked + 1));
+    if (!grown)
         fatal("out of memory");
-    e->packed[k] = (Packed){n, packed, (int64_t)len * 4};
-    return k;
+    e->packed = grown;
+    float *data = malloc(sizeof(float) * (len ? len : 1));
+    if (!data)
+        fatal("out of memory");
+    *k = e->npacked++;
+    e->packed[*k] = (Packed){n, data, (int64_t)len * 4};
+    return data;
 }
 
 static void lower_conv(Emitter *e, const Node *n, FILE *f)
@@ -465,10 +471,9 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
         return;
     }
     /* Weights prepacked here, once, into the kernel's layout. */
-    size_t len = onnxcc_f32_conv2d_packed_size(&p);
-    float *packed = arena_alloc((Arena *)&g->arena, sizeof(float) * (len ? len : 1));
+    int k;
+    float *packed = new_packed(e, n, onnxcc_f32_conv2d_packed_size(&p), &k);
     onnxcc_f32_conv2d_pack(&p, g->values[n->in[1]].data, packed);
-    int k = add_packed(e, n, packed, len);
     fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X,
             k, B, ps, pf, R, (long long)conv_scratch_offset(e, &p), Y);
 }
@@ -726,14 +731,17 @@ static bool gemm_as_matmul(Emitter *e, const Node *n, FILE *f)
     const bool has_c = n->nin > 2 && n->in[2] >= 0;
     if (!gemm_fits_matmul(g, n))
         return false;
-    const char *B = ref(e, n, n->in[1]);
-    if (tb) { /* [N][K] -> [K][N] */
-        float *t = arena_alloc((Arena *)&g->arena, sizeof(float) * (size_t)(K * N));
+    const char *B;
+    if (tb) { /* [N][K] -> [K][N], and only that copy in the program */
+        int pk;
+        float *t = new_packed(e, n, (size_t)(K * N), &pk);
         const float *w = b->data;
         for (long long k = 0; k < K; k++)
             for (long long j = 0; j < N; j++)
                 t[k * N + j] = w[j * K + k];
-        B = arena_printf((Arena *)&g->arena, "P(%d)", add_packed(e, n, t, (size_t)(K * N)));
+        B = arena_printf((Arena *)&g->arena, "P(%d)", pk);
+    } else {
+        B = ref(e, n, n->in[1]);
     }
     const char *Y = ref(e, n, n->out[0]);
     fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
@@ -1284,6 +1292,8 @@ static void free_emitter(Emitter *e)
         fclose(e->body_open);
     free(e->body);
     free(e->used);
+    for (int k = 0; k < e->npacked; k++)
+        free(e->packed[k].data);
     free(e->packed);
     free(e);
 }

@@ -182,7 +182,7 @@ void write_report(const Graph *g, FILE *f)
         macs = macs < 0 ? -1 : add_ck(macs, m);
     }
     int64_t params = graph_params(g);
-    int64_t weights = g->naive_bytes > 0 ? emitted_weights_bytes(g) : -1;
+    int64_t weights = g->planned ? emitted_weights_bytes(g) : -1;
 
     YamlOut y;
     yo_begin(&y, f);
@@ -238,10 +238,7 @@ void write_report(const Graph *g, FILE *f)
         yo_map_end(&y);
     }
     /* The memory plan: the planned tensors against the sum of all
-     * intermediates; the workspace adds the kernels' scratch.  weights_bytes:
-     * the constant data of the generated object (weights and their prepacked
-     * copies; with --weights=file the size of NAME.c.weights), null if the C
-     * backend cannot lower the graph. */
+     * intermediates; the workspace adds the kernels' scratch. */
     if (g->naive_bytes > 0) {
         int64_t scratch = kernel_scratch_bytes(g);
         yo_key(&y, "arena_bytes");
@@ -250,12 +247,17 @@ void write_report(const Graph *g, FILE *f)
         yo_int(&y, scratch);
         yo_key(&y, "workspace_bytes");
         yo_int(&y, (g->arena_bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN + scratch);
-        yo_key(&y, "weights_bytes");
-        if (weights < 0) yo_null(&y); else yo_int(&y, weights);
         yo_key(&y, "naive_bytes");
         yo_int(&y, g->naive_bytes);
         yo_key(&y, "concat_copy_bytes");
         yo_int(&y, concat_copy_bytes(g));
+    }
+    /* weights_bytes: the constant data of the generated object (weights and
+     * their prepacked copies; with --weights=file the size of
+     * NAME.c.weights), null if the C backend cannot lower the graph. */
+    if (g->planned) {
+        yo_key(&y, "weights_bytes");
+        if (weights < 0) yo_null(&y); else yo_int(&y, weights);
     }
     yo_map_end(&y);
     yo_end(&y);
@@ -362,14 +364,13 @@ void write_report_table(const Graph *g, FILE *f)
     }
     fprintf(f, "total: %d nodes, %lld MACs, %lld bytes of outputs", g->nnodes, (long long)macs,
             (long long)bytes);
-    if (g->naive_bytes > 0) {
-        int64_t w = emitted_weights_bytes(g);
+    if (g->naive_bytes > 0)
         fprintf(f, "; arena %lld bytes (%.2f MiB) for %lld bytes of intermediates, +%lld scratch",
                 (long long)g->arena_bytes, (double)g->arena_bytes / 1048576.0,
                 (long long)g->naive_bytes, (long long)kernel_scratch_bytes(g));
-        if (w >= 0)
-            fprintf(f, "; weights %lld bytes (%.2f MiB)", (long long)w, (double)w / 1048576.0);
-    }
+    int64_t w = g->planned ? emitted_weights_bytes(g) : -1;
+    if (w >= 0)
+        fprintf(f, "; weights %lld bytes (%.2f MiB)", (long long)w, (double)w / 1048576.0);
     fputs("\n", f);
     arena_free_all(&a);
 }
