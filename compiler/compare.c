@@ -33,8 +33,8 @@
 static const char compare_usage[] =
     "usage: onnxcc compare MODEL.onnx [--config FILE.yaml] [--shape INPUT=DIMS]...\n"
     "                      [--input FILE]... [--seed N] [--tolerance REL] [--keep DIR]\n"
-    "                      [--weights=MODE] [--isa=LEVEL] [-O0|-O1|-O2]\n"
-    "                      [--disable-pass NAME]...\n"
+    "                      [--weights=MODE] [--isa=LEVEL] [--weights-layout=L]\n"
+    "                      [-O0|-O1|-O2] [--disable-pass NAME]...\n"
     "\n"
     "Compiles MODEL.onnx, builds it against the runtime, runs it and onnxruntime\n"
     "on the same inputs and prints, per output, the max absolute error, the max\n"
@@ -52,8 +52,8 @@ static const char compare_usage[] =
     "  --tolerance REL     allowed max error relative to max |reference|, for\n"
     "                      every output (default: the config's, else 1e-5)\n"
     "  --keep DIR          build in DIR and keep it (default: a temporary folder)\n"
-    "  --weights=MODE, --isa=LEVEL, -O0, -O1, -O2, --disable-pass NAME\n"
-    "                      passed on to the compiler\n"
+    "  --weights=MODE, --isa=LEVEL, --weights-layout=L, -O0, -O1, -O2,\n"
+    "  --disable-pass NAME passed on to the compiler\n"
     "environment: CC (C compiler), NODE (node binary), ONNXCC_NODE_MODULES\n"
     "(folder holding onnxruntime-node), ONNXCC_RT_INCLUDE / ONNXCC_RT_LIB.\n"
     "\n"
@@ -221,8 +221,8 @@ int compare_main(int argc, char **argv)
             config = val;
             copts[ncopts++] = "--config";
             copts[ncopts++] = val;
-        } else if (!strncmp(arg, "--weights=", 10) || !strncmp(arg, "--isa=", 6) || !strcmp(arg, "-O1") ||
-                   !strcmp(arg, "-O2")) {
+        } else if (!strncmp(arg, "--weights=", 10) || !strncmp(arg, "--isa=", 6) ||
+                   !strncmp(arg, "--weights-layout=", 17) || !strcmp(arg, "-O1") || !strcmp(arg, "-O2")) {
             copts[ncopts++] = arg;
         } else if (!strcmp(arg, "--input") && more) {
             inputs[ninputs++] = argv[++i];

@@ -25,7 +25,8 @@ static const char usage[] =
     "                          file's stem, made a valid C identifier)\n"
     "  --config FILE.yaml      read options from a YAML config file (see\n"
     "                          schemas/example-config.yaml): name, shapes, passes,\n"
-    "                          weights, isa, compare; the command line wins\n"
+    "                          weights, isa, weights_layout, compare; the command\n"
+    "                          line wins\n"
     "  --shape INPUT=N,C,H,W   fix the dims of a graph input (repeatable)\n"
     "  --weights=MODE          embedded (default): weights as string literals in\n"
     "                          NAME.c; file: in NAME.c.weights, pulled in by an\n"
@@ -33,6 +34,10 @@ static const char usage[] =
     "                          NAME_WEIGHTS_FILE (default: __FILE__ \".weights\")\n"
     "  --isa=LEVEL             highest SIMD level the generated code may use:\n"
     "                          auto (default: the CPU's best), scalar, avx2, avx512\n"
+    "  --weights-layout=L      fast (default): weights prepacked for the fastest\n"
+    "                          kernels, 3x3 convs Winograd-transformed (4x their\n"
+    "                          size); compact: 3x3 convs packed for the direct\n"
+    "                          kernel, the weights' own size (slower 3x3 layers)\n"
     "  --dump-ir[=STAGE]       print the IR as YAML after STAGE (load, infer,\n"
     "                          passes; default: the last stage) on stdout\n"
     "  -O0                     run no optimization pass\n"
@@ -42,9 +47,9 @@ static const char usage[] =
     "                          fuse_act, fuse_add, fuse_preact, commute_pool,\n"
     "                          slice_concats\n"
     "  --report[=FORMAT]       print a report on stdout: yaml (the default: ops,\n"
-    "                          params, MACs, shapes, memory) or table (one aligned\n"
-    "                          line per node: op, output shape, MACs, bytes and\n"
-    "                          where the output lives)\n"
+    "                          params, MACs, shapes, memory, weights bytes) or\n"
+    "                          table (one aligned line per node: op, output\n"
+    "                          shape, MACs, bytes and where the output lives)\n"
     "  --report-svg FILE       draw the memory plan as SVG into FILE ('-': stdout):\n"
     "                          schedule step across, workspace offset down\n"
     "  -h, --help              show this help and exit\n"
@@ -80,6 +85,7 @@ typedef struct {
     signed char *pass_cli;  /* per pass: 0/1 as -O0/-O2/--disable-pass left it, -1 untouched */
     int weights;            /* WEIGHTS_*, WEIGHTS_UNSET: the config's or embedded */
     int isa;                /* ISA_*, ISA_UNSET: the config's or auto */
+    int weights_layout;     /* LAYOUT_*, LAYOUT_UNSET: the config's or fast */
 } Options;
 
 enum { REPORT_NONE, REPORT_YAML, REPORT_TABLE };
@@ -187,6 +193,9 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
         } else if (TAKES("--isa")) {
             if ((o->isa = name_index(isa_names, ISA_COUNT, val)) < 0)
                 usage_error("--isa: unknown level '%s' (levels: auto, scalar, avx2, avx512)", printable(val));
+        } else if (TAKES("--weights-layout")) {
+            if ((o->weights_layout = name_index(layout_names, LAYOUT_COUNT, val)) < 0)
+                usage_error("--weights-layout: unknown layout '%s' (layouts: fast, compact)", printable(val));
         } else if (TAKES("--report-svg")) {
             if (!*val)
                 usage_error("%s", "--report-svg needs a file name");
@@ -250,6 +259,8 @@ static int compile(const Options *o, Arena *a)
     g->pass_on = o->pass_on;
     g->weights = o->weights ? o->weights : cfg.weights ? cfg.weights : WEIGHTS_EMBEDDED;
     g->isa = o->isa ? o->isa : cfg.isa ? cfg.isa : ISA_AUTO;
+    g->weights_layout = o->weights_layout ? o->weights_layout
+                        : cfg.weights_layout ? cfg.weights_layout : LAYOUT_FAST;
     int *changes = arena_alloc(a, sizeof(int) * (size_t)npasses);
     run_passes(g, o->pass_on, changes);
     g->pass_changes = changes;

@@ -174,10 +174,13 @@ typedef struct Graph {
     const int *pass_changes;
     int64_t arena_bytes;  /* after plan_memory: workspace size */
     int64_t naive_bytes;  /* sum of all intermediates, for the report */
+    bool planned;         /* plan_memory ran: every intermediate has its offset */
     void **extbufs;       /* external-data buffers (malloc'd), freed with the graph */
     int nextbufs;
     int weights;          /* emit: WEIGHTS_FILE writes NAME.c.weights */
     int isa;              /* emit: ISA_* cap written into the fast layers */
+    int weights_layout;   /* emit: LAYOUT_COMPACT packs 3x3 convs for the
+                           * direct path (no Winograd-transformed copies) */
     int *vhash;           /* open-addressing name -> value index table */
     int vhash_cap;
 } Graph;
@@ -434,13 +437,16 @@ void dump_ir(const Graph *g, const char *stage, FILE *f);
 
 /* ---- config.c: YAML config file ------------------------------------------ */
 
-/* `weights:` / --weights and `isa:` / --isa; the names are indexed by
- * the enums (0: not given).  An ISA_* value minus ISA_AUTO is the cap the
- * generated code hands the runtime (OnnxccConv2dParams.isa_cap). */
+/* `weights:` / --weights, `isa:` / --isa and `weights_layout:` /
+ * --weights-layout; the names are indexed by the enums (0: not given).  An
+ * ISA_* value minus ISA_AUTO is the cap the generated code hands the runtime
+ * (OnnxccConv2dParams.isa_cap); LAYOUT_COMPACT sets its gemm_only. */
 enum { WEIGHTS_UNSET, WEIGHTS_EMBEDDED, WEIGHTS_FILE, WEIGHTS_COUNT };
 enum { ISA_UNSET, ISA_AUTO, ISA_SCALAR, ISA_AVX2, ISA_AVX512, ISA_COUNT };
+enum { LAYOUT_UNSET, LAYOUT_FAST, LAYOUT_COMPACT, LAYOUT_COUNT };
 extern const char *const weights_names[WEIGHTS_COUNT];
 extern const char *const isa_names[ISA_COUNT];
+extern const char *const layout_names[LAYOUT_COUNT];
 /* Index of s in names[1..n), or -1. */
 int name_index(const char *const *names, int n, const char *s);
 
@@ -458,6 +464,7 @@ typedef struct {
                                 * named; NULL without a passes: key */
     int weights;               /* WEIGHTS_*; WEIGHTS_UNSET without the key */
     int isa;                   /* ISA_*; ISA_UNSET without the key */
+    int weights_layout;        /* LAYOUT_*; LAYOUT_UNSET without the key */
     bool has_tolerance;        /* compare: tolerance: */
     double tolerance;          /* max error relative to max |reference| */
     OutputTolerance *tols;     /* compare: outputs: */
@@ -473,6 +480,11 @@ void emit_c(const Graph *g, const char *outdir, const char *name);
 /* Bytes of scratch the fast kernels need, placed after the planned tensors
  * (64-byte multiple; the workspace is arena_bytes rounded up plus this). */
 int64_t kernel_scratch_bytes(const Graph *g);
+/* Bytes of constant data emit_c puts in the generated object: every weight
+ * the code reads and every prepacked copy, laid out as the emitter lays them
+ * out (with --weights=file: the size of NAME.c.weights).  Runs the lowering
+ * without writing files; -1 if the backend cannot lower the graph. */
+int64_t emitted_weights_bytes(const Graph *g);
 
 /* Helpers for the op families' lowerings (compiler/ops/).  An Emitter
  * writes one model; a lowering writes C statements for its node into f. */

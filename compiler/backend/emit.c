@@ -21,7 +21,7 @@
 /* Weights the compiler prepacked for a fast kernel. */
 typedef struct {
     const Node *node;
-    const float *data;
+    float *data;         /* malloc'd, owned by the emitter */
     int64_t nbytes;
 } Packed;
 
@@ -351,6 +351,7 @@ static void conv_params(const Graph *g, const Node *n, OnnxccConv2dParams *p)
     p->act.a = n->act_a;
     p->act.b = n->act_b;
     p->isa_cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
+    p->gemm_only = g->weights_layout == LAYOUT_COMPACT;
 }
 
 /* Whether the Conv runs the fast kernel: its weights are a float constant
@@ -427,15 +428,21 @@ static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
     return scratch_at(e, onnxcc_f32_conv2d_scratch_kind(p));
 }
 
-/* Records len floats of n's weights, prepacked, for the P(k) table; returns k. */
-static int add_packed(Emitter *e, const Node *n, float *packed, size_t len)
+/* A buffer of len floats for n's prepacked weights, entry *k of the P(k)
+ * table; the emitter frees it (freeing what it no longer needs keeps the
+ * compiler's peak to one copy of the packed weights per emitter). */
+static float *new_packed(Emitter *e, const Node *n, size_t len, int *k)
 {
-    int k = e->npacked++;
-    e->packed = realloc(e->packed, sizeof *e->packed * (size_t)e->npacked);
-    if (!e->packed)
+    Packed *grown = realloc(e->packed, sizeof *e->packed * (size_t)(e->npacked + 1));
+    if (!grown)
         fatal("out of memory");
-    e->packed[k] = (Packed){n, packed, (int64_t)len * 4};
-    return k;
+    e->packed = grown;
+    float *data = malloc(sizeof(float) * (len ? len : 1));
+    if (!data)
+        fatal("out of memory");
+    *k = e->npacked++;
+    e->packed[*k] = (Packed){n, data, (int64_t)len * 4};
+    return data;
 }
 
 static void lower_conv(Emitter *e, const Node *n, FILE *f)
@@ -444,10 +451,10 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     OnnxccConv2dParams p;
     conv_params(g, n, &p);
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%d, %d, %d, %d, %d, %d, %d, %d, "
-               "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %zu, %d, {%s, %s, %s}, %d};\n",
+               "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %zu, %d, {%s, %s, %s}, %d, %d};\n",
             p.N, p.C, p.H, p.W, p.M, p.OH, p.OW, p.group, p.kH, p.kW, p.stride_h, p.stride_w, p.dil_h,
             p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r, p.x_img_stride, p.y_img_stride, p.r_img_stride, p.pre_relu,
-            emit_act_enum(e, p.act.kind), flit(e, p.act.a), flit(e, p.act.b), p.isa_cap);
+            emit_act_enum(e, p.act.kind), flit(e, p.act.a), flit(e, p.act.b), p.isa_cap, p.gemm_only);
     const char *B = n->nin > 2 && n->in[2] >= 0 ? ref(e, n, n->in[2]) : "NULL";
     const char *ps = pre_ref(e, n, n->pre_scale), *pf = pre_ref(e, n, n->pre_shift);
     const char *X = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
@@ -464,10 +471,9 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
         return;
     }
     /* Weights prepacked here, once, into the kernel's layout. */
-    size_t len = onnxcc_f32_conv2d_packed_size(&p);
-    float *packed = arena_alloc((Arena *)&g->arena, sizeof(float) * (len ? len : 1));
+    int k;
+    float *packed = new_packed(e, n, onnxcc_f32_conv2d_packed_size(&p), &k);
     onnxcc_f32_conv2d_pack(&p, g->values[n->in[1]].data, packed);
-    int k = add_packed(e, n, packed, len);
     fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X,
             k, B, ps, pf, R, (long long)conv_scratch_offset(e, &p), Y);
 }
@@ -725,14 +731,17 @@ static bool gemm_as_matmul(Emitter *e, const Node *n, FILE *f)
     const bool has_c = n->nin > 2 && n->in[2] >= 0;
     if (!gemm_fits_matmul(g, n))
         return false;
-    const char *B = ref(e, n, n->in[1]);
-    if (tb) { /* [N][K] -> [K][N] */
-        float *t = arena_alloc((Arena *)&g->arena, sizeof(float) * (size_t)(K * N));
+    const char *B;
+    if (tb) { /* [N][K] -> [K][N], and only that copy in the program */
+        int pk;
+        float *t = new_packed(e, n, (size_t)(K * N), &pk);
         const float *w = b->data;
         for (long long k = 0; k < K; k++)
             for (long long j = 0; j < N; j++)
                 t[k * N + j] = w[j * K + k];
-        B = arena_printf((Arena *)&g->arena, "P(%d)", add_packed(e, n, t, (size_t)(K * N)));
+        B = arena_printf((Arena *)&g->arena, "P(%d)", pk);
+    } else {
+        B = ref(e, n, n->in[1]);
     }
     const char *Y = ref(e, n, n->out[0]);
     fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
@@ -1117,8 +1126,9 @@ static LowerFn *const lower_fn[OP_COUNT] = {OPS(X)};
 /* ---- the source file ------------------------------------------------------- */
 
 /* What a profile groups node n's time under: the op, and for a Conv its
- * kernel and stride ("Conv 3x3", "Conv 7x7/2"), because those run different
- * code paths.  Generated text only: nothing from the model. */
+ * kernel and stride ("Conv 3x3", "Conv 7x7/2"), and " winograd" where the
+ * runtime packs it for Winograd ("Conv 3x3 winograd"), because those run
+ * different code paths.  Generated text only: nothing from the model. */
 static const char *profile_kind(const Graph *g, const Node *n)
 {
     if (n->op != OP_CONV || !conv_is_fast(g, n))
@@ -1126,10 +1136,12 @@ static const char *profile_kind(const Graph *g, const Node *n)
     OnnxccConv2dParams p;
     conv_params(g, n, &p);
     Arena *a = (Arena *)&g->arena;
+    const bool dwk = onnxcc_f32_dwconv2d_fits(&p) != 0;
     const char *dw = p.group > 1 && p.group == p.C ? " depthwise" : "";
+    const char *wino = !dwk && onnxcc_f32_conv2d_scratch_kind(&p) == 1 ? " winograd" : "";
     if (p.stride_h > 1 || p.stride_w > 1)
-        return arena_printf(a, "Conv %dx%d/%d%s", p.kH, p.kW, p.stride_w, dw);
-    return arena_printf(a, "Conv %dx%d%s", p.kH, p.kW, dw);
+        return arena_printf(a, "Conv %dx%d/%d%s%s", p.kH, p.kW, p.stride_w, dw, wino);
+    return arena_printf(a, "Conv %dx%d%s%s", p.kH, p.kW, dw, wino);
 }
 
 /* Profiling hooks: compiled in only with -DONNXCC_PROFILE, when the
@@ -1164,6 +1176,30 @@ static void close_out(FILE *f, char *path)
 }
 
 /* ---- weights ----------------------------------------------------------------- */
+
+/* Bytes one emitted weight of n bytes takes in the object: with
+ * --weights=file, n padded to the next WS_ALIGN boundary (where the next one
+ * starts in NAME.c.weights); embedded, its union's size (at least one byte,
+ * a multiple of 8: the union holds a double and an int64_t). */
+static int64_t weight_slot(const Graph *g, int64_t n)
+{
+    if (g->weights == WEIGHTS_FILE)
+        return (n + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+    return ((n ? n : 1) + 7) / 8 * 8;
+}
+
+/* The weights' bytes in the object, once the body is written: the
+ * constants the code refers to and the prepacked copies. */
+static int64_t weights_total(const Emitter *e)
+{
+    int64_t total = 0;
+    for (int i = 0; i < e->g->nvalues; i++)
+        if (e->used[i])
+            total += weight_slot(e->g, e->g->values[i].nbytes);
+    for (int k = 0; k < e->npacked; k++)
+        total += weight_slot(e->g, e->packed[k].nbytes);
+    return total;
+}
 
 /* Weights as string literals inside NAME.c (the default). */
 static void emit_weights_embedded(const Emitter *e, FILE *c)
@@ -1229,11 +1265,12 @@ static void emit_weights_file(const Emitter *e, FILE *c, const char *outdir)
         fputs(" */\n", c);
         if (n && fwrite(packed ? (const void *)pk->data : g->values[k].data, 1, (size_t)n, w) != (size_t)n)
             break; /* close_out reports it */
-        int64_t pad = (WS_ALIGN - n % WS_ALIGN) % WS_ALIGN;
+        int64_t pad = weight_slot(g, n) - n;
         fwrite(zeros, 1, (size_t)pad, w);
         off += n + pad;
     }
     close_out(w, wpath);
+    assert(off == weights_total(e)); /* what --report says */
     fprintf(c, "\n#ifndef %s_WEIGHTS_FILE\n#define %s_WEIGHTS_FILE __FILE__ \".weights\"\n#endif\n", N, N);
     fprintf(c, "__asm__(\".pushsection .rodata.%s_weights, \\\"a\\\", @progbits\\n\"\n"
                "        \".balign %d\\n.globl %s_weights\\n.hidden %s_weights\\n.type %s_weights, @object\\n\"\n"
@@ -1255,6 +1292,8 @@ static void free_emitter(Emitter *e)
         fclose(e->body_open);
     free(e->body);
     free(e->used);
+    for (int k = 0; k < e->npacked; k++)
+        free(e->packed[k].data);
     free(e->packed);
     free(e);
 }
@@ -1295,10 +1334,8 @@ static void emit_body(Emitter *e)
 
 static void emit_files(Emitter *e, const char *outdir);
 
-/* A user error inside the backend longjmps out where the caller set
- * fatal_jmp (a program embedding the compiler, the fuzz harness): the
- * emitter's scratch lives on the heap and is freed on the way out. */
-void emit_c(const Graph *g, const char *outdir, const char *name)
+/* An emitter for g, nothing written yet. */
+static Emitter *new_emitter(const Graph *g, const char *name)
 {
     Emitter *const e = calloc(1, sizeof *e);
     if (!e)
@@ -1306,6 +1343,23 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
     e->g = g;
     e->name = name;
     e->scratch_at[0] = -1;
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < (k ? g->noutputs : g->ninputs); i++)
+            e->typed |= g->values[k ? g->outputs[i] : g->inputs[i]].dtype != DT_F32;
+    e->used = calloc((size_t)g->nvalues + 1, sizeof(bool));
+    if (!e->used) {
+        free(e);
+        fatal("out of memory");
+    }
+    return e;
+}
+
+/* A user error inside the backend longjmps out where the caller set
+ * fatal_jmp (a program embedding the compiler, the fuzz harness): the
+ * emitter's scratch lives on the heap and is freed on the way out. */
+void emit_c(const Graph *g, const char *outdir, const char *name)
+{
+    Emitter *const e = new_emitter(g, name);
     jmp_buf here, *const outer = fatal_jmp;
     if (outer) {
         fatal_jmp = &here;
@@ -1315,17 +1369,31 @@ void emit_c(const Graph *g, const char *outdir, const char *name)
             longjmp(*outer, 1);
         }
     }
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < (k ? g->noutputs : g->ninputs); i++)
-            e->typed |= g->values[k ? g->outputs[i] : g->inputs[i]].dtype != DT_F32;
-    e->used = calloc((size_t)g->nvalues + 1, sizeof(bool));
-    if (!e->used)
-        fatal("out of memory");
     /* The body first (into memory), so only weights it uses are emitted. */
     emit_body(e);
     emit_files(e, outdir);
     fatal_jmp = outer;
     free_emitter(e);
+}
+
+/* The body is lowered (weights packed) into memory and dropped; an error
+ * the backend would report means there is no program to count: -1. */
+int64_t emitted_weights_bytes(const Graph *g)
+{
+    Emitter *const e = new_emitter(g, "m");
+    jmp_buf here, *const outer = fatal_jmp;
+    const bool silent = fatal_silent;
+    volatile int64_t total = -1;
+    fatal_jmp = &here;
+    fatal_silent = true;
+    if (!setjmp(here)) {
+        emit_body(e);
+        total = weights_total(e);
+    }
+    fatal_jmp = outer;
+    fatal_silent = silent;
+    free_emitter(e);
+    return total;
 }
 
 static void emit_files(Emitter *e, const char *outdir)

@@ -3,7 +3,9 @@
  * `--report=table`: one aligned text line per node, for people.
  *
  * Needs: a loaded graph; MACs need the shapes of conv/gemm/matmul outputs
- * and weights (so run it after infer_shapes).  Changes nothing. */
+ * and weights (so run it after infer_shapes); the memory fields and
+ * weights_bytes (which lowers the graph as emit_c would, packing its
+ * weights) need plan_memory.  Changes nothing. */
 #include "yaml_out.h"
 
 #include <string.h>
@@ -180,6 +182,7 @@ void write_report(const Graph *g, FILE *f)
         macs = macs < 0 ? -1 : add_ck(macs, m);
     }
     int64_t params = graph_params(g);
+    int64_t weights = g->planned ? emitted_weights_bytes(g) : -1;
 
     YamlOut y;
     yo_begin(&y, f);
@@ -248,6 +251,13 @@ void write_report(const Graph *g, FILE *f)
         yo_int(&y, g->naive_bytes);
         yo_key(&y, "concat_copy_bytes");
         yo_int(&y, concat_copy_bytes(g));
+    }
+    /* weights_bytes: the constant data of the generated object (weights and
+     * their prepacked copies; with --weights=file the size of
+     * NAME.c.weights), null if the C backend cannot lower the graph. */
+    if (g->planned) {
+        yo_key(&y, "weights_bytes");
+        if (weights < 0) yo_null(&y); else yo_int(&y, weights);
     }
     yo_map_end(&y);
     yo_end(&y);
@@ -358,6 +368,9 @@ void write_report_table(const Graph *g, FILE *f)
         fprintf(f, "; arena %lld bytes (%.2f MiB) for %lld bytes of intermediates, +%lld scratch",
                 (long long)g->arena_bytes, (double)g->arena_bytes / 1048576.0,
                 (long long)g->naive_bytes, (long long)kernel_scratch_bytes(g));
+    int64_t w = g->planned ? emitted_weights_bytes(g) : -1;
+    if (w >= 0)
+        fprintf(f, "; weights %lld bytes (%.2f MiB)", (long long)w, (double)w / 1048576.0);
     fputs("\n", f);
     arena_free_all(&a);
 }

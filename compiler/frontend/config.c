@@ -272,6 +272,7 @@ static void key_passes(Cfg *P)
 
 const char *const weights_names[WEIGHTS_COUNT] = {NULL, "embedded", "file"};
 const char *const isa_names[ISA_COUNT] = {NULL, "auto", "scalar", "avx2", "avx512"};
+const char *const layout_names[LAYOUT_COUNT] = {NULL, "fast", "compact"};
 
 int name_index(const char *const *names, int n, const char *s)
 {
@@ -307,6 +308,12 @@ static void key_weights(Cfg *P)
 static void key_isa(Cfg *P)
 {
     P->cfg->isa = scalar_choice(P, "isa", isa_names, ISA_COUNT);
+}
+
+/* weights_layout: fast | compact, as --weights-layout. */
+static void key_weights_layout(Cfg *P)
+{
+    P->cfg->weights_layout = scalar_choice(P, "weights_layout", layout_names, LAYOUT_COUNT);
 }
 
 /* The next value must be a plain scalar holding a finite number >= 0. */
@@ -411,6 +418,7 @@ static const struct {
     {"passes", key_passes},
     {"weights", key_weights},
     {"isa", key_isa},
+    {"weights_layout", key_weights_layout},
     {"compare", key_compare},
 };
 #define NKEYS (int)(sizeof keys / sizeof *keys)

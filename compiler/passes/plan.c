@@ -1,8 +1,8 @@
 /* plan.c — the static memory plan.
  *
  * Needs: nodes in schedule (topological) order, shapes inferred, use lists.
- * Changes: Value.offset of every intermediate, g->arena_bytes and
- * g->naive_bytes.  A value lives from its producer to its last use (both
+ * Changes: Value.offset of every intermediate, g->arena_bytes,
+ * g->naive_bytes and g->planned.  A value lives from its producer to its last use (both
  * inclusive, so no kernel's output aliases its inputs).  Placement is greedy
  * by size, largest first: each buffer takes the lowest aligned offset that
  * does not overlap a buffer already placed whose lifetime meets its own. */
@@ -130,6 +130,7 @@ void plan_memory(Graph *g)
         g->values[bufs[i].value].offset = bufs[i].offset;
     g->arena_bytes = total;
     g->naive_bytes = naive;
+    g->planned = true;
     free(live);
     free(placed);
     free(bufs);

@@ -153,10 +153,18 @@ static size_t partial_floats(const OnnxccConv2dParams *p, const Plan *pl)
 
 /* ---- packing ---------------------------------------------------------- */
 
+/* Whether p is packed (and so runs) as Winograd: where it fits, unless the
+ * caller asked for the GEMM path (p->gemm_only).  Packing, scratch size and
+ * scratch kind all decide here; running reads the packed header. */
+static int packs_wino(const OnnxccConv2dParams *p)
+{
+    return !p->gemm_only && onnxcc_fast_wino_fits(p);
+}
+
 size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p)
 {
     const size_t k = (size_t)(p->C / p->group) * (size_t)p->kH * (size_t)p->kW;
-    if (onnxcc_fast_wino_fits(p))
+    if (packs_wino(p))
         return PACK_HEADER + onnxcc_fast_wino_packed_floats(p);
     return PACK_HEADER + (size_t)p->group * fast_group_floats(p->M / p->group, k);
 }
@@ -169,7 +177,7 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
     const size_t k = (size_t)(p->C / p->group) * (size_t)p->kH * (size_t)p->kW;
     const size_t gsize = fast_group_floats(mg, k);
     memset(packed, 0, sizeof(float) * onnxcc_f32_conv2d_packed_size(p));
-    if (onnxcc_fast_wino_fits(p)) {
+    if (packs_wino(p)) {
         packed[0] = ALGO_WINO;
         onnxcc_fast_wino_pack(p, w, packed + PACK_HEADER);
         return;
@@ -196,13 +204,13 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
 
 int onnxcc_f32_conv2d_scratch_kind(const OnnxccConv2dParams *p)
 {
-    return onnxcc_fast_wino_fits(p) ? 1 : 0;
+    return packs_wino(p) ? 1 : 0;
 }
 
 size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
 {
     Plan pl;
-    if (onnxcc_fast_wino_fits(p))
+    if (packs_wino(p))
         return onnxcc_fast_wino_scratch_floats(p);
     plan_conv(p, &pl);
     return b_floats(&pl) + (pl.khalf ? 2 * partial_floats(p, &pl) : 0);

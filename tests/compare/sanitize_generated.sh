@@ -1,13 +1,14 @@
 #!/bin/sh
-# usage: sanitize_generated.sh ONNXCC MODEL RUNTIME_DIR WORKDIR
+# usage: sanitize_generated.sh ONNXCC MODEL RUNTIME_DIR WORKDIR [ONNXCC OPTION...]
 # Builds the generated code and the runtime (reference and fast kernels) with ASan+UBSan (gcc
 # and clang), runs it, and runs the plain build under valgrind memcheck; each
 # run's output must still match onnxruntime (checked by onnxcc compare,
 # which leaves its inputs, onnxruntime's outputs and harness in WORKDIR).
 set -eu
 onnxcc=$1 model=$2 rt=$3 dir=$4
+shift 4
 rm -rf "$dir"
-"$onnxcc" compare "$model" --keep "$dir" >/dev/null
+"$onnxcc" compare "$model" --keep "$dir" "$@" >/dev/null
 cd "$dir"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
 for cc in gcc clang; do

@@ -234,11 +234,12 @@ static float *run_fast(const Setup *s, const float *packed)
 
 /* One case and variant at every ISA level up to best: the result against
  * the reference, y's canaries, and the packed weights against those packed
- * under the scalar cap. */
-static void check_case(int ci, int variant, int best)
+ * under the scalar cap.  gemm_only: the layer packed for the direct path. */
+static void check_case(int ci, int variant, int best, int gemm_only)
 {
     Setup s;
     setup_case(&cases[ci], variant, &s);
+    s.p.gemm_only = gemm_only;
     float *first = NULL;
     size_t first_len = 0;
     for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
@@ -353,8 +354,30 @@ int main(void)
     int checked = 0;
     for (int ci = 0; ci < NUM_CASES; ci++)
         for (int variant = ci % 4; variant < 20; variant += 7, checked++)
-            check_case(ci, variant, best);
+            check_case(ci, variant, best, 0);
     printf("%d layers checked at every level up to %s\n", checked, onnxcc_rt_isa_name(best));
+    /* gemm_only on the layers that would run as Winograd: packed (and sized)
+     * for the direct path, fewer floats, GEMM scratch, the direct bound. */
+    checked = 0;
+    for (int ci = 0; ci < NUM_CASES; ci++) {
+        Setup s;
+        setup_case(&cases[ci], 0, &s);
+        if (onnxcc_f32_conv2d_scratch_kind(&s.p) == 1) {
+            const size_t wino = onnxcc_f32_conv2d_packed_size(&s.p);
+            s.p.gemm_only = 1;
+            CHECK(onnxcc_f32_conv2d_scratch_kind(&s.p) == 0);
+            CHECK(onnxcc_f32_conv2d_packed_size(&s.p) < wino);
+            size_t len;
+            float *packed = pack(&s.p, s.w, &len);
+            CHECK(packed[0] == 0.0f); /* the header names the GEMM algorithm */
+            free(packed);
+            for (int variant = ci % 4; variant < 20; variant += 7, checked++)
+                check_case(ci, variant, best, 1);
+        }
+        free_setup(&s);
+    }
+    printf("%d Winograd layers checked with gemm_only\n", checked);
+    CHECK(checked >= 9);
     unsetenv("ONNXCC_ISA");
     check_threads();
     check_thread_counts();

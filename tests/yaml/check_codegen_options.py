@@ -11,7 +11,13 @@ garbage.  The config key writes the same C as the flag.
 isa: with `isa: scalar` the code is bitwise identical to the default build
 run under ONNXCC_ISA=scalar (the runtime's own cap, so the compiled cap
 really reached the kernels) whatever ONNXCC_ISA says, and within the
-Winograd tolerance 1e-4 of the default build.  Against onnxruntime:
+Winograd tolerance 1e-4 of the default build.
+
+weights_layout: `weights_layout: compact` writes the same C as
+--weights-layout=compact, with gemm_only in every conv's parameters and no
+layer profiled as Winograd, a smaller model.c, gcc and clang builds that
+agree bitwise and are within 1e-4 of the default (Winograd) build; an
+unknown layout is a one-line usage error.  Against onnxruntime:
 `onnxcc compare --config` with `isa: scalar`, `weights: file` and a
 tolerance of 1e-5 passes; a tolerance of 0 for the output fails with
 exit status 1; an output the model does not have is an error naming
@@ -148,7 +154,7 @@ def main():
     # --- isa -------------------------------------------------------------------
     scal = compile_model("scalar", "--config", cfg("isa", "isa: scalar\n"))
     text = open(os.path.join(scal, "model.c")).read()
-    if "ONNXCC_ACT" not in text or text.count("}, 1};") == 0 or text.count("}, 0};") != 0:
+    if "ONNXCC_ACT" not in text or text.count("}, 1, 0};") == 0 or text.count("}, 0, 0};") != 0:
         failures.append("isa: scalar did not write cap 1 into every conv's parameters")
     y_scal = build("gcc", os.path.join(scal, "model.c"), os.path.join(work, "scalar_gcc"))
     y_auto = build("gcc", os.path.join(emb, "model.c"), os.path.join(work, "auto_gcc"))
@@ -163,6 +169,31 @@ def main():
             rel = np.max(np.abs(s_none - a_best)) / np.max(np.abs(a_best))
             if not rel <= 1e-4:
                 failures.append(f"isa: scalar vs the best ISA: relative error {rel:.3g} > 1e-4")
+
+    # --- weights_layout ----------------------------------------------------------
+    comp = compile_model("compact", "--weights-layout=compact")
+    comp_cfg = compile_model("compact_cfg", "--config", cfg("layout", "weights_layout: compact\n"))
+    for f in ("model.c", "model.h"):
+        if open(os.path.join(comp, f), "rb").read() != open(os.path.join(comp_cfg, f), "rb").read():
+            failures.append(f"weights_layout: compact in a config and --weights-layout=compact differ in {f}")
+    text = open(os.path.join(comp, "model.c")).read()
+    if text.count("}, 0, 1};") == 0 or text.count("}, 0, 0};") != 0 or "winograd" in text:
+        failures.append("weights_layout: compact did not set gemm_only in every conv's parameters")
+    if "winograd" not in open(os.path.join(emb, "model.c")).read():
+        failures.append("the default layout profiles no layer as Winograd")
+    if os.path.getsize(os.path.join(comp, "model.c")) >= os.path.getsize(os.path.join(emb, "model.c")):
+        failures.append("weights_layout: compact did not make model.c smaller")
+    c_auto = outputs(build("clang", os.path.join(comp, "model.c"), os.path.join(work, "compact_clang")))
+    c_gcc = outputs(build("gcc", os.path.join(comp, "model.c"), os.path.join(work, "compact_gcc")))
+    if c_auto is not None and c_gcc is not None and ref is not None:
+        if not np.array_equal(c_auto.view(np.uint32), c_gcc.view(np.uint32)):
+            failures.append("weights_layout: compact: gcc and clang builds differ")
+        rel = np.max(np.abs(c_auto - ref)) / np.max(np.abs(ref))
+        if not rel <= 1e-4:
+            failures.append(f"weights_layout: compact vs fast: relative error {rel:.3g} > 1e-4")
+    r = run([onnxcc, model, "--report", "--weights-layout=small"], check=False)
+    if r.returncode != 1 or "--weights-layout: unknown layout 'small'" not in r.stderr or r.stderr.count("\n") != 1:
+        failures.append(f"--weights-layout=small: want exit 1 and one line, got {r.returncode}: {r.stderr!r}")
 
     # --- onnxcc compare --config -----------------------------------------------
     out_name = "output"

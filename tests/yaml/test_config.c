@@ -55,6 +55,7 @@ static void test_valid(void)
         "  fuse_act: !!bool FALSE\n"
         "weights: file\n"
         "isa: avx2\n"
+        "weights_layout: compact\n"
         "compare:\n"
         "  tolerance: 2e-5\n"
         "  outputs:\n"
@@ -97,12 +98,12 @@ static void test_valid(void)
         }
     }
     if (!failed) {
-        EXPECT(l.cfg.weights == WEIGHTS_FILE && l.cfg.isa == ISA_AVX2);
+        EXPECT(l.cfg.weights == WEIGHTS_FILE && l.cfg.isa == ISA_AVX2 && l.cfg.weights_layout == LAYOUT_COMPACT);
         EXPECT(l.cfg.has_tolerance && l.cfg.tolerance == 2e-5);
         EXPECT(l.cfg.ntols == 2);
         if (l.cfg.ntols == 2) {
             EXPECT(STREQ(l.cfg.tols[0].output, "out") && l.cfg.tols[0].tolerance == 1e-4);
-            EXPECT(l.cfg.tols[0].line == 18 && l.cfg.tols[0].col == 5);
+            EXPECT(l.cfg.tols[0].line == 19 && l.cfg.tols[0].col == 5);
             EXPECT(STREQ(l.cfg.tols[1].output, "prob:0") && l.cfg.tols[1].tolerance == 0);
         }
     }
@@ -113,7 +114,8 @@ static void test_valid(void)
     EXPECT(!run_captured(do_load, &e, msg, sizeof msg));
     EXPECT(e.cfg.nshapes == 0 && e.cfg.name && strcmp(e.cfg.name, "m") == 0);
     EXPECT(e.cfg.passes == NULL); /* no passes: key, nothing overridden */
-    EXPECT(e.cfg.weights == WEIGHTS_UNSET && e.cfg.isa == ISA_UNSET && !e.cfg.has_tolerance);
+    EXPECT(e.cfg.weights == WEIGHTS_UNSET && e.cfg.isa == ISA_UNSET && e.cfg.weights_layout == LAYOUT_UNSET &&
+           !e.cfg.has_tolerance);
     arena_free_all(&e.arena);
     Load p = {.path = write_cfg("empty_passes", "passes: {}\n")};
     EXPECT(!run_captured(do_load, &p, msg, sizeof msg));
@@ -160,7 +162,7 @@ static void test_schemas(const char *sdir)
     EXPECT(ex.cfg.name && strcmp(ex.cfg.name, "densenet") == 0);
     EXPECT(ex.cfg.nshapes == 1 && ex.cfg.shapes[0].rank == 4);
     EXPECT(ex.cfg.passes != NULL); /* the example shows every key */
-    EXPECT(ex.cfg.weights != WEIGHTS_UNSET && ex.cfg.isa != ISA_UNSET);
+    EXPECT(ex.cfg.weights != WEIGHTS_UNSET && ex.cfg.isa != ISA_UNSET && ex.cfg.weights_layout != LAYOUT_UNSET);
     EXPECT(ex.cfg.has_tolerance && ex.cfg.ntols > 0);
     arena_free_all(&ex.arena);
 
@@ -217,7 +219,7 @@ int main(int argc, char **argv)
         test_schemas(argv[2]);
 
     bad("unknown_key", "name: a\nfoo: 1\n", "2:1",
-        "unknown key 'foo' (expected one of: name, shapes, passes, weights, isa, compare)");
+        "unknown key 'foo' (expected one of: name, shapes, passes, weights, isa, weights_layout, compare)");
     bad("wrong_type_shapes", "shapes: [1, 2]\n", "1:9", "'shapes' must be a mapping");
     bad("wrong_type_name", "name: [a]\n", "1:7", "'name' must be a string, not a sequence");
     bad("wrong_type_dims", "shapes:\n  x: 3\n", "2:6", "must be a sequence of dims");
@@ -274,6 +276,8 @@ int main(int argc, char **argv)
     bad("weights_map", "weights: {file: 1}\n", "1:10", "'weights' must be one of embedded, file, not a mapping");
     bad("isa_unknown", "name: a\nisa: sse4\n", "2:6", "'isa' must be one of auto, scalar, avx2, avx512, not 'sse4'");
     bad("isa_case", "isa: AVX2\n", "1:6", "not 'AVX2'");
+    bad("weights_layout_unknown", "weights_layout: small\n", "1:17",
+        "'weights_layout' must be one of fast, compact, not 'small'");
     bad("isa_seq", "isa: [scalar]\n", "1:6", "'isa' must be one of auto, scalar, avx2, avx512, not a sequence");
     bad("isa_duplicate", "isa: auto\nweights: file\nisa: scalar\n", "3:1", "duplicate key 'isa' (first at 1:1)");
     /* compare */
