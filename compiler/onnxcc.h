@@ -440,7 +440,7 @@ void dump_ir(const Graph *g, const char *stage, FILE *f);
 /* `weights:` / --weights, `isa:` / --isa and `weights_layout:` /
  * --weights-layout; the names are indexed by the enums (0: not given).  An
  * ISA_* value minus ISA_AUTO is the cap the generated code hands the runtime
- * (OnnxccConv2dParams.isa_cap); LAYOUT_COMPACT sets its gemm_only. */
+ * (OnnxccConv2dParams.isa_cap); LAYOUT_COMPACT sets its compact_weights. */
 enum { WEIGHTS_UNSET, WEIGHTS_EMBEDDED, WEIGHTS_FILE, WEIGHTS_COUNT };
 enum { ISA_UNSET, ISA_AUTO, ISA_SCALAR, ISA_AVX2, ISA_AVX512, ISA_COUNT };
 enum { LAYOUT_UNSET, LAYOUT_FAST, LAYOUT_COMPACT, LAYOUT_COUNT };

@@ -351,7 +351,7 @@ static void conv_params(const Graph *g, const Node *n, OnnxccConv2dParams *p)
     p->act.a = n->act_a;
     p->act.b = n->act_b;
     p->isa_cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
-    p->gemm_only = g->weights_layout == LAYOUT_COMPACT;
+    p->compact_weights = g->weights_layout == LAYOUT_COMPACT;
 }
 
 /* Whether the Conv runs the fast kernel: its weights are a float constant
@@ -454,7 +454,7 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
                "%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %zu, %zu, %zu, %d, {%s, %s, %s}, %d, %d};\n",
             p.N, p.C, p.H, p.W, p.M, p.OH, p.OW, p.group, p.kH, p.kW, p.stride_h, p.stride_w, p.dil_h,
             p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r, p.x_img_stride, p.y_img_stride, p.r_img_stride, p.pre_relu,
-            emit_act_enum(e, p.act.kind), flit(e, p.act.a), flit(e, p.act.b), p.isa_cap, p.gemm_only);
+            emit_act_enum(e, p.act.kind), flit(e, p.act.a), flit(e, p.act.b), p.isa_cap, p.compact_weights);
     const char *B = n->nin > 2 && n->in[2] >= 0 ? ref(e, n, n->in[2]) : "NULL";
     const char *ps = pre_ref(e, n, n->pre_scale), *pf = pre_ref(e, n, n->pre_shift);
     const char *X = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);

@@ -24,6 +24,7 @@
 #define PACK_HEADER 16  /* floats before the weights: [0] = algorithm, rest 0 */
 #define ALGO_GEMM 0     /* panels of W, B built per band */
 #define ALGO_WINO 1     /* Winograd F(4x4, 3x3), winograd.c */
+#define ALGO_WINO_LAZY 2 /* the same, U made per call from the kernels */
 #define MAX_TAPS 64     /* shifted views up to kH*kW taps; more: im2col */
 #define B_BUDGET 131072 /* floats of B per band (512 KB: half an L2) */
 #define SMALL_COLS 256  /* maps of at most this many frame pixels (14x14): */
@@ -153,19 +154,27 @@ static size_t partial_floats(const OnnxccConv2dParams *p, const Plan *pl)
 
 /* ---- packing ---------------------------------------------------------- */
 
-/* Whether p is packed (and so runs) as Winograd: where it fits, unless the
- * caller asked for the GEMM path (p->gemm_only).  Packing, scratch size and
- * scratch kind all decide here; running reads the packed header. */
+/* Whether p is packed (and so runs) as Winograd, and whether it keeps its
+ * kernels and makes U per call (compact weights).  Packing, scratch size
+ * and scratch kind all decide here; running reads the packed header.
+ * Making U per call cost DenseNet-121 nothing on a Zen 5 (interleaved runs
+ * within 1%): the 36 floats per kernel it no longer reads from memory paid
+ * for the transform. */
 static int packs_wino(const OnnxccConv2dParams *p)
 {
-    return !p->gemm_only && onnxcc_fast_wino_fits(p);
+    return onnxcc_fast_wino_fits(p);
+}
+
+static int wino_lazy(const OnnxccConv2dParams *p)
+{
+    return p->compact_weights != 0;
 }
 
 size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p)
 {
     const size_t k = (size_t)(p->C / p->group) * (size_t)p->kH * (size_t)p->kW;
     if (packs_wino(p))
-        return PACK_HEADER + onnxcc_fast_wino_packed_floats(p);
+        return PACK_HEADER + onnxcc_fast_wino_packed_floats(p, wino_lazy(p));
     return PACK_HEADER + (size_t)p->group * fast_group_floats(p->M / p->group, k);
 }
 
@@ -178,8 +187,8 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
     const size_t gsize = fast_group_floats(mg, k);
     memset(packed, 0, sizeof(float) * onnxcc_f32_conv2d_packed_size(p));
     if (packs_wino(p)) {
-        packed[0] = ALGO_WINO;
-        onnxcc_fast_wino_pack(p, w, packed + PACK_HEADER);
+        packed[0] = wino_lazy(p) ? ALGO_WINO_LAZY : ALGO_WINO;
+        onnxcc_fast_wino_pack(p, w, packed + PACK_HEADER, wino_lazy(p));
         return;
     }
     packed[0] = ALGO_GEMM;
@@ -211,7 +220,7 @@ size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
 {
     Plan pl;
     if (packs_wino(p))
-        return onnxcc_fast_wino_scratch_floats(p);
+        return onnxcc_fast_wino_scratch_floats(p, wino_lazy(p));
     plan_conv(p, &pl);
     return b_floats(&pl) + (pl.khalf ? 2 * partial_floats(p, &pl) : 0);
 }
@@ -296,6 +305,7 @@ static const FastKernels fast_scalar = {scalar_gemm,
                                         onnxcc_fast_fill_split4_scalar,
                                         onnxcc_fast_wino_in_scalar,
                                         onnxcc_fast_wino_out_scalar,
+                                        onnxcc_fast_wino_u_scalar,
                                         scalar_add2};
 
 const FastKernels *onnxcc_fast_kernels(int isa)
@@ -853,8 +863,10 @@ void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float 
 {
     const FastKernels *kern = onnxcc_fast_kernels(onnxcc_rt_isa_capped(p->isa_cap));
     const FastPre pre = {pre_scale, pre_shift, p->pre_relu, p->pre_relu || pre_scale || pre_shift};
-    if ((int)packed[0] == ALGO_WINO)
-        onnxcc_fast_wino_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
+    const int algo = (int)packed[0];
+    if (algo == ALGO_WINO || algo == ALGO_WINO_LAZY)
+        onnxcc_fast_wino_run(p, kern, x, packed + PACK_HEADER, algo == ALGO_WINO_LAZY, bias, &pre, res,
+                             scratch, y);
     else
         gemm_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
 }

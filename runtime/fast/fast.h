@@ -162,6 +162,17 @@ typedef struct FastWinoOut {
     const float *res;
 } FastWinoOut;
 
+/* Winograd weights at run time (winograd.c, lazy packing): for channels
+ * c < n, the 3x3 kernels of one panel's 16 output channels g[c*144 + 16*t
+ * + lane] (tap t = 3*row + column) become U = G g G^T, point xi of lane at
+ * u[xi*xi_stride + c*16 + lane]. */
+typedef struct FastWinoU {
+    const float *g;
+    int n;
+    float *u;
+    size_t xi_stride;
+} FastWinoU;
+
 /* The kernels one ISA level provides.  fill_split4 is fill (step 1) for the
  * Winograd frame: each channel's row of L = zl + n + zr floats (a multiple
  * of 4) is stored split by phase mod 4, position x at y[(x%4)*(L/4) + x/4]. */
@@ -182,6 +193,7 @@ typedef struct FastKernels {
     void (*fill_split4)(const FastFill *f, const FastPre *pre);
     void (*wino_in)(const FastWinoIn *w);
     void (*wino_out)(const FastWinoOut *w);
+    void (*wino_u)(const FastWinoU *u);
     void (*add2)(const FastAdd2 *a);
 } FastKernels;
 
@@ -239,15 +251,16 @@ void onnxcc_f32_layernorm_rows_avx512(size_t rows, size_t len, float eps, const 
  * packed weights (after the header) and of its scratch, packing, the call,
  * and the portable transforms. */
 int onnxcc_fast_wino_fits(const OnnxccConv2dParams *p);
-size_t onnxcc_fast_wino_packed_floats(const OnnxccConv2dParams *p);
-size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p);
-void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed);
+size_t onnxcc_fast_wino_packed_floats(const OnnxccConv2dParams *p, int lazy);
+size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy);
+void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed, int lazy);
 void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
-                          const float *packed, const float *bias, const FastPre *pre,
+                          const float *packed, int lazy, const float *bias, const FastPre *pre,
                           const float *res, float *scratch, float *y);
 void onnxcc_fast_fill_split4_scalar(const FastFill *f, const FastPre *pre);
 void onnxcc_fast_wino_in_scalar(const FastWinoIn *w);
 void onnxcc_fast_wino_out_scalar(const FastWinoOut *w);
+void onnxcc_fast_wino_u_scalar(const FastWinoU *u);
 
 /* parallel.c: calls fn(ctx, t) for t in [0, ntasks) on up to
  * onnxcc_num_threads() threads, the caller's included, and returns when all

@@ -12,7 +12,12 @@
  *  3. multiplies, with the direct conv's GEMM kernels, M[xi] = U[xi] V[xi];
  *  4. transforms back: y = act(A^T M A + bias), clipped at the map's edges.
  * The transforms round in float: errors are a few times those of direct
- * summation (the test bounds them like every other path's). */
+ * summation (the test bounds them like every other path's).
+ *
+ * Lazy packing keeps the 3x3 kernels themselves (per panel of 16 output
+ * channels, [g][m/16][c][tap][m%16]) and makes U in scratch at the start of
+ * every call, in float: the weights are their own size instead of 4 times
+ * it, and a call reads 9 floats per kernel from memory instead of 36. */
 #include <string.h>
 
 #include "fast.h"
@@ -65,17 +70,34 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
     w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
 }
 
-size_t onnxcc_fast_wino_packed_floats(const OnnxccConv2dParams *p)
+#define U_PAD 16 /* floats past each point's U made at run time (WinoJob.ustride) */
+
+/* Floats of U made at run time, for all groups. */
+static size_t u_floats(const OnnxccConv2dParams *p)
 {
     const int cg = p->C / p->group, mg = p->M / p->group;
-    return (size_t)p->group * XI * fast_group_floats(mg, (size_t)cg);
+    return (size_t)p->group * XI * (fast_group_floats(mg, (size_t)cg) + U_PAD);
 }
 
-size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p)
+/* Floats of the lazy packing: 9 per kernel, output channels padded to
+ * whole panels. */
+static size_t kernel_floats(const OnnxccConv2dParams *p)
+{
+    const int cg = p->C / p->group, mg = p->M / p->group;
+    return (size_t)p->group * 9 * fast_group_floats(mg, (size_t)cg);
+}
+
+size_t onnxcc_fast_wino_packed_floats(const OnnxccConv2dParams *p, int lazy)
+{
+    const int cg = p->C / p->group, mg = p->M / p->group;
+    return lazy ? kernel_floats(p) : (size_t)p->group * XI * fast_group_floats(mg, (size_t)cg);
+}
+
+size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
 {
     WinoPlan w;
     wino_plan(p, &w);
-    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv;
+    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + (lazy ? u_floats(p) : 0);
 }
 
 /* U = G g G^T for one 3x3 kernel, in double. */
@@ -96,11 +118,24 @@ static void wino_kernel(const float *g, double u[6][6])
             u[i][j] = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
 }
 
-/* Per group, per xi, panels of 16 output channels: [g][xi][m/16][c][m%16]. */
-void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed)
+/* Per group, per xi, panels of 16 output channels: [g][xi][m/16][c][m%16];
+ * lazy: [g][m/16][c][tap][m%16] (packed is zeroed: padding lanes stay 0). */
+void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed, int lazy)
 {
     const int cg = p->C / p->group, mg = p->M / p->group;
     const size_t gsize = fast_group_floats(mg, (size_t)cg);
+    if (lazy) {
+        for (int g = 0; g < p->group; g++)
+            for (int m = 0; m < mg; m++)
+                for (int c = 0; c < cg; c++)
+                    for (int t = 0; t < 9; t++)
+                        packed[(size_t)g * 9 * gsize +
+                               ((size_t)(m / FAST_PANEL) * (size_t)cg + (size_t)c) * 9 * FAST_PANEL +
+                               (size_t)t * FAST_PANEL + (size_t)(m % FAST_PANEL)] =
+                            w[(((size_t)g * (size_t)mg + (size_t)m) * (size_t)cg + (size_t)c) * 9 +
+                              (size_t)t];
+        return;
+    }
     for (int g = 0; g < p->group; g++) {
         for (int m = 0; m < mg; m++) {
             for (int c = 0; c < cg; c++) {
@@ -127,7 +162,11 @@ typedef struct WinoJob {
     const FastKernels *kern;
     const float *x, *packed, *bias, *pre_scale, *pre_shift, *res;
     float *frame, *v, *mb, *y;
+    float *u; /* lazy: U made from packed (the kernels), else NULL */
     size_t xs, ys, rs, gsize;
+    size_t ustride; /* floats between the U of two points: gsize packed; lazy, one
+                     * line more, so that the 36 stores of a kernel's U do not
+                     * all fall in one L1 set (gsize is often a multiple of 4 KB) */
     int nbands, in_tasks, panels, gemm_tasks, out_tasks;
     FastPre pre;
 } WinoJob;
@@ -139,6 +178,7 @@ typedef struct WinoBand {
     float *yg;
     FastPre pre;
     int t0, nb;
+    const float *kernels; /* lazy, in the group's first round: U to make */
 } WinoBand;
 
 static WinoBand band_of(const WinoJob *j, int r)
@@ -155,7 +195,8 @@ static WinoBand band_of(const WinoJob *j, int r)
     bd.xg = j->x + n * j->xs + c0 * plane;
     bd.yg = j->y + n * j->ys + m0 * oplane;
     bd.rg = j->res ? j->res + n * j->rs + m0 * oplane : NULL;
-    bd.u = j->packed + g * XI * j->gsize;
+    bd.u = (j->u ? j->u : j->packed) + g * XI * j->ustride;
+    bd.kernels = j->u && n == 0 && bi == 0 ? j->packed + g * 9 * j->gsize : NULL;
     bd.bias = j->bias ? j->bias + m0 : NULL;
     bd.t0 = bi * j->w.band;
     bd.nb = j->w.th - bd.t0 < j->w.band ? j->w.th - bd.t0 : j->w.band;
@@ -175,6 +216,14 @@ static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
     fast_split((size_t)w->cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
     if (c0 == c1)
         return;
+    /* Lazy packing: the group's first round also makes U for these
+     * channels, which its GEMMs (the next phase) read. */
+    for (int pn = 0; bd->kernels && pn * FAST_PANEL < w->mg; pn++) {
+        const size_t at = (size_t)pn * (size_t)w->cg + c0;
+        const FastWinoU u = {bd->kernels + at * 9 * FAST_PANEL, (int)(c1 - c0),
+                             (float *)bd->u + at * FAST_PANEL, j->ustride};
+        j->kern->wino_u(&u);
+    }
     const size_t plane = (size_t)p->H * (size_t)p->W, len = 4 * w->pw;
     FastPre pre = bd->pre;
     pre.scale = pre.scale ? pre.scale + c0 : NULL;
@@ -211,7 +260,7 @@ static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
 static const float *pair_u(const WinoJob *j, const WinoBand *bd, int i)
 {
     const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
-    return bd->u + (size_t)xi * j->gsize + (size_t)(r0 / FAST_PANEL) * (size_t)j->w.cg * FAST_PANEL;
+    return bd->u + (size_t)xi * j->ustride + (size_t)(r0 / FAST_PANEL) * (size_t)j->w.cg * FAST_PANEL;
 }
 
 /* Step 3 for pair i: M[xi] = U[xi] V[xi] for one xi and panel (all output
@@ -300,7 +349,7 @@ static int min_int(int a, int b)
 }
 
 void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
-                          const float *packed, const float *bias, const FastPre *pre,
+                          const float *packed, int lazy, const float *bias, const FastPre *pre,
                           const float *res, float *scratch, float *y)
 {
     WinoJob j;
@@ -318,11 +367,13 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.frame = scratch;
     j.v = scratch + j.w.frames;
     j.mb = j.v + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
+    j.u = lazy ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
     j.rs = p->r_img_stride ? p->r_img_stride : (size_t)p->M * oplane;
     j.gsize = fast_group_floats(j.w.mg, (size_t)j.w.cg);
+    j.ustride = lazy ? j.gsize + U_PAD : j.gsize;
     j.nbands = (j.w.th + j.w.band - 1) / j.w.band;
     const int threads = onnxcc_num_threads();
     /* One thread: whole GEMMs per point; more: a task per point and panel. */
@@ -349,6 +400,40 @@ static void in6(const float d[6], float w[6])
     w[3] = t2 + t3;
     w[4] = t2 - t3;
     w[5] = 4.0f * d[1] - 5.0f * d[3] + d[5];
+}
+
+/* The rows of G applied to (a0, a1, a2): G = [1/4 0 0; -1/6 -1/6 -1/6;
+ * -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1].  The SIMD kernels
+ * do the same operations lane-wise. */
+static void g6(float a0, float a1, float a2, float r[6])
+{
+    const float s = a0 + a2, q = a0 * (1.0f / 24) + a2 * (1.0f / 6), h = a1 * (1.0f / 12);
+    r[0] = a0 * (1.0f / 4);
+    r[1] = (s + a1) * (-1.0f / 6);
+    r[2] = (s - a1) * (-1.0f / 6);
+    r[3] = q + h;
+    r[4] = q - h;
+    r[5] = a2;
+}
+
+void onnxcc_fast_wino_u_scalar(const FastWinoU *u)
+{
+    for (int c = 0; c < u->n; c++) {
+        for (int lane = 0; lane < FAST_PANEL; lane++) {
+            const float *g = u->g + (size_t)c * 9 * FAST_PANEL + lane;
+            float t[6][3], r[6];
+            for (int b = 0; b < 3; b++) {
+                g6(g[b * FAST_PANEL], g[(3 + b) * FAST_PANEL], g[(6 + b) * FAST_PANEL], r);
+                for (int i = 0; i < 6; i++)
+                    t[i][b] = r[i];
+            }
+            for (int i = 0; i < 6; i++) {
+                g6(t[i][0], t[i][1], t[i][2], r);
+                for (int jj = 0; jj < 6; jj++)
+                    u->u[(size_t)(6 * i + jj) * u->xi_stride + (size_t)c * FAST_PANEL + (size_t)lane] = r[jj];
+            }
+        }
+    }
 }
 
 static void out6(const float m[6], float y[4])

@@ -234,12 +234,12 @@ static float *run_fast(const Setup *s, const float *packed)
 
 /* One case and variant at every ISA level up to best: the result against
  * the reference, y's canaries, and the packed weights against those packed
- * under the scalar cap.  gemm_only: the layer packed for the direct path. */
-static void check_case(int ci, int variant, int best, int gemm_only)
+ * under the scalar cap.  compact: the layer's weights packed compact. */
+static void check_case(int ci, int variant, int best, int compact)
 {
     Setup s;
     setup_case(&cases[ci], variant, &s);
-    s.p.gemm_only = gemm_only;
+    s.p.compact_weights = compact;
     float *first = NULL;
     size_t first_len = 0;
     for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
@@ -314,12 +314,14 @@ static void check_threads(void)
 
 /* Every case at the best ISA with 1 to 4 threads: the same bits whatever
  * the count (the threads split bands, panels and columns differently, and
- * by-columns cuts fall at other places), canaries included. */
-static void check_thread_counts(void)
+ * by-columns cuts fall at other places), canaries included; compact weights
+ * too (threads split the making of U by channels). */
+static void check_thread_counts(int compact)
 {
     for (int ci = 0; ci < NUM_CASES; ci++) {
         Setup s;
         setup_case(&cases[ci], ci % 20, &s);
+        s.p.compact_weights = compact;
         size_t len;
         float *packed = pack(&s.p, s.w, &len);
         onnxcc_set_num_threads(1);
@@ -356,31 +358,35 @@ int main(void)
         for (int variant = ci % 4; variant < 20; variant += 7, checked++)
             check_case(ci, variant, best, 0);
     printf("%d layers checked at every level up to %s\n", checked, onnxcc_rt_isa_name(best));
-    /* gemm_only on the layers that would run as Winograd: packed (and sized)
-     * for the direct path, fewer floats, GEMM scratch, the direct bound. */
+    /* compact_weights on the layers that run as Winograd: the kernels packed
+     * (a quarter of the transformed weights), U made in scratch per call
+     * (more scratch), the Winograd bound. */
     checked = 0;
     for (int ci = 0; ci < NUM_CASES; ci++) {
         Setup s;
         setup_case(&cases[ci], 0, &s);
         if (onnxcc_f32_conv2d_scratch_kind(&s.p) == 1) {
             const size_t wino = onnxcc_f32_conv2d_packed_size(&s.p);
-            s.p.gemm_only = 1;
-            CHECK(onnxcc_f32_conv2d_scratch_kind(&s.p) == 0);
-            CHECK(onnxcc_f32_conv2d_packed_size(&s.p) < wino);
+            const size_t scratch = onnxcc_f32_conv2d_scratch_size(&s.p);
+            s.p.compact_weights = 1;
+            CHECK(onnxcc_f32_conv2d_scratch_kind(&s.p) == 1);
+            CHECK(4 * onnxcc_f32_conv2d_packed_size(&s.p) < wino + 64);
+            CHECK(onnxcc_f32_conv2d_scratch_size(&s.p) > scratch);
             size_t len;
             float *packed = pack(&s.p, s.w, &len);
-            CHECK(packed[0] == 0.0f); /* the header names the GEMM algorithm */
+            CHECK(packed[0] == 2.0f); /* the header names lazy Winograd */
             free(packed);
             for (int variant = ci % 4; variant < 20; variant += 7, checked++)
                 check_case(ci, variant, best, 1);
         }
         free_setup(&s);
     }
-    printf("%d Winograd layers checked with gemm_only\n", checked);
+    printf("%d Winograd layers checked with compact weights\n", checked);
     CHECK(checked >= 9);
     unsetenv("ONNXCC_ISA");
     check_threads();
-    check_thread_counts();
+    check_thread_counts(0);
+    check_thread_counts(1);
 
     if (failures) {
         fprintf(stderr, "test_conv_fast: %d failure(s)\n", failures);

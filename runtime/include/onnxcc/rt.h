@@ -144,10 +144,11 @@ typedef struct OnnxccConv2dParams {
     OnnxccAct act;        /* epilogue on each output */
     int isa_cap;          /* fast kernel: highest ISA level it may use + 1
                            * (ONNXCC_ISA_SCALAR + 1 = scalar only); 0 = no cap */
-    int gemm_only;        /* fast kernel: 1 = pack for the direct (GEMM) path
-                           * even where Winograd fits: weights a quarter the
-                           * size of Winograd's transformed ones, more MACs;
-                           * 0 = the runtime chooses */
+    int compact_weights;  /* fast kernel: 1 = packed weights no bigger than the
+                           * kernels: Winograd layers keep their 3x3 kernels
+                           * and make the transformed weights (4x the size)
+                           * in scratch on every call; 0 = transformed ahead
+                           * of time */
 } OnnxccConv2dParams;
 
 /* y = act(conv(pre(x), w) + bias + res).  bias: [M] or NULL.
@@ -168,8 +169,8 @@ void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const fl
  * buffer from the caller.  Sums accumulate in float; stride-1 3x3 layers
  * with at least 8 input and 8 output channels per group and maps of at
  * least 8x8 (7x7 with at least 512 output channels per group) run as
- * Winograd F(4x4, 3x3) unless gemm_only is set, whose float transforms add
- * error of a few 1e-6 of the outputs' magnitude.
+ * Winograd F(4x4, 3x3), whose float transforms add error of a few 1e-6 of
+ * the outputs' magnitude.
  *
  * ISA levels: onnxcc_rt_isa() is the best level the CPU supports, capped by
  * the environment variable ONNXCC_ISA=scalar|avx2|avx512 (other values: no
