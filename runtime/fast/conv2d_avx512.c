@@ -480,6 +480,18 @@ INLINE void out6(const __m512 m[6], __m512 y[4])
  * frame. */
 #define MAX_RUNS 16
 
+/* clang's AddressSanitizer takes many minutes over the unrolled copies of
+ * wino_in_vec (a check per lane of each masked load); its builds run one
+ * copy whose loads loop over the runs, the same sums in the same order. */
+#if defined(__clang__) && defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WINO_IN_UNROLL 0
+#endif
+#endif
+#ifndef WINO_IN_UNROLL
+#define WINO_IN_UNROLL 1
+#endif
+
 /* The transform of one vector of 16 tiles whose lanes come in `runs`
  * merged loads (a constant once inlined, so the loads unroll and the masks
  * and bases stay in registers). */
@@ -538,7 +550,7 @@ static void wino_in_avx512(const FastWinoIn *w)
         float *v = w->v + t0;
         /* Tile rows of 16 or more tiles take one or two runs, 7-8 (28x28
          * maps) three, 4 (14x14) four or five. */
-        switch (runs) {
+        switch (WINO_IN_UNROLL ? runs : 0) {
         case 1:
             wino_in_vec(w, v, xs, 1, mask, base, keep);
             break;
