@@ -365,15 +365,35 @@ static void check_gemm(int M, int N, int K, int ta, int tb, float alpha, float b
         break;
     }
     float *got = alloc_sentinel(m * n + 8), *want = alloc_sentinel(m * n + 8);
+    float *got3 = alloc_sentinel(m * n + 8);
     onnxcc_f32_gemm_ref(&p, a, b, cp, want);
-    if (ckind == C_INPLACE) { /* y is c */
-        memcpy(got, c, m * n * sizeof *got);
-        onnxcc_f32_gemm(&p, a, b, got, got);
-    } else {
-        onnxcc_f32_gemm(&p, a, b, cp, got);
+    /* every ISA level (the small-M dot form has a kernel per level), and
+     * bit for bit the same on 1 and 3 threads */
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        char name[160];
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        snprintf(name, sizeof name, "%s %s", label, onnxcc_rt_isa_name(isa));
+        for (int th = 1; th <= 3; th += 2) {
+            float *out = th == 1 ? got : got3;
+            onnxcc_set_num_threads(th);
+            if (ckind == C_INPLACE) { /* y is c */
+                memcpy(out, c, m * n * sizeof *out);
+                onnxcc_f32_gemm(&p, a, b, out, out);
+            } else {
+                onnxcc_f32_gemm(&p, a, b, cp, out);
+            }
+        }
+        compare(name, got, want, m * n + 8, 1e-5 * sqrt(K > 1 ? (double)K : 1.0));
+        if (memcmp(got, got3, sizeof(float) * m * n)) {
+            fprintf(stderr, "%s: 1 and 3 threads differ\n", name);
+            failures++;
+        }
     }
-    compare(label, got, want, m * n + 8, 1e-5 * sqrt(K > 1 ? (double)K : 1.0));
-    free(a), free(b), free(c), free(got), free(want);
+    unsetenv("ONNXCC_ISA");
+    onnxcc_set_num_threads(0);
+    free(a), free(b), free(c), free(got), free(got3), free(want);
 }
 
 static void test_gemm(void)
@@ -401,6 +421,18 @@ static void test_gemm(void)
     check_gemm(1, 1000, 1280, 0, 1, 1.0f, 1.0f, C_ROW); /* MobileNetV2's */
     check_gemm(4, 1000, 2208, 0, 1, 1.0f, 1.0f, C_ROW);
     check_gemm(3, 1000, 1664, 0, 1, 1.0f, 1.0f, C_ROW);
+    /* the small-M dot form (up to 15 rows): row groups of 4 (AVX-512) and 2
+     * (AVX2), k below, at and above whole runs of 4 vectors, column ranges
+     * split over threads; AlexNet's FC layers */
+    static const int gm[] = {1, 2, 3, 4, 5, 7, 8, 15, 16};
+    static const int gk[] = {15, 16, 17, 63, 64, 65, 129, 1000};
+    for (size_t i = 0; i < sizeof gm / sizeof *gm; i++)
+        for (size_t l = 0; l < sizeof gk / sizeof *gk; l++)
+            check_gemm(gm[i], (int)(37 + 8 * l), gk[l], (int)(l == 3 && gm[i] == 1), 1, l % 2 ? 0.5f : 1.0f,
+                       1.0f, (int)(i + l) % C_KINDS);
+    check_gemm(1, 333, 9216, 0, 1, 1.0f, 1.0f, C_ROW);
+    check_gemm(2, 4096, 512, 0, 1, 1.0f, 1.0f, C_ROW);
+    check_gemm(1, 1, 4096, 0, 0, 1.0f, 1.0f, C_SCALAR); /* N = 1: a column of B is contiguous */
 }
 
 /* ======================================================================
