@@ -373,7 +373,7 @@ static void scratch_by_kind(const Graph *g, int64_t most[ONNXCC_CONV2D_SCRATCH_K
         most[k] = 0;
     for (int i = 0; i < g->nnodes; i++) {
         const Node *n = &g->nodes[i];
-        if ((n->op == OP_MATMUL || n->op == OP_GEMM) && matmul_scratch(g, n) * 4 > most[0])
+        if ((n->op == OP_MATMUL || n->op == OP_GEMM || n->op == OP_EINSUM) && matmul_scratch(g, n) * 4 > most[0])
             most[0] = matmul_scratch(g, n) * 4;
         if (n->op != OP_CONV || n->elided || !conv_is_fast(g, n))
             continue;
@@ -735,7 +735,7 @@ static bool gemm_as_matmul(Emitter *e, const Node *n, FILE *f)
         B = arena_printf((Arena *)&g->arena, "P(%d)", add_packed(e, n, t, (size_t)(K * N)));
     }
     const char *Y = ref(e, n, n->out[0]);
-    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0};\n", M, K, N);
     fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, (float *)(ws + %lld));\n    }\n", ref(e, n, n->in[0]), B, Y,
             (long long)scratch_at(e, 0));
     if (has_c)
@@ -803,22 +803,46 @@ static MatmulShape matmul_shape(const Graph *g, const Node *n)
     return s;
 }
 
-/* The floats of scratch MatMul n needs. */
-/* The floats of scratch a MatMul, or a Gemm run as one, needs (0: none). */
+/* The parameters of a MatMul call over whole operands. */
+static OnnxccMatmulParams matmul_params(long long M, long long K, long long N, long long batch, bool abatch,
+                                        bool bbatch, bool trans_b)
+{
+    OnnxccMatmulParams p = {(int)M, (int)K, (int)N, (size_t)batch, abatch ? (size_t)(M * K) : 0,
+                            bbatch ? (size_t)(K * N) : 0, trans_b};
+    return p;
+}
+
+/* The floats of scratch a MatMul, a Gemm run as one or an Einsum run as one
+ * needs (0: none). */
 static int64_t matmul_scratch(const Graph *g, const Node *n)
 {
-    OnnxccMatmulParams p = {0, 0, 0, 1, 0, 0};
+    OnnxccMatmulParams p = matmul_params(0, 0, 0, 1, false, false, false);
+    int64_t mm[5];
     if (n->op == OP_GEMM) {
         if (!gemm_fits_matmul(g, n))
             return 0;
         p.M = (int)g->values[n->out[0]].dims[0];
         p.K = (int)g->values[n->in[0]].dims[1];
         p.N = (int)g->values[n->out[0]].dims[1];
+    } else if (n->op == OP_EINSUM) {
+        if (!einsum_as_matmul(g, n, mm))
+            return 0;
+        p = matmul_params(mm[0], mm[1], mm[2], mm[3], true, true, mm[4] != 0);
     } else {
         MatmulShape s = matmul_shape(g, n);
-        p.M = (int)s.M, p.K = (int)s.K, p.N = (int)s.N;
+        p = s.one_call ? matmul_params(s.M, s.K, s.N, s.batch, s.abatch != 1, s.bbatch != 1, false)
+                       : matmul_params(s.M, s.K, s.N, 1, false, false, false);
     }
     return (int64_t)onnxcc_f32_matmul_scratch_size(&p);
+}
+
+void emit_matmul_call(Emitter *e, const Node *n, FILE *f, const int64_t mm[5])
+{
+    const OnnxccMatmulParams p = matmul_params(mm[0], mm[1], mm[2], mm[3], true, true, mm[4] != 0);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%d, %d, %d, %zu, %zu, %zu, %d};\n", p.M, p.K,
+            p.N, p.batch, p.a_batch_stride, p.b_batch_stride, p.trans_b);
+    fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, (float *)(ws + %lld));\n    }\n", ref(e, n, n->in[0]),
+            ref(e, n, n->in[1]), ref(e, n, n->out[0]), (long long)scratch_at(e, 0));
 }
 
 static void lower_matmul(Emitter *e, const Node *n, FILE *f)
@@ -830,12 +854,12 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
     const char *A = ref(e, n, n->in[0]), *B = ref(e, n, n->in[1]), *Y = ref(e, n, n->out[0]);
     const char *S = arena_printf((Arena *)&g->arena, "(float *)(ws + %lld)", (long long)scratch_at(e, 0));
     if (s.one_call) {
-        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld};\n",
+        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld, 0};\n",
                 M, K, N, s.batch, s.abatch == 1 ? 0 : M * K, s.bbatch == 1 ? 0 : K * N);
         fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, %s);\n    }\n", A, B, Y, S);
         return;
     }
-    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0};\n", M, K, N);
     for (long long t = 0; t < s.batch; t++) {
         long long ai = 0, bi = 0, rem = t, amul = 1, bmul = 1;
         for (int d = s.ybr - 1; d >= 0; d--) {

@@ -495,9 +495,9 @@ static void check_binary(int rank, const size_t *d, unsigned amask, unsigned bma
  * float rounding, every ISA level, and bitwise the same on 1 and 3 threads
  * ====================================================================== */
 
-static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b_batched)
+static void check_matmul_tb(int M, int K, int N, size_t batch, int a_batched, int b_batched, int tb)
 {
-    OnnxccMatmulParams p = {M, K, N, batch, a_batched ? (size_t)M * K : 0, b_batched ? (size_t)K * N : 0};
+    OnnxccMatmulParams p = {M, K, N, batch, a_batched ? (size_t)M * K : 0, b_batched ? (size_t)K * N : 0, tb};
     const size_t na = (a_batched ? batch : 1) * (size_t)M * K, nb = (b_batched ? batch : 1) * (size_t)K * N;
     const size_t ny = batch * (size_t)M * N;
     float *a = alloc_random(na), *b = alloc_random(nb), *want = alloc_sentinel(ny), *got = alloc_sentinel(ny),
@@ -509,8 +509,8 @@ static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b
     for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
         char name[96];
         setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
-        snprintf(name, sizeof name, "matmul %s M%d K%d N%d batch %zu (%d, %d)", onnxcc_rt_isa_name(isa), M, K, N,
-                 batch, a_batched, b_batched);
+        snprintf(name, sizeof name, "matmul %s M%d K%d N%d batch %zu (%d, %d) tb %d", onnxcc_rt_isa_name(isa), M, K,
+                 N, batch, a_batched, b_batched, tb);
         onnxcc_set_num_threads(1);
         onnxcc_f32_matmul(&p, a, b, got, scratch);
         compare(name, got, want, ny, 2e-6 * (K > 1 ? sqrt((double)K) : 1.0));
@@ -531,6 +531,11 @@ static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b
     free(scratch);
 }
 
+static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b_batched)
+{
+    check_matmul_tb(M, K, N, batch, a_batched, b_batched, 0);
+}
+
 static void test_matmul(void)
 {
     static const int Ms[] = {1, 5, 16, 17, 47}, Ks[] = {1, 3, 64, 301}, Ns[] = {1, 7, 16, 33, 200};
@@ -545,6 +550,22 @@ static void test_matmul(void)
     /* large enough for row panels on threads and several column blocks */
     check_matmul(197, 768, 400, 1, 1, 1);
     check_matmul(3, 700, 1000, 1, 1, 1);
+    /* B stored transposed (Einsum's Q x K^T): N below, at and above 16 */
+    static const int tn[] = {1, 15, 16, 17, 49, 200};
+    for (size_t n = 0; n < sizeof tn / sizeof *tn; n++) {
+        check_matmul_tb(5, 33, tn[n], 1, 1, 1, 1);
+        check_matmul_tb(49, 32, tn[n], 3, 1, 1, 1);
+    }
+    check_matmul_tb(20, 17, 40, 4, 1, 0, 1);
+    check_matmul_tb(197, 64, 197, 2, 1, 1, 1);
+    /* batches split by whole products over threads (more products than
+     * scratch sets; one broadcast operand), and large ones split inside */
+    check_matmul(49, 32, 49, 11, 1, 1);
+    check_matmul(49, 49, 32, 9, 1, 1);
+    check_matmul(17, 20, 33, 10, 0, 1);
+    check_matmul(17, 20, 33, 10, 1, 0);
+    check_matmul(197, 197, 64, 3, 1, 1);
+    check_matmul(150, 300, 100, 2, 1, 1);
 }
 
 static void test_binary(void)

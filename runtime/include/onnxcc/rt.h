@@ -346,19 +346,22 @@ void onnxcc_f32_gemm(const OnnxccGemmParams *p, const float *a, const float *b, 
 /* Batched MatMul: for t < batch, Y_t[M][N] = A_t[M][K] * B_t[K][N] with
  * A_t = a + t*a_batch_stride, B_t = b + t*b_batch_stride, Y_t = y + t*M*N.
  * A stride of 0 broadcasts that operand over the batch (e.g. [B,M,K] x [K,N]).
- * Broadcasts of other patterns ([2,1,M,K] x [1,3,K,N]) are a loop of calls. */
+ * Broadcasts of other patterns ([2,1,M,K] x [1,3,K,N]) are a loop of calls.
+ * trans_b: B_t is stored [N][K] (attention's Q x K^T, as an Einsum writes it). */
 typedef struct OnnxccMatmulParams {
     int M, K, N;
     size_t batch;          /* output matrices, >= 1 */
     size_t a_batch_stride; /* elements; M*K when dense, 0 = broadcast */
     size_t b_batch_stride; /* elements; K*N when dense, 0 = broadcast */
+    int trans_b;           /* 0: B_t[k][n] at k*N + n; 1: at n*K + k */
 } OnnxccMatmulParams;
 
 void onnxcc_f32_matmul_ref(const OnnxccMatmulParams *p, const float *a, const float *b,
                            float *y);
 /* The same on the fast GEMM kernels, float sums (bitwise the same for every
  * thread count); scratch: onnxcc_f32_matmul_scratch_size(p) floats, 64-byte
- * aligned, for A packed in panels and B's last N % 16 columns. */
+ * aligned, for A packed in panels and B's last N % 16 columns (or B_t
+ * transposed), one set per batch task. */
 size_t onnxcc_f32_matmul_scratch_size(const OnnxccMatmulParams *p);
 void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float *b, float *y,
                        float *scratch);
