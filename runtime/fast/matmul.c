@@ -7,8 +7,12 @@
  * it.  B is read as it is, in column blocks that stay in L2 across the row
  * panels; its last columns (N mod 16 of them, which the kernels would read
  * past the end of B as whole vectors) are copied to a zero-padded strip of
- * 16 first.  A B_t stored transposed ([N][K], trans_b) is copied instead to
- * a [K][N rounded up to 16] strip, zero-padded, read whole.
+ * 16 first.  A B_t stored transposed ([N][K], ONNXCC_MATMUL_B_NK) is
+ * copied instead to a [K][N rounded up to 16] strip, zero-padded, read
+ * whole.  Weights come packed at compile time (ONNXCC_MATMUL_B_PACKED):
+ * each column block [K][width] in one run, so that it streams from memory
+ * in order instead of as K short pieces N floats apart (B cold, 197 x 768 x
+ * 2304: ... GFLOP/s), and no strip is needed.
  *
  * Threads split one product's row panels or column blocks; a batch of small
  * products (attention heads, windows) is split instead by whole products,
@@ -25,8 +29,9 @@ typedef struct {
     const OnnxccMatmulParams *p;
     const FastKernels *kern;
     const float *a; /* this product's A */
-    const float *b; /* B's columns 0 .. nmain-1, rows ldb apart */
+    const float *b; /* B's columns 0 .. nmain-1, rows ldb apart (packed: the blocks) */
     size_t ldb, nmain;
+    size_t pw;      /* packed B: columns per block (the last may be narrower) */
     float *y;
     float *packed; /* panels of A */
     float *strip;  /* B's last N % 16 columns [K][16], or B_t^T [K][ldb] */
@@ -45,8 +50,37 @@ static size_t panels_of(const OnnxccMatmulParams *p)
 static size_t set_floats(const OnnxccMatmulParams *p)
 {
     const size_t K = (size_t)p->K;
-    const size_t strip = p->trans_b ? K * fast_round_up((size_t)p->N, 16) : 16 * K;
+    const size_t strip = p->b_layout == ONNXCC_MATMUL_B_NK   ? K * fast_round_up((size_t)p->N, 16)
+                         : p->b_layout == ONNXCC_MATMUL_B_KN ? 16 * K
+                                                            : 0;
     return fast_round_up(panels_of(p) * FAST_PANEL * K + strip, 16);
+}
+
+/* Columns per block of B: as many as fill MM_BLOCK_FLOATS, in whole main
+ * tiles (48 columns: a block of 64 ran its last 16 on the 1-vector tile,
+ * half as fast; 197x3072x768: 92 -> 190 GFLOP/s), and two tiles at least
+ * (narrower blocks re-stream A more than they save). */
+static size_t block_cols(size_t K)
+{
+    const size_t block = MM_BLOCK_FLOATS / K / MM_TILE_COLS * MM_TILE_COLS;
+    return block < 2 * MM_TILE_COLS ? 2 * MM_TILE_COLS : block;
+}
+
+size_t onnxcc_f32_matmul_packed_b_size(const OnnxccMatmulParams *p)
+{
+    const size_t N = (size_t)p->N, K = (size_t)p->K, w = block_cols(K);
+    return (N / w * w + fast_round_up(N % w, 16)) * K;
+}
+
+void onnxcc_f32_matmul_pack_b(const OnnxccMatmulParams *p, const float *b, float *packed)
+{
+    const size_t N = (size_t)p->N, K = (size_t)p->K, w = block_cols(K);
+    for (size_t c0 = 0; c0 < N; c0 += w) {
+        const size_t n = N - c0 < w ? N - c0 : w, ld = n < w ? fast_round_up(n, 16) : w;
+        for (size_t k = 0; k < K; k++, packed += ld)
+            for (size_t c = 0; c < ld; c++)
+                packed[c] = c < n ? b[k * N + c0 + c] : 0.0f;
+    }
 }
 
 static size_t slots_of(const OnnxccMatmulParams *p)
@@ -82,7 +116,7 @@ static void pack_panels(const MatmulJob *j, size_t p0, size_t p1)
 static void fill_strip(const MatmulJob *j, const float *bt)
 {
     const size_t N = (size_t)j->p->N, K = (size_t)j->p->K;
-    if (j->p->trans_b) {
+    if (j->p->b_layout == ONNXCC_MATMUL_B_NK) {
         const size_t ld = j->ldb;
         for (size_t n0 = 0; n0 < ld; n0 += 16)
             for (size_t k0 = 0; k0 < K; k0 += 16) {
@@ -123,6 +157,19 @@ static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t
     for (size_t c = c0; c < c1; c += j->block) {
         const size_t end = c + j->block < c1 ? c + j->block : c1;
         g.q0 = c;
+        if (p->b_layout == ONNXCC_MATMUL_B_PACKED) { /* in block c / pw */
+            for (size_t q = c; q < end;) {
+                const size_t b0 = q / j->pw * j->pw, w = N - b0 < j->pw ? fast_round_up(N - b0, 16) : j->pw;
+                const size_t e = end < b0 + j->pw ? end : b0 + j->pw;
+                g.q0 = q;
+                g.b = j->b + b0 * K + (q - b0);
+                g.cstride = w;
+                g.ncols = (int)(e - q);
+                j->kern->gemm(&g);
+                q = e;
+            }
+            continue;
+        }
         if (c < nmain) { /* whole vectors of B (or the transposed strip) */
             const size_t e = end < nmain ? end : nmain;
             g.b = j->b + c;
@@ -149,12 +196,9 @@ static void select_product(MatmulJob *j, const float *a, const float *b, float *
     const float *bt = b + t * p->b_batch_stride;
     j->a = a + t * p->a_batch_stride;
     j->y = y + t * M * N;
-    if (p->trans_b) {
-        j->b = j->strip;
-    } else {
-        j->b = bt;
-    }
-    if ((p->trans_b || j->nmain < N) && (prev == (size_t)-1 || p->b_batch_stride))
+    j->b = p->b_layout == ONNXCC_MATMUL_B_NK ? j->strip : bt;
+    if (p->b_layout != ONNXCC_MATMUL_B_PACKED && (p->b_layout == ONNXCC_MATMUL_B_NK || j->nmain < N) &&
+        (prev == (size_t)-1 || p->b_batch_stride))
         fill_strip(j, bt);
 }
 
@@ -223,12 +267,9 @@ void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float 
     j.kern = onnxcc_fast_kernels(onnxcc_rt_isa());
     j.packed = scratch;
     j.strip = scratch + panels * FAST_PANEL * K;
-    j.ldb = p->trans_b ? fast_round_up(N, 16) : N;
-    j.nmain = p->trans_b ? N : N / 16 * 16;
-    /* whole main tiles (48 columns): a block of 64 ran its last 16 on the
-     * 1-vector tile, half as fast (197x3072x768: 92 -> 190 GFLOP/s) */
-    size_t block = MM_BLOCK_FLOATS / K / MM_TILE_COLS * MM_TILE_COLS;
-    j.block = block < 2 * MM_TILE_COLS ? 2 * MM_TILE_COLS : block; /* narrower blocks re-stream A more than they save */
+    j.ldb = p->b_layout == ONNXCC_MATMUL_B_NK ? fast_round_up(N, 16) : N;
+    j.nmain = p->b_layout == ONNXCC_MATMUL_B_KN ? N / 16 * 16 : N;
+    j.block = j.pw = block_cols(K);
     const int threads = onnxcc_num_threads();
     const double flops = 2.0 * (double)M * (double)N * (double)K;
 

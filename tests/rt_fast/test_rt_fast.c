@@ -504,6 +504,19 @@ static void check_matmul_tb(int M, int K, int N, size_t batch, int a_batched, in
           *got3 = alloc_sentinel(ny);
     float *scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
     onnxcc_f32_matmul_ref(&p, a, b, want);
+    float *bp = NULL; /* tb 2: B packed, one block set per product */
+    if (tb == ONNXCC_MATMUL_B_PACKED) {
+        p.b_layout = ONNXCC_MATMUL_B_KN;
+        onnxcc_f32_matmul_ref(&p, a, b, want);
+        p.b_layout = ONNXCC_MATMUL_B_PACKED;
+        const size_t one = onnxcc_f32_matmul_packed_b_size(&p), nbt = b_batched ? batch : 1;
+        bp = alloc_sentinel(one * nbt);
+        for (size_t t = 0; t < nbt; t++)
+            onnxcc_f32_matmul_pack_b(&p, b + t * (size_t)K * N, bp + t * one);
+        p.b_batch_stride = b_batched ? one : 0;
+        free(scratch);
+        scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
+    }
     unsetenv("ONNXCC_ISA");
     const int best = onnxcc_rt_isa();
     for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
@@ -512,10 +525,10 @@ static void check_matmul_tb(int M, int K, int N, size_t batch, int a_batched, in
         snprintf(name, sizeof name, "matmul %s M%d K%d N%d batch %zu (%d, %d) tb %d", onnxcc_rt_isa_name(isa), M, K,
                  N, batch, a_batched, b_batched, tb);
         onnxcc_set_num_threads(1);
-        onnxcc_f32_matmul(&p, a, b, got, scratch);
+        onnxcc_f32_matmul(&p, a, bp ? bp : b, got, scratch);
         compare(name, got, want, ny, 2e-6 * (K > 1 ? sqrt((double)K) : 1.0));
         onnxcc_set_num_threads(3);
-        onnxcc_f32_matmul(&p, a, b, got3, scratch);
+        onnxcc_f32_matmul(&p, a, bp ? bp : b, got3, scratch);
         if (memcmp(got, got3, sizeof(float) * ny)) {
             fprintf(stderr, "%s: 1 and 3 threads differ\n", name);
             failures++;
@@ -529,6 +542,7 @@ static void check_matmul_tb(int M, int K, int N, size_t batch, int a_batched, in
     free(got);
     free(got3);
     free(scratch);
+    free(bp);
 }
 
 static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b_batched)
@@ -566,6 +580,16 @@ static void test_matmul(void)
     check_matmul(17, 20, 33, 10, 1, 0);
     check_matmul(197, 197, 64, 3, 1, 1);
     check_matmul(150, 300, 100, 2, 1, 1);
+    /* B packed (weights): several blocks and a short last one, column
+     * ranges within blocks (threads), batches sharing it or not */
+    static const int pk[] = {1, 64, 300, 1100}, pn[] = {1, 16, 17, 95, 200, 1000};
+    for (size_t k = 0; k < sizeof pk / sizeof *pk; k++)
+        for (size_t n = 0; n < sizeof pn / sizeof *pn; n++)
+            check_matmul_tb(k % 2 ? 33 : 5, pk[k], pn[n], 1, 1, 1, ONNXCC_MATMUL_B_PACKED);
+    check_matmul_tb(197, 768, 400, 1, 1, 1, ONNXCC_MATMUL_B_PACKED);
+    check_matmul_tb(15, 1100, 150, 1, 1, 1, ONNXCC_MATMUL_B_PACKED); /* narrow ranges across blocks */
+    check_matmul_tb(19, 24, 37, 3, 1, 0, ONNXCC_MATMUL_B_PACKED);
+    check_matmul_tb(19, 24, 37, 3, 1, 1, ONNXCC_MATMUL_B_PACKED);
 }
 
 static void test_binary(void)
