@@ -11,8 +11,15 @@
  * copied instead to a [K][N rounded up to 16] strip, zero-padded, read
  * whole.  Weights come packed at compile time (ONNXCC_MATMUL_B_PACKED):
  * each column block [K][width] in one run, so that it streams from memory
- * in order instead of as K short pieces N floats apart (B cold, 197 x 768 x
- * 2304: ... GFLOP/s), and no strip is needed.
+ * in order instead of as K short pieces N floats apart, and no strip is
+ * needed.
+ *
+ * A deep product (K over MM_KC_MAX) runs in chunks of k, each over all of
+ * Y: a chunk of packed A (M x kc) and a block of B (kc x block) stay in L2
+ * together, where a whole-K block of B pushed A out and every block
+ * re-read all of A from L3 (197 x 3072 x 768, ViT's MLP).  Chunk c > 0
+ * adds its sums to Y as the kernels add a residual: Y = (sum over chunk)
+ * + Y.  The chunks depend on K alone, not on threads.
  *
  * Threads split one product's row panels or column blocks; a batch of small
  * products (attention heads, windows) is split instead by whole products,
@@ -24,6 +31,8 @@
 #define MM_TILE_COLS 48       /* columns of the kernels' main tile */
 #define MM_SLOTS 8            /* batch tasks at most (scratch sets) */
 #define MM_ITEM_FLOPS 4e6     /* products below this are not split */
+#define MM_KC_MAX 1024        /* K up to this runs in one chunk */
+#define MM_KC 512             /* else chunks of about this many k */
 
 typedef struct {
     const OnnxccMatmulParams *p;
@@ -56,13 +65,22 @@ static size_t set_floats(const OnnxccMatmulParams *p)
     return fast_round_up(panels_of(p) * FAST_PANEL * K + strip, 16);
 }
 
+/* k per chunk (the last chunk may be shorter). */
+static size_t k_chunk(size_t K)
+{
+    if (K <= MM_KC_MAX)
+        return K;
+    const size_t n = (K + MM_KC - 1) / MM_KC;
+    return fast_round_up((K + n - 1) / n, 16);
+}
+
 /* Columns per block of B: as many as fill MM_BLOCK_FLOATS, in whole main
  * tiles (48 columns: a block of 64 ran its last 16 on the 1-vector tile,
  * half as fast; 197x3072x768: 92 -> 190 GFLOP/s), and two tiles at least
  * (narrower blocks re-stream A more than they save). */
 static size_t block_cols(size_t K)
 {
-    const size_t block = MM_BLOCK_FLOATS / K / MM_TILE_COLS * MM_TILE_COLS;
+    const size_t block = MM_BLOCK_FLOATS / k_chunk(K) / MM_TILE_COLS * MM_TILE_COLS;
     return block < 2 * MM_TILE_COLS ? 2 * MM_TILE_COLS : block;
 }
 
@@ -88,25 +106,29 @@ static size_t slots_of(const OnnxccMatmulParams *p)
     return p->batch < MM_SLOTS ? p->batch : MM_SLOTS;
 }
 
-/* Panels p0 .. p1-1 of A into packed: [panel][k][16], rows past M zero.
- * Sixteen k at a time, so that each row is read along and the block
- * written stays in L1. */
+/* Panels p0 .. p1-1 of A into packed, chunk by chunk of k: chunk c (at
+ * k0 = c*kc, kn k) holds all panels, [panel][kn][16], from k0 * panels * 16
+ * on; rows past M zero.  Sixteen k at a time, so that each row is read
+ * along and the block written stays in L1. */
 static void pack_panels(const MatmulJob *j, size_t p0, size_t p1)
 {
-    const size_t M = (size_t)j->p->M, K = (size_t)j->p->K;
-    for (size_t pn = p0; pn < p1; pn++) {
-        float *dst = j->packed + pn * K * FAST_PANEL;
-        const size_t r0 = pn * FAST_PANEL, rows = M - r0 < FAST_PANEL ? M - r0 : FAST_PANEL;
-        for (size_t k0 = 0; k0 < K; k0 += 16) {
-            const size_t kn = K - k0 < 16 ? K - k0 : 16;
-            for (size_t i = 0; i < rows; i++) {
-                const float *src = j->a + (r0 + i) * K + k0;
-                for (size_t k = 0; k < kn; k++)
-                    dst[(k0 + k) * FAST_PANEL + i] = src[k];
+    const size_t M = (size_t)j->p->M, K = (size_t)j->p->K, kc = k_chunk(K), panels = panels_of(j->p);
+    for (size_t c0 = 0; c0 < K; c0 += kc) {
+        const size_t cn = K - c0 < kc ? K - c0 : kc;
+        for (size_t pn = p0; pn < p1; pn++) {
+            float *dst = j->packed + c0 * panels * FAST_PANEL + pn * cn * FAST_PANEL;
+            const size_t r0 = pn * FAST_PANEL, rows = M - r0 < FAST_PANEL ? M - r0 : FAST_PANEL;
+            for (size_t k0 = 0; k0 < cn; k0 += 16) {
+                const size_t kn = cn - k0 < 16 ? cn - k0 : 16;
+                for (size_t i = 0; i < rows; i++) {
+                    const float *src = j->a + (r0 + i) * K + c0 + k0;
+                    for (size_t k = 0; k < kn; k++)
+                        dst[(k0 + k) * FAST_PANEL + i] = src[k];
+                }
+                for (size_t i = rows; i < FAST_PANEL; i++)
+                    for (size_t k = 0; k < kn; k++)
+                        dst[(k0 + k) * FAST_PANEL + i] = 0.0f;
             }
-            for (size_t i = rows; i < FAST_PANEL; i++)
-                for (size_t k = 0; k < kn; k++)
-                    dst[(k0 + k) * FAST_PANEL + i] = 0.0f;
         }
     }
 }
@@ -137,22 +159,24 @@ static void fill_strip(const MatmulJob *j, const float *bt)
     }
 }
 
-/* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1. */
-static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1)
+/* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1, k in
+ * k0 .. k0+kn-1 (a chunk): plus Y unless k0 is 0. */
+static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1, size_t k0, size_t kn)
 {
     const OnnxccMatmulParams *p = j->p;
     const size_t N = (size_t)p->N, K = (size_t)p->K, nmain = j->nmain;
     static const int tap0[1] = {0};
     FastGemm g;
     memset(&g, 0, sizeof g);
-    g.a = j->packed + r0 / FAST_PANEL * K * FAST_PANEL;
+    g.a = j->packed + k0 * panels_of(p) * FAST_PANEL + r0 / FAST_PANEL * kn * FAST_PANEL;
     g.m = (int)(r1 - r0);
-    g.nc = (int)K;
+    g.nc = (int)kn;
     g.ntaps = 1;
     g.taps = tap0;
     g.frame_w = g.out_w = (int)N;
     g.y = j->y + r0 * N;
     g.ldy = N;
+    g.res = k0 ? g.y : NULL;
     g.act.kind = ONNXCC_ACT_NONE;
     for (size_t c = c0; c < c1; c += j->block) {
         const size_t end = c + j->block < c1 ? c + j->block : c1;
@@ -162,7 +186,7 @@ static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t
                 const size_t b0 = q / j->pw * j->pw, w = N - b0 < j->pw ? fast_round_up(N - b0, 16) : j->pw;
                 const size_t e = end < b0 + j->pw ? end : b0 + j->pw;
                 g.q0 = q;
-                g.b = j->b + b0 * K + (q - b0);
+                g.b = j->b + b0 * K + k0 * w + (q - b0);
                 g.cstride = w;
                 g.ncols = (int)(e - q);
                 j->kern->gemm(&g);
@@ -172,19 +196,28 @@ static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t
         }
         if (c < nmain) { /* whole vectors of B (or the transposed strip) */
             const size_t e = end < nmain ? end : nmain;
-            g.b = j->b + c;
+            g.b = j->b + k0 * j->ldb + c;
             g.cstride = j->ldb;
             g.ncols = (int)(e - c);
             j->kern->gemm(&g);
         }
         if (end > nmain) { /* the padded strip */
             g.q0 = nmain;
-            g.b = j->strip;
+            g.b = j->strip + k0 * 16;
             g.cstride = 16;
             g.ncols = (int)(N - nmain);
             j->kern->gemm(&g);
         }
     }
+}
+
+/* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1, over
+ * every chunk of k. */
+static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1)
+{
+    const size_t K = (size_t)j->p->K, kc = k_chunk(K);
+    for (size_t k0 = 0; k0 < K; k0 += kc)
+        multiply_chunk(j, r0, r1, c0, c1, k0, K - k0 < kc ? K - k0 : kc);
 }
 
 /* Points j at product t (its A, B and Y); fills the strip unless the

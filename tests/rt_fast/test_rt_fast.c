@@ -588,6 +588,12 @@ static void test_matmul(void)
             check_matmul_tb(k % 2 ? 33 : 5, pk[k], pn[n], 1, 1, 1, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(197, 768, 400, 1, 1, 1, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(15, 1100, 150, 1, 1, 1, ONNXCC_MATMUL_B_PACKED); /* narrow ranges across blocks */
+    /* deep products in chunks of k (a short last one), every B layout */
+    for (int tb = 0; tb < 3; tb++) {
+        check_matmul_tb(40, 1100, 70, 1, 1, 1, tb);
+        check_matmul_tb(197, 3072, 100, 1, 1, 1, tb);
+        check_matmul_tb(7, 2049, 33, 2, 1, 1, tb);
+    }
     check_matmul_tb(19, 24, 37, 3, 1, 0, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(19, 24, 37, 3, 1, 1, ONNXCC_MATMUL_B_PACKED);
 }
