@@ -824,6 +824,8 @@ static MatmulShape matmul_shape(const Graph *g, const Node *n)
     return s;
 }
 
+#define GEMV_ROWS 15 /* a MatMul of up to this many rows on a weight runs as a Gemm */
+
 /* Whether MatMul n's B is a float weight shared by every product: packed
  * at compile time (ONNXCC_MATMUL_B_PACKED). */
 static bool matmul_b_packs(const Graph *g, const Node *n, const MatmulShape *s)
@@ -851,6 +853,8 @@ static int64_t matmul_scratch(const Graph *g, const Node *n)
         p = matmul_params(mm[0], mm[1], mm[2], mm[3], true, true, mm[4] ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN);
     } else {
         MatmulShape s = matmul_shape(g, n);
+        if (matmul_b_packs(g, n, &s) && s.batch == 1 && s.M <= GEMV_ROWS)
+            return 0; /* a Gemm */
         const int lay = matmul_b_packs(g, n, &s) ? ONNXCC_MATMUL_B_PACKED : ONNXCC_MATMUL_B_KN;
         p = s.one_call ? matmul_params(s.M, s.K, s.N, s.batch, s.abatch != 1, s.bbatch != 1, lay)
                        : matmul_params(s.M, s.K, s.N, 1, false, false, lay);
@@ -876,6 +880,21 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
     const long long M = s.M, K = s.K, N = s.N;
     const char *A = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
     const char *S = arena_printf((Arena *)&g->arena, "(float *)(ws + %lld)", (long long)scratch_at(e, 0));
+    if (matmul_b_packs(g, n, &s) && s.batch == 1 && M <= GEMV_ROWS) {
+        /* a few rows against a weight (a classifier at batch 1): the
+         * weight transposed here, once, for onnxcc_f32_gemm's dot form,
+         * which streams it from memory in one run */
+        const float *w = b->data;
+        float *t = arena_alloc((Arena *)&g->arena, sizeof(float) * (size_t)(K * N));
+        for (long long k = 0; k < K; k++)
+            for (long long j = 0; j < N; j++)
+                t[j * K + k] = w[k * N + j];
+        fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, 0.0f, 0, 0};\n", M, N,
+                K);
+        fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), NULL, %s);\n    }\n", A,
+                add_packed(e, n, t, (size_t)(K * N)), Y);
+        return;
+    }
     if (matmul_b_packs(g, n, &s)) { /* a weight: packed once, here */
         const OnnxccMatmulParams p =
             matmul_params(M, K, N, s.batch, s.abatch != 1, false, ONNXCC_MATMUL_B_PACKED);

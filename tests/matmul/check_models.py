@@ -1,9 +1,9 @@
 """Compiles, builds and compares with onnxruntime (onnxcc compare) every
-model of make_einsum_models.py, with the best kernels and with the scalar
-ones, and checks from the generated C that each Einsum took the path its
-case expects: onnxcc_f32_matmul, or the generic loops.
+model of make_models.py, with the best kernels and with the scalar
+ones, and checks from the generated C that each took the path its case
+expects: onnxcc_f32_matmul, onnxcc_f32_gemm, or the generic loops.
 
-usage: check_einsum.py ONNXCC MODELDIR
+usage: check_models.py ONNXCC MODELDIR
 """
 import os
 import subprocess
@@ -17,12 +17,12 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     onnxcc, models = sys.argv[1], sys.argv[2]
-    cases = subprocess.run([sys.executable, os.path.join(HERE, "make_einsum_models.py"), models], check=True,
+    cases = subprocess.run([sys.executable, os.path.join(HERE, "make_models.py"), models], check=True,
                            capture_output=True, text=True).stdout.split("\n")
     failures = 0
     for line in filter(None, cases):
-        name, fast = line.split()
-        path = os.path.join(models, "einsum_%s.onnx" % name)
+        name, expect = line.split()
+        path = os.path.join(models, "%s.onnx" % name)
         for isa in ("", "--isa=scalar"):
             with tempfile.TemporaryDirectory() as keep:
                 cmd = [onnxcc, "compare", path, "--keep", keep] + ([isa] if isa else [])
@@ -32,9 +32,9 @@ def main():
                     failures += 1
                     continue
                 src = "".join(open(os.path.join(keep, f)).read() for f in os.listdir(keep) if f.endswith(".c"))
-                took = int("onnxcc_f32_matmul(" in src)
-                if took != int(fast):
-                    print("FAIL %s %s: onnxcc_f32_matmul %s, expected %s" % (name, isa, took, fast))
+                took = [k for k in ("matmul", "gemm") if "onnxcc_f32_%s(" % k in src] or ["generic"]
+                if took != [expect]:
+                    print("FAIL %s %s: took %s, expected %s" % (name, isa, took, expect))
                     failures += 1
                 else:
                     print("ok %s %s" % (name, isa or "best"))
