@@ -38,6 +38,7 @@
 typedef struct {
     const OnnxccMatmulParams *p;
     const FastKernels *kern;
+    void (*gemm)(const FastGemm *g); /* kern->gemm, or matmul_avx512.c's */
     const float *a; /* this product's A */
     const float *b; /* B's columns 0 .. nmain-1, rows ldb apart (packed: the blocks) */
     size_t ldb, nmain;
@@ -196,7 +197,7 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
                 g.b = j->b + b0 * K + k0 * w + (q - b0);
                 g.cstride = w;
                 g.ncols = (int)(e - q);
-                j->kern->gemm(&g);
+                j->gemm(&g);
                 q = e;
             }
             continue;
@@ -206,14 +207,14 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
             g.b = j->b + k0 * j->ldb + c;
             g.cstride = j->ldb;
             g.ncols = (int)(e - c);
-            j->kern->gemm(&g);
+            j->gemm(&g);
         }
         if (end > nmain) { /* the padded strip */
             g.q0 = nmain;
             g.b = j->strip + k0 * 16;
             g.cstride = 16;
             g.ncols = (int)(N - nmain);
-            j->kern->gemm(&g);
+            j->gemm(&g);
         }
     }
 }
@@ -305,6 +306,11 @@ void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float 
     memset(&j, 0, sizeof j);
     j.p = p;
     j.kern = onnxcc_fast_kernels(onnxcc_rt_isa());
+    j.gemm = j.kern->gemm;
+#ifdef ONNXCC_RT_X86_64
+    if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512)
+        j.gemm = onnxcc_f32_mm_gemm_avx512;
+#endif
     j.packed = scratch;
     j.strip = scratch + panels * FAST_PANEL * K;
     j.ldb = p->b_layout == ONNXCC_MATMUL_B_NK ? fast_round_up(N, 16) : N;
