@@ -724,7 +724,7 @@ static const char *pack_matmul_b(Emitter *e, const Node *n, const OnnxccMatmulPa
 
 /* A Gemm of at least 16 rows with constant weights, alpha 1 and no transA
  * runs as a MatMul on the GEMM kernels (the weights transposed here, once,
- * when transB), then adds C (beta 1) by broadcasting; false if it does not
+ * when transB, and packed), then adds C (beta 1) by broadcasting; false if it does not
  * qualify.  Fewer rows (a classifier at batch 1) stay on onnxcc_f32_gemm,
  * which streams the weights once. */
 static bool gemm_fits_matmul(const Graph *g, const Node *n)
