@@ -712,8 +712,8 @@ static OnnxccMatmulParams matmul_params(long long M, long long K, long long N, l
     return p;
 }
 
-/* Weights w [K][N] packed for a MatMul with p's shape; the C expression of
- * the packed array. */
+/* Weights w ([K][N], or [N][K] if p->b_layout is NK) packed for a MatMul
+ * with p's shape; the C expression of the packed array. */
 static const char *pack_matmul_b(Emitter *e, const Node *n, const OnnxccMatmulParams *p, const float *w)
 {
     const size_t len = onnxcc_f32_matmul_packed_b_size(p);
@@ -723,8 +723,8 @@ static const char *pack_matmul_b(Emitter *e, const Node *n, const OnnxccMatmulPa
 }
 
 /* A Gemm of at least 16 rows with constant weights, alpha 1 and no transA
- * runs as a MatMul on the GEMM kernels (the weights transposed here, once,
- * when transB, and packed), then adds C (beta 1) by broadcasting; false if it does not
+ * runs as a MatMul on the GEMM kernels (the weights packed here, once),
+ * then adds C (beta 1) by broadcasting; false if it does not
  * qualify.  Fewer rows (a classifier at batch 1) stay on onnxcc_f32_gemm,
  * which streams the weights once. */
 static bool gemm_fits_matmul(const Graph *g, const Node *n)
@@ -744,16 +744,9 @@ static bool gemm_as_matmul(Emitter *e, const Node *n, FILE *f)
     const bool has_c = n->nin > 2 && n->in[2] >= 0;
     if (!gemm_fits_matmul(g, n))
         return false;
-    const float *w = b->data;
-    if (tb) { /* [N][K] -> [K][N] */
-        float *t = arena_alloc((Arena *)&g->arena, sizeof(float) * (size_t)(K * N));
-        for (long long k = 0; k < K; k++)
-            for (long long j = 0; j < N; j++)
-                t[k * N + j] = w[j * K + k];
-        w = t;
-    }
-    const OnnxccMatmulParams p = matmul_params(M, K, N, 1, false, false, ONNXCC_MATMUL_B_PACKED);
-    const char *B = pack_matmul_b(e, n, &p, w);
+    /* packed from [N][K] directly when transB */
+    const OnnxccMatmulParams p = matmul_params(M, K, N, 1, false, false, tb ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN);
+    const char *B = pack_matmul_b(e, n, &p, b->data);
     const char *Y = ref(e, n, n->out[0]);
     fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, ONNXCC_MATMUL_B_PACKED};\n",
             M, K, N);

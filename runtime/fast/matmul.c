@@ -95,11 +95,12 @@ size_t onnxcc_f32_matmul_packed_b_size(const OnnxccMatmulParams *p)
 void onnxcc_f32_matmul_pack_b(const OnnxccMatmulParams *p, const float *b, float *packed)
 {
     const size_t N = (size_t)p->N, K = (size_t)p->K, w = block_cols(K);
+    const int nk = p->b_layout == ONNXCC_MATMUL_B_NK;
     for (size_t c0 = 0; c0 < N; c0 += w) {
         const size_t n = N - c0 < w ? N - c0 : w, ld = n < w ? fast_round_up(n, 16) : w;
         for (size_t k = 0; k < K; k++, packed += ld)
             for (size_t c = 0; c < ld; c++)
-                packed[c] = c < n ? b[k * N + c0 + c] : 0.0f;
+                packed[c] = c >= n ? 0.0f : nk ? b[(c0 + c) * K + k] : b[k * N + c0 + c];
     }
 }
 

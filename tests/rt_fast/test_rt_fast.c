@@ -504,15 +504,15 @@ static void check_matmul_tb(int M, int K, int N, size_t batch, int a_batched, in
           *got3 = alloc_sentinel(ny);
     float *scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
     onnxcc_f32_matmul_ref(&p, a, b, want);
-    float *bp = NULL; /* tb 2: B packed, one block set per product */
-    if (tb == ONNXCC_MATMUL_B_PACKED) {
-        p.b_layout = ONNXCC_MATMUL_B_KN;
+    float *bp = NULL; /* tb 2: B packed, one block set per product; 3: the same packed from [N][K] */
+    if (tb >= ONNXCC_MATMUL_B_PACKED) {
+        p.b_layout = tb == 3 ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN;
         onnxcc_f32_matmul_ref(&p, a, b, want);
-        p.b_layout = ONNXCC_MATMUL_B_PACKED;
         const size_t one = onnxcc_f32_matmul_packed_b_size(&p), nbt = b_batched ? batch : 1;
         bp = alloc_sentinel(one * nbt);
         for (size_t t = 0; t < nbt; t++)
             onnxcc_f32_matmul_pack_b(&p, b + t * (size_t)K * N, bp + t * one);
+        p.b_layout = ONNXCC_MATMUL_B_PACKED;
         p.b_batch_stride = b_batched ? one : 0;
         free(scratch);
         scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
@@ -589,13 +589,14 @@ static void test_matmul(void)
     check_matmul_tb(197, 768, 400, 1, 1, 1, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(15, 1100, 150, 1, 1, 1, ONNXCC_MATMUL_B_PACKED); /* narrow ranges across blocks */
     /* deep products in chunks of k (a short last one), every B layout */
-    for (int tb = 0; tb < 3; tb++) {
+    for (int tb = 0; tb < 4; tb++) {
         check_matmul_tb(40, 1100, 70, 1, 1, 1, tb);
         check_matmul_tb(197, 3072, 100, 1, 1, 1, tb);
         check_matmul_tb(7, 2049, 33, 2, 1, 1, tb);
     }
     check_matmul_tb(19, 24, 37, 3, 1, 0, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(19, 24, 37, 3, 1, 1, ONNXCC_MATMUL_B_PACKED);
+    check_matmul_tb(33, 300, 1000, 1, 1, 1, 3); /* packed from [N][K] (Gemm's transB) */
 }
 
 static void test_binary(void)

@@ -368,7 +368,8 @@ void onnxcc_f32_matmul_ref(const OnnxccMatmulParams *p, const float *a, const fl
  * aligned, for A packed in panels and B's last N % 16 columns (or B_t
  * transposed), one set per batch task. */
 size_t onnxcc_f32_matmul_scratch_size(const OnnxccMatmulParams *p);
-/* B [K][N] (dense, any b_layout in p) into onnxcc_f32_matmul_packed_b_size(p)
+/* B [K][N] ([N][K] if p->b_layout is ONNXCC_MATMUL_B_NK; dense) into
+ * onnxcc_f32_matmul_packed_b_size(p)
  * floats laid out as onnxcc_f32_matmul takes a B_PACKED operand: column
  * blocks one after another, each [K][its width rounded up to 16], zero-
  * padded, so that each block streams from memory in one run. */
