@@ -505,6 +505,15 @@ const char *emit_dlit(Emitter *e, double d);
  * auto_pad resolved. */
 void window_pads(const Graph *g, const Node *n, const Value *x, const Value *y, const int64_t *kernel,
                  int64_t *pads);
+/* ops/nn.c: whether Einsum n is one batched float32 matrix product: two
+ * inputs whose axes (size 1 left out) are batch, rows, summed for input 0,
+ * batch, summed, columns (or batch, columns, summed: B transposed) for
+ * input 1 and batch, rows, columns for the output, each group in the same
+ * order in every term; fills mm = {M, K, N, batch, B transposed}. */
+bool einsum_as_matmul(const Graph *g, const Node *n, int64_t mm[5]);
+/* emit.c: onnxcc_f32_matmul for node n over its inputs 0, 1 and output 0,
+ * dense, with mm as einsum_as_matmul fills it. */
+void emit_matmul_call(Emitter *e, const Node *n, FILE *f, const int64_t mm[5]);
 /* Emits the float32 lowering of a core op (see infer_core). */
 void lower_core(Emitter *e, const Node *n, FILE *f);
 

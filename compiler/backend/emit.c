@@ -374,7 +374,7 @@ static void scratch_by_kind(const Graph *g, int64_t most[ONNXCC_CONV2D_SCRATCH_K
         most[k] = 0;
     for (int i = 0; i < g->nnodes; i++) {
         const Node *n = &g->nodes[i];
-        if ((n->op == OP_MATMUL || n->op == OP_GEMM) && matmul_scratch(g, n) * 4 > most[0])
+        if ((n->op == OP_MATMUL || n->op == OP_GEMM || n->op == OP_EINSUM) && matmul_scratch(g, n) * 4 > most[0])
             most[0] = matmul_scratch(g, n) * 4;
         if (n->op != OP_CONV || n->elided || !conv_is_fast(g, n))
             continue;
@@ -709,9 +709,29 @@ static void lower_globalavgpool(Emitter *e, const Node *n, FILE *f)
             pre_ref(e, n, n->pre_shift), (int)n->pre_relu, ref(e, n, n->out[0]));
 }
 
+/* The parameters of a MatMul call over whole operands. */
+static OnnxccMatmulParams matmul_params(long long M, long long K, long long N, long long batch, bool abatch,
+                                        bool bbatch, int b_layout)
+{
+    OnnxccMatmulParams p = {(int)M, (int)K, (int)N, (size_t)batch, abatch ? (size_t)(M * K) : 0,
+                            bbatch ? (size_t)(K * N) : 0, b_layout};
+    return p;
+}
+
+/* Weights w ([K][N], or [N][K] if p->b_layout is NK) packed for a MatMul
+ * with p's shape; the C expression of the packed array. */
+static const char *pack_matmul_b(Emitter *e, const Node *n, const OnnxccMatmulParams *p, const float *w)
+{
+    const size_t len = onnxcc_f32_matmul_packed_b_size(p);
+    int k;
+    float *packed = new_packed(e, n, len, &k);
+    onnxcc_f32_matmul_pack_b(p, w, packed);
+    return arena_printf((Arena *)&e->g->arena, "P(%d)", k);
+}
+
 /* A Gemm of at least 16 rows with constant weights, alpha 1 and no transA
- * runs as a MatMul on the GEMM kernels (the weights transposed here, once,
- * when transB), then adds C (beta 1) by broadcasting; false if it does not
+ * runs as a MatMul on the GEMM kernels (the weights packed here, once),
+ * then adds C (beta 1) by broadcasting; false if it does not
  * qualify.  Fewer rows (a classifier at batch 1) stay on onnxcc_f32_gemm,
  * which streams the weights once. */
 static bool gemm_fits_matmul(const Graph *g, const Node *n)
@@ -731,20 +751,12 @@ static bool gemm_as_matmul(Emitter *e, const Node *n, FILE *f)
     const bool has_c = n->nin > 2 && n->in[2] >= 0;
     if (!gemm_fits_matmul(g, n))
         return false;
-    const char *B;
-    if (tb) { /* [N][K] -> [K][N], and only that copy in the program */
-        int pk;
-        float *t = new_packed(e, n, (size_t)(K * N), &pk);
-        const float *w = b->data;
-        for (long long k = 0; k < K; k++)
-            for (long long j = 0; j < N; j++)
-                t[k * N + j] = w[j * K + k];
-        B = arena_printf((Arena *)&g->arena, "P(%d)", pk);
-    } else {
-        B = ref(e, n, n->in[1]);
-    }
+    /* packed from [N][K] directly when transB */
+    const OnnxccMatmulParams p = matmul_params(M, K, N, 1, false, false, tb ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN);
+    const char *B = pack_matmul_b(e, n, &p, b->data);
     const char *Y = ref(e, n, n->out[0]);
-    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, ONNXCC_MATMUL_B_PACKED};\n",
+            M, K, N);
     fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, (float *)(ws + %lld));\n    }\n", ref(e, n, n->in[0]), B, Y,
             (long long)scratch_at(e, 0));
     if (has_c)
@@ -812,22 +824,52 @@ static MatmulShape matmul_shape(const Graph *g, const Node *n)
     return s;
 }
 
-/* The floats of scratch MatMul n needs. */
-/* The floats of scratch a MatMul, or a Gemm run as one, needs (0: none). */
+#define GEMV_ROWS 15 /* a MatMul of up to this many rows on a weight runs as a Gemm */
+
+/* Whether MatMul n's B is a float weight shared by every product: packed
+ * at compile time (ONNXCC_MATMUL_B_PACKED). */
+static bool matmul_b_packs(const Graph *g, const Node *n, const MatmulShape *s)
+{
+    const Value *b = &g->values[n->in[1]];
+    return s->one_call && s->bbatch == 1 && (b->flags & V_CONST) && b->data && b->dtype == DT_F32;
+}
+
+/* The floats of scratch a MatMul, a Gemm run as one or an Einsum run as one
+ * needs (0: none). */
 static int64_t matmul_scratch(const Graph *g, const Node *n)
 {
-    OnnxccMatmulParams p = {0, 0, 0, 1, 0, 0};
+    OnnxccMatmulParams p = matmul_params(0, 0, 0, 1, false, false, ONNXCC_MATMUL_B_KN);
+    int64_t mm[5];
     if (n->op == OP_GEMM) {
         if (!gemm_fits_matmul(g, n))
             return 0;
         p.M = (int)g->values[n->out[0]].dims[0];
         p.K = (int)g->values[n->in[0]].dims[1];
         p.N = (int)g->values[n->out[0]].dims[1];
+        p.b_layout = ONNXCC_MATMUL_B_PACKED;
+    } else if (n->op == OP_EINSUM) {
+        if (!einsum_as_matmul(g, n, mm))
+            return 0;
+        p = matmul_params(mm[0], mm[1], mm[2], mm[3], true, true, mm[4] ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN);
     } else {
         MatmulShape s = matmul_shape(g, n);
-        p.M = (int)s.M, p.K = (int)s.K, p.N = (int)s.N;
+        if (matmul_b_packs(g, n, &s) && s.batch == 1 && s.M <= GEMV_ROWS)
+            return 0; /* a Gemm */
+        const int lay = matmul_b_packs(g, n, &s) ? ONNXCC_MATMUL_B_PACKED : ONNXCC_MATMUL_B_KN;
+        p = s.one_call ? matmul_params(s.M, s.K, s.N, s.batch, s.abatch != 1, s.bbatch != 1, lay)
+                       : matmul_params(s.M, s.K, s.N, 1, false, false, lay);
     }
     return (int64_t)onnxcc_f32_matmul_scratch_size(&p);
+}
+
+void emit_matmul_call(Emitter *e, const Node *n, FILE *f, const int64_t mm[5])
+{
+    const OnnxccMatmulParams p =
+        matmul_params(mm[0], mm[1], mm[2], mm[3], true, true, mm[4] ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%d, %d, %d, %zu, %zu, %zu, %d};\n", p.M, p.K,
+            p.N, p.batch, p.a_batch_stride, p.b_batch_stride, p.b_layout);
+    fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, (float *)(ws + %lld));\n    }\n", ref(e, n, n->in[0]),
+            ref(e, n, n->in[1]), ref(e, n, n->out[0]), (long long)scratch_at(e, 0));
 }
 
 static void lower_matmul(Emitter *e, const Node *n, FILE *f)
@@ -836,15 +878,41 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
     const Value *a = &g->values[n->in[0]], *b = &g->values[n->in[1]], *y = &g->values[n->out[0]];
     const MatmulShape s = matmul_shape(g, n);
     const long long M = s.M, K = s.K, N = s.N;
-    const char *A = ref(e, n, n->in[0]), *B = ref(e, n, n->in[1]), *Y = ref(e, n, n->out[0]);
+    const char *A = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
     const char *S = arena_printf((Arena *)&g->arena, "(float *)(ws + %lld)", (long long)scratch_at(e, 0));
+    if (matmul_b_packs(g, n, &s) && s.batch == 1 && M <= GEMV_ROWS) {
+        /* a few rows against a weight (a classifier at batch 1): the
+         * weight transposed here, once, for onnxcc_f32_gemm's dot form,
+         * which streams it from memory in one run */
+        const float *w = b->data;
+        int pk;
+        float *t = new_packed(e, n, (size_t)(K * N), &pk);
+        for (long long k = 0; k < K; k++)
+            for (long long j = 0; j < N; j++)
+                t[j * K + k] = w[k * N + j];
+        fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, 0.0f, 0, 0};\n", M, N,
+                K);
+        fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), NULL, %s);\n    }\n", A, pk, Y);
+        return;
+    }
+    if (matmul_b_packs(g, n, &s)) { /* a weight: packed once, here */
+        const OnnxccMatmulParams p =
+            matmul_params(M, K, N, s.batch, s.abatch != 1, false, ONNXCC_MATMUL_B_PACKED);
+        const char *P = pack_matmul_b(e, n, &p, b->data);
+        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%d, %d, %d, %zu, %zu, 0, "
+                   "ONNXCC_MATMUL_B_PACKED};\n",
+                p.M, p.K, p.N, p.batch, p.a_batch_stride);
+        fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, %s);\n    }\n", A, P, Y, S);
+        return;
+    }
+    const char *B = ref(e, n, n->in[1]);
     if (s.one_call) {
-        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld};\n",
+        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld, 0};\n",
                 M, K, N, s.batch, s.abatch == 1 ? 0 : M * K, s.bbatch == 1 ? 0 : K * N);
         fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, %s);\n    }\n", A, B, Y, S);
         return;
     }
-    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0};\n", M, K, N);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0};\n", M, K, N);
     for (long long t = 0; t < s.batch; t++) {
         long long ai = 0, bi = 0, rem = t, amul = 1, bmul = 1;
         for (int d = s.ybr - 1; d >= 0; d--) {

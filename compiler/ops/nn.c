@@ -710,8 +710,105 @@ static void infer_einsum(Graph *g, Node *n)
     set_out(g, n, 0, x->dtype, p.orank, od);
 }
 
+/* The axes of term k (input 0, 1; 2: the output) of size > 1, as loop
+ * variables; their count. */
+static int ein_axes(const Graph *g, const Node *n, const Ein *p, int k, int *vars)
+{
+    int cnt = 0;
+    if (k == 2) {
+        for (int i = 0; i < p->orank; i++)
+            if (ein_dim(p, p->ovar[i]) != 1)
+                vars[cnt++] = p->ovar[i];
+        return cnt;
+    }
+    const Value *x = &g->values[n->in[k]];
+    for (int ax = 0; ax < x->rank; ax++)
+        if (x->dims[ax] != 1)
+            vars[cnt++] = p->var[k][ax];
+    return cnt;
+}
+
+/* The variables of class c among vars (in their order); their count. */
+static int ein_class(const int *vars, int nv, const int *cls, int c, int *out)
+{
+    int cnt = 0;
+    for (int i = 0; i < nv; i++)
+        if (cls[vars[i]] == c)
+            out[cnt++] = vars[i];
+    return cnt;
+}
+
+static bool same_vars(const int *a, int na, const int *b, int nb)
+{
+    return na == nb && !memcmp(a, b, sizeof(int) * (size_t)na);
+}
+
+/* Whether vars is the classes in `order` one after another. */
+static bool in_class_order(const int *vars, int nv, const int *cls, const int order[3])
+{
+    int at = 0;
+    for (int i = 0; i < nv; i++) {
+        while (at < 3 && cls[vars[i]] != order[at])
+            at++;
+        if (at == 3)
+            return false;
+    }
+    return true;
+}
+
+bool einsum_as_matmul(const Graph *g, const Node *n, int64_t mm[5])
+{
+    if (n->nin != 2 || in_val(g, n, 0)->dtype != DT_F32 || in_val(g, n, 1)->dtype != DT_F32)
+        return false;
+    Ein p;
+    einsum_parse(g, n, &p);
+    for (int k = 0; k < 2; k++) /* no broadcast of '...' axes */
+        for (int ax = 0; ax < g->values[n->in[k]].rank; ax++)
+            if (p.var[k][ax] >= p.nlet && g->values[n->in[k]].dims[ax] != ein_dim(&p, p.var[k][ax]))
+                return false;
+    enum { EB, EM, EN, EK }; /* batch, rows, columns, summed */
+    int vars[3][MAX_RANK], nv[3], cls[MAX_LETTERS + MAX_RANK];
+    for (int k = 0; k < 3; k++)
+        nv[k] = ein_axes(g, n, &p, k, vars[k]);
+    for (int v = 0; v < p.nlet + p.E; v++) {
+        int seen[3] = {0, 0, 0};
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < nv[k]; i++)
+                seen[k] += vars[k][i] == v;
+        if (seen[0] > 1 || seen[1] > 1 || seen[2] > 1)
+            return false; /* a diagonal */
+        cls[v] = seen[0] && seen[1] ? (seen[2] ? EB : EK) : seen[2] ? (seen[0] ? EM : EN) : -1;
+        if (cls[v] < 0 && (seen[0] || seen[1]))
+            return false; /* summed over one input alone */
+    }
+    int c[3][4][MAX_RANK], nc[3][4];
+    for (int k = 0; k < 3; k++)
+        for (int e = 0; e < 4; e++)
+            nc[k][e] = ein_class(vars[k], nv[k], cls, e, c[k][e]);
+    static const int oa[3] = {EB, EM, EK}, ob[3] = {EB, EK, EN}, obt[3] = {EB, EN, EK}, oo[3] = {EB, EM, EN};
+    const bool tb = !in_class_order(vars[1], nv[1], cls, ob);
+    if (!same_vars(c[0][EB], nc[0][EB], c[1][EB], nc[1][EB]) || !same_vars(c[0][EB], nc[0][EB], c[2][EB], nc[2][EB]) ||
+        !same_vars(c[0][EM], nc[0][EM], c[2][EM], nc[2][EM]) || !same_vars(c[1][EN], nc[1][EN], c[2][EN], nc[2][EN]) ||
+        !same_vars(c[0][EK], nc[0][EK], c[1][EK], nc[1][EK]) || !in_class_order(vars[0], nv[0], cls, oa) ||
+        !in_class_order(vars[2], nv[2], cls, oo) || (tb && !in_class_order(vars[1], nv[1], cls, obt)))
+        return false;
+    int64_t size[4] = {1, 1, 1, 1};
+    for (int v = 0; v < p.nlet + p.E; v++)
+        if (cls[v] >= 0)
+            size[cls[v]] *= ein_dim(&p, v);
+    if (size[EM] > INT32_MAX || size[EN] > INT32_MAX || size[EK] > INT32_MAX)
+        return false;
+    mm[0] = size[EM], mm[1] = size[EK], mm[2] = size[EN], mm[3] = size[EB], mm[4] = tb;
+    return true;
+}
+
 static void lower_einsum(Emitter *e, const Node *n, FILE *f)
 {
+    int64_t mm[5];
+    if (einsum_as_matmul(emit_graph(e), n, mm)) {
+        emit_matmul_call(e, n, f, mm);
+        return;
+    }
     const Graph *g = emit_graph(e);
     Arena *a = arena_of(g);
     Ein p;

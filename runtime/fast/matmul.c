@@ -7,86 +7,248 @@
  * it.  B is read as it is, in column blocks that stay in L2 across the row
  * panels; its last columns (N mod 16 of them, which the kernels would read
  * past the end of B as whole vectors) are copied to a zero-padded strip of
- * 16 first.  Each output is one float sum over k in order, so every thread
- * count gives the same bits. */
+ * 16 first.  A B_t stored transposed ([N][K], ONNXCC_MATMUL_B_NK) is
+ * copied instead to a [K][N rounded up to 16] strip, zero-padded, read
+ * whole.  Weights come packed at compile time (ONNXCC_MATMUL_B_PACKED):
+ * each column block [K][width] in one run, so that it streams from memory
+ * in order instead of as K short pieces N floats apart, and no strip is
+ * needed.
+ *
+ * A deep product (K over MM_KC_MAX) runs in chunks of k, each over all of
+ * Y: a chunk of packed A (M x kc) and a block of B (kc x block) stay in L2
+ * together, where a whole-K block of B pushed A out and every block
+ * re-read all of A from L3 (197 x 3072 x 768, ViT's MLP).  Chunk c > 0
+ * adds its sums to Y as the kernels add a residual: Y = (sum over chunk)
+ * + Y.  The chunks depend on K alone, not on threads.
+ *
+ * Threads split one product's row panels or column blocks; a batch of small
+ * products (attention heads, windows) is split instead by whole products,
+ * each task with its own scratch.  Each output is one float sum over k in
+ * order, so every thread count gives the same bits. */
 #include "fast.h"
+#include "matmul_pack.h"
 
 #define MM_BLOCK_FLOATS 98304 /* B floats per column block (384 KiB) */
+#define MM_TILE_COLS 48       /* columns of the kernels' main tile */
+#define MM_SLOTS 8            /* batch tasks at most (scratch sets) */
+#define MM_ITEM_FLOPS 4e6     /* products below this are not split */
+#define MM_KC_MAX 1024        /* K up to this runs in one chunk */
+#define MM_KC 512             /* else chunks of about this many k */
 
 typedef struct {
     const OnnxccMatmulParams *p;
     const FastKernels *kern;
-    const float *a, *b; /* this batch's A and B */
+    void (*gemm)(const FastGemm *g); /* kern->gemm, or matmul_avx512.c's */
+    const float *a; /* this product's A */
+    const float *b; /* B's columns 0 .. nmain-1, rows ldb apart (packed: the blocks) */
+    size_t ldb, nmain;
+    size_t pw;      /* packed B: columns per block (the last may be narrower) */
     float *y;
     float *packed; /* panels of A */
-    const float *tail; /* B's last N % 16 columns, [K][16] */
-    size_t block;      /* columns per block, a multiple of 16 */
-    int by_rows;       /* tasks split row panels (1) or column blocks (0) */
+    float *strip;  /* B's last N % 16 columns [K][16], or B_t^T [K][ldb] */
+    size_t block;  /* columns per block, a multiple of 16 */
+    int by_rows;   /* tasks split row panels (1) or column blocks (0) */
     int ntasks;
+    size_t t0;     /* batch tasks: products per task, split by fast_split */
 } MatmulJob;
 
-/* Panels p0 .. p1-1 of A into packed: [panel][k][16], rows past M zero. */
+static size_t panels_of(const OnnxccMatmulParams *p)
+{
+    return ((size_t)p->M + FAST_PANEL - 1) / FAST_PANEL;
+}
+
+/* Floats of one scratch set: the panels, then the B strip. */
+static size_t set_floats(const OnnxccMatmulParams *p)
+{
+    const size_t K = (size_t)p->K;
+    const size_t strip = p->b_layout == ONNXCC_MATMUL_B_NK   ? K * fast_round_up((size_t)p->N, 16)
+                         : p->b_layout == ONNXCC_MATMUL_B_KN ? 16 * K
+                                                            : 0;
+    return fast_round_up(panels_of(p) * FAST_PANEL * K + strip, 16);
+}
+
+/* k per chunk (the last chunk may be shorter). */
+static size_t k_chunk(size_t K)
+{
+    if (K <= MM_KC_MAX)
+        return K;
+    const size_t n = (K + MM_KC - 1) / MM_KC;
+    return fast_round_up((K + n - 1) / n, 16);
+}
+
+/* Columns per block of B: as many as fill MM_BLOCK_FLOATS, in whole main
+ * tiles (48 columns: a block of 64 ran its last 16 on the 1-vector tile,
+ * half as fast; 197x3072x768: 92 -> 190 GFLOP/s), and two tiles at least
+ * (narrower blocks re-stream A more than they save). */
+static size_t block_cols(size_t K)
+{
+    const size_t block = MM_BLOCK_FLOATS / k_chunk(K) / MM_TILE_COLS * MM_TILE_COLS;
+    return block < 2 * MM_TILE_COLS ? 2 * MM_TILE_COLS : block;
+}
+
+size_t onnxcc_f32_matmul_packed_b_size(const OnnxccMatmulParams *p)
+{
+    const size_t N = (size_t)p->N, K = (size_t)p->K, w = block_cols(K);
+    return (N / w * w + fast_round_up(N % w, 16)) * K;
+}
+
+void onnxcc_f32_matmul_pack_b(const OnnxccMatmulParams *p, const float *b, float *packed)
+{
+    const size_t N = (size_t)p->N, K = (size_t)p->K, w = block_cols(K);
+    const int nk = p->b_layout == ONNXCC_MATMUL_B_NK;
+    for (size_t c0 = 0; c0 < N; c0 += w) {
+        const size_t n = N - c0 < w ? N - c0 : w, ld = n < w ? fast_round_up(n, 16) : w;
+        for (size_t k = 0; k < K; k++, packed += ld)
+            for (size_t c = 0; c < ld; c++)
+                packed[c] = c >= n ? 0.0f : nk ? b[(c0 + c) * K + k] : b[k * N + c0 + c];
+    }
+}
+
+static size_t slots_of(const OnnxccMatmulParams *p)
+{
+    return p->batch < MM_SLOTS ? p->batch : MM_SLOTS;
+}
+
+/* Panels p0 .. p1-1 of A into packed, chunk by chunk of k: chunk c (at
+ * k0 = c*kc, kn k) holds all panels, [panel][kn][16], from k0 * panels * 16
+ * on; rows past M zero.  Blocks of 16 rows x 16 k, so that each row is
+ * read along and the block written stays in L1. */
+static void pack16_scalar(const float *a, size_t lda, size_t rows, size_t kn, float *dst)
+{
+    for (size_t i = 0; i < rows; i++)
+        for (size_t k = 0; k < kn; k++)
+            dst[k * FAST_PANEL + i] = a[i * lda + k];
+    for (size_t i = rows; i < FAST_PANEL; i++)
+        for (size_t k = 0; k < kn; k++)
+            dst[k * FAST_PANEL + i] = 0.0f;
+}
+
 static void pack_panels(const MatmulJob *j, size_t p0, size_t p1)
 {
-    const size_t M = (size_t)j->p->M, K = (size_t)j->p->K;
-    for (size_t pn = p0; pn < p1; pn++) {
-        float *dst = j->packed + pn * K * FAST_PANEL;
-        for (size_t i = 0; i < FAST_PANEL; i++) {
-            const size_t r = pn * FAST_PANEL + i;
-            if (r >= M) {
-                for (size_t k = 0; k < K; k++)
-                    dst[k * FAST_PANEL + i] = 0.0f;
-                continue;
-            }
-            const float *src = j->a + r * K;
-            for (size_t k = 0; k < K; k++)
-                dst[k * FAST_PANEL + i] = src[k];
+    const size_t M = (size_t)j->p->M, K = (size_t)j->p->K, kc = k_chunk(K), panels = panels_of(j->p);
+    FastPack16Fn pack16 = pack16_scalar;
+#ifdef ONNXCC_RT_X86_64
+    if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512) /* a 16 x 16 transpose in registers: 4x the scalar loop */
+        pack16 = onnxcc_f32_pack16_avx512;
+#endif
+    for (size_t c0 = 0; c0 < K; c0 += kc) {
+        const size_t cn = K - c0 < kc ? K - c0 : kc;
+        for (size_t pn = p0; pn < p1; pn++) {
+            float *dst = j->packed + c0 * panels * FAST_PANEL + pn * cn * FAST_PANEL;
+            const size_t r0 = pn * FAST_PANEL, rows = M - r0 < FAST_PANEL ? M - r0 : FAST_PANEL;
+            for (size_t k0 = 0; k0 < cn; k0 += 16)
+                pack16(j->a + r0 * K + c0 + k0, K, rows, cn - k0 < 16 ? cn - k0 : 16, dst + k0 * FAST_PANEL);
         }
     }
 }
 
-/* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1. */
-static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1)
+/* The B strip of product bt: its last N % 16 columns, or all of it
+ * transposed. */
+static void fill_strip(const MatmulJob *j, const float *bt)
+{
+    const size_t N = (size_t)j->p->N, K = (size_t)j->p->K;
+    if (j->p->b_layout == ONNXCC_MATMUL_B_NK) {
+        const size_t ld = j->ldb;
+        for (size_t n0 = 0; n0 < ld; n0 += 16)
+            for (size_t k0 = 0; k0 < K; k0 += 16) {
+                const size_t kn = K - k0 < 16 ? K - k0 : 16;
+                for (size_t n = n0; n < n0 + 16; n++)
+                    for (size_t k = k0; k < k0 + kn; k++)
+                        j->strip[k * ld + n] = n < N ? bt[n * K + k] : 0.0f;
+            }
+        return;
+    }
+    const size_t n16 = N / 16 * 16;
+    for (size_t k = 0; k < K; k++) {
+        size_t c = 0;
+        for (; c < N - n16; c++)
+            j->strip[k * 16 + c] = bt[k * N + n16 + c];
+        for (; c < 16; c++)
+            j->strip[k * 16 + c] = 0.0f;
+    }
+}
+
+/* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1, k in
+ * k0 .. k0+kn-1 (a chunk): plus Y unless k0 is 0. */
+static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1, size_t k0, size_t kn)
 {
     const OnnxccMatmulParams *p = j->p;
-    const size_t N = (size_t)p->N, K = (size_t)p->K, n16 = N / 16 * 16;
+    const size_t N = (size_t)p->N, K = (size_t)p->K, nmain = j->nmain;
     static const int tap0[1] = {0};
     FastGemm g;
     memset(&g, 0, sizeof g);
-    g.a = j->packed + r0 / FAST_PANEL * K * FAST_PANEL;
+    g.a = j->packed + k0 * panels_of(p) * FAST_PANEL + r0 / FAST_PANEL * kn * FAST_PANEL;
     g.m = (int)(r1 - r0);
-    g.nc = (int)K;
+    g.nc = (int)kn;
     g.ntaps = 1;
     g.taps = tap0;
     g.frame_w = g.out_w = (int)N;
     g.y = j->y + r0 * N;
     g.ldy = N;
+    g.res = k0 ? g.y : NULL;
     g.act.kind = ONNXCC_ACT_NONE;
     for (size_t c = c0; c < c1; c += j->block) {
         const size_t end = c + j->block < c1 ? c + j->block : c1;
         g.q0 = c;
-        if (c < n16) { /* whole vectors of B, in place */
-            const size_t e = end < n16 ? end : n16;
-            g.b = j->b + c;
-            g.cstride = N;
-            g.ncols = (int)(e - c);
-            j->kern->gemm(&g);
+        if (p->b_layout == ONNXCC_MATMUL_B_PACKED) { /* in block c / pw */
+            for (size_t q = c; q < end;) {
+                const size_t b0 = q / j->pw * j->pw, w = N - b0 < j->pw ? fast_round_up(N - b0, 16) : j->pw;
+                const size_t e = end < b0 + j->pw ? end : b0 + j->pw;
+                g.q0 = q;
+                g.b = j->b + b0 * K + k0 * w + (q - b0);
+                g.cstride = w;
+                g.ncols = (int)(e - q);
+                j->gemm(&g);
+                q = e;
+            }
+            continue;
         }
-        if (end > n16) { /* the padded strip */
-            g.q0 = n16;
-            g.b = j->tail;
+        if (c < nmain) { /* whole vectors of B (or the transposed strip) */
+            const size_t e = end < nmain ? end : nmain;
+            g.b = j->b + k0 * j->ldb + c;
+            g.cstride = j->ldb;
+            g.ncols = (int)(e - c);
+            j->gemm(&g);
+        }
+        if (end > nmain) { /* the padded strip */
+            g.q0 = nmain;
+            g.b = j->strip + k0 * 16;
             g.cstride = 16;
-            g.ncols = (int)(N - n16);
-            j->kern->gemm(&g);
+            g.ncols = (int)(N - nmain);
+            j->gemm(&g);
         }
     }
+}
+
+/* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1, over
+ * every chunk of k. */
+static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1)
+{
+    const size_t K = (size_t)j->p->K, kc = k_chunk(K);
+    for (size_t k0 = 0; k0 < K; k0 += kc)
+        multiply_chunk(j, r0, r1, c0, c1, k0, K - k0 < kc ? K - k0 : kc);
+}
+
+/* Points j at product t (its A, B and Y); fills the strip unless the
+ * product before, `prev` (or none: SIZE_MAX), had the same B. */
+static void select_product(MatmulJob *j, const float *a, const float *b, float *y, size_t t, size_t prev)
+{
+    const OnnxccMatmulParams *p = j->p;
+    const size_t M = (size_t)p->M, N = (size_t)p->N;
+    const float *bt = b + t * p->b_batch_stride;
+    j->a = a + t * p->a_batch_stride;
+    j->y = y + t * M * N;
+    j->b = p->b_layout == ONNXCC_MATMUL_B_NK ? j->strip : bt;
+    if (p->b_layout != ONNXCC_MATMUL_B_PACKED && (p->b_layout == ONNXCC_MATMUL_B_NK || j->nmain < N) &&
+        (prev == (size_t)-1 || p->b_batch_stride))
+        fill_strip(j, bt);
 }
 
 static void matmul_task(void *ctx, int t)
 {
     const MatmulJob *j = ctx;
     const size_t M = (size_t)j->p->M, N = (size_t)j->p->N;
-    const size_t panels = (M + FAST_PANEL - 1) / FAST_PANEL;
+    const size_t panels = panels_of(j->p);
     size_t lo, hi;
     if (j->by_rows) {
         fast_split(panels, 1, j->ntasks, t, &lo, &hi);
@@ -101,10 +263,34 @@ static void matmul_task(void *ctx, int t)
     }
 }
 
+/* Batch tasks: task t runs its share of the products alone, in scratch set t. */
+typedef struct {
+    MatmulJob proto;
+    const float *a, *b;
+    float *y, *scratch;
+    int ntasks;
+} BatchJob;
+
+static void batch_task(void *ctx, int t)
+{
+    const BatchJob *bj = ctx;
+    const OnnxccMatmulParams *p = bj->proto.p;
+    MatmulJob j = bj->proto;
+    size_t lo, hi;
+    fast_split(p->batch, 1, bj->ntasks, t, &lo, &hi);
+    j.packed = bj->scratch + (size_t)t * set_floats(p);
+    j.strip = j.packed + panels_of(p) * FAST_PANEL * (size_t)p->K;
+    for (size_t i = lo; i < hi; i++) {
+        select_product(&j, bj->a, bj->b, bj->y, i, i == lo ? (size_t)-1 : i - 1);
+        if (i == lo || p->a_batch_stride)
+            pack_panels(&j, 0, panels_of(p));
+        multiply(&j, 0, (size_t)p->M, 0, (size_t)p->N);
+    }
+}
+
 size_t onnxcc_f32_matmul_scratch_size(const OnnxccMatmulParams *p)
 {
-    const size_t panels = ((size_t)p->M + FAST_PANEL - 1) / FAST_PANEL;
-    return panels * FAST_PANEL * (size_t)p->K + 16 * (size_t)p->K;
+    return set_floats(p) * (p->batch > 1 ? slots_of(p) : 1);
 }
 
 void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float *b, float *y, float *scratch)
@@ -116,17 +302,35 @@ void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float 
         memset(y, 0, sizeof(float) * M * N * p->batch);
         return;
     }
-    const size_t panels = (M + FAST_PANEL - 1) / FAST_PANEL, n16 = N / 16 * 16;
+    const size_t panels = panels_of(p);
     MatmulJob j;
+    memset(&j, 0, sizeof j);
     j.p = p;
     j.kern = onnxcc_fast_kernels(onnxcc_rt_isa());
+    j.gemm = j.kern->gemm;
+#ifdef ONNXCC_RT_X86_64
+    if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512)
+        j.gemm = onnxcc_f32_mm_gemm_avx512;
+#endif
     j.packed = scratch;
-    float *tail = scratch + panels * FAST_PANEL * K;
-    j.tail = tail;
-    size_t block = MM_BLOCK_FLOATS / K / 16 * 16;
-    j.block = block < 64 ? 64 : block; /* narrower blocks re-stream A more than they save */
+    j.strip = scratch + panels * FAST_PANEL * K;
+    j.ldb = p->b_layout == ONNXCC_MATMUL_B_NK ? fast_round_up(N, 16) : N;
+    j.nmain = p->b_layout == ONNXCC_MATMUL_B_KN ? N / 16 * 16 : N;
+    j.block = j.pw = block_cols(K);
     const int threads = onnxcc_num_threads();
     const double flops = 2.0 * (double)M * (double)N * (double)K;
+
+    /* a batch of products that are small, or at least one per thread:
+     * whole products per task */
+    if (p->batch > 1 && threads > 1 && (flops < MM_ITEM_FLOPS || p->batch >= (size_t)threads)) {
+        BatchJob bj = {j, a, b, y, scratch, 0};
+        const size_t tasks = (size_t)threads * TASKS_PER_THREAD;
+        const size_t slots = slots_of(p);
+        bj.ntasks = (int)(tasks < slots ? tasks : slots);
+        onnxcc_fast_parallel(bj.ntasks, batch_task, &bj);
+        return;
+    }
+
     j.by_rows = panels >= (size_t)threads;
     size_t units = j.by_rows ? panels : (N + j.block - 1) / j.block;
     if (!j.by_rows && units < (size_t)threads) { /* few rows and columns: narrower blocks */
@@ -135,17 +339,7 @@ void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float 
     }
     j.ntasks = threads <= 1 || flops < 2e6 ? 1 : units < (size_t)threads ? (int)units : threads;
     for (size_t t = 0; t < p->batch; t++) {
-        j.a = a + t * p->a_batch_stride;
-        j.b = b + t * p->b_batch_stride;
-        j.y = y + t * M * N;
-        if (n16 < N && (t == 0 || p->b_batch_stride))
-            for (size_t k = 0; k < K; k++) {
-                size_t c = 0;
-                for (; c < N - n16; c++)
-                    tail[k * 16 + c] = j.b[k * N + n16 + c];
-                for (; c < 16; c++)
-                    tail[k * 16 + c] = 0.0f;
-            }
+        select_product(&j, a, b, y, t, t == 0 ? (size_t)-1 : t - 1);
         if (!j.by_rows && (t == 0 || p->a_batch_stride))
             pack_panels(&j, 0, panels);
         if (j.ntasks == 1) {

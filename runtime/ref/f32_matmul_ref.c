@@ -1,5 +1,5 @@
 /* f32_matmul_ref.c — reference batched MatMul: `batch` products
- * [M][K] x [K][N], each operand advancing by its batch stride (0 = the same
+ * [M][K] x [K][N] (B stored [N][K] for ONNXCC_MATMUL_B_NK), each operand advancing by its batch stride (0 = the same
  * matrix for every product, i.e. broadcast); outputs are dense [batch][M][N]. */
 #include "onnxcc/rt.h"
 
@@ -16,7 +16,7 @@ void onnxcc_f32_matmul_ref(const OnnxccMatmulParams *p, const float *a, const fl
             for (size_t j = 0; j < N; j++) {
                 double acc = 0.0;
                 for (size_t k = 0; k < K; k++)
-                    acc += (double)at[i * K + k] * (double)bt[k * N + j];
+                    acc += (double)at[i * K + k] * (double)bt[p->b_layout == ONNXCC_MATMUL_B_NK ? j * K + k : k * N + j];
                 yt[i * N + j] = (float)acc;
             }
         }

@@ -365,15 +365,35 @@ static void check_gemm(int M, int N, int K, int ta, int tb, float alpha, float b
         break;
     }
     float *got = alloc_sentinel(m * n + 8), *want = alloc_sentinel(m * n + 8);
+    float *got3 = alloc_sentinel(m * n + 8);
     onnxcc_f32_gemm_ref(&p, a, b, cp, want);
-    if (ckind == C_INPLACE) { /* y is c */
-        memcpy(got, c, m * n * sizeof *got);
-        onnxcc_f32_gemm(&p, a, b, got, got);
-    } else {
-        onnxcc_f32_gemm(&p, a, b, cp, got);
+    /* every ISA level (the small-M dot form has a kernel per level), and
+     * bit for bit the same on 1 and 3 threads */
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        char name[160];
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        snprintf(name, sizeof name, "%s %s", label, onnxcc_rt_isa_name(isa));
+        for (int th = 1; th <= 3; th += 2) {
+            float *out = th == 1 ? got : got3;
+            onnxcc_set_num_threads(th);
+            if (ckind == C_INPLACE) { /* y is c */
+                memcpy(out, c, m * n * sizeof *out);
+                onnxcc_f32_gemm(&p, a, b, out, out);
+            } else {
+                onnxcc_f32_gemm(&p, a, b, cp, out);
+            }
+        }
+        compare(name, got, want, m * n + 8, 1e-5 * sqrt(K > 1 ? (double)K : 1.0));
+        if (memcmp(got, got3, sizeof(float) * m * n)) {
+            fprintf(stderr, "%s: 1 and 3 threads differ\n", name);
+            failures++;
+        }
     }
-    compare(label, got, want, m * n + 8, 1e-5 * sqrt(K > 1 ? (double)K : 1.0));
-    free(a), free(b), free(c), free(got), free(want);
+    unsetenv("ONNXCC_ISA");
+    onnxcc_set_num_threads(0);
+    free(a), free(b), free(c), free(got), free(got3), free(want);
 }
 
 static void test_gemm(void)
@@ -401,6 +421,18 @@ static void test_gemm(void)
     check_gemm(1, 1000, 1280, 0, 1, 1.0f, 1.0f, C_ROW); /* MobileNetV2's */
     check_gemm(4, 1000, 2208, 0, 1, 1.0f, 1.0f, C_ROW);
     check_gemm(3, 1000, 1664, 0, 1, 1.0f, 1.0f, C_ROW);
+    /* the small-M dot form (up to 15 rows): row groups of 4 (AVX-512) and 2
+     * (AVX2), k below, at and above whole runs of 4 vectors, column ranges
+     * split over threads; AlexNet's FC layers */
+    static const int gm[] = {1, 2, 3, 4, 5, 7, 8, 15, 16};
+    static const int gk[] = {15, 16, 17, 63, 64, 65, 129, 1000};
+    for (size_t i = 0; i < sizeof gm / sizeof *gm; i++)
+        for (size_t l = 0; l < sizeof gk / sizeof *gk; l++)
+            check_gemm(gm[i], (int)(37 + 8 * l), gk[l], (int)(l == 3 && gm[i] == 1), 1, l % 2 ? 0.5f : 1.0f,
+                       1.0f, (int)(i + l) % C_KINDS);
+    check_gemm(1, 333, 9216, 0, 1, 1.0f, 1.0f, C_ROW);
+    check_gemm(2, 4096, 512, 0, 1, 1.0f, 1.0f, C_ROW);
+    check_gemm(1, 1, 4096, 0, 0, 1.0f, 1.0f, C_SCALAR); /* N = 1: a column of B is contiguous */
 }
 
 /* ======================================================================
@@ -463,27 +495,40 @@ static void check_binary(int rank, const size_t *d, unsigned amask, unsigned bma
  * float rounding, every ISA level, and bitwise the same on 1 and 3 threads
  * ====================================================================== */
 
-static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b_batched)
+static void check_matmul_tb(int M, int K, int N, size_t batch, int a_batched, int b_batched, int tb)
 {
-    OnnxccMatmulParams p = {M, K, N, batch, a_batched ? (size_t)M * K : 0, b_batched ? (size_t)K * N : 0};
+    OnnxccMatmulParams p = {M, K, N, batch, a_batched ? (size_t)M * K : 0, b_batched ? (size_t)K * N : 0, tb};
     const size_t na = (a_batched ? batch : 1) * (size_t)M * K, nb = (b_batched ? batch : 1) * (size_t)K * N;
     const size_t ny = batch * (size_t)M * N;
     float *a = alloc_random(na), *b = alloc_random(nb), *want = alloc_sentinel(ny), *got = alloc_sentinel(ny),
           *got3 = alloc_sentinel(ny);
     float *scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
     onnxcc_f32_matmul_ref(&p, a, b, want);
+    float *bp = NULL; /* tb 2: B packed, one block set per product; 3: the same packed from [N][K] */
+    if (tb >= ONNXCC_MATMUL_B_PACKED) {
+        p.b_layout = tb == 3 ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN;
+        onnxcc_f32_matmul_ref(&p, a, b, want);
+        const size_t one = onnxcc_f32_matmul_packed_b_size(&p), nbt = b_batched ? batch : 1;
+        bp = alloc_sentinel(one * nbt);
+        for (size_t t = 0; t < nbt; t++)
+            onnxcc_f32_matmul_pack_b(&p, b + t * (size_t)K * N, bp + t * one);
+        p.b_layout = ONNXCC_MATMUL_B_PACKED;
+        p.b_batch_stride = b_batched ? one : 0;
+        free(scratch);
+        scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
+    }
     unsetenv("ONNXCC_ISA");
     const int best = onnxcc_rt_isa();
     for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
         char name[96];
         setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
-        snprintf(name, sizeof name, "matmul %s M%d K%d N%d batch %zu (%d, %d)", onnxcc_rt_isa_name(isa), M, K, N,
-                 batch, a_batched, b_batched);
+        snprintf(name, sizeof name, "matmul %s M%d K%d N%d batch %zu (%d, %d) tb %d", onnxcc_rt_isa_name(isa), M, K,
+                 N, batch, a_batched, b_batched, tb);
         onnxcc_set_num_threads(1);
-        onnxcc_f32_matmul(&p, a, b, got, scratch);
+        onnxcc_f32_matmul(&p, a, bp ? bp : b, got, scratch);
         compare(name, got, want, ny, 2e-6 * (K > 1 ? sqrt((double)K) : 1.0));
         onnxcc_set_num_threads(3);
-        onnxcc_f32_matmul(&p, a, b, got3, scratch);
+        onnxcc_f32_matmul(&p, a, bp ? bp : b, got3, scratch);
         if (memcmp(got, got3, sizeof(float) * ny)) {
             fprintf(stderr, "%s: 1 and 3 threads differ\n", name);
             failures++;
@@ -497,6 +542,12 @@ static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b
     free(got);
     free(got3);
     free(scratch);
+    free(bp);
+}
+
+static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b_batched)
+{
+    check_matmul_tb(M, K, N, batch, a_batched, b_batched, 0);
 }
 
 static void test_matmul(void)
@@ -513,6 +564,39 @@ static void test_matmul(void)
     /* large enough for row panels on threads and several column blocks */
     check_matmul(197, 768, 400, 1, 1, 1);
     check_matmul(3, 700, 1000, 1, 1, 1);
+    /* B stored transposed (Einsum's Q x K^T): N below, at and above 16 */
+    static const int tn[] = {1, 15, 16, 17, 49, 200};
+    for (size_t n = 0; n < sizeof tn / sizeof *tn; n++) {
+        check_matmul_tb(5, 33, tn[n], 1, 1, 1, 1);
+        check_matmul_tb(49, 32, tn[n], 3, 1, 1, 1);
+    }
+    check_matmul_tb(20, 17, 40, 4, 1, 0, 1);
+    check_matmul_tb(197, 64, 197, 2, 1, 1, 1);
+    /* batches split by whole products over threads (more products than
+     * scratch sets; one broadcast operand), and large ones split inside */
+    check_matmul(49, 32, 49, 11, 1, 1);
+    check_matmul(49, 49, 32, 9, 1, 1);
+    check_matmul(17, 20, 33, 10, 0, 1);
+    check_matmul(17, 20, 33, 10, 1, 0);
+    check_matmul(197, 197, 64, 3, 1, 1);
+    check_matmul(150, 300, 100, 2, 1, 1);
+    /* B packed (weights): several blocks and a short last one, column
+     * ranges within blocks (threads), batches sharing it or not */
+    static const int pk[] = {1, 64, 300, 1100}, pn[] = {1, 16, 17, 95, 200, 1000};
+    for (size_t k = 0; k < sizeof pk / sizeof *pk; k++)
+        for (size_t n = 0; n < sizeof pn / sizeof *pn; n++)
+            check_matmul_tb(k % 2 ? 33 : 5, pk[k], pn[n], 1, 1, 1, ONNXCC_MATMUL_B_PACKED);
+    check_matmul_tb(197, 768, 400, 1, 1, 1, ONNXCC_MATMUL_B_PACKED);
+    check_matmul_tb(15, 1100, 150, 1, 1, 1, ONNXCC_MATMUL_B_PACKED); /* narrow ranges across blocks */
+    /* deep products in chunks of k (a short last one), every B layout */
+    for (int tb = 0; tb < 4; tb++) {
+        check_matmul_tb(40, 1100, 70, 1, 1, 1, tb);
+        check_matmul_tb(197, 3072, 100, 1, 1, 1, tb);
+        check_matmul_tb(7, 2049, 33, 2, 1, 1, tb);
+    }
+    check_matmul_tb(19, 24, 37, 3, 1, 0, ONNXCC_MATMUL_B_PACKED);
+    check_matmul_tb(19, 24, 37, 3, 1, 1, ONNXCC_MATMUL_B_PACKED);
+    check_matmul_tb(33, 300, 1000, 1, 1, 1, 3); /* packed from [N][K] (Gemm's transB) */
 }
 
 static void test_binary(void)

@@ -351,20 +351,35 @@ void onnxcc_f32_gemm(const OnnxccGemmParams *p, const float *a, const float *b, 
 /* Batched MatMul: for t < batch, Y_t[M][N] = A_t[M][K] * B_t[K][N] with
  * A_t = a + t*a_batch_stride, B_t = b + t*b_batch_stride, Y_t = y + t*M*N.
  * A stride of 0 broadcasts that operand over the batch (e.g. [B,M,K] x [K,N]).
- * Broadcasts of other patterns ([2,1,M,K] x [1,3,K,N]) are a loop of calls. */
+ * Broadcasts of other patterns ([2,1,M,K] x [1,3,K,N]) are a loop of calls.
+ * b_layout says how B_t is stored: */
+enum {
+    ONNXCC_MATMUL_B_KN = 0,    /* [K][N] */
+    ONNXCC_MATMUL_B_NK = 1,    /* [N][K] (attention's Q x K^T as an Einsum writes it) */
+    ONNXCC_MATMUL_B_PACKED = 2 /* onnxcc_f32_matmul_pack_b's blocks (weights, packed once) */
+};
 typedef struct OnnxccMatmulParams {
     int M, K, N;
     size_t batch;          /* output matrices, >= 1 */
     size_t a_batch_stride; /* elements; M*K when dense, 0 = broadcast */
-    size_t b_batch_stride; /* elements; K*N when dense, 0 = broadcast */
+    size_t b_batch_stride; /* elements; K*N when dense (packed: its size), 0 = broadcast */
+    int b_layout;          /* ONNXCC_MATMUL_B_*; the reference takes KN and NK */
 } OnnxccMatmulParams;
 
 void onnxcc_f32_matmul_ref(const OnnxccMatmulParams *p, const float *a, const float *b,
                            float *y);
 /* The same on the fast GEMM kernels, float sums (bitwise the same for every
  * thread count); scratch: onnxcc_f32_matmul_scratch_size(p) floats, 64-byte
- * aligned, for A packed in panels and B's last N % 16 columns. */
+ * aligned, for A packed in panels and B's last N % 16 columns (or B_t
+ * transposed), one set per batch task. */
 size_t onnxcc_f32_matmul_scratch_size(const OnnxccMatmulParams *p);
+/* B [K][N] ([N][K] if p->b_layout is ONNXCC_MATMUL_B_NK; dense) into
+ * onnxcc_f32_matmul_packed_b_size(p)
+ * floats laid out as onnxcc_f32_matmul takes a B_PACKED operand: column
+ * blocks one after another, each [K][its width rounded up to 16], zero-
+ * padded, so that each block streams from memory in one run. */
+size_t onnxcc_f32_matmul_packed_b_size(const OnnxccMatmulParams *p);
+void onnxcc_f32_matmul_pack_b(const OnnxccMatmulParams *p, const float *b, float *packed);
 void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float *b, float *y,
                        float *scratch);
 

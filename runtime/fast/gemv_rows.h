@@ -1,0 +1,89 @@
+/* gemv_rows.h — the dot-form Gemm for a few rows of A (gemv.h), written
+ * once over the vectors of vec_<isa>.h (included first).
+ *
+ * B's rows are taken one after another, so that B — megabytes of weights
+ * used once, cold — streams from memory in one sequential run; the rows of
+ * A (a few times K floats) stay in cache.  Each B row meets up to GV_MR rows
+ * of A at a time, and is read again from cache for further groups.  Per
+ * (A row, B row) pair, GV_U vector accumulators take the k vectors in turn
+ * (vector v to accumulator v % GV_U; a masked last vector zero-padded past
+ * K); they are added in a fixed tree, then their lanes: one order per
+ * output element, whatever the split of N over threads. */
+
+#define GV_U 4 /* accumulators per pair */
+
+static inline float gv_hsum(DV v)
+{
+    float l[DL];
+    dv_storeu(l, v);
+    for (int w = DL / 2; w >= 1; w /= 2)
+        for (int i = 0; i < w; i++)
+            l[i] = l[i] + l[i + w];
+    return l[0];
+}
+
+static inline __attribute__((always_inline)) void gv_pair_rows(const float *const ar[GV_MR], int mr,
+                                                                const float *bj, size_t K, float out[GV_MR])
+{
+    DV acc[GV_MR][GV_U];
+    FAST_UNROLL
+    for (int r = 0; r < GV_MR; r++)
+        FAST_UNROLL
+        for (int u = 0; u < GV_U; u++)
+            acc[r][u] = dv_set1(0.0f);
+    size_t k = 0;
+    for (; k + GV_U * DL <= K; k += GV_U * DL) {
+        FAST_UNROLL
+        for (int u = 0; u < GV_U; u++) {
+            const DV bv = dv_load(bj + k + (size_t)u * DL);
+            FAST_UNROLL
+            for (int r = 0; r < GV_MR; r++)
+                if (r < mr)
+                    acc[r][u] = dv_fma(dv_load(ar[r] + k + (size_t)u * DL), bv, acc[r][u]);
+        }
+    }
+    for (int u = 0; k < K; k += DL, u++) {
+        const DM m = dv_lanes(0, (long)(K - k));
+        const DV bv = dv_loadz(bj + k, m);
+        FAST_UNROLL
+        for (int r = 0; r < GV_MR; r++)
+            if (r < mr)
+                acc[r][u] = dv_fma(dv_loadz(ar[r] + k, m), bv, acc[r][u]);
+    }
+    FAST_UNROLL
+    for (int r = 0; r < GV_MR; r++)
+        if (r < mr)
+            out[r] = gv_hsum(dv_add(dv_add(acc[r][0], acc[r][1]), dv_add(acc[r][2], acc[r][3])));
+}
+
+/* The pairs of A rows i < g->m and B rows j0 <= j < j1 (see gemv.h). */
+static void gemv_rows(const FastGemv *g, size_t j0, size_t j1, float *acc, size_t ldacc)
+{
+    for (size_t j = j0; j < j1; j++) {
+        const float *bj = g->b + j * g->K;
+        for (int i0 = 0; i0 < g->m; i0 += GV_MR) {
+            const int mr = g->m - i0 < GV_MR ? g->m - i0 : GV_MR;
+            const float *ar[GV_MR];
+            float out[GV_MR];
+            for (int r = 0; r < GV_MR; r++)
+                ar[r] = g->a + (size_t)(i0 + (r < mr ? r : 0)) * g->lda;
+            switch (mr) { /* one instance per row count: accumulators in registers */
+#if GV_MR > 2
+            case 4:
+                gv_pair_rows(ar, 4, bj, g->K, out);
+                break;
+            case 3:
+                gv_pair_rows(ar, 3, bj, g->K, out);
+                break;
+#endif
+            case 2:
+                gv_pair_rows(ar, 2, bj, g->K, out);
+                break;
+            default:
+                gv_pair_rows(ar, 1, bj, g->K, out);
+            }
+            for (int r = 0; r < mr; r++)
+                acc[(size_t)(i0 + r) * ldacc + (j - j0)] = out[r];
+        }
+    }
+}

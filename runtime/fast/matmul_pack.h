@@ -1,0 +1,21 @@
+/* matmul_pack.h — matmul.c's per-ISA helpers: packing A into the GEMM
+ * kernels' panels, one block of up to 16 rows x 16 k at a time, transposed
+ * so that k runs along the panel, [k][16]; and the GEMM itself. */
+#ifndef ONNXCC_MATMUL_PACK_H
+#define ONNXCC_MATMUL_PACK_H
+
+#include <stddef.h>
+
+/* dst[k*16 + i] = a[i*lda + k] for i < rows, k < kn (rows, kn <= 16);
+ * dst[k*16 + i] = 0 for rows <= i < 16. */
+typedef void (*FastPack16Fn)(const float *a, size_t lda, size_t rows, size_t kn, float *dst);
+
+#ifdef ONNXCC_RT_X86_64
+void onnxcc_f32_pack16_avx512(const float *a, size_t lda, size_t rows, size_t kn, float *dst);
+/* matmul_avx512.c: FastGemm g with one tap at 0, frame_w == out_w, no bias,
+ * no activation (res may be NULL, or y itself) */
+struct FastGemm;
+void onnxcc_f32_mm_gemm_avx512(const struct FastGemm *g);
+#endif
+
+#endif /* ONNXCC_MATMUL_PACK_H */

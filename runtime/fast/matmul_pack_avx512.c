@@ -1,0 +1,38 @@
+/* matmul_pack_avx512.c — matmul_pack.h's block packing for AVX-512F: the
+ * 16 rows loaded as 16 vectors (masked past kn), transposed in registers
+ * (pairs, then quads within 128-bit lanes, then the lanes), each k's column
+ * stored whole.  Moves the values only: the same bits as the scalar loop. */
+#include <immintrin.h>
+
+#include "matmul_pack.h"
+
+void onnxcc_f32_pack16_avx512(const float *a, size_t lda, size_t rows, size_t kn, float *dst)
+{
+    const __mmask16 m = kn >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << kn) - 1u);
+    __m512 r[16], t[16], u[16];
+    for (size_t i = 0; i < 16; i++)
+        r[i] = i < rows ? _mm512_maskz_loadu_ps(m, a + i * lda) : _mm512_setzero_ps();
+    for (int i = 0; i < 16; i += 2) { /* rows i, i+1 interleaved: k 0,1 | 4,5 | ... and 2,3 | 6,7 | ... */
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int g = 0; g < 16; g += 4) { /* u[g + j]: rows g .. g+3 at k = j, j+4, j+8, j+12 (128-bit lanes) */
+        u[g] = _mm512_shuffle_ps(t[g], t[g + 2], 0x44);
+        u[g + 1] = _mm512_shuffle_ps(t[g], t[g + 2], 0xEE);
+        u[g + 2] = _mm512_shuffle_ps(t[g + 1], t[g + 3], 0x44);
+        u[g + 3] = _mm512_shuffle_ps(t[g + 1], t[g + 3], 0xEE);
+    }
+    for (int j = 0; j < 4; j++) {
+        const __m512 s0 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x44);
+        const __m512 s1 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xEE);
+        const __m512 s2 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x44);
+        const __m512 s3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xEE);
+        const __m512 col[4] = {_mm512_shuffle_f32x4(s0, s2, 0x88), _mm512_shuffle_f32x4(s0, s2, 0xDD),
+                               _mm512_shuffle_f32x4(s1, s3, 0x88), _mm512_shuffle_f32x4(s1, s3, 0xDD)};
+        for (size_t l = 0; l < 4; l++) {
+            const size_t k = (size_t)j + 4 * l;
+            if (k < kn)
+                _mm512_storeu_ps(dst + k * 16, col[l]);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+"""Compiles, builds and compares with onnxruntime (onnxcc compare) every
+model of make_models.py, with the best kernels and with the scalar
+ones, and checks from the generated C that each took the path its case
+expects: onnxcc_f32_matmul, onnxcc_f32_gemm, or the generic loops.
+
+usage: check_models.py ONNXCC MODELDIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    onnxcc, models = sys.argv[1], sys.argv[2]
+    cases = subprocess.run([sys.executable, os.path.join(HERE, "make_models.py"), models], check=True,
+                           capture_output=True, text=True).stdout.split("\n")
+    failures = 0
+    for line in filter(None, cases):
+        name, expect = line.split()
+        path = os.path.join(models, "%s.onnx" % name)
+        for isa in ("", "--isa=scalar"):
+            with tempfile.TemporaryDirectory() as keep:
+                cmd = [onnxcc, "compare", path, "--keep", keep] + ([isa] if isa else [])
+                r = subprocess.run(cmd, capture_output=True, text=True)
+                if r.returncode != 0:
+                    print("FAIL %s %s: onnxcc compare:\n%s%s" % (name, isa, r.stdout, r.stderr))
+                    failures += 1
+                    continue
+                src = "".join(open(os.path.join(keep, f)).read() for f in os.listdir(keep) if f.endswith(".c"))
+                took = [k for k in ("matmul", "gemm") if "onnxcc_f32_%s(" % k in src] or ["generic"]
+                if took != [expect]:
+                    print("FAIL %s %s: took %s, expected %s" % (name, isa, took, expect))
+                    failures += 1
+                else:
+                    print("ok %s %s" % (name, isa or "best"))
+    if failures:
+        sys.exit("%d failures" % failures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Writes one small float32 ONNX model per Einsum case into OUTDIR, and
+prints "name expected" lines: expected is 1 when the Einsum is one batched
+matrix product the compiler runs on onnxcc_f32_matmul (MaxViT's attention
+and the like), 0 for a near miss that must keep the generic loops.  Both
+operands are graph inputs (random at compare time) unless the case says.
+Then the MatMuls of a few rows against a weight, which run on
+onnxcc_f32_gemm's dot form (expected "gemm"), and one of 16 rows, which
+stays on onnxcc_f32_matmul.
+
+usage: make_models.py OUTDIR
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+# name, equation, shape A, shape B (None: B is a weight), fast path
+CASES = [
+    ("einsum_qk_t", "bghid,bghjd->bghij", [1, 4, 2, 49, 32], [1, 4, 2, 49, 32], 1),  # MaxViT's Q x K^T
+    ("einsum_pv", "bghij,bghjd->bghid", [1, 4, 2, 49, 49], [1, 4, 2, 49, 32], 1),  # MaxViT's P x V
+    ("einsum_batched", "bij,bjk->bik", [3, 17, 20], [3, 20, 33], 1),
+    ("einsum_trans_b_wide", "bik,bjk->bij", [2, 21, 40], [2, 70, 40], 1),
+    ("einsum_weight", "ij,jk->ik", [5, 24], None, 1),
+    ("einsum_grouped_letters", "abcd,cde->abe", [2, 3, 4, 5], [4, 5, 6], 1),  # M = a*b, K = c*d
+    ("einsum_ellipsis", "...id,...jd->...ij", [2, 3, 7, 8], [2, 3, 9, 8], 1),
+    ("einsum_dot", "i,i->", [37], [37], 1),
+    ("einsum_rowwise_dot", "ij,ij->i", [6, 19], [6, 19], 1),
+    ("einsum_size_one", "bxij,bjk->bik", [2, 1, 5, 6], [2, 6, 7], 1),
+    ("einsum_trans_a", "bji,bjk->bik", [2, 6, 5], [2, 6, 7], 0),
+    ("einsum_out_transposed", "bij,bjk->bki", [2, 5, 6], [2, 6, 7], 0),
+    ("einsum_batch_order", "abij,bajk->abik", [2, 3, 4, 5], [3, 2, 5, 6], 0),
+    ("einsum_broadcast", "...ij,...jk->...ik", [2, 1, 4, 5], [1, 3, 5, 6], 0),
+    ("einsum_one_input_sum", "ij,jk->k", [4, 5], [5, 6], 0),
+    ("einsum_diagonal", "ii,ij->ij", [5, 5], [5, 6], 0),
+]
+
+
+# name, shape A, weight [K][N] columns, expected
+MATMULS = [
+    ("matmul_row", [1, 768], 1000, "gemm"),  # MaxViT's classifier
+    ("matmul_rows", [3, 40], 37, "gemm"),
+    ("matmul_vector", [19], 5, "gemm"),
+    ("matmul_batched_rows", [2, 3, 50], 20, "gemm"),  # 6 rows in all
+    ("matmul_16_rows", [16, 50], 20, "matmul"),
+]
+
+
+def matmul_model(name, sa, n):
+    rng = np.random.default_rng(sum(map(ord, name)))
+    w = rng.standard_normal((sa[-1], n)).astype(np.float32)
+    node = helper.make_node("MatMul", ["a", "w"], ["y"], name="matmul")
+    g = helper.make_graph([node], name, [helper.make_tensor_value_info("a", TensorProto.FLOAT, sa)],
+                          [helper.make_empty_tensor_value_info("y")], [numpy_helper.from_array(w, "w")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="make_models")
+    m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+    onnx.checker.check_model(m, full_check=True)
+    return m
+
+
+def model(name, eq, sa, sb):
+    rng = np.random.default_rng(len(name) * 7919 + sum(map(ord, name)))
+    inputs = [helper.make_tensor_value_info("a", TensorProto.FLOAT, sa)]
+    inits = []
+    if sb is None:
+        w = rng.standard_normal((sa[-1], 11)).astype(np.float32)
+        inits.append(numpy_helper.from_array(w, "b"))
+    else:
+        inputs.append(helper.make_tensor_value_info("b", TensorProto.FLOAT, sb))
+    node = helper.make_node("Einsum", ["a", "b"], ["y"], name="einsum", equation=eq)
+    g = helper.make_graph([node], name, inputs, [helper.make_empty_tensor_value_info("y")], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="make_models")
+    m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+    onnx.checker.check_model(m, full_check=True)
+    return m
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for name, eq, sa, sb, fast in CASES:
+        onnx.save(model(name, eq, sa, sb), os.path.join(out, "%s.onnx" % name))
+        print(name, "matmul" if fast else "generic")
+    for name, sa, n, expect in MATMULS:
+        onnx.save(matmul_model(name, sa, n), os.path.join(out, "%s.onnx" % name))
+        print(name, expect)
+
+
+if __name__ == "__main__":
+    main()
