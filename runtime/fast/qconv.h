@@ -1,0 +1,28 @@
+/* qconv.h — what qconv.c (portable: packing, dispatch) and the per-ISA
+ * quantized GEMM kernels share. */
+#ifndef ONNXCC_QCONV_H
+#define ONNXCC_QCONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bytes of the stack buffer that holds one tile of packed input, and the
+ * most output channels per group the fast path takes (per-channel
+ * multipliers and corrected biases live on the stack too). */
+#define QC_BUF 49152
+#define QC_MAXM 2048
+
+/* Packed input of one tile: for k4 < ceil(K/4), pixel i < PT, byte j < 4:
+ * xp[(k4 * PT + i) * 4 + j] = input tap k = 4*k4 + j of pixel i (0 past K),
+ * the layout vpdpbusd multiplies by 4 weight bytes broadcast to all lanes.
+ *
+ * Rows r < mr of the output tile: y[r * y_stride + i] for i < npix =
+ * saturate(round_half_even((float)(sum_k xp(k, i) * w[r * K + k] + beff[r])
+ * * mult[r]) + y_zp).  PT is 16, 32 or 64. */
+void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int npix, const int8_t *w, int mr,
+                                  const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *y,
+                                  size_t y_stride);
+/* Rows per call the kernel takes for a given PT. */
+#define QC_MR(PT) ((PT) == 64 ? 6 : (PT) == 32 ? 12 : 24)
+
+#endif

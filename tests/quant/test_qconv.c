@@ -1,0 +1,99 @@
+/* test_qconv.c — the fast quantized conv (onnxcc_u8s8_conv2d: AVX-512 VNNI
+ * where the CPU has it) against the reference kernel, bit for bit, over
+ * sizes below, at and above the kernel's tiles: output channels around the
+ * row blocks (6, 12, 24), pixels around the 16-lane vectors and 64-pixel
+ * tiles, tap counts K with every K % 4 and large enough for the 32- and
+ * 16-pixel tiles and the fallback, 1x1 / 3x3 / 7x7 kernels, strides,
+ * dilations, padding, groups, batches with image strides, zero points at
+ * both ends and saturating outputs. */
+#include "onnxcc/rt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+static int failures, cases;
+
+static void run(int N, int C, int H, int W, int M, int k, int stride, int dil, int pad, int group, int xz, int yz,
+                float ys)
+{
+    OnnxccConv2dParams p;
+    memset(&p, 0, sizeof p);
+    p.N = N, p.C = C, p.H = H, p.W = W, p.M = M, p.group = group;
+    p.kH = p.kW = k, p.stride_h = p.stride_w = stride, p.dil_h = p.dil_w = dil;
+    p.pad_t = p.pad_l = p.pad_b = p.pad_r = pad;
+    p.OH = (H + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+    p.OW = (W + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+    p.x_img_stride = (size_t)C * H * W + 7; /* images apart, as a channel prefix */
+    p.y_img_stride = (size_t)M * p.OH * p.OW + 5;
+    const size_t nx = p.x_img_stride * N, ny = p.y_img_stride * N, nw = (size_t)M * (C / group) * k * k;
+    uint8_t *x = malloc(nx), *y0 = malloc(ny), *y1 = malloc(ny);
+    int8_t *w = malloc(nw);
+    float *ws = malloc(sizeof(float) * M);
+    int32_t *b = malloc(sizeof(int32_t) * M);
+    for (size_t i = 0; i < nx; i++)
+        x[i] = (uint8_t)next();
+    for (size_t i = 0; i < nw; i++)
+        w[i] = (int8_t)((int)(next() % 255) - 127);
+    for (int i = 0; i < M; i++) {
+        ws[i] = 0.001f + (float)(next() % 1000) * 1e-5f;
+        b[i] = (int32_t)(next() % 20001) - 10000;
+    }
+    memset(y0, 0xAB, ny);
+    memset(y1, 0xAB, ny);
+    const int per_oc = next() % 4 != 0;
+    const int32_t *bias = next() % 3 ? b : NULL;
+    onnxcc_u8s8_conv2d_ref(&p, x, 0.02f, (uint8_t)xz, w, ws, per_oc, bias, ys, (uint8_t)yz, y0);
+    onnxcc_u8s8_conv2d(&p, x, 0.02f, (uint8_t)xz, w, ws, per_oc, bias, ys, (uint8_t)yz, y1);
+    cases++;
+    int bad = memcmp(y0, y1, ny) != 0, lo = 0, hi = 0;
+    for (size_t i = 0; i < ny; i++)
+        lo += y0[i] == 0, hi += y0[i] == 255;
+    if (bad) {
+        size_t i = 0;
+        while (y0[i] == y1[i])
+            i++;
+        printf("FAIL N%d C%d %dx%d M%d k%d s%d d%d p%d g%d xz%d yz%d: byte %zu ref %d fast %d\n", N, C, H, W, M, k,
+               stride, dil, pad, group, xz, yz, i, y0[i], y1[i]);
+        failures++;
+    }
+    (void)lo, (void)hi;
+    free(x), free(y0), free(y1), free(w), free(ws), free(b);
+}
+
+int main(void)
+{
+    printf("ISA level %s\n", onnxcc_rt_isa_name(onnxcc_rt_isa()));
+    static const int Ms[] = {1, 5, 6, 7, 12, 13, 24, 25, 40};
+    static const int HWs[][2] = {{1, 1}, {3, 5}, {4, 4}, {1, 17}, {8, 8}, {9, 7}, {5, 13}, {12, 11}};
+    for (size_t m = 0; m < sizeof Ms / sizeof *Ms; m++)
+        for (size_t s = 0; s < sizeof HWs / sizeof *HWs; s++) {
+            const int H = HWs[s][0], W = HWs[s][1];
+            run(1, 1 + (int)(m + s) % 9, H, W, Ms[m], 1, 1, 1, 0, 1, (int)(next() % 256), (int)(next() % 256), 0.05f);
+            run(1, 3 + (int)s, H, W, Ms[m], 3, 1, 1, 1, 1, (int)(next() % 256), 0, 0.2f);
+            if (H >= 3 && W >= 3)
+                run(2, 4, H, W, Ms[m], 3, 2, 1, 0, 1, 0, 128, 0.1f);
+        }
+    /* K across the 64 / 32 / 16-pixel tiles and the fallback (K > 3072). */
+    static const int Cs[] = {60, 85, 86, 87, 170, 171, 341, 342, 400};
+    for (size_t c = 0; c < sizeof Cs / sizeof *Cs; c++) {
+        run(1, Cs[c], 9, 9, 30, 3, 1, 1, 1, 1, 17, 3, 0.5f);
+        run(1, Cs[c] * 9, 5, 14, 13, 1, 1, 1, 0, 1, 200, 255, 0.5f);
+    }
+    run(1, 3, 40, 40, 16, 7, 2, 1, 3, 1, 128, 0, 0.1f);   /* a ResNet stem */
+    run(1, 8, 11, 11, 12, 3, 1, 2, 2, 1, 5, 9, 0.3f);     /* dilation */
+    run(2, 8, 10, 10, 12, 3, 1, 1, 1, 2, 130, 60, 0.3f);  /* groups */
+    run(1, 16, 10, 10, 16, 3, 2, 1, 1, 16, 127, 0, 0.05f); /* depthwise */
+    run(1, 64, 1, 1, 1000, 1, 1, 1, 0, 1, 0, 128, 1.0f);   /* a classifier */
+    printf("%d cases, %d failures\n", cases, failures);
+    return failures != 0;
+}
