@@ -191,6 +191,13 @@ static void lower_quantize(Emitter *e, const Node *n, FILE *f)
     const Value *z = has_in(n, 2) ? &g->values[n->in[2]] : NULL;
     const Value *y = &g->values[n->out[0]];
     QParams q = qparams(g, n, x, s, z);
+    if (q.kind == 0 && x->dtype == DT_F32 && s->dtype == DT_F32 && y->dtype == DT_U8 && x->base < 0 &&
+        y->base < 0) { /* the runtime's SIMD loop, the same bits */
+        fprintf(f, "    onnxcc_f32_quantize_u8(%lld, %s, %s[0], %s, %s);\n", (long long)value_numel(x),
+                emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]),
+                z ? arena_printf(a, "%s[0]", emit_ref(e, n, n->in[2])) : "0", emit_ref(e, n, n->out[0]));
+        return;
+    }
     bool dbl = x->dtype == DT_F64 || s->dtype == DT_F64;
     const char *C = dbl ? "double" : "float";
     fprintf(f, "    {\n");

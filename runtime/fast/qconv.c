@@ -1,13 +1,12 @@
 /* qconv.c — fast quantized 2-D convolution (QLinearConv with uint8 input
- * and output, int8 weights of zero point 0): the dispatch, and the packing
- * of input tiles the integer kernels read.
+ * and output, int8 weights of zero point 0): the tiling and dispatch.
  *
  * Per image, group and tile of PT output pixels (64, or 32 / 16 when the
  * taps K = C/group * kH * kW need it, so that the packed tile fits QC_BUF
  * bytes on the stack), the tile's input taps are gathered into the layout
- * of qconv.h (padding taps read x_zp, the real zero), then each block of
- * output channels is one call of the ISA's kernel: u8 x s8 products summed
- * in int32 (vpdpbusd), requantized in the epilogue.  The kernel sums x, not
+ * of qconv.h (padding taps read x_zp, the real zero; qconv_avx512.c), then
+ * each block of output channels is one call of the ISA's kernel: u8 x s8
+ * products summed in int32 (vpdpbusd), requantized in the epilogue.  The kernel sums x, not
  * x - x_zp; the bias is corrected by x_zp * sum(w row) per output channel,
  * so the integer sum is exactly the reference's.
  *
@@ -16,8 +15,6 @@
  * reference kernel runs.  Every path gives the reference's bits. */
 #include "onnxcc/rt.h"
 #include "qconv.h"
-
-#include <string.h>
 
 static int have_vnni(int cap)
 {
@@ -28,46 +25,6 @@ static int have_vnni(int cap)
     (void)cap;
     return 0;
 #endif
-}
-
-/* Gathers the K taps of output pixels p0 .. p0+npix-1 of group input xg
- * into xp (qconv.h); pixels npix .. PT-1 get zeros. */
-static void pack_tile(const OnnxccConv2dParams *p, const uint8_t *xg, uint8_t x_zp, int K, int PT, int p0,
-                      int npix, uint8_t *xp)
-{
-    const int K4 = (K + 3) / 4, HW = p->H * p->W;
-    memset(xp, 0, (size_t)K4 * PT * 4);
-    if (p->kH == 1 && p->kW == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_t == 0 && p->pad_l == 0 &&
-        p->OH == p->H && p->OW == p->W) {
-        for (int k = 0; k < K; k++) {
-            const uint8_t *src = xg + (size_t)k * HW + p0;
-            uint8_t *dst = xp + (size_t)(k / 4) * PT * 4 + (k & 3);
-            for (int i = 0; i < npix; i++)
-                dst[i * 4] = src[i];
-        }
-        return;
-    }
-    int iy0[64], ix0[64];
-    for (int i = 0; i < npix; i++) {
-        const int q = p0 + i, oy = q / p->OW, ox = q % p->OW;
-        iy0[i] = oy * p->stride_h - p->pad_t;
-        ix0[i] = ox * p->stride_w - p->pad_l;
-    }
-    int c = 0, ky = 0, kx = 0;
-    for (int k = 0; k < K; k++) {
-        const uint8_t *xc = xg + (size_t)c * HW;
-        const int dy = ky * p->dil_h, dx = kx * p->dil_w;
-        uint8_t *dst = xp + (size_t)(k / 4) * PT * 4 + (k & 3);
-        for (int i = 0; i < npix; i++) {
-            const int iy = iy0[i] + dy, ix = ix0[i] + dx;
-            dst[i * 4] = (unsigned)iy < (unsigned)p->H && (unsigned)ix < (unsigned)p->W ? xc[iy * p->W + ix] : x_zp;
-        }
-        if (++kx == p->kW) {
-            kx = 0;
-            if (++ky == p->kH)
-                ky = 0, c++;
-        }
-    }
 }
 
 void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, float x_scale, uint8_t x_zp,
@@ -104,13 +61,13 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, float x_s
             uint8_t *yg = y + n * ys + (size_t)g * MG * P;
             for (int p0 = 0; p0 < P; p0 += PT) {
                 const int npix = P - p0 < PT ? P - p0 : PT;
-                pack_tile(p, xg, x_zp, K, PT, p0, npix, xp);
 #ifdef ONNXCC_RT_X86_64
+                onnxcc_u8s8_pack_avx512(p, xg, x_zp, K, PT, p0, npix, xp);
                 for (int r0 = 0; r0 < MG; r0 += MR)
                     onnxcc_u8s8_qgemm_avx512vnni(xp, K, PT, npix, wg + (size_t)r0 * K, MG - r0 < MR ? MG - r0 : MR,
                                                  beff + r0, mult + r0, y_zp, yg + (size_t)r0 * P + p0, (size_t)P);
 #else
-                (void)yg, (void)MR;
+                (void)xg, (void)yg, (void)MR, (void)xp, (void)npix;
 #endif
             }
         }

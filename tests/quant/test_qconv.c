@@ -5,9 +5,11 @@
  * tiles, tap counts K with every K % 4 and large enough for the 32- and
  * 16-pixel tiles and the fallback, 1x1 / 3x3 / 7x7 kernels, strides,
  * dilations, padding, groups, batches with image strides, zero points at
- * both ends and saturating outputs. */
+ * both ends and saturating outputs.  And the SIMD QuantizeLinear against
+ * its formula. */
 #include "onnxcc/rt.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +72,40 @@ static void run(int N, int C, int H, int W, int M, int k, int stride, int dil, i
     free(x), free(y0), free(y1), free(w), free(ws), free(b);
 }
 
+/* onnxcc_f32_quantize_u8 against the formula: ties (both parities), NaN,
+ * infinities, values far out of range, lengths around the 16-lane vector. */
+static void quantize_cases(void)
+{
+    static float x[203];
+    static uint8_t y[203];
+    const float scale = 0.25f;
+    for (int i = 0; i < 203; i++)
+        x[i] = (float)((int)(next() % 2400) - 1200) * 0.0625f; /* many exact .5 ties of x / 0.25 */
+    x[3] = NAN, x[4] = INFINITY, x[5] = -INFINITY, x[6] = 1e30f, x[7] = -1e30f, x[8] = 0.375f, x[9] = 0.125f;
+    for (int n = 0; n <= 203; n += 29) {
+        for (int zp = 0; zp < 256; zp += 85) {
+            memset(y, 0xAB, sizeof y);
+            onnxcc_f32_quantize_u8((size_t)n, x, scale, (uint8_t)zp, y);
+            cases++;
+            for (int i = 0; i < 203; i++) {
+                float v = nearbyintf(x[i] / scale) + (float)zp;
+                v = v > 255.0f ? 255.0f : v;
+                v = v >= 0.0f ? v : 0.0f;
+                const int want = i < n ? (int)v : 0xAB;
+                if (y[i] != want) {
+                    printf("FAIL quantize n%d zp%d: element %d (%g) got %d want %d\n", n, zp, i, (double)x[i], y[i],
+                           want);
+                    failures++;
+                    break;
+                }
+            }
+        }
+    }
+}
+
 int main(void)
 {
+    quantize_cases();
     printf("ISA level %s\n", onnxcc_rt_isa_name(onnxcc_rt_isa()));
     static const int Ms[] = {1, 5, 6, 7, 12, 13, 24, 25, 40};
     static const int HWs[][2] = {{1, 1}, {3, 5}, {4, 4}, {1, 17}, {8, 8}, {9, 7}, {5, 13}, {12, 11}};

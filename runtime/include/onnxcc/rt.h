@@ -176,6 +176,10 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, float x_s
                         const int8_t *w, const float *w_scale, int w_scale_per_oc, const int32_t *bias,
                         float y_scale, uint8_t y_zp, uint8_t *y);
 
+/* QuantizeLinear to uint8, one scale and zero point, n dense elements:
+ * y = saturate(round half to even(x / scale) + zp), NaN to 0. */
+void onnxcc_f32_quantize_u8(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
+
 /* ---- fast conv2d ------------------------------------------------------ */
 
 /* The same convolution with SIMD kernels picked at run time by the CPU's
