@@ -641,8 +641,9 @@ static void lower_conv_q_fast(Emitter *e, const Node *n, FILE *f, const ConvGeo 
             (long long)c->out[0], (long long)c->out[1], (long long)c->group, (long long)c->k[0], (long long)c->k[1],
             (long long)c->s[0], (long long)c->s[1], (long long)c->d[0], (long long)c->d[1], (long long)c->pb[0],
             (long long)c->pb[1], cap);
-    fprintf(f, "        onnxcc_u8s8_conv2d(&p, %s, %s[0], %s[0], %s, %s, %d, %s, %s[0], %s[0], %s);\n    }\n",
-            emit_ref(e, n, n->in[ci.x]), emit_ref(e, n, n->in[ci.xs]), emit_ref(e, n, n->in[ci.xz]),
+    fprintf(f, "        onnxcc_u8s8_conv2d(&p, %s, %s, %s[0], %s[0], %s, %s, %d, %s, %s[0], %s[0], %s);\n    }\n",
+            emit_ref(e, n, n->in[ci.x]), n->pre_scale >= 0 ? emit_ref(e, n, n->pre_scale) : "NULL",
+            emit_ref(e, n, n->in[ci.xs]), emit_ref(e, n, n->in[ci.xz]),
             emit_ref(e, n, n->in[ci.w]), emit_ref(e, n, n->in[ci.ws]), !is_per_tensor(ws),
             has_in(n, ci.b) ? emit_ref(e, n, n->in[ci.b]) : "NULL", emit_ref(e, n, n->in[ci.ys]),
             emit_ref(e, n, n->in[ci.yz]), emit_ref(e, n, n->out[0]));
@@ -671,6 +672,8 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
         decl_in(e, n, f, ci.yz, "yz");
         decl_in(e, n, f, ci.b, "bias");
     }
+    if (n->pre_scale >= 0)
+        fprintf(f, "        const uint8_t *lut = %s;\n", emit_ref(e, n, n->pre_scale));
     fprintf(f, "        %s *y = %s;\n", ctype(y->dtype), emit_ref(e, n, n->out[0]));
     fprintf(f, "        int64_t o = 0, nb, oc, ic");
     for (int i = 0; i < ns; i++)
@@ -700,7 +703,11 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     }
     const char *zx = has_in(n, ci.xz) ? " - (int64_t)xz[0]" : "";
     const char *zw = has_in(n, ci.wz) ? arena_printf(ar, " - (int64_t)wz[%s]", per_oc(g, n, &g->values[n->in[ci.wz]], c.M)) : "";
-    fprintf(f, "%*sacc += ((int64_t)x[%s]%s) * ((int64_t)w[%s]%s);\n", 4 * l2, "", xi, zx, wi, zw);
+    if (n->pre_scale >= 0) /* fuse_qpreact's per-channel table */
+        xi = arena_printf(ar, "lut[(xc - nb * %lld + ic) * 256 + x[%s]]", (long long)c.C, xi);
+    else
+        xi = arena_printf(ar, "x[%s]", xi);
+    fprintf(f, "%*sacc += ((int64_t)%s%s) * ((int64_t)w[%s]%s);\n", 4 * l2, "", xi, zx, wi, zw);
     for (int i = ns - 1; i >= 0; i--)
         fprintf(f, "%*s}\n", 4 * (lvl + 1 + i), "");
     const char *mult = NULL;

@@ -27,7 +27,8 @@ static int have_vnni(int cap)
 #endif
 }
 
-void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, float x_scale, uint8_t x_zp,
+void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, float x_scale,
+                        uint8_t x_zp,
                         const int8_t *w, const float *w_scale, int w_scale_per_oc, const int32_t *bias,
                         float y_scale, uint8_t y_zp, uint8_t *y)
 {
@@ -36,7 +37,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, float x_s
     while (PT > 16 && (size_t)K4 * 4 * PT > QC_BUF)
         PT /= 2;
     if (!have_vnni(p->isa_cap) || (size_t)K4 * 4 * PT > QC_BUF || MG > QC_MAXM) {
-        onnxcc_u8s8_conv2d_ref(p, x, x_scale, x_zp, w, w_scale, w_scale_per_oc, bias, y_scale, y_zp, y);
+        onnxcc_u8s8_conv2d_ref(p, x, lut, x_scale, x_zp, w, w_scale, w_scale_per_oc, bias, y_scale, y_zp, y);
         return;
     }
     unsigned char buf[QC_BUF + 64];
@@ -62,7 +63,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, float x_s
             for (int p0 = 0; p0 < P; p0 += PT) {
                 const int npix = P - p0 < PT ? P - p0 : PT;
 #ifdef ONNXCC_RT_X86_64
-                onnxcc_u8s8_pack_avx512(p, xg, x_zp, K, PT, p0, npix, xp);
+                onnxcc_u8s8_pack_avx512(p, xg, lut ? lut + (size_t)g * CG * 256 : NULL, x_zp, K, PT, p0, npix, xp);
                 for (int r0 = 0; r0 < MG; r0 += MR)
                     onnxcc_u8s8_qgemm_avx512vnni(xp, K, PT, npix, wg + (size_t)r0 * K, MG - r0 < MR ? MG - r0 : MR,
                                                  beff + r0, mult + r0, y_zp, yg + (size_t)r0 * P + p0, (size_t)P);

@@ -23,11 +23,12 @@ void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int npix, co
                                   const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *y,
                                   size_t y_stride);
 /* Gathers the K taps of output pixels p0 .. p0+npix-1 of group input xg
- * (p's geometry; padding taps read x_zp) into xp as above; pixels npix ..
+ * (p's geometry; through the group's table lut unless NULL; padding taps
+ * read x_zp) into xp as above; pixels npix ..
  * PT-1 get x_zp or 0 (their outputs are not stored). */
 struct OnnxccConv2dParams;
-void onnxcc_u8s8_pack_avx512(const struct OnnxccConv2dParams *p, const uint8_t *xg, uint8_t x_zp, int K, int PT,
-                             int p0, int npix, uint8_t *xp);
+void onnxcc_u8s8_pack_avx512(const struct OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp,
+                             int K, int PT, int p0, int npix, uint8_t *xp);
 /* onnxcc_f32_quantize_u8 over the whole 16-element vectors of x; returns
  * how many elements it did. */
 size_t onnxcc_f32_quantize_u8_avx512(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);

@@ -93,8 +93,8 @@ void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int npix, co
 /* Row j < 4 of the tile's tap group: the npix bytes tap k reads, in
  * tmp[j * 64 ..]; whole output-row segments at a time, so a stride-1
  * tap is a memcpy between two memsets of x_zp (the padding). */
-static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, uint8_t x_zp, int ky, int kx, int p0,
-                       int npix, uint8_t *t)
+static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, const uint8_t *lc, uint8_t x_zp, int ky,
+                       int kx, int p0, int npix, uint8_t *t)
 {
     int i = 0, q = p0;
     while (i < npix) {
@@ -116,13 +116,17 @@ static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, uint8_t x
             if (b < a)
                 b = a;
             memset(t + i, x_zp, (size_t)a);
-            memcpy(t + i + a, row + ix0 + a, (size_t)(b - a));
+            if (lc)
+                for (int j = a; j < b; j++)
+                    t[i + j] = lc[row[ix0 + j]];
+            else
+                memcpy(t + i + a, row + ix0 + a, (size_t)(b - a));
             memset(t + i + b, x_zp, (size_t)(len - b));
         } else {
             const uint8_t *row = xc + (size_t)iy * p->W;
             for (int j = 0; j < len; j++) {
                 const int ix = (ox0 + j) * p->stride_w - p->pad_l + kx * p->dil_w;
-                t[i + j] = ix >= 0 && ix < p->W ? row[ix] : x_zp;
+                t[i + j] = ix >= 0 && ix < p->W ? (lc ? lc[row[ix]] : row[ix]) : x_zp;
             }
         }
         i += len;
@@ -146,14 +150,14 @@ static inline void interleave4(const uint8_t *r0, const uint8_t *r1, const uint8
     }
 }
 
-void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, uint8_t x_zp, int K, int PT, int p0,
-                             int npix, uint8_t *xp)
+void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp, int K,
+                             int PT, int p0, int npix, uint8_t *xp)
 {
     const int NV = PT / 16, K4 = (K + 3) / 4, taps = p->kH * p->kW;
     const size_t HW = (size_t)p->H * p->W;
     uint8_t rows[4][64];
     const int direct = taps == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_t == 0 && p->pad_l == 0 &&
-                       p->OH == p->H && p->OW == p->W && npix == PT;
+                       p->OH == p->H && p->OW == p->W && npix == PT && !lut;
     memset(rows, 0, sizeof rows);
     int c = 0, ky = 0, kx = 0;
     for (int k4 = 0; k4 < K4; k4++) {
@@ -168,7 +172,7 @@ void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, uin
             if (direct) {
                 r[j] = xg + (size_t)k * HW + p0; /* a 1x1 tap is the input row itself */
             } else {
-                gather_tap(p, xg + (size_t)c * HW, x_zp, ky, kx, p0, npix, rows[j]);
+                gather_tap(p, xg + (size_t)c * HW, lut ? lut + (size_t)c * 256 : NULL, x_zp, ky, kx, p0, npix, rows[j]);
                 r[j] = rows[j];
             }
             if (++kx == p->kW) {

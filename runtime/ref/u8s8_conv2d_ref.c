@@ -3,6 +3,7 @@
  * weights with zero point 0 and one scale per output channel (or one for
  * all), optional int32 bias, uint8 output with one scale and zero point.
  *
+ * Input bytes optionally go through a per-channel table (lut) first.
  * One output value at a time: acc = bias + sum (x - x_zp) * w exactly in
  * int32 over the C/group input channels and the kH x kW taps (taps outside
  * the input skipped: padding is x_zp, the real zero), then
@@ -12,7 +13,8 @@
 
 #include <math.h>
 
-void onnxcc_u8s8_conv2d_ref(const OnnxccConv2dParams *p, const uint8_t *x, float x_scale, uint8_t x_zp,
+void onnxcc_u8s8_conv2d_ref(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, float x_scale,
+                            uint8_t x_zp,
                             const int8_t *w, const float *w_scale, int w_scale_per_oc, const int32_t *bias,
                             float y_scale, uint8_t y_zp, uint8_t *y)
 {
@@ -23,6 +25,7 @@ void onnxcc_u8s8_conv2d_ref(const OnnxccConv2dParams *p, const uint8_t *x, float
         for (int oc = 0; oc < p->M; oc++) {
             const float m = x_scale * w_scale[w_scale_per_oc ? oc : 0] / y_scale;
             const uint8_t *xg = x + n * xs + (size_t)(oc / MG) * CG * p->H * p->W;
+            const uint8_t *lg = lut ? lut + (size_t)(oc / MG) * CG * 256 : NULL;
             const int8_t *wo = w + (size_t)oc * CG * p->kH * p->kW;
             uint8_t *yo = y + n * ys + (size_t)oc * p->OH * p->OW;
             for (int oy = 0; oy < p->OH; oy++)
@@ -37,8 +40,10 @@ void onnxcc_u8s8_conv2d_ref(const OnnxccConv2dParams *p, const uint8_t *x, float
                                 const int ix = ox * p->stride_w - p->pad_l + kx * p->dil_w;
                                 if (ix < 0 || ix >= p->W)
                                     continue;
-                                acc += ((int32_t)xg[((size_t)c * p->H + iy) * p->W + ix] - x_zp) *
-                                       wo[(c * p->kH + ky) * p->kW + kx];
+                                int32_t v = xg[((size_t)c * p->H + iy) * p->W + ix];
+                                if (lg)
+                                    v = lg[c * 256 + v];
+                                acc += (v - x_zp) * wo[(c * p->kH + ky) * p->kW + kx];
                             }
                         }
                     float v = nearbyintf((float)acc * m);

@@ -1,6 +1,7 @@
 # Compiles MODEL with ONNXCC into DIR and passes if the report says
-# fuse_qconv rewrote COUNT convolutions and the C calls the runtime's
-# integer conv onnxcc_u8s8_conv2d exactly COUNT times.
+# fuse_qconv rewrote COUNT convolutions and fuse_qpreact PREACT
+# pre-activations, and the C calls the runtime's integer conv
+# onnxcc_u8s8_conv2d exactly COUNT times.
 execute_process(COMMAND ${ONNXCC} ${MODEL} -o ${DIR} --report RESULT_VARIABLE rc OUTPUT_VARIABLE report
                 ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -8,6 +9,9 @@ if(NOT rc EQUAL 0)
 endif()
 if(NOT report MATCHES "fuse_qconv: ${COUNT}\n")
   message(FATAL_ERROR "the report does not say fuse_qconv: ${COUNT}")
+endif()
+if(NOT report MATCHES "fuse_qpreact: ${PREACT}\n")
+  message(FATAL_ERROR "the report does not say fuse_qpreact: ${PREACT}")
 endif()
 file(GLOB srcs ${DIR}/*.c)
 file(READ ${srcs} text)

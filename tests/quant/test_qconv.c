@@ -5,7 +5,7 @@
  * tiles, tap counts K with every K % 4 and large enough for the 32- and
  * 16-pixel tiles and the fallback, 1x1 / 3x3 / 7x7 kernels, strides,
  * dilations, padding, groups, batches with image strides, zero points at
- * both ends and saturating outputs.  And the SIMD QuantizeLinear against
+ * both ends and saturating outputs, with and without an input table.  And the SIMD QuantizeLinear against
  * its formula. */
 #include "onnxcc/rt.h"
 
@@ -54,8 +54,13 @@ static void run(int N, int C, int H, int W, int M, int k, int stride, int dil, i
     memset(y1, 0xAB, ny);
     const int per_oc = next() % 4 != 0;
     const int32_t *bias = next() % 3 ? b : NULL;
-    onnxcc_u8s8_conv2d_ref(&p, x, 0.02f, (uint8_t)xz, w, ws, per_oc, bias, ys, (uint8_t)yz, y0);
-    onnxcc_u8s8_conv2d(&p, x, 0.02f, (uint8_t)xz, w, ws, per_oc, bias, ys, (uint8_t)yz, y1);
+    uint8_t *lut = malloc((size_t)C * 256);
+    for (int i = 0; i < C * 256; i++)
+        lut[i] = (uint8_t)next();
+    const uint8_t *lu = next() % 2 ? lut : NULL;
+    onnxcc_u8s8_conv2d_ref(&p, x, lu, 0.02f, (uint8_t)xz, w, ws, per_oc, bias, ys, (uint8_t)yz, y0);
+    onnxcc_u8s8_conv2d(&p, x, lu, 0.02f, (uint8_t)xz, w, ws, per_oc, bias, ys, (uint8_t)yz, y1);
+    free(lut);
     cases++;
     int bad = memcmp(y0, y1, ny) != 0, lo = 0, hi = 0;
     for (size_t i = 0; i < ny; i++)
@@ -64,8 +69,8 @@ static void run(int N, int C, int H, int W, int M, int k, int stride, int dil, i
         size_t i = 0;
         while (y0[i] == y1[i])
             i++;
-        printf("FAIL N%d C%d %dx%d M%d k%d s%d d%d p%d g%d xz%d yz%d: byte %zu ref %d fast %d\n", N, C, H, W, M, k,
-               stride, dil, pad, group, xz, yz, i, y0[i], y1[i]);
+        printf("FAIL N%d C%d %dx%d M%d k%d s%d d%d p%d g%d xz%d yz%d%s: byte %zu ref %d fast %d\n", N, C, H, W, M,
+               k, stride, dil, pad, group, xz, yz, lu ? " lut" : "", i, y0[i], y1[i]);
         failures++;
     }
     (void)lo, (void)hi;
