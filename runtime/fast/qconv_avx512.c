@@ -1,5 +1,6 @@
 /* qconv_avx512.c — the quantized GEMM kernel of qconv.h for AVX-512 VNNI
- * (this file alone is compiled with -mavx512f -mavx512bw -mavx512vnni).
+ * (this file alone is compiled with -mavx512f -mavx512bw -mavx512vl
+ * -mavx512vnni -mavx512vbmi), and the tile packing for it.
  *
  * Output tile: MR rows (output channels) x NV vectors of 16 pixels, MR * NV
  * = 24 int32 accumulators in registers.  Per group of 4 taps: NV loads of
@@ -91,8 +92,7 @@ void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int npix, co
 /* ---- packing ------------------------------------------------------------ */
 
 /* Row j < 4 of the tile's tap group: the npix bytes tap k reads, in
- * tmp[j * 64 ..]; whole output-row segments at a time, so a stride-1
- * tap is a memcpy between two memsets of x_zp (the padding). */
+ * t[0 ..]; whole output-row segments at a time (the path for stride_w > 1). */
 static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, const uint8_t *lc, uint8_t x_zp, int ky,
                        int kx, int p0, int npix, uint8_t *t)
 {
@@ -105,23 +105,6 @@ static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, const uin
         const int iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
         if (iy < 0 || iy >= p->H) {
             memset(t + i, x_zp, (size_t)len);
-        } else if (p->stride_w == 1) {
-            const uint8_t *row = xc + (size_t)iy * p->W;
-            const int ix0 = ox0 - p->pad_l + kx * p->dil_w; /* ix of the segment's first pixel */
-            int a = ix0 < 0 ? -ix0 : 0, b = p->W - ix0;     /* in-image pixels: a <= j < b */
-            if (a > len)
-                a = len;
-            if (b > len)
-                b = len;
-            if (b < a)
-                b = a;
-            memset(t + i, x_zp, (size_t)a);
-            if (lc)
-                for (int j = a; j < b; j++)
-                    t[i + j] = lc[row[ix0 + j]];
-            else
-                memcpy(t + i + a, row + ix0 + a, (size_t)(b - a));
-            memset(t + i + b, x_zp, (size_t)(len - b));
         } else {
             const uint8_t *row = xc + (size_t)iy * p->W;
             for (int j = 0; j < len; j++) {
@@ -134,54 +117,185 @@ static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, const uin
     }
 }
 
-/* xp's 4-byte groups from four rows of PT bytes: lane i of vector v gets
- * r0[16v+i] | r1[..] << 8 | r2[..] << 16 | r3[..] << 24. */
-static inline void interleave4(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, const uint8_t *r3,
-                               int NV, uint8_t *dst)
+/* 16 bytes looked up in the 256-byte table lc: two vpermi2b over its
+ * halves, picked by each index's top bit (AVX-512 VBMI). */
+static inline __m128i lut16(const uint8_t *lc, __m128i v)
 {
-    for (int v = 0; v < NV; v++) {
-        const __m512i a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(r0 + 16 * v)));
-        const __m512i b = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(r1 + 16 * v)));
-        const __m512i c = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(r2 + 16 * v)));
-        const __m512i d = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(r3 + 16 * v)));
-        const __m512i w = _mm512_or_si512(_mm512_or_si512(a, _mm512_slli_epi32(b, 8)),
-                                          _mm512_or_si512(_mm512_slli_epi32(c, 16), _mm512_slli_epi32(d, 24)));
-        _mm512_store_si512((void *)(dst + 64 * v), w);
+    const __m512i idx = _mm512_castsi128_si512(v);
+    const __m512i lo = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)lc), idx,
+                                                _mm512_loadu_si512((const void *)(lc + 64)));
+    const __m512i hi = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(lc + 128)), idx,
+                                                _mm512_loadu_si512((const void *)(lc + 192)));
+    return _mm512_castsi512_si128(_mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lo, hi));
+}
+
+/* The lanes [a, b) of 16-pixel vector v that lie in output row oy, from
+ * column ox (at lane a) on. */
+typedef struct { int v, a, b, oy, ox; } Piece;
+
+static inline __m128i tap_vector(const OnnxccConv2dParams *p, const uint8_t *xc, uint8_t x_zp, const Piece *pc,
+                                 int np, int ky, int kx, __mmask16 *loaded)
+{
+    __m128i r = _mm_set1_epi8((char)x_zp);
+    *loaded = 0;
+    for (int i = 0; i < np; i++) {
+        const int iy = pc[i].oy * p->stride_h - p->pad_t + ky * p->dil_h;
+        if (iy < 0 || iy >= p->H)
+            continue;
+        const int col = pc[i].ox - p->pad_l + kx * p->dil_w; /* column of lane a */
+        int lo = pc[i].a, hi = pc[i].b;                     /* lanes inside the row */
+        if (col < 0)
+            lo = pc[i].a - col > lo ? pc[i].a - col : lo;
+        if (col + (hi - pc[i].a) > p->W)
+            hi = pc[i].a + p->W - col;
+        if (hi <= lo)
+            continue;
+        const __mmask16 m = (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1));
+        /* lane l reads row[col + l - a]; masked-off lanes are never touched */
+        const uint8_t *base = xc + (size_t)iy * p->W;
+        const uintptr_t at = (uintptr_t)base + (uintptr_t)(intptr_t)(col - pc[i].a);
+        r = _mm_mask_loadu_epi8(r, m, (const void *)at);
+        *loaded |= m;
     }
+    return r;
 }
 
 void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp, int K,
                              int PT, int p0, int npix, uint8_t *xp)
 {
-    const int NV = PT / 16, K4 = (K + 3) / 4, taps = p->kH * p->kW;
+    const int NV = PT / 16, K4 = (K + 3) / 4;
     const size_t HW = (size_t)p->H * p->W;
-    uint8_t rows[4][64];
-    const int direct = taps == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_t == 0 && p->pad_l == 0 &&
-                       p->OH == p->H && p->OW == p->W && npix == PT && !lut;
-    memset(rows, 0, sizeof rows);
+    const int vbmi = __builtin_cpu_supports("avx512vbmi");
     int c = 0, ky = 0, kx = 0;
+    if (p->stride_w != 1 || (lut && !vbmi)) {
+        uint8_t rows[4][64];
+        memset(rows, 0, sizeof rows);
+        for (int k4 = 0; k4 < K4; k4++) {
+            for (int j = 0; j < 4; j++) {
+                if (4 * k4 + j >= K) {
+                    memset(rows[j], 0, 64);
+                    continue;
+                }
+                gather_tap(p, xg + (size_t)c * HW, lut ? lut + (size_t)c * 256 : NULL, x_zp, ky, kx, p0, npix,
+                           rows[j]);
+                if (++kx == p->kW) {
+                    kx = 0;
+                    if (++ky == p->kH)
+                        ky = 0, c++;
+                }
+            }
+            for (int v = 0; v < NV; v++) {
+                const __m512i a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(rows[0] + 16 * v)));
+                const __m512i b = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(rows[1] + 16 * v)));
+                const __m512i cc = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(rows[2] + 16 * v)));
+                const __m512i d = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(rows[3] + 16 * v)));
+                const __m512i w = _mm512_or_si512(_mm512_or_si512(a, _mm512_slli_epi32(b, 8)),
+                                                  _mm512_or_si512(_mm512_slli_epi32(cc, 16), _mm512_slli_epi32(d, 24)));
+                _mm512_store_si512((void *)(xp + (size_t)k4 * PT * 4 + 64 * v), w);
+            }
+        }
+        return;
+    }
+    /* stride_w 1: each 16-pixel vector of a tap is one masked load per
+     * output row it spans.  A 1x1 unpadded tap is the input row itself. */
+    const int flat = p->kH == 1 && p->kW == 1 && p->stride_h == 1 && p->pad_t == 0 && p->pad_l == 0 &&
+                     p->OH == p->H && p->OW == p->W;
+    Piece pc[64];
+    int np[4] = {0, 0, 0, 0}, first[4] = {0, 0, 0, 0}, n = 0;
+    for (int v = 0; v < NV; v++) {
+        first[v] = n;
+        for (int l = 0; l < 16 && 16 * v + l < npix;) {
+            const int q = p0 + 16 * v + l, oy = q / p->OW, ox = q % p->OW;
+            int len = p->OW - ox;
+            if (len > 16 - l)
+                len = 16 - l;
+            if (len > npix - 16 * v - l)
+                len = npix - 16 * v - l;
+            pc[n++] = (Piece){v, l, l + len, oy, ox};
+            l += len;
+        }
+        np[v] = n - first[v];
+    }
+    /* Per tap (ky, kx) and vector: the loads are the same for every input
+     * channel, so their offsets in the channel plane and lane masks are
+     * worked out once per tile (for kernels of up to QC_TAPS taps). */
+    enum { QC_TAPS = 9, QC_PIECES = 4 };
+    const int taps = p->kH * p->kW;
+    int32_t off[QC_TAPS][4][QC_PIECES];
+    __mmask16 msk[QC_TAPS][4][QC_PIECES], all[QC_TAPS][4];
+    int cnt[QC_TAPS][4];
+    int pre = !flat && taps <= QC_TAPS;
+    for (int v = 0; pre && v < NV; v++)
+        pre = np[v] <= QC_PIECES;
+    for (int tp = 0; pre && tp < taps; tp++) {
+        const int ty = tp / p->kW, tx = tp % p->kW;
+        for (int v = 0; v < NV; v++) {
+            cnt[tp][v] = 0;
+            all[tp][v] = 0;
+            for (int i = first[v]; i < first[v] + np[v]; i++) {
+                const int iy = pc[i].oy * p->stride_h - p->pad_t + ty * p->dil_h;
+                if (iy < 0 || iy >= p->H)
+                    continue;
+                const int col = pc[i].ox - p->pad_l + tx * p->dil_w;
+                int lo = pc[i].a, hi = pc[i].b;
+                if (col < 0)
+                    lo = pc[i].a - col > lo ? pc[i].a - col : lo;
+                if (col + (hi - pc[i].a) > p->W)
+                    hi = pc[i].a + p->W - col;
+                if (hi <= lo)
+                    continue;
+                const int k = cnt[tp][v]++;
+                msk[tp][v][k] = (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1));
+                off[tp][v][k] = iy * p->W + col - pc[i].a;
+                all[tp][v] |= msk[tp][v][k];
+            }
+        }
+    }
+    const __m128i zp16 = _mm_set1_epi8((char)x_zp);
+    int tp = 0;
     for (int k4 = 0; k4 < K4; k4++) {
-        const uint8_t *r[4];
+        __m128i t[4][4]; /* [tap j][vector v] */
         for (int j = 0; j < 4; j++) {
-            const int k = 4 * k4 + j;
-            if (k >= K) {
-                memset(rows[j], 0, 64);
-                r[j] = rows[j];
+            if (4 * k4 + j >= K) {
+                for (int v = 0; v < NV; v++)
+                    t[j][v] = _mm_setzero_si128();
                 continue;
             }
-            if (direct) {
-                r[j] = xg + (size_t)k * HW + p0; /* a 1x1 tap is the input row itself */
-            } else {
-                gather_tap(p, xg + (size_t)c * HW, lut ? lut + (size_t)c * 256 : NULL, x_zp, ky, kx, p0, npix, rows[j]);
-                r[j] = rows[j];
+            const uint8_t *xc = xg + (size_t)c * HW, *lc = lut ? lut + (size_t)c * 256 : NULL;
+            for (int v = 0; v < NV; v++) {
+                __mmask16 m;
+                if (flat) {
+                    const int left = npix - 16 * v;
+                    m = left >= 16 ? (__mmask16)0xFFFF : left > 0 ? (__mmask16)((1u << left) - 1) : 0;
+                    t[j][v] = _mm_maskz_loadu_epi8(m, (const void *)(xc + p0 + 16 * v));
+                } else if (pre) {
+                    __m128i r = zp16;
+                    for (int i = 0; i < cnt[tp][v]; i++) /* lane l reads plane[off + l]; masked lanes untouched */
+                        r = _mm_mask_loadu_epi8(r, msk[tp][v][i],
+                                                (const void *)((uintptr_t)xc + (uintptr_t)(intptr_t)off[tp][v][i]));
+                    t[j][v] = r;
+                    m = all[tp][v];
+                } else {
+                    t[j][v] = tap_vector(p, xc, x_zp, pc + first[v], np[v], ky, kx, &m);
+                }
+                if (lc) /* the table maps input bytes, not the padding */
+                    t[j][v] = _mm_mask_mov_epi8(t[j][v], m, lut16(lc, t[j][v]));
             }
+            if (++tp == taps)
+                tp = 0;
             if (++kx == p->kW) {
                 kx = 0;
                 if (++ky == p->kH)
                     ky = 0, c++;
             }
         }
-        interleave4(r[0], r[1], r[2], r[3], NV, xp + (size_t)k4 * PT * 4);
+        for (int v = 0; v < NV; v++) {
+            const __m512i a = _mm512_cvtepu8_epi32(t[0][v]), b = _mm512_cvtepu8_epi32(t[1][v]);
+            const __m512i cc = _mm512_cvtepu8_epi32(t[2][v]), d = _mm512_cvtepu8_epi32(t[3][v]);
+            const __m512i w = _mm512_or_si512(_mm512_or_si512(a, _mm512_slli_epi32(b, 8)),
+                                              _mm512_or_si512(_mm512_slli_epi32(cc, 16), _mm512_slli_epi32(d, 24)));
+            _mm512_store_si512((void *)(xp + (size_t)k4 * PT * 4 + 64 * v), w);
+        }
     }
 }
 
