@@ -252,6 +252,50 @@ void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, con
         }
     }
     const __m128i zp16 = _mm_set1_epi8((char)x_zp);
+    if (pre) { /* the taps of one group first, then each vector from them */
+        int tp = 0;
+        for (int k4 = 0; k4 < K4; k4++) {
+            int cj[4], tj[4];
+            for (int j = 0; j < 4; j++) {
+                cj[j] = 4 * k4 + j < K ? c : -1;
+                tj[j] = tp;
+                if (cj[j] < 0)
+                    continue;
+                if (++tp == taps)
+                    tp = 0, c++;
+            }
+            for (int v = 0; v < NV; v++) {
+                __m128i r[4];
+                for (int j = 0; j < 4; j++) {
+                    if (cj[j] < 0) {
+                        r[j] = _mm_setzero_si128();
+                        continue;
+                    }
+                    const uint8_t *xc = xg + (size_t)cj[j] * HW;
+                    const int t = tj[j];
+                    __m128i a = zp16;
+                    if (all[t][v] == 0xFFFF && cnt[t][v] == 1) /* inside the image: a plain load */
+                        a = _mm_loadu_si128((const __m128i *)(const void *)(xc + off[t][v][0]));
+                    else
+                        for (int i = 0; i < cnt[t][v]; i++) /* lane l reads plane[off + l]; others untouched */
+                            a = _mm_mask_loadu_epi8(a, msk[t][v][i],
+                                                    (const void *)((uintptr_t)xc + (uintptr_t)(intptr_t)off[t][v][i]));
+                    if (lut) /* the table maps input bytes, not the padding */
+                        a = _mm_mask_mov_epi8(a, all[t][v], lut16(lut + (size_t)cj[j] * 256, a));
+                    r[j] = a;
+                }
+                /* bytes a b c d of each pixel side by side: 8 in-lane unpacks */
+                const __m128i ab0 = _mm_unpacklo_epi8(r[0], r[1]), ab1 = _mm_unpackhi_epi8(r[0], r[1]);
+                const __m128i cd0 = _mm_unpacklo_epi8(r[2], r[3]), cd1 = _mm_unpackhi_epi8(r[2], r[3]);
+                __m128i *dst = (__m128i *)(void *)(xp + (size_t)k4 * PT * 4 + 64 * v);
+                _mm_store_si128(dst, _mm_unpacklo_epi16(ab0, cd0));
+                _mm_store_si128(dst + 1, _mm_unpackhi_epi16(ab0, cd0));
+                _mm_store_si128(dst + 2, _mm_unpacklo_epi16(ab1, cd1));
+                _mm_store_si128(dst + 3, _mm_unpackhi_epi16(ab1, cd1));
+            }
+        }
+        return;
+    }
     int tp = 0;
     for (int k4 = 0; k4 < K4; k4++) {
         __m128i t[4][4]; /* [tap j][vector v] */
