@@ -92,7 +92,8 @@ void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int npix, co
 /* ---- packing ------------------------------------------------------------ */
 
 /* Row j < 4 of the tile's tap group: the npix bytes tap k reads, in
- * t[0 ..]; whole output-row segments at a time (the path for stride_w > 1). */
+ * t[0 ..]; whole output-row segments at a time (the path for strides > 2
+ * and CPUs without VBMI). */
 static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, const uint8_t *lc, uint8_t x_zp, int ky,
                        int kx, int p0, int npix, uint8_t *t)
 {
@@ -129,6 +130,21 @@ static inline __m128i lut16(const uint8_t *lc, __m128i v)
     return _mm512_castsi512_si128(_mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lo, hi));
 }
 
+/* 16 pixels' bytes of 4 taps side by side (64 bytes at dst, 64-aligned):
+ * in-lane unpacks. */
+static inline void interleave16(__m128i a, __m128i b, __m128i c, __m128i d, uint8_t *dst)
+{
+    const __m128i ab0 = _mm_unpacklo_epi8(a, b), ab1 = _mm_unpackhi_epi8(a, b);
+    const __m128i cd0 = _mm_unpacklo_epi8(c, d), cd1 = _mm_unpackhi_epi8(c, d);
+    __m128i *q = (__m128i *)(void *)dst;
+    _mm_store_si128(q, _mm_unpacklo_epi16(ab0, cd0));
+    _mm_store_si128(q + 1, _mm_unpackhi_epi16(ab0, cd0));
+    _mm_store_si128(q + 2, _mm_unpacklo_epi16(ab1, cd1));
+    _mm_store_si128(q + 3, _mm_unpackhi_epi16(ab1, cd1));
+}
+
+enum { QC_TAPS = 49, QC_PIECES = 4 }; /* the per-tile tables' reach */
+
 /* The lanes [a, b) of 16-pixel vector v that lie in output row oy, from
  * column ox (at lane a) on. */
 typedef struct { int v, a, b, oy, ox; } Piece;
@@ -160,46 +176,125 @@ static inline __m128i tap_vector(const OnnxccConv2dParams *p, const uint8_t *xc,
     return r;
 }
 
-void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp, int K,
-                             int PT, int p0, int npix, uint8_t *xp)
+/* The tile through gather_tap, 4 taps at a time (any stride). */
+static void pack_gather(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp, int K,
+                        int PT, int p0, int npix, uint8_t *xp)
 {
     const int NV = PT / 16, K4 = (K + 3) / 4;
     const size_t HW = (size_t)p->H * p->W;
-    const int vbmi = __builtin_cpu_supports("avx512vbmi");
+    uint8_t rows[4][64];
+    memset(rows, 0, sizeof rows);
     int c = 0, ky = 0, kx = 0;
-    if (p->stride_w != 1 || (lut && !vbmi)) {
-        uint8_t rows[4][64];
-        memset(rows, 0, sizeof rows);
-        for (int k4 = 0; k4 < K4; k4++) {
-            for (int j = 0; j < 4; j++) {
-                if (4 * k4 + j >= K) {
-                    memset(rows[j], 0, 64);
-                    continue;
-                }
-                gather_tap(p, xg + (size_t)c * HW, lut ? lut + (size_t)c * 256 : NULL, x_zp, ky, kx, p0, npix,
-                           rows[j]);
-                if (++kx == p->kW) {
-                    kx = 0;
-                    if (++ky == p->kH)
-                        ky = 0, c++;
-                }
+    for (int k4 = 0; k4 < K4; k4++) {
+        for (int j = 0; j < 4; j++) {
+            if (4 * k4 + j >= K) {
+                memset(rows[j], 0, 64);
+                continue;
             }
-            for (int v = 0; v < NV; v++) {
-                const __m512i a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(rows[0] + 16 * v)));
-                const __m512i b = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(rows[1] + 16 * v)));
-                const __m512i cc = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(rows[2] + 16 * v)));
-                const __m512i d = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(rows[3] + 16 * v)));
-                const __m512i w = _mm512_or_si512(_mm512_or_si512(a, _mm512_slli_epi32(b, 8)),
-                                                  _mm512_or_si512(_mm512_slli_epi32(cc, 16), _mm512_slli_epi32(d, 24)));
-                _mm512_store_si512((void *)(xp + (size_t)k4 * PT * 4 + 64 * v), w);
+            gather_tap(p, xg + (size_t)c * HW, lut ? lut + (size_t)c * 256 : NULL, x_zp, ky, kx, p0, npix, rows[j]);
+            if (++kx == p->kW) {
+                kx = 0;
+                if (++ky == p->kH)
+                    ky = 0, c++;
             }
         }
-        return;
+        for (int v = 0; v < NV; v++)
+            interleave16(_mm_loadu_si128((const __m128i *)(rows[0] + 16 * v)),
+                         _mm_loadu_si128((const __m128i *)(rows[1] + 16 * v)),
+                         _mm_loadu_si128((const __m128i *)(rows[2] + 16 * v)),
+                         _mm_loadu_si128((const __m128i *)(rows[3] + 16 * v)), xp + (size_t)k4 * PT * 4 + 64 * v);
     }
-    /* stride_w 1: each 16-pixel vector of a tap is one masked load per
-     * output row it spans.  A 1x1 unpadded tap is the input row itself. */
-    const int flat = p->kH == 1 && p->kW == 1 && p->stride_h == 1 && p->pad_t == 0 && p->pad_l == 0 &&
-                     p->OH == p->H && p->OW == p->W;
+}
+
+/* What onnxcc_u8s8_pack_avx512 works out per tile for pack_loop. */
+typedef struct {
+    const int32_t (*off)[4][QC_PIECES];
+    const __mmask32 (*msk)[4][QC_PIECES];
+    const __mmask16 (*lanes)[4];
+    const int (*cnt)[4];
+    const Piece *pc;
+    const int *first, *np;
+} PackTables;
+
+/* The tile's tap groups, each vector by `mode` (a constant where inlined,
+ * so each mode is its own loop): 0 the input row itself (flat 1x1), 1 the
+ * tables' stride-1 loads, 2 their stride-2 windows, 3 tap_vector. */
+static inline __attribute__((always_inline)) void
+pack_loop(int mode, const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp, int K, int PT,
+          int p0, int npix, const PackTables *tb, uint8_t *xp)
+{
+    const int NV = PT / 16, K4 = (K + 3) / 4, taps = p->kH * p->kW;
+    const size_t HW = (size_t)p->H * p->W;
+    const __m128i zp16 = _mm_set1_epi8((char)x_zp);
+    const __m256i zp32 = _mm256_set1_epi8((char)x_zp);
+    const __m256i even = _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    int c = 0, ky = 0, kx = 0, tp = 0;
+    for (int k4 = 0; k4 < K4; k4++) {
+        int cj[4], tj[4], yj[4], xj[4];
+        for (int j = 0; j < 4; j++) { /* the group's taps first, then each vector from them */
+            cj[j] = 4 * k4 + j < K ? c : -1;
+            tj[j] = tp, yj[j] = ky, xj[j] = kx;
+            if (cj[j] < 0)
+                continue;
+            if (++tp == taps)
+                tp = 0;
+            if (++kx == p->kW) {
+                kx = 0;
+                if (++ky == p->kH)
+                    ky = 0, c++;
+            }
+        }
+        for (int v = 0; v < NV; v++) {
+            __m128i r[4];
+            for (int j = 0; j < 4; j++) {
+                if (cj[j] < 0) {
+                    r[j] = _mm_setzero_si128();
+                    continue;
+                }
+                const uint8_t *xc = xg + (size_t)cj[j] * HW;
+                const int t = tj[j];
+                __m128i a;
+                __mmask16 m;
+                if (mode == 0) {
+                    const int left = npix - 16 * v;
+                    m = left >= 16 ? (__mmask16)0xFFFF : left > 0 ? (__mmask16)((1u << left) - 1) : 0;
+                    a = _mm_maskz_loadu_epi8(m, (const void *)(xc + p0 + 16 * v));
+                } else if (mode == 3) {
+                    a = tap_vector(p, xc, x_zp, tb->pc + tb->first[v], tb->np[v], yj[j], xj[j], &m);
+                } else if (mode == 1) {
+                    m = tb->lanes[t][v];
+                    if (m == 0xFFFF && tb->cnt[t][v] == 1) { /* inside the image: a plain load */
+                        a = _mm_loadu_si128((const __m128i *)(const void *)(xc + tb->off[t][v][0]));
+                    } else {
+                        a = zp16;
+                        for (int i = 0; i < tb->cnt[t][v]; i++) /* masked lanes are never touched */
+                            a = _mm_mask_loadu_epi8(a, (__mmask16)tb->msk[t][v][i],
+                                                    (const void *)((uintptr_t)xc + (uintptr_t)(intptr_t)tb->off[t][v][i]));
+                    }
+                } else {
+                    m = tb->lanes[t][v];
+                    __m256i w = zp32;
+                    for (int i = 0; i < tb->cnt[t][v]; i++)
+                        w = _mm256_mask_loadu_epi8(w, tb->msk[t][v][i],
+                                                   (const void *)((uintptr_t)xc + (uintptr_t)(intptr_t)tb->off[t][v][i]));
+                    a = _mm256_castsi256_si128(_mm256_permutexvar_epi8(even, w));
+                }
+                if (lut) /* the table maps input bytes, not the padding */
+                    a = _mm_mask_mov_epi8(a, m, lut16(lut + (size_t)cj[j] * 256, a));
+                r[j] = a;
+            }
+            interleave16(r[0], r[1], r[2], r[3], xp + (size_t)k4 * PT * 4 + 64 * v);
+        }
+    }
+}
+
+void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp, int K,
+                             int PT, int p0, int npix, uint8_t *xp)
+{
+    const int NV = PT / 16, sw = p->stride_w, taps = p->kH * p->kW;
+    const int vbmi = __builtin_cpu_supports("avx512vbmi");
+    /* Output pixels by row: each 16-pixel vector is one or more pieces. */
     Piece pc[64];
     int np[4] = {0, 0, 0, 0}, first[4] = {0, 0, 0, 0}, n = 0;
     for (int v = 0; v < NV; v++) {
@@ -216,131 +311,68 @@ void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, con
         }
         np[v] = n - first[v];
     }
-    /* Per tap (ky, kx) and vector: the loads are the same for every input
-     * channel, so their offsets in the channel plane and lane masks are
-     * worked out once per tile (for kernels of up to QC_TAPS taps). */
-    enum { QC_TAPS = 9, QC_PIECES = 4 };
-    const int taps = p->kH * p->kW;
-    int32_t off[QC_TAPS][4][QC_PIECES];
-    __mmask16 msk[QC_TAPS][4][QC_PIECES], all[QC_TAPS][4];
-    int cnt[QC_TAPS][4];
-    int pre = !flat && taps <= QC_TAPS;
+    /* A 1x1 unpadded stride-1 tap is the input row itself. */
+    const int flat = taps == 1 && sw == 1 && p->stride_h == 1 && p->pad_t == 0 && p->pad_l == 0 &&
+                     p->OH == p->H && p->OW == p->W;
+    /* Per tap (ky, kx) and vector, the loads are the same for every input
+     * channel: their offsets in the channel plane and byte masks are worked
+     * out once per tile.  Stride 2 loads a 32-byte window and keeps its
+     * even bytes (AVX-512 VBMI). */
+    int pre = !flat && taps <= QC_TAPS && (sw == 1 || (sw == 2 && vbmi));
     for (int v = 0; pre && v < NV; v++)
         pre = np[v] <= QC_PIECES;
+    if (!flat && !pre && (sw != 1 || (lut && !vbmi))) {
+        pack_gather(p, xg, lut, x_zp, K, PT, p0, npix, xp);
+        return;
+    }
+    int32_t off[QC_TAPS][4][QC_PIECES];
+    __mmask32 msk[QC_TAPS][4][QC_PIECES];
+    __mmask16 lanes[QC_TAPS][4];
+    int cnt[QC_TAPS][4];
     for (int tp = 0; pre && tp < taps; tp++) {
         const int ty = tp / p->kW, tx = tp % p->kW;
         for (int v = 0; v < NV; v++) {
             cnt[tp][v] = 0;
-            all[tp][v] = 0;
+            lanes[tp][v] = 0;
             for (int i = first[v]; i < first[v] + np[v]; i++) {
                 const int iy = pc[i].oy * p->stride_h - p->pad_t + ty * p->dil_h;
                 if (iy < 0 || iy >= p->H)
                     continue;
-                const int col = pc[i].ox - p->pad_l + tx * p->dil_w;
+                const int col = pc[i].ox * sw - p->pad_l + tx * p->dil_w; /* column of lane a */
+                /* lanes l in [a, b) with 0 <= col + sw*(l - a) < W */
                 int lo = pc[i].a, hi = pc[i].b;
-                if (col < 0)
-                    lo = pc[i].a - col > lo ? pc[i].a - col : lo;
-                if (col + (hi - pc[i].a) > p->W)
-                    hi = pc[i].a + p->W - col;
+                if (col < 0 && pc[i].a + (-col + sw - 1) / sw > lo)
+                    lo = pc[i].a + (-col + sw - 1) / sw;
+                if (col > p->W - 1)
+                    hi = lo;
+                else if (pc[i].a + (p->W - 1 - col) / sw + 1 < hi)
+                    hi = pc[i].a + (p->W - 1 - col) / sw + 1;
                 if (hi <= lo)
                     continue;
+                const uint32_t lm = ((1u << hi) - 1) & ~((1u << lo) - 1);
+                uint32_t m = lm;
+                if (sw == 2) { /* lane l is byte 2l */
+                    m = (m | (m << 8)) & 0x00FF00FFu;
+                    m = (m | (m << 4)) & 0x0F0F0F0Fu;
+                    m = (m | (m << 2)) & 0x33333333u;
+                    m = (m | (m << 1)) & 0x55555555u;
+                }
                 const int k = cnt[tp][v]++;
-                msk[tp][v][k] = (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1));
-                off[tp][v][k] = iy * p->W + col - pc[i].a;
-                all[tp][v] |= msk[tp][v][k];
+                msk[tp][v][k] = (__mmask32)m;
+                off[tp][v][k] = iy * p->W + col - sw * pc[i].a; /* lane l reads plane[off + sw*l] */
+                lanes[tp][v] |= (__mmask16)lm;
             }
         }
     }
-    const __m128i zp16 = _mm_set1_epi8((char)x_zp);
-    if (pre) { /* the taps of one group first, then each vector from them */
-        int tp = 0;
-        for (int k4 = 0; k4 < K4; k4++) {
-            int cj[4], tj[4];
-            for (int j = 0; j < 4; j++) {
-                cj[j] = 4 * k4 + j < K ? c : -1;
-                tj[j] = tp;
-                if (cj[j] < 0)
-                    continue;
-                if (++tp == taps)
-                    tp = 0, c++;
-            }
-            for (int v = 0; v < NV; v++) {
-                __m128i r[4];
-                for (int j = 0; j < 4; j++) {
-                    if (cj[j] < 0) {
-                        r[j] = _mm_setzero_si128();
-                        continue;
-                    }
-                    const uint8_t *xc = xg + (size_t)cj[j] * HW;
-                    const int t = tj[j];
-                    __m128i a = zp16;
-                    if (all[t][v] == 0xFFFF && cnt[t][v] == 1) /* inside the image: a plain load */
-                        a = _mm_loadu_si128((const __m128i *)(const void *)(xc + off[t][v][0]));
-                    else
-                        for (int i = 0; i < cnt[t][v]; i++) /* lane l reads plane[off + l]; others untouched */
-                            a = _mm_mask_loadu_epi8(a, msk[t][v][i],
-                                                    (const void *)((uintptr_t)xc + (uintptr_t)(intptr_t)off[t][v][i]));
-                    if (lut) /* the table maps input bytes, not the padding */
-                        a = _mm_mask_mov_epi8(a, all[t][v], lut16(lut + (size_t)cj[j] * 256, a));
-                    r[j] = a;
-                }
-                /* bytes a b c d of each pixel side by side: 8 in-lane unpacks */
-                const __m128i ab0 = _mm_unpacklo_epi8(r[0], r[1]), ab1 = _mm_unpackhi_epi8(r[0], r[1]);
-                const __m128i cd0 = _mm_unpacklo_epi8(r[2], r[3]), cd1 = _mm_unpackhi_epi8(r[2], r[3]);
-                __m128i *dst = (__m128i *)(void *)(xp + (size_t)k4 * PT * 4 + 64 * v);
-                _mm_store_si128(dst, _mm_unpacklo_epi16(ab0, cd0));
-                _mm_store_si128(dst + 1, _mm_unpackhi_epi16(ab0, cd0));
-                _mm_store_si128(dst + 2, _mm_unpacklo_epi16(ab1, cd1));
-                _mm_store_si128(dst + 3, _mm_unpackhi_epi16(ab1, cd1));
-            }
-        }
-        return;
-    }
-    int tp = 0;
-    for (int k4 = 0; k4 < K4; k4++) {
-        __m128i t[4][4]; /* [tap j][vector v] */
-        for (int j = 0; j < 4; j++) {
-            if (4 * k4 + j >= K) {
-                for (int v = 0; v < NV; v++)
-                    t[j][v] = _mm_setzero_si128();
-                continue;
-            }
-            const uint8_t *xc = xg + (size_t)c * HW, *lc = lut ? lut + (size_t)c * 256 : NULL;
-            for (int v = 0; v < NV; v++) {
-                __mmask16 m;
-                if (flat) {
-                    const int left = npix - 16 * v;
-                    m = left >= 16 ? (__mmask16)0xFFFF : left > 0 ? (__mmask16)((1u << left) - 1) : 0;
-                    t[j][v] = _mm_maskz_loadu_epi8(m, (const void *)(xc + p0 + 16 * v));
-                } else if (pre) {
-                    __m128i r = zp16;
-                    for (int i = 0; i < cnt[tp][v]; i++) /* lane l reads plane[off + l]; masked lanes untouched */
-                        r = _mm_mask_loadu_epi8(r, msk[tp][v][i],
-                                                (const void *)((uintptr_t)xc + (uintptr_t)(intptr_t)off[tp][v][i]));
-                    t[j][v] = r;
-                    m = all[tp][v];
-                } else {
-                    t[j][v] = tap_vector(p, xc, x_zp, pc + first[v], np[v], ky, kx, &m);
-                }
-                if (lc) /* the table maps input bytes, not the padding */
-                    t[j][v] = _mm_mask_mov_epi8(t[j][v], m, lut16(lc, t[j][v]));
-            }
-            if (++tp == taps)
-                tp = 0;
-            if (++kx == p->kW) {
-                kx = 0;
-                if (++ky == p->kH)
-                    ky = 0, c++;
-            }
-        }
-        for (int v = 0; v < NV; v++) {
-            const __m512i a = _mm512_cvtepu8_epi32(t[0][v]), b = _mm512_cvtepu8_epi32(t[1][v]);
-            const __m512i cc = _mm512_cvtepu8_epi32(t[2][v]), d = _mm512_cvtepu8_epi32(t[3][v]);
-            const __m512i w = _mm512_or_si512(_mm512_or_si512(a, _mm512_slli_epi32(b, 8)),
-                                              _mm512_or_si512(_mm512_slli_epi32(cc, 16), _mm512_slli_epi32(d, 24)));
-            _mm512_store_si512((void *)(xp + (size_t)k4 * PT * 4 + 64 * v), w);
-        }
-    }
+    PackTables tb = {off, msk, lanes, cnt, pc, first, np};
+    if (flat)
+        pack_loop(0, p, xg, lut, x_zp, K, PT, p0, npix, &tb, xp);
+    else if (!pre)
+        pack_loop(3, p, xg, lut, x_zp, K, PT, p0, npix, &tb, xp);
+    else if (sw == 1)
+        pack_loop(1, p, xg, lut, x_zp, K, PT, p0, npix, &tb, xp);
+    else
+        pack_loop(2, p, xg, lut, x_zp, K, PT, p0, npix, &tb, xp);
 }
 
 /* ---- QuantizeLinear ------------------------------------------------------- */
