@@ -1,6 +1,6 @@
 # Compiles MODEL with ONNXCC into DIR and passes if the report says
-# fuse_qconv rewrote COUNT convolutions and fuse_qpreact PREACT
-# pre-activations, and the C calls the runtime's integer conv
+# fuse_qconv rewrote COUNT convolutions, fuse_qpreact PREACT
+# pre-activations and fuse_qconcat QCONCAT concatenations, and the C calls the runtime's integer conv
 # onnxcc_u8s8_conv2d exactly COUNT times.
 execute_process(COMMAND ${ONNXCC} ${MODEL} -o ${DIR} --report RESULT_VARIABLE rc OUTPUT_VARIABLE report
                 ERROR_VARIABLE err)
@@ -12,6 +12,9 @@ if(NOT report MATCHES "fuse_qconv: ${COUNT}\n")
 endif()
 if(NOT report MATCHES "fuse_qpreact: ${PREACT}\n")
   message(FATAL_ERROR "the report does not say fuse_qpreact: ${PREACT}")
+endif()
+if(NOT report MATCHES "fuse_qconcat: ${QCONCAT}\n")
+  message(FATAL_ERROR "the report does not say fuse_qconcat: ${QCONCAT}")
 endif()
 file(GLOB srcs ${DIR}/*.c)
 file(READ ${srcs} text)
