@@ -57,6 +57,11 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
             beff[r] = (bias ? bias[oc] : 0) - (int32_t)x_zp * s;
             mult[r] = x_scale * w_scale[w_scale_per_oc ? oc : 0] / y_scale;
         }
+#ifdef ONNXCC_RT_X86_64
+        if (p->group == 1 && !lut &&
+            onnxcc_u8s8_conv2d_rows_avx512(p, x, x_zp, w, beff, mult, y_zp, xp, QC_BUF, y))
+            continue;
+#endif
         for (int n = 0; n < p->N; n++) {
             const uint8_t *xg = x + n * xs + (size_t)g * CG * p->H * p->W;
             uint8_t *yg = y + n * ys + (size_t)g * MG * P;

@@ -9,7 +9,7 @@
 /* Bytes of the stack buffer that holds one tile of packed input, and the
  * most output channels per group the fast path takes (per-channel
  * multipliers and corrected biases live on the stack too). */
-#define QC_BUF 49152
+#define QC_BUF 65536
 #define QC_MAXM 2048
 
 /* Packed input of one tile: for k4 < ceil(K/4), pixel i < PT, byte j < 4:
@@ -32,6 +32,14 @@ void onnxcc_u8s8_pack_avx512(const struct OnnxccConv2dParams *p, const uint8_t *
 /* onnxcc_f32_quantize_u8 over the whole 16-element vectors of x; returns
  * how many elements it did. */
 size_t onnxcc_f32_quantize_u8_avx512(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
+/* A stride-1, dilation-1 conv of one group and a kernel of 2 to 49 taps
+ * on a window of its kH input rows (each input row's channels interleaved
+ * by 4 once per image, no per-tap copies), with the weights reordered into
+ * buf (`bytes` bytes, 64-aligned); beff, mult as above for all M rows.
+ * Returns 0, doing nothing, when p or buf does not fit. */
+int onnxcc_u8s8_conv2d_rows_avx512(const struct OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp,
+                                   const int8_t *w, const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *buf,
+                                   size_t bytes, uint8_t *y);
 /* Rows per call the kernel takes for a given PT. */
 #define QC_MR(PT) ((PT) == 64 ? 6 : (PT) == 32 ? 12 : 24)
 

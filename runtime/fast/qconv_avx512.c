@@ -20,9 +20,22 @@
 #include <immintrin.h>
 #include <string.h>
 
+/* 16 pixels' bytes of 4 taps side by side (64 bytes at dst, 64-aligned):
+ * in-lane unpacks. */
+static inline void interleave16(__m128i a, __m128i b, __m128i c, __m128i d, uint8_t *dst)
+{
+    const __m128i ab0 = _mm_unpacklo_epi8(a, b), ab1 = _mm_unpackhi_epi8(a, b);
+    const __m128i cd0 = _mm_unpacklo_epi8(c, d), cd1 = _mm_unpackhi_epi8(c, d);
+    __m128i *q = (__m128i *)(void *)dst;
+    _mm_store_si128(q, _mm_unpacklo_epi16(ab0, cd0));
+    _mm_store_si128(q + 1, _mm_unpackhi_epi16(ab0, cd0));
+    _mm_store_si128(q + 2, _mm_unpacklo_epi16(ab1, cd1));
+    _mm_store_si128(q + 3, _mm_unpackhi_epi16(ab1, cd1));
+}
+
 static inline __attribute__((always_inline)) void
-qgemm(const uint8_t *xp, int K, int NV, int MR, int npix, const int8_t *w, int mr, const int32_t *beff,
-      const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
+qgemm(const uint8_t *xp, const int32_t *off, int K, int NV, int MR, int npix, const int8_t *w, int mr,
+      const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
 {
     const int PT = NV * 16, K4 = K / 4, tail = K % 4;
     const int8_t *wr[24];
@@ -38,10 +51,10 @@ qgemm(const uint8_t *xp, int K, int NV, int MR, int npix, const int8_t *w, int m
         if (k4 == K4 && !tail)
             break;
         __m512i xv[4];
-        const uint8_t *xk = xp + (size_t)k4 * PT * 4;
+        const uint8_t *xk = off ? xp + off[k4] : xp + (size_t)k4 * PT * 4;
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++)
-            xv[v] = _mm512_load_si512((const void *)(xk + v * 64));
+            xv[v] = _mm512_loadu_si512((const void *)(xk + v * 64));
 #pragma GCC unroll 24
         for (int r = 0; r < MR; r++) {
             int32_t word = 0;
@@ -82,11 +95,112 @@ void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int npix, co
                                   size_t y_stride)
 {
     if (PT == 64)
-        qgemm(xp, K, 4, 6, npix, w, mr, beff, mult, y_zp, y, y_stride);
+        qgemm(xp, NULL, K, 4, 6, npix, w, mr, beff, mult, y_zp, y, y_stride);
     else if (PT == 32)
-        qgemm(xp, K, 2, 12, npix, w, mr, beff, mult, y_zp, y, y_stride);
+        qgemm(xp, NULL, K, 2, 12, npix, w, mr, beff, mult, y_zp, y, y_stride);
     else
-        qgemm(xp, K, 1, 24, npix, w, mr, beff, mult, y_zp, y, y_stride);
+        qgemm(xp, NULL, K, 1, 24, npix, w, mr, beff, mult, y_zp, y, y_stride);
+}
+
+/* ---- stride-1 convolutions on a window of input rows ----------------------- */
+
+/* Input row r of the window slot: for each group of 4 channels c4, the
+ * padded row's columns with the 4 channels' bytes side by side
+ * (win[(c4 * Wp + pad_l + ix) * 4 + j] = x[4 c4 + j][r][ix]; padding
+ * columns and rows outside the image x_zp, channels past C 0). */
+static void window_row(const OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp, int r, int C4, int Wp,
+                       uint8_t *win)
+{
+    memset(win, x_zp, (size_t)C4 * Wp * 4);
+    if (r < 0 || r >= p->H)
+        return;
+    const size_t HW = (size_t)p->H * p->W;
+    for (int c4 = 0; c4 < C4; c4++) {
+        const uint8_t *src[4];
+        for (int j = 0; j < 4; j++)
+            src[j] = 4 * c4 + j < p->C ? x + (size_t)(4 * c4 + j) * HW + (size_t)r * p->W : NULL;
+        uint8_t *dst = win + ((size_t)c4 * Wp + p->pad_l) * 4;
+        for (int c0 = 0; c0 < p->W; c0 += 16) {
+            const int n = p->W - c0 < 16 ? p->W - c0 : 16;
+            const __mmask16 m = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
+            __m128i v[4];
+            for (int j = 0; j < 4; j++)
+                v[j] = src[j] ? _mm_maskz_loadu_epi8(m, (const void *)(src[j] + c0)) : _mm_setzero_si128();
+            uint8_t tmp[64] __attribute__((aligned(64)));
+            interleave16(v[0], v[1], v[2], v[3], tmp);
+            _mm512_mask_storeu_epi32(dst + (size_t)c0 * 4, m, _mm512_load_si512((const void *)tmp));
+        }
+    }
+}
+
+int onnxcc_u8s8_conv2d_rows_avx512(const OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp, const int8_t *w,
+                                   const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *buf, size_t bytes,
+                                   uint8_t *y)
+{
+    if (p->group != 1 || p->stride_h != 1 || p->stride_w != 1 || p->dil_h != 1 || p->dil_w != 1 || p->kH > 7 ||
+        p->kW > 7 || p->kH * p->kW == 1 || !__builtin_cpu_supports("avx512vbmi"))
+        return 0;
+    const int C4 = (p->C + 3) / 4, taps = p->kH * p->kW, K4 = C4 * taps, Kw = K4 * 4;
+    /* Tiles of PT output columns; the last tile's lanes read up to column
+     * ceil(OW / PT) * PT + kW - 2 of the window. */
+    const int OW16 = (p->OW + 15) / 16 * 16, PT = OW16 >= 64 ? 64 : OW16, NV = PT / 16, MR = QC_MR(PT);
+    if (4 * (OW16 - p->OW) > p->OW)
+        return 0; /* narrow rows (7 of 16 lanes) run better as flat tiles */
+    const int span = (p->OW + PT - 1) / PT * PT + p->kW - 1;
+    const int Wp = span > p->pad_l + p->W ? span : p->pad_l + p->W;
+    const size_t wbytes = ((size_t)p->M * Kw + 63) / 64 * 64, rowbytes = (size_t)C4 * Wp * 4;
+    if (wbytes + rowbytes * p->kH + sizeof(int32_t) * K4 > bytes || K4 > 4096)
+        return 0;
+    /* Weights in the window's order: group (c4, ky, kx), then the 4 channels. */
+    int8_t *wt = (int8_t *)buf;
+    uint8_t *win = buf + wbytes;
+    int32_t *off = (int32_t *)(void *)(win + rowbytes * p->kH);
+    const int CK = p->C * taps;
+    for (int m = 0; m < p->M; m++)
+        for (int c4 = 0; c4 < C4; c4++)
+            for (int t = 0; t < taps; t++)
+                for (int j = 0; j < 4; j++)
+                    wt[(size_t)m * Kw + ((size_t)c4 * taps + t) * 4 + j] =
+                        4 * c4 + j < p->C ? w[(size_t)m * CK + (size_t)(4 * c4 + j) * taps + t] : 0;
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
+    const size_t P = (size_t)p->OH * p->OW;
+    for (int n = 0; n < p->N; n++) {
+        const uint8_t *xn = x + n * xs;
+        for (int oy = 0; oy < p->OH; oy++) {
+            /* the kH input rows of this output row, each in slot row % kH */
+            for (int ky = 0; ky < p->kH; ky++) {
+                const int r = oy - p->pad_t + ky;
+                if (oy == 0 || ky == p->kH - 1)
+                    window_row(p, xn, x_zp, r, C4, Wp, win + rowbytes * (size_t)(((r % p->kH) + p->kH) % p->kH));
+            }
+            for (int c4 = 0, k4 = 0; c4 < C4; c4++)
+                for (int ky = 0; ky < p->kH; ky++) {
+                    const int slot = (((oy - p->pad_t + ky) % p->kH) + p->kH) % p->kH;
+                    for (int kx = 0; kx < p->kW; kx++, k4++)
+                        off[k4] = (int32_t)(rowbytes * (size_t)slot + ((size_t)c4 * Wp + (size_t)kx) * 4);
+                }
+            for (int ox0 = 0; ox0 < p->OW; ox0 += PT) {
+                const int npix = p->OW - ox0 < PT ? p->OW - ox0 : PT;
+                /* output column ox reads window column ox + kx (the pad_l shift is in the window) */
+                const uint8_t *base = win + (size_t)ox0 * 4;
+                uint8_t *yt = y + n * ys + (size_t)oy * p->OW + ox0;
+                for (int r0 = 0; r0 < p->M; r0 += MR) {
+                    const int mr = p->M - r0 < MR ? p->M - r0 : MR;
+                    if (NV == 4)
+                        qgemm(base, off, Kw, 4, 6, npix, wt + (size_t)r0 * Kw, mr, beff + r0, mult + r0, y_zp,
+                              yt + (size_t)r0 * P, P);
+                    else if (NV == 2)
+                        qgemm(base, off, Kw, 2, 12, npix, wt + (size_t)r0 * Kw, mr, beff + r0, mult + r0, y_zp,
+                              yt + (size_t)r0 * P, P);
+                    else
+                        qgemm(base, off, Kw, 1, 24, npix, wt + (size_t)r0 * Kw, mr, beff + r0, mult + r0, y_zp,
+                              yt + (size_t)r0 * P, P);
+                }
+            }
+        }
+    }
+    return 1;
 }
 
 /* ---- packing ------------------------------------------------------------ */
@@ -128,19 +242,6 @@ static inline __m128i lut16(const uint8_t *lc, __m128i v)
     const __m512i hi = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(lc + 128)), idx,
                                                 _mm512_loadu_si512((const void *)(lc + 192)));
     return _mm512_castsi512_si128(_mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lo, hi));
-}
-
-/* 16 pixels' bytes of 4 taps side by side (64 bytes at dst, 64-aligned):
- * in-lane unpacks. */
-static inline void interleave16(__m128i a, __m128i b, __m128i c, __m128i d, uint8_t *dst)
-{
-    const __m128i ab0 = _mm_unpacklo_epi8(a, b), ab1 = _mm_unpackhi_epi8(a, b);
-    const __m128i cd0 = _mm_unpacklo_epi8(c, d), cd1 = _mm_unpackhi_epi8(c, d);
-    __m128i *q = (__m128i *)(void *)dst;
-    _mm_store_si128(q, _mm_unpacklo_epi16(ab0, cd0));
-    _mm_store_si128(q + 1, _mm_unpackhi_epi16(ab0, cd0));
-    _mm_store_si128(q + 2, _mm_unpacklo_epi16(ab1, cd1));
-    _mm_store_si128(q + 3, _mm_unpackhi_epi16(ab1, cd1));
 }
 
 enum { QC_TAPS = 49, QC_PIECES = 4 }; /* the per-tile tables' reach */
