@@ -246,6 +246,16 @@ static inline __m128i lut16(const uint8_t *lc, __m128i v)
 
 enum { QC_TAPS = 49, QC_PIECES = 4 }; /* the per-tile tables' reach */
 
+/* 64 bytes looked up in lc, as lut16. */
+static inline __m512i lut64(const uint8_t *lc, __m512i idx)
+{
+    const __m512i lo = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)lc), idx,
+                                                _mm512_loadu_si512((const void *)(lc + 64)));
+    const __m512i hi = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(lc + 128)), idx,
+                                                _mm512_loadu_si512((const void *)(lc + 192)));
+    return _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lo, hi);
+}
+
 /* The lanes [a, b) of 16-pixel vector v that lie in output row oy, from
  * column ox (at lane a) on. */
 typedef struct { int v, a, b, oy, ox; } Piece;
@@ -330,6 +340,29 @@ pack_loop(int mode, const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_
     const __m256i zp32 = _mm256_set1_epi8((char)x_zp);
     const __m256i even = _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 0, 0, 0, 0, 0, 0,
                                           0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    if (mode == 0) { /* a 1x1 tap: the tile's bytes of one input row, 64 at a time */
+        const __mmask64 m = npix >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << npix) - 1);
+        uint8_t rows[4][64] __attribute__((aligned(64)));
+        for (int k4 = 0; k4 < K4; k4++) {
+            for (int j = 0; j < 4; j++) {
+                const int k = 4 * k4 + j;
+                __m512i r = _mm512_setzero_si512();
+                if (k < K) {
+                    r = _mm512_maskz_loadu_epi8(m, (const void *)(xg + (size_t)k * HW + p0));
+                    if (lut)
+                        r = lut64(lut + (size_t)k * 256, r);
+                }
+                _mm512_store_si512((void *)rows[j], r);
+            }
+            for (int v = 0; v < NV; v++)
+                interleave16(_mm_load_si128((const __m128i *)(const void *)(rows[0] + 16 * v)),
+                             _mm_load_si128((const __m128i *)(const void *)(rows[1] + 16 * v)),
+                             _mm_load_si128((const __m128i *)(const void *)(rows[2] + 16 * v)),
+                             _mm_load_si128((const __m128i *)(const void *)(rows[3] + 16 * v)),
+                             xp + (size_t)k4 * PT * 4 + 64 * v);
+        }
+        return;
+    }
     int c = 0, ky = 0, kx = 0, tp = 0;
     for (int k4 = 0; k4 < K4; k4++) {
         int cj[4], tj[4], yj[4], xj[4];
