@@ -46,7 +46,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
     float mult[QC_MAXM];
     const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
     const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
-    const int P = p->OH * p->OW, MR = QC_MR(PT);
+    const int P = p->OH * p->OW, MR = qc_mr(PT, MG);
     for (int g = 0; g < p->group; g++) {
         const int8_t *wg = w + (size_t)g * MG * K;
         for (int r = 0; r < MG; r++) {
@@ -70,7 +70,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
 #ifdef ONNXCC_RT_X86_64
                 onnxcc_u8s8_pack_avx512(p, xg, lut ? lut + (size_t)g * CG * 256 : NULL, x_zp, K, PT, p0, npix, xp);
                 for (int r0 = 0; r0 < MG; r0 += MR)
-                    onnxcc_u8s8_qgemm_avx512vnni(xp, K, PT, npix, wg + (size_t)r0 * K, MG - r0 < MR ? MG - r0 : MR,
+                    onnxcc_u8s8_qgemm_avx512vnni(xp, K, PT, MR, npix, wg + (size_t)r0 * K, MG - r0 < MR ? MG - r0 : MR,
                                                  beff + r0, mult + r0, y_zp, yg + (size_t)r0 * P + p0, (size_t)P);
 #else
                 (void)xg, (void)yg, (void)MR, (void)xp, (void)npix;

@@ -16,10 +16,10 @@
  * xp[(k4 * PT + i) * 4 + j] = input tap k = 4*k4 + j of pixel i (0 past K),
  * the layout vpdpbusd multiplies by 4 weight bytes broadcast to all lanes.
  *
- * Rows r < mr of the output tile: y[r * y_stride + i] for i < npix =
+ * Rows r < mr <= MR (MR = qc_mr(PT, ...)) of the output tile: y[r * y_stride + i] for i < npix =
  * saturate(round_half_even((float)(sum_k xp(k, i) * w[r * K + k] + beff[r])
  * * mult[r]) + y_zp).  PT is 16, 32 or 64. */
-void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int npix, const int8_t *w, int mr,
+void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int MR, int npix, const int8_t *w, int mr,
                                   const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *y,
                                   size_t y_stride);
 /* Gathers the K taps of output pixels p0 .. p0+npix-1 of group input xg
@@ -40,7 +40,14 @@ size_t onnxcc_f32_quantize_u8_avx512(size_t n, const float *x, float scale, uint
 int onnxcc_u8s8_conv2d_rows_avx512(const struct OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp,
                                    const int8_t *w, const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *buf,
                                    size_t bytes, uint8_t *y);
-/* Rows per call the kernel takes for a given PT. */
-#define QC_MR(PT) ((PT) == 64 ? 6 : (PT) == 32 ? 12 : 24)
+/* Rows per kernel call for PT-pixel tiles and M output channels: the
+ * kernel's widest block (24 accumulators), unless it would compute over a
+ * quarter more rows than M and a narrower one (16 accumulators) fewer. */
+static inline int qc_mr(int PT, int M)
+{
+    const int wide = PT == 64 ? 6 : PT == 32 ? 12 : 24, narrow = PT == 64 ? 4 : PT == 32 ? 8 : 16;
+    const int rw = (M + wide - 1) / wide * wide, rn = (M + narrow - 1) / narrow * narrow;
+    return 4 * rw > 5 * M && rn < rw ? narrow : wide;
+}
 
 #endif

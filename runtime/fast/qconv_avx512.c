@@ -90,16 +90,29 @@ qgemm(const uint8_t *xp, const int32_t *off, int K, int NV, int MR, int npix, co
     }
 }
 
-void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int npix, const int8_t *w, int mr,
+/* One instantiation per (NV, MR) of qc_mr. */
+static void qgemm_any(const uint8_t *xp, const int32_t *off, int K, int NV, int MR, int npix, const int8_t *w,
+                      int mr, const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
+{
+    if (NV == 4 && MR == 6)
+        qgemm(xp, off, K, 4, 6, npix, w, mr, beff, mult, y_zp, y, y_stride);
+    else if (NV == 4)
+        qgemm(xp, off, K, 4, 4, npix, w, mr, beff, mult, y_zp, y, y_stride);
+    else if (NV == 2 && MR == 12)
+        qgemm(xp, off, K, 2, 12, npix, w, mr, beff, mult, y_zp, y, y_stride);
+    else if (NV == 2)
+        qgemm(xp, off, K, 2, 8, npix, w, mr, beff, mult, y_zp, y, y_stride);
+    else if (MR == 24)
+        qgemm(xp, off, K, 1, 24, npix, w, mr, beff, mult, y_zp, y, y_stride);
+    else
+        qgemm(xp, off, K, 1, 16, npix, w, mr, beff, mult, y_zp, y, y_stride);
+}
+
+void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int MR, int npix, const int8_t *w, int mr,
                                   const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *y,
                                   size_t y_stride)
 {
-    if (PT == 64)
-        qgemm(xp, NULL, K, 4, 6, npix, w, mr, beff, mult, y_zp, y, y_stride);
-    else if (PT == 32)
-        qgemm(xp, NULL, K, 2, 12, npix, w, mr, beff, mult, y_zp, y, y_stride);
-    else
-        qgemm(xp, NULL, K, 1, 24, npix, w, mr, beff, mult, y_zp, y, y_stride);
+    qgemm_any(xp, NULL, K, PT / 16, MR, npix, w, mr, beff, mult, y_zp, y, y_stride);
 }
 
 /* ---- stride-1 convolutions on a window of input rows ----------------------- */
@@ -143,7 +156,7 @@ int onnxcc_u8s8_conv2d_rows_avx512(const OnnxccConv2dParams *p, const uint8_t *x
     const int C4 = (p->C + 3) / 4, taps = p->kH * p->kW, K4 = C4 * taps, Kw = K4 * 4;
     /* Tiles of PT output columns; the last tile's lanes read up to column
      * ceil(OW / PT) * PT + kW - 2 of the window. */
-    const int OW16 = (p->OW + 15) / 16 * 16, PT = OW16 >= 64 ? 64 : OW16, NV = PT / 16, MR = QC_MR(PT);
+    const int OW16 = (p->OW + 15) / 16 * 16, PT = OW16 >= 64 ? 64 : OW16, NV = PT / 16, MR = qc_mr(PT, p->M);
     if (4 * (OW16 - p->OW) > p->OW)
         return 0; /* narrow rows (7 of 16 lanes) run better as flat tiles */
     const int span = (p->OW + PT - 1) / PT * PT + p->kW - 1;
@@ -187,14 +200,7 @@ int onnxcc_u8s8_conv2d_rows_avx512(const OnnxccConv2dParams *p, const uint8_t *x
                 uint8_t *yt = y + n * ys + (size_t)oy * p->OW + ox0;
                 for (int r0 = 0; r0 < p->M; r0 += MR) {
                     const int mr = p->M - r0 < MR ? p->M - r0 : MR;
-                    if (NV == 4)
-                        qgemm(base, off, Kw, 4, 6, npix, wt + (size_t)r0 * Kw, mr, beff + r0, mult + r0, y_zp,
-                              yt + (size_t)r0 * P, P);
-                    else if (NV == 2)
-                        qgemm(base, off, Kw, 2, 12, npix, wt + (size_t)r0 * Kw, mr, beff + r0, mult + r0, y_zp,
-                              yt + (size_t)r0 * P, P);
-                    else
-                        qgemm(base, off, Kw, 1, 24, npix, wt + (size_t)r0 * Kw, mr, beff + r0, mult + r0, y_zp,
+                    qgemm_any(base, off, Kw, NV, MR, npix, wt + (size_t)r0 * Kw, mr, beff + r0, mult + r0, y_zp,
                               yt + (size_t)r0 * P, P);
                 }
             }
