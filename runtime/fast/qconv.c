@@ -33,9 +33,14 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
                         float y_scale, uint8_t y_zp, uint8_t *y)
 {
     const int CG = p->C / p->group, MG = p->M / p->group, K = CG * p->kH * p->kW, K4 = (K + 3) / 4;
+    /* 64-pixel tiles, or 32 where the packed tile would not fit or the
+     * last 64-pixel tile would waste more lanes; 16 where 32 does not fit. */
+    const int P0 = p->OH * p->OW;
     int PT = 64;
-    while (PT > 16 && (size_t)K4 * 4 * PT > QC_BUF)
-        PT /= 2;
+    if ((size_t)K4 * 4 * 64 > QC_BUF || (P0 + 63) / 64 * 64 > (P0 + 31) / 32 * 32)
+        PT = 32;
+    if ((size_t)K4 * 4 * PT > QC_BUF)
+        PT = 16;
     if (!have_vnni(p->isa_cap) || (size_t)K4 * 4 * PT > QC_BUF || MG > QC_MAXM) {
         onnxcc_u8s8_conv2d_ref(p, x, lut, x_scale, x_zp, w, w_scale, w_scale_per_oc, bias, y_scale, y_zp, y);
         return;
