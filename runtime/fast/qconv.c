@@ -14,6 +14,7 @@
  * K > 4 * QC_BUF / 16 or more than QC_MAXM output channels per group) the
  * reference kernel runs.  Every path gives the reference's bits. */
 #include "onnxcc/rt.h"
+#include "fast.h"
 #include "qconv.h"
 
 static int have_vnni(int cap)
@@ -26,6 +27,55 @@ static int have_vnni(int cap)
     return 0;
 #endif
 }
+
+/* One call's shared state for the tasks. */
+typedef struct {
+    const OnnxccConv2dParams *p;
+    const uint8_t *x, *lut, *wt;
+    const int8_t *w;
+    const int32_t *beff;
+    const float *mult;
+    uint8_t x_zp, y_zp;
+    int g, K, PT, MR, tiles, chunks;
+    uint8_t *y;
+} QConvCall;
+
+#ifdef ONNXCC_RT_X86_64
+/* Task t: tile t % tiles of image t / tiles, every output channel of the group. */
+static void tile_task(void *ctx, int t)
+{
+    const QConvCall *c = ctx;
+    const OnnxccConv2dParams *p = c->p;
+    const int CG = p->C / p->group, MG = p->M / p->group, P = p->OH * p->OW;
+    const int n = t / c->tiles, p0 = t % c->tiles * c->PT, npix = P - p0 < c->PT ? P - p0 : c->PT;
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
+    unsigned char buf[QC_BUF + 64];
+    uint8_t *xp = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
+    const uint8_t *xg = c->x + n * xs + (size_t)c->g * CG * p->H * p->W;
+    const int8_t *wg = c->w + (size_t)c->g * MG * c->K;
+    uint8_t *yg = c->y + n * ys + (size_t)c->g * MG * P;
+    onnxcc_u8s8_pack_avx512(p, xg, c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL, c->x_zp, c->K, c->PT, p0, npix,
+                            xp);
+    for (int r0 = 0; r0 < MG; r0 += c->MR)
+        onnxcc_u8s8_qgemm_avx512vnni(xp, c->K, c->PT, c->MR, npix, wg + (size_t)r0 * c->K,
+                                     MG - r0 < c->MR ? MG - r0 : c->MR, c->beff + r0, c->mult + r0, c->y_zp,
+                                     yg + (size_t)r0 * P + p0, (size_t)P);
+}
+
+/* Task t: a band of output rows (chunk t % chunks) of image t / chunks. */
+static void rows_task(void *ctx, int t)
+{
+    const QConvCall *c = ctx;
+    const OnnxccConv2dParams *p = c->p;
+    const int n = t / c->chunks, k = t % c->chunks;
+    const int oy0 = (int)((long long)p->OH * k / c->chunks), oy1 = (int)((long long)p->OH * (k + 1) / c->chunks);
+    unsigned char buf[QC_BUF + 64];
+    uint8_t *win = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
+    if (oy1 > oy0)
+        onnxcc_u8s8_rows_run_avx512(p, c->x, c->x_zp, c->wt, c->beff, c->mult, c->y_zp, n, oy0, oy1, win, c->y);
+}
+#endif
 
 void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, float x_scale,
                         uint8_t x_zp,
@@ -46,12 +96,11 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
         return;
     }
     unsigned char buf[QC_BUF + 64];
-    uint8_t *xp = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
+    uint8_t *wt = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
     int32_t beff[QC_MAXM];
     float mult[QC_MAXM];
-    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
-    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
-    const int P = p->OH * p->OW, MR = qc_mr(PT, MG);
+    const int P = p->OH * p->OW, threads = onnxcc_num_threads();
+    QConvCall c = {p, x, lut, wt, w, beff, mult, x_zp, y_zp, 0, K, PT, qc_mr(PT, MG), (P + PT - 1) / PT, 1, y};
     for (int g = 0; g < p->group; g++) {
         const int8_t *wg = w + (size_t)g * MG * K;
         for (int r = 0; r < MG; r++) {
@@ -62,25 +111,18 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
             beff[r] = (bias ? bias[oc] : 0) - (int32_t)x_zp * s;
             mult[r] = x_scale * w_scale[w_scale_per_oc ? oc : 0] / y_scale;
         }
+        c.g = g;
 #ifdef ONNXCC_RT_X86_64
-        if (p->group == 1 && !lut &&
-            onnxcc_u8s8_conv2d_rows_avx512(p, x, x_zp, w, beff, mult, y_zp, xp, QC_BUF, y))
+        /* Each output is computed by one task alone, the same way whatever
+         * the split: every thread count gives the same bytes. */
+        if (!lut && onnxcc_u8s8_rows_prepare_avx512(p, w, wt)) {
+            c.chunks = p->OH < threads * TASKS_PER_THREAD ? p->OH : threads * TASKS_PER_THREAD;
+            onnxcc_fast_parallel(p->N * c.chunks, rows_task, &c);
             continue;
-#endif
-        for (int n = 0; n < p->N; n++) {
-            const uint8_t *xg = x + n * xs + (size_t)g * CG * p->H * p->W;
-            uint8_t *yg = y + n * ys + (size_t)g * MG * P;
-            for (int p0 = 0; p0 < P; p0 += PT) {
-                const int npix = P - p0 < PT ? P - p0 : PT;
-#ifdef ONNXCC_RT_X86_64
-                onnxcc_u8s8_pack_avx512(p, xg, lut ? lut + (size_t)g * CG * 256 : NULL, x_zp, K, PT, p0, npix, xp);
-                for (int r0 = 0; r0 < MG; r0 += MR)
-                    onnxcc_u8s8_qgemm_avx512vnni(xp, K, PT, MR, npix, wg + (size_t)r0 * K, MG - r0 < MR ? MG - r0 : MR,
-                                                 beff + r0, mult + r0, y_zp, yg + (size_t)r0 * P + p0, (size_t)P);
-#else
-                (void)xg, (void)yg, (void)MR, (void)xp, (void)npix;
-#endif
-            }
         }
+        onnxcc_fast_parallel(p->N * c.tiles, tile_task, &c);
+#else
+        (void)threads;
+#endif
     }
 }

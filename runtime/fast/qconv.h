@@ -34,12 +34,15 @@ void onnxcc_u8s8_pack_avx512(const struct OnnxccConv2dParams *p, const uint8_t *
 size_t onnxcc_f32_quantize_u8_avx512(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
 /* A stride-1, dilation-1 conv of one group and a kernel of 2 to 49 taps
  * on a window of its kH input rows (each input row's channels interleaved
- * by 4 once per image, no per-tap copies), with the weights reordered into
- * buf (`bytes` bytes, 64-aligned); beff, mult as above for all M rows.
- * Returns 0, doing nothing, when p or buf does not fit. */
-int onnxcc_u8s8_conv2d_rows_avx512(const struct OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp,
-                                   const int8_t *w, const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *buf,
-                                   size_t bytes, uint8_t *y);
+ * by 4 once, no per-tap copies).  prepare: 0 if p does not fit; else the
+ * weights reordered for the window into buf (QC_BUF bytes, 64-aligned).
+ * run: output rows oy0 .. oy1-1 of image n from those weights, with buf
+ * (QC_BUF bytes, 64-aligned) for the window; beff, mult as above for all
+ * M rows. */
+int onnxcc_u8s8_rows_prepare_avx512(const struct OnnxccConv2dParams *p, const int8_t *w, uint8_t *buf);
+void onnxcc_u8s8_rows_run_avx512(const struct OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp,
+                                 const uint8_t *wt, const int32_t *beff, const float *mult, uint8_t y_zp, int n,
+                                 int oy0, int oy1, uint8_t *buf, uint8_t *y);
 /* Rows per kernel call for PT-pixel tiles and M output channels: the
  * kernel's widest block (24 accumulators), unless it would compute over a
  * quarter more rows than M and a narrower one (16 accumulators) fewer. */

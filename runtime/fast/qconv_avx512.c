@@ -146,67 +146,82 @@ static void window_row(const OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_
     }
 }
 
-int onnxcc_u8s8_conv2d_rows_avx512(const OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp, const int8_t *w,
-                                   const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *buf, size_t bytes,
-                                   uint8_t *y)
+/* The window geometry of p for onnxcc_u8s8_rows_*: 0 if p does not fit. */
+typedef struct { int C4, taps, K4, Kw, PT, NV, MR, Wp; size_t wbytes, rowbytes; } RowsGeo;
+
+static int rows_geo(const OnnxccConv2dParams *p, RowsGeo *r)
 {
     if (p->group != 1 || p->stride_h != 1 || p->stride_w != 1 || p->dil_h != 1 || p->dil_w != 1 || p->kH > 7 ||
         p->kW > 7 || p->kH * p->kW == 1 || !__builtin_cpu_supports("avx512vbmi"))
         return 0;
-    const int C4 = (p->C + 3) / 4, taps = p->kH * p->kW, K4 = C4 * taps, Kw = K4 * 4;
+    r->C4 = (p->C + 3) / 4, r->taps = p->kH * p->kW, r->K4 = r->C4 * r->taps, r->Kw = r->K4 * 4;
     /* Tiles of PT output columns; the last tile's lanes read up to column
      * ceil(OW / PT) * PT + kW - 2 of the window. */
-    const int OW16 = (p->OW + 15) / 16 * 16, PT = OW16 >= 64 ? 64 : OW16, NV = PT / 16, MR = qc_mr(PT, p->M);
+    const int OW16 = (p->OW + 15) / 16 * 16;
     if (4 * (OW16 - p->OW) > p->OW)
         return 0; /* narrow rows (7 of 16 lanes) run better as flat tiles */
-    const int span = (p->OW + PT - 1) / PT * PT + p->kW - 1;
-    const int Wp = span > p->pad_l + p->W ? span : p->pad_l + p->W;
-    const size_t wbytes = ((size_t)p->M * Kw + 63) / 64 * 64, rowbytes = (size_t)C4 * Wp * 4;
-    if (wbytes + rowbytes * p->kH + sizeof(int32_t) * K4 > bytes || K4 > 4096)
+    r->PT = OW16 >= 64 ? 64 : OW16, r->NV = r->PT / 16, r->MR = qc_mr(r->PT, p->M);
+    const int span = (p->OW + r->PT - 1) / r->PT * r->PT + p->kW - 1;
+    r->Wp = span > p->pad_l + p->W ? span : p->pad_l + p->W;
+    r->wbytes = ((size_t)p->M * r->Kw + 63) / 64 * 64, r->rowbytes = (size_t)r->C4 * r->Wp * 4;
+    return r->wbytes <= QC_BUF && r->rowbytes * p->kH + sizeof(int32_t) * r->K4 <= QC_BUF && r->K4 <= 4096;
+}
+
+int onnxcc_u8s8_rows_prepare_avx512(const OnnxccConv2dParams *p, const int8_t *w, uint8_t *buf)
+{
+    RowsGeo g;
+    if (!rows_geo(p, &g))
         return 0;
     /* Weights in the window's order: group (c4, ky, kx), then the 4 channels. */
     int8_t *wt = (int8_t *)buf;
-    uint8_t *win = buf + wbytes;
-    int32_t *off = (int32_t *)(void *)(win + rowbytes * p->kH);
-    const int CK = p->C * taps;
+    const int CK = p->C * g.taps;
     for (int m = 0; m < p->M; m++)
-        for (int c4 = 0; c4 < C4; c4++)
-            for (int t = 0; t < taps; t++)
+        for (int c4 = 0; c4 < g.C4; c4++)
+            for (int t = 0; t < g.taps; t++)
                 for (int j = 0; j < 4; j++)
-                    wt[(size_t)m * Kw + ((size_t)c4 * taps + t) * 4 + j] =
-                        4 * c4 + j < p->C ? w[(size_t)m * CK + (size_t)(4 * c4 + j) * taps + t] : 0;
+                    wt[(size_t)m * g.Kw + ((size_t)c4 * g.taps + t) * 4 + j] =
+                        4 * c4 + j < p->C ? w[(size_t)m * CK + (size_t)(4 * c4 + j) * g.taps + t] : 0;
+    return 1;
+}
+
+void onnxcc_u8s8_rows_run_avx512(const OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp, const uint8_t *wtb,
+                                 const int32_t *beff, const float *mult, uint8_t y_zp, int n, int oy0, int oy1,
+                                 uint8_t *buf, uint8_t *y)
+{
+    RowsGeo g;
+    rows_geo(p, &g);
+    const int8_t *wt = (const int8_t *)wtb;
+    uint8_t *win = buf;
+    int32_t *off = (int32_t *)(void *)(win + g.rowbytes * p->kH);
     const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
     const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
     const size_t P = (size_t)p->OH * p->OW;
-    for (int n = 0; n < p->N; n++) {
-        const uint8_t *xn = x + n * xs;
-        for (int oy = 0; oy < p->OH; oy++) {
-            /* the kH input rows of this output row, each in slot row % kH */
+    const uint8_t *xn = x + n * xs;
+    for (int oy = oy0; oy < oy1; oy++) {
+        /* the kH input rows of this output row, each in slot row % kH */
+        for (int ky = 0; ky < p->kH; ky++) {
+            const int r = oy - p->pad_t + ky;
+            if (oy == oy0 || ky == p->kH - 1)
+                window_row(p, xn, x_zp, r, g.C4, g.Wp, win + g.rowbytes * (size_t)(((r % p->kH) + p->kH) % p->kH));
+        }
+        for (int c4 = 0, k4 = 0; c4 < g.C4; c4++)
             for (int ky = 0; ky < p->kH; ky++) {
-                const int r = oy - p->pad_t + ky;
-                if (oy == 0 || ky == p->kH - 1)
-                    window_row(p, xn, x_zp, r, C4, Wp, win + rowbytes * (size_t)(((r % p->kH) + p->kH) % p->kH));
+                const int slot = (((oy - p->pad_t + ky) % p->kH) + p->kH) % p->kH;
+                for (int kx = 0; kx < p->kW; kx++, k4++)
+                    off[k4] = (int32_t)(g.rowbytes * (size_t)slot + ((size_t)c4 * g.Wp + (size_t)kx) * 4);
             }
-            for (int c4 = 0, k4 = 0; c4 < C4; c4++)
-                for (int ky = 0; ky < p->kH; ky++) {
-                    const int slot = (((oy - p->pad_t + ky) % p->kH) + p->kH) % p->kH;
-                    for (int kx = 0; kx < p->kW; kx++, k4++)
-                        off[k4] = (int32_t)(rowbytes * (size_t)slot + ((size_t)c4 * Wp + (size_t)kx) * 4);
-                }
-            for (int ox0 = 0; ox0 < p->OW; ox0 += PT) {
-                const int npix = p->OW - ox0 < PT ? p->OW - ox0 : PT;
-                /* output column ox reads window column ox + kx (the pad_l shift is in the window) */
-                const uint8_t *base = win + (size_t)ox0 * 4;
-                uint8_t *yt = y + n * ys + (size_t)oy * p->OW + ox0;
-                for (int r0 = 0; r0 < p->M; r0 += MR) {
-                    const int mr = p->M - r0 < MR ? p->M - r0 : MR;
-                    qgemm_any(base, off, Kw, NV, MR, npix, wt + (size_t)r0 * Kw, mr, beff + r0, mult + r0, y_zp,
-                              yt + (size_t)r0 * P, P);
-                }
+        for (int ox0 = 0; ox0 < p->OW; ox0 += g.PT) {
+            const int npix = p->OW - ox0 < g.PT ? p->OW - ox0 : g.PT;
+            /* output column ox reads window column ox + kx (the pad_l shift is in the window) */
+            const uint8_t *base = win + (size_t)ox0 * 4;
+            uint8_t *yt = y + n * ys + (size_t)oy * p->OW + ox0;
+            for (int r0 = 0; r0 < p->M; r0 += g.MR) {
+                const int mr = p->M - r0 < g.MR ? p->M - r0 : g.MR;
+                qgemm_any(base, off, g.Kw, g.NV, g.MR, npix, wt + (size_t)r0 * g.Kw, mr, beff + r0, mult + r0, y_zp,
+                          yt + (size_t)r0 * P, P);
             }
         }
     }
-    return 1;
 }
 
 /* ---- packing ------------------------------------------------------------ */

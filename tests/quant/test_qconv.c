@@ -5,7 +5,8 @@
  * tiles, tap counts K with every K % 4 and large enough for the 32- and
  * 16-pixel tiles and the fallback, 1x1 / 3x3 / 7x7 kernels, strides,
  * dilations, padding, groups, batches with image strides, zero points at
- * both ends and saturating outputs, with and without an input table.  And the SIMD QuantizeLinear against
+ * both ends and saturating outputs, with and without an input table, on
+ * 1 to 3 threads.  And the SIMD QuantizeLinear against
  * its formula. */
 #include "onnxcc/rt.h"
 
@@ -59,7 +60,9 @@ static void run(int N, int C, int H, int W, int M, int k, int stride, int dil, i
         lut[i] = (uint8_t)next();
     const uint8_t *lu = next() % 2 ? lut : NULL;
     onnxcc_u8s8_conv2d_ref(&p, x, lu, 0.02f, (uint8_t)xz, w, ws, per_oc, bias, ys, (uint8_t)yz, y0);
+    onnxcc_set_num_threads(1 + (int)(next() % 3)); /* any count: the same bytes */
     onnxcc_u8s8_conv2d(&p, x, lu, 0.02f, (uint8_t)xz, w, ws, per_oc, bias, ys, (uint8_t)yz, y1);
+    onnxcc_set_num_threads(0);
     free(lut);
     cases++;
     int bad = memcmp(y0, y1, ny) != 0, lo = 0, hi = 0;
