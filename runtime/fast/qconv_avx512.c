@@ -38,30 +38,41 @@ qgemm(const uint8_t *xp, const int32_t *off, int K, int NV, int MR, int npix, co
       const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
 {
     const int PT = NV * 16, K4 = K / 4, tail = K % 4;
-    const int8_t *wr[24];
+    size_t ro[24]; /* row r's offset in w (rows past mr repeat the last) */
     __m512i acc[24][4];
 #pragma GCC unroll 24
     for (int r = 0; r < MR; r++) {
-        wr[r] = w + (size_t)(r < mr ? r : mr - 1) * K;
+        ro[r] = (size_t)(r < mr ? r : mr - 1) * K;
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++)
             acc[r][v] = _mm512_setzero_si512();
     }
-    for (int k4 = 0; k4 <= K4; k4++) {
-        if (k4 == K4 && !tail)
-            break;
+    for (int k4 = 0; k4 < K4; k4++) {
         __m512i xv[4];
         const uint8_t *xk = off ? xp + off[k4] : xp + (size_t)k4 * PT * 4;
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++)
+            xv[v] = _mm512_loadu_si512((const void *)(xk + v * 64));
+        const int8_t *wk = w + 4 * k4;
+#pragma GCC unroll 24
+        for (int r = 0; r < MR; r++) {
+            /* a broadcast straight from memory (vpbroadcastd zmm, m32) */
+            const __m512i wb = _mm512_broadcastd_epi32(_mm_loadu_si32((const void *)(wk + ro[r])));
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; v++)
+                acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], xv[v], wb);
+        }
+    }
+    if (tail) { /* the last K % 4 taps: each row's remaining bytes, zero-filled */
+        __m512i xv[4];
+        const uint8_t *xk = off ? xp + off[K4] : xp + (size_t)K4 * PT * 4;
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++)
             xv[v] = _mm512_loadu_si512((const void *)(xk + v * 64));
 #pragma GCC unroll 24
         for (int r = 0; r < MR; r++) {
             int32_t word = 0;
-            if (k4 < K4)
-                memcpy(&word, wr[r] + 4 * k4, 4);
-            else
-                memcpy(&word, wr[r] + 4 * k4, (size_t)tail);
+            memcpy(&word, w + ro[r] + 4 * K4, (size_t)tail);
             const __m512i wb = _mm512_set1_epi32(word);
 #pragma GCC unroll 4
             for (int v = 0; v < NV; v++)
