@@ -105,9 +105,13 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
         const int8_t *wg = w + (size_t)g * MG * K;
         for (int r = 0; r < MG; r++) {
             const int oc = g * MG + r;
+#ifdef ONNXCC_RT_X86_64
+            const int32_t s = onnxcc_s8_sum_avx512(wg + (size_t)r * K, (size_t)K);
+#else
             int32_t s = 0;
             for (int k = 0; k < K; k++)
                 s += wg[(size_t)r * K + k];
+#endif
             beff[r] = (bias ? bias[oc] : 0) - (int32_t)x_zp * s;
             mult[r] = x_scale * w_scale[w_scale_per_oc ? oc : 0] / y_scale;
         }

@@ -29,6 +29,8 @@ void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int MR, int 
 struct OnnxccConv2dParams;
 void onnxcc_u8s8_pack_avx512(const struct OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp,
                              int K, int PT, int p0, int npix, uint8_t *xp);
+/* The sum of n int8 weights. */
+int32_t onnxcc_s8_sum_avx512(const int8_t *w, size_t n);
 /* onnxcc_f32_quantize_u8 over the whole 16-element vectors of x; returns
  * how many elements it did. */
 size_t onnxcc_f32_quantize_u8_avx512(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);

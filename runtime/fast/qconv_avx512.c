@@ -541,6 +541,25 @@ void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, con
         pack_loop(2, p, xg, lut, x_zp, K, PT, p0, npix, &tb, xp);
 }
 
+/* ---- weight sums ----------------------------------------------------------- */
+
+int32_t onnxcc_s8_sum_avx512(const int8_t *w, size_t n)
+{
+    /* sum(w) = sum(w ^ 0x80 as unsigned) - 128 n; vpsadbw sums 8 bytes a lane */
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    __m512i acc = _mm512_setzero_si512();
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64)
+        acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_xor_si512(_mm512_loadu_si512((const void *)(w + i)), flip),
+                                                    _mm512_setzero_si512()));
+    if (i < n) {
+        const __mmask64 m = ((__mmask64)1 << (n - i)) - 1;
+        const __m512i v = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, (const void *)(w + i)), flip);
+        acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, v), _mm512_setzero_si512()));
+    }
+    return (int32_t)(_mm512_reduce_add_epi64(acc) - 128 * (long long)n);
+}
+
 /* ---- QuantizeLinear ------------------------------------------------------- */
 
 size_t onnxcc_f32_quantize_u8_avx512(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y)
