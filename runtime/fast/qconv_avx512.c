@@ -184,14 +184,24 @@ int onnxcc_u8s8_rows_prepare_avx512(const OnnxccConv2dParams *p, const int8_t *w
     if (!rows_geo(p, &g))
         return 0;
     /* Weights in the window's order: group (c4, ky, kx), then the 4 channels. */
-    int8_t *wt = (int8_t *)buf;
     const int CK = p->C * g.taps;
     for (int m = 0; m < p->M; m++)
-        for (int c4 = 0; c4 < g.C4; c4++)
-            for (int t = 0; t < g.taps; t++)
+        for (int c4 = 0; c4 < g.C4; c4++) {
+            const int8_t *src[4];
+            for (int j = 0; j < 4; j++)
+                src[j] = 4 * c4 + j < p->C ? w + (size_t)m * CK + (size_t)(4 * c4 + j) * g.taps : NULL;
+            uint8_t *dst = buf + (size_t)m * g.Kw + (size_t)c4 * g.taps * 4;
+            for (int t0 = 0; t0 < g.taps; t0 += 16) { /* 16 taps of 4 channels at a time */
+                const int n = g.taps - t0 < 16 ? g.taps - t0 : 16;
+                const __mmask16 k = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
+                __m128i v[4];
                 for (int j = 0; j < 4; j++)
-                    wt[(size_t)m * g.Kw + ((size_t)c4 * g.taps + t) * 4 + j] =
-                        4 * c4 + j < p->C ? w[(size_t)m * CK + (size_t)(4 * c4 + j) * g.taps + t] : 0;
+                    v[j] = src[j] ? _mm_maskz_loadu_epi8(k, (const void *)(src[j] + t0)) : _mm_setzero_si128();
+                uint8_t tmp[64] __attribute__((aligned(64)));
+                interleave16(v[0], v[1], v[2], v[3], tmp);
+                _mm512_mask_storeu_epi32(dst + (size_t)t0 * 4, k, _mm512_load_si512((const void *)tmp));
+            }
+        }
     return 1;
 }
 
