@@ -384,24 +384,35 @@ pack_loop(int mode, const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_
                                           0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     if (mode == 0) { /* a 1x1 tap: the tile's bytes of one input row, 64 at a time */
         const __mmask64 m = npix >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << npix) - 1);
-        uint8_t rows[4][64] __attribute__((aligned(64)));
+        /* Each row permuted so that 128-bit lane L holds pixels 4L..4L+3,
+         * 16+4L.., 32+4L.., 48+4L..: then the in-lane byte and word unpacks
+         * of the 4 rows leave pixels 16v..16v+15 in vector v, in order. */
+        uint8_t perm[64] __attribute__((aligned(64)));
+        for (int d = 0; d < 64; d++)
+            perm[d] = (uint8_t)(16 * ((d % 16) / 4) + 4 * (d / 16) + d % 4);
+        const __m512i idx = _mm512_load_si512((const void *)perm);
         for (int k4 = 0; k4 < K4; k4++) {
+            __m512i r[4];
             for (int j = 0; j < 4; j++) {
                 const int k = 4 * k4 + j;
-                __m512i r = _mm512_setzero_si512();
+                __m512i a = _mm512_setzero_si512();
                 if (k < K) {
-                    r = _mm512_maskz_loadu_epi8(m, (const void *)(xg + (size_t)k * HW + p0));
+                    a = _mm512_maskz_loadu_epi8(m, (const void *)(xg + (size_t)k * HW + p0));
                     if (lut)
-                        r = lut64(lut + (size_t)k * 256, r);
+                        a = lut64(lut + (size_t)k * 256, a);
                 }
-                _mm512_store_si512((void *)rows[j], r);
+                r[j] = _mm512_permutexvar_epi8(idx, a);
             }
-            for (int v = 0; v < NV; v++)
-                interleave16(_mm_load_si128((const __m128i *)(const void *)(rows[0] + 16 * v)),
-                             _mm_load_si128((const __m128i *)(const void *)(rows[1] + 16 * v)),
-                             _mm_load_si128((const __m128i *)(const void *)(rows[2] + 16 * v)),
-                             _mm_load_si128((const __m128i *)(const void *)(rows[3] + 16 * v)),
-                             xp + (size_t)k4 * PT * 4 + 64 * v);
+            const __m512i ab0 = _mm512_unpacklo_epi8(r[0], r[1]), ab1 = _mm512_unpackhi_epi8(r[0], r[1]);
+            const __m512i cd0 = _mm512_unpacklo_epi8(r[2], r[3]), cd1 = _mm512_unpackhi_epi8(r[2], r[3]);
+            __m512i *dst = (__m512i *)(void *)(xp + (size_t)k4 * PT * 4);
+            _mm512_store_si512((void *)dst, _mm512_unpacklo_epi16(ab0, cd0));
+            if (NV > 1)
+                _mm512_store_si512((void *)(dst + 1), _mm512_unpackhi_epi16(ab0, cd0));
+            if (NV > 2) {
+                _mm512_store_si512((void *)(dst + 2), _mm512_unpacklo_epi16(ab1, cd1));
+                _mm512_store_si512((void *)(dst + 3), _mm512_unpackhi_epi16(ab1, cd1));
+            }
         }
         return;
     }
