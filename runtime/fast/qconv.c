@@ -11,7 +11,7 @@
  * so the integer sum is exactly the reference's.
  *
  * Without AVX-512 VNNI (or for layers beyond the stack buffer's reach:
- * K > 4 * QC_BUF / 16 or more than QC_MAXM output channels per group) the
+ * K > QC_BUF / 16 = 5120 or more than QC_MAXM output channels per group) the
  * reference kernel runs.  Every path gives the reference's bits. */
 #include "onnxcc/rt.h"
 #include "fast.h"

@@ -9,7 +9,7 @@
 /* Bytes of the stack buffer that holds one tile of packed input, and the
  * most output channels per group the fast path takes (per-channel
  * multipliers and corrected biases live on the stack too). */
-#define QC_BUF 65536
+#define QC_BUF 81920
 #define QC_MAXM 2048
 
 /* Packed input of one tile: for k4 < ceil(K/4), pixel i < PT, byte j < 4:

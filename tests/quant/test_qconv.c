@@ -125,8 +125,9 @@ int main(void)
             if (H >= 3 && W >= 3)
                 run(2, 4, H, W, Ms[m], 3, 2, 1, 0, 1, 0, 128, 0.1f);
         }
-    /* K across the 64 / 32 / 16-pixel tiles and the fallback (K > 3072). */
-    static const int Cs[] = {60, 85, 86, 87, 170, 171, 341, 342, 400};
+    /* K = 9 C across the 64 / 32 / 16-pixel tiles (K <= 1280, 2560, 5120
+     * with QC_BUF 80 KiB) and the reference fallback beyond. */
+    static const int Cs[] = {60, 85, 86, 87, 142, 143, 284, 285, 568, 569};
     for (size_t c = 0; c < sizeof Cs / sizeof *Cs; c++) {
         run(1, Cs[c], 9, 9, 30, 3, 1, 1, 1, 1, 17, 3, 0.5f);
         run(1, Cs[c] * 9, 5, 14, 13, 1, 1, 1, 0, 1, 200, 255, 0.5f);
