@@ -177,8 +177,8 @@ void onnxcc_u8s8_conv2d_ref(const OnnxccConv2dParams *p, const uint8_t *x, const
 /* The same, bit for bit, with AVX-512 VNNI (vpdpbusd) and VBMI where the
  * CPU has them and p->isa_cap allows avx512, split over the runtime's
  * threads (the same bytes for every count).  No scratch from the caller:
- * tiles live on the stack (up to about 100 KiB on the calling thread and
- * 80 KiB on each worker). */
+ * tiles and reordered weights live on the stack (about 180 KiB on the
+ * calling thread, 80 KiB on each worker). */
 void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, float x_scale,
                         uint8_t x_zp,
                         const int8_t *w, const float *w_scale, int w_scale_per_oc, const int32_t *bias,
