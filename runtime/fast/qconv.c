@@ -10,6 +10,9 @@
  * x - x_zp; the bias is corrected by x_zp * sum(w row) per output channel,
  * so the integer sum is exactly the reference's.
  *
+ * Depthwise layers (group == C == M) go plane by plane, 16 output pixels
+ * a vector, one vpdpbusd per tap (qconv_avx512.c).
+ *
  * Without AVX-512 VNNI (or for layers beyond the stack buffer's reach:
  * K > QC_BUF / 16 = 5120 or more than QC_MAXM output channels per group) the
  * reference kernel runs.  Every path gives the reference's bits. */
@@ -75,6 +78,19 @@ static void rows_task(void *ctx, int t)
     if (oy1 > oy0)
         onnxcc_u8s8_rows_run_avx512(p, c->x, c->x_zp, c->wt, c->beff, c->mult, c->y_zp, n, oy0, oy1, win, c->y);
 }
+
+/* Task t: plane t % M of image t / M of a depthwise conv. */
+static void dw_task(void *ctx, int t)
+{
+    const QConvCall *c = ctx;
+    const OnnxccConv2dParams *p = c->p;
+    const int n = t / p->M, ch = t % p->M;
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
+    onnxcc_u8s8_dwplane_avx512(p, c->x + n * xs + (size_t)ch * p->H * p->W, c->lut ? c->lut + (size_t)ch * 256 : NULL,
+                               c->x_zp, c->w + (size_t)ch * c->K, c->beff[ch], c->mult[ch], c->y_zp,
+                               c->y + n * ys + (size_t)ch * p->OH * p->OW);
+}
 #endif
 
 void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, float x_scale,
@@ -95,10 +111,22 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
         onnxcc_u8s8_conv2d_ref(p, x, lut, x_scale, x_zp, w, w_scale, w_scale_per_oc, bias, y_scale, y_zp, y);
         return;
     }
-    unsigned char buf[QC_BUF + 64];
-    uint8_t *wt = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
     int32_t beff[QC_MAXM];
     float mult[QC_MAXM];
+#ifdef ONNXCC_RT_X86_64
+    if (CG == 1 && MG == 1 && p->M <= QC_MAXM && p->kH <= 7 && p->kW <= 7 && p->stride_w <= 2 &&
+        __builtin_cpu_supports("avx512vbmi")) { /* depthwise: plane by plane */
+        for (int c = 0; c < p->M; c++) {
+            beff[c] = (bias ? bias[c] : 0) - (int32_t)x_zp * onnxcc_s8_sum_avx512(w + (size_t)c * K, (size_t)K);
+            mult[c] = x_scale * w_scale[w_scale_per_oc ? c : 0] / y_scale;
+        }
+        QConvCall d = {p, x, lut, NULL, w, beff, mult, x_zp, y_zp, 0, K, 0, 0, 0, 0, y};
+        onnxcc_fast_parallel(p->N * p->M, dw_task, &d);
+        return;
+    }
+#endif
+    unsigned char buf[QC_BUF + 64];
+    uint8_t *wt = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
     const int P = p->OH * p->OW, threads = onnxcc_num_threads();
     QConvCall c = {p, x, lut, wt, w, beff, mult, x_zp, y_zp, 0, K, PT, qc_mr(PT, MG), (P + PT - 1) / PT, 1, y};
     for (int g = 0; g < p->group; g++) {

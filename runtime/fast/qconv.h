@@ -29,6 +29,11 @@ void onnxcc_u8s8_qgemm_avx512vnni(const uint8_t *xp, int K, int PT, int MR, int 
 struct OnnxccConv2dParams;
 void onnxcc_u8s8_pack_avx512(const struct OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp,
                              int K, int PT, int p0, int npix, uint8_t *xp);
+/* One plane of a depthwise conv (group == C == M, stride_w 1 or 2, kernel
+ * at most 7x7): input plane x (through the 256-byte table lut unless NULL),
+ * weights w [kH][kW], output plane y; beff and mult for this channel. */
+void onnxcc_u8s8_dwplane_avx512(const struct OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut,
+                                uint8_t x_zp, const int8_t *w, int32_t beff, float mult, uint8_t y_zp, uint8_t *y);
 /* The sum of n int8 weights. */
 int32_t onnxcc_s8_sum_avx512(const int8_t *w, size_t n);
 /* onnxcc_f32_quantize_u8 over the whole 16-element vectors of x; returns

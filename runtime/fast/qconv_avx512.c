@@ -562,6 +562,77 @@ void onnxcc_u8s8_pack_avx512(const OnnxccConv2dParams *p, const uint8_t *xg, con
         pack_loop(2, p, xg, lut, x_zp, K, PT, p0, npix, &tb, xp);
 }
 
+/* ---- depthwise ------------------------------------------------------------- */
+
+void onnxcc_u8s8_dwplane_avx512(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, uint8_t x_zp,
+                                const int8_t *w, int32_t beff, float mult, uint8_t y_zp, uint8_t *y)
+{
+    enum { VEC = 32 }; /* 16-pixel vectors per chunk of output columns */
+    const int sw = p->stride_w, nv = (p->OW + 15) / 16;
+    const __m256i even = _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 0, 0, 0, 0, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m512 lo = _mm512_set1_ps(-(float)y_zp), hi = _mm512_set1_ps((float)(255 - y_zp)), m = _mm512_set1_ps(mult);
+    const __m512i zp = _mm512_set1_epi32(y_zp), b = _mm512_set1_epi32(beff);
+    const __m128i zp16 = _mm_set1_epi8((char)x_zp);
+    const __m256i zp32 = _mm256_set1_epi8((char)x_zp);
+    __m512i wv[49]; /* tap k's weight in byte 0 of each lane: vpdpbusd then adds x * w */
+    for (int k = 0; k < p->kH * p->kW; k++)
+        wv[k] = _mm512_set1_epi32((int32_t)(uint8_t)w[k]);
+    /* Per vector and kernel column (the same on every row): the column of
+     * lane 0 and which lanes fall inside the image (lane l reads byte sw*l). */
+    int col[VEC][7];
+    uint32_t lanes[VEC][7], bytes[VEC][7];
+    for (int v0 = 0; v0 < nv; v0 += VEC) {
+        const int vn = nv - v0 < VEC ? nv - v0 : VEC;
+        for (int v = 0; v < vn; v++) {
+            const int ox0 = 16 * (v0 + v), npix = p->OW - ox0 < 16 ? p->OW - ox0 : 16;
+            for (int kx = 0; kx < p->kW; kx++) {
+                const int c = ox0 * sw - p->pad_l + kx * p->dil_w;
+                int l0 = c < 0 ? (-c + sw - 1) / sw : 0, l1 = c > p->W - 1 ? 0 : (p->W - 1 - c) / sw + 1;
+                l1 = l1 < npix ? l1 : npix;
+                uint32_t lm = l1 > l0 ? ((1u << l1) - 1) & ~((1u << l0) - 1) : 0, bm = lm;
+                if (sw == 2) {
+                    bm = (bm | (bm << 8)) & 0x00FF00FFu;
+                    bm = (bm | (bm << 4)) & 0x0F0F0F0Fu;
+                    bm = (bm | (bm << 2)) & 0x33333333u;
+                    bm = (bm | (bm << 1)) & 0x55555555u;
+                }
+                col[v][kx] = c, lanes[v][kx] = lm, bytes[v][kx] = bm;
+            }
+        }
+        for (int oy = 0; oy < p->OH; oy++)
+            for (int v = 0; v < vn; v++) {
+                const int ox0 = 16 * (v0 + v), npix = p->OW - ox0 < 16 ? p->OW - ox0 : 16;
+                __m512i acc = _mm512_setzero_si512();
+                for (int ky = 0; ky < p->kH; ky++) {
+                    const int iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
+                    const int in = iy >= 0 && iy < p->H;
+                    const uintptr_t row = (uintptr_t)(x + (size_t)(in ? iy : 0) * p->W);
+                    for (int kx = 0; kx < p->kW; kx++) {
+                        __m128i t = zp16; /* padding taps read the zero point */
+                        const uint32_t lm = in ? lanes[v][kx] : 0;
+                        if (lm) {
+                            const uintptr_t at = row + (uintptr_t)(intptr_t)col[v][kx];
+                            if (sw == 1)
+                                t = lm == 0xFFFF ? _mm_loadu_si128((const __m128i *)at)
+                                                 : _mm_mask_loadu_epi8(zp16, (__mmask16)lm, (const void *)at);
+                            else
+                                t = _mm256_castsi256_si128(_mm256_permutexvar_epi8(
+                                    even, _mm256_mask_loadu_epi8(zp32, (__mmask32)bytes[v][kx], (const void *)at)));
+                            if (lut)
+                                t = _mm_mask_mov_epi8(t, (__mmask16)lm, lut16(lut, t));
+                        }
+                        acc = _mm512_dpbusd_epi32(acc, _mm512_cvtepu8_epi32(t), wv[ky * p->kW + kx]);
+                    }
+                }
+                __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc, b)), m);
+                f = _mm512_min_ps(_mm512_max_ps(f, lo), hi);
+                const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(f), zp);
+                _mm512_mask_cvtepi32_storeu_epi8(y + (size_t)oy * p->OW + ox0, (__mmask16)((1u << npix) - 1), q);
+            }
+    }
+}
+
 /* ---- weight sums ----------------------------------------------------------- */
 
 int32_t onnxcc_s8_sum_avx512(const int8_t *w, size_t n)
