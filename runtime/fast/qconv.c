@@ -41,6 +41,7 @@ typedef struct {
     uint8_t x_zp, y_zp;
     int g, K, PT, MR, tiles, chunks;
     uint8_t *y;
+    int m0, mc; /* the row-window path's chunk of output channels */
 } QConvCall;
 
 #ifdef ONNXCC_RT_X86_64
@@ -76,7 +77,8 @@ static void rows_task(void *ctx, int t)
     unsigned char buf[QC_BUF + 64];
     uint8_t *win = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
     if (oy1 > oy0)
-        onnxcc_u8s8_rows_run_avx512(p, c->x, c->x_zp, c->wt, c->beff, c->mult, c->y_zp, n, oy0, oy1, win, c->y);
+        onnxcc_u8s8_rows_run_avx512(p, c->x, c->x_zp, c->wt, c->m0, c->mc, c->beff, c->mult, c->y_zp, n, oy0, oy1, win,
+                                    c->y);
 }
 
 /* Task t: plane t % M of image t / M of a depthwise conv. */
@@ -120,7 +122,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
             beff[c] = (bias ? bias[c] : 0) - (int32_t)x_zp * onnxcc_s8_sum_avx512(w + (size_t)c * K, (size_t)K);
             mult[c] = x_scale * w_scale[w_scale_per_oc ? c : 0] / y_scale;
         }
-        QConvCall d = {p, x, lut, NULL, w, beff, mult, x_zp, y_zp, 0, K, 0, 0, 0, 0, y};
+        QConvCall d = {p, x, lut, NULL, w, beff, mult, x_zp, y_zp, 0, K, 0, 0, 0, 0, y, 0, 0};
         onnxcc_fast_parallel(p->N * p->M, dw_task, &d);
         return;
     }
@@ -128,7 +130,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
     unsigned char buf[QC_BUF + 64];
     uint8_t *wt = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
     const int P = p->OH * p->OW, threads = onnxcc_num_threads();
-    QConvCall c = {p, x, lut, wt, w, beff, mult, x_zp, y_zp, 0, K, PT, qc_mr(PT, MG), (P + PT - 1) / PT, 1, y};
+    QConvCall c = {p, x, lut, wt, w, beff, mult, x_zp, y_zp, 0, K, PT, qc_mr(PT, MG), (P + PT - 1) / PT, 1, y, 0, 0};
     for (int g = 0; g < p->group; g++) {
         const int8_t *wg = w + (size_t)g * MG * K;
         for (int r = 0; r < MG; r++) {
@@ -147,9 +149,14 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
 #ifdef ONNXCC_RT_X86_64
         /* Each output is computed by one task alone, the same way whatever
          * the split: every thread count gives the same bytes. */
-        if (!lut && onnxcc_u8s8_rows_prepare_avx512(p, w, wt)) {
+        const int chunk = lut ? 0 : onnxcc_u8s8_rows_chunk_avx512(p);
+        if (chunk) {
             c.chunks = p->OH < threads * TASKS_PER_THREAD ? p->OH : threads * TASKS_PER_THREAD;
-            onnxcc_fast_parallel(p->N * c.chunks, rows_task, &c);
+            for (c.m0 = 0; c.m0 < p->M; c.m0 += chunk) {
+                c.mc = p->M - c.m0 < chunk ? p->M - c.m0 : chunk;
+                onnxcc_u8s8_rows_prepare_avx512(p, w, c.m0, c.mc, wt);
+                onnxcc_fast_parallel(p->N * c.chunks, rows_task, &c);
+            }
             continue;
         }
         onnxcc_fast_parallel(p->N * c.tiles, tile_task, &c);

@@ -41,15 +41,18 @@ int32_t onnxcc_s8_sum_avx512(const int8_t *w, size_t n);
 size_t onnxcc_f32_quantize_u8_avx512(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
 /* A stride-1, dilation-1 conv of one group and a kernel of 2 to 49 taps
  * on a window of its kH input rows (each input row's channels interleaved
- * by 4 once, no per-tap copies).  prepare: 0 if p does not fit; else the
- * weights reordered for the window into buf (QC_BUF bytes, 64-aligned).
- * run: output rows oy0 .. oy1-1 of image n from those weights, with buf
- * (QC_BUF bytes, 64-aligned) for the window; beff, mult as above for all
- * M rows. */
-int onnxcc_u8s8_rows_prepare_avx512(const struct OnnxccConv2dParams *p, const int8_t *w, uint8_t *buf);
+ * by 4 once, no per-tap copies), in chunks of output channels.  chunk: 0
+ * if p does not fit, else the output channels per chunk.  prepare: the
+ * weights of channels m0 .. m0+mc-1 reordered for the window into buf
+ * (QC_BUF bytes, 64-aligned).  run: those channels of output rows
+ * oy0 .. oy1-1 of image n, with buf (QC_BUF bytes, 64-aligned) for the
+ * window; beff, mult as above, for all M channels. */
+int onnxcc_u8s8_rows_chunk_avx512(const struct OnnxccConv2dParams *p);
+void onnxcc_u8s8_rows_prepare_avx512(const struct OnnxccConv2dParams *p, const int8_t *w, int m0, int mc,
+                                     uint8_t *buf);
 void onnxcc_u8s8_rows_run_avx512(const struct OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp,
-                                 const uint8_t *wt, const int32_t *beff, const float *mult, uint8_t y_zp, int n,
-                                 int oy0, int oy1, uint8_t *buf, uint8_t *y);
+                                 const uint8_t *wt, int m0, int mc, const int32_t *beff, const float *mult,
+                                 uint8_t y_zp, int n, int oy0, int oy1, uint8_t *buf, uint8_t *y);
 /* Rows per kernel call for PT-pixel tiles and M output channels: the
  * kernel's widest block (24 accumulators), unless it would compute more
  * rows than M by over a tenth (64-pixel tiles) or a quarter (narrower

@@ -158,7 +158,7 @@ static void window_row(const OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_
 }
 
 /* The window geometry of p for onnxcc_u8s8_rows_*: 0 if p does not fit. */
-typedef struct { int C4, taps, K4, Kw, PT, NV, MR, Wp; size_t wbytes, rowbytes; } RowsGeo;
+typedef struct { int C4, taps, K4, Kw, PT, NV, MR, Wp, chunk; size_t rowbytes; } RowsGeo;
 
 static int rows_geo(const OnnxccConv2dParams *p, RowsGeo *r)
 {
@@ -172,24 +172,35 @@ static int rows_geo(const OnnxccConv2dParams *p, RowsGeo *r)
     if (4 * (OW16 - p->OW) > p->OW)
         return 0; /* narrow rows (7 of 16 lanes) run better as flat tiles */
     r->PT = OW16 >= 64 ? 64 : OW16, r->NV = r->PT / 16, r->MR = qc_mr(r->PT, p->M);
+    if (r->NV == 1 && p->M > 64)
+        return 0; /* 16-pixel rows: packed tiles of 32 win once the packing is shared by many channels */
     const int span = (p->OW + r->PT - 1) / r->PT * r->PT + p->kW - 1;
     r->Wp = span > p->pad_l + p->W ? span : p->pad_l + p->W;
-    r->wbytes = ((size_t)p->M * r->Kw + 63) / 64 * 64, r->rowbytes = (size_t)r->C4 * r->Wp * 4;
-    return r->wbytes <= QC_BUF && r->rowbytes * p->kH + sizeof(int32_t) * r->K4 <= QC_BUF && r->K4 <= 4096;
+    r->rowbytes = (size_t)r->C4 * r->Wp * 4;
+    /* output channels per chunk: as many whole row blocks as QC_BUF holds */
+    r->chunk = (int)(QC_BUF / (size_t)r->Kw) / r->MR * r->MR;
+    if (r->chunk > p->M)
+        r->chunk = p->M;
+    return r->chunk > 0 && r->rowbytes * p->kH + sizeof(int32_t) * r->K4 <= QC_BUF && r->K4 <= 4096;
 }
 
-int onnxcc_u8s8_rows_prepare_avx512(const OnnxccConv2dParams *p, const int8_t *w, uint8_t *buf)
+int onnxcc_u8s8_rows_chunk_avx512(const OnnxccConv2dParams *p)
 {
     RowsGeo g;
-    if (!rows_geo(p, &g))
-        return 0;
+    return rows_geo(p, &g) ? g.chunk : 0;
+}
+
+void onnxcc_u8s8_rows_prepare_avx512(const OnnxccConv2dParams *p, const int8_t *w, int m0, int mc, uint8_t *buf)
+{
+    RowsGeo g;
+    rows_geo(p, &g);
     /* Weights in the window's order: group (c4, ky, kx), then the 4 channels. */
     const int CK = p->C * g.taps;
-    for (int m = 0; m < p->M; m++)
+    for (int m = 0; m < mc; m++)
         for (int c4 = 0; c4 < g.C4; c4++) {
             const int8_t *src[4];
             for (int j = 0; j < 4; j++)
-                src[j] = 4 * c4 + j < p->C ? w + (size_t)m * CK + (size_t)(4 * c4 + j) * g.taps : NULL;
+                src[j] = 4 * c4 + j < p->C ? w + (size_t)(m0 + m) * CK + (size_t)(4 * c4 + j) * g.taps : NULL;
             uint8_t *dst = buf + (size_t)m * g.Kw + (size_t)c4 * g.taps * 4;
             for (int t0 = 0; t0 < g.taps; t0 += 16) { /* 16 taps of 4 channels at a time */
                 const int n = g.taps - t0 < 16 ? g.taps - t0 : 16;
@@ -202,12 +213,11 @@ int onnxcc_u8s8_rows_prepare_avx512(const OnnxccConv2dParams *p, const int8_t *w
                 _mm512_mask_storeu_epi32(dst + (size_t)t0 * 4, k, _mm512_load_si512((const void *)tmp));
             }
         }
-    return 1;
 }
 
 void onnxcc_u8s8_rows_run_avx512(const OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp, const uint8_t *wtb,
-                                 const int32_t *beff, const float *mult, uint8_t y_zp, int n, int oy0, int oy1,
-                                 uint8_t *buf, uint8_t *y)
+                                 int m0, int mc, const int32_t *beff, const float *mult, uint8_t y_zp, int n, int oy0,
+                                 int oy1, uint8_t *buf, uint8_t *y)
 {
     RowsGeo g;
     rows_geo(p, &g);
@@ -236,10 +246,10 @@ void onnxcc_u8s8_rows_run_avx512(const OnnxccConv2dParams *p, const uint8_t *x, 
             /* output column ox reads window column ox + kx (the pad_l shift is in the window) */
             const uint8_t *base = win + (size_t)ox0 * 4;
             uint8_t *yt = y + n * ys + (size_t)oy * p->OW + ox0;
-            for (int r0 = 0; r0 < p->M; r0 += g.MR) {
-                const int mr = p->M - r0 < g.MR ? p->M - r0 : g.MR;
-                qgemm_any(base, off, g.Kw, g.NV, g.MR, npix, wt + (size_t)r0 * g.Kw, mr, beff + r0, mult + r0, y_zp,
-                          yt + (size_t)r0 * P, P);
+            for (int r0 = 0; r0 < mc; r0 += g.MR) {
+                const int mr = mc - r0 < g.MR ? mc - r0 : g.MR;
+                qgemm_any(base, off, g.Kw, g.NV, g.MR, npix, wt + (size_t)r0 * g.Kw, mr, beff + m0 + r0, mult + m0 + r0,
+                          y_zp, yt + (size_t)(m0 + r0) * P, P);
             }
         }
     }
