@@ -32,7 +32,8 @@
 
 static const char compare_usage[] =
     "usage: onnxcc compare MODEL.onnx [--config FILE.yaml] [--shape INPUT=DIMS]...\n"
-    "                      [--input FILE]... [--seed N] [--tolerance REL] [--keep DIR]\n"
+    "                      [--input FILE]... [--seed N] [--tolerance REL]\n"
+    "                      [--quant-steps K] [--keep DIR]\n"
     "                      [--weights=MODE] [--isa=LEVEL] [--weights-layout=L]\n"
     "                      [-O0|-O1|-O2] [--disable-pass NAME]...\n"
     "\n"
@@ -51,6 +52,10 @@ static const char compare_usage[] =
     "  --seed N            seed of the random inputs (default 1)\n"
     "  --tolerance REL     allowed max error relative to max |reference|, for\n"
     "                      every output (default: the config's, else 1e-5)\n"
+    "  --quant-steps K     for a quantized model: allowed max absolute error is\n"
+    "                      K quantization steps of each output, the scale of the\n"
+    "                      per-tensor DequantizeLinear that makes it (two integer\n"
+    "                      programs may round a tie or near-tie either way)\n"
     "  --keep DIR          build in DIR and keep it (default: a temporary folder)\n"
     "  --weights=MODE, --isa=LEVEL, --weights-layout=L, -O0, -O1, -O2,\n"
     "  --disable-pass NAME passed on to the compiler\n"
@@ -193,6 +198,29 @@ static double *output_tolerances(Arena *a, const Graph *g, const Config *cfg, co
     return t;
 }
 
+/* --quant-steps: the quantization step of each graph output, the constant
+ * per-tensor float32 scale of the DequantizeLinear that produces it. */
+static double *output_steps(Arena *a, const Graph *g)
+{
+    double *s = arena_alloc(a, sizeof(double) * (size_t)(g->noutputs + 1));
+    for (int i = 0; i < g->noutputs; i++) {
+        const Value *v = &g->values[g->outputs[i]];
+        const Node *n = v->producer >= 0 ? &g->nodes[v->producer] : NULL;
+        const Value *sc = n && n->op == OP_DEQUANTIZELINEAR && n->nin > 1 && n->in[1] >= 0
+                              ? &g->values[n->in[1]] : NULL;
+        float f;
+        if (!sc || !(sc->flags & V_CONST) || sc->dtype != DT_F32 || value_numel(sc) != 1 ||
+            sc->nbytes != 4)
+            fatal("compare: --quant-steps: output '%s' is not made by a DequantizeLinear with one "
+                  "constant float scale", printable(v->name));
+        memcpy(&f, sc->data, 4);
+        if (!(f > 0) || !isfinite(f))
+            fatal("compare: --quant-steps: output '%s' has scale %g", printable(v->name), (double)f);
+        s[i] = f;
+    }
+    return s;
+}
+
 int compare_main(int argc, char **argv)
 {
     Arena a = {0};
@@ -204,6 +232,7 @@ int compare_main(int argc, char **argv)
     int nshapes = 0, ninputs = 0;
     uint64_t seed = 1;
     double tol = -1; /* --tolerance */
+    double qsteps = -1; /* --quant-steps */
     const char *config = NULL;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -236,6 +265,11 @@ int compare_main(int argc, char **argv)
             tol = strtod(argv[++i], &end);
             if (*end || !(tol >= 0))
                 fatal("compare: --tolerance needs a non-negative number");
+        } else if (!strcmp(arg, "--quant-steps") && more) {
+            char *end;
+            qsteps = strtod(argv[++i], &end);
+            if (*end || !(qsteps >= 0))
+                fatal("compare: --quant-steps needs a non-negative number");
         } else if (!strcmp(arg, "-O0")) {
             copts[ncopts++] = arg;
         } else if (!strcmp(arg, "--disable-pass") && more) {
@@ -272,6 +306,7 @@ int compare_main(int argc, char **argv)
     if (ninputs && ninputs != g->ninputs)
         fatal("compare: %d --input files for %d graph inputs", ninputs, g->ninputs);
     double *tols = output_tolerances(&a, g, &cfg, config, tol);
+    double *steps = qsteps >= 0 ? output_steps(&a, g) : NULL;
 
     char *dir;
     if (keep) {
@@ -427,16 +462,22 @@ int compare_main(int argc, char **argv)
                 if (ours[base + c * inner] > ours[base + ao * inner]) ao = c;
                 if (ref[base + c * inner] > ref[base + ar * inner]) ar = c;
             }
-            const bool tie = ao != ar && ref[base + ao * inner] >= ref[base + ar * inner] - tols[i] * max_ref;
+            const double slack = steps ? qsteps * steps[i] : tols[i] * max_ref;
+            const bool tie = ao != ar && ref[base + ao * inner] >= ref[base + ar * inner] - slack;
             agree += ao == ar || tie;
             ties += tie;
         }
-        bool ok = !nonfinite && rel <= tols[i] && agree == rows;
+        /* In steps, with room for the float rounding of (q - zp) * scale. */
+        bool ok = !nonfinite && (steps ? max_abs / steps[i] <= qsteps + 1e-4 : rel <= tols[i]) &&
+                  agree == rows;
         bad += !ok;
         printf("  - name: \"%s\"\n    elements: %lld\n    max_abs_error: %.3g\n    max_rel_error: %.3g\n"
                "    tolerance: %g\n    top1_agreement: %lld/%lld\n    top1_ties: %lld\n    result: %s\n",
                printable(v->name), (long long)n, max_abs, rel, tols[i], (long long)agree, (long long)rows,
                (long long)ties, ok ? "PASS" : "FAIL");
+        if (steps)
+            printf("    quant_step: %.6g\n    max_error_steps: %.3g\n    allowed_steps: %g\n", steps[i],
+                   max_abs / steps[i], qsteps);
         free(ours);
         free(ref);
     }

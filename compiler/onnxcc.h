@@ -134,7 +134,8 @@ typedef struct {
     int nattrs;
     /* Fusions recorded by passes (-1 / 0 when none).  pre_*: Conv and pools;
      * act: Conv and Add; res: Conv only. */
-    int pre_scale, pre_shift; /* per-input-channel affine applied while reading */
+    int pre_scale, pre_shift; /* per-input-channel affine applied while reading;
+                               * QLinearConv: pre_scale is a uint8 [C][256] table (fuse_qpreact) */
     bool pre_relu;            /* max(0, .) after that affine */
     int act;                  /* epilogue: ACT_*; on a Sigmoid, ACT_SILU: x*sigmoid(x), on
                                * an Erf, ACT_GELU: x*(1+erf(x/sqrt 2))/2 (fuse_gate) */
@@ -387,6 +388,10 @@ int pass_index(const char *name); /* -1 if unknown */
 int cleanup(Graph *g);        /* cleanup.c */
 int fuse_pad(Graph *g);       /* fuse_pad.c */
 int fold_bn(Graph *g);        /* fold_bn.c */
+int fuse_qconv(Graph *g);     /* fuse_qconv.c */
+int fuse_qpreact(Graph *g);   /* fuse_qpreact.c */
+int fuse_qconcat(Graph *g);   /* fuse_qconcat.c */
+int fold_dq(Graph *g);        /* fold_dq.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
 /* fuse_act.c: act's kind (ACT_*) and parameters when it is a float32
  * activation another node can apply as an epilogue or onnxcc_f32_act can

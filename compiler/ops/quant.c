@@ -191,6 +191,13 @@ static void lower_quantize(Emitter *e, const Node *n, FILE *f)
     const Value *z = has_in(n, 2) ? &g->values[n->in[2]] : NULL;
     const Value *y = &g->values[n->out[0]];
     QParams q = qparams(g, n, x, s, z);
+    if (q.kind == 0 && x->dtype == DT_F32 && s->dtype == DT_F32 && y->dtype == DT_U8 && x->base < 0 &&
+        y->base < 0) { /* the runtime's SIMD loop, the same bits */
+        fprintf(f, "    onnxcc_f32_quantize_u8(%lld, %s, %s[0], %s, %s);\n", (long long)value_numel(x),
+                emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]),
+                z ? arena_printf(a, "%s[0]", emit_ref(e, n, n->in[2])) : "0", emit_ref(e, n, n->out[0]));
+        return;
+    }
     bool dbl = x->dtype == DT_F64 || s->dtype == DT_F64;
     const char *C = dbl ? "double" : "float";
     fprintf(f, "    {\n");
@@ -603,6 +610,45 @@ static void infer_conv_q(Graph *g, Node *n)
     set_out(g, n, 0, odt, x->rank, od);
 }
 
+/* Whether QLinearConv n runs as the runtime's onnxcc_u8s8_conv2d: 2-D,
+ * uint8 x and y (dense, not channel slices), int8 weights whose zero
+ * points are constant zeros. */
+static bool conv_q_fast(const Graph *g, const Node *n, const ConvGeo *c)
+{
+    ConvIn ci = conv_in(n);
+    const Value *x = &g->values[n->in[ci.x]], *w = &g->values[n->in[ci.w]], *y = &g->values[n->out[0]];
+    const Value *wz = &g->values[n->in[ci.wz]];
+    if (n->op != OP_QLINEARCONV || c->ns != 2 || x->dtype != DT_U8 || y->dtype != DT_U8 || w->dtype != DT_I8 ||
+        x->base >= 0 || y->base >= 0 || !(wz->flags & V_CONST) || !wz->data)
+        return false;
+    for (int64_t i = 0; i < value_numel(wz); i++)
+        if (((const int8_t *)wz->data)[i] != 0)
+            return false;
+    const int64_t big = 1 << 30;
+    return c->N < big && c->C < big && c->M < big && c->in[0] * c->in[1] < big && c->out[0] * c->out[1] < big &&
+           c->C / c->group * c->k[0] * c->k[1] < (1 << 16); /* int32 sums cannot overflow */
+}
+
+static void lower_conv_q_fast(Emitter *e, const Node *n, FILE *f, const ConvGeo *c)
+{
+    const Graph *g = emit_graph(e);
+    ConvIn ci = conv_in(n);
+    const Value *ws = &g->values[n->in[ci.ws]];
+    const int cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
+    fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
+               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, 0, 0, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d};\n",
+            (long long)c->N, (long long)c->C, (long long)c->in[0], (long long)c->in[1], (long long)c->M,
+            (long long)c->out[0], (long long)c->out[1], (long long)c->group, (long long)c->k[0], (long long)c->k[1],
+            (long long)c->s[0], (long long)c->s[1], (long long)c->d[0], (long long)c->d[1], (long long)c->pb[0],
+            (long long)c->pb[1], cap);
+    fprintf(f, "        onnxcc_u8s8_conv2d(&p, %s, %s, %s[0], %s[0], %s, %s, %d, %s, %s[0], %s[0], %s);\n    }\n",
+            emit_ref(e, n, n->in[ci.x]), n->pre_scale >= 0 ? emit_ref(e, n, n->pre_scale) : "NULL",
+            emit_ref(e, n, n->in[ci.xs]), emit_ref(e, n, n->in[ci.xz]),
+            emit_ref(e, n, n->in[ci.w]), emit_ref(e, n, n->in[ci.ws]), !is_per_tensor(ws),
+            has_in(n, ci.b) ? emit_ref(e, n, n->in[ci.b]) : "NULL", emit_ref(e, n, n->in[ci.ys]),
+            emit_ref(e, n, n->in[ci.yz]), emit_ref(e, n, n->out[0]));
+}
+
 static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
@@ -612,6 +658,8 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     const Value *x = &g->values[n->in[ci.x]], *w = &g->values[n->in[ci.w]], *y = &g->values[n->out[0]];
     ConvGeo c = conv_geo(g, n, x, w);
     int ns = c.ns;
+    if (conv_q_fast(g, n, &c))
+        return lower_conv_q_fast(e, n, f, &c);
     fprintf(f, "    {\n");
     decl_in(e, n, f, ci.x, "x");
     decl_in(e, n, f, ci.w, "w");
@@ -624,6 +672,8 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
         decl_in(e, n, f, ci.yz, "yz");
         decl_in(e, n, f, ci.b, "bias");
     }
+    if (n->pre_scale >= 0)
+        fprintf(f, "        const uint8_t *lut = %s;\n", emit_ref(e, n, n->pre_scale));
     fprintf(f, "        %s *y = %s;\n", ctype(y->dtype), emit_ref(e, n, n->out[0]));
     fprintf(f, "        int64_t o = 0, nb, oc, ic");
     for (int i = 0; i < ns; i++)
@@ -653,7 +703,11 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     }
     const char *zx = has_in(n, ci.xz) ? " - (int64_t)xz[0]" : "";
     const char *zw = has_in(n, ci.wz) ? arena_printf(ar, " - (int64_t)wz[%s]", per_oc(g, n, &g->values[n->in[ci.wz]], c.M)) : "";
-    fprintf(f, "%*sacc += ((int64_t)x[%s]%s) * ((int64_t)w[%s]%s);\n", 4 * l2, "", xi, zx, wi, zw);
+    if (n->pre_scale >= 0) /* fuse_qpreact's per-channel table */
+        xi = arena_printf(ar, "lut[(xc - nb * %lld + ic) * 256 + x[%s]]", (long long)c.C, xi);
+    else
+        xi = arena_printf(ar, "x[%s]", xi);
+    fprintf(f, "%*sacc += ((int64_t)%s%s) * ((int64_t)w[%s]%s);\n", 4 * l2, "", xi, zx, wi, zw);
     for (int i = ns - 1; i >= 0; i--)
         fprintf(f, "%*s}\n", 4 * (lvl + 1 + i), "");
     const char *mult = NULL;

@@ -11,6 +11,10 @@
 const Pass passes[] = {
     {"cleanup", "drop Identity, inference Dropout, all-zero Pad, one-input Concat, dead nodes", cleanup},
     {"fold_bn", "fold BatchNormalization into the preceding Conv's weights and bias", fold_bn},
+    {"fuse_qconv", "run DequantizeLinear -> Conv -> [Relu] -> QuantizeLinear as one integer QLinearConv", fuse_qconv},
+    {"fuse_qpreact", "read a quantized BatchNormalization(+Relu) before a QLinearConv through a per-channel byte table", fuse_qpreact},
+    {"fuse_qconcat", "run a Concat between DequantizeLinears and a QuantizeLinear of one scale and zero point on the bytes", fuse_qconcat},
+    {"fold_dq", "compute a DequantizeLinear of constant weights no integer kernel took (a classifier Gemm) once, as float32 weights", fold_dq},
     {"fuse_pad", "move a zero Pad of the spatial axes into the Conv or AveragePool after it", fuse_pad},
     {"fuse_gate", "compute Mul(x, Sigmoid(x)) as SiLU, Mul(x, HardSigmoid(x)) as HardSwish and the Erf form of GELU as GELU, one pass over x", fuse_gate},
     {"fuse_layernorm", "compute the ReduceMean/Sub/Pow/.../Add form of LayerNorm over the last axis as one LayerNormalization", fuse_layernorm},

@@ -22,6 +22,7 @@
 #define ONNXCC_RT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -161,6 +162,36 @@ typedef struct OnnxccConv2dParams {
 void onnxcc_f32_conv2d_ref(const OnnxccConv2dParams *p, const float *x, const float *w,
                            const float *bias, const float *pre_scale, const float *pre_shift,
                            const float *res, float *y);
+
+/* ---- quantized conv2d (QLinearConv, uint8 x int8 -> uint8) ------------ */
+
+/* ONNX QLinearConv for p's geometry (pre_relu, act and the residual stride
+ * are not used): x uint8 with x_scale and x_zp, read through lut when not
+ * NULL (input channel c's byte v is lut[c*256 + v]: a quantized
+ * pre-activation such as BatchNormalization + Relu; padding taps are x_zp
+ * all the same), w int8 [M][C/group][kH][kW]
+ * with zero point 0 and scales w_scale[M] (w_scale_per_oc) or w_scale[0],
+ * bias int32 [M] or NULL, y uint8 with y_scale and y_zp.  The sum
+ * bias + sum (x - x_zp) * w is exact (int32); y = saturate(round half to
+ * even((float)sum * (x_scale * w_scale[oc] / y_scale)) + y_zp), the
+ * multiplier computed in float in that order, as onnxruntime does. */
+void onnxcc_u8s8_conv2d_ref(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, float x_scale,
+                            uint8_t x_zp,
+                            const int8_t *w, const float *w_scale, int w_scale_per_oc, const int32_t *bias,
+                            float y_scale, uint8_t y_zp, uint8_t *y);
+/* The same, bit for bit, with AVX-512 VNNI (vpdpbusd) and VBMI where the
+ * CPU has them and p->isa_cap allows avx512, split over the runtime's
+ * threads (the same bytes for every count).  No scratch from the caller:
+ * tiles and reordered weights live on the stack (about 180 KiB on the
+ * calling thread, 80 KiB on each worker). */
+void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, float x_scale,
+                        uint8_t x_zp,
+                        const int8_t *w, const float *w_scale, int w_scale_per_oc, const int32_t *bias,
+                        float y_scale, uint8_t y_zp, uint8_t *y);
+
+/* QuantizeLinear to uint8, one scale and zero point, n dense elements:
+ * y = saturate(round half to even(x / scale) + zp), NaN to 0. */
+void onnxcc_f32_quantize_u8(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
 
 /* ---- fast conv2d ------------------------------------------------------ */
 
