@@ -784,9 +784,9 @@ static void lower_gemm(Emitter *e, const Node *n, FILE *f)
             cs = c->dims[0] == 1 ? 0 : 1;
         }
     }
-    fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, %d, %d, %s, %s, %lld, %lld};\n",
+    fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, %d, %d, %s, %s, %lld, %lld, %d};\n",
             M, N, K, (int)!!ta, (int)!!attr_int(g, n, "transB", 0), flit(e, attr_float(g, n, "alpha", 1.0f)),
-            flit(e, attr_float(g, n, "beta", 1.0f)), rs, cs);
+            flit(e, attr_float(g, n, "beta", 1.0f)), rs, cs, g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0);
     fprintf(f, "        onnxcc_f32_gemm(&p, %s, %s, %s, %s);\n    }\n", ref(e, n, n->in[0]),
             ref(e, n, n->in[1]), C, ref(e, n, n->out[0]));
 }
@@ -890,8 +890,8 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
         for (long long k = 0; k < K; k++)
             for (long long j = 0; j < N; j++)
                 t[j * K + k] = w[k * N + j];
-        fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, 0.0f, 0, 0};\n", M, N,
-                K);
+        fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, 0.0f, 0, 0, %d};\n", M,
+                N, K, g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0);
         fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), NULL, %s);\n    }\n", A, pk, Y);
         return;
     }

@@ -636,7 +636,7 @@ static void lower_conv_q_fast(Emitter *e, const Node *n, FILE *f, const ConvGeo 
     const Value *ws = &g->values[n->in[ci.ws]];
     const int cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, 0, 0, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d};\n",
+               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, 0, 0, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d, 0};\n",
             (long long)c->N, (long long)c->C, (long long)c->in[0], (long long)c->in[1], (long long)c->M,
             (long long)c->out[0], (long long)c->out[1], (long long)c->group, (long long)c->k[0], (long long)c->k[1],
             (long long)c->s[0], (long long)c->s[1], (long long)c->d[0], (long long)c->d[1], (long long)c->pb[0],

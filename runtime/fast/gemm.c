@@ -297,9 +297,10 @@ void onnxcc_f32_gemm(const OnnxccGemmParams *p, const float *a, const float *b, 
 #ifdef ONNXCC_RT_X86_64
     /* op(A) rows contiguous (no trans_a unless one row) */
     if (j.dot && p->M <= GEMV_MAX_M && (!p->trans_a || p->M == 1)) {
-        if (onnxcc_rt_isa() == ONNXCC_ISA_AVX512)
+        const int isa = onnxcc_rt_isa_capped(p->isa_cap);
+        if (isa == ONNXCC_ISA_AVX512)
             j.gemv = onnxcc_f32_gemv_avx512;
-        else if (onnxcc_rt_isa() == ONNXCC_ISA_AVX2)
+        else if (isa == ONNXCC_ISA_AVX2)
             j.gemv = onnxcc_f32_gemv_avx2;
     }
 #endif

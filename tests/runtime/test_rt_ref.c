@@ -761,7 +761,7 @@ static void test_gemm(void)
         const float want[15] = {0.37979913f, 0.48367360f, 0.37501436f, 0.42580932f, 0.44547832f,
                                 0.39233345f, 0.63644016f, 0.52356744f, 0.52403510f, 0.56368291f,
                                 0.42334533f, 0.63895106f, 0.49747032f, 0.49676925f, 0.52593583f};
-        OnnxccGemmParams p = {3, 5, 4, 1, 1, 0.25f, 0.35f, 0, 1};
+        OnnxccGemmParams p = {3, 5, 4, 1, 1, 0.25f, 0.35f, 0, 1, 0};
         float y[15];
         onnxcc_f32_gemm_ref(&p, a, b, c, y);
         EXPECT_CLOSE("test_gemm_all_attributes", y, want, 15, 1e-6, 0);
@@ -771,7 +771,7 @@ static void test_gemm(void)
     {
         const float a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8}, c[1] = {1};
         const float want[4] = {21, 24, 45, 52};
-        OnnxccGemmParams p = {2, 2, 2, 0, 0, 1.0f, 2.0f, 0, 0};
+        OnnxccGemmParams p = {2, 2, 2, 0, 0, 1.0f, 2.0f, 0, 0, 0};
         float y[4];
         onnxcc_f32_gemm_ref(&p, a, b, c, y);
         EXPECT_EXACT("gemm hand", y, want, 4);
@@ -786,7 +786,7 @@ static void test_gemm(void)
             for (int cf = 0; cf < 5; cf++) {
                 /* cf: 0 none, 1 [M][N], 2 [N], 3 [M][1], 4 scalar */
                 static const size_t rs[5] = {0, N, 0, 1, 0}, cs[5] = {0, 1, 1, 0, 0};
-                OnnxccGemmParams p = {M, N, K, ta, tb, 0.5f, -1.5f, rs[cf], cs[cf]};
+                OnnxccGemmParams p = {M, N, K, ta, tb, 0.5f, -1.5f, rs[cf], cs[cf], 0};
                 for (int i = 0; i < M; i++)
                     for (int j = 0; j < N; j++) {
                         double s = 0;
@@ -809,7 +809,7 @@ static void test_gemm(void)
             }
     /* y == c (dense [M][N]) is allowed. */
     {
-        OnnxccGemmParams p = {M, N, K, 0, 0, 1.0f, 1.0f, N, 1};
+        OnnxccGemmParams p = {M, N, K, 0, 0, 1.0f, 1.0f, N, 1, 0};
         float cy[M * N];
         memcpy(cy, c, sizeof cy);
         onnxcc_f32_gemm_ref(&p, a, b, c, want);

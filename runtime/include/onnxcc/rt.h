@@ -345,6 +345,7 @@ typedef struct OnnxccGemmParams {
     int trans_a, trans_b;
     float alpha, beta;
     size_t c_row_stride, c_col_stride;
+    int isa_cap; /* fast kernel: as OnnxccConv2dParams.isa_cap; 0 = no cap */
 } OnnxccGemmParams;
 
 void onnxcc_f32_gemm_ref(const OnnxccGemmParams *p, const float *a, const float *b,
