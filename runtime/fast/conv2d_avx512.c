@@ -14,6 +14,7 @@
 #include "fast.h"
 #include "vec_avx512.h"
 #include "add2.h"
+#include "wino_u.h"
 
 #define MR 8        /* main tile rows (output channels) */
 #define NV 3        /* main tile zmm columns */
@@ -626,46 +627,10 @@ static void wino_out_tiles(const FastWinoOut *w)
     }
 }
 
-/* ---- Winograd weights at run time (lazy packing) ------------------------ */
-
-/* winograd.c's g6, lane-wise. */
-static inline __attribute__((always_inline)) void g6_v(__m512 a0, __m512 a1, __m512 a2, __m512 r[6])
-{
-    const __m512 s = _mm512_add_ps(a0, a2);
-    const __m512 q = _mm512_add_ps(_mm512_mul_ps(a0, _mm512_set1_ps(1.0f / 24)), _mm512_mul_ps(a2, _mm512_set1_ps(1.0f / 6)));
-    const __m512 h = _mm512_mul_ps(a1, _mm512_set1_ps(1.0f / 12));
-    r[0] = _mm512_mul_ps(a0, _mm512_set1_ps(1.0f / 4));
-    r[1] = _mm512_mul_ps(_mm512_add_ps(s, a1), _mm512_set1_ps(-1.0f / 6));
-    r[2] = _mm512_mul_ps(_mm512_sub_ps(s, a1), _mm512_set1_ps(-1.0f / 6));
-    r[3] = _mm512_add_ps(q, h);
-    r[4] = _mm512_sub_ps(q, h);
-    r[5] = a2;
-}
-
+/* Winograd weights at run time (lazy packing): wino_u.h's, on this ISA. */
 static void wino_u_avx512(const FastWinoU *u)
 {
-    for (int c = 0; c < u->n; c++) {
-        for (int half = 0; half < FAST_PANEL; half += 16) {
-            const float *g = u->g + (size_t)c * 9 * FAST_PANEL + half;
-            float *dst = u->u + (size_t)c * FAST_PANEL + half;
-            __m512 t[6][3], r[6];
-            FAST_UNROLL
-            for (int b = 0; b < 3; b++) {
-                g6_v(_mm512_loadu_ps(g + b * FAST_PANEL), _mm512_loadu_ps(g + (3 + b) * FAST_PANEL), _mm512_loadu_ps(g + (6 + b) * FAST_PANEL),
-                     r);
-                FAST_UNROLL
-                for (int i = 0; i < 6; i++)
-                    t[i][b] = r[i];
-            }
-            FAST_UNROLL
-            for (int i = 0; i < 6; i++) {
-                g6_v(t[i][0], t[i][1], t[i][2], r);
-                FAST_UNROLL
-                for (int j = 0; j < 6; j++)
-                    _mm512_storeu_ps(dst + (size_t)(6 * i + j) * u->xi_stride, r[j]);
-            }
-        }
-    }
+    wino_u_rows(u);
 }
 
 FAST_ENTRIES_WITH_ACT_AFTER(avx512)
