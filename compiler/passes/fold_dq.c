@@ -11,10 +11,9 @@
  * is not a graph output.  Readers read the new constant; the node goes.
  * The weights then take 4 bytes an element instead of 1 in the program. */
 #include "onnxcc.h"
+#include "qmatch.h"
 
 #include <string.h>
-
-static bool is_const(const Value *v) { return v && (v->flags & V_CONST) && v->data; }
 
 static int64_t elem(const Value *v, int64_t i)
 {

@@ -17,14 +17,9 @@
  * QuantizeLinear's output; the QuantizeLinear goes, and so do the
  * DequantizeLinears nothing else reads. */
 #include "onnxcc.h"
+#include "qmatch.h"
 
 #include <string.h>
-
-static const Value *val(const Graph *g, int vi) { return vi >= 0 ? &g->values[vi] : NULL; }
-
-static bool is_const(const Value *v) { return v && (v->flags & V_CONST) && v->data; }
-
-static bool per_tensor(const Value *v) { return v->rank <= 1 && value_numel(v) == 1; }
 
 /* Scale s and zero point z of a Q or DQ node: constant, per tensor,
  * float32 and 8-bit. */

@@ -24,31 +24,9 @@
  * QuantizeLinear's output; the QuantizeLinear and Relu go, and so do the
  * DequantizeLinears nothing else reads. */
 #include "onnxcc.h"
+#include "qmatch.h"
 
 #include <string.h>
-
-static const Value *val(const Graph *g, int vi) { return vi >= 0 ? &g->values[vi] : NULL; }
-
-static bool is_const(const Value *v) { return v && (v->flags & V_CONST) && v->data; }
-
-static bool per_tensor(const Value *v) { return v->rank <= 1 && value_numel(v) == 1; }
-
-/* The producer of value vi if it is a live node of op `op`, else NULL. */
-static Node *made_by(Graph *g, int vi, Op op)
-{
-    const Value *v = val(g, vi);
-    if (!v || v->producer < 0)
-        return NULL;
-    Node *n = &g->nodes[v->producer];
-    return !n->dead && n->op == op ? n : NULL;
-}
-
-/* A value read by one node alone and not a graph output. */
-static bool private_value(const Graph *g, int vi)
-{
-    const Value *v = val(g, vi);
-    return v && v->nuses == 1 && !(v->flags & V_OUTPUT);
-}
 
 /* DequantizeLinear d with constant float32 scale and 8-bit zero point of
  * d's input type, per tensor (m < 0) or per axis 0 of m values. */

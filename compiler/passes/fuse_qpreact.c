@@ -23,30 +23,10 @@
  * pre_scale (a uint8 [C][256] constant); the BN, Relu and QuantizeLinear
  * go, and the DequantizeLinear if nothing else reads it. */
 #include "onnxcc.h"
+#include "qmatch.h"
 
 #include <math.h>
 #include <string.h>
-
-static const Value *val(const Graph *g, int vi) { return vi >= 0 ? &g->values[vi] : NULL; }
-
-static bool is_const(const Value *v) { return v && (v->flags & V_CONST) && v->data; }
-
-static bool per_tensor(const Value *v) { return v->rank <= 1 && value_numel(v) == 1; }
-
-static Node *made_by(Graph *g, int vi, Op op)
-{
-    const Value *v = val(g, vi);
-    if (!v || v->producer < 0)
-        return NULL;
-    Node *n = &g->nodes[v->producer];
-    return !n->dead && n->op == op ? n : NULL;
-}
-
-static bool private_value(const Graph *g, int vi)
-{
-    const Value *v = val(g, vi);
-    return v && v->nuses == 1 && !(v->flags & V_OUTPUT);
-}
 
 /* Constant per-tensor float32 scale s and uint8 zero point z. */
 static bool qparams_u8(const Graph *g, int s, int z, float *sv, uint8_t *zv)
