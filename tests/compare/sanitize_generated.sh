@@ -51,6 +51,14 @@ if command -v valgrind >/dev/null; then
   # their stacks count as "possibly lost": only definite leaks fail.
   valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
     ./run input_0.bin vg.bin
-  cmp vg.bin ours_0.bin
+  # valgrind hides AVX-512 from the program, so this run takes the AVX2
+  # kernels, whose sums (the batch-1 Gemm's, for one) need not have the
+  # AVX-512 ones' bits: within the fp32 tolerance of the run above.
+  /usr/bin/python3 -c "
+import numpy as np, sys
+a = np.fromfile('vg.bin', np.float32); b = np.fromfile('ours_0.bin', np.float32)
+e = np.abs(a - b).max() / np.abs(b).max() if a.shape == b.shape else float('inf')
+print('valgrind run rel error vs the best ISA:', e)
+sys.exit(0 if e <= 1e-5 else 1)"
   echo "valgrind memcheck: clean"
 fi
