@@ -519,6 +519,7 @@ bool einsum_as_matmul(const Graph *g, const Node *n, int64_t mm[5]);
 /* emit.c: onnxcc_f32_matmul for node n over its inputs 0, 1 and output 0,
  * dense, with mm as einsum_as_matmul fills it. */
 void emit_matmul_call(Emitter *e, const Node *n, FILE *f, const int64_t mm[5]);
+int isa_cap_of(const Graph *g);
 /* Emits the float32 lowering of a core op (see infer_core). */
 void lower_core(Emitter *e, const Node *n, FILE *f);
 

@@ -634,7 +634,7 @@ static void lower_conv_q_fast(Emitter *e, const Node *n, FILE *f, const ConvGeo 
     const Graph *g = emit_graph(e);
     ConvIn ci = conv_in(n);
     const Value *ws = &g->values[n->in[ci.ws]];
-    const int cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
+    const int cap = isa_cap_of(g);
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
                "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, 0, 0, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d, 0};\n",
             (long long)c->N, (long long)c->C, (long long)c->in[0], (long long)c->in[1], (long long)c->M,

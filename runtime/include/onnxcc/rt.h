@@ -396,6 +396,7 @@ typedef struct OnnxccMatmulParams {
     size_t a_batch_stride; /* elements; M*K when dense, 0 = broadcast */
     size_t b_batch_stride; /* elements; K*N when dense (packed: its size), 0 = broadcast */
     int b_layout;          /* ONNXCC_MATMUL_B_*; the reference takes KN and NK */
+    int isa_cap;           /* fast kernel: as OnnxccConv2dParams.isa_cap; 0 = no cap */
 } OnnxccMatmulParams;
 
 void onnxcc_f32_matmul_ref(const OnnxccMatmulParams *p, const float *a, const float *b,
