@@ -8,7 +8,15 @@
  *
  * fma is the fused multiply-add (one rounding), cvt rounds to the nearest
  * integer, ties to even (the default rounding mode; vcvtps2dq), and gives
- * INT32_MIN where the value does not fit an int32 (then c is 0). */
+ * INT32_MIN where the value does not fit an int32 (then c is 0).
+ *
+ * That is onnxruntime's QLinearAdd on x86-64 CPUs with AVX2 + FMA (its
+ * MLAS kernel; the machines this runtime's SIMD targets), k included: its
+ * compiler contracted k's expression into one fused multiply-add, and
+ * tests/quant's quant_qadd_pairs_fold* cases (all 65536 byte pairs, scales
+ * for which k with and without that fma differ) pin which.  onnxruntime
+ * on a CPU without AVX2 multiplies and adds separately and may land a
+ * near-tie one step away. */
 #ifndef ONNXCC_QADD_H
 #define ONNXCC_QADD_H
 
