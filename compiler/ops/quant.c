@@ -746,13 +746,12 @@ static void infer_qadd(Graph *g, Node *n)
 static void lower_qadd(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
-    const int cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
     const char *r[8];
     for (int k = 0; k < 8; k++)
         r[k] = emit_ref(e, n, n->in[k]);
     fprintf(f, "    onnxcc_u8_qadd(%lld, %s, %s[0], %s[0], %s, %s[0], %s[0], %s[0], %s[0], %s, %d);\n",
             (long long)value_numel(&g->values[n->in[0]]), r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-            emit_ref(e, n, n->out[0]), cap);
+            emit_ref(e, n, n->out[0]), isa_cap_of(g));
 }
 
 /* ---- dispatch ----------------------------------------------------------------- */
