@@ -127,6 +127,28 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
     }
     const __mmask16 last = first_lanes(n - 16 * (nv - 1));
     const size_t q = g->q0 + (size_t)j0;
+    /* Frames (junk columns after each output row): with output rows of 16
+     * or more, a vector's lanes fall in at most two of them, stored with
+     * two masks (m1 at o1, m2 at o2; 0: none), the junk lanes skipped. */
+    __mmask16 m1[NV] = {0}, m2[NV] = {0};
+    size_t o1[NV] = {0}, o2[NV] = {0};
+    const int split = g->frame_w != g->out_w && g->out_w >= 16;
+    if (split) {
+        const size_t fw = (size_t)g->frame_w, ow = (size_t)g->out_w;
+        size_t row = q / fw, col = q % fw;
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++) {
+            const __mmask16 lanes = v + 1 < nv ? (__mmask16)0xffff : last;
+            const size_t next = fw - col; /* lanes from here on are in row + 1 */
+            m1[v] = col < ow ? first_lanes((int)(ow - col < 16 ? ow - col : 16)) & lanes : 0;
+            o1[v] = row * ow + col;
+            m2[v] = next < 16 ? (__mmask16)~first_lanes((int)next) & lanes : 0;
+            o2[v] = (row + 1) * ow - (next < 16 ? next : 0);
+            col += 16;
+            if (col >= fw)
+                col -= fw, row++;
+        }
+    }
     FAST_UNROLL
     for (int r = 0; r < MR; r++) {
         if (r >= rows)
@@ -151,6 +173,23 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
             for (int v = 0; v + 1 < nv; v++)
                 _mm512_storeu_ps(yr + q + 16 * v, acc[r][v]);
             _mm512_mask_storeu_ps(yr + q + 16 * (nv - 1), last, acc[r][nv - 1]);
+        } else if (split) {
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++) {
+                if (rr) {
+                    __m512 rv = _mm512_setzero_ps();
+                    if (m1[v])
+                        rv = _mm512_mask_loadu_ps(rv, m1[v], rr + o1[v]);
+                    if (m2[v])
+                        rv = _mm512_mask_loadu_ps(rv, m2[v], rr + o2[v]);
+                    acc[r][v] = _mm512_add_ps(acc[r][v], rv);
+                }
+                acc[r][v] = act_ps(&g->act, acc[r][v]);
+                if (m1[v])
+                    _mm512_mask_storeu_ps(yr + o1[v], m1[v], acc[r][v]);
+                if (m2[v])
+                    _mm512_mask_storeu_ps(yr + o2[v], m2[v], acc[r][v]);
+            }
         } else {
             float buf[16 * NV];
             FAST_UNROLL
