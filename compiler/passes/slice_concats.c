@@ -14,9 +14,11 @@
  * one uint8 buffer per dense block, written in place.
  *
  * Fires only on Concats along axis 1 of rank-4 tensors whose inputs are
- * intermediates produced by a Conv, QLinearConv, MaxPool, AveragePool or
- * QuantizeLinear (lowerings that write with an image stride), read nowhere
- * as a graph output, and not already placed elsewhere.  With batch > 1 a
+ * intermediates produced by a Conv, QLinearConv, MaxPool, AveragePool,
+ * QuantizeLinear or DequantizeLinear (lowerings that write with an image
+ * stride; DequantizeLinear: the float Concats of a QDQ graph fuse_qconcat
+ * left), read nowhere as a graph output, and not already placed
+ * elsewhere.  With batch > 1 a
  * slice is strided, so then every reader of a slice must read it with an
  * image stride: a Conv, QLinearConv, pool (GlobalAveragePool included),
  * QuantizeLinear or DequantizeLinear reading it as input 0, or a Concat.
@@ -31,7 +33,7 @@ static bool strided_writer(const Graph *g, const Value *v)
         return false;
     Op op = g->nodes[v->producer].op;
     return op == OP_CONV || op == OP_QLINEARCONV || op == OP_MAXPOOL || op == OP_AVGPOOL ||
-           op == OP_QUANTIZELINEAR;
+           op == OP_QUANTIZELINEAR || op == OP_DEQUANTIZELINEAR;
 }
 
 static bool strided_readers(const Graph *g, const Value *v)

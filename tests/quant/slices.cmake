@@ -24,8 +24,15 @@ add_test(NAME quant_${b2} COMMAND ${onnxcc_bin} compare ${dir}/quant_${b2}_qdq.o
 add_test(NAME quant_${b2}_O0 COMMAND ${onnxcc_bin} compare ${dir}/quant_${b2}_qdq.onnx -O0 --tolerance 1e-2)
 add_test(NAME quant_${b2}_scalar COMMAND ${onnxcc_bin} compare ${dir}/quant_${b2}_qdq.onnx --tolerance 1e-2)
 set_tests_properties(quant_${b2}_scalar PROPERTIES ENVIRONMENT ONNXCC_ISA=scalar)
-set_tests_properties(quant_${b2} quant_${b2}_O0 quant_${b2}_scalar PROPERTIES FIXTURES_REQUIRED quant_qdq_${b2}
-                     TIMEOUT 900 LABELS "compare;quant")
+# Without fuse_qconcat the Concats stay float between DequantizeLinears
+# and a QuantizeLinear: the DequantizeLinears write the float slices.
+add_test(NAME quant_${b2}_float_slices COMMAND ${onnxcc_bin} compare ${dir}/quant_${b2}_qdq.onnx
+         --disable-pass fuse_qconcat --tolerance 1e-5)
+add_test(NAME quant_${b2}_float_views COMMAND ${CMAKE_COMMAND} -DONNXCC=${onnxcc_bin}
+         -DMODEL=${dir}/quant_${b2}_qdq.onnx -DDIR=${CMAKE_CURRENT_BINARY_DIR}/float_slices_${b2} -DCONCATS=18
+         "-DEXTRA=--disable-pass;fuse_qconcat" -P ${CMAKE_CURRENT_SOURCE_DIR}/check_slices.cmake)
+set_tests_properties(quant_${b2} quant_${b2}_O0 quant_${b2}_scalar quant_${b2}_float_slices quant_${b2}_float_views
+                     PROPERTIES FIXTURES_REQUIRED quant_qdq_${b2} TIMEOUT 900 LABELS "compare;quant")
 
 foreach(entry ${models} "${b2}|-|rel 1e-2|39|20|18")
   string(REPLACE "|" ";" fields "${entry}")
