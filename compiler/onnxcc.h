@@ -391,6 +391,7 @@ int fold_bn(Graph *g);        /* fold_bn.c */
 int fuse_qconv(Graph *g);     /* fuse_qconv.c */
 int fuse_qpreact(Graph *g);   /* fuse_qpreact.c */
 int fuse_qconcat(Graph *g);   /* fuse_qconcat.c */
+int fuse_qadd(Graph *g);      /* fuse_qadd.c */
 int fold_dq(Graph *g);        /* fold_dq.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
 /* fuse_act.c: act's kind (ACT_*) and parameters when it is a float32
@@ -519,6 +520,7 @@ bool einsum_as_matmul(const Graph *g, const Node *n, int64_t mm[5]);
 /* emit.c: onnxcc_f32_matmul for node n over its inputs 0, 1 and output 0,
  * dense, with mm as einsum_as_matmul fills it. */
 void emit_matmul_call(Emitter *e, const Node *n, FILE *f, const int64_t mm[5]);
+int isa_cap_of(const Graph *g);
 /* Emits the float32 lowering of a core op (see infer_core). */
 void lower_core(Emitter *e, const Node *n, FILE *f);
 

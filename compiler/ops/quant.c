@@ -1,6 +1,8 @@
 /* ops/quant.c — quantization: QuantizeLinear, DequantizeLinear,
- * DynamicQuantizeLinear, and the integer matmuls and convolutions
- * (MatMulInteger, QLinearMatMul, ConvInteger, QLinearConv).
+ * DynamicQuantizeLinear, the integer matmuls and convolutions
+ * (MatMulInteger, QLinearMatMul, ConvInteger, QLinearConv), and the
+ * integer Add fuse_qadd makes (QLinearAdd, onnxruntime's arithmetic: see
+ * the runtime's onnxcc_u8_qadd).
  *
  * Everything is a reference loop written into the generated code.  Integer
  * products are summed exactly in int64_t and stored as int32 (ConvInteger,
@@ -656,7 +658,7 @@ static void lower_conv_q_fast(Emitter *e, const Node *n, FILE *f, const ConvGeo 
     const Graph *g = emit_graph(e);
     ConvIn ci = conv_in(n);
     const Value *ws = &g->values[n->in[ci.ws]];
-    const int cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
+    const int cap = isa_cap_of(g);
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
                "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, %lld, %lld, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d, "
                "0};\n",
@@ -751,6 +753,38 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "            }\n    }\n");
 }
 
+/* ---- QLinearAdd (fuse_qadd) ------------------------------------------------- */
+
+/* Inputs a, a_scale, a_zp, b, b_scale, b_zp, c_scale, c_zp: uint8 a and b
+ * of one shape, float32 scales and uint8 zero points per tensor. */
+static void infer_qadd(Graph *g, Node *n)
+{
+    const Value *a = in_val(g, n, 0), *b = in_val(g, n, 3);
+    for (int k = 0; k < 8; k++) {
+        const Value *v = in_val(g, n, k);
+        bool ok = k == 0 || k == 3 ? v->dtype == DT_U8 : k % 3 == 1 ? v->dtype == DT_F32 && is_per_tensor(v)
+                                                                    : v->dtype == DT_U8 && is_per_tensor(v);
+        if (!ok)
+            fatal_node(g, n, "input %d '%s' (%s %s) is not of the form fuse_qadd makes", k, vname(v),
+                       dtype_name(v->dtype), dims_str(v->dims, v->rank));
+    }
+    if (a->rank != b->rank || memcmp(a->dims, b->dims, sizeof(int64_t) * (size_t)a->rank) != 0)
+        fatal_node(g, n, "'%s' %s and '%s' %s differ in shape", vname(a), dims_str(a->dims, a->rank), vname(b),
+                   dims_str(b->dims, b->rank));
+    set_out(g, n, 0, DT_U8, a->rank, a->dims);
+}
+
+static void lower_qadd(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    const char *r[8];
+    for (int k = 0; k < 8; k++)
+        r[k] = emit_ref(e, n, n->in[k]);
+    fprintf(f, "    onnxcc_u8_qadd(%lld, %s, %s[0], %s[0], %s, %s[0], %s[0], %s[0], %s[0], %s, %d);\n",
+            (long long)value_numel(&g->values[n->in[0]]), r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+            emit_ref(e, n, n->out[0]), isa_cap_of(g));
+}
+
 /* ---- dispatch ----------------------------------------------------------------- */
 
 void infer_quant(Graph *g, Node *n)
@@ -761,6 +795,7 @@ void infer_quant(Graph *g, Node *n)
     case OP_DYNAMICQUANTIZELINEAR: return infer_dynquant(g, n);
     case OP_MATMULINTEGER: case OP_QLINEARMATMUL: return infer_matmul_q(g, n);
     case OP_CONVINTEGER: case OP_QLINEARCONV: return infer_conv_q(g, n);
+    case OP_QLINEARADD: return infer_qadd(g, n);
     default: fatal_node(g, n, "unsupported operator");
     }
 }
@@ -773,6 +808,7 @@ void lower_quant(Emitter *e, const Node *n, FILE *f)
     case OP_DYNAMICQUANTIZELINEAR: return lower_dynquant(e, n, f);
     case OP_MATMULINTEGER: case OP_QLINEARMATMUL: return lower_matmul_q(e, n, f);
     case OP_CONVINTEGER: case OP_QLINEARCONV: return lower_conv_q(e, n, f);
+    case OP_QLINEARADD: return lower_qadd(e, n, f);
     default: fatal_node(emit_graph(e), n, "operator is not supported by the C backend");
     }
 }

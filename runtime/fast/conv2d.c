@@ -155,11 +155,21 @@ static size_t partial_floats(const OnnxccConv2dParams *p, const Plan *pl)
 /* ---- packing ---------------------------------------------------------- */
 
 /* Whether p is packed (and so runs) as Winograd, and whether it keeps its
- * kernels and makes U per call (compact weights).  Packing, scratch size
- * and scratch kind all decide here; running reads the packed header.
+ * kernels and makes U per call (compact weights, and every layout's small
+ * maps).  Packing, scratch size and scratch kind all decide here; running
+ * reads the packed header.
  * Making U per call cost DenseNet-121 nothing on a Zen 5 (interleaved runs
  * within 1%): the 36 floats per kernel it no longer reads from memory paid
- * for the transform. */
+ * for the transform.  On maps of 9 to 32 tiles (9x9 to 20x20 outputs) it
+ * is faster: each U is used for so few tiles that its GEMMs wait for it
+ * from memory.  One layer with weights cold (not in any cache), one
+ * thread, Zen 5: DenseNet-121's 3x3 at 14x14 0.077 -> 0.069 ms,
+ * DenseNet-161's 0.152 -> 0.129, ResNet-50's 256 -> 256 at 14x14 0.76 ->
+ * 0.70, 128 -> 32 at 12x12 -30%, 16x16 -20%, 20x20 -15%; at 28x28 (49
+ * tiles) 3% slower, and at 7x7 (4 tiles, 512 -> 512) 50% slower: there U
+ * is made for 4 tiles and is too big for any cache. */
+#define LAZY_MIN_TILES 9
+#define LAZY_MAX_TILES 32
 static int packs_wino(const OnnxccConv2dParams *p)
 {
     return onnxcc_fast_wino_fits(p);
@@ -167,7 +177,8 @@ static int packs_wino(const OnnxccConv2dParams *p)
 
 static int wino_lazy(const OnnxccConv2dParams *p)
 {
-    return p->compact_weights != 0;
+    const int tiles = ((p->OH + 3) / 4) * ((p->OW + 3) / 4);
+    return p->compact_weights != 0 || (tiles >= LAZY_MIN_TILES && tiles <= LAZY_MAX_TILES);
 }
 
 size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p)

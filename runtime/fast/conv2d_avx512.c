@@ -47,6 +47,22 @@ INLINE __mmask16 first_lanes(int n)
     return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1u);
 }
 
+/* One k step of a tile: acc[r][v] += a[r] * bt[16v .. 16v+15]. */
+INLINE void tile_k(__m512 acc[MR][NV], const float *a, const float *bt, int nv)
+{
+    __m512 bv[NV];
+    FAST_UNROLL
+    for (int v = 0; v < nv; v++)
+        bv[v] = _mm512_loadu_ps(bt + 16 * v);
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++) {
+        const __m512 ar = _mm512_set1_ps(a[r]);
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
+    }
+}
+
 /* Rows r0 .. r0+rows-1 (rows <= MR), columns j0 .. j0+n-1, nv = ceil(n/16).
  * pf walks half a line per k through A that a later tile reads (see
  * gemm_avx512). */
@@ -82,22 +98,30 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
             }
         }
     }
-    for (int c = 0; c < g->nc; c++) {
-        const float *bc = b + (size_t)c * g->cstride;
-        for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL, pf += FAST_PANEL / 2) {
-            const float *bt = bc + g->taps[t];
-            if (nv == NV) /* narrower tiles are bound by their loads already */
+    if (g->ntaps == 1) {
+        /* One tap (1x1 layers, Winograd products): one flat loop over K,
+         * two steps a trip, with no per-channel tap loop around it. */
+        const float *bt = b + g->taps[0];
+        const size_t cs = g->cstride;
+        int c = 0;
+        for (; c + 2 <= g->nc; c += 2, a += 2 * FAST_PANEL, pf += FAST_PANEL, bt += 2 * cs) {
+            if (nv == NV)
                 _mm_prefetch((const char *)pf, _MM_HINT_T0);
-            __m512 bv[NV];
-            FAST_UNROLL
-            for (int v = 0; v < nv; v++)
-                bv[v] = _mm512_loadu_ps(bt + 16 * v);
-            FAST_UNROLL
-            for (int r = 0; r < MR; r++) {
-                const __m512 ar = _mm512_set1_ps(a[r]);
-                FAST_UNROLL
-                for (int v = 0; v < nv; v++)
-                    acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
+            tile_k(acc, a, bt, nv);
+            tile_k(acc, a + FAST_PANEL, bt + cs, nv);
+        }
+        if (c < g->nc) {
+            if (nv == NV)
+                _mm_prefetch((const char *)pf, _MM_HINT_T0);
+            tile_k(acc, a, bt, nv);
+        }
+    } else {
+        for (int c = 0; c < g->nc; c++) {
+            const float *bc = b + (size_t)c * g->cstride;
+            for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL, pf += FAST_PANEL / 2) {
+                if (nv == NV) /* narrower tiles are bound by their loads already */
+                    _mm_prefetch((const char *)pf, _MM_HINT_T0);
+                tile_k(acc, a, bc + g->taps[t], nv);
             }
         }
     }
