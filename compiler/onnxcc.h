@@ -562,6 +562,9 @@ void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int 
 extern const char EMIT_RAW[];
 void emit_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *as, const char *body,
                const char *store);
+/* Elements between images (axis 0) of v: 0 when v is dense, the image size
+ * of its buffer when slice_concats made it a channel slice of one. */
+int64_t emit_img_stride(const Graph *g, const Value *v);
 /* A dense copy of value x into value y (same number of bytes). */
 void emit_copy(Emitter *e, const Node *n, FILE *f, int x, int y);
 

@@ -249,6 +249,11 @@ static long long img_stride(const Graph *g, const Value *v)
     return (long long)(b->dims[1] * plane(b));
 }
 
+int64_t emit_img_stride(const Graph *g, const Value *v)
+{
+    return img_stride(g, v);
+}
+
 /* A float as an exact C99 literal. */
 static const char *flit(Emitter *e, float f)
 {
