@@ -142,6 +142,8 @@ typedef struct {
     float act_a, act_b;       /* clip min/max, leakyrelu alpha, hardsigmoid alpha/beta */
     bool res;                 /* in[3] (past the optional bias) is a residual
                                * added before act (fuse_add) */
+    bool colbias;             /* MatMul: in[2] is a bias per output column,
+                               * added after the product (fuse_matmul_bias) */
     bool dead;                /* removed by a pass; gone after graph_compact() */
     bool elided;              /* Concat whose inputs already sit in its output */
 } Node;
@@ -403,6 +405,7 @@ bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b);
 int fuse_gate(Graph *g);      /* fuse_gate.c */
 int fuse_layernorm(Graph *g); /* fuse_layernorm.c */
 int fuse_add(Graph *g);       /* fuse_add.c */
+int fuse_matmul_bias(Graph *g); /* fuse_matmul_bias.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
 int commute_pool(Graph *g);   /* commute_pool.c */
 int slice_concats(Graph *g);  /* slice_concats.c */

@@ -21,6 +21,7 @@ const Pass passes[] = {
     {"fuse_layernorm", "compute the ReduceMean/Sub/Pow/.../Add form of LayerNorm over the last axis as one LayerNormalization", fuse_layernorm},
     {"fuse_act", "apply an activation after a Conv as its epilogue", fuse_act},
     {"fuse_add", "run a same-shape (residual) Add, and the Relu/Clip/LeakyRelu after it, in the epilogue of the Conv before it", fuse_add},
+    {"fuse_matmul_bias", "add a constant vector after a MatMul by a weight (a Linear layer) in the product's epilogue", fuse_matmul_bias},
     {"fuse_preact", "apply BatchNormalization(+Relu) before a Conv or pool while it reads its input", fuse_preact},
     {"commute_pool", "compute Conv1x1 -> AveragePool as AveragePool -> Conv1x1 (a quarter of the MACs)", commute_pool},
     {"slice_concats", "let Concat inputs be written straight into channel slices of its output", slice_concats},

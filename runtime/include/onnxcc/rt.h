@@ -428,6 +428,11 @@ size_t onnxcc_f32_matmul_packed_b_size(const OnnxccMatmulParams *p);
 void onnxcc_f32_matmul_pack_b(const OnnxccMatmulParams *p, const float *b, float *packed);
 void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float *b, float *y,
                        float *scratch);
+/* The same plus bias[j] on every row's column j (a Linear layer: MatMul
+ * then Add of an [N] vector), bias NULL: none; the same bits as the Add
+ * after the product. */
+void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const float *b, const float *bias,
+                            float *y, float *scratch);
 
 /* ---- pad -------------------------------------------------------------- */
 
