@@ -1,0 +1,288 @@
+/* qconv_avx2.c — the quantized conv kernels of qconv.h for AVX2 (this file
+ * alone is compiled with -mavx2 -mfma), for CPUs without AVX-512 VNNI or
+ * runs capped at avx2: the tile packing, the GEMM kernel, depthwise planes,
+ * weight sums and QuantizeLinear.
+ *
+ * Exactness: vpmaddubsw would saturate (255 * 127 * 2 > 32767), so the
+ * kernels multiply in 16 bits and sum in 32 with vpmaddwd, which is exact
+ * for u8 x s8 pairs.  The GEMM reads the packed tile of qconv.h (4 tap
+ * bytes per pixel): masking and shifting each 16-bit half gives two vectors
+ * of zero-extended tap pairs, (t0, t2) and (t1, t3) per pixel, and the
+ * row's 4 weight bytes broadcast and shifted the same way give the matching
+ * sign-extended pairs; two vpmaddwd then add all four products of a pixel.
+ *
+ * Output tile: QC2_MR rows x 2 vectors of 8 pixels (16-pixel tiles),
+ * accumulators in registers.  Epilogue as the AVX-512 kernel's: + corrected
+ * bias, to float, times the multiplier, clamped to [-y_zp, 255 - y_zp],
+ * rounded half to even (vcvtps2dq in the default MXCSR mode), + y_zp. */
+#include "onnxcc/rt.h"
+#include "qconv.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+/* 16 pixels' bytes of 4 taps side by side (64 bytes at dst). */
+static inline void interleave16(__m128i a, __m128i b, __m128i c, __m128i d, uint8_t *dst)
+{
+    const __m128i ab0 = _mm_unpacklo_epi8(a, b), ab1 = _mm_unpackhi_epi8(a, b);
+    const __m128i cd0 = _mm_unpacklo_epi8(c, d), cd1 = _mm_unpackhi_epi8(c, d);
+    __m128i *q = (__m128i *)(void *)dst;
+    _mm_storeu_si128(q, _mm_unpacklo_epi16(ab0, cd0));
+    _mm_storeu_si128(q + 1, _mm_unpackhi_epi16(ab0, cd0));
+    _mm_storeu_si128(q + 2, _mm_unpacklo_epi16(ab1, cd1));
+    _mm_storeu_si128(q + 3, _mm_unpackhi_epi16(ab1, cd1));
+}
+
+/* y[0 .. n-1] = the 8 requantized int32 lanes of acc (n <= 8). */
+static inline void requant8(__m256i acc, __m256i b, __m256 m, __m256 lo, __m256 hi, __m256i zp, uint8_t *y, int n)
+{
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(acc, b)), m);
+    f = _mm256_min_ps(_mm256_max_ps(f, lo), hi);
+    const __m256i q = _mm256_add_epi32(_mm256_cvtps_epi32(f), zp);
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    const __m128i by = _mm_packus_epi16(w, w);
+    if (n >= 8) {
+        _mm_storel_epi64((__m128i *)(void *)y, by);
+    } else {
+        uint8_t t[16];
+        _mm_storeu_si128((__m128i *)(void *)t, by);
+        memcpy(y, t, (size_t)n);
+    }
+}
+
+/* ---- GEMM ------------------------------------------------------------------ */
+
+static inline __attribute__((always_inline)) void
+qgemm(const uint8_t *xp, int K, int MR, int npix, const int8_t *w, int mr, const int32_t *beff, const float *mult,
+      uint8_t y_zp, uint8_t *y, size_t y_stride)
+{
+    const int K4 = K / 4, tail = K % 4;
+    const __m256i low = _mm256_set1_epi16(0x00FF);
+    size_t ro[QC2_MR]; /* row r's offset in w (rows past mr repeat the last) */
+    __m256i acc[QC2_MR][2];
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; r++) {
+        ro[r] = (size_t)(r < mr ? r : mr - 1) * K;
+        acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+    }
+    for (int k4 = 0; k4 <= K4; k4++) {
+        if (k4 == K4 && !tail)
+            break;
+        const uint8_t *xk = xp + (size_t)k4 * 64;
+        const __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)xk);
+        const __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(xk + 32));
+        const __m256i a0 = _mm256_and_si256(x0, low), b0 = _mm256_srli_epi16(x0, 8); /* taps (0, 2), (1, 3) */
+        const __m256i a1 = _mm256_and_si256(x1, low), b1 = _mm256_srli_epi16(x1, 8);
+#pragma GCC unroll 8
+        for (int r = 0; r < MR; r++) {
+            int32_t word = 0; /* the last group: the row's remaining bytes, zero-filled */
+            memcpy(&word, w + ro[r] + 4 * (size_t)k4, k4 < K4 ? 4 : (size_t)tail);
+            const __m256i wb = _mm256_set1_epi32(word);
+            const __m256i wa = _mm256_srai_epi16(_mm256_slli_epi16(wb, 8), 8), wc = _mm256_srai_epi16(wb, 8);
+            acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_add_epi32(_mm256_madd_epi16(a0, wa),
+                                                                     _mm256_madd_epi16(b0, wc)));
+            acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_add_epi32(_mm256_madd_epi16(a1, wa),
+                                                                     _mm256_madd_epi16(b1, wc)));
+        }
+    }
+    const __m256 lo = _mm256_set1_ps(-(float)y_zp), hi = _mm256_set1_ps((float)(255 - y_zp));
+    const __m256i zp = _mm256_set1_epi32(y_zp);
+    for (int r = 0; r < mr; r++) {
+        const __m256i b = _mm256_set1_epi32(beff[r]);
+        const __m256 m = _mm256_set1_ps(mult[r]);
+        requant8(acc[r][0], b, m, lo, hi, zp, y + (size_t)r * y_stride, npix < 8 ? npix : 8);
+        if (npix > 8)
+            requant8(acc[r][1], b, m, lo, hi, zp, y + (size_t)r * y_stride + 8, npix - 8);
+    }
+}
+
+void onnxcc_u8s8_qgemm_avx2(const uint8_t *xp, int K, int npix, const int8_t *w, int mr, const int32_t *beff,
+                            const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
+{
+    qgemm(xp, K, QC2_MR, npix, w, mr, beff, mult, y_zp, y, y_stride);
+}
+
+/* ---- packing --------------------------------------------------------------- */
+
+/* The npix bytes tap (ky, kx) of channel plane xc (table lc unless NULL)
+ * gives output pixels p0 .. p0+npix-1, into t: per output-row segment, the
+ * columns inside the image copied (or looked up), the rest x_zp. */
+static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, const uint8_t *lc, uint8_t x_zp, int ky,
+                       int kx, int p0, int npix, uint8_t *t)
+{
+    const int sw = p->stride_w;
+    int i = 0, q = p0;
+    while (i < npix) {
+        const int oy = q / p->OW, ox0 = q % p->OW;
+        int len = p->OW - ox0;
+        if (len > npix - i)
+            len = npix - i;
+        const int iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
+        const int c0 = ox0 * sw - p->pad_l + kx * p->dil_w; /* input column of segment pixel 0 */
+        /* segment pixels j in [jlo, jhi) read 0 <= c0 + sw*j < W */
+        int jlo = c0 < 0 ? (-c0 + sw - 1) / sw : 0, jhi = c0 > p->W - 1 ? 0 : (p->W - 1 - c0) / sw + 1;
+        if (iy < 0 || iy >= p->H)
+            jlo = jhi = 0;
+        jlo = jlo < len ? jlo : len;
+        jhi = jhi < len ? jhi : len;
+        jhi = jhi > jlo ? jhi : jlo;
+        memset(t + i, x_zp, (size_t)jlo);
+        memset(t + i + jhi, x_zp, (size_t)(len - jhi));
+        if (jhi > jlo) {
+            const uint8_t *src = xc + (size_t)iy * p->W + (c0 + sw * jlo);
+            uint8_t *dst = t + i + jlo;
+            const int n = jhi - jlo;
+            if (lc)
+                for (int j = 0; j < n; j++)
+                    dst[j] = lc[src[(size_t)j * sw]];
+            else if (sw != 1)
+                for (int j = 0; j < n; j++)
+                    dst[j] = src[(size_t)j * sw];
+            else if (n == 16)
+                _mm_storeu_si128((__m128i *)(void *)dst, _mm_loadu_si128((const __m128i *)(const void *)src));
+            else
+                memcpy(dst, src, (size_t)n);
+        }
+        i += len;
+        q += len;
+    }
+}
+
+void onnxcc_u8s8_pack_avx2(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp, int K,
+                           int p0, int npix, uint8_t *xp)
+{
+    const int K4 = (K + 3) / 4;
+    const size_t HW = (size_t)p->H * p->W;
+    /* A 1x1 unpadded stride-1 tap is the input plane's bytes themselves. */
+    const int flat = p->kH == 1 && p->kW == 1 && p->stride_w == 1 && p->stride_h == 1 && p->pad_t == 0 &&
+                     p->pad_l == 0 && p->OH == p->H && p->OW == p->W;
+    uint8_t rows[4][16];
+    memset(rows, 0, sizeof rows); /* pixels past npix: 0 (their outputs are not stored) */
+    int c = 0, ky = 0, kx = 0;
+    for (int k4 = 0; k4 < K4; k4++) {
+        for (int j = 0; j < 4; j++) {
+            if (4 * k4 + j >= K) {
+                memset(rows[j], 0, 16);
+                continue;
+            }
+            const uint8_t *xc = xg + (size_t)c * HW, *lc = lut ? lut + (size_t)c * 256 : NULL;
+            if (!flat)
+                gather_tap(p, xc, lc, x_zp, ky, kx, p0, npix, rows[j]);
+            else if (lc)
+                for (int i = 0; i < npix; i++)
+                    rows[j][i] = lc[xc[p0 + i]];
+            else if (npix == 16)
+                _mm_storeu_si128((__m128i *)(void *)rows[j], _mm_loadu_si128((const __m128i *)(const void *)(xc + p0)));
+            else
+                memcpy(rows[j], xc + p0, (size_t)npix);
+            if (++kx == p->kW) {
+                kx = 0;
+                if (++ky == p->kH)
+                    ky = 0, c++;
+            }
+        }
+        interleave16(_mm_loadu_si128((const __m128i *)(const void *)rows[0]),
+                     _mm_loadu_si128((const __m128i *)(const void *)rows[1]),
+                     _mm_loadu_si128((const __m128i *)(const void *)rows[2]),
+                     _mm_loadu_si128((const __m128i *)(const void *)rows[3]), xp + (size_t)k4 * 64);
+    }
+}
+
+/* ---- depthwise ------------------------------------------------------------- */
+
+/* Bytes of one padded input row of the depthwise path: output vector v of
+ * 8 pixels, tap kx reads from byte 8 v sw + kx dil_w, 16 bytes (stride 2)
+ * or 8; 0 if the kH rows do not fit QC_BUF. */
+static size_t dw_row_bytes(const OnnxccConv2dParams *p)
+{
+    const size_t nv = ((size_t)p->OW + 7) / 8;
+    const size_t b = (nv * 8 * (size_t)p->stride_w + (size_t)(p->kW - 1) * p->dil_w + 16 + 31) / 32 * 32;
+    return b * (size_t)p->kH <= QC_BUF ? b : 0;
+}
+
+int onnxcc_u8s8_dw_fits_avx2(const OnnxccConv2dParams *p)
+{
+    return p->stride_w <= 2 && p->kH <= 7 && p->kW <= 7 && dw_row_bytes(p) != 0;
+}
+
+/* Input row iy of plane x as the depthwise path reads it: byte j is column
+ * j - pad_l through lut (x_zp outside the image or for rows outside it). */
+static void dw_row(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, uint8_t x_zp, int iy,
+                   size_t rb, uint8_t *row)
+{
+    memset(row, x_zp, rb);
+    if (iy < 0 || iy >= p->H || (size_t)p->pad_l >= rb)
+        return;
+    const uint8_t *src = x + (size_t)iy * p->W;
+    const size_t n = (size_t)p->W < rb - (size_t)p->pad_l ? (size_t)p->W : rb - (size_t)p->pad_l;
+    if (lut)
+        for (size_t j = 0; j < n; j++)
+            row[p->pad_l + j] = lut[src[j]];
+    else
+        memcpy(row + p->pad_l, src, n);
+}
+
+void onnxcc_u8s8_dwplane_avx2(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut, uint8_t x_zp,
+                              const int8_t *w, int32_t beff, float mult, uint8_t y_zp, uint8_t *y)
+{
+    unsigned char mem[QC_BUF + 32];
+    uint8_t *rows = (uint8_t *)(mem + ((32 - (uintptr_t)mem % 32) % 32));
+    const size_t rb = dw_row_bytes(p);
+    const int sw = p->stride_w, taps = p->kH * p->kW;
+    const __m256 lo = _mm256_set1_ps(-(float)y_zp), hi = _mm256_set1_ps((float)(255 - y_zp)), m = _mm256_set1_ps(mult);
+    const __m256i zp = _mm256_set1_epi32(y_zp), b = _mm256_set1_epi32(beff), low = _mm256_set1_epi32(0xFF);
+    __m256i wv[49]; /* tap k's weight in the low 16 bits of each lane, 0 above: vpmaddwd gives x * w */
+    for (int k = 0; k < taps; k++)
+        wv[k] = _mm256_set1_epi32((int32_t)(uint16_t)(int16_t)w[k]);
+    /* Slot iy % kH caches row iy across output rows (distinct slots for
+     * one output row's rows when dil_h is 1; otherwise slot ky, rebuilt). */
+    int tag[7] = {-2, -2, -2, -2, -2, -2, -2}; /* the input row a slot holds; -1 padding, -2 none */
+    const uint8_t *r[7];
+    for (int oy = 0; oy < p->OH; oy++) {
+        for (int ky = 0; ky < p->kH; ky++) {
+            const int iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
+            const int in = iy >= 0 && iy < p->H, key = in ? iy : -1;
+            const int s = p->dil_h == 1 ? ((iy % p->kH) + p->kH) % p->kH : ky;
+            uint8_t *row = rows + rb * (size_t)s;
+            if (p->dil_h != 1 || tag[s] != key || key < 0) {
+                dw_row(p, x, lut, x_zp, iy, rb, row);
+                tag[s] = key;
+            }
+            r[ky] = row;
+        }
+        for (int ox0 = 0; ox0 < p->OW; ox0 += 8) {
+            __m256i acc = _mm256_setzero_si256();
+            for (int ky = 0; ky < p->kH; ky++) {
+                const uint8_t *rk = r[ky] + (size_t)ox0 * sw;
+                for (int kx = 0; kx < p->kW; kx++) {
+                    const uint8_t *at = rk + (size_t)kx * p->dil_w;
+                    __m256i t;
+                    if (sw == 1)
+                        t = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)at));
+                    else /* the even bytes of 16 */
+                        t = _mm256_and_si256(
+                            _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)at)), low);
+                    acc = _mm256_add_epi32(acc, _mm256_madd_epi16(t, wv[ky * p->kW + kx]));
+                }
+            }
+            requant8(acc, b, m, lo, hi, zp, y + (size_t)oy * p->OW + ox0, p->OW - ox0 < 8 ? p->OW - ox0 : 8);
+        }
+    }
+}
+
+/* ---- QuantizeLinear --------------------------------------------------------- */
+
+size_t onnxcc_f32_quantize_u8_avx2(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y)
+{
+    const __m256 s = _mm256_set1_ps(scale), z = _mm256_set1_ps((float)zp), top = _mm256_set1_ps(255.0f);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_div_ps(_mm256_loadu_ps(x + i), s);
+        v = _mm256_add_ps(_mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), z);
+        v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), top); /* max(NaN, 0) = 0 */
+        const __m256i q = _mm256_cvtps_epi32(v);
+        const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        _mm_storel_epi64((__m128i *)(void *)(y + i), _mm_packus_epi16(w, w));
+    }
+    return i;
+}
