@@ -52,39 +52,62 @@ static inline void requant8(__m256i acc, __m256i b, __m256 m, __m256 lo, __m256 
 
 /* ---- GEMM ------------------------------------------------------------------ */
 
-static inline __attribute__((always_inline)) void
-qgemm(const uint8_t *xp, int K, int MR, int npix, const int8_t *w, int mr, const int32_t *beff, const float *mult,
-      uint8_t y_zp, uint8_t *y, size_t y_stride)
+/* One group of 4 taps: the 16 packed pixels at xk as 16-bit pairs (taps
+ * 0, 2 and 1, 3), then per row the word of its 4 weight bytes (W(r)) as
+ * the matching sign-extended pairs, two vpmaddwd per 8 pixels. */
+#define QC2_STEP(xk, W)                                                                                         \
+    do {                                                                                                        \
+        const __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)(xk));                             \
+        const __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)((xk) + 32));                      \
+        const __m256i a0 = _mm256_and_si256(x0, low), b0 = _mm256_srli_epi16(x0, 8);                           \
+        const __m256i a1 = _mm256_and_si256(x1, low), b1 = _mm256_srli_epi16(x1, 8);                           \
+        QC2_ROW(0, W(0)); QC2_ROW(1, W(1)); QC2_ROW(2, W(2)); QC2_ROW(3, W(3));                                 \
+    } while (0)
+#define QC2_ROW(r, word)                                                                                        \
+    do {                                                                                                        \
+        const __m256i wb = _mm256_set1_epi32(word);                                                             \
+        const __m256i wa = _mm256_srai_epi16(_mm256_slli_epi16(wb, 8), 8), wc = _mm256_srai_epi16(wb, 8);      \
+        c##r##0 = _mm256_add_epi32(c##r##0, _mm256_add_epi32(_mm256_madd_epi16(a0, wa), _mm256_madd_epi16(b0, wc))); \
+        c##r##1 = _mm256_add_epi32(c##r##1, _mm256_add_epi32(_mm256_madd_epi16(a1, wa), _mm256_madd_epi16(b1, wc))); \
+    } while (0)
+
+/* 4 bytes at p as a word (unaligned). */
+static inline int32_t load4(const int8_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+void onnxcc_u8s8_qgemm_avx2(const uint8_t *xp, int K, int npix, const int8_t *w, int mr, const int32_t *beff,
+                            const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
 {
     const int K4 = K / 4, tail = K % 4;
     const __m256i low = _mm256_set1_epi16(0x00FF);
-    size_t ro[QC2_MR]; /* row r's offset in w (rows past mr repeat the last) */
-    __m256i acc[QC2_MR][2];
-#pragma GCC unroll 8
-    for (int r = 0; r < MR; r++) {
-        ro[r] = (size_t)(r < mr ? r : mr - 1) * K;
-        acc[r][0] = acc[r][1] = _mm256_setzero_si256();
-    }
-    for (int k4 = 0; k4 <= K4; k4++) {
-        if (k4 == K4 && !tail)
-            break;
+    /* the 4 rows (rows past mr repeat the last) */
+    const int8_t *w0 = w, *w1 = w + (size_t)(mr > 1 ? 1 : 0) * K, *w2 = w + (size_t)(mr > 2 ? 2 : mr - 1) * K,
+                 *w3 = w + (size_t)(mr > 3 ? 3 : mr - 1) * K;
+    __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (int k4 = 0; k4 < K4; k4++) {
         const uint8_t *xk = xp + (size_t)k4 * 64;
-        const __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)xk);
-        const __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(xk + 32));
-        const __m256i a0 = _mm256_and_si256(x0, low), b0 = _mm256_srli_epi16(x0, 8); /* taps (0, 2), (1, 3) */
-        const __m256i a1 = _mm256_and_si256(x1, low), b1 = _mm256_srli_epi16(x1, 8);
-#pragma GCC unroll 8
-        for (int r = 0; r < MR; r++) {
-            int32_t word = 0; /* the last group: the row's remaining bytes, zero-filled */
-            memcpy(&word, w + ro[r] + 4 * (size_t)k4, k4 < K4 ? 4 : (size_t)tail);
-            const __m256i wb = _mm256_set1_epi32(word);
-            const __m256i wa = _mm256_srai_epi16(_mm256_slli_epi16(wb, 8), 8), wc = _mm256_srai_epi16(wb, 8);
-            acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_add_epi32(_mm256_madd_epi16(a0, wa),
-                                                                     _mm256_madd_epi16(b0, wc)));
-            acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_add_epi32(_mm256_madd_epi16(a1, wa),
-                                                                     _mm256_madd_epi16(b1, wc)));
-        }
+        const size_t o = 4 * (size_t)k4;
+#define W(r) load4(w##r + o)
+        QC2_STEP(xk, W);
+#undef W
     }
+    if (tail) { /* the last K % 4 taps: each row's remaining bytes, zero-filled */
+        int32_t t[4] = {0, 0, 0, 0};
+        const size_t o = 4 * (size_t)K4;
+        memcpy(&t[0], w0 + o, (size_t)tail);
+        memcpy(&t[1], w1 + o, (size_t)tail);
+        memcpy(&t[2], w2 + o, (size_t)tail);
+        memcpy(&t[3], w3 + o, (size_t)tail);
+        const uint8_t *xk = xp + (size_t)K4 * 64;
+#define W(r) t[r]
+        QC2_STEP(xk, W);
+#undef W
+    }
+    const __m256i acc[QC2_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
     const __m256 lo = _mm256_set1_ps(-(float)y_zp), hi = _mm256_set1_ps((float)(255 - y_zp));
     const __m256i zp = _mm256_set1_epi32(y_zp);
     for (int r = 0; r < mr; r++) {
@@ -94,12 +117,6 @@ qgemm(const uint8_t *xp, int K, int MR, int npix, const int8_t *w, int mr, const
         if (npix > 8)
             requant8(acc[r][1], b, m, lo, hi, zp, y + (size_t)r * y_stride + 8, npix - 8);
     }
-}
-
-void onnxcc_u8s8_qgemm_avx2(const uint8_t *xp, int K, int npix, const int8_t *w, int mr, const int32_t *beff,
-                            const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
-{
-    qgemm(xp, K, QC2_MR, npix, w, mr, beff, mult, y_zp, y, y_stride);
 }
 
 /* ---- packing --------------------------------------------------------------- */
