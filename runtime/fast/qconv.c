@@ -90,7 +90,9 @@ static void tile_task(void *ctx, int t)
     const int8_t *wg = c->w + (size_t)c->g * MG * c->K;
     uint8_t *yg = c->y + n * ys + (size_t)c->g * MG * P;
     if (c->avx2) {
-        onnxcc_u8s8_pack_avx2(p, xg, c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL, c->x_zp, c->K, p0, npix, xp);
+        const uint8_t *xend = c->x + (p->N - 1) * xs + (size_t)p->C * p->H * p->W;
+        onnxcc_u8s8_pack_avx2(p, xg, xend, c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL, c->x_zp, c->K, p0, npix,
+                              xp);
         for (int r0 = 0; r0 < MG; r0 += QC2_MR)
             onnxcc_u8s8_qgemm_avx2(xp, c->K, npix, wg + (size_t)r0 * c->K, MG - r0 < QC2_MR ? MG - r0 : QC2_MR,
                                    c->beff + r0, c->mult + r0, c->y_zp, yg + (size_t)r0 * P + p0, (size_t)P);

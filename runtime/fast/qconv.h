@@ -55,14 +55,16 @@ void onnxcc_u8s8_rows_run_avx512(const struct OnnxccConv2dParams *p, const uint8
                                  uint8_t y_zp, int n, int oy0, int oy1, uint8_t *buf, uint8_t *y);
 /* The AVX2 kernels (qconv_avx2.c): 16-pixel tiles in the layout above
  * (PT = 16), QC2_MR rows per kernel call (rows r < mr stored); packing as
- * onnxcc_u8s8_pack_avx512 with PT = 16; depthwise planes as
+ * onnxcc_u8s8_pack_avx512 with PT = 16 (xend: one past the last byte of
+ * the layer's input, N images of C planes; its loads may read any byte
+ * before it); depthwise planes as
  * onnxcc_u8s8_dwplane_avx512 where onnxcc_u8s8_dw_fits_avx2(p) (stride_w
  * at most 2, kernel at most 7x7, its padded rows within QC_BUF bytes). */
 #define QC2_MR 4
 void onnxcc_u8s8_qgemm_avx2(const uint8_t *xp, int K, int npix, const int8_t *w, int mr, const int32_t *beff,
                             const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride);
-void onnxcc_u8s8_pack_avx2(const struct OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp,
-                           int K, int p0, int npix, uint8_t *xp);
+void onnxcc_u8s8_pack_avx2(const struct OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *xend,
+                           const uint8_t *lut, uint8_t x_zp, int K, int p0, int npix, uint8_t *xp);
 int onnxcc_u8s8_dw_fits_avx2(const struct OnnxccConv2dParams *p);
 void onnxcc_u8s8_dwplane_avx2(const struct OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut,
                               uint8_t x_zp, const int8_t *w, int32_t beff, float mult, uint8_t y_zp, uint8_t *y);

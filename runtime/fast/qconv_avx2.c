@@ -165,17 +165,85 @@ static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, const uin
     }
 }
 
-void onnxcc_u8s8_pack_avx2(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *lut, uint8_t x_zp, int K,
-                           int p0, int npix, uint8_t *xp)
+/* One output-row segment of the tile for one tap: tile pixels [d, d + len)
+ * (len <= 16), of which [lo, hi) read plane bytes off, off + sw, ... and
+ * the rest are padding (x_zp). */
+typedef struct { int16_t d, lo, hi; int32_t off; } Seg;
+
+enum { QC2_SEGS = 256 }; /* the per-tile table's reach: taps x segments */
+
+/* Segment s of one tap into t (48 bytes; bytes past the segment may be
+ * overwritten: later segments rewrite theirs, bytes past the tile's npix are
+ * not used).  Plain 16- or 32-byte loads where the whole load lies before
+ * xend, the end of the layer's input. */
+static inline void put_seg(const Seg *s, const uint8_t *xc, const uint8_t *lc, __m128i zp16, int sw,
+                           const uint8_t *xend, uint8_t *t)
 {
-    const int K4 = (K + 3) / 4;
+    _mm_storeu_si128((__m128i *)(void *)(t + s->d), zp16);
+    if (s->hi <= s->lo)
+        return;
+    const uint8_t *src = xc + s->off;
+    const int n = s->hi - s->lo;
+    uint8_t *dst = t + s->lo;
+    if (lc) {
+        for (int j = 0; j < n; j++)
+            dst[j] = lc[src[(size_t)j * sw]];
+        return;
+    }
+    if (sw == 1 && xend - src >= 16) {
+        _mm_storeu_si128((__m128i *)(void *)dst, _mm_loadu_si128((const __m128i *)(const void *)src));
+    } else if (sw == 2 && xend - src >= 32) { /* the even bytes of 32 */
+        const __m128i low = _mm_set1_epi16(0x00FF);
+        const __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)src), low);
+        const __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(src + 16)), low);
+        _mm_storeu_si128((__m128i *)(void *)dst, _mm_packus_epi16(a, b));
+    } else {
+        for (int j = 0; j < n; j++)
+            dst[j] = src[(size_t)j * sw];
+        return;
+    }
+    _mm_storeu_si128((__m128i *)(void *)(t + s->hi), zp16); /* the right padding over the load's excess */
+}
+
+void onnxcc_u8s8_pack_avx2(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *xend, const uint8_t *lut,
+                           uint8_t x_zp, int K, int p0, int npix, uint8_t *xp)
+{
+    const int K4 = (K + 3) / 4, taps = p->kH * p->kW, sw = p->stride_w;
     const size_t HW = (size_t)p->H * p->W;
+    const __m128i zp16 = _mm_set1_epi8((char)x_zp);
     /* A 1x1 unpadded stride-1 tap is the input plane's bytes themselves. */
-    const int flat = p->kH == 1 && p->kW == 1 && p->stride_w == 1 && p->stride_h == 1 && p->pad_t == 0 &&
-                     p->pad_l == 0 && p->OH == p->H && p->OW == p->W;
-    uint8_t rows[4][16];
+    const int flat = taps == 1 && sw == 1 && p->stride_h == 1 && p->pad_t == 0 && p->pad_l == 0 &&
+                     p->OH == p->H && p->OW == p->W;
+    /* The tile's output-row pieces, then per tap their segments (the same
+     * for every input channel). */
+    int pd[16], plen[16], poy[16], pox[16], np = 0;
+    for (int i = 0; i < npix;) {
+        const int q = p0 + i, oy = q / p->OW, ox = q % p->OW;
+        const int len = p->OW - ox < npix - i ? p->OW - ox : npix - i;
+        pd[np] = i, plen[np] = len, poy[np] = oy, pox[np] = ox, np++;
+        i += len;
+    }
+    Seg seg[QC2_SEGS];
+    const int tabled = !flat && taps * np <= QC2_SEGS;
+    for (int tp = 0; tabled && tp < taps; tp++) {
+        const int ky = tp / p->kW, kx = tp % p->kW;
+        for (int k = 0; k < np; k++) {
+            const int iy = poy[k] * p->stride_h - p->pad_t + ky * p->dil_h;
+            const int c0 = pox[k] * sw - p->pad_l + kx * p->dil_w; /* input column of the piece's pixel 0 */
+            /* piece pixels j in [lo, hi) read 0 <= c0 + sw*j < W */
+            int lo = c0 < 0 ? (-c0 + sw - 1) / sw : 0, hi = c0 > p->W - 1 ? 0 : (p->W - 1 - c0) / sw + 1;
+            if (iy < 0 || iy >= p->H)
+                lo = hi = 0;
+            lo = lo < plen[k] ? lo : plen[k];
+            hi = hi < plen[k] ? hi : plen[k];
+            hi = hi > lo ? hi : lo;
+            seg[tp * np + k] = (Seg){(int16_t)pd[k], (int16_t)(pd[k] + lo), (int16_t)(pd[k] + hi),
+                                     hi > lo ? (int32_t)(iy * p->W + c0 + sw * lo) : 0};
+        }
+    }
+    uint8_t rows[4][48];
     memset(rows, 0, sizeof rows); /* pixels past npix: 0 (their outputs are not stored) */
-    int c = 0, ky = 0, kx = 0;
+    int c = 0, ky = 0, kx = 0, tp = 0;
     for (int k4 = 0; k4 < K4; k4++) {
         for (int j = 0; j < 4; j++) {
             if (4 * k4 + j >= K) {
@@ -183,7 +251,10 @@ void onnxcc_u8s8_pack_avx2(const OnnxccConv2dParams *p, const uint8_t *xg, const
                 continue;
             }
             const uint8_t *xc = xg + (size_t)c * HW, *lc = lut ? lut + (size_t)c * 256 : NULL;
-            if (!flat)
+            if (tabled)
+                for (int k = 0; k < np; k++)
+                    put_seg(&seg[tp * np + k], xc, lc, zp16, sw, xend, rows[j]);
+            else if (!flat)
                 gather_tap(p, xc, lc, x_zp, ky, kx, p0, npix, rows[j]);
             else if (lc)
                 for (int i = 0; i < npix; i++)
@@ -192,6 +263,8 @@ void onnxcc_u8s8_pack_avx2(const OnnxccConv2dParams *p, const uint8_t *xg, const
                 _mm_storeu_si128((__m128i *)(void *)rows[j], _mm_loadu_si128((const __m128i *)(const void *)(xc + p0)));
             else
                 memcpy(rows[j], xc + p0, (size_t)npix);
+            if (++tp == taps)
+                tp = 0;
             if (++kx == p->kW) {
                 kx = 0;
                 if (++ky == p->kH)

@@ -39,7 +39,9 @@ static void run(int N, int C, int H, int W, int M, int k, int stride, int dil, i
     p.OW = (W + 2 * pad - dil * (k - 1) - 1) / stride + 1;
     p.x_img_stride = (size_t)C * H * W + 7; /* images apart, as a channel prefix */
     p.y_img_stride = (size_t)M * p.OH * p.OW + 5;
-    const size_t nx = p.x_img_stride * N, ny = p.y_img_stride * N, nw = (size_t)M * (C / group) * k * k;
+    /* x ends at its last image's last plane: a sanitizer sees any read past it */
+    const size_t nx = p.x_img_stride * (N - 1) + (size_t)C * H * W, ny = p.y_img_stride * N;
+    const size_t nw = (size_t)M * (C / group) * k * k;
     uint8_t *x = malloc(nx), *y0 = malloc(ny), *y1 = malloc(ny);
     int8_t *w = malloc(nw);
     float *ws = malloc(sizeof(float) * M);
