@@ -46,13 +46,15 @@ static int have_avx2(int cap)
 }
 
 /* The sum of n int8 weights. */
-static int32_t weight_sum(const int8_t *w, size_t n, int vnni)
+static int32_t weight_sum(const int8_t *w, size_t n, int vnni, int avx2)
 {
 #ifdef ONNXCC_RT_X86_64
     if (vnni)
         return onnxcc_s8_sum_avx512(w, n);
+    if (avx2)
+        return onnxcc_s8_sum_avx2(w, n);
 #else
-    (void)vnni;
+    (void)vnni, (void)avx2;
 #endif
     int32_t s = 0;
     for (size_t k = 0; k < n; k++)
@@ -71,7 +73,8 @@ typedef struct {
     int g, K, PT, MR, tiles, chunks;
     uint8_t *y;
     int m0, mc; /* the row-window path's chunk of output channels */
-    int avx2;   /* the AVX2 kernels instead of the AVX-512 VNNI ones */
+    int avx2;   /* the AVX2 kernels instead of the AVX-512 VNNI ones: 1
+                 * widening weights in registers, 2 widened ahead per tile */
 } QConvCall;
 
 #ifdef ONNXCC_RT_X86_64
@@ -89,13 +92,30 @@ static void tile_task(void *ctx, int t)
     const uint8_t *xg = c->x + n * xs + (size_t)c->g * CG * p->H * p->W;
     const int8_t *wg = c->w + (size_t)c->g * MG * c->K;
     uint8_t *yg = c->y + n * ys + (size_t)c->g * MG * P;
-    if (c->avx2) {
+    if (c->avx2) { /* PT / 16 packed sub-tiles of 16 pixels */
         const uint8_t *xend = c->x + (p->N - 1) * xs + (size_t)p->C * p->H * p->W;
-        onnxcc_u8s8_pack_avx2(p, xg, xend, c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL, c->x_zp, c->K, p0, npix,
-                              xp);
-        for (int r0 = 0; r0 < MG; r0 += QC2_MR)
-            onnxcc_u8s8_qgemm_avx2(xp, c->K, npix, wg + (size_t)r0 * c->K, MG - r0 < QC2_MR ? MG - r0 : QC2_MR,
-                                   c->beff + r0, c->mult + r0, c->y_zp, yg + (size_t)r0 * P + p0, (size_t)P);
+        const uint8_t *lg = c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL;
+        const size_t sub = (size_t)(c->K + 3) / 4 * 64;
+        int ns = 0, np[2];
+        for (; ns * 16 < npix; ns++) {
+            np[ns] = npix - 16 * ns < 16 ? npix - 16 * ns : 16;
+            onnxcc_u8s8_pack_avx2(p, xg, xend, lg, c->x_zp, c->K, p0 + 16 * ns, np[ns], xp + ns * sub);
+        }
+        int32_t *wb = (int32_t *)(void *)(xp + (size_t)(c->PT / 16) * sub); /* widened weights (mode 2) */
+        for (int r0 = 0; r0 < MG; r0 += QC2_MR) {
+            const int mr = MG - r0 < QC2_MR ? MG - r0 : QC2_MR;
+            if (c->avx2 == 2)
+                onnxcc_s8_widen_avx2(wg + (size_t)r0 * c->K, c->K, mr, wb);
+            for (int s = 0; s < ns; s++) {
+                uint8_t *yt = yg + (size_t)r0 * P + p0 + 16 * s;
+                if (c->avx2 == 2)
+                    onnxcc_u8s8_qgemm_wide_avx2(xp + s * sub, c->K, np[s], wb, mr, c->beff + r0, c->mult + r0, c->y_zp,
+                                                yt, (size_t)P);
+                else
+                    onnxcc_u8s8_qgemm_avx2(xp + s * sub, c->K, np[s], wg + (size_t)r0 * c->K, mr, c->beff + r0,
+                                           c->mult + r0, c->y_zp, yt, (size_t)P);
+            }
+        }
         return;
     }
     onnxcc_u8s8_pack_avx512(p, xg, c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL, c->x_zp, c->K, c->PT, p0, npix,
@@ -128,9 +148,9 @@ static void dw_task(void *ctx, int t)
     const int n = t / p->M, ch = t % p->M;
     const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
     const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
-    (c->avx2 ? onnxcc_u8s8_dwplane_avx2 : onnxcc_u8s8_dwplane_avx512)(p, c->x + n * xs + (size_t)ch * p->H * p->W, c->lut ? c->lut + (size_t)ch * 256 : NULL,
-                               c->x_zp, c->w + (size_t)ch * c->K, c->beff[ch], c->mult[ch], c->y_zp,
-                               c->y + n * ys + (size_t)ch * p->OH * p->OW);
+    (c->avx2 ? onnxcc_u8s8_dwplane_avx2 : onnxcc_u8s8_dwplane_avx512)(
+        p, c->x + n * xs + (size_t)ch * p->H * p->W, c->lut ? c->lut + (size_t)ch * 256 : NULL, c->x_zp,
+        c->w + (size_t)ch * c->K, c->beff[ch], c->mult[ch], c->y_zp, c->y + n * ys + (size_t)ch * p->OH * p->OW);
 }
 #endif
 
@@ -148,9 +168,16 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
         PT = 32;
     if ((size_t)K4 * 4 * PT > QC_BUF)
         PT = 16;
-    const int vnni = have_vnni(p->isa_cap), avx2 = !vnni && have_avx2(p->isa_cap);
-    if (avx2)
-        PT = 16;
+    const int vnni = have_vnni(p->isa_cap);
+    int avx2 = !vnni && have_avx2(p->isa_cap);
+    if (avx2) {
+        /* Widened weights (avx2 = 2) where QC_BUF holds them (4 rows) after
+         * two sub-tiles (32 pixels) or one; else the kernel widening them
+         * in registers, 16-pixel tiles. */
+        const size_t wide = (size_t)QC2_MR * 4 * onnxcc_s8_widen_stride_avx2(K);
+        PT = (size_t)K4 * 128 + wide <= QC_BUF ? 32 : 16;
+        avx2 = (size_t)K4 * 4 * PT + wide <= QC_BUF ? 2 : 1;
+    }
     if (!(vnni || avx2) || (size_t)K4 * 4 * PT > QC_BUF || MG > QC_MAXM) {
         onnxcc_u8s8_conv2d_ref(p, x, lut, x_scale, x_zp, w, w_scale, w_scale_per_oc, bias, y_scale, y_zp, y);
         return;
@@ -162,7 +189,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
         (vnni ? p->kH <= 7 && p->kW <= 7 && p->stride_w <= 2 && __builtin_cpu_supports("avx512vbmi")
               : onnxcc_u8s8_dw_fits_avx2(p))) { /* depthwise: plane by plane */
         for (int c = 0; c < p->M; c++) {
-            beff[c] = (bias ? bias[c] : 0) - (int32_t)x_zp * weight_sum(w + (size_t)c * K, (size_t)K, vnni);
+            beff[c] = (bias ? bias[c] : 0) - (int32_t)x_zp * weight_sum(w + (size_t)c * K, (size_t)K, vnni, avx2);
             mult[c] = x_scale * w_scale[w_scale_per_oc ? c : 0] / y_scale;
         }
         QConvCall d = {p, x, lut, NULL, w, beff, mult, x_zp, y_zp, 0, K, 0, 0, 0, 0, y, 0, 0, avx2};
@@ -179,7 +206,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
         const int8_t *wg = w + (size_t)g * MG * K;
         for (int r = 0; r < MG; r++) {
             const int oc = g * MG + r;
-            const int32_t s = weight_sum(wg + (size_t)r * K, (size_t)K, vnni);
+            const int32_t s = weight_sum(wg + (size_t)r * K, (size_t)K, vnni, avx2);
             beff[r] = (bias ? bias[oc] : 0) - (int32_t)x_zp * s;
             mult[r] = x_scale * w_scale[w_scale_per_oc ? oc : 0] / y_scale;
         }

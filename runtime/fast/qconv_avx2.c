@@ -53,23 +53,49 @@ static inline void requant8(__m256i acc, __m256i b, __m256 m, __m256 lo, __m256 
 /* ---- GEMM ------------------------------------------------------------------ */
 
 /* One group of 4 taps: the 16 packed pixels at xk as 16-bit pairs (taps
- * 0, 2 and 1, 3), then per row the word of its 4 weight bytes (W(r)) as
- * the matching sign-extended pairs, two vpmaddwd per 8 pixels. */
-#define QC2_STEP(xk, W)                                                                                         \
+ * 0, 2 and 1, 3), then ROW(r) for each of the 4 rows: its weights as the
+ * matching sign-extended pairs (wa, wc), two vpmaddwd per 8 pixels. */
+#define QC2_STEP(xk, ROW)                                                                                       \
     do {                                                                                                        \
         const __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)(xk));                             \
         const __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)((xk) + 32));                      \
         const __m256i a0 = _mm256_and_si256(x0, low), b0 = _mm256_srli_epi16(x0, 8);                           \
         const __m256i a1 = _mm256_and_si256(x1, low), b1 = _mm256_srli_epi16(x1, 8);                           \
-        QC2_ROW(0, W(0)); QC2_ROW(1, W(1)); QC2_ROW(2, W(2)); QC2_ROW(3, W(3));                                 \
+        ROW(0); ROW(1); ROW(2); ROW(3);                                                                         \
     } while (0)
-#define QC2_ROW(r, word)                                                                                        \
+#define QC2_ACC(r, wa, wc)                                                                                      \
     do {                                                                                                        \
-        const __m256i wb = _mm256_set1_epi32(word);                                                             \
-        const __m256i wa = _mm256_srai_epi16(_mm256_slli_epi16(wb, 8), 8), wc = _mm256_srai_epi16(wb, 8);      \
         c##r##0 = _mm256_add_epi32(c##r##0, _mm256_add_epi32(_mm256_madd_epi16(a0, wa), _mm256_madd_epi16(b0, wc))); \
         c##r##1 = _mm256_add_epi32(c##r##1, _mm256_add_epi32(_mm256_madd_epi16(a1, wa), _mm256_madd_epi16(b1, wc))); \
     } while (0)
+/* Row r's 4 weight bytes as a word W(r), sign-extended in registers. */
+#define QC2_ROW_BYTES(r)                                                                                        \
+    do {                                                                                                        \
+        const __m256i wb = _mm256_set1_epi32(W(r));                                                             \
+        const __m256i wa = _mm256_srai_epi16(_mm256_slli_epi16(wb, 8), 8), wc = _mm256_srai_epi16(wb, 8);      \
+        QC2_ACC(r, wa, wc);                                                                                     \
+    } while (0)
+/* Row r's pairs from onnxcc_s8_widen_avx2's block. */
+#define QC2_ROW_WIDE(r)                                                                                         \
+    do {                                                                                                        \
+        const __m256i wa = _mm256_set1_epi32(wr##r[2 * k4]), wc = _mm256_set1_epi32(wr##r[2 * k4 + 1]);        \
+        QC2_ACC(r, wa, wc);                                                                                     \
+    } while (0)
+
+/* The tile's rows r < mr from the accumulators, as qconv.h says. */
+static inline void store_rows(const __m256i acc[QC2_MR][2], int npix, int mr, const int32_t *beff, const float *mult,
+                              uint8_t y_zp, uint8_t *y, size_t y_stride)
+{
+    const __m256 lo = _mm256_set1_ps(-(float)y_zp), hi = _mm256_set1_ps((float)(255 - y_zp));
+    const __m256i zp = _mm256_set1_epi32(y_zp);
+    for (int r = 0; r < mr; r++) {
+        const __m256i b = _mm256_set1_epi32(beff[r]);
+        const __m256 m = _mm256_set1_ps(mult[r]);
+        requant8(acc[r][0], b, m, lo, hi, zp, y + (size_t)r * y_stride, npix < 8 ? npix : 8);
+        if (npix > 8)
+            requant8(acc[r][1], b, m, lo, hi, zp, y + (size_t)r * y_stride + 8, npix - 8);
+    }
+}
 
 /* 4 bytes at p as a word (unaligned). */
 static inline int32_t load4(const int8_t *p)
@@ -89,10 +115,9 @@ void onnxcc_u8s8_qgemm_avx2(const uint8_t *xp, int K, int npix, const int8_t *w,
                  *w3 = w + (size_t)(mr > 3 ? 3 : mr - 1) * K;
     __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     for (int k4 = 0; k4 < K4; k4++) {
-        const uint8_t *xk = xp + (size_t)k4 * 64;
         const size_t o = 4 * (size_t)k4;
 #define W(r) load4(w##r + o)
-        QC2_STEP(xk, W);
+        QC2_STEP(xp + (size_t)k4 * 64, QC2_ROW_BYTES);
 #undef W
     }
     if (tail) { /* the last K % 4 taps: each row's remaining bytes, zero-filled */
@@ -102,21 +127,52 @@ void onnxcc_u8s8_qgemm_avx2(const uint8_t *xp, int K, int npix, const int8_t *w,
         memcpy(&t[1], w1 + o, (size_t)tail);
         memcpy(&t[2], w2 + o, (size_t)tail);
         memcpy(&t[3], w3 + o, (size_t)tail);
-        const uint8_t *xk = xp + (size_t)K4 * 64;
 #define W(r) t[r]
-        QC2_STEP(xk, W);
+        QC2_STEP(xp + (size_t)K4 * 64, QC2_ROW_BYTES);
 #undef W
     }
     const __m256i acc[QC2_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-    const __m256 lo = _mm256_set1_ps(-(float)y_zp), hi = _mm256_set1_ps((float)(255 - y_zp));
-    const __m256i zp = _mm256_set1_epi32(y_zp);
-    for (int r = 0; r < mr; r++) {
-        const __m256i b = _mm256_set1_epi32(beff[r]);
-        const __m256 m = _mm256_set1_ps(mult[r]);
-        requant8(acc[r][0], b, m, lo, hi, zp, y + (size_t)r * y_stride, npix < 8 ? npix : 8);
-        if (npix > 8)
-            requant8(acc[r][1], b, m, lo, hi, zp, y + (size_t)r * y_stride + 8, npix - 8);
+    store_rows(acc, npix, mr, beff, mult, y_zp, y, y_stride);
+}
+
+int onnxcc_s8_widen_stride_avx2(int K)
+{
+    return ((K + 3) / 4 + 3) / 4 * 8;
+}
+
+void onnxcc_s8_widen_avx2(const int8_t *w, int K, int mr, int32_t *wb)
+{
+    const int ws = onnxcc_s8_widen_stride_avx2(K);
+    for (int r = 0; r < QC2_MR; r++) {
+        const int8_t *src = w + (size_t)(r < mr ? r : mr - 1) * K;
+        int32_t *dst = wb + (size_t)r * ws;
+        for (int k = 0; k < K; k += 16) { /* 4 groups: 16 bytes to 16 int16, words 0 2 1 3 of each 4 */
+            __m128i v;
+            if (K - k >= 16) {
+                v = _mm_loadu_si128((const __m128i *)(const void *)(src + k));
+            } else {
+                int8_t t[16] = {0};
+                memcpy(t, src + k, (size_t)(K - k));
+                v = _mm_loadu_si128((const __m128i *)(const void *)t);
+            }
+            const __m256i x = _mm256_cvtepi8_epi16(v);
+            _mm256_storeu_si256((__m256i *)(void *)(dst + k / 2),
+                                _mm256_shufflehi_epi16(_mm256_shufflelo_epi16(x, 0xD8), 0xD8));
+        }
     }
+}
+
+void onnxcc_u8s8_qgemm_wide_avx2(const uint8_t *xp, int K, int npix, const int32_t *wb, int mr, const int32_t *beff,
+                                 const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
+{
+    const int K4 = (K + 3) / 4, ws = onnxcc_s8_widen_stride_avx2(K);
+    const __m256i low = _mm256_set1_epi16(0x00FF);
+    const int32_t *wr0 = wb, *wr1 = wb + ws, *wr2 = wb + 2 * (size_t)ws, *wr3 = wb + 3 * (size_t)ws;
+    __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (int k4 = 0; k4 < K4; k4++)
+        QC2_STEP(xp + (size_t)k4 * 64, QC2_ROW_WIDE);
+    const __m256i acc[QC2_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+    store_rows(acc, npix, mr, beff, mult, y_zp, y, y_stride);
 }
 
 /* ---- packing --------------------------------------------------------------- */
@@ -358,6 +414,26 @@ void onnxcc_u8s8_dwplane_avx2(const OnnxccConv2dParams *p, const uint8_t *x, con
             requant8(acc, b, m, lo, hi, zp, y + (size_t)oy * p->OW + ox0, p->OW - ox0 < 8 ? p->OW - ox0 : 8);
         }
     }
+}
+
+/* ---- weight sums ----------------------------------------------------------- */
+
+int32_t onnxcc_s8_sum_avx2(const int8_t *w, size_t n)
+{
+    /* sum(w) = sum(w ^ 0x80 as unsigned) - 128 n; vpsadbw sums 8 bytes a lane */
+    const __m256i flip = _mm256_set1_epi8((char)0x80);
+    __m256i acc = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i v = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)(w + i)), flip);
+        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(v, _mm256_setzero_si256()));
+    }
+    long long s = 0;
+    for (; i < n; i++)
+        s += w[i];
+    const __m128i h = _mm_add_epi64(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    s += _mm_cvtsi128_si64(h) + _mm_extract_epi64(h, 1) - 128 * (long long)(n - n % 32);
+    return (int32_t)s;
 }
 
 /* ---- QuantizeLinear --------------------------------------------------------- */
