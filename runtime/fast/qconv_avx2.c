@@ -177,6 +177,8 @@ void onnxcc_u8s8_qgemm_wide_avx2(const uint8_t *xp, int K, int npix, const int32
 
 /* ---- packing --------------------------------------------------------------- */
 
+enum { QC2_TAPS = 49 };
+
 /* The npix bytes tap (ky, kx) of channel plane xc (table lc unless NULL)
  * gives output pixels p0 .. p0+npix-1, into t: per output-row segment, the
  * columns inside the image copied (or looked up), the rest x_zp. */
@@ -221,44 +223,50 @@ static void gather_tap(const OnnxccConv2dParams *p, const uint8_t *xc, const uin
     }
 }
 
-/* One output-row segment of the tile for one tap: tile pixels [d, d + len)
- * (len <= 16), of which [lo, hi) read plane bytes off, off + sw, ... and
- * the rest are padding (x_zp). */
-typedef struct { int16_t d, lo, hi; int32_t off; } Seg;
+/* One output-row segment of the tile for one tap: its tile pixels
+ * [lo, hi) read plane bytes off, off + sw, ... (n = hi - lo > 0 of them);
+ * ctrl moves byte j of those to lane lo + j (vpshufb), mask marks the
+ * lanes.  Segments with no byte inside the image are left out: their
+ * lanes keep x_zp. */
+typedef struct {
+    __m128i ctrl, mask;
+    int32_t off;
+    int n;
+} Seg;
 
 enum { QC2_SEGS = 256 }; /* the per-tile table's reach: taps x segments */
 
-/* Segment s of one tap into t (48 bytes; bytes past the segment may be
- * overwritten: later segments rewrite theirs, bytes past the tile's npix are
- * not used).  Plain 16- or 32-byte loads where the whole load lies before
- * xend, the end of the layer's input. */
-static inline void put_seg(const Seg *s, const uint8_t *xc, const uint8_t *lc, __m128i zp16, int sw,
-                           const uint8_t *xend, uint8_t *t)
+/* n <= 16 bytes src[0], src[sw], ... through the table lc (when not
+ * NULL) into lanes 0 .. n-1 of a vector, the rest 0 (measured: bytes
+ * through memory beat assembling them in general registers). */
+static inline __attribute__((always_inline)) __m128i gather16(const uint8_t *src, const uint8_t *lc, int n, int sw)
 {
-    _mm_storeu_si128((__m128i *)(void *)(t + s->d), zp16);
-    if (s->hi <= s->lo)
-        return;
-    const uint8_t *src = xc + s->off;
-    const int n = s->hi - s->lo;
-    uint8_t *dst = t + s->lo;
-    if (lc) {
+    uint8_t t[16] = {0};
+    if (lc)
         for (int j = 0; j < n; j++)
-            dst[j] = lc[src[(size_t)j * sw]];
-        return;
-    }
-    if (sw == 1 && xend - src >= 16) {
-        _mm_storeu_si128((__m128i *)(void *)dst, _mm_loadu_si128((const __m128i *)(const void *)src));
-    } else if (sw == 2 && xend - src >= 32) { /* the even bytes of 32 */
+            t[j] = lc[src[(size_t)j * sw]];
+    else
+        for (int j = 0; j < n; j++)
+            t[j] = src[(size_t)j * sw];
+    return _mm_loadu_si128((const __m128i *)(const void *)t);
+}
+
+/* The segment's bytes in lanes 0 .. n-1: plain 16- or 32-byte loads where
+ * the whole load lies before xend, the end of the layer's input. */
+static inline __m128i seg_bytes(const Seg *s, const uint8_t *xc, const uint8_t *lc, int sw, const uint8_t *xend)
+{
+    const uint8_t *src = xc + s->off;
+    if (lc)
+        return gather16(src, lc, s->n, sw);
+    if (sw == 1 && xend - src >= 16)
+        return _mm_loadu_si128((const __m128i *)(const void *)src);
+    if (sw == 2 && xend - src >= 32) { /* the even bytes of 32 */
         const __m128i low = _mm_set1_epi16(0x00FF);
         const __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)src), low);
         const __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(src + 16)), low);
-        _mm_storeu_si128((__m128i *)(void *)dst, _mm_packus_epi16(a, b));
-    } else {
-        for (int j = 0; j < n; j++)
-            dst[j] = src[(size_t)j * sw];
-        return;
+        return _mm_packus_epi16(a, b);
     }
-    _mm_storeu_si128((__m128i *)(void *)(t + s->hi), zp16); /* the right padding over the load's excess */
+    return gather16(src, NULL, s->n, sw);
 }
 
 void onnxcc_u8s8_pack_avx2(const OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *xend, const uint8_t *lut,
@@ -280,45 +288,58 @@ void onnxcc_u8s8_pack_avx2(const OnnxccConv2dParams *p, const uint8_t *xg, const
         i += len;
     }
     Seg seg[QC2_SEGS];
-    const int tabled = !flat && taps * np <= QC2_SEGS;
-    for (int tp = 0; tabled && tp < taps; tp++) {
+    int first[QC2_TAPS + 1]; /* tap tp's segments: seg[first[tp] .. first[tp + 1]) */
+    const int tabled = !flat && taps <= QC2_TAPS && taps * np <= QC2_SEGS;
+    for (int tp = 0, ns = 0; tabled && tp < taps; tp++) {
         const int ky = tp / p->kW, kx = tp % p->kW;
+        first[tp] = ns;
         for (int k = 0; k < np; k++) {
             const int iy = poy[k] * p->stride_h - p->pad_t + ky * p->dil_h;
             const int c0 = pox[k] * sw - p->pad_l + kx * p->dil_w; /* input column of the piece's pixel 0 */
             /* piece pixels j in [lo, hi) read 0 <= c0 + sw*j < W */
             int lo = c0 < 0 ? (-c0 + sw - 1) / sw : 0, hi = c0 > p->W - 1 ? 0 : (p->W - 1 - c0) / sw + 1;
-            if (iy < 0 || iy >= p->H)
-                lo = hi = 0;
-            lo = lo < plen[k] ? lo : plen[k];
             hi = hi < plen[k] ? hi : plen[k];
-            hi = hi > lo ? hi : lo;
-            seg[tp * np + k] = (Seg){(int16_t)pd[k], (int16_t)(pd[k] + lo), (int16_t)(pd[k] + hi),
-                                     hi > lo ? (int32_t)(iy * p->W + c0 + sw * lo) : 0};
+            if (iy < 0 || iy >= p->H || hi <= lo)
+                continue;
+            int8_t ctrl[16], mask[16];
+            for (int l = 0; l < 16; l++) {
+                const int in = l >= pd[k] + lo && l < pd[k] + hi;
+                ctrl[l] = (int8_t)(in ? l - pd[k] - lo : -128), mask[l] = (int8_t)(in ? -1 : 0);
+            }
+            seg[ns].ctrl = _mm_loadu_si128((const __m128i *)(const void *)ctrl);
+            seg[ns].mask = _mm_loadu_si128((const __m128i *)(const void *)mask);
+            seg[ns].off = iy * p->W + c0 + sw * lo;
+            seg[ns].n = hi - lo;
+            ns++;
         }
+        first[tp + 1] = ns;
     }
-    uint8_t rows[4][48];
-    memset(rows, 0, sizeof rows); /* pixels past npix: 0 (their outputs are not stored) */
+    uint8_t rows[4][16];
     int c = 0, ky = 0, kx = 0, tp = 0;
     for (int k4 = 0; k4 < K4; k4++) {
+        __m128i r[4];
         for (int j = 0; j < 4; j++) {
             if (4 * k4 + j >= K) {
-                memset(rows[j], 0, 16);
+                r[j] = _mm_setzero_si128();
                 continue;
             }
             const uint8_t *xc = xg + (size_t)c * HW, *lc = lut ? lut + (size_t)c * 256 : NULL;
-            if (tabled)
-                for (int k = 0; k < np; k++)
-                    put_seg(&seg[tp * np + k], xc, lc, zp16, sw, xend, rows[j]);
-            else if (!flat)
+            if (tabled) {
+                __m128i v = zp16;
+                for (int k = first[tp]; k < first[tp + 1]; k++) {
+                    const __m128i b = seg_bytes(&seg[k], xc, lc, sw, xend);
+                    v = _mm_blendv_epi8(v, _mm_shuffle_epi8(b, seg[k].ctrl), seg[k].mask);
+                }
+                r[j] = v;
+            } else if (flat) { /* pixels past npix: 0 (their outputs are not stored) */
+                r[j] = npix < 16 ? gather16(xc + p0, lc, npix, 1)
+                       : lc      ? gather16(xc + p0, lc, 16, 1) /* unrolled */
+                                 : _mm_loadu_si128((const __m128i *)(const void *)(xc + p0));
+            } else {
+                memset(rows[j], 0, 16);
                 gather_tap(p, xc, lc, x_zp, ky, kx, p0, npix, rows[j]);
-            else if (lc)
-                for (int i = 0; i < npix; i++)
-                    rows[j][i] = lc[xc[p0 + i]];
-            else if (npix == 16)
-                _mm_storeu_si128((__m128i *)(void *)rows[j], _mm_loadu_si128((const __m128i *)(const void *)(xc + p0)));
-            else
-                memcpy(rows[j], xc + p0, (size_t)npix);
+                r[j] = _mm_loadu_si128((const __m128i *)(const void *)rows[j]);
+            }
             if (++tp == taps)
                 tp = 0;
             if (++kx == p->kW) {
@@ -327,10 +348,7 @@ void onnxcc_u8s8_pack_avx2(const OnnxccConv2dParams *p, const uint8_t *xg, const
                     ky = 0, c++;
             }
         }
-        interleave16(_mm_loadu_si128((const __m128i *)(const void *)rows[0]),
-                     _mm_loadu_si128((const __m128i *)(const void *)rows[1]),
-                     _mm_loadu_si128((const __m128i *)(const void *)rows[2]),
-                     _mm_loadu_si128((const __m128i *)(const void *)rows[3]), xp + (size_t)k4 * 64);
+        interleave16(r[0], r[1], r[2], r[3], xp + (size_t)k4 * 64);
     }
 }
 
