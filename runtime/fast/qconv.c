@@ -96,7 +96,7 @@ static void tile_task(void *ctx, int t)
         const uint8_t *xend = c->x + (p->N - 1) * xs + (size_t)p->C * p->H * p->W;
         const uint8_t *lg = c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL;
         const size_t sub = (size_t)(c->K + 3) / 4 * 64;
-        int ns = 0, np[2];
+        int ns = 0, np[4];
         for (; ns * 16 < npix; ns++) {
             np[ns] = npix - 16 * ns < 16 ? npix - 16 * ns : 16;
             onnxcc_u8s8_pack_avx2(p, xg, xend, lg, c->x_zp, c->K, p0 + 16 * ns, np[ns], xp + ns * sub);
@@ -172,10 +172,14 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
     int avx2 = !vnni && have_avx2(p->isa_cap);
     if (avx2) {
         /* Widened weights (avx2 = 2) where QC_BUF holds them (4 rows) after
-         * two sub-tiles (32 pixels) or one; else the kernel widening them
-         * in registers, 16-pixel tiles. */
+         * up to 4 sub-tiles of 16 pixels (each widened block serves them
+         * all), while the tiles still make two tasks per thread; else the
+         * kernel widening them in registers, 16-pixel tiles. */
         const size_t wide = (size_t)QC2_MR * 4 * onnxcc_s8_widen_stride_avx2(K);
-        PT = (size_t)K4 * 128 + wide <= QC_BUF ? 32 : 16;
+        const int tasks = onnxcc_num_threads() * TASKS_PER_THREAD;
+        PT = 64;
+        while (PT > 16 && ((size_t)K4 * 4 * PT + wide > QC_BUF || p->N * ((P0 + PT - 1) / PT) < tasks))
+            PT -= 16;
         avx2 = (size_t)K4 * 4 * PT + wide <= QC_BUF ? 2 : 1;
     }
     if (!(vnni || avx2) || (size_t)K4 * 4 * PT > QC_BUF || MG > QC_MAXM) {
