@@ -14,8 +14,10 @@
  * a vector, one vpdpbusd per tap (qconv_avx512.c).
  *
  * Without AVX-512 VNNI and BW (or capped below avx512) the AVX2 kernels
- * of qconv_avx2.c run the same tiling with 16-pixel tiles (vpmaddwd on
- * 16-bit pairs, exact) and their own depthwise planes; below AVX2 (or for
+ * of qconv_avx2.c run the same tiling (vpmaddwd on 16-bit pairs, exact;
+ * tiles of 16 to 64 pixels, weights widened to 16 bits per block of rows),
+ * the same row-window path (with or without an input table) and their own
+ * depthwise planes; below AVX2 (or for
  * layers beyond the stack buffer's reach: K > QC_BUF / 16 = 5120 or more
  * than QC_MAXM output channels per group) the reference kernel runs.
  * Every path gives the reference's bits. */
@@ -135,7 +137,13 @@ static void rows_task(void *ctx, int t)
     const int oy0 = (int)((long long)p->OH * k / c->chunks), oy1 = (int)((long long)p->OH * (k + 1) / c->chunks);
     unsigned char buf[QC_BUF + 64];
     uint8_t *win = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
-    if (oy1 > oy0)
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
+    if (oy1 <= oy0)
+        return;
+    if (c->avx2)
+        onnxcc_u8s8_rows_run_avx2(p, c->x, c->x + (p->N - 1) * xs + (size_t)p->C * p->H * p->W, c->lut, c->x_zp,
+                                  c->wt, c->m0, c->mc, c->beff, c->mult, c->y_zp, n, oy0, oy1, win, c->y);
+    else
         onnxcc_u8s8_rows_run_avx512(p, c->x, c->x_zp, c->wt, c->m0, c->mc, c->beff, c->mult, c->y_zp, n, oy0, oy1, win,
                                     c->y);
 }
@@ -218,12 +226,15 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
 #ifdef ONNXCC_RT_X86_64
         /* Each output is computed by one task alone, the same way whatever
          * the split: every thread count gives the same bytes. */
-        const int chunk = lut || avx2 ? 0 : onnxcc_u8s8_rows_chunk_avx512(p);
+        const int chunk = avx2 ? onnxcc_u8s8_rows_chunk_avx2(p) : lut ? 0 : onnxcc_u8s8_rows_chunk_avx512(p);
         if (chunk) {
             c.chunks = p->OH < threads * TASKS_PER_THREAD ? p->OH : threads * TASKS_PER_THREAD;
             for (c.m0 = 0; c.m0 < p->M; c.m0 += chunk) {
                 c.mc = p->M - c.m0 < chunk ? p->M - c.m0 : chunk;
-                onnxcc_u8s8_rows_prepare_avx512(p, w, c.m0, c.mc, wt);
+                if (avx2)
+                    onnxcc_u8s8_rows_prepare_avx2(p, w, c.m0, c.mc, wt);
+                else
+                    onnxcc_u8s8_rows_prepare_avx512(p, w, c.m0, c.mc, wt);
                 onnxcc_fast_parallel(p->N * c.chunks, rows_task, &c);
             }
             continue;

@@ -77,6 +77,17 @@ int onnxcc_u8s8_dw_fits_avx2(const struct OnnxccConv2dParams *p);
 void onnxcc_u8s8_dwplane_avx2(const struct OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut,
                               uint8_t x_zp, const int8_t *w, int32_t beff, float mult, uint8_t y_zp, uint8_t *y);
 int32_t onnxcc_s8_sum_avx2(const int8_t *w, size_t n);
+/* The row-window path of the AVX-512 kernels, for AVX2 (qconv_avx2.c):
+ * chunk, prepare (widened weights of channels m0 .. m0+mc-1 into buf) and
+ * run as onnxcc_u8s8_rows_*_avx512, the input read through lut unless NULL,
+ * xend as for onnxcc_u8s8_pack_avx2. */
+int onnxcc_u8s8_rows_chunk_avx2(const struct OnnxccConv2dParams *p);
+void onnxcc_u8s8_rows_prepare_avx2(const struct OnnxccConv2dParams *p, const int8_t *w, int m0, int mc,
+                                   uint8_t *buf);
+void onnxcc_u8s8_rows_run_avx2(const struct OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *xend,
+                               const uint8_t *lut, uint8_t x_zp, const uint8_t *wt, int m0, int mc,
+                               const int32_t *beff, const float *mult, uint8_t y_zp, int n, int oy0, int oy1,
+                               uint8_t *buf, uint8_t *y);
 /* onnxcc_f32_quantize_u8 over the whole 8-element vectors of x. */
 size_t onnxcc_f32_quantize_u8_avx2(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
 

@@ -33,6 +33,21 @@ static inline void interleave16(__m128i a, __m128i b, __m128i c, __m128i d, uint
     _mm_storeu_si128(q + 3, _mm_unpackhi_epi16(ab1, cd1));
 }
 
+/* n <= 16 bytes src[0], src[sw], ... through the table lc (when not
+ * NULL) into lanes 0 .. n-1 of a vector, the rest 0 (measured: bytes
+ * through memory beat assembling them in general registers). */
+static inline __attribute__((always_inline)) __m128i gather16(const uint8_t *src, const uint8_t *lc, int n, int sw)
+{
+    uint8_t t[16] = {0};
+    if (lc)
+        for (int j = 0; j < n; j++)
+            t[j] = lc[src[(size_t)j * sw]];
+    else
+        for (int j = 0; j < n; j++)
+            t[j] = src[(size_t)j * sw];
+    return _mm_loadu_si128((const __m128i *)(const void *)t);
+}
+
 /* y[0 .. n-1] = the 8 requantized int32 lanes of acc (n <= 8). */
 static inline void requant8(__m256i acc, __m256i b, __m256 m, __m256 lo, __m256 hi, __m256i zp, uint8_t *y, int n)
 {
@@ -162,17 +177,155 @@ void onnxcc_s8_widen_avx2(const int8_t *w, int K, int mr, int32_t *wb)
     }
 }
 
-void onnxcc_u8s8_qgemm_wide_avx2(const uint8_t *xp, int K, int npix, const int32_t *wb, int mr, const int32_t *beff,
-                                 const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
+/* The kernel on widened weights; tap group k4's 16 pixels at xp + off[k4]
+ * (off NULL: xp + 64 k4). */
+static inline __attribute__((always_inline)) void
+qgemm_wide(const uint8_t *xp, const int32_t *off, int K4, int ws, int npix, const int32_t *wb, int mr,
+           const int32_t *beff, const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
 {
-    const int K4 = (K + 3) / 4, ws = onnxcc_s8_widen_stride_avx2(K);
     const __m256i low = _mm256_set1_epi16(0x00FF);
     const int32_t *wr0 = wb, *wr1 = wb + ws, *wr2 = wb + 2 * (size_t)ws, *wr3 = wb + 3 * (size_t)ws;
     __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     for (int k4 = 0; k4 < K4; k4++)
-        QC2_STEP(xp + (size_t)k4 * 64, QC2_ROW_WIDE);
+        QC2_STEP(off ? xp + off[k4] : xp + (size_t)k4 * 64, QC2_ROW_WIDE);
     const __m256i acc[QC2_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
     store_rows(acc, npix, mr, beff, mult, y_zp, y, y_stride);
+}
+
+void onnxcc_u8s8_qgemm_wide_avx2(const uint8_t *xp, int K, int npix, const int32_t *wb, int mr, const int32_t *beff,
+                                 const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride)
+{
+    qgemm_wide(xp, NULL, (K + 3) / 4, onnxcc_s8_widen_stride_avx2(K), npix, wb, mr, beff, mult, y_zp, y, y_stride);
+}
+
+/* ---- stride-1 convolutions on a window of input rows ----------------------- */
+
+/* As the AVX-512 row-window path (qconv_avx512.c): input row r of the
+ * window slot holds, per group of 4 channels c4, the padded row's columns
+ * with the 4 channels' bytes side by side (byte (c4 * Wp + pad_l + ix) * 4
+ * + j is channel 4 c4 + j, column ix, through the table; padding columns
+ * and rows outside the image x_zp); output pixel ox, tap (ky, kx) of group
+ * c4 reads the 4 bytes at column ox + kx of row slot (oy - pad_t + ky) %
+ * kH, so 16 output pixels are 64 contiguous bytes: no per-tap copies. */
+typedef struct { int C4, taps, K4, Wp, W16, ws, chunk; size_t rowbytes; } Rows2;
+
+static int rows2_geo(const OnnxccConv2dParams *p, Rows2 *g)
+{
+    if (p->group != 1 || p->stride_h != 1 || p->stride_w != 1 || p->dil_h != 1 || p->dil_w != 1 || p->kH > 7 ||
+        p->kW > 7 || p->kH * p->kW == 1)
+        return 0;
+    const int OW16 = (p->OW + 15) / 16 * 16;
+    if (4 * (OW16 - p->OW) > p->OW)
+        return 0; /* narrow rows: most lanes idle */
+    g->C4 = (p->C + 3) / 4, g->taps = p->kH * p->kW, g->K4 = g->C4 * g->taps;
+    if (g->K4 > 4096)
+        return 0;
+    g->W16 = (p->W + 15) / 16 * 16;
+    /* the kernel reads columns < OW16 + kW - 1; the row loads write < pad_l + W16 */
+    g->Wp = OW16 + p->kW - 1 > p->pad_l + g->W16 ? OW16 + p->kW - 1 : p->pad_l + g->W16;
+    g->rowbytes = (size_t)g->C4 * g->Wp * 4;
+    g->ws = onnxcc_s8_widen_stride_avx2(4 * g->K4);
+    /* output channels per chunk: whole blocks of QC2_MR widened rows in QC_BUF */
+    g->chunk = (int)(QC_BUF / ((size_t)g->ws * 4)) / QC2_MR * QC2_MR;
+    if (g->chunk > p->M)
+        g->chunk = p->M;
+    return g->chunk > 0 && g->rowbytes * p->kH + sizeof(int32_t) * g->K4 <= QC_BUF;
+}
+
+int onnxcc_u8s8_rows_chunk_avx2(const OnnxccConv2dParams *p)
+{
+    Rows2 g;
+    return rows2_geo(p, &g) ? g.chunk : 0;
+}
+
+void onnxcc_u8s8_rows_prepare_avx2(const OnnxccConv2dParams *p, const int8_t *w, int m0, int mc, uint8_t *buf)
+{
+    Rows2 g;
+    rows2_geo(p, &g);
+    const int CK = p->C * g.taps;
+    int32_t *wb = (int32_t *)(void *)buf;
+    for (int m = 0; m < (mc + QC2_MR - 1) / QC2_MR * QC2_MR; m++) { /* rows past mc repeat the last */
+        const int8_t *wm = w + (size_t)(m0 + (m < mc ? m : mc - 1)) * CK;
+        int32_t *dst = wb + (size_t)m * g.ws;
+        memset(dst, 0, sizeof(int32_t) * (size_t)g.ws);
+        for (int c4 = 0, k4 = 0; c4 < g.C4; c4++)
+            for (int t = 0; t < g.taps; t++, k4++) { /* tap group (c4, t): channels 4 c4 .. 4 c4 + 3 */
+                int16_t b[4];
+                for (int j = 0; j < 4; j++)
+                    b[j] = 4 * c4 + j < p->C ? wm[(size_t)(4 * c4 + j) * g.taps + t] : 0;
+                dst[2 * k4] = (int32_t)((uint32_t)(uint16_t)b[0] | (uint32_t)(uint16_t)b[2] << 16);
+                dst[2 * k4 + 1] = (int32_t)((uint32_t)(uint16_t)b[1] | (uint32_t)(uint16_t)b[3] << 16);
+            }
+    }
+}
+
+/* Window row r of image plane set xn into win (as above). */
+static void window_row(const OnnxccConv2dParams *p, const Rows2 *g, const uint8_t *xn, const uint8_t *xend,
+                       const uint8_t *lut, uint8_t x_zp, int r, uint8_t *win)
+{
+    memset(win, x_zp, g->rowbytes);
+    if (r < 0 || r >= p->H)
+        return;
+    const size_t HW = (size_t)p->H * p->W;
+    for (int c4 = 0; c4 < g->C4; c4++) {
+        const uint8_t *src[4], *lc[4];
+        for (int j = 0; j < 4; j++) {
+            const int ch = 4 * c4 + j;
+            src[j] = ch < p->C ? xn + (size_t)ch * HW + (size_t)r * p->W : NULL;
+            lc[j] = ch < p->C && lut ? lut + (size_t)ch * 256 : NULL;
+        }
+        uint8_t *dst = win + ((size_t)c4 * g->Wp + p->pad_l) * 4;
+        for (int c0 = 0; c0 < p->W; c0 += 16) { /* 16 columns; those past W are reset below */
+            const int n = p->W - c0 < 16 ? p->W - c0 : 16;
+            __m128i v[4];
+            for (int j = 0; j < 4; j++) {
+                const uint8_t *at = src[j] ? src[j] + c0 : NULL;
+                v[j] = !at ? _mm_setzero_si128()
+                       : lc[j] || xend - at < 16 ? gather16(at, lc[j], n, 1)
+                                                 : _mm_loadu_si128((const __m128i *)(const void *)at);
+            }
+            interleave16(v[0], v[1], v[2], v[3], dst + (size_t)c0 * 4);
+        }
+        memset(dst + (size_t)p->W * 4, x_zp, (size_t)(g->W16 - p->W) * 4);
+    }
+}
+
+void onnxcc_u8s8_rows_run_avx2(const OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *xend, const uint8_t *lut,
+                               uint8_t x_zp, const uint8_t *wtb, int m0, int mc, const int32_t *beff,
+                               const float *mult, uint8_t y_zp, int n, int oy0, int oy1, uint8_t *buf, uint8_t *y)
+{
+    Rows2 g;
+    rows2_geo(p, &g);
+    const int32_t *wb = (const int32_t *)(const void *)wtb;
+    uint8_t *win = buf;
+    int32_t *off = (int32_t *)(void *)(win + g.rowbytes * p->kH);
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
+    const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
+    const size_t P = (size_t)p->OH * p->OW;
+    const uint8_t *xn = x + n * xs;
+    for (int oy = oy0; oy < oy1; oy++) {
+        /* the kH input rows of this output row, each in slot row % kH */
+        for (int ky = 0; ky < p->kH; ky++) {
+            const int r = oy - p->pad_t + ky;
+            if (oy == oy0 || ky == p->kH - 1)
+                window_row(p, &g, xn, xend, lut, x_zp, r, win + g.rowbytes * (size_t)(((r % p->kH) + p->kH) % p->kH));
+        }
+        for (int c4 = 0, k4 = 0; c4 < g.C4; c4++)
+            for (int ky = 0; ky < p->kH; ky++) {
+                const int slot = (((oy - p->pad_t + ky) % p->kH) + p->kH) % p->kH;
+                for (int kx = 0; kx < p->kW; kx++, k4++)
+                    off[k4] = (int32_t)(g.rowbytes * (size_t)slot + ((size_t)c4 * g.Wp + (size_t)kx) * 4);
+            }
+        for (int ox0 = 0; ox0 < p->OW; ox0 += 16) {
+            const int npix = p->OW - ox0 < 16 ? p->OW - ox0 : 16;
+            uint8_t *yt = y + n * ys + (size_t)oy * p->OW + ox0;
+            for (int r0 = 0; r0 < mc; r0 += QC2_MR) {
+                const int mr = mc - r0 < QC2_MR ? mc - r0 : QC2_MR;
+                qgemm_wide(win + (size_t)ox0 * 4, off, g.K4, g.ws, npix, wb + (size_t)r0 * g.ws, mr, beff + m0 + r0,
+                           mult + m0 + r0, y_zp, yt + (size_t)(m0 + r0) * P, P);
+            }
+        }
+    }
 }
 
 /* ---- packing --------------------------------------------------------------- */
@@ -235,21 +388,6 @@ typedef struct {
 } Seg;
 
 enum { QC2_SEGS = 256 }; /* the per-tile table's reach: taps x segments */
-
-/* n <= 16 bytes src[0], src[sw], ... through the table lc (when not
- * NULL) into lanes 0 .. n-1 of a vector, the rest 0 (measured: bytes
- * through memory beat assembling them in general registers). */
-static inline __attribute__((always_inline)) __m128i gather16(const uint8_t *src, const uint8_t *lc, int n, int sw)
-{
-    uint8_t t[16] = {0};
-    if (lc)
-        for (int j = 0; j < n; j++)
-            t[j] = lc[src[(size_t)j * sw]];
-    else
-        for (int j = 0; j < n; j++)
-            t[j] = src[(size_t)j * sw];
-    return _mm_loadu_si128((const __m128i *)(const void *)t);
-}
 
 /* The segment's bytes in lanes 0 .. n-1: plain 16- or 32-byte loads where
  * the whole load lies before xend, the end of the layer's input. */
