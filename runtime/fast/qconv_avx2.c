@@ -1,17 +1,18 @@
 /* qconv_avx2.c — the quantized conv kernels of qconv.h for AVX2 (this file
  * alone is compiled with -mavx2 -mfma), for CPUs without AVX-512 VNNI or
- * runs capped at avx2: the tile packing, the GEMM kernel, depthwise planes,
- * weight sums and QuantizeLinear.
+ * runs capped at avx2: the tile packing, the GEMM kernel, the row-window
+ * path, depthwise planes, weight sums and QuantizeLinear.
  *
  * Exactness: vpmaddubsw would saturate (255 * 127 * 2 > 32767), so the
  * kernels multiply in 16 bits and sum in 32 with vpmaddwd, which is exact
  * for u8 x s8 pairs.  The GEMM reads the packed tile of qconv.h (4 tap
  * bytes per pixel): masking and shifting each 16-bit half gives two vectors
  * of zero-extended tap pairs, (t0, t2) and (t1, t3) per pixel, and the
- * row's 4 weight bytes broadcast and shifted the same way give the matching
- * sign-extended pairs; two vpmaddwd then add all four products of a pixel.
+ * row's 4 weight bytes give the matching sign-extended pairs (widened
+ * ahead into a block of rows, or shifted in registers); two vpmaddwd then
+ * add all four products of a pixel.
  *
- * Output tile: QC2_MR rows x 2 vectors of 8 pixels (16-pixel tiles),
+ * Output tile: QC2_MR rows x 2 vectors of 8 pixels (16-pixel sub-tiles),
  * accumulators in registers.  Epilogue as the AVX-512 kernel's: + corrected
  * bias, to float, times the multiplier, clamped to [-y_zp, 255 - y_zp],
  * rounded half to even (vcvtps2dq in the default MXCSR mode), + y_zp. */
