@@ -16,7 +16,9 @@
  * K large enough) every call reads its weights from memory, as each layer of
  * a whole model does, instead of from a cache the previous call warmed;
  * BENCH_ONLY=S runs only the layers whose name contains S; BENCH_TOP=1 only
- * the best ISA level. */
+ * the best ISA level; BENCH_COMPACT=1 packs the weights compact
+ * (OnnxccConv2dParams.compact_weights: Winograd layers make their
+ * transformed weights in scratch on every call). */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +221,7 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     const int zoo = strncmp(l->name, "zoo", 3) == 0;
     p.pre_relu = !zoo && l->C != 3;
     p.act.kind = zoo ? ONNXCC_ACT_RELU : ONNXCC_ACT_NONE;
+    p.compact_weights = getenv("BENCH_COMPACT") != NULL;
 
     const size_t k = (size_t)l->C * (size_t)l->k * (size_t)l->k;
     float *w = random_floats((size_t)l->M * k), *bias = random_floats((size_t)l->M);

@@ -145,7 +145,8 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
             exit(0);
         } else if (strcmp(arg, "--ops") == 0) {
             for (int k = 0; k < OP_COUNT; k++)
-                printf("%s\n", op_info[k].name);
+                if (k != OP_QLINEARADD) /* internal: fuse_qadd's */
+                    printf("%s\n", op_info[k].name);
             exit(0);
         } else if (strcmp(arg, "--version") == 0) {
             printf("onnxcc %s\n", ONNXCC_VERSION);

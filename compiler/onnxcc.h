@@ -391,6 +391,7 @@ int fold_bn(Graph *g);        /* fold_bn.c */
 int fuse_qconv(Graph *g);     /* fuse_qconv.c */
 int fuse_qpreact(Graph *g);   /* fuse_qpreact.c */
 int fuse_qconcat(Graph *g);   /* fuse_qconcat.c */
+int fuse_qadd(Graph *g);      /* fuse_qadd.c */
 int fold_dq(Graph *g);        /* fold_dq.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
 /* fuse_act.c: act's kind (ACT_*) and parameters when it is a float32
@@ -519,6 +520,7 @@ bool einsum_as_matmul(const Graph *g, const Node *n, int64_t mm[5]);
 /* emit.c: onnxcc_f32_matmul for node n over its inputs 0, 1 and output 0,
  * dense, with mm as einsum_as_matmul fills it. */
 void emit_matmul_call(Emitter *e, const Node *n, FILE *f, const int64_t mm[5]);
+int isa_cap_of(const Graph *g);
 /* Emits the float32 lowering of a core op (see infer_core). */
 void lower_core(Emitter *e, const Node *n, FILE *f);
 
@@ -560,6 +562,9 @@ void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int 
 extern const char EMIT_RAW[];
 void emit_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *as, const char *body,
                const char *store);
+/* Elements between images (axis 0) of v: 0 when v is dense, the image size
+ * of its buffer when slice_concats made it a channel slice of one. */
+int64_t emit_img_stride(const Graph *g, const Value *v);
 /* A dense copy of value x into value y (same number of bytes). */
 void emit_copy(Emitter *e, const Node *n, FILE *f, int x, int y);
 

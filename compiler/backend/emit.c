@@ -234,12 +234,24 @@ static const char *pre_ref(Emitter *e, const Node *n, int vi)
 }
 
 /* Elements between images of v: 0 (dense) unless v is a slice of a buffer. */
+/* The ISA cap the generated code hands the fast kernels (their isa_cap
+ * fields): `--isa` / config `isa:` level + 1, 0 for no cap. */
+int isa_cap_of(const Graph *g)
+{
+    return g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
+}
+
 static long long img_stride(const Graph *g, const Value *v)
 {
     if (v->base < 0)
         return 0;
     const Value *b = &g->values[v->base];
     return (long long)(b->dims[1] * plane(b));
+}
+
+int64_t emit_img_stride(const Graph *g, const Value *v)
+{
+    return img_stride(g, v);
 }
 
 /* A float as an exact C99 literal. */
@@ -350,7 +362,7 @@ static void conv_params(const Graph *g, const Node *n, OnnxccConv2dParams *p)
     p->act.kind = n->act;
     p->act.a = n->act_a;
     p->act.b = n->act_b;
-    p->isa_cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
+    p->isa_cap = isa_cap_of(g);
     p->compact_weights = g->weights_layout == LAYOUT_COMPACT;
 }
 
@@ -714,7 +726,7 @@ static OnnxccMatmulParams matmul_params(long long M, long long K, long long N, l
                                         bool bbatch, int b_layout)
 {
     OnnxccMatmulParams p = {(int)M, (int)K, (int)N, (size_t)batch, abatch ? (size_t)(M * K) : 0,
-                            bbatch ? (size_t)(K * N) : 0, b_layout};
+                            bbatch ? (size_t)(K * N) : 0, b_layout, 0};
     return p;
 }
 
@@ -755,8 +767,8 @@ static bool gemm_as_matmul(Emitter *e, const Node *n, FILE *f)
     const OnnxccMatmulParams p = matmul_params(M, K, N, 1, false, false, tb ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN);
     const char *B = pack_matmul_b(e, n, &p, b->data);
     const char *Y = ref(e, n, n->out[0]);
-    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, ONNXCC_MATMUL_B_PACKED};\n",
-            M, K, N);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, ONNXCC_MATMUL_B_PACKED, %d};\n",
+            M, K, N, isa_cap_of(g));
     fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, (float *)(ws + %lld));\n    }\n", ref(e, n, n->in[0]), B, Y,
             (long long)scratch_at(e, 0));
     if (has_c)
@@ -786,7 +798,7 @@ static void lower_gemm(Emitter *e, const Node *n, FILE *f)
     }
     fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, %d, %d, %s, %s, %lld, %lld, %d};\n",
             M, N, K, (int)!!ta, (int)!!attr_int(g, n, "transB", 0), flit(e, attr_float(g, n, "alpha", 1.0f)),
-            flit(e, attr_float(g, n, "beta", 1.0f)), rs, cs, g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0);
+            flit(e, attr_float(g, n, "beta", 1.0f)), rs, cs, isa_cap_of(g));
     fprintf(f, "        onnxcc_f32_gemm(&p, %s, %s, %s, %s);\n    }\n", ref(e, n, n->in[0]),
             ref(e, n, n->in[1]), C, ref(e, n, n->out[0]));
 }
@@ -866,8 +878,8 @@ void emit_matmul_call(Emitter *e, const Node *n, FILE *f, const int64_t mm[5])
 {
     const OnnxccMatmulParams p =
         matmul_params(mm[0], mm[1], mm[2], mm[3], true, true, mm[4] ? ONNXCC_MATMUL_B_NK : ONNXCC_MATMUL_B_KN);
-    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%d, %d, %d, %zu, %zu, %zu, %d};\n", p.M, p.K,
-            p.N, p.batch, p.a_batch_stride, p.b_batch_stride, p.b_layout);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%d, %d, %d, %zu, %zu, %zu, %d, %d};\n", p.M, p.K,
+            p.N, p.batch, p.a_batch_stride, p.b_batch_stride, p.b_layout, isa_cap_of(e->g));
     fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, (float *)(ws + %lld));\n    }\n", ref(e, n, n->in[0]),
             ref(e, n, n->in[1]), ref(e, n, n->out[0]), (long long)scratch_at(e, 0));
 }
@@ -891,7 +903,7 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
             for (long long j = 0; j < N; j++)
                 t[j * K + k] = w[k * N + j];
         fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, 0.0f, 0, 0, %d};\n", M,
-                N, K, g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0);
+                N, K, isa_cap_of(g));
         fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), NULL, %s);\n    }\n", A, pk, Y);
         return;
     }
@@ -900,19 +912,20 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
             matmul_params(M, K, N, s.batch, s.abatch != 1, false, ONNXCC_MATMUL_B_PACKED);
         const char *P = pack_matmul_b(e, n, &p, b->data);
         fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%d, %d, %d, %zu, %zu, 0, "
-                   "ONNXCC_MATMUL_B_PACKED};\n",
-                p.M, p.K, p.N, p.batch, p.a_batch_stride);
+                   "ONNXCC_MATMUL_B_PACKED, %d};\n",
+                p.M, p.K, p.N, p.batch, p.a_batch_stride, isa_cap_of(g));
         fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, %s);\n    }\n", A, P, Y, S);
         return;
     }
     const char *B = ref(e, n, n->in[1]);
     if (s.one_call) {
-        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld, 0};\n",
-                M, K, N, s.batch, s.abatch == 1 ? 0 : M * K, s.bbatch == 1 ? 0 : K * N);
+        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld, 0, %d};\n",
+                M, K, N, s.batch, s.abatch == 1 ? 0 : M * K, s.bbatch == 1 ? 0 : K * N, isa_cap_of(g));
         fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, %s);\n    }\n", A, B, Y, S);
         return;
     }
-    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0};\n", M, K, N);
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0, %d};\n", M, K, N,
+            isa_cap_of(g));
     for (long long t = 0; t < s.batch; t++) {
         long long ai = 0, bi = 0, rem = t, amul = 1, bmul = 1;
         for (int d = s.ybr - 1; d >= 0; d--) {

@@ -1,6 +1,8 @@
 /* ops/quant.c — quantization: QuantizeLinear, DequantizeLinear,
- * DynamicQuantizeLinear, and the integer matmuls and convolutions
- * (MatMulInteger, QLinearMatMul, ConvInteger, QLinearConv).
+ * DynamicQuantizeLinear, the integer matmuls and convolutions
+ * (MatMulInteger, QLinearMatMul, ConvInteger, QLinearConv), and the
+ * integer Add fuse_qadd makes (QLinearAdd, onnxruntime's arithmetic: see
+ * the runtime's onnxcc_u8_qadd).
  *
  * Everything is a reference loop written into the generated code.  Integer
  * products are summed exactly in int64_t and stored as int32 (ConvInteger,
@@ -183,6 +185,18 @@ static void emit_saturate(FILE *f, const char *ind, const char *C, int dt)
     fprintf(f, "%sv = v >= (%s)%lld ? v : (%s)%lld;\n", ind, C, (long long)lo, C, (long long)lo);
 }
 
+/* The element of v at dense index o: o itself, or for a channel slice
+ * (strided between images) o's image times the buffer's image stride plus
+ * o's place in its image. */
+static const char *slice_index(const Graph *g, Arena *a, const Value *v)
+{
+    int64_t st = emit_img_stride(g, v);
+    if (!st || v->dims[0] == 1)
+        return "o";
+    long long img = (long long)(value_numel(v) / v->dims[0]);
+    return arena_printf(a, "o / %lld * %lld + o %% %lld", img, (long long)st, img);
+}
+
 static void lower_quantize(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
@@ -191,11 +205,20 @@ static void lower_quantize(Emitter *e, const Node *n, FILE *f)
     const Value *z = has_in(n, 2) ? &g->values[n->in[2]] : NULL;
     const Value *y = &g->values[n->out[0]];
     QParams q = qparams(g, n, x, s, z);
-    if (q.kind == 0 && x->dtype == DT_F32 && s->dtype == DT_F32 && y->dtype == DT_U8 && x->base < 0 &&
-        y->base < 0) { /* the runtime's SIMD loop, the same bits */
-        fprintf(f, "    onnxcc_f32_quantize_u8(%lld, %s, %s[0], %s, %s);\n", (long long)value_numel(x),
-                emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]),
-                z ? arena_printf(a, "%s[0]", emit_ref(e, n, n->in[2])) : "0", emit_ref(e, n, n->out[0]));
+    if (q.kind == 0 && x->dtype == DT_F32 && s->dtype == DT_F32 && y->dtype == DT_U8 && x->base < 0) {
+        /* the runtime's SIMD loop, the same bits; image by image into a
+         * channel slice strided between images */
+        int64_t ys = emit_img_stride(g, y), nimg = ys ? x->dims[0] : 1, img = value_numel(x) / nimg;
+        const char *zp = z ? arena_printf(a, "%s[0]", emit_ref(e, n, n->in[2])) : "0";
+        if (nimg == 1) {
+            fprintf(f, "    onnxcc_f32_quantize_u8(%lld, %s, %s[0], %s, %s);\n", (long long)value_numel(x),
+                    emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]), zp, emit_ref(e, n, n->out[0]));
+            return;
+        }
+        fprintf(f, "    {\n        int64_t nb;\n        for (nb = 0; nb < %lld; nb++)\n", (long long)nimg);
+        fprintf(f, "            onnxcc_f32_quantize_u8(%lld, %s + nb * %lld, %s[0], %s, %s + nb * %lld);\n    }\n",
+                (long long)img, emit_ref(e, n, n->in[0]), (long long)img, emit_ref(e, n, n->in[1]), zp,
+                emit_ref(e, n, n->out[0]), (long long)ys);
         return;
     }
     bool dbl = x->dtype == DT_F64 || s->dtype == DT_F64;
@@ -209,10 +232,10 @@ static void lower_quantize(Emitter *e, const Node *n, FILE *f)
     open_qloops(f, &q);
     const char *ind = "                    ";
     fprintf(f, "%s%s v = %s((%s)%s / (%s)%s)%s;\n", ind, C, dbl ? "nearbyint" : "nearbyintf", C,
-            load_expr(a, x->dtype, "x[o]"), C, load_expr(a, s->dtype, "s[q]"),
+            load_expr(a, x->dtype, arena_printf(a, "x[%s]", slice_index(g, a, x))), C, load_expr(a, s->dtype, "s[q]"),
             z ? arena_printf(a, " + (%s)z[q]", C) : "");
     emit_saturate(f, ind, C, y->dtype);
-    fprintf(f, "%sy[o] = (%s)v;\n", ind, ctype(y->dtype));
+    fprintf(f, "%sy[%s] = (%s)v;\n", ind, slice_index(g, a, y), ctype(y->dtype));
     fprintf(f, "                }\n    }\n");
 }
 
@@ -232,9 +255,10 @@ static void lower_dequantize(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "        const %s *z = %s;\n", ctype(z->dtype), emit_ref(e, n, n->in[2]));
     fprintf(f, "        %s *y = %s;\n", ctype(y->dtype), emit_ref(e, n, n->out[0]));
     open_qloops(f, &q);
-    const char *v = arena_printf(a, "(%s)((int64_t)x[o]%s) * (%s)%s", C, z ? " - (int64_t)z[q]" : "", C,
+    const char *v = arena_printf(a, "(%s)((int64_t)x[%s]%s) * (%s)%s", C, slice_index(g, a, x),
+                                 z ? " - (int64_t)z[q]" : "", C,
                                  load_expr(a, s->dtype, "s[q]"));
-    fprintf(f, "                    y[o] = %s;\n", store_expr(a, y->dtype, v));
+    fprintf(f, "                    y[%s] = %s;\n", slice_index(g, a, y), store_expr(a, y->dtype, v));
     fprintf(f, "                }\n    }\n");
 }
 
@@ -611,15 +635,15 @@ static void infer_conv_q(Graph *g, Node *n)
 }
 
 /* Whether QLinearConv n runs as the runtime's onnxcc_u8s8_conv2d: 2-D,
- * uint8 x and y (dense, not channel slices), int8 weights whose zero
- * points are constant zeros. */
+ * uint8 x and y (dense or channel slices, as the float conv), int8 weights
+ * whose zero points are constant zeros. */
 static bool conv_q_fast(const Graph *g, const Node *n, const ConvGeo *c)
 {
     ConvIn ci = conv_in(n);
     const Value *x = &g->values[n->in[ci.x]], *w = &g->values[n->in[ci.w]], *y = &g->values[n->out[0]];
     const Value *wz = &g->values[n->in[ci.wz]];
     if (n->op != OP_QLINEARCONV || c->ns != 2 || x->dtype != DT_U8 || y->dtype != DT_U8 || w->dtype != DT_I8 ||
-        x->base >= 0 || y->base >= 0 || !(wz->flags & V_CONST) || !wz->data)
+        !(wz->flags & V_CONST) || !wz->data)
         return false;
     for (int64_t i = 0; i < value_numel(wz); i++)
         if (((const int8_t *)wz->data)[i] != 0)
@@ -634,13 +658,15 @@ static void lower_conv_q_fast(Emitter *e, const Node *n, FILE *f, const ConvGeo 
     const Graph *g = emit_graph(e);
     ConvIn ci = conv_in(n);
     const Value *ws = &g->values[n->in[ci.ws]];
-    const int cap = g->isa > ISA_AUTO ? g->isa - ISA_AUTO : 0;
+    const int cap = isa_cap_of(g);
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, 0, 0, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d, 0};\n",
+               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, %lld, %lld, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d, "
+               "0};\n",
             (long long)c->N, (long long)c->C, (long long)c->in[0], (long long)c->in[1], (long long)c->M,
             (long long)c->out[0], (long long)c->out[1], (long long)c->group, (long long)c->k[0], (long long)c->k[1],
             (long long)c->s[0], (long long)c->s[1], (long long)c->d[0], (long long)c->d[1], (long long)c->pb[0],
-            (long long)c->pb[1], cap);
+            (long long)c->pb[1], (long long)emit_img_stride(g, &g->values[n->in[ci.x]]),
+            (long long)emit_img_stride(g, &g->values[n->out[0]]), cap);
     fprintf(f, "        onnxcc_u8s8_conv2d(&p, %s, %s, %s[0], %s[0], %s, %s, %d, %s, %s[0], %s[0], %s);\n    }\n",
             emit_ref(e, n, n->in[ci.x]), n->pre_scale >= 0 ? emit_ref(e, n, n->pre_scale) : "NULL",
             emit_ref(e, n, n->in[ci.xs]), emit_ref(e, n, n->in[ci.xz]),
@@ -679,9 +705,16 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     for (int i = 0; i < ns; i++)
         fprintf(f, ", o%d, k%d, p%d", i, i, i);
     fprintf(f, ";\n");
+    /* x and y may be channel slices of larger buffers (slice_concats):
+     * images xcs / ys_ elements apart. */
+    int64_t xplane = 1, yplane = 1;
+    for (int i = 0; i < ns; i++)
+        xplane *= c.in[i], yplane *= c.out[i];
+    int64_t xst = emit_img_stride(g, x), yst = emit_img_stride(g, y);
+    long long xcs = (long long)(xst ? xst / xplane : c.C), ys_ = (long long)(yst ? yst : c.M * yplane);
     fprintf(f, "        for (nb = 0; nb < %lld; nb++)\n", (long long)c.N);
-    fprintf(f, "            for (oc = 0; oc < %lld; oc++) {\n", (long long)c.M);
-    fprintf(f, "                const int64_t xc = nb * %lld + (oc / %lld) * %lld;\n", (long long)c.C,
+    fprintf(f, "            for (o = nb * %lld, oc = 0; oc < %lld; oc++) {\n", ys_, (long long)c.M);
+    fprintf(f, "                const int64_t xc = nb * %lld + (oc / %lld) * %lld;\n", xcs,
             (long long)c.MG, (long long)c.CG);
     int lvl = 4;
     for (int i = 0; i < ns; i++, lvl++)
@@ -704,7 +737,7 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     const char *zx = has_in(n, ci.xz) ? " - (int64_t)xz[0]" : "";
     const char *zw = has_in(n, ci.wz) ? arena_printf(ar, " - (int64_t)wz[%s]", per_oc(g, n, &g->values[n->in[ci.wz]], c.M)) : "";
     if (n->pre_scale >= 0) /* fuse_qpreact's per-channel table */
-        xi = arena_printf(ar, "lut[(xc - nb * %lld + ic) * 256 + x[%s]]", (long long)c.C, xi);
+        xi = arena_printf(ar, "lut[(xc - nb * %lld + ic) * 256 + x[%s]]", xcs, xi);
     else
         xi = arena_printf(ar, "x[%s]", xi);
     fprintf(f, "%*sacc += ((int64_t)%s%s) * ((int64_t)w[%s]%s);\n", 4 * l2, "", xi, zx, wi, zw);
@@ -720,6 +753,38 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "            }\n    }\n");
 }
 
+/* ---- QLinearAdd (fuse_qadd) ------------------------------------------------- */
+
+/* Inputs a, a_scale, a_zp, b, b_scale, b_zp, c_scale, c_zp: uint8 a and b
+ * of one shape, float32 scales and uint8 zero points per tensor. */
+static void infer_qadd(Graph *g, Node *n)
+{
+    const Value *a = in_val(g, n, 0), *b = in_val(g, n, 3);
+    for (int k = 0; k < 8; k++) {
+        const Value *v = in_val(g, n, k);
+        bool ok = k == 0 || k == 3 ? v->dtype == DT_U8 : k % 3 == 1 ? v->dtype == DT_F32 && is_per_tensor(v)
+                                                                    : v->dtype == DT_U8 && is_per_tensor(v);
+        if (!ok)
+            fatal_node(g, n, "input %d '%s' (%s %s) is not of the form fuse_qadd makes", k, vname(v),
+                       dtype_name(v->dtype), dims_str(v->dims, v->rank));
+    }
+    if (a->rank != b->rank || memcmp(a->dims, b->dims, sizeof(int64_t) * (size_t)a->rank) != 0)
+        fatal_node(g, n, "'%s' %s and '%s' %s differ in shape", vname(a), dims_str(a->dims, a->rank), vname(b),
+                   dims_str(b->dims, b->rank));
+    set_out(g, n, 0, DT_U8, a->rank, a->dims);
+}
+
+static void lower_qadd(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    const char *r[8];
+    for (int k = 0; k < 8; k++)
+        r[k] = emit_ref(e, n, n->in[k]);
+    fprintf(f, "    onnxcc_u8_qadd(%lld, %s, %s[0], %s[0], %s, %s[0], %s[0], %s[0], %s[0], %s, %d);\n",
+            (long long)value_numel(&g->values[n->in[0]]), r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+            emit_ref(e, n, n->out[0]), isa_cap_of(g));
+}
+
 /* ---- dispatch ----------------------------------------------------------------- */
 
 void infer_quant(Graph *g, Node *n)
@@ -730,6 +795,7 @@ void infer_quant(Graph *g, Node *n)
     case OP_DYNAMICQUANTIZELINEAR: return infer_dynquant(g, n);
     case OP_MATMULINTEGER: case OP_QLINEARMATMUL: return infer_matmul_q(g, n);
     case OP_CONVINTEGER: case OP_QLINEARCONV: return infer_conv_q(g, n);
+    case OP_QLINEARADD: return infer_qadd(g, n);
     default: fatal_node(g, n, "unsupported operator");
     }
 }
@@ -742,6 +808,7 @@ void lower_quant(Emitter *e, const Node *n, FILE *f)
     case OP_DYNAMICQUANTIZELINEAR: return lower_dynquant(e, n, f);
     case OP_MATMULINTEGER: case OP_QLINEARMATMUL: return lower_matmul_q(e, n, f);
     case OP_CONVINTEGER: case OP_QLINEARCONV: return lower_conv_q(e, n, f);
+    case OP_QLINEARADD: return lower_qadd(e, n, f);
     default: fatal_node(emit_graph(e), n, "operator is not supported by the C backend");
     }
 }

@@ -7,4 +7,6 @@
     X(OP_QLINEARMATMUL, "QLinearMatMul", 8, 8, 1, 1, quant) \
     X(OP_CONVINTEGER, "ConvInteger", 2, 4, 1, 1, quant) \
     X(OP_QLINEARCONV, "QLinearConv", 8, 9, 1, 1, quant) \
+    /* com.microsoft's QLinearAdd, made by fuse_qadd only (not loaded) */ \
+    X(OP_QLINEARADD, "QLinearAdd", 8, 8, 1, 1, quant) \
     /* end */

@@ -128,7 +128,7 @@ static void pack_panels(const MatmulJob *j, size_t p0, size_t p1)
     const size_t M = (size_t)j->p->M, K = (size_t)j->p->K, kc = k_chunk(K), panels = panels_of(j->p);
     FastPack16Fn pack16 = pack16_scalar;
 #ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512) /* a 16 x 16 transpose in registers: 4x the scalar loop */
+    if (onnxcc_rt_isa_capped(j->p->isa_cap) >= ONNXCC_ISA_AVX512) /* a 16 x 16 transpose in registers: 4x the scalar loop */
         pack16 = onnxcc_f32_pack16_avx512;
 #endif
     for (size_t c0 = 0; c0 < K; c0 += kc) {
@@ -306,10 +306,11 @@ void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float 
     MatmulJob j;
     memset(&j, 0, sizeof j);
     j.p = p;
-    j.kern = onnxcc_fast_kernels(onnxcc_rt_isa());
+    const int isa = onnxcc_rt_isa_capped(p->isa_cap);
+    j.kern = onnxcc_fast_kernels(isa);
     j.gemm = j.kern->gemm;
 #ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512)
+    if (isa >= ONNXCC_ISA_AVX512)
         j.gemm = onnxcc_f32_mm_gemm_avx512;
 #endif
     j.packed = scratch;

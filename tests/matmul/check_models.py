@@ -1,11 +1,14 @@
 """Compiles, builds and compares with onnxruntime (onnxcc compare) every
 model of make_models.py, with the best kernels and with the scalar
 ones, and checks from the generated C that each took the path its case
-expects: onnxcc_f32_matmul, onnxcc_f32_gemm, or the generic loops.
+expects: onnxcc_f32_matmul, onnxcc_f32_gemm, or the generic loops, and
+that --isa=scalar writes its cap into every MatMul's and Gemm's parameters
+(their last field), so that the kernels stay on the scalar level.
 
 usage: check_models.py ONNXCC MODELDIR
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,12 @@ def main():
                     continue
                 src = "".join(open(os.path.join(keep, f)).read() for f in os.listdir(keep) if f.endswith(".c"))
                 took = [k for k in ("matmul", "gemm") if "onnxcc_f32_%s(" % k in src] or ["generic"]
+                caps = re.findall(r"static const Onnxcc(?:Matmul|Gemm)Params p = \{[^}]*, (\w+)\};", src)
+                want = "1" if isa else "0"
+                if any(c != want for c in caps):
+                    print("FAIL %s %s: isa caps %s in the parameters, expected %s" % (name, isa, caps, want))
+                    failures += 1
+                    continue
                 if took != [expect]:
                     print("FAIL %s %s: took %s, expected %s" % (name, isa, took, expect))
                     failures += 1

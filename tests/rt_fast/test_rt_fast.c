@@ -497,7 +497,7 @@ static void check_binary(int rank, const size_t *d, unsigned amask, unsigned bma
 
 static void check_matmul_tb(int M, int K, int N, size_t batch, int a_batched, int b_batched, int tb)
 {
-    OnnxccMatmulParams p = {M, K, N, batch, a_batched ? (size_t)M * K : 0, b_batched ? (size_t)K * N : 0, tb};
+    OnnxccMatmulParams p = {M, K, N, batch, a_batched ? (size_t)M * K : 0, b_batched ? (size_t)K * N : 0, tb, 0};
     const size_t na = (a_batched ? batch : 1) * (size_t)M * K, nb = (b_batched ? batch : 1) * (size_t)K * N;
     const size_t ny = batch * (size_t)M * N;
     float *a = alloc_random(na), *b = alloc_random(nb), *want = alloc_sentinel(ny), *got = alloc_sentinel(ny),

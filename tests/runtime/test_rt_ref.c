@@ -824,7 +824,7 @@ static void test_matmul(void)
     {
         const float a[6] = {1, 2, 3, 4, 5, 6}, b[6] = {7, 8, 9, 10, 11, 12};
         const float want[4] = {58, 64, 139, 154};
-        OnnxccMatmulParams p = {2, 3, 2, 1, 6, 6, 0};
+        OnnxccMatmulParams p = {2, 3, 2, 1, 6, 6, 0, 0};
         float y[4];
         onnxcc_f32_matmul_ref(&p, a, b, y);
         EXPECT_EXACT("matmul hand", y, want, 4);
@@ -836,7 +836,7 @@ static void test_matmul(void)
     for (int mode = 0; mode < 3; mode++) {
         /* mode 0: both batched, 1: B broadcast, 2: A broadcast */
         const size_t as = mode == 2 ? 0 : M * K, bs = mode == 1 ? 0 : K * N;
-        OnnxccMatmulParams p = {M, K, N, B, as, bs, 0};
+        OnnxccMatmulParams p = {M, K, N, B, as, bs, 0, 0};
         for (int t = 0; t < B; t++)
             for (int i = 0; i < M; i++)
                 for (int j = 0; j < N; j++) {

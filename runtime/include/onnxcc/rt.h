@@ -194,6 +194,19 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
  * y = saturate(round half to even(x / scale) + zp), NaN to 0. */
 void onnxcc_f32_quantize_u8(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
 
+/* Quantized Add (QLinearAdd), n dense uint8 elements of one scale and
+ * zero point per tensor: c = saturate(round half to even((a - a_zp) *
+ * a_scale / c_scale + (b - b_zp) * b_scale / c_scale) + c_zp) in
+ * onnxruntime's float arithmetic: ra = a_scale / c_scale, rb = b_scale /
+ * c_scale, k = c_zp - fma(ra, a_zp, rb * b_zp), c = saturate(round half to
+ * even(fma(a, ra, fma(b, rb, k)))).  onnxcc_u8_qadd picks AVX-512 or AVX2
+ * as onnxcc_u8s8_conv2d does (isa_cap as OnnxccConv2dParams.isa_cap), the
+ * reference loop's bytes. */
+void onnxcc_u8_qadd_ref(size_t n, const uint8_t *a, float a_scale, uint8_t a_zp, const uint8_t *b, float b_scale,
+                        uint8_t b_zp, float c_scale, uint8_t c_zp, uint8_t *c);
+void onnxcc_u8_qadd(size_t n, const uint8_t *a, float a_scale, uint8_t a_zp, const uint8_t *b, float b_scale,
+                    uint8_t b_zp, float c_scale, uint8_t c_zp, uint8_t *c, int isa_cap);
+
 /* ---- fast conv2d ------------------------------------------------------ */
 
 /* The same convolution with SIMD kernels picked at run time by the CPU's
@@ -397,6 +410,7 @@ typedef struct OnnxccMatmulParams {
     size_t a_batch_stride; /* elements; M*K when dense, 0 = broadcast */
     size_t b_batch_stride; /* elements; K*N when dense (packed: its size), 0 = broadcast */
     int b_layout;          /* ONNXCC_MATMUL_B_*; the reference takes KN and NK */
+    int isa_cap;           /* fast kernel: as OnnxccConv2dParams.isa_cap; 0 = no cap */
 } OnnxccMatmulParams;
 
 void onnxcc_f32_matmul_ref(const OnnxccMatmulParams *p, const float *a, const float *b,
