@@ -180,7 +180,8 @@ void onnxcc_u8s8_conv2d_ref(const OnnxccConv2dParams *p, const uint8_t *x, const
                             const int8_t *w, const float *w_scale, int w_scale_per_oc, const int32_t *bias,
                             float y_scale, uint8_t y_zp, uint8_t *y);
 /* The same, bit for bit, with AVX-512 VNNI (vpdpbusd) and VBMI where the
- * CPU has them and p->isa_cap allows avx512, split over the runtime's
+ * CPU has them and p->isa_cap allows avx512, else AVX2 (vpmaddwd on 16-bit
+ * pairs) where allowed, else the reference kernel; split over the runtime's
  * threads (the same bytes for every count).  No scratch from the caller:
  * tiles and reordered weights live on the stack (about 180 KiB on the
  * calling thread, 80 KiB on each worker). */
