@@ -3,7 +3,8 @@
  * to 16 bits less the zero point (-255 .. 255) and the weights
  * sign-extended, multiplied and pair-summed by vpmaddwd (|pair| <= 65280:
  * no saturation, unlike vpmaddubsw's 16-bit sums).  The K % 16 tail is
- * summed in scalar code.  Sums are exact, so the reference values. */
+ * summed in scalar code; the next block's lines are prefetched meanwhile.
+ * Sums are exact, so the reference values. */
 #include "qgemm.h"
 
 #include <immintrin.h>
@@ -34,7 +35,14 @@ void onnxcc_u8s8_gemv_avx2(int nr, int K, const uint8_t *x, uint8_t x_zp, const 
     for (; j + 4 <= nr; j += 4) {
         const int8_t *w0 = w + (size_t)j * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
         __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+        const int8_t *pf = w3 + K; /* the next block, prefetched meanwhile */
         for (int k = 0; k < K16; k += 16) {
+            if (!(k & 63)) {
+                _mm_prefetch((const char *)(pf + k), _MM_HINT_T0);
+                _mm_prefetch((const char *)(pf + K + k), _MM_HINT_T0);
+                _mm_prefetch((const char *)(pf + 2 * (size_t)K + k), _MM_HINT_T0);
+                _mm_prefetch((const char *)(pf + 3 * (size_t)K + k), _MM_HINT_T0);
+            }
             const __m256i xv =
                 _mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(x + k))), zp);
             a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(xv, wload(w0 + k)));
