@@ -31,7 +31,7 @@ static int64_t dims_product(const Value *v, int from)
  *   Gemm:   out M*N x K
  *   MatMul: out batch*M*N x K (numpy semantics; a 1-D operand's removed
  *           dim is 1, so the output's element count is still batch*M*N;
- *           QLinearMatMul and MatMulInteger likewise) */
+ *           QLinearMatMul, MatMulInteger and QGemm likewise) */
 int64_t node_macs(const Graph *g, const Node *n)
 {
     const Value *out = n->nout > 0 && n->out[0] >= 0 ? &g->values[n->out[0]] : NULL;
@@ -58,6 +58,7 @@ int64_t node_macs(const Graph *g, const Node *n)
     case OP_MATMUL:
     case OP_MATMULINTEGER:
     case OP_QLINEARMATMUL:
+    case OP_QGEMM:
         if (!out || !a || a->rank < 1)
             return -1;
         per = a->dims[a->rank - 1];
@@ -221,7 +222,7 @@ static void op_counts(YamlOut *y, const Graph *g)
 
 /* The ops that have MACs, in the order of macs_by_op. */
 static const Op mac_ops[] = {OP_CONV, OP_GEMM, OP_MATMUL, OP_QLINEARCONV, OP_CONVINTEGER, OP_QLINEARMATMUL,
-                             OP_MATMULINTEGER};
+                             OP_MATMULINTEGER, OP_QGEMM};
 #define NCORE_MAC_OPS 3 /* listed always; the integer ones when present */
 #define NMAC_OPS (int)(sizeof mac_ops / sizeof *mac_ops)
 

@@ -2,7 +2,8 @@
  * DynamicQuantizeLinear, the integer matmuls and convolutions
  * (MatMulInteger, QLinearMatMul, ConvInteger, QLinearConv), and the
  * integer Add fuse_qadd makes (QLinearAdd, onnxruntime's arithmetic: see
- * the runtime's onnxcc_u8_qadd).
+ * the runtime's onnxcc_u8_qadd) and QGemm fuse_qgemm makes (the runtime's
+ * onnxcc_u8s8_gemm).
  *
  * Everything is a reference loop written into the generated code.  Integer
  * products are summed exactly in int64_t and stored as int32 (ConvInteger,
@@ -785,6 +786,55 @@ static void lower_qadd(Emitter *e, const Node *n, FILE *f)
             emit_ref(e, n, n->out[0]), isa_cap_of(g));
 }
 
+/* ---- QGemm (fuse_qgemm) ------------------------------------------------------ */
+
+/* Inputs x, x_scale, x_zp, w, w_scale, w_zp, bias, [y_scale, y_zp]: uint8
+ * x [..., K], int8 constant w [N][K] whose zero point is absent or 0,
+ * float32 scales (w_scale per tensor or [N]), uint8 zero points, int32
+ * bias [N] or absent.  Output [..., N]: uint8 with y_scale, else float. */
+static void infer_qgemm(Graph *g, Node *n)
+{
+    const Value *x = in_val(g, n, 0), *w = in_val(g, n, 3), *ws = in_val(g, n, 4);
+    const bool qy = n->nin > 7;
+    bool ok = x->dtype == DT_U8 && x->rank >= 1 && w->dtype == DT_I8 && w->rank == 2 && (w->flags & V_CONST) &&
+              w->data && x->dims[x->rank - 1] == w->dims[1] && ws->dtype == DT_F32 &&
+              (is_per_tensor(ws) || (ws->rank == 1 && ws->dims[0] == w->dims[0]));
+    for (int k = 1; ok && k < n->nin; k++) {
+        if (k == 3 || k == 4 || !has_in(n, k))
+            continue;
+        const Value *v = in_val(g, n, k);
+        ok = k == 6 ? v->dtype == DT_I32 && v->rank == 1 && v->dims[0] == w->dims[0]
+             : k == 1 || k == 7 ? v->dtype == DT_F32 && is_per_tensor(v)
+             : k == 5 ? v->dtype == DT_I8 && (v->flags & V_CONST) && v->data
+             : v->dtype == DT_U8 && is_per_tensor(v);
+    }
+    if (!ok || (qy && (!has_in(n, 7) || !has_in(n, 8))))
+        fatal_node(g, n, "inputs '%s' %s and '%s' %s are not of the form fuse_qgemm makes", vname(x),
+                   dims_str(x->dims, x->rank), vname(w), dims_str(w->dims, w->rank));
+    int64_t od[MAX_RANK];
+    memcpy(od, x->dims, sizeof(int64_t) * (size_t)x->rank);
+    od[x->rank - 1] = w->dims[0];
+    set_out(g, n, 0, qy ? DT_U8 : DT_F32, x->rank, od);
+}
+
+static void lower_qgemm(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    const Value *x = &g->values[n->in[0]], *w = &g->values[n->in[3]], *ws = &g->values[n->in[4]];
+    const bool qy = n->nin > 7;
+    const int64_t K = w->dims[1], N = w->dims[0], M = value_numel(x) / K;
+    const char *y = emit_ref(e, n, n->out[0]);
+    fprintf(f, "    onnxcc_u8s8_gemm(%lld, %lld, %lld, %s, %s[0], %s%s, %s, %s, %d, %s, ", (long long)M, (long long)N,
+            (long long)K, emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]),
+            has_in(n, 2) ? emit_ref(e, n, n->in[2]) : "0", has_in(n, 2) ? "[0]" : "", emit_ref(e, n, n->in[3]),
+            emit_ref(e, n, n->in[4]), !is_per_tensor(ws), has_in(n, 6) ? emit_ref(e, n, n->in[6]) : "NULL");
+    if (qy)
+        fprintf(f, "%s[0], %s[0], %s, NULL, %d);\n", emit_ref(e, n, n->in[7]), emit_ref(e, n, n->in[8]), y,
+                isa_cap_of(g));
+    else
+        fprintf(f, "0.0f, 0, NULL, %s, %d);\n", y, isa_cap_of(g));
+}
+
 /* ---- dispatch ----------------------------------------------------------------- */
 
 void infer_quant(Graph *g, Node *n)
@@ -796,6 +846,7 @@ void infer_quant(Graph *g, Node *n)
     case OP_MATMULINTEGER: case OP_QLINEARMATMUL: return infer_matmul_q(g, n);
     case OP_CONVINTEGER: case OP_QLINEARCONV: return infer_conv_q(g, n);
     case OP_QLINEARADD: return infer_qadd(g, n);
+    case OP_QGEMM: return infer_qgemm(g, n);
     default: fatal_node(g, n, "unsupported operator");
     }
 }
@@ -809,6 +860,7 @@ void lower_quant(Emitter *e, const Node *n, FILE *f)
     case OP_MATMULINTEGER: case OP_QLINEARMATMUL: return lower_matmul_q(e, n, f);
     case OP_CONVINTEGER: case OP_QLINEARCONV: return lower_conv_q(e, n, f);
     case OP_QLINEARADD: return lower_qadd(e, n, f);
+    case OP_QGEMM: return lower_qgemm(e, n, f);
     default: fatal_node(emit_graph(e), n, "operator is not supported by the C backend");
     }
 }
