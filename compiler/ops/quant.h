@@ -9,4 +9,8 @@
     X(OP_QLINEARCONV, "QLinearConv", 8, 9, 1, 1, quant) \
     /* com.microsoft's QLinearAdd, made by fuse_qadd only (not loaded) */ \
     X(OP_QLINEARADD, "QLinearAdd", 8, 8, 1, 1, quant) \
+    /* com.microsoft's QLinearAveragePool and QLinearGlobalAveragePool (x, \
+     * x_scale, x_zp, y_scale, y_zp), made by fuse_qpool only (not loaded) */ \
+    X(OP_QLINEARAVGPOOL, "QLinearAveragePool", 5, 5, 1, 1, quant) \
+    X(OP_QLINEARGLOBALAVGPOOL, "QLinearGlobalAveragePool", 5, 5, 1, 1, quant) \
     /* end */
