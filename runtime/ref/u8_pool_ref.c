@@ -37,8 +37,11 @@ void onnxcc_u8_avgpool2d_ref(const OnnxccPool2dParams *p, const uint8_t *x, floa
                              float y_scale, uint8_t y_zp, uint8_t *y)
 {
     if (p->OH == 1 && p->OW == 1 && p->kH == p->H && p->kW == p->W && !p->pad_t && !p->pad_l && !p->pad_b &&
-        !p->pad_r && !p->x_img_stride && !p->y_img_stride) {
-        onnxcc_u8_globalavgpool_ref((size_t)p->N * p->C, (size_t)p->H * p->W, x, x_scale, x_zp, y_scale, y_zp, y);
+        !p->pad_r) { /* the global pool, image by image */
+        for (int n = 0; n < p->N; n++)
+            onnxcc_u8_globalavgpool_ref((size_t)p->C, (size_t)p->H * p->W,
+                                        x + n * img(p->x_img_stride, (size_t)p->C * p->H * p->W), x_scale, x_zp,
+                                        y_scale, y_zp, y + n * img(p->y_img_stride, (size_t)p->C));
         return;
     }
     float lut[256]; /* the dequantized byte values: one rounding each */

@@ -75,7 +75,7 @@ static void pool_case(int W, int global)
     const int ceil_mode = !global && next() % 3 == 0;
     p.OH = out_len(p.H, p.kH, p.stride_h, p.pad_t, p.pad_b, ceil_mode);
     p.OW = out_len(p.W, p.kW, p.stride_w, p.pad_l, p.pad_r, ceil_mode);
-    const int slice = !global && next() % 4 == 0; /* images strided as channel slices */
+    const int slice = next() % 4 == 0; /* images strided as channel slices */
     const size_t xplane = (size_t)p.H * p.W, yplane = (size_t)p.OH * p.OW;
     p.x_img_stride = slice ? (size_t)(p.C + 2) * xplane : 0;
     p.y_img_stride = slice ? (size_t)(p.C + 3) * yplane : 0;
