@@ -4,7 +4,8 @@
  * integer Add fuse_qadd makes (QLinearAdd, onnxruntime's arithmetic: see
  * the runtime's onnxcc_u8_qadd) and the integer average pools fuse_qpool
  * makes (QLinearAveragePool, QLinearGlobalAveragePool: onnxcc_u8_avgpool2d,
- * onnxcc_u8_globalavgpool).
+ * onnxcc_u8_globalavgpool), and fuse_qrequant's byte table for a
+ * DequantizeLinear -> QuantizeLinear (QRequantize).
  *
  * Everything is a reference loop written into the generated code.  Integer
  * products are summed exactly in int64_t and stored as int32 (ConvInteger,
@@ -840,6 +841,44 @@ static void lower_qpool(Emitter *e, const Node *n, FILE *f)
             r[3], r[4], out, isa_cap_of(g));
 }
 
+/* ---- QRequantize (fuse_qrequant) ---------------------------------------------- */
+
+/* Inputs x, x_scale, x_zp, y_scale, y_zp: uint8 x of any shape, float32
+ * scales and uint8 zero points per tensor. */
+static void infer_qrequant(Graph *g, Node *n)
+{
+    for (int k = 0; k < 5; k++) {
+        const Value *v = in_val(g, n, k);
+        bool ok = k == 0 ? v->dtype == DT_U8
+                         : (k == 1 || k == 3 ? v->dtype == DT_F32 : v->dtype == DT_U8) && is_per_tensor(v);
+        if (!ok)
+            fatal_node(g, n, "input %d '%s' (%s %s) is not of the form fuse_qrequant makes", k, vname(v),
+                       dtype_name(v->dtype), dims_str(v->dims, v->rank));
+    }
+    const Value *x = in_val(g, n, 0);
+    set_out(g, n, 0, DT_U8, x->rank, x->dims);
+}
+
+/* The table from the unfused nodes' own loops: the DequantizeLinear's
+ * float product (lower_dequantize's expression) and the runtime's
+ * QuantizeLinear; then one lookup per byte, image strides on both sides. */
+static void lower_qrequant(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    Arena *a = (Arena *)&g->arena;
+    const Value *x = &g->values[n->in[0]], *y = &g->values[n->out[0]];
+    const char *r[5];
+    for (int k = 0; k < 5; k++)
+        r[k] = emit_ref(e, n, n->in[k]);
+    fprintf(f, "    {\n        float t[256];\n        uint8_t lut[256];\n        int64_t o;\n");
+    fprintf(f, "        const uint8_t *x = %s;\n        uint8_t *y = %s;\n", r[0], emit_ref(e, n, n->out[0]));
+    fprintf(f, "        for (o = 0; o < 256; o++)\n            t[o] = (float)((int64_t)o - (int64_t)%s[0]) * (float)%s[0];\n",
+            r[2], r[1]);
+    fprintf(f, "        onnxcc_f32_quantize_u8(256, t, %s[0], %s[0], lut);\n", r[3], r[4]);
+    fprintf(f, "        for (o = 0; o < %lld; o++)\n            y[%s] = lut[x[%s]];\n    }\n",
+            (long long)value_numel(x), slice_index(g, a, y), slice_index(g, a, x));
+}
+
 /* ---- dispatch ----------------------------------------------------------------- */
 
 void infer_quant(Graph *g, Node *n)
@@ -852,6 +891,7 @@ void infer_quant(Graph *g, Node *n)
     case OP_CONVINTEGER: case OP_QLINEARCONV: return infer_conv_q(g, n);
     case OP_QLINEARADD: return infer_qadd(g, n);
     case OP_QLINEARAVGPOOL: case OP_QLINEARGLOBALAVGPOOL: return infer_qpool(g, n);
+    case OP_QREQUANT: return infer_qrequant(g, n);
     default: fatal_node(g, n, "unsupported operator");
     }
 }
@@ -866,6 +906,7 @@ void lower_quant(Emitter *e, const Node *n, FILE *f)
     case OP_CONVINTEGER: case OP_QLINEARCONV: return lower_conv_q(e, n, f);
     case OP_QLINEARADD: return lower_qadd(e, n, f);
     case OP_QLINEARAVGPOOL: case OP_QLINEARGLOBALAVGPOOL: return lower_qpool(e, n, f);
+    case OP_QREQUANT: return lower_qrequant(e, n, f);
     default: fatal_node(emit_graph(e), n, "operator is not supported by the C backend");
     }
 }

@@ -13,4 +13,7 @@
      * x_scale, x_zp, y_scale, y_zp), made by fuse_qpool only (not loaded) */ \
     X(OP_QLINEARAVGPOOL, "QLinearAveragePool", 5, 5, 1, 1, quant) \
     X(OP_QLINEARGLOBALAVGPOOL, "QLinearGlobalAveragePool", 5, 5, 1, 1, quant) \
+    /* DequantizeLinear -> QuantizeLinear as a byte table (x, x_scale, x_zp, \
+     * y_scale, y_zp), made by fuse_qrequant only (not loaded) */ \
+    X(OP_QREQUANT, "QRequantize", 5, 5, 1, 1, quant) \
     /* end */
