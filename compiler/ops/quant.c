@@ -861,11 +861,11 @@ static void infer_qrequant(Graph *g, Node *n)
 
 /* The table from the unfused nodes' own loops: the DequantizeLinear's
  * float product (lower_dequantize's expression) and the runtime's
- * QuantizeLinear; then one lookup per byte, image strides on both sides. */
+ * QuantizeLinear; then the runtime's table lookup, image by image when
+ * either side is a channel slice. */
 static void lower_qrequant(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
-    Arena *a = (Arena *)&g->arena;
     const Value *x = &g->values[n->in[0]], *y = &g->values[n->out[0]];
     const char *r[5];
     for (int k = 0; k < 5; k++)
@@ -875,8 +875,13 @@ static void lower_qrequant(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "        for (o = 0; o < 256; o++)\n            t[o] = (float)((int64_t)o - (int64_t)%s[0]) * (float)%s[0];\n",
             r[2], r[1]);
     fprintf(f, "        onnxcc_f32_quantize_u8(256, t, %s[0], %s[0], lut);\n", r[3], r[4]);
-    fprintf(f, "        for (o = 0; o < %lld; o++)\n            y[%s] = lut[x[%s]];\n    }\n",
-            (long long)value_numel(x), slice_index(g, a, y), slice_index(g, a, x));
+    /* image by image when either side is a channel slice */
+    int64_t xs = emit_img_stride(g, x), ys = emit_img_stride(g, y), img = value_numel(x) / x->dims[0];
+    int64_t nimg = (xs || ys) && x->dims[0] > 1 ? x->dims[0] : 1;
+    fprintf(f, "        for (o = 0; o < %lld; o++)\n", (long long)nimg);
+    fprintf(f, "            onnxcc_u8_lut(%lld, x + o * %lld, lut, y + o * %lld, %d);\n    }\n",
+            (long long)(nimg > 1 ? img : value_numel(x)), (long long)(xs ? xs : img), (long long)(ys ? ys : img),
+            isa_cap_of(g));
 }
 
 /* ---- dispatch ----------------------------------------------------------------- */

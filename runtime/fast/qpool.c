@@ -12,7 +12,8 @@
  * stride-th column of it.  Average pool, per output row: the columns whose
  * windows lie inside the input run on the row kernel (strides 1 and 2),
  * the edge columns one at a time, in the reference's float order.  Global
- * average: a byte sum per plane, then the requantization.  Rows wider
+ * average: a byte sum per plane, then the requantization.  And the byte
+ * table of a requantization (AVX-512 VBMI, else the reference loop).  Rows wider
  * than ROW_MAX bytes, dilations and other strides take the reference. */
 #include "onnxcc/rt.h"
 #include "fast.h"
@@ -272,4 +273,22 @@ void onnxcc_u8_globalavgpool(size_t planes, size_t hw, const uint8_t *x, float x
         onnxcc_fast_parallel(j.ntasks, gap_task, &j);
     else
         gap_task(&j, 0);
+}
+
+/* ---- byte table (fuse_qrequant) ---------------------------------------------- */
+
+void onnxcc_u8_lut_avx512(size_t n, const uint8_t *x, const uint8_t *lut, uint8_t *y);
+
+void onnxcc_u8_lut(size_t n, const uint8_t *x, const uint8_t *lut, uint8_t *y, int isa_cap)
+{
+#ifdef ONNXCC_RT_X86_64
+    if (onnxcc_rt_isa_capped(isa_cap) >= ONNXCC_ISA_AVX512 && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vbmi")) {
+        onnxcc_u8_lut_avx512(n, x, lut, y);
+        return;
+    }
+#else
+    (void)isa_cap;
+#endif
+    onnxcc_u8_lut_ref(n, x, lut, y);
 }

@@ -5,7 +5,8 @@
  * and 3 threads: random sizes around the vector widths (rows of 1 to 150
  * columns), kernels 1x1 to 5x5, strides 1 to 3, pads, ceil_mode windows
  * that run past the pads, count_include_pad, image strides (a channel
- * slice) and global pools of 1 to 5000 pixels.  Bytes outside y must stay
+ * slice) and global pools of 1 to 5000 pixels; and the byte table of
+ * fuse_qrequant (onnxcc_u8_lut) at lengths 0 to 300 and a large one.  Bytes outside y must stay
  * untouched.  And the average's reference against the exact mean in
  * double: at most one step apart. */
 #include "onnxcc/rt.h"
@@ -159,8 +160,33 @@ static void gap_case(size_t planes, size_t hw)
     free(x), free(y0), free(y1);
 }
 
+/* The byte table (onnxcc_u8_lut) against its reference loop. */
+static void lut_case(size_t n)
+{
+    const size_t off = next() % 4;
+    uint8_t lut[256], *x = malloc(n + off), *y0 = malloc(n + 70), *y1 = malloc(n + 70);
+    for (int i = 0; i < 256; i++)
+        lut[i] = (uint8_t)next();
+    for (size_t i = 0; i < n + off; i++)
+        x[i] = (uint8_t)next();
+    memset(y0, 0xA5, n + 70);
+    onnxcc_u8_lut_ref(n, x + off, lut, y0 + 3);
+    OnnxccPool2dParams p;
+    memset(&p, 0, sizeof p);
+    p.W = (int)n;
+    for (int cap = 3; cap >= 1; cap--) {
+        memset(y1, 0xA5, n + 70);
+        onnxcc_u8_lut(n, x + off, lut, y1 + 3, cap);
+        check("lut", &p, y0, y1, n + 70, cap, 1);
+    }
+    free(x), free(y0), free(y1);
+}
+
 int main(void)
 {
+    for (size_t n = 0; n <= 300; n++)
+        lut_case(n);
+    lut_case(802816 + 17);
     for (int W = 1; W <= 150; W++)
         for (int r = 0; r < 3; r++)
             pool_case(W, 0);

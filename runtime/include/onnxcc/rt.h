@@ -372,6 +372,10 @@ void onnxcc_u8_avgpool2d(const OnnxccPool2dParams *p, const uint8_t *x, float x_
                          float y_scale, uint8_t y_zp, uint8_t *y, int isa_cap);
 void onnxcc_u8_globalavgpool(size_t planes, size_t hw, const uint8_t *x, float x_scale, uint8_t x_zp,
                              float y_scale, uint8_t y_zp, uint8_t *y, int isa_cap);
+/* y[i] = lut[x[i]], n bytes (a uint8 requantization's table); the
+ * unsuffixed kernel uses AVX-512 VBMI where the CPU and isa_cap allow. */
+void onnxcc_u8_lut_ref(size_t n, const uint8_t *x, const uint8_t *lut, uint8_t *y);
+void onnxcc_u8_lut(size_t n, const uint8_t *x, const uint8_t *lut, uint8_t *y, int isa_cap);
 
 /* ---- gemm / matmul ---------------------------------------------------- */
 
