@@ -651,7 +651,9 @@ Graph *load_model(const char *path)
                              "onnxcc --ops lists the default domain's supported ops)", printable(domain));
         if (op == OP_UNKNOWN)
             fatal_node(g, n, "unsupported operator (onnxcc --ops lists the %d supported ones)",
-                       (int)OP_COUNT - 1 /* QLinearAdd: internal */);
+                       /* less the internal QLinearAdd, QLinearAveragePool,
+                        * QLinearGlobalAveragePool and QRequantize */
+                       (int)OP_COUNT - 4);
         const OpInfo *oi = &op_info[op];
         int min_in = oi->min_in, max_in = oi->max_in;
         legacy_arity(g, op, &min_in, &max_in);
