@@ -395,6 +395,8 @@ int fuse_qpreact(Graph *g);   /* fuse_qpreact.c */
 int fuse_qconcat(Graph *g);   /* fuse_qconcat.c */
 int fuse_qadd(Graph *g);      /* fuse_qadd.c */
 int fuse_qgemm(Graph *g);     /* fuse_qgemm.c */
+int fuse_qpool(Graph *g);     /* fuse_qpool.c */
+int fuse_qrequant(Graph *g);  /* fuse_qrequant.c */
 int fold_dq(Graph *g);        /* fold_dq.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
 /* fuse_act.c: act's kind (ACT_*) and parameters when it is a float32

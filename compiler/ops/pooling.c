@@ -7,7 +7,9 @@
  * written here into the generated code: for each output element, the
  * window's taps inside the input (pads are skipped: max ignores them and
  * the average divides by the taps it read, or with count_include_pad by
- * the window clipped to the padded extent). */
+ * the window clipped to the padded extent).  A 2-D uint8 MaxPool without
+ * Indices (fuse_qpool makes them) calls the runtime's
+ * onnxcc_u8_maxpool2d instead. */
 #include "onnxcc.h"
 
 #include <string.h>
@@ -46,11 +48,40 @@ void infer_pooling(Graph *g, Node *n)
     set_out(g, n, 1, DT_I64, x->rank, od);
 }
 
+/* A 2-D uint8 MaxPool without Indices: the runtime kernel (which reads
+ * and writes with image strides: slice_concats may place its output). */
+static bool lower_u8_maxpool(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    const Value *x = in_val(g, n, 0), *y = &g->values[n->out[0]];
+    const int64_t *ks, *st, *dl;
+    if (n->op != OP_MAXPOOL || x->dtype != DT_U8 || x->rank != 4 || used(g, n, 1))
+        return false;
+    attr_ints(g, n, "kernel_shape", &ks);
+    int64_t pads[4], s[2] = {1, 1}, d[2] = {1, 1};
+    if (attr_ints(g, n, "strides", &st) == 2)
+        s[0] = st[0], s[1] = st[1];
+    if (attr_ints(g, n, "dilations", &dl) == 2)
+        d[0] = dl[0], d[1] = dl[1];
+    window_pads(g, n, x, y, ks, pads);
+    fprintf(f, "    {\n        static const OnnxccPool2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
+               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, %lld, %lld, 0};\n",
+            (long long)x->dims[0], (long long)x->dims[1], (long long)x->dims[2], (long long)x->dims[3],
+            (long long)y->dims[2], (long long)y->dims[3], (long long)ks[0], (long long)ks[1], (long long)s[0],
+            (long long)s[1], (long long)d[0], (long long)d[1], (long long)pads[0], (long long)pads[1], (long long)pads[2], (long long)pads[3],
+            (long long)emit_img_stride(g, x), (long long)emit_img_stride(g, y));
+    fprintf(f, "        onnxcc_u8_maxpool2d(&p, %s, %s, %d);\n    }\n", emit_ref(e, n, n->in[0]),
+            emit_ref(e, n, n->out[0]), isa_cap_of(g));
+    return true;
+}
+
 void lower_pooling(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
     if (core_pool(g, n))
         return lower_core(e, n, f);
+    if (lower_u8_maxpool(e, n, f))
+        return;
     Arena *a = (Arena *)&g->arena;
     const Value *x = &g->values[n->in[0]], *y = &g->values[n->out[0]];
     int ns = x->rank - 2;

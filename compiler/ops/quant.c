@@ -2,8 +2,11 @@
  * DynamicQuantizeLinear, the integer matmuls and convolutions
  * (MatMulInteger, QLinearMatMul, ConvInteger, QLinearConv), and the
  * integer Add fuse_qadd makes (QLinearAdd, onnxruntime's arithmetic: see
- * the runtime's onnxcc_u8_qadd) and QGemm fuse_qgemm makes (the runtime's
- * onnxcc_u8s8_gemm).
+ * the runtime's onnxcc_u8_qadd), QGemm fuse_qgemm makes (the runtime's
+ * onnxcc_u8s8_gemm), the integer average pools fuse_qpool
+ * makes (QLinearAveragePool, QLinearGlobalAveragePool: onnxcc_u8_avgpool2d,
+ * onnxcc_u8_globalavgpool), and fuse_qrequant's byte table for a
+ * DequantizeLinear -> QuantizeLinear (QRequantize).
  *
  * Everything is a reference loop written into the generated code.  Integer
  * products are summed exactly in int64_t and stored as int32 (ConvInteger,
@@ -833,6 +836,100 @@ static void lower_qgemm(Emitter *e, const Node *n, FILE *f)
                 isa_cap_of(g));
     else
         fprintf(f, "0.0f, 0, NULL, %s, %d);\n", y, isa_cap_of(g));
+/* ---- QLinearAveragePool, QLinearGlobalAveragePool (fuse_qpool) ------------ */
+
+/* Inputs x, x_scale, x_zp, y_scale, y_zp: uint8 x [N][C][H][W], float32
+ * scales and uint8 zero points per tensor; QLinearAveragePool keeps the
+ * AveragePool's attributes (dilations 1). */
+static void infer_qpool(Graph *g, Node *n)
+{
+    for (int k = 0; k < 5; k++) {
+        const Value *v = in_val(g, n, k);
+        bool ok = k == 0 ? v->dtype == DT_U8 && v->rank == 4
+                         : (k == 1 || k == 3 ? v->dtype == DT_F32 : v->dtype == DT_U8) && is_per_tensor(v);
+        if (!ok)
+            fatal_node(g, n, "input %d '%s' (%s %s) is not of the form fuse_qpool makes", k, vname(v),
+                       dtype_name(v->dtype), dims_str(v->dims, v->rank));
+    }
+    const Value *x = in_val(g, n, 0);
+    int64_t od[MAX_RANK] = {x->dims[0], x->dims[1], 1, 1};
+    if (n->op == OP_QLINEARAVGPOOL)
+        pool_dims(g, n, x, od);
+    set_out(g, n, 0, DT_U8, 4, od);
+}
+
+static void lower_qpool(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    const Value *x = &g->values[n->in[0]], *y = &g->values[n->out[0]];
+    const char *r[5];
+    for (int k = 0; k < 5; k++)
+        r[k] = emit_ref(e, n, n->in[k]);
+    const char *out = emit_ref(e, n, n->out[0]);
+    if (n->op == OP_QLINEARGLOBALAVGPOOL) {
+        fprintf(f, "    onnxcc_u8_globalavgpool(%lld, %lld, %s, %s[0], %s[0], %s[0], %s[0], %s, %d);\n",
+                (long long)(x->dims[0] * x->dims[1]), (long long)(x->dims[2] * x->dims[3]), r[0], r[1], r[2], r[3],
+                r[4], out, isa_cap_of(g));
+        return;
+    }
+    const int64_t *ks, *st;
+    attr_ints(g, n, "kernel_shape", &ks);
+    int64_t pads[4], s[2] = {1, 1};
+    if (attr_ints(g, n, "strides", &st) == 2)
+        s[0] = st[0], s[1] = st[1];
+    window_pads(g, n, x, y, ks, pads);
+    fprintf(f, "    {\n        static const OnnxccPool2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
+               "%lld, %lld, 1, 1, %lld, %lld, %lld, %lld, %d, %lld, %lld, 0};\n",
+            (long long)x->dims[0], (long long)x->dims[1], (long long)x->dims[2], (long long)x->dims[3],
+            (long long)y->dims[2], (long long)y->dims[3], (long long)ks[0], (long long)ks[1], (long long)s[0],
+            (long long)s[1], (long long)pads[0], (long long)pads[1], (long long)pads[2], (long long)pads[3],
+            attr_int(g, n, "count_include_pad", 0) != 0, (long long)emit_img_stride(g, x),
+            (long long)emit_img_stride(g, y));
+    fprintf(f, "        onnxcc_u8_avgpool2d(&p, %s, %s[0], %s[0], %s[0], %s[0], %s, %d);\n    }\n", r[0], r[1], r[2],
+            r[3], r[4], out, isa_cap_of(g));
+}
+
+/* ---- QRequantize (fuse_qrequant) ---------------------------------------------- */
+
+/* Inputs x, x_scale, x_zp, y_scale, y_zp: uint8 x of any shape, float32
+ * scales and uint8 zero points per tensor. */
+static void infer_qrequant(Graph *g, Node *n)
+{
+    for (int k = 0; k < 5; k++) {
+        const Value *v = in_val(g, n, k);
+        bool ok = k == 0 ? v->dtype == DT_U8
+                         : (k == 1 || k == 3 ? v->dtype == DT_F32 : v->dtype == DT_U8) && is_per_tensor(v);
+        if (!ok)
+            fatal_node(g, n, "input %d '%s' (%s %s) is not of the form fuse_qrequant makes", k, vname(v),
+                       dtype_name(v->dtype), dims_str(v->dims, v->rank));
+    }
+    const Value *x = in_val(g, n, 0);
+    set_out(g, n, 0, DT_U8, x->rank, x->dims);
+}
+
+/* The table from the unfused nodes' own loops: the DequantizeLinear's
+ * float product (lower_dequantize's expression) and the runtime's
+ * QuantizeLinear; then the runtime's table lookup, image by image when
+ * either side is a channel slice. */
+static void lower_qrequant(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    const Value *x = &g->values[n->in[0]], *y = &g->values[n->out[0]];
+    const char *r[5];
+    for (int k = 0; k < 5; k++)
+        r[k] = emit_ref(e, n, n->in[k]);
+    fprintf(f, "    {\n        float t[256];\n        uint8_t lut[256];\n        int64_t o;\n");
+    fprintf(f, "        const uint8_t *x = %s;\n        uint8_t *y = %s;\n", r[0], emit_ref(e, n, n->out[0]));
+    fprintf(f, "        for (o = 0; o < 256; o++)\n            t[o] = (float)((int64_t)o - (int64_t)%s[0]) * (float)%s[0];\n",
+            r[2], r[1]);
+    fprintf(f, "        onnxcc_f32_quantize_u8(256, t, %s[0], %s[0], lut);\n", r[3], r[4]);
+    /* image by image when either side is a channel slice */
+    int64_t xs = emit_img_stride(g, x), ys = emit_img_stride(g, y), img = value_numel(x) / x->dims[0];
+    int64_t nimg = (xs || ys) && x->dims[0] > 1 ? x->dims[0] : 1;
+    fprintf(f, "        for (o = 0; o < %lld; o++)\n", (long long)nimg);
+    fprintf(f, "            onnxcc_u8_lut(%lld, x + o * %lld, lut, y + o * %lld, %d);\n    }\n",
+            (long long)(nimg > 1 ? img : value_numel(x)), (long long)(xs ? xs : img), (long long)(ys ? ys : img),
+            isa_cap_of(g));
 }
 
 /* ---- dispatch ----------------------------------------------------------------- */
@@ -847,6 +944,8 @@ void infer_quant(Graph *g, Node *n)
     case OP_CONVINTEGER: case OP_QLINEARCONV: return infer_conv_q(g, n);
     case OP_QLINEARADD: return infer_qadd(g, n);
     case OP_QGEMM: return infer_qgemm(g, n);
+    case OP_QLINEARAVGPOOL: case OP_QLINEARGLOBALAVGPOOL: return infer_qpool(g, n);
+    case OP_QREQUANT: return infer_qrequant(g, n);
     default: fatal_node(g, n, "unsupported operator");
     }
 }
@@ -861,6 +960,8 @@ void lower_quant(Emitter *e, const Node *n, FILE *f)
     case OP_CONVINTEGER: case OP_QLINEARCONV: return lower_conv_q(e, n, f);
     case OP_QLINEARADD: return lower_qadd(e, n, f);
     case OP_QGEMM: return lower_qgemm(e, n, f);
+    case OP_QLINEARAVGPOOL: case OP_QLINEARGLOBALAVGPOOL: return lower_qpool(e, n, f);
+    case OP_QREQUANT: return lower_qrequant(e, n, f);
     default: fatal_node(emit_graph(e), n, "operator is not supported by the C backend");
     }
 }

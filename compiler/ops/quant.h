@@ -11,4 +11,11 @@
     X(OP_QLINEARADD, "QLinearAdd", 8, 8, 1, 1, quant) \
     /* com.microsoft's QGemm (transB, B int8), made by fuse_qgemm only */ \
     X(OP_QGEMM, "QGemm", 7, 9, 1, 1, quant) \
+    /* com.microsoft's QLinearAveragePool and QLinearGlobalAveragePool (x, \
+     * x_scale, x_zp, y_scale, y_zp), made by fuse_qpool only (not loaded) */ \
+    X(OP_QLINEARAVGPOOL, "QLinearAveragePool", 5, 5, 1, 1, quant) \
+    X(OP_QLINEARGLOBALAVGPOOL, "QLinearGlobalAveragePool", 5, 5, 1, 1, quant) \
+    /* DequantizeLinear -> QuantizeLinear as a byte table (x, x_scale, x_zp, \
+     * y_scale, y_zp), made by fuse_qrequant only (not loaded) */ \
+    X(OP_QREQUANT, "QRequantize", 5, 5, 1, 1, quant) \
     /* end */

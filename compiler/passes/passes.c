@@ -16,6 +16,8 @@ const Pass passes[] = {
     {"fuse_qconcat", "run a Concat between DequantizeLinears and a QuantizeLinear of one scale and zero point on the bytes", fuse_qconcat},
     {"fuse_qadd", "run DequantizeLinear x2 -> Add -> [Relu] -> QuantizeLinear on the bytes as onnxruntime's QLinearAdd", fuse_qadd},
     {"fuse_qgemm", "run DequantizeLinear -> Gemm/MatMul -> [Relu] -> [QuantizeLinear] as one integer QGemm on int8 weights", fuse_qgemm},
+    {"fuse_qpool", "run DequantizeLinear -> MaxPool / AveragePool / GlobalAveragePool -> QuantizeLinear on the bytes, as onnxruntime does", fuse_qpool},
+    {"fuse_qrequant", "run a uint8 DequantizeLinear -> QuantizeLinear (a change of scale) as one byte table", fuse_qrequant},
     {"fold_dq", "compute a DequantizeLinear of constant weights no integer kernel took (a depthwise conv's, a Gemm fuse_qgemm left) once, as float32 weights", fold_dq},
     {"fuse_pad", "move a zero Pad of the spatial axes into the Conv or AveragePool after it", fuse_pad},
     {"fuse_gate", "compute Mul(x, Sigmoid(x)) as SiLU, Mul(x, HardSigmoid(x)) as HardSwish and the Erf form of GELU as GELU, one pass over x", fuse_gate},

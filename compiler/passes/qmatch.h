@@ -1,11 +1,14 @@
 /* qmatch.h — small matchers the quantization passes share (fuse_qconv,
- * fuse_qpreact, fuse_qconcat, fold_dq): values by index, constants with
- * data, per-tensor parameters, a value's live producer of one op, and
- * values only one node reads. */
+ * fuse_qpreact, fuse_qconcat, fold_dq, fuse_qpool): values by index,
+ * constants with data, per-tensor parameters, a value's live producer of
+ * one op, values only one node reads, a Q / DQ node's uint8 parameters,
+ * and the sweep of DequantizeLinears nothing reads any more. */
 #ifndef ONNXCC_QMATCH_H
 #define ONNXCC_QMATCH_H
 
 #include "onnxcc.h"
+
+#include <string.h>
 
 static inline const Value *val(const Graph *g, int vi) { return vi >= 0 ? &g->values[vi] : NULL; }
 
@@ -28,6 +31,33 @@ static inline bool private_value(const Graph *g, int vi)
 {
     const Value *v = val(g, vi);
     return v && v->nuses == 1 && !(v->flags & V_OUTPUT);
+}
+
+/* Scale *s and zero point *z of QuantizeLinear / DequantizeLinear n when
+ * they are constant, per tensor, float32 and uint8. */
+static inline bool q_u8_params(const Graph *g, const Node *n, float *s, uint8_t *z)
+{
+    if (n->nin < 3 || n->in[2] < 0)
+        return false;
+    const Value *S = val(g, n->in[1]), *Z = val(g, n->in[2]);
+    if (!is_const(S) || !is_const(Z) || S->dtype != DT_F32 || Z->dtype != DT_U8 || !per_tensor(S) || !per_tensor(Z))
+        return false;
+    memcpy(s, S->data, sizeof *s);
+    *z = *(const uint8_t *)Z->data;
+    return true;
+}
+
+/* Relinks g and marks dead the DequantizeLinears whose output nothing
+ * reads (and is not a graph output). */
+static inline void drop_unread_dq(Graph *g)
+{
+    graph_link(g);
+    for (int i = 0; i < g->nnodes; i++) {
+        Node *d = &g->nodes[i];
+        const Value *y = d->dead || d->op != OP_DEQUANTIZELINEAR ? NULL : val(g, d->out[0]);
+        if (y && y->nuses == 0 && !(y->flags & V_OUTPUT))
+            d->dead = true;
+    }
 }
 
 #endif

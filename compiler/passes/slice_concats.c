@@ -15,6 +15,7 @@
  *
  * Fires only on Concats along axis 1 of rank-4 tensors whose inputs are
  * intermediates produced by a Conv, QLinearConv, MaxPool, AveragePool,
+ * QLinearAveragePool (fuse_qpool's), QRequantize (fuse_qrequant's),
  * QuantizeLinear or DequantizeLinear (lowerings that write with an image
  * stride; DequantizeLinear: the float Concats of a QDQ graph fuse_qconcat
  * left), read nowhere as a graph output, and not already placed
@@ -33,7 +34,7 @@ static bool strided_writer(const Graph *g, const Value *v)
         return false;
     Op op = g->nodes[v->producer].op;
     return op == OP_CONV || op == OP_QLINEARCONV || op == OP_MAXPOOL || op == OP_AVGPOOL ||
-           op == OP_QUANTIZELINEAR || op == OP_DEQUANTIZELINEAR;
+           op == OP_QLINEARAVGPOOL || op == OP_QREQUANT || op == OP_QUANTIZELINEAR || op == OP_DEQUANTIZELINEAR;
 }
 
 static bool strided_readers(const Graph *g, const Value *v)
@@ -43,7 +44,7 @@ static bool strided_readers(const Graph *g, const Value *v)
     for (int u = 0; u < v->nuses; u++) {
         const Node *r = &g->nodes[v->uses[u]];
         if (r->op != OP_CONV && r->op != OP_QLINEARCONV && r->op != OP_MAXPOOL && r->op != OP_AVGPOOL &&
-            r->op != OP_GLOBALAVGPOOL && r->op != OP_QUANTIZELINEAR && r->op != OP_DEQUANTIZELINEAR &&
+            r->op != OP_QLINEARAVGPOOL && r->op != OP_QREQUANT && r->op != OP_GLOBALAVGPOOL && r->op != OP_QUANTIZELINEAR && r->op != OP_DEQUANTIZELINEAR &&
             r->op != OP_CONCAT)
             return false;
         if (r->in[0] != (int)(v - g->values) && r->op != OP_CONCAT)

@@ -23,7 +23,7 @@ for cc in gcc clang; do
   for src in "$rt"/ref/*.c "$rt"/fast/*.c; do
     case $src in
       *_avx2.c) isa="-mavx2 -mfma -DONNXCC_RT_X86_64" ;;
-      */qconv_avx512.c | */qgemm_avx512.c) isa="-mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi -mavx2 -mfma -DONNXCC_RT_X86_64" ;;
+      */qconv_avx512.c | */qgemm_avx512.c | */qpool_avx512.c | */qlut_avx512.c) isa="-mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi -mavx2 -mfma -DONNXCC_RT_X86_64" ;;
       *_avx512.c) isa="-mavx512f -mavx2 -mfma -DONNXCC_RT_X86_64" ;;
       *) isa="-DONNXCC_RT_X86_64" ;;
     esac

@@ -369,6 +369,37 @@ void onnxcc_f32_avgpool2d_ref(const OnnxccPool2dParams *p, const float *x, float
 void onnxcc_f32_globalavgpool_ref(size_t planes, size_t hw, const float *x, float *y);
 void onnxcc_f32_globalmaxpool_ref(size_t planes, size_t hw, const float *x, float *y);
 
+/* Quantized pools on uint8 NCHW (one scale and zero point per tensor), in
+ * onnxruntime's arithmetic (x86-64):
+ *  - max pool: the max of the taps inside the input (0 if none), exact;
+ *    p->dil_* and both image strides as above.
+ *  - average pool (QLinearAveragePool): each tap dequantized to float
+ *    (x_scale * (x - x_zp)), summed in float in window order, divided by
+ *    the count (kH*kW with count_include_pad, else the taps inside the
+ *    input), then saturate(round half to even(s / y_scale + y_zp)); a
+ *    window the size of the input without pads is the global pool below.
+ *    p->dil_* must be 1.
+ *  - global average pool (QLinearGlobalAveragePool): y[i] = saturate(round
+ *    half to even((sum of plane i - x_zp*hw) * (x_scale / (y_scale *
+ *    hw))) + y_zp), integer sums, dense planes.
+ * The unsuffixed kernels pick AVX-512 (BW/VL) or AVX2 (isa_cap as
+ * OnnxccConv2dParams.isa_cap), split planes over threads and give the
+ * _ref kernels' bytes for every level and thread count. */
+void onnxcc_u8_maxpool2d_ref(const OnnxccPool2dParams *p, const uint8_t *x, uint8_t *y);
+void onnxcc_u8_avgpool2d_ref(const OnnxccPool2dParams *p, const uint8_t *x, float x_scale, uint8_t x_zp,
+                             float y_scale, uint8_t y_zp, uint8_t *y);
+void onnxcc_u8_globalavgpool_ref(size_t planes, size_t hw, const uint8_t *x, float x_scale, uint8_t x_zp,
+                                 float y_scale, uint8_t y_zp, uint8_t *y);
+void onnxcc_u8_maxpool2d(const OnnxccPool2dParams *p, const uint8_t *x, uint8_t *y, int isa_cap);
+void onnxcc_u8_avgpool2d(const OnnxccPool2dParams *p, const uint8_t *x, float x_scale, uint8_t x_zp,
+                         float y_scale, uint8_t y_zp, uint8_t *y, int isa_cap);
+void onnxcc_u8_globalavgpool(size_t planes, size_t hw, const uint8_t *x, float x_scale, uint8_t x_zp,
+                             float y_scale, uint8_t y_zp, uint8_t *y, int isa_cap);
+/* y[i] = lut[x[i]], n bytes (a uint8 requantization's table); the
+ * unsuffixed kernel uses AVX-512 VBMI where the CPU and isa_cap allow. */
+void onnxcc_u8_lut_ref(size_t n, const uint8_t *x, const uint8_t *lut, uint8_t *y);
+void onnxcc_u8_lut(size_t n, const uint8_t *x, const uint8_t *lut, uint8_t *y, int isa_cap);
+
 /* ---- gemm / matmul ---------------------------------------------------- */
 
 /* ONNX Gemm: Y[M][N] = alpha * op(A) * op(B) + beta * C.
