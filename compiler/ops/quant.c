@@ -836,6 +836,8 @@ static void lower_qgemm(Emitter *e, const Node *n, FILE *f)
                 isa_cap_of(g));
     else
         fprintf(f, "0.0f, 0, NULL, %s, %d);\n", y, isa_cap_of(g));
+}
+
 /* ---- QLinearAveragePool, QLinearGlobalAveragePool (fuse_qpool) ------------ */
 
 /* Inputs x, x_scale, x_zp, y_scale, y_zp: uint8 x [N][C][H][W], float32
