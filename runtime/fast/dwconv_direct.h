@@ -68,6 +68,17 @@ DW_INLINE void dw_taps(const float *xr, const DM *m, int s, int K, int dl, int p
     }
 }
 
+/* The same input row's columns of the next band (DW_ROWS*s rows down):
+ * the input planes of the early layers are far larger than the caches,
+ * and the band's rows are many short streams. */
+DW_INLINE void dw_prefetch(const float *xr, int s, long W)
+{
+    const float *nx = xr + (long)DW_ROWS * s * W;
+    __builtin_prefetch(nx);
+    if (s == 2)
+        __builtin_prefetch(nx + DL);
+}
+
 /* The load masks of a chunk: per tap at stride 1, per loaded vector at 2. */
 DW_INLINE void dw_masks(long c, long w, int s, int K, int dl, DM *m)
 {
@@ -163,6 +174,7 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
             for (int k = 0; k < DW_IN_ROWS(s, 3, dl); k++, xr += W) {
                 if (!full && (k < klo || k >= khi))
                     continue;
+                dw_prefetch(xr, s, W);
                 dw_taps(xr, m, s, K, dl, pre, q->a, q->b, q->lo, t);
                 dw_in_row(q, t, k, s, K, dl, acc);
             }
@@ -170,6 +182,7 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
             for (int k = 0; k < DW_IN_ROWS(s, K, dl); k++, xr += W) {
                 if (!full && (k < klo || k >= khi))
                     continue;
+                dw_prefetch(xr, s, W);
                 dw_taps(xr, m, s, K, dl, pre, q->a, q->b, q->lo, t);
                 dw_in_row(q, t, k, s, K, dl, acc);
             }
