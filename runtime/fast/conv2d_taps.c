@@ -18,11 +18,12 @@
  *
  * The weights are packed tap-major, per group and tap the panels of fast.h
  * over the group's input channels, so each tap's GEMM reads one contiguous
- * panel set.  With threads, each piece's pixels split evenly over them;
- * each task fills and multiplies its own columns for every tap, so no task
- * waits for another within a piece, and every output is the same sum in
- * the same order (taps row-major, channels in the kernel's order) whatever
- * the thread count. */
+ * panel set.  With threads, up to LANES of them each take whole pieces
+ * (a share of the estimated cost, on B and T of their own in scratch): one
+ * wake-up of the pool per layer and no barrier between pieces.  Every
+ * output is the same sum in the same order (taps row-major, channels in
+ * the kernel's order) whatever the thread count. */
+#include <math.h>
 #include <string.h>
 
 #include "conv2d_taps.h"
@@ -35,6 +36,8 @@
                               * multiply-adds (about 1.5 us on a Zen 5) */
 #define MAX_COST 0.8         /* taken when the estimate is at most this share of
                               * the dense GEMM's */
+#define LANES 4              /* threads that work at once, each on its own
+                              * B and T in scratch */
 
 /* One axis: interval i covers outputs [at[i], at[i+1]) with valid taps [k0[i], k1[i]). */
 typedef struct {
@@ -118,6 +121,15 @@ typedef struct {
 
 static void piece_of(const TapsPlan *pl, size_t idx, Piece *pc);
 
+/* A piece's estimated cost in multiply-adds: per valid tap, its GEMM over
+ * the columns rounded up to whole vectors, plus CALL_COST. */
+static double piece_cost(const TapsPlan *pl, const Piece *pc)
+{
+    const double taps = (double)(pc->kh1 - pc->kh0) * (double)(pc->kw1 - pc->kw0);
+    const size_t cols = (size_t)(pc->r1 - pc->r0) * (size_t)(pc->c1 - pc->c0);
+    return taps * ((double)pl->cg * (double)pl->mg * (double)fast_round_up(cols, 16) + CALL_COST);
+}
+
 static void plan_taps(const OnnxccConv2dParams *p, TapsPlan *pl)
 {
     axis_plan(p->OH, p->H, p->stride_h, p->dil_h, p->pad_t, p->kH, &pl->r);
@@ -153,9 +165,7 @@ int onnxcc_fast_taps_fits(const OnnxccConv2dParams *p)
     for (size_t i = 0; i < pl.npieces; i++) {
         Piece pc;
         piece_of(&pl, i, &pc);
-        const double taps = (double)(pc.kh1 - pc.kh0) * (double)(pc.kw1 - pc.kw0);
-        const size_t cols = (size_t)(pc.r1 - pc.r0) * (size_t)(pc.c1 - pc.c0);
-        cost += taps * (mk * (double)fast_round_up(cols, 16) + CALL_COST);
+        cost += piece_cost(&pl, &pc);
     }
     const double dense = (double)(p->kH * p->kW) * mk * (double)fast_round_up((size_t)p->OH * (size_t)p->OW, 16);
     return cost <= MAX_COST * dense;
@@ -168,12 +178,12 @@ size_t onnxcc_fast_taps_packed_floats(const OnnxccConv2dParams *p)
     return (size_t)p->group * (size_t)(p->kH * p->kW) * pl.gfloats;
 }
 
-/* B (cg rows) then T (mg rows), pcols floats a row. */
+/* Per lane, B (cg rows) then T (mg rows), pcols floats a row. */
 size_t onnxcc_fast_taps_scratch_floats(const OnnxccConv2dParams *p)
 {
     TapsPlan pl;
     plan_taps(p, &pl);
-    return (size_t)(pl.cg + pl.mg) * pl.pcols;
+    return LANES * (size_t)(pl.cg + pl.mg) * pl.pcols;
 }
 
 /* Per group and tap t = kh*kW + kw: panels of 16 output channels,
@@ -230,35 +240,21 @@ typedef struct {
     const FastKernels *kern;
     FastPre pre;
     const float *x, *packed, *bias, *res;
-    float *b, *t, *y;
+    float *scratch, *y;
     size_t xs, ys, rs, plane, oplane;
-    int threads;
+    int lanes;
+    double total; /* the cost of all units (image, group, piece) */
 } TapsJob;
 
-/* Where task i's pixels start when n pixels split over t tasks: a multiple
- * of FAST_COLS_ALIGN, so that B and T rows stay aligned. */
-static size_t even_cut(size_t n, int t, int i)
+/* Unit u (image, group, piece; pc its piece) with B and T at jb and jt. */
+static void taps_piece(const TapsJob *j, size_t u, const Piece *pcp, float *jb, float *jt)
 {
-    if (i >= t)
-        return n;
-    const size_t a = FAST_COLS_ALIGN;
-    const size_t c = ((size_t)i * n / (size_t)t + a / 2) / a * a;
-    return c < n ? c : n;
-}
-
-static void taps_task(void *ctx, int round, int phase, int i)
-{
-    const TapsJob *j = ctx;
     const OnnxccConv2dParams *p = j->p;
     const TapsPlan *pl = &j->pl;
-    (void)phase;
-    const size_t ng = (size_t)round / pl->npieces, n = ng / (size_t)p->group, g = ng % (size_t)p->group;
-    Piece pc = {0, 0, 0, 0, 0, 0, 0, 0};
-    piece_of(pl, (size_t)round % pl->npieces, &pc);
+    const size_t ng = u / pl->npieces, n = ng / (size_t)p->group, g = ng % (size_t)p->group;
+    const Piece pc = *pcp;
     const size_t pw = (size_t)(pc.c1 - pc.c0), cols = (size_t)(pc.r1 - pc.r0) * pw;
-    const size_t s0 = even_cut(cols, j->threads, i), s1 = even_cut(cols, j->threads, i + 1);
-    if (s0 >= s1)
-        return;
+    const size_t s0 = 0, s1 = cols;
     const size_t ns = s1 - s0, cs = pl->pcols;
     const float *xg = j->x + n * j->xs + g * (size_t)pl->cg * j->plane;
     float *yg = j->y + n * j->ys + g * (size_t)pl->mg * j->oplane;
@@ -277,7 +273,7 @@ static void taps_task(void *ctx, int round, int phase, int i)
                 const size_t row = q / pw, col = q % pw, run = pw - col < s1 - q ? pw - col : s1 - q;
                 const long ih = (long)(pc.r0 + (int)row) * p->stride_h - p->pad_t + (long)kh * p->dil_h;
                 const long iw = (long)(pc.c0 + (int)col) * p->stride_w - p->pad_l + (long)kw * p->dil_w;
-                FastFill f = {xg + (size_t)ih * (size_t)p->W + (size_t)iw, j->plane, p->stride_w, j->b + q, cs, pl->cg,
+                FastFill f = {xg + (size_t)ih * (size_t)p->W + (size_t)iw, j->plane, p->stride_w, jb + q, cs, pl->cg,
                               0, run, 0};
                 j->kern->fill(&f, &pre);
                 q += run;
@@ -285,7 +281,7 @@ static void taps_task(void *ctx, int round, int phase, int i)
             const size_t tail = fast_round_up(ns, FAST_COLS_ALIGN) - ns;
             if (tail) { /* the columns the kernels read past the last */
                 static const FastPre none = {NULL, NULL, 0, 0};
-                FastFill z = {xg, 0, 1, j->b + s1, cs, pl->cg, tail, 0, 0};
+                FastFill z = {xg, 0, 1, jb + s1, cs, pl->cg, tail, 0, 0};
                 j->kern->fill(&z, &none);
             }
             const int first = kh == pc.kh0 && kw == pc.kw0, last = kh == last_kh && kw == last_kw;
@@ -296,15 +292,15 @@ static void taps_task(void *ctx, int round, int phase, int i)
             gm.nc = pl->cg;
             gm.ntaps = 1;
             gm.taps = &zero_tap;
-            gm.b = j->b + s0;
+            gm.b = jb + s0;
             gm.cstride = cs;
             gm.ncols = (int)ns;
             gm.q0 = s0;
             gm.frame_w = gm.out_w = (int)cs;
-            gm.y = j->t;
+            gm.y = jt;
             gm.ldy = cs;
             gm.bias = first ? bg : NULL;
-            gm.res = first ? NULL : j->t;
+            gm.res = first ? NULL : jt;
             gm.act = p->act;
             if (!last || rg)
                 gm.act.kind = ONNXCC_ACT_NONE;
@@ -313,7 +309,7 @@ static void taps_task(void *ctx, int round, int phase, int i)
         }
     /* T (or the bias alone) into y. */
     for (int m = 0; m < pl->mg; m++) {
-        const float *tm = j->t + (size_t)m * cs;
+        const float *tm = jt + (size_t)m * cs;
         const float bm = bg ? bg[m] : 0.0f;
         for (size_t q = s0; q < s1;) {
             const size_t row = q / pw, col = q % pw, run = pw - col < s1 - q ? pw - col : s1 - q;
@@ -334,6 +330,31 @@ static void taps_task(void *ctx, int round, int phase, int i)
     }
 }
 
+/* Lane `lane` of j->lanes: the units whose cost midpoints fall in its share
+ * of the total, in order, on its own B and T.  Which lane runs a unit
+ * changes nothing in its sums. */
+static void taps_lane(void *ctx, int lane)
+{
+    const TapsJob *j = ctx;
+    const TapsPlan *pl = &j->pl;
+    const size_t units = (size_t)j->p->N * (size_t)j->p->group * pl->npieces;
+    /* [lo, hi): the first and last lanes open-ended, so that every unit,
+     * rounding and zero costs included, falls in exactly one lane */
+    const double lo = lane == 0 ? -HUGE_VAL : j->total * lane / j->lanes;
+    const double hi = lane == j->lanes - 1 ? HUGE_VAL : j->total * (lane + 1) / j->lanes;
+    float *b = j->scratch + (size_t)lane * (size_t)(pl->cg + pl->mg) * pl->pcols;
+    float *t = b + (size_t)pl->cg * pl->pcols;
+    double at = 0;
+    for (size_t u = 0; u < units; u++) {
+        Piece pc = {0, 0, 0, 0, 0, 0, 0, 0};
+        piece_of(pl, u % pl->npieces, &pc);
+        const double c = piece_cost(pl, &pc), mid = at + c / 2;
+        if (mid >= lo && mid < hi)
+            taps_piece(j, u, &pc, b, t);
+        at += c;
+    }
+}
+
 void onnxcc_fast_taps_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
                           const float *packed, const float *bias, const FastPre *pre, const float *res,
                           float *scratch, float *y)
@@ -347,15 +368,31 @@ void onnxcc_fast_taps_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.packed = packed;
     j.bias = bias;
     j.res = res;
-    j.b = scratch;
-    j.t = scratch + (size_t)j.pl.cg * j.pl.pcols;
+    j.scratch = scratch;
     j.y = y;
     j.plane = (size_t)p->H * (size_t)p->W;
     j.oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * j.plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * j.oplane;
     j.rs = p->r_img_stride ? p->r_img_stride : (size_t)p->M * j.oplane;
-    j.threads = onnxcc_num_threads();
-    const int counts[1] = {j.threads};
-    onnxcc_fast_parallel_phases(p->N * p->group * (int)j.pl.npieces, 1, counts, taps_task, &j);
+    /* Whole pieces per lane, shared out by cost: one wake-up of the pool
+     * per layer, no barrier between pieces, and each tap's weights
+     * streamed once per piece. */
+    const size_t units = (size_t)p->N * (size_t)p->group * j.pl.npieces;
+    j.total = 0;
+    for (size_t u = 0; u < j.pl.npieces; u++) {
+        Piece pc = {0, 0, 0, 0, 0, 0, 0, 0};
+        piece_of(&j.pl, u, &pc);
+        j.total += piece_cost(&j.pl, &pc);
+    }
+    j.total *= (double)p->N * (double)p->group;
+    const int threads = onnxcc_num_threads();
+    j.lanes = threads < LANES ? threads : LANES;
+    j.lanes = (size_t)j.lanes < units ? j.lanes : (int)units;
+    if (j.lanes <= 1) {
+        j.lanes = 1;
+        taps_lane(&j, 0);
+        return;
+    }
+    onnxcc_fast_parallel(j.lanes, taps_lane, &j);
 }
