@@ -145,7 +145,7 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
             exit(0);
         } else if (strcmp(arg, "--ops") == 0) {
             for (int k = 0; k < OP_COUNT; k++)
-                if (k != OP_QLINEARADD) /* internal: fuse_qadd's */
+                if (k != OP_QLINEARADD && k != OP_QGEMM) /* internal: fuse_qadd's, fuse_qgemm's */
                     printf("%s\n", op_info[k].name);
             exit(0);
         } else if (strcmp(arg, "--version") == 0) {

@@ -142,6 +142,8 @@ typedef struct {
     float act_a, act_b;       /* clip min/max, leakyrelu alpha, hardsigmoid alpha/beta */
     bool res;                 /* in[3] (past the optional bias) is a residual
                                * added before act (fuse_add) */
+    bool colbias;             /* MatMul: in[2] is a bias per output column,
+                               * added after the product (fuse_matmul_bias) */
     bool dead;                /* removed by a pass; gone after graph_compact() */
     bool elided;              /* Concat whose inputs already sit in its output */
 } Node;
@@ -392,6 +394,7 @@ int fuse_qconv(Graph *g);     /* fuse_qconv.c */
 int fuse_qpreact(Graph *g);   /* fuse_qpreact.c */
 int fuse_qconcat(Graph *g);   /* fuse_qconcat.c */
 int fuse_qadd(Graph *g);      /* fuse_qadd.c */
+int fuse_qgemm(Graph *g);     /* fuse_qgemm.c */
 int fold_dq(Graph *g);        /* fold_dq.c */
 int fuse_act(Graph *g);       /* fuse_act.c */
 /* fuse_act.c: act's kind (ACT_*) and parameters when it is a float32
@@ -403,6 +406,7 @@ bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b);
 int fuse_gate(Graph *g);      /* fuse_gate.c */
 int fuse_layernorm(Graph *g); /* fuse_layernorm.c */
 int fuse_add(Graph *g);       /* fuse_add.c */
+int fuse_matmul_bias(Graph *g); /* fuse_matmul_bias.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
 int commute_pool(Graph *g);   /* commute_pool.c */
 int slice_concats(Graph *g);  /* slice_concats.c */
@@ -562,6 +566,9 @@ void emit_map(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int 
 extern const char EMIT_RAW[];
 void emit_loop(Emitter *e, const Node *n, FILE *f, int nops, const int *ops, int y, const char *as, const char *body,
                const char *store);
+/* Elements between images (axis 0) of v: 0 when v is dense, the image size
+ * of its buffer when slice_concats made it a channel slice of one. */
+int64_t emit_img_stride(const Graph *g, const Value *v);
 /* A dense copy of value x into value y (same number of bytes). */
 void emit_copy(Emitter *e, const Node *n, FILE *f, int x, int y);
 

@@ -32,7 +32,10 @@ void verify_graph(const Graph *g)
         const OpInfo *oi = &op_info[n->op];
         CHECK(!n->res || (n->op == OP_CONV && n->nin == 4 && n->in[3] >= 0), "node %d (%s) has a bad residual", ni,
               oi->name);
-        CHECK(n->nin >= oi->min_in && n->nin <= oi->max_in + n->res, "node %d (%s) has %d inputs", ni, oi->name,
+        CHECK(!n->colbias || (n->op == OP_MATMUL && n->nin == 3 && n->in[2] >= 0), "node %d (%s) has a bad bias",
+              ni, oi->name);
+        CHECK(n->nin >= oi->min_in && n->nin <= oi->max_in + n->res + n->colbias, "node %d (%s) has %d inputs", ni,
+              oi->name,
               n->nin);
         CHECK(n->nout >= oi->min_out && n->nout <= oi->max_out, "node %d (%s) has %d outputs", ni, oi->name, n->nout);
         for (int k = 0; k < n->nin; k++) {

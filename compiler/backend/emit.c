@@ -249,6 +249,11 @@ static long long img_stride(const Graph *g, const Value *v)
     return (long long)(b->dims[1] * plane(b));
 }
 
+int64_t emit_img_stride(const Graph *g, const Value *v)
+{
+    return img_stride(g, v);
+}
+
 /* A float as an exact C99 literal. */
 static const char *flit(Emitter *e, float f)
 {
@@ -887,6 +892,8 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
     const long long M = s.M, K = s.K, N = s.N;
     const char *A = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
     const char *S = arena_printf((Arena *)&g->arena, "(float *)(ws + %lld)", (long long)scratch_at(e, 0));
+    /* fuse_matmul_bias: a bias per column, added after the product */
+    const char *bias = n->colbias ? ref(e, n, n->in[2]) : "NULL";
     if (matmul_b_packs(g, n, &s) && s.batch == 1 && M <= GEMV_ROWS) {
         /* a few rows against a weight (a classifier at batch 1): the
          * weight transposed here, once, for onnxcc_f32_gemm's dot form,
@@ -897,9 +904,10 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
         for (long long k = 0; k < K; k++)
             for (long long j = 0; j < N; j++)
                 t[j * K + k] = w[k * N + j];
-        fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, 0.0f, 0, 0, %d};\n", M,
-                N, K, isa_cap_of(g));
-        fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), NULL, %s);\n    }\n", A, pk, Y);
+        /* the bias as C, one row broadcast: sum * 1 + 1 * bias */
+        fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, %s, 0, %d, %d};\n",
+                M, N, K, n->colbias ? "1.0f" : "0.0f", (int)n->colbias, isa_cap_of(g));
+        fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), %s, %s);\n    }\n", A, pk, bias, Y);
         return;
     }
     if (matmul_b_packs(g, n, &s)) { /* a weight: packed once, here */
@@ -909,14 +917,14 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%d, %d, %d, %zu, %zu, 0, "
                    "ONNXCC_MATMUL_B_PACKED, %d};\n",
                 p.M, p.K, p.N, p.batch, p.a_batch_stride, isa_cap_of(g));
-        fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, %s);\n    }\n", A, P, Y, S);
+        fprintf(f, "        onnxcc_f32_matmul_bias(&p, %s, %s, %s, %s, %s);\n    }\n", A, P, bias, Y, S);
         return;
     }
     const char *B = ref(e, n, n->in[1]);
     if (s.one_call) {
         fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld, 0, %d};\n",
                 M, K, N, s.batch, s.abatch == 1 ? 0 : M * K, s.bbatch == 1 ? 0 : K * N, isa_cap_of(g));
-        fprintf(f, "        onnxcc_f32_matmul(&p, %s, %s, %s, %s);\n    }\n", A, B, Y, S);
+        fprintf(f, "        onnxcc_f32_matmul_bias(&p, %s, %s, %s, %s, %s);\n    }\n", A, B, bias, Y, S);
         return;
     }
     fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0, %d};\n", M, K, N,
@@ -936,8 +944,8 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
                 bmul *= b->dims[bd];
             }
         }
-        fprintf(f, "        onnxcc_f32_matmul(&p, %s + %lld, %s + %lld, %s + %lld, %s);\n", A, ai * M * K, B,
-                bi * K * N, Y, t * M * N, S);
+        fprintf(f, "        onnxcc_f32_matmul_bias(&p, %s + %lld, %s + %lld, %s, %s + %lld, %s);\n", A, ai * M * K, B,
+                bi * K * N, bias, Y, t * M * N, S);
     }
     fprintf(f, "    }\n");
 }

@@ -8,6 +8,7 @@
  * weights) need plan_memory.  Changes nothing. */
 #include "yaml_out.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Product of dims[from..rank), or -1 if unknown or overflowing. */
@@ -25,9 +26,12 @@ static int64_t dims_product(const Value *v, int from)
  * shapes it needs are unknown or the count overflows.  Every count is
  * (output elements) x (MACs per output element):
  *   Conv:   out N*M*prod(out spatial) x (C/group)*prod(kernel) = W dims[1..]
+ *           (QLinearConv: W is input 3; ConvInteger: input 1; integer
+ *           multiply-adds count as float ones do)
  *   Gemm:   out M*N x K
  *   MatMul: out batch*M*N x K (numpy semantics; a 1-D operand's removed
- *           dim is 1, so the output's element count is still batch*M*N) */
+ *           dim is 1, so the output's element count is still batch*M*N;
+ *           QLinearMatMul, MatMulInteger and QGemm likewise) */
 int64_t node_macs(const Graph *g, const Node *n)
 {
     const Value *out = n->nout > 0 && n->out[0] >= 0 ? &g->values[n->out[0]] : NULL;
@@ -36,10 +40,14 @@ int64_t node_macs(const Graph *g, const Node *n)
     int64_t per;
     switch (n->op) {
     case OP_CONV:
-        if (!out || !b || b->rank < 2)
+    case OP_CONVINTEGER:
+    case OP_QLINEARCONV: {
+        const Value *w = n->op == OP_QLINEARCONV ? (n->nin > 3 && n->in[3] >= 0 ? &g->values[n->in[3]] : NULL) : b;
+        if (!out || !w || w->rank < 2)
             return -1;
-        per = dims_product(b, 1);
+        per = dims_product(w, 1);
         break;
+    }
     case OP_GEMM: {
         if (!out || !a || a->rank != 2)
             return -1;
@@ -48,6 +56,9 @@ int64_t node_macs(const Graph *g, const Node *n)
         break;
     }
     case OP_MATMUL:
+    case OP_MATMULINTEGER:
+    case OP_QLINEARMATMUL:
+    case OP_QGEMM:
         if (!out || !a || a->rank < 1)
             return -1;
         per = a->dims[a->rank - 1];
@@ -111,6 +122,55 @@ int64_t graph_params(const Graph *g)
     return total;
 }
 
+/* The planned workspace buffers (channel slices counted in the buffer they
+ * live in) by element type: how many, their bytes (each rounded up to
+ * WS_ALIGN as planned: the type's share of naive_bytes) and the most bytes
+ * of the type live at one step.  The most bytes of all types live at one
+ * step is the least any plan could take (arena_bytes minus it: what the
+ * greedy placement loses).  Needs plan_memory. */
+#define NDT (DT_BF16 + 1)
+typedef struct {
+    int buffers[NDT];
+    int64_t naive[NDT], peak[NDT];
+    int64_t peak_all;
+} DtypeBytes;
+
+static void bytes_by_dtype(const Graph *g, DtypeBytes *d)
+{
+    memset(d, 0, sizeof *d);
+    PlanBuf *bufs = malloc(sizeof *bufs * ((size_t)g->nvalues + 1));
+    int64_t *live = malloc(sizeof *live * ((size_t)g->nnodes + 2) * (NDT + 1));
+    if (!bufs || !live)
+        fatal("out of memory");
+    memset(live, 0, sizeof *live * ((size_t)g->nnodes + 2) * (NDT + 1));
+    int n = plan_buffers(g, bufs);
+    for (int i = 0; i < n; i++) {
+        int dt = g->values[bufs[i].value].dtype;
+        dt = dt >= 0 && dt < NDT ? dt : DT_UNDEF;
+        d->buffers[dt]++;
+        d->naive[dt] += bufs[i].bytes;
+        /* row NDT: every type */
+        for (int r = 0; r < 2; r++) {
+            int64_t *row = live + (size_t)(r ? NDT : dt) * ((size_t)g->nnodes + 2);
+            row[bufs[i].first] += bufs[i].bytes;
+            row[bufs[i].last + 1] -= bufs[i].bytes;
+        }
+    }
+    for (int dt = 0; dt <= NDT; dt++) {
+        int64_t *row = live + (size_t)dt * ((size_t)g->nnodes + 2), cur = 0, peak = 0;
+        for (int s = 0; s <= g->nnodes; s++) {
+            cur += row[s];
+            peak = cur > peak ? cur : peak;
+        }
+        if (dt < NDT)
+            d->peak[dt] = peak;
+        else
+            d->peak_all = peak;
+    }
+    free(live);
+    free(bufs);
+}
+
 static void io_list(YamlOut *y, const Graph *g, const int *idx, int n)
 {
     yo_seq(y, false);
@@ -161,16 +221,21 @@ static void op_counts(YamlOut *y, const Graph *g)
 }
 
 /* The ops that have MACs, in the order of macs_by_op. */
-static const Op mac_ops[] = {OP_CONV, OP_GEMM, OP_MATMUL};
+static const Op mac_ops[] = {OP_CONV, OP_GEMM, OP_MATMUL, OP_QLINEARCONV, OP_CONVINTEGER, OP_QLINEARMATMUL,
+                             OP_MATMULINTEGER, OP_QGEMM};
+#define NCORE_MAC_OPS 3 /* listed always; the integer ones when present */
 #define NMAC_OPS (int)(sizeof mac_ops / sizeof *mac_ops)
 
 void write_report(const Graph *g, FILE *f)
 {
     /* Everything that can fail on the model is computed before any output. */
     int64_t macs = 0, by_op[NMAC_OPS] = {0};
+    bool has_op[NMAC_OPS] = {false};
     int unknown_macs = 0;
     for (int ni = 0; ni < g->nnodes; ni++) {
         const Node *n = &g->nodes[ni];
+        for (int k = 0; k < NMAC_OPS; k++)
+            has_op[k] |= n->op == mac_ops[k];
         int64_t m = node_macs(g, n);
         if (m < 0) {
             unknown_macs++;
@@ -216,6 +281,8 @@ void write_report(const Graph *g, FILE *f)
     yo_key(&y, "macs_by_op");
     yo_map(&y, false);
     for (int k = 0; k < NMAC_OPS; k++) {
+        if (k >= NCORE_MAC_OPS && !has_op[k])
+            continue;
         yo_key(&y, op_info[mac_ops[k]].name);
         if (by_op[k] < 0) yo_null(&y); else yo_int(&y, by_op[k]);
     }
@@ -251,6 +318,29 @@ void write_report(const Graph *g, FILE *f)
         yo_int(&y, g->naive_bytes);
         yo_key(&y, "concat_copy_bytes");
         yo_int(&y, concat_copy_bytes(g));
+        /* peak_bytes: the most bytes live at one step (no plan needs less);
+         * memory_by_dtype: per element type, its buffers, their bytes (its
+         * share of naive_bytes) and the most of them live at one step. */
+        DtypeBytes d;
+        bytes_by_dtype(g, &d);
+        yo_key(&y, "peak_bytes");
+        yo_int(&y, d.peak_all);
+        yo_key(&y, "memory_by_dtype");
+        yo_map(&y, false);
+        for (int dt = 0; dt < NDT; dt++) {
+            if (!d.buffers[dt])
+                continue;
+            yo_key(&y, dtype_name(dt));
+            yo_map(&y, false);
+            yo_key(&y, "buffers");
+            yo_int(&y, d.buffers[dt]);
+            yo_key(&y, "naive_bytes");
+            yo_int(&y, d.naive[dt]);
+            yo_key(&y, "peak_bytes");
+            yo_int(&y, d.peak[dt]);
+            yo_map_end(&y);
+        }
+        yo_map_end(&y);
     }
     /* weights_bytes: the constant data of the generated object (weights and
      * their prepacked copies; with --weights=file the size of
@@ -364,10 +454,18 @@ void write_report_table(const Graph *g, FILE *f)
     }
     fprintf(f, "total: %d nodes, %lld MACs, %lld bytes of outputs", g->nnodes, (long long)macs,
             (long long)bytes);
-    if (g->naive_bytes > 0)
+    if (g->naive_bytes > 0) {
         fprintf(f, "; arena %lld bytes (%.2f MiB) for %lld bytes of intermediates, +%lld scratch",
                 (long long)g->arena_bytes, (double)g->arena_bytes / 1048576.0,
                 (long long)g->naive_bytes, (long long)kernel_scratch_bytes(g));
+        DtypeBytes d;
+        bytes_by_dtype(g, &d);
+        fprintf(f, "; at most %lld bytes live at once", (long long)d.peak_all);
+        for (int dt = 0; dt < NDT; dt++)
+            if (d.buffers[dt])
+                fprintf(f, "; %s %lld bytes, at most %lld live", dtype_name(dt), (long long)d.naive[dt],
+                        (long long)d.peak[dt]);
+    }
     int64_t w = g->planned ? emitted_weights_bytes(g) : -1;
     if (w >= 0)
         fprintf(f, "; weights %lld bytes (%.2f MiB)", (long long)w, (double)w / 1048576.0);

@@ -640,8 +640,8 @@ Graph *load_model(const char *path)
         const char *op_type = np->op_type ? np->op_type : "";
         const char *domain = np->domain ? np->domain : "";
         Op op = op_lookup(op_type);
-        if (op == OP_QLINEARADD)
-            op = OP_UNKNOWN; /* com.microsoft's; only fuse_qadd makes it */
+        if (op == OP_QLINEARADD || op == OP_QGEMM)
+            op = OP_UNKNOWN; /* com.microsoft's; only fuse_qadd / fuse_qgemm make them */
         if (np->n_input > 4096 || np->n_output > 4096)
             fatal("node '%s' (%s): too many inputs or outputs", printable(np->name), printable(op_type));
         int ni = graph_add_node(g, op, op_type, np->name, (int)np->n_input, (int)np->n_output);

@@ -836,9 +836,13 @@ static void lower_concat(Emitter *e, const Node *n, FILE *f)
     int axis = norm_axis(g, n, attr_int(g, n, "axis", 0), y->rank, false);
     int64_t ys[MAX_RANK], xs[MAX_RANK], at = 0;
     dense_strides_of(y, ys);
+    if (emit_img_stride(g, y)) /* channel slices (slice_concats): strided between images */
+        ys[0] = emit_img_stride(g, y);
     for (int k = 0; k < n->nin; k++) {
         const Value *x = &g->values[n->in[k]];
         dense_strides_of(x, xs);
+        if (emit_img_stride(g, x))
+            xs[0] = emit_img_stride(g, x);
         emit_move(e, n, f, n->in[k], 0, xs, n->out[0], at * ys[axis], ys, x->rank, x->dims);
         at += x->dims[axis];
     }

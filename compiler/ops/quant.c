@@ -2,7 +2,8 @@
  * DynamicQuantizeLinear, the integer matmuls and convolutions
  * (MatMulInteger, QLinearMatMul, ConvInteger, QLinearConv), and the
  * integer Add fuse_qadd makes (QLinearAdd, onnxruntime's arithmetic: see
- * the runtime's onnxcc_u8_qadd).
+ * the runtime's onnxcc_u8_qadd) and QGemm fuse_qgemm makes (the runtime's
+ * onnxcc_u8s8_gemm).
  *
  * Everything is a reference loop written into the generated code.  Integer
  * products are summed exactly in int64_t and stored as int32 (ConvInteger,
@@ -185,6 +186,18 @@ static void emit_saturate(FILE *f, const char *ind, const char *C, int dt)
     fprintf(f, "%sv = v >= (%s)%lld ? v : (%s)%lld;\n", ind, C, (long long)lo, C, (long long)lo);
 }
 
+/* The element of v at dense index o: o itself, or for a channel slice
+ * (strided between images) o's image times the buffer's image stride plus
+ * o's place in its image. */
+static const char *slice_index(const Graph *g, Arena *a, const Value *v)
+{
+    int64_t st = emit_img_stride(g, v);
+    if (!st || v->dims[0] == 1)
+        return "o";
+    long long img = (long long)(value_numel(v) / v->dims[0]);
+    return arena_printf(a, "o / %lld * %lld + o %% %lld", img, (long long)st, img);
+}
+
 static void lower_quantize(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
@@ -193,11 +206,20 @@ static void lower_quantize(Emitter *e, const Node *n, FILE *f)
     const Value *z = has_in(n, 2) ? &g->values[n->in[2]] : NULL;
     const Value *y = &g->values[n->out[0]];
     QParams q = qparams(g, n, x, s, z);
-    if (q.kind == 0 && x->dtype == DT_F32 && s->dtype == DT_F32 && y->dtype == DT_U8 && x->base < 0 &&
-        y->base < 0) { /* the runtime's SIMD loop, the same bits */
-        fprintf(f, "    onnxcc_f32_quantize_u8(%lld, %s, %s[0], %s, %s);\n", (long long)value_numel(x),
-                emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]),
-                z ? arena_printf(a, "%s[0]", emit_ref(e, n, n->in[2])) : "0", emit_ref(e, n, n->out[0]));
+    if (q.kind == 0 && x->dtype == DT_F32 && s->dtype == DT_F32 && y->dtype == DT_U8 && x->base < 0) {
+        /* the runtime's SIMD loop, the same bits; image by image into a
+         * channel slice strided between images */
+        int64_t ys = emit_img_stride(g, y), nimg = ys ? x->dims[0] : 1, img = value_numel(x) / nimg;
+        const char *zp = z ? arena_printf(a, "%s[0]", emit_ref(e, n, n->in[2])) : "0";
+        if (nimg == 1) {
+            fprintf(f, "    onnxcc_f32_quantize_u8(%lld, %s, %s[0], %s, %s);\n", (long long)value_numel(x),
+                    emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]), zp, emit_ref(e, n, n->out[0]));
+            return;
+        }
+        fprintf(f, "    {\n        int64_t nb;\n        for (nb = 0; nb < %lld; nb++)\n", (long long)nimg);
+        fprintf(f, "            onnxcc_f32_quantize_u8(%lld, %s + nb * %lld, %s[0], %s, %s + nb * %lld);\n    }\n",
+                (long long)img, emit_ref(e, n, n->in[0]), (long long)img, emit_ref(e, n, n->in[1]), zp,
+                emit_ref(e, n, n->out[0]), (long long)ys);
         return;
     }
     bool dbl = x->dtype == DT_F64 || s->dtype == DT_F64;
@@ -211,10 +233,10 @@ static void lower_quantize(Emitter *e, const Node *n, FILE *f)
     open_qloops(f, &q);
     const char *ind = "                    ";
     fprintf(f, "%s%s v = %s((%s)%s / (%s)%s)%s;\n", ind, C, dbl ? "nearbyint" : "nearbyintf", C,
-            load_expr(a, x->dtype, "x[o]"), C, load_expr(a, s->dtype, "s[q]"),
+            load_expr(a, x->dtype, arena_printf(a, "x[%s]", slice_index(g, a, x))), C, load_expr(a, s->dtype, "s[q]"),
             z ? arena_printf(a, " + (%s)z[q]", C) : "");
     emit_saturate(f, ind, C, y->dtype);
-    fprintf(f, "%sy[o] = (%s)v;\n", ind, ctype(y->dtype));
+    fprintf(f, "%sy[%s] = (%s)v;\n", ind, slice_index(g, a, y), ctype(y->dtype));
     fprintf(f, "                }\n    }\n");
 }
 
@@ -234,9 +256,10 @@ static void lower_dequantize(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "        const %s *z = %s;\n", ctype(z->dtype), emit_ref(e, n, n->in[2]));
     fprintf(f, "        %s *y = %s;\n", ctype(y->dtype), emit_ref(e, n, n->out[0]));
     open_qloops(f, &q);
-    const char *v = arena_printf(a, "(%s)((int64_t)x[o]%s) * (%s)%s", C, z ? " - (int64_t)z[q]" : "", C,
+    const char *v = arena_printf(a, "(%s)((int64_t)x[%s]%s) * (%s)%s", C, slice_index(g, a, x),
+                                 z ? " - (int64_t)z[q]" : "", C,
                                  load_expr(a, s->dtype, "s[q]"));
-    fprintf(f, "                    y[o] = %s;\n", store_expr(a, y->dtype, v));
+    fprintf(f, "                    y[%s] = %s;\n", slice_index(g, a, y), store_expr(a, y->dtype, v));
     fprintf(f, "                }\n    }\n");
 }
 
@@ -613,15 +636,15 @@ static void infer_conv_q(Graph *g, Node *n)
 }
 
 /* Whether QLinearConv n runs as the runtime's onnxcc_u8s8_conv2d: 2-D,
- * uint8 x and y (dense, not channel slices), int8 weights whose zero
- * points are constant zeros. */
+ * uint8 x and y (dense or channel slices, as the float conv), int8 weights
+ * whose zero points are constant zeros. */
 static bool conv_q_fast(const Graph *g, const Node *n, const ConvGeo *c)
 {
     ConvIn ci = conv_in(n);
     const Value *x = &g->values[n->in[ci.x]], *w = &g->values[n->in[ci.w]], *y = &g->values[n->out[0]];
     const Value *wz = &g->values[n->in[ci.wz]];
     if (n->op != OP_QLINEARCONV || c->ns != 2 || x->dtype != DT_U8 || y->dtype != DT_U8 || w->dtype != DT_I8 ||
-        x->base >= 0 || y->base >= 0 || !(wz->flags & V_CONST) || !wz->data)
+        !(wz->flags & V_CONST) || !wz->data)
         return false;
     for (int64_t i = 0; i < value_numel(wz); i++)
         if (((const int8_t *)wz->data)[i] != 0)
@@ -638,11 +661,13 @@ static void lower_conv_q_fast(Emitter *e, const Node *n, FILE *f, const ConvGeo 
     const Value *ws = &g->values[n->in[ci.ws]];
     const int cap = isa_cap_of(g);
     fprintf(f, "    {\n        static const OnnxccConv2dParams p = {%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, 0, 0, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d, 0};\n",
+               "%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, 0, 0, %lld, %lld, 0, 0, {ONNXCC_ACT_NONE, 0, 0}, %d, "
+               "0};\n",
             (long long)c->N, (long long)c->C, (long long)c->in[0], (long long)c->in[1], (long long)c->M,
             (long long)c->out[0], (long long)c->out[1], (long long)c->group, (long long)c->k[0], (long long)c->k[1],
             (long long)c->s[0], (long long)c->s[1], (long long)c->d[0], (long long)c->d[1], (long long)c->pb[0],
-            (long long)c->pb[1], cap);
+            (long long)c->pb[1], (long long)emit_img_stride(g, &g->values[n->in[ci.x]]),
+            (long long)emit_img_stride(g, &g->values[n->out[0]]), cap);
     fprintf(f, "        onnxcc_u8s8_conv2d(&p, %s, %s, %s[0], %s[0], %s, %s, %d, %s, %s[0], %s[0], %s);\n    }\n",
             emit_ref(e, n, n->in[ci.x]), n->pre_scale >= 0 ? emit_ref(e, n, n->pre_scale) : "NULL",
             emit_ref(e, n, n->in[ci.xs]), emit_ref(e, n, n->in[ci.xz]),
@@ -681,9 +706,16 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     for (int i = 0; i < ns; i++)
         fprintf(f, ", o%d, k%d, p%d", i, i, i);
     fprintf(f, ";\n");
+    /* x and y may be channel slices of larger buffers (slice_concats):
+     * images xcs / ys_ elements apart. */
+    int64_t xplane = 1, yplane = 1;
+    for (int i = 0; i < ns; i++)
+        xplane *= c.in[i], yplane *= c.out[i];
+    int64_t xst = emit_img_stride(g, x), yst = emit_img_stride(g, y);
+    long long xcs = (long long)(xst ? xst / xplane : c.C), ys_ = (long long)(yst ? yst : c.M * yplane);
     fprintf(f, "        for (nb = 0; nb < %lld; nb++)\n", (long long)c.N);
-    fprintf(f, "            for (oc = 0; oc < %lld; oc++) {\n", (long long)c.M);
-    fprintf(f, "                const int64_t xc = nb * %lld + (oc / %lld) * %lld;\n", (long long)c.C,
+    fprintf(f, "            for (o = nb * %lld, oc = 0; oc < %lld; oc++) {\n", ys_, (long long)c.M);
+    fprintf(f, "                const int64_t xc = nb * %lld + (oc / %lld) * %lld;\n", xcs,
             (long long)c.MG, (long long)c.CG);
     int lvl = 4;
     for (int i = 0; i < ns; i++, lvl++)
@@ -706,7 +738,7 @@ static void lower_conv_q(Emitter *e, const Node *n, FILE *f)
     const char *zx = has_in(n, ci.xz) ? " - (int64_t)xz[0]" : "";
     const char *zw = has_in(n, ci.wz) ? arena_printf(ar, " - (int64_t)wz[%s]", per_oc(g, n, &g->values[n->in[ci.wz]], c.M)) : "";
     if (n->pre_scale >= 0) /* fuse_qpreact's per-channel table */
-        xi = arena_printf(ar, "lut[(xc - nb * %lld + ic) * 256 + x[%s]]", (long long)c.C, xi);
+        xi = arena_printf(ar, "lut[(xc - nb * %lld + ic) * 256 + x[%s]]", xcs, xi);
     else
         xi = arena_printf(ar, "x[%s]", xi);
     fprintf(f, "%*sacc += ((int64_t)%s%s) * ((int64_t)w[%s]%s);\n", 4 * l2, "", xi, zx, wi, zw);
@@ -754,6 +786,55 @@ static void lower_qadd(Emitter *e, const Node *n, FILE *f)
             emit_ref(e, n, n->out[0]), isa_cap_of(g));
 }
 
+/* ---- QGemm (fuse_qgemm) ------------------------------------------------------ */
+
+/* Inputs x, x_scale, x_zp, w, w_scale, w_zp, bias, [y_scale, y_zp]: uint8
+ * x [..., K], int8 constant w [N][K] whose zero point is absent or 0,
+ * float32 scales (w_scale per tensor or [N]), uint8 zero points, int32
+ * bias [N] or absent.  Output [..., N]: uint8 with y_scale, else float. */
+static void infer_qgemm(Graph *g, Node *n)
+{
+    const Value *x = in_val(g, n, 0), *w = in_val(g, n, 3), *ws = in_val(g, n, 4);
+    const bool qy = n->nin > 7;
+    bool ok = x->dtype == DT_U8 && x->rank >= 1 && w->dtype == DT_I8 && w->rank == 2 && (w->flags & V_CONST) &&
+              w->data && x->dims[x->rank - 1] == w->dims[1] && ws->dtype == DT_F32 &&
+              (is_per_tensor(ws) || (ws->rank == 1 && ws->dims[0] == w->dims[0]));
+    for (int k = 1; ok && k < n->nin; k++) {
+        if (k == 3 || k == 4 || !has_in(n, k))
+            continue;
+        const Value *v = in_val(g, n, k);
+        ok = k == 6 ? v->dtype == DT_I32 && v->rank == 1 && v->dims[0] == w->dims[0]
+             : k == 1 || k == 7 ? v->dtype == DT_F32 && is_per_tensor(v)
+             : k == 5 ? v->dtype == DT_I8 && (v->flags & V_CONST) && v->data
+             : v->dtype == DT_U8 && is_per_tensor(v);
+    }
+    if (!ok || (qy && (!has_in(n, 7) || !has_in(n, 8))))
+        fatal_node(g, n, "inputs '%s' %s and '%s' %s are not of the form fuse_qgemm makes", vname(x),
+                   dims_str(x->dims, x->rank), vname(w), dims_str(w->dims, w->rank));
+    int64_t od[MAX_RANK];
+    memcpy(od, x->dims, sizeof(int64_t) * (size_t)x->rank);
+    od[x->rank - 1] = w->dims[0];
+    set_out(g, n, 0, qy ? DT_U8 : DT_F32, x->rank, od);
+}
+
+static void lower_qgemm(Emitter *e, const Node *n, FILE *f)
+{
+    const Graph *g = emit_graph(e);
+    const Value *x = &g->values[n->in[0]], *w = &g->values[n->in[3]], *ws = &g->values[n->in[4]];
+    const bool qy = n->nin > 7;
+    const int64_t K = w->dims[1], N = w->dims[0], M = value_numel(x) / K;
+    const char *y = emit_ref(e, n, n->out[0]);
+    fprintf(f, "    onnxcc_u8s8_gemm(%lld, %lld, %lld, %s, %s[0], %s%s, %s, %s, %d, %s, ", (long long)M, (long long)N,
+            (long long)K, emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]),
+            has_in(n, 2) ? emit_ref(e, n, n->in[2]) : "0", has_in(n, 2) ? "[0]" : "", emit_ref(e, n, n->in[3]),
+            emit_ref(e, n, n->in[4]), !is_per_tensor(ws), has_in(n, 6) ? emit_ref(e, n, n->in[6]) : "NULL");
+    if (qy)
+        fprintf(f, "%s[0], %s[0], %s, NULL, %d);\n", emit_ref(e, n, n->in[7]), emit_ref(e, n, n->in[8]), y,
+                isa_cap_of(g));
+    else
+        fprintf(f, "0.0f, 0, NULL, %s, %d);\n", y, isa_cap_of(g));
+}
+
 /* ---- dispatch ----------------------------------------------------------------- */
 
 void infer_quant(Graph *g, Node *n)
@@ -765,6 +846,7 @@ void infer_quant(Graph *g, Node *n)
     case OP_MATMULINTEGER: case OP_QLINEARMATMUL: return infer_matmul_q(g, n);
     case OP_CONVINTEGER: case OP_QLINEARCONV: return infer_conv_q(g, n);
     case OP_QLINEARADD: return infer_qadd(g, n);
+    case OP_QGEMM: return infer_qgemm(g, n);
     default: fatal_node(g, n, "unsupported operator");
     }
 }
@@ -778,6 +860,7 @@ void lower_quant(Emitter *e, const Node *n, FILE *f)
     case OP_MATMULINTEGER: case OP_QLINEARMATMUL: return lower_matmul_q(e, n, f);
     case OP_CONVINTEGER: case OP_QLINEARCONV: return lower_conv_q(e, n, f);
     case OP_QLINEARADD: return lower_qadd(e, n, f);
+    case OP_QGEMM: return lower_qgemm(e, n, f);
     default: fatal_node(emit_graph(e), n, "operator is not supported by the C backend");
     }
 }

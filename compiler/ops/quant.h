@@ -9,4 +9,6 @@
     X(OP_QLINEARCONV, "QLinearConv", 8, 9, 1, 1, quant) \
     /* com.microsoft's QLinearAdd, made by fuse_qadd only (not loaded) */ \
     X(OP_QLINEARADD, "QLinearAdd", 8, 8, 1, 1, quant) \
+    /* com.microsoft's QGemm (transB, B int8), made by fuse_qgemm only */ \
+    X(OP_QGEMM, "QGemm", 7, 9, 1, 1, quant) \
     /* end */

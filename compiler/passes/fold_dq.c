@@ -1,11 +1,11 @@
 /* fold_dq.c — a DequantizeLinear of constant weights that no integer
- * kernel took over (the classifier Gemm of a QDQ model, a depthwise or
- * grouped conv's weights, ...) becomes a float32 constant, computed once
+ * kernel took over (a depthwise or grouped conv's weights, a Gemm or
+ * MatMul fuse_qgemm left: float32 input, a bias of another form, ...) becomes a float32 constant, computed once
  * here as the reference loop computes it at run time:
  * (float)(q - zero_point) * scale, per tensor or per axis.
  *
  * Needs: shapes inferred; runs after the integer fusions (fuse_qconv,
- * fuse_qpreact, fuse_qconcat), which read such DequantizeLinears as they
+ * fuse_qpreact, fuse_qconcat, fuse_qadd, fuse_qgemm), which read such DequantizeLinears as they
  * are.  Fires when input, scale and zero point (if any) are constants, the
  * scale float32, the input 8-bit or int32, no block_size, and the output
  * is not a graph output.  Readers read the new constant; the node goes.

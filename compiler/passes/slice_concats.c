@@ -9,13 +9,20 @@
  * Concat whose inputs already sit contiguously in one buffer becomes a view
  * of a channel range of it and is elided too.
  *
+ * Quantized models the same way: fuse_qconcat's byte Concats, whose inputs
+ * a QLinearConv (fuse_qconv's integer conv) or a QuantizeLinear makes, get
+ * one uint8 buffer per dense block, written in place.
+ *
  * Fires only on Concats along axis 1 of rank-4 tensors whose inputs are
- * intermediates produced by a Conv, MaxPool or AveragePool (kernels that
- * write with an image stride), read nowhere as a graph output, and not
- * already placed elsewhere.  With batch > 1 a slice is strided, so then
- * every reader of a slice must be a Conv or a pool (kernels that read with
- * an image stride; GlobalAveragePool included)
- * an image stride).  Anything else keeps its copying Concat. */
+ * intermediates produced by a Conv, QLinearConv, MaxPool, AveragePool,
+ * QuantizeLinear or DequantizeLinear (lowerings that write with an image
+ * stride; DequantizeLinear: the float Concats of a QDQ graph fuse_qconcat
+ * left), read nowhere as a graph output, and not already placed
+ * elsewhere.  With batch > 1 a
+ * slice is strided, so then every reader of a slice must read it with an
+ * image stride: a Conv, QLinearConv, pool (GlobalAveragePool included),
+ * QuantizeLinear or DequantizeLinear reading it as input 0, or a Concat.
+ * Anything else keeps its copying Concat. */
 #include "onnxcc.h"
 
 #include <stdlib.h>
@@ -25,7 +32,8 @@ static bool strided_writer(const Graph *g, const Value *v)
     if (v->producer < 0 || (v->flags & (V_INPUT | V_OUTPUT | V_CONST)))
         return false;
     Op op = g->nodes[v->producer].op;
-    return op == OP_CONV || op == OP_MAXPOOL || op == OP_AVGPOOL;
+    return op == OP_CONV || op == OP_QLINEARCONV || op == OP_MAXPOOL || op == OP_AVGPOOL ||
+           op == OP_QUANTIZELINEAR || op == OP_DEQUANTIZELINEAR;
 }
 
 static bool strided_readers(const Graph *g, const Value *v)
@@ -34,7 +42,8 @@ static bool strided_readers(const Graph *g, const Value *v)
         return true; /* one image: a channel range is dense */
     for (int u = 0; u < v->nuses; u++) {
         const Node *r = &g->nodes[v->uses[u]];
-        if (r->op != OP_CONV && r->op != OP_MAXPOOL && r->op != OP_AVGPOOL && r->op != OP_GLOBALAVGPOOL &&
+        if (r->op != OP_CONV && r->op != OP_QLINEARCONV && r->op != OP_MAXPOOL && r->op != OP_AVGPOOL &&
+            r->op != OP_GLOBALAVGPOOL && r->op != OP_QUANTIZELINEAR && r->op != OP_DEQUANTIZELINEAR &&
             r->op != OP_CONCAT)
             return false;
         if (r->in[0] != (int)(v - g->values) && r->op != OP_CONCAT)
@@ -133,7 +142,7 @@ int64_t concat_copy_bytes(const Graph *g)
     for (int i = 0; i < g->nnodes; i++) {
         const Node *n = &g->nodes[i];
         if (n->op == OP_CONCAT && !n->elided)
-            total += 4 * value_numel(&g->values[n->out[0]]);
+            total += (int64_t)dtype_size(g->values[n->out[0]].dtype) * value_numel(&g->values[n->out[0]]);
     }
     return total;
 }

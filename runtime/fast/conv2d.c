@@ -10,8 +10,15 @@
  *    (kh, kw) then read frame pixel q + kh*dil_h*frame_w + kw*dil_w, so every
  *    tap is the same buffer at an offset, and the frame's extra columns are
  *    junk outputs that are computed but not stored;
- *  - im2col (strided convs, or when the junk would cost too much): one B row
- *    per (c, kh, kw), one column per output pixel.
+ *  - phased frames (stride 2, kernels of at least 3x3): the same with the
+ *    padded input split by row and column parity into four sub-frames per
+ *    channel, sub-frame (r % 2, c % 2) holding padded pixel (r, c) at
+ *    (r / 2, c / 2); output (oh, ow) and tap (kh, kw) then read sub-frame
+ *    (kh % 2, kw % 2) at (oh + kh / 2, ow + kw / 2), again one buffer at an
+ *    offset per tap, and each input pixel is copied once instead of once
+ *    per tap that reads it;
+ *  - im2col (other strided convs, or when the junk would cost too much):
+ *    one B row per (c, kh, kw), one column per output pixel.
  * Both read the packed weights in the same (c, kh, kw) order, so the packed
  * data does not depend on the choice nor on the ISA.  Layers on small maps
  * (one band of at most SMALL_COLS columns) may split K in two halves
@@ -52,6 +59,8 @@ typedef struct Plan {
     int cg, mg;   /* input / output channels per group */
     size_t k;     /* GEMM depth cg*kH*kW */
     int shifted;  /* B from shifted views of a frame, else im2col */
+    int nsub;     /* sub-frames per channel: 1, or 4 (phased frames, stride 2) */
+    size_t seg;   /* phased: floats per sub-frame in B (cstride = 4 * seg) */
     int frame_w;  /* frame row width (OW for im2col) */
     size_t ncols; /* frame pixels per image: (OH-1)*frame_w + OW */
     int ntaps;
@@ -61,7 +70,7 @@ typedef struct Plan {
     size_t nbands;      /* bands; the last runs to ncols (up to band + BAND_TAIL) */
     size_t cstride;     /* floats per B row */
     size_t cband, cnbands, ccstride; /* the same, by columns (gemm_run) */
-    size_t brows;       /* B rows: cg (shifted) or k (im2col) */
+    size_t brows;       /* B rows: cg (shifted: each nsub sub-frames) or k (im2col) */
     int khalf;          /* > 0: K split at this input channel (ksplit_run) */
 } Plan;
 
@@ -75,6 +84,25 @@ static int use_shifted(const OnnxccConv2dParams *p, size_t frame_cols)
                5 * fast_round_up(dense, FAST_COLS_ALIGN);
 }
 
+/* Phased frames for a stride-2 layer whose kernel covers every parity
+ * (kH, kW >= 3; narrower ones read one sub-frame in a few), unless the
+ * junk columns (the reach (kW - 1) / 2 past each output row) would add more
+ * than a quarter to the work.  One layer, one thread, Zen 5, against
+ * im2col (by phases for the 7x7s): DenseNet-121's 7x7/2 stem 1.14 -> 1.01
+ * ms, DenseNet-161's 1.65 -> 1.53, MobileNetV2's 3x3/2 stem -11%,
+ * ResNet-50's 3x3/2 at 56x56 -3%.  Output rows narrower than 16 store
+ * through a buffer (the GEMM tiles' frame epilogue) and were up to 45%
+ * slower (ResNet-50's 512 -> 512 to 7x7): they keep im2col. */
+#define PHASED_MIN_OW 16 /* narrower output rows: im2col (see use_phased) */
+
+static int use_phased(const OnnxccConv2dParams *p, size_t frame_cols)
+{
+    const size_t dense = (size_t)p->OH * (size_t)p->OW;
+    return p->stride_h == 2 && p->stride_w == 2 && p->dil_h == 1 && p->dil_w == 1 && p->kH >= 3 &&
+           p->kW >= 3 && p->kH * p->kW <= MAX_TAPS && p->OW >= PHASED_MIN_OW &&
+           4 * fast_round_up(frame_cols, FAST_COLS_ALIGN) <= 5 * fast_round_up(dense, FAST_COLS_ALIGN);
+}
+
 /* The widest band whose B fits budget floats, in whole tiles, at least
  * one; all columns if they fit.  A few columns left past the last whole
  * band join it (14x14 = 4 x 48 + 4): a round of their own would fill B and
@@ -82,7 +110,7 @@ static int use_shifted(const OnnxccConv2dParams *p, size_t frame_cols)
  * columns. */
 static size_t plan_bands(const Plan *pl, size_t budget, size_t *band, size_t *nbands)
 {
-    const size_t per_row = budget / pl->brows;
+    const size_t per_row = budget / (pl->brows * (size_t)pl->nsub);
     size_t b = per_row > pl->maxoff + BAND_ALIGN ? per_row - pl->maxoff : BAND_ALIGN;
     b = b >= pl->ncols ? pl->ncols : b / BAND_ALIGN * BAND_ALIGN;
     *band = b;
@@ -98,8 +126,18 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
     pl->cg = p->C / p->group;
     pl->mg = p->M / p->group;
     pl->k = (size_t)pl->cg * (size_t)p->kH * (size_t)p->kW;
-    pl->shifted = use_shifted(p, frame_cols);
-    if (pl->shifted) {
+    const int pfw = p->OW + (p->kW - 1) / 2; /* phased: sub-frame row width */
+    const size_t pcols = (size_t)(p->OH - 1) * (size_t)pfw + (size_t)p->OW;
+    pl->shifted = use_shifted(p, frame_cols) || use_phased(p, pcols);
+    pl->nsub = pl->shifted && p->stride_w == 2 ? 4 : 1;
+    pl->seg = 0;
+    if (pl->nsub == 4) {
+        pl->frame_w = pfw;
+        pl->ncols = pcols;
+        pl->ntaps = p->kH * p->kW;
+        pl->maxoff = (size_t)((p->kH - 1) / 2) * (size_t)pfw + (size_t)((p->kW - 1) / 2);
+        pl->brows = (size_t)pl->cg;
+    } else if (pl->shifted) {
         pl->frame_w = fw;
         pl->ncols = frame_cols;
         pl->ntaps = p->kH * p->kW;
@@ -121,6 +159,15 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
     const size_t w2 = plan_bands(pl, SPLIT_WIDER * budget, &pl->cband, &pl->cnbands);
     pl->cstride = fast_round_up(fast_round_up(w1, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
     pl->ccstride = fast_round_up(fast_round_up(w2, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
+    if (pl->nsub == 4) {
+        /* One sub-frame length for either band plan: the taps hold it. */
+        pl->seg = pl->cstride > pl->ccstride ? pl->cstride : pl->ccstride;
+        pl->cstride = pl->ccstride = 4 * pl->seg;
+        for (int kh = 0; kh < p->kH; kh++)
+            for (int kw = 0; kw < p->kW; kw++)
+                pl->taps[kh * p->kW + kw] =
+                    (int)((size_t)(2 * (kh % 2) + kw % 2) * pl->seg) + kh / 2 * pfw + kw / 2;
+    }
     /* Small maps (up to 14x14, one band): the input channels split instead
      * of the columns, into two halves whose sums a last pass adds, whatever
      * the thread count (ksplit_run).  Each thread then streams only half of
@@ -364,12 +411,61 @@ static FastPre pre_from(const Conv *cv, int c0)
     return pre;
 }
 
+/* Output columns o in [0, out) whose tap o*stride + off lands inside
+ * [0, size): [*lo, *hi) (empty: lo == hi). */
+static void tap_range(int off, int stride, int size, int out, int *lo, int *hi)
+{
+    const int a = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    const int e = size - off <= 0 ? 0 : (size - off + stride - 1) / stride;
+    *lo = a < out ? a : out;
+    *hi = e < *lo ? *lo : (e < out ? e : out);
+}
+
+/* Phased frames: pixels [u, u + len) of sub-frame sub (row parity sub / 2,
+ * column parity sub % 2) of the group's channels c0 .. c0+nch-1; its pixel
+ * (row, col) is input pixel (2 row + sub / 2 - pad_t, 2 col + sub % 2 - pad_l). */
+static void fill_phase(const Conv *cv, int c0, int nch, int sub, const float *xg, size_t u, size_t len,
+                       float *b)
+{
+    const OnnxccConv2dParams *p = cv->p;
+    const size_t fw = (size_t)cv->pl.frame_w, W = (size_t)p->W;
+    const int rp = sub / 2, cp = sub % 2;
+    const FastPre pre = pre_from(cv, c0);
+    xg += (size_t)c0 * cv->plane;
+    b += (size_t)c0 * cv->pl.cstride + (size_t)sub * cv->pl.seg;
+    FastFill f = {xg, cv->plane, 2, b, cv->pl.cstride, nch, 0, 0, 0};
+    int lo, hi; /* sub-frame columns that hold input pixels */
+    tap_range(cp - p->pad_l, 2, p->W, (int)fw, &lo, &hi);
+    for (size_t end = u + len; u < end;) {
+        const size_t row = u / fw, col = u % fw;
+        const size_t n = fw - col < end - u ? fw - col : end - u;
+        const long ih = 2 * (long)row + rp - p->pad_t;
+        const size_t a = col > (size_t)lo ? col : (size_t)lo, e = col + n < (size_t)hi ? col + n : (size_t)hi;
+        f.y = b;
+        if (ih < 0 || ih >= p->H || a >= e) {
+            f.zl = n, f.n = 0, f.zr = 0;
+        } else {
+            f.x = xg + (size_t)ih * W + (2 * a + (size_t)cp - (size_t)p->pad_l);
+            f.zl = a - col, f.n = e - a, f.zr = col + n - e;
+        }
+        cv->kern->fill(&f, &pre);
+        b += n;
+        u += n;
+    }
+}
+
 /* Shifted views: frame pixels [u, u + len) of the group's channels c0 ..
- * c0+nch-1; frame pixel (row, col) is input pixel (row - pad_t, col - pad_l). */
+ * c0+nch-1; frame pixel (row, col) is input pixel (row - pad_t, col - pad_l).
+ * Phased frames: the same pixels of each of the four sub-frames. */
 static void fill_frame(const Conv *cv, int c0, int nch, const float *xg, size_t u, size_t len,
                        float *b)
 {
     const OnnxccConv2dParams *p = cv->p;
+    if (cv->pl.nsub == 4) {
+        for (int sub = 0; sub < 4; sub++)
+            fill_phase(cv, c0, nch, sub, xg, u, len, b);
+        return;
+    }
     const size_t fw = (size_t)cv->pl.frame_w, W = (size_t)p->W;
     const FastPre pre = pre_from(cv, c0);
     xg += (size_t)c0 * cv->plane;
@@ -408,16 +504,6 @@ static void fill_frame(const Conv *cv, int c0, int nch, const float *xg, size_t 
         b += n;
         u += n;
     }
-}
-
-/* Output columns o in [0, out) whose tap o*stride + off lands inside
- * [0, size): [*lo, *hi) (empty: lo == hi). */
-static void tap_range(int off, int stride, int size, int out, int *lo, int *hi)
-{
-    const int a = off >= 0 ? 0 : (-off + stride - 1) / stride;
-    const int e = size - off <= 0 ? 0 : (size - off + stride - 1) / stride;
-    *lo = a < out ? a : out;
-    *hi = e < *lo ? *lo : (e < out ? e : out);
 }
 
 /* The stride-2 rows of im2col from two phases: input row ih's padded
@@ -594,6 +680,17 @@ static void band_fill(const ConvJob *j, const Conv *cv, const float *xg, const F
 {
     const size_t cols = (size_t)gm->ncols;
     size_t lo, hi;
+    if (cv->pl.nsub == 4) {
+        /* units are (sub-frame, channel) pairs: the stem has 3 channels */
+        const size_t cg = (size_t)cv->pl.cg, len = fast_round_up(cols, FAST_COLS_ALIGN) + cv->pl.maxoff;
+        fast_split(4 * cg, 1, j->fill_tasks, i, &lo, &hi);
+        while (lo < hi) {
+            const size_t sub = lo / cg, c = lo % cg, n = cg - c < hi - lo ? cg - c : hi - lo;
+            fill_phase(cv, (int)c, (int)n, (int)sub, xg, gm->q0, len, j->b);
+            lo += n;
+        }
+        return;
+    }
     if (cv->pl.shifted) {
         fast_split((size_t)cv->pl.cg, FILL_UNIT, j->fill_tasks, i, &lo, &hi);
         if (lo < hi)
@@ -860,8 +957,9 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
         onnxcc_fast_parallel_phases(p->N * p->group * (int)j.nbands, 1, counts, conv_task, &j);
         return;
     }
-    const size_t fill_units =
-        pl->shifted ? (size_t)(pl->cg + FILL_UNIT - 1) / FILL_UNIT : (size_t)pl->cg * (size_t)p->kH;
+    const size_t fill_units = pl->nsub == 4 ? 4 * (size_t)pl->cg
+                              : pl->shifted ? (size_t)(pl->cg + FILL_UNIT - 1) / FILL_UNIT
+                                            : (size_t)pl->cg * (size_t)p->kH;
     const int tpt = TASKS_PER_THREAD;
     j.fill_tasks = fill_units < (size_t)(tpt * threads) ? (int)fill_units : tpt * threads;
     if (j.direct)

@@ -17,6 +17,7 @@
 #include "wino_u.h"
 
 #define MR 8        /* main tile rows (output channels) */
+#define MR_WIDE 16  /* rows of the one-vector tile (at most 16 columns) */
 #define NV 3        /* main tile zmm columns */
 #define CP 4        /* transposed tile: panels (16 channels each) */
 #define CJ 4        /* transposed tile: columns */
@@ -48,14 +49,14 @@ INLINE __mmask16 first_lanes(int n)
 }
 
 /* One k step of a tile: acc[r][v] += a[r] * bt[16v .. 16v+15]. */
-INLINE void tile_k(__m512 acc[MR][NV], const float *a, const float *bt, int nv)
+INLINE void tile_k(__m512 acc[MR_WIDE][NV], const float *a, const float *bt, int nv, int mr)
 {
     __m512 bv[NV];
     FAST_UNROLL
     for (int v = 0; v < nv; v++)
         bv[v] = _mm512_loadu_ps(bt + 16 * v);
     FAST_UNROLL
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < mr; r++) {
         const __m512 ar = _mm512_set1_ps(a[r]);
         FAST_UNROLL
         for (int v = 0; v < nv; v++)
@@ -63,15 +64,16 @@ INLINE void tile_k(__m512 acc[MR][NV], const float *a, const float *bt, int nv)
     }
 }
 
-/* Rows r0 .. r0+rows-1 (rows <= MR), columns j0 .. j0+n-1, nv = ceil(n/16).
+/* Rows r0 .. r0+rows-1 (rows <= mr: MR, or MR_WIDE with nv 1), columns
+ * j0 .. j0+n-1, nv = ceil(n/16).
  * pf walks half a line per k through A that a later tile reads (see
  * gemm_avx512). */
 INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
-                 int n, int nv)
+                 int n, int nv, int mr)
 {
-    __m512 acc[MR][NV];
+    __m512 acc[MR_WIDE][NV];
     FAST_UNROLL
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < mr; r++) {
         FAST_UNROLL
         for (int v = 0; v < nv; v++)
             acc[r][v] = _mm512_setzero_ps();
@@ -86,7 +88,7 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
     if (nv == NV && g->frame_w == g->out_w && g->nc * g->ntaps >= PF_MIN_K) {
         const size_t q = g->q0 + (size_t)j0;
         FAST_UNROLL
-        for (int r = 0; r < MR; r++) {
+        for (int r = 0; r < mr; r++) {
             if (r >= rows)
                 continue;
             const size_t at = (size_t)(r0 + r) * g->ldy + q;
@@ -107,13 +109,13 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
         for (; c + 2 <= g->nc; c += 2, a += 2 * FAST_PANEL, pf += FAST_PANEL, bt += 2 * cs) {
             if (nv == NV)
                 _mm_prefetch((const char *)pf, _MM_HINT_T0);
-            tile_k(acc, a, bt, nv);
-            tile_k(acc, a + FAST_PANEL, bt + cs, nv);
+            tile_k(acc, a, bt, nv, mr);
+            tile_k(acc, a + FAST_PANEL, bt + cs, nv, mr);
         }
         if (c < g->nc) {
             if (nv == NV)
                 _mm_prefetch((const char *)pf, _MM_HINT_T0);
-            tile_k(acc, a, bt, nv);
+            tile_k(acc, a, bt, nv, mr);
         }
     } else {
         for (int c = 0; c < g->nc; c++) {
@@ -121,14 +123,36 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
             for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL, pf += FAST_PANEL / 2) {
                 if (nv == NV) /* narrower tiles are bound by their loads already */
                     _mm_prefetch((const char *)pf, _MM_HINT_T0);
-                tile_k(acc, a, bc + g->taps[t], nv);
+                tile_k(acc, a, bc + g->taps[t], nv, mr);
             }
         }
     }
     const __mmask16 last = first_lanes(n - 16 * (nv - 1));
     const size_t q = g->q0 + (size_t)j0;
+    /* Frames (junk columns after each output row): with output rows of 16
+     * or more, a vector's lanes fall in at most two of them, stored with
+     * two masks (m1 at o1, m2 at o2; 0: none), the junk lanes skipped. */
+    __mmask16 m1[NV] = {0}, m2[NV] = {0};
+    size_t o1[NV] = {0}, o2[NV] = {0};
+    const int split = g->frame_w != g->out_w && g->out_w >= 16;
+    if (split) {
+        const size_t fw = (size_t)g->frame_w, ow = (size_t)g->out_w;
+        size_t row = q / fw, col = q % fw;
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++) {
+            const __mmask16 lanes = v + 1 < nv ? (__mmask16)0xffff : last;
+            const size_t next = fw - col; /* lanes from here on are in row + 1 */
+            m1[v] = col < ow ? first_lanes((int)(ow - col < 16 ? ow - col : 16)) & lanes : 0;
+            o1[v] = row * ow + col;
+            m2[v] = next < 16 ? (__mmask16)~first_lanes((int)next) & lanes : 0;
+            o2[v] = (row + 1) * ow - (next < 16 ? next : 0);
+            col += 16;
+            if (col >= fw)
+                col -= fw, row++;
+        }
+    }
     FAST_UNROLL
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < mr; r++) {
         if (r >= rows)
             continue;
         const __m512 bias = _mm512_set1_ps(g->bias ? g->bias[r0 + r] : 0.0f);
@@ -151,6 +175,23 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
             for (int v = 0; v + 1 < nv; v++)
                 _mm512_storeu_ps(yr + q + 16 * v, acc[r][v]);
             _mm512_mask_storeu_ps(yr + q + 16 * (nv - 1), last, acc[r][nv - 1]);
+        } else if (split) {
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++) {
+                if (rr) {
+                    __m512 rv = _mm512_setzero_ps();
+                    if (m1[v])
+                        rv = _mm512_mask_loadu_ps(rv, m1[v], rr + o1[v]);
+                    if (m2[v])
+                        rv = _mm512_mask_loadu_ps(rv, m2[v], rr + o2[v]);
+                    acc[r][v] = _mm512_add_ps(acc[r][v], rv);
+                }
+                acc[r][v] = act_ps(&g->act, acc[r][v]);
+                if (m1[v])
+                    _mm512_mask_storeu_ps(yr + o1[v], m1[v], acc[r][v]);
+                if (m2[v])
+                    _mm512_mask_storeu_ps(yr + o2[v], m2[v], acc[r][v]);
+            }
         } else {
             float buf[16 * NV];
             FAST_UNROLL
@@ -164,17 +205,24 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
 static void tile3(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
                   int n)
 {
-    tile(g, a, pf, r0, rows, j0, n, 3);
+    tile(g, a, pf, r0, rows, j0, n, 3, MR);
 }
 static void tile2(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
                   int n)
 {
-    tile(g, a, pf, r0, rows, j0, n, 2);
+    tile(g, a, pf, r0, rows, j0, n, 2, MR);
 }
 static void tile1(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
                   int n)
 {
-    tile(g, a, pf, r0, rows, j0, n, 1);
+    tile(g, a, pf, r0, rows, j0, n, 1, MR);
+}
+/* A whole panel by one vector: GEMMs of at most 16 columns (the Winograd
+ * products of 14x14 maps, one vector of 16 tiles), where 8 rows left the
+ * two FMA pipes short of independent sums. */
+static void tile1_wide(const FastGemm *g, const float *a, int r0, int rows, int n)
+{
+    tile(g, a, a, r0, rows, 0, n, 1, MR_WIDE);
 }
 
 /* Transposed tile: the np <= CP panels from p0 (channels 16*p0 .. 16*(p0 +
@@ -277,6 +325,12 @@ static void gemm_tiles(const FastGemm *g)
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
     const int left = g->ncols % 16 <= LEFT_MAX ? g->ncols % 16 : 0;
     const int main_cols = g->ncols - left;
+    if (main_cols == g->ncols && main_cols <= 16) {
+        for (int r0 = 0; r0 < g->m; r0 += MR_WIDE)
+            tile1_wide(g, g->a + (size_t)(r0 / FAST_PANEL) * psize, r0,
+                       g->m - r0 < MR_WIDE ? g->m - r0 : MR_WIDE, main_cols);
+        return;
+    }
     for (int r0 = 0; r0 < g->m; r0 += MR) {
         const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + r0 % FAST_PANEL;
         const int rows = g->m - r0 < MR ? g->m - r0 : MR;

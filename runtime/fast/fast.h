@@ -58,6 +58,8 @@ typedef struct FastGemm {
     OnnxccAct act;
     const float *a_next; /* the next GEMM's panels (same K), which the tiles
                           * of the last panel prefetch; NULL: none */
+    const float *cbias;  /* MatMul's AVX-512 kernel only: a bias per column
+                          * (column q0 + j), added after res; NULL: none */
 } FastGemm;
 
 /* sigmoid in float as the reference kernel computes it (no overflow). */

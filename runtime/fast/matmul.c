@@ -21,6 +21,10 @@
  * adds its sums to Y as the kernels add a residual: Y = (sum over chunk)
  * + Y.  The chunks depend on K alone, not on threads.
  *
+ * A bias per column (a Linear layer's: MatMul then Add) goes into the
+ * last chunk's epilogue, after its residual: the same bits as the Add
+ * after the product.
+ *
  * Threads split one product's row panels or column blocks; a batch of small
  * products (attention heads, windows) is split instead by whole products,
  * each task with its own scratch.  Each output is one float sum over k in
@@ -44,6 +48,7 @@ typedef struct {
     size_t ldb, nmain;
     size_t pw;      /* packed B: columns per block (the last may be narrower) */
     float *y;
+    const float *bias; /* N values added to every row, or NULL */
     float *packed; /* panels of A */
     float *strip;  /* B's last N % 16 columns [K][16], or B_t^T [K][ldb] */
     size_t block;  /* columns per block, a multiple of 16 */
@@ -168,8 +173,27 @@ static void fill_strip(const MatmulJob *j, const float *bt)
     }
 }
 
+/* The bias of one GEMM's block, after it, for kernels without cbias. */
+static void add_cbias(const FastGemm *g, const float *bias)
+{
+    for (int r = 0; r < g->m; r++) {
+        float *y = g->y + (size_t)r * g->ldy + g->q0;
+        for (int c = 0; c < g->ncols; c++)
+            y[c] += bias[g->q0 + (size_t)c];
+    }
+}
+
+/* One GEMM of a chunk, with the bias where it is due (g->cbias). */
+static void run_gemm(const MatmulJob *j, const FastGemm *g)
+{
+    j->gemm(g);
+    if (g->cbias && j->gemm == j->kern->gemm)
+        add_cbias(g, g->cbias);
+}
+
 /* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1, k in
- * k0 .. k0+kn-1 (a chunk): plus Y unless k0 is 0. */
+ * k0 .. k0+kn-1 (a chunk): plus Y unless k0 is 0; plus the bias in the
+ * last chunk. */
 static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1, size_t k0, size_t kn)
 {
     const OnnxccMatmulParams *p = j->p;
@@ -186,6 +210,7 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
     g.y = j->y + r0 * N;
     g.ldy = N;
     g.res = k0 ? g.y : NULL;
+    g.cbias = k0 + kn == K ? j->bias : NULL;
     g.act.kind = ONNXCC_ACT_NONE;
     for (size_t c = c0; c < c1; c += j->block) {
         const size_t end = c + j->block < c1 ? c + j->block : c1;
@@ -198,7 +223,7 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
                 g.b = j->b + b0 * K + k0 * w + (q - b0);
                 g.cstride = w;
                 g.ncols = (int)(e - q);
-                j->gemm(&g);
+                run_gemm(j, &g);
                 q = e;
             }
             continue;
@@ -208,14 +233,14 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
             g.b = j->b + k0 * j->ldb + c;
             g.cstride = j->ldb;
             g.ncols = (int)(e - c);
-            j->gemm(&g);
+            run_gemm(j, &g);
         }
         if (end > nmain) { /* the padded strip */
             g.q0 = nmain;
             g.b = j->strip + k0 * 16;
             g.cstride = 16;
             g.ncols = (int)(N - nmain);
-            j->gemm(&g);
+            run_gemm(j, &g);
         }
     }
 }
@@ -295,17 +320,26 @@ size_t onnxcc_f32_matmul_scratch_size(const OnnxccMatmulParams *p)
 
 void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float *b, float *y, float *scratch)
 {
+    onnxcc_f32_matmul_bias(p, a, b, NULL, y, scratch);
+}
+
+void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const float *b, const float *bias,
+                            float *y, float *scratch)
+{
     const size_t M = (size_t)p->M, N = (size_t)p->N, K = (size_t)p->K;
     if (M == 0 || N == 0 || p->batch == 0)
         return;
-    if (K == 0) {
-        memset(y, 0, sizeof(float) * M * N * p->batch);
+    if (K == 0) { /* empty sums: 0 + bias */
+        for (size_t r = 0; r < M * p->batch; r++)
+            for (size_t c = 0; c < N; c++)
+                y[r * N + c] = bias ? 0.0f + bias[c] : 0.0f;
         return;
     }
     const size_t panels = panels_of(p);
     MatmulJob j;
     memset(&j, 0, sizeof j);
     j.p = p;
+    j.bias = bias;
     const int isa = onnxcc_rt_isa_capped(p->isa_cap);
     j.kern = onnxcc_fast_kernels(isa);
     j.gemm = j.kern->gemm;

@@ -1,6 +1,7 @@
 /* matmul_avx512.c — the GEMM of matmul.c for AVX-512F: FastGemm (fast.h)
  * reduced to what a MatMul asks (one tap at offset 0, every column stored,
- * no bias, no activation, an optional residual that may be y itself), so
+ * no activation, an optional residual that may be y itself, then an
+ * optional bias per column where the conv kernel's is per row), so
  * that the k loop is one plain loop: the convolution kernel's loop over
  * channels and taps cost about a dozen instructions per k beside the 24
  * fused multiply-adds of its tile.
@@ -34,6 +35,7 @@ INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0,
     const float *b = g->b + j0;
     float *y = g->y + (size_t)r0 * g->ldy + g->q0 + (size_t)j0;
     const float *res = g->res ? g->res + (size_t)r0 * g->ldy + g->q0 + (size_t)j0 : NULL;
+    const float *cb = g->cbias ? g->cbias + g->q0 + (size_t)j0 : NULL;
     if (g->nc >= 64 && nv == NV) /* the output lines, in flight during the k loop */
         for (int r = 0; r < rows; r++)
             for (int v = 0; v < NV; v++)
@@ -80,6 +82,8 @@ INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0,
             __m512 s = _mm512_add_ps(acc[r][v], _mm512_setzero_ps()); /* + bias 0, as the conv kernel */
             if (res)
                 s = _mm512_add_ps(s, _mm512_maskz_loadu_ps(mk, res + (size_t)r * g->ldy + 16 * v));
+            if (cb)
+                s = _mm512_add_ps(s, _mm512_maskz_loadu_ps(mk, cb + 16 * v));
             _mm512_mask_storeu_ps(yr + 16 * v, mk, s);
         }
     }

@@ -13,9 +13,14 @@
  * Depthwise layers (group == C == M) go plane by plane, 16 output pixels
  * a vector, one vpdpbusd per tap (qconv_avx512.c).
  *
- * Without AVX-512 VNNI (or for layers beyond the stack buffer's reach:
- * K > QC_BUF / 16 = 5120 or more than QC_MAXM output channels per group) the
- * reference kernel runs.  Every path gives the reference's bits. */
+ * Without AVX-512 VNNI and BW (or capped below avx512) the AVX2 kernels
+ * of qconv_avx2.c run the same tiling (vpmaddwd on 16-bit pairs, exact;
+ * tiles of 16 to 64 pixels, weights widened to 16 bits per block of rows),
+ * the same row-window path (with or without an input table) and their own
+ * depthwise planes; below AVX2 (or for
+ * layers beyond the stack buffer's reach: K > QC_BUF / 16 = 5120 or more
+ * than QC_MAXM output channels per group) the reference kernel runs.
+ * Every path gives the reference's bits. */
 #include "onnxcc/rt.h"
 #include "fast.h"
 #include "qconv.h"
@@ -31,6 +36,34 @@ static int have_vnni(int cap)
 #endif
 }
 
+/* AVX2 and FMA (onnxcc_rt_isa's avx2 level) allowed and present. */
+static int have_avx2(int cap)
+{
+#ifdef ONNXCC_RT_X86_64
+    return onnxcc_rt_isa_capped(cap) >= ONNXCC_ISA_AVX2;
+#else
+    (void)cap;
+    return 0;
+#endif
+}
+
+/* The sum of n int8 weights. */
+static int32_t weight_sum(const int8_t *w, size_t n, int vnni, int avx2)
+{
+#ifdef ONNXCC_RT_X86_64
+    if (vnni)
+        return onnxcc_s8_sum_avx512(w, n);
+    if (avx2)
+        return onnxcc_s8_sum_avx2(w, n);
+#else
+    (void)vnni, (void)avx2;
+#endif
+    int32_t s = 0;
+    for (size_t k = 0; k < n; k++)
+        s += w[k];
+    return s;
+}
+
 /* One call's shared state for the tasks. */
 typedef struct {
     const OnnxccConv2dParams *p;
@@ -42,6 +75,8 @@ typedef struct {
     int g, K, PT, MR, tiles, chunks;
     uint8_t *y;
     int m0, mc; /* the row-window path's chunk of output channels */
+    int avx2;   /* the AVX2 kernels instead of the AVX-512 VNNI ones: 1
+                 * widening weights in registers, 2 widened ahead per tile */
 } QConvCall;
 
 #ifdef ONNXCC_RT_X86_64
@@ -59,6 +94,32 @@ static void tile_task(void *ctx, int t)
     const uint8_t *xg = c->x + n * xs + (size_t)c->g * CG * p->H * p->W;
     const int8_t *wg = c->w + (size_t)c->g * MG * c->K;
     uint8_t *yg = c->y + n * ys + (size_t)c->g * MG * P;
+    if (c->avx2) { /* PT / 16 packed sub-tiles of 16 pixels */
+        const uint8_t *xend = c->x + (p->N - 1) * xs + (size_t)p->C * p->H * p->W;
+        const uint8_t *lg = c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL;
+        const size_t sub = (size_t)(c->K + 3) / 4 * 64;
+        int ns = 0, np[4];
+        for (; ns * 16 < npix; ns++) {
+            np[ns] = npix - 16 * ns < 16 ? npix - 16 * ns : 16;
+            onnxcc_u8s8_pack_avx2(p, xg, xend, lg, c->x_zp, c->K, p0 + 16 * ns, np[ns], xp + ns * sub);
+        }
+        int32_t *wb = (int32_t *)(void *)(xp + (size_t)(c->PT / 16) * sub); /* widened weights (mode 2) */
+        for (int r0 = 0; r0 < MG; r0 += QC2_MR) {
+            const int mr = MG - r0 < QC2_MR ? MG - r0 : QC2_MR;
+            if (c->avx2 == 2)
+                onnxcc_s8_widen_avx2(wg + (size_t)r0 * c->K, c->K, mr, wb);
+            for (int s = 0; s < ns; s++) {
+                uint8_t *yt = yg + (size_t)r0 * P + p0 + 16 * s;
+                if (c->avx2 == 2)
+                    onnxcc_u8s8_qgemm_wide_avx2(xp + s * sub, c->K, np[s], wb, mr, c->beff + r0, c->mult + r0, c->y_zp,
+                                                yt, (size_t)P);
+                else
+                    onnxcc_u8s8_qgemm_avx2(xp + s * sub, c->K, np[s], wg + (size_t)r0 * c->K, mr, c->beff + r0,
+                                           c->mult + r0, c->y_zp, yt, (size_t)P);
+            }
+        }
+        return;
+    }
     onnxcc_u8s8_pack_avx512(p, xg, c->lut ? c->lut + (size_t)c->g * CG * 256 : NULL, c->x_zp, c->K, c->PT, p0, npix,
                             xp);
     for (int r0 = 0; r0 < MG; r0 += c->MR)
@@ -76,7 +137,13 @@ static void rows_task(void *ctx, int t)
     const int oy0 = (int)((long long)p->OH * k / c->chunks), oy1 = (int)((long long)p->OH * (k + 1) / c->chunks);
     unsigned char buf[QC_BUF + 64];
     uint8_t *win = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
-    if (oy1 > oy0)
+    const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
+    if (oy1 <= oy0)
+        return;
+    if (c->avx2)
+        onnxcc_u8s8_rows_run_avx2(p, c->x, c->x + (p->N - 1) * xs + (size_t)p->C * p->H * p->W, c->lut, c->x_zp,
+                                  c->wt, c->m0, c->mc, c->beff, c->mult, c->y_zp, n, oy0, oy1, win, c->y);
+    else
         onnxcc_u8s8_rows_run_avx512(p, c->x, c->x_zp, c->wt, c->m0, c->mc, c->beff, c->mult, c->y_zp, n, oy0, oy1, win,
                                     c->y);
 }
@@ -89,9 +156,9 @@ static void dw_task(void *ctx, int t)
     const int n = t / p->M, ch = t % p->M;
     const size_t xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * p->H * p->W;
     const size_t ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * p->OH * p->OW;
-    onnxcc_u8s8_dwplane_avx512(p, c->x + n * xs + (size_t)ch * p->H * p->W, c->lut ? c->lut + (size_t)ch * 256 : NULL,
-                               c->x_zp, c->w + (size_t)ch * c->K, c->beff[ch], c->mult[ch], c->y_zp,
-                               c->y + n * ys + (size_t)ch * p->OH * p->OW);
+    (c->avx2 ? onnxcc_u8s8_dwplane_avx2 : onnxcc_u8s8_dwplane_avx512)(
+        p, c->x + n * xs + (size_t)ch * p->H * p->W, c->lut ? c->lut + (size_t)ch * 256 : NULL, c->x_zp,
+        c->w + (size_t)ch * c->K, c->beff[ch], c->mult[ch], c->y_zp, c->y + n * ys + (size_t)ch * p->OH * p->OW);
 }
 #endif
 
@@ -109,20 +176,35 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
         PT = 32;
     if ((size_t)K4 * 4 * PT > QC_BUF)
         PT = 16;
-    if (!have_vnni(p->isa_cap) || (size_t)K4 * 4 * PT > QC_BUF || MG > QC_MAXM) {
+    const int vnni = have_vnni(p->isa_cap);
+    int avx2 = !vnni && have_avx2(p->isa_cap);
+    if (avx2) {
+        /* Widened weights (avx2 = 2) where QC_BUF holds them (4 rows) after
+         * up to 4 sub-tiles of 16 pixels (each widened block serves them
+         * all), while the tiles still make two tasks per thread; else the
+         * kernel widening them in registers, 16-pixel tiles. */
+        const size_t wide = (size_t)QC2_MR * 4 * onnxcc_s8_widen_stride_avx2(K);
+        const int tasks = onnxcc_num_threads() * TASKS_PER_THREAD;
+        PT = 64;
+        while (PT > 16 && ((size_t)K4 * 4 * PT + wide > QC_BUF || p->N * ((P0 + PT - 1) / PT) < tasks))
+            PT -= 16;
+        avx2 = (size_t)K4 * 4 * PT + wide <= QC_BUF ? 2 : 1;
+    }
+    if (!(vnni || avx2) || (size_t)K4 * 4 * PT > QC_BUF || MG > QC_MAXM) {
         onnxcc_u8s8_conv2d_ref(p, x, lut, x_scale, x_zp, w, w_scale, w_scale_per_oc, bias, y_scale, y_zp, y);
         return;
     }
     int32_t beff[QC_MAXM];
     float mult[QC_MAXM];
 #ifdef ONNXCC_RT_X86_64
-    if (CG == 1 && MG == 1 && p->M <= QC_MAXM && p->kH <= 7 && p->kW <= 7 && p->stride_w <= 2 &&
-        __builtin_cpu_supports("avx512vbmi")) { /* depthwise: plane by plane */
+    if (CG == 1 && MG == 1 && p->M <= QC_MAXM &&
+        (vnni ? p->kH <= 7 && p->kW <= 7 && p->stride_w <= 2 && __builtin_cpu_supports("avx512vbmi")
+              : onnxcc_u8s8_dw_fits_avx2(p))) { /* depthwise: plane by plane */
         for (int c = 0; c < p->M; c++) {
-            beff[c] = (bias ? bias[c] : 0) - (int32_t)x_zp * onnxcc_s8_sum_avx512(w + (size_t)c * K, (size_t)K);
+            beff[c] = (bias ? bias[c] : 0) - (int32_t)x_zp * weight_sum(w + (size_t)c * K, (size_t)K, vnni, avx2);
             mult[c] = x_scale * w_scale[w_scale_per_oc ? c : 0] / y_scale;
         }
-        QConvCall d = {p, x, lut, NULL, w, beff, mult, x_zp, y_zp, 0, K, 0, 0, 0, 0, y, 0, 0};
+        QConvCall d = {p, x, lut, NULL, w, beff, mult, x_zp, y_zp, 0, K, 0, 0, 0, 0, y, 0, 0, avx2};
         onnxcc_fast_parallel(p->N * p->M, dw_task, &d);
         return;
     }
@@ -130,18 +212,13 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
     unsigned char buf[QC_BUF + 64];
     uint8_t *wt = (uint8_t *)(buf + ((64 - (uintptr_t)buf % 64) % 64));
     const int P = p->OH * p->OW, threads = onnxcc_num_threads();
-    QConvCall c = {p, x, lut, wt, w, beff, mult, x_zp, y_zp, 0, K, PT, qc_mr(PT, MG), (P + PT - 1) / PT, 1, y, 0, 0};
+    QConvCall c = {p, x, lut, wt, w, beff, mult, x_zp, y_zp, 0, K, PT, qc_mr(PT, MG), (P + PT - 1) / PT, 1, y, 0, 0,
+                   avx2};
     for (int g = 0; g < p->group; g++) {
         const int8_t *wg = w + (size_t)g * MG * K;
         for (int r = 0; r < MG; r++) {
             const int oc = g * MG + r;
-#ifdef ONNXCC_RT_X86_64
-            const int32_t s = onnxcc_s8_sum_avx512(wg + (size_t)r * K, (size_t)K);
-#else
-            int32_t s = 0;
-            for (int k = 0; k < K; k++)
-                s += wg[(size_t)r * K + k];
-#endif
+            const int32_t s = weight_sum(wg + (size_t)r * K, (size_t)K, vnni, avx2);
             beff[r] = (bias ? bias[oc] : 0) - (int32_t)x_zp * s;
             mult[r] = x_scale * w_scale[w_scale_per_oc ? oc : 0] / y_scale;
         }
@@ -149,12 +226,15 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
 #ifdef ONNXCC_RT_X86_64
         /* Each output is computed by one task alone, the same way whatever
          * the split: every thread count gives the same bytes. */
-        const int chunk = lut ? 0 : onnxcc_u8s8_rows_chunk_avx512(p);
+        const int chunk = avx2 ? onnxcc_u8s8_rows_chunk_avx2(p) : lut ? 0 : onnxcc_u8s8_rows_chunk_avx512(p);
         if (chunk) {
             c.chunks = p->OH < threads * TASKS_PER_THREAD ? p->OH : threads * TASKS_PER_THREAD;
             for (c.m0 = 0; c.m0 < p->M; c.m0 += chunk) {
                 c.mc = p->M - c.m0 < chunk ? p->M - c.m0 : chunk;
-                onnxcc_u8s8_rows_prepare_avx512(p, w, c.m0, c.mc, wt);
+                if (avx2)
+                    onnxcc_u8s8_rows_prepare_avx2(p, w, c.m0, c.mc, wt);
+                else
+                    onnxcc_u8s8_rows_prepare_avx512(p, w, c.m0, c.mc, wt);
                 onnxcc_fast_parallel(p->N * c.chunks, rows_task, &c);
             }
             continue;

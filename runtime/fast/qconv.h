@@ -53,6 +53,44 @@ void onnxcc_u8s8_rows_prepare_avx512(const struct OnnxccConv2dParams *p, const i
 void onnxcc_u8s8_rows_run_avx512(const struct OnnxccConv2dParams *p, const uint8_t *x, uint8_t x_zp,
                                  const uint8_t *wt, int m0, int mc, const int32_t *beff, const float *mult,
                                  uint8_t y_zp, int n, int oy0, int oy1, uint8_t *buf, uint8_t *y);
+/* The AVX2 kernels (qconv_avx2.c): 16-pixel tiles in the layout above
+ * (PT = 16), QC2_MR rows per kernel call (rows r < mr stored); packing as
+ * onnxcc_u8s8_pack_avx512 with PT = 16 (xend: one past the last byte of
+ * the layer's input, N images of C planes; its loads may read any byte
+ * before it); depthwise planes as
+ * onnxcc_u8s8_dwplane_avx512 where onnxcc_u8s8_dw_fits_avx2(p) (stride_w
+ * at most 2, kernel at most 7x7, its padded rows within QC_BUF bytes). */
+#define QC2_MR 4
+void onnxcc_u8s8_qgemm_avx2(const uint8_t *xp, int K, int npix, const int8_t *w, int mr, const int32_t *beff,
+                            const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride);
+/* The same kernel on weights widened ahead: onnxcc_s8_widen_avx2 writes
+ * rows r < QC2_MR of w ([mr][K], rows past mr repeat the last) to wb, row
+ * r at wb + r * onnxcc_s8_widen_stride_avx2(K) int32s: per group of 4
+ * taps, the int16 pairs (w0, w2) and (w1, w3) (0 past K). */
+int onnxcc_s8_widen_stride_avx2(int K);
+void onnxcc_s8_widen_avx2(const int8_t *w, int K, int mr, int32_t *wb);
+void onnxcc_u8s8_qgemm_wide_avx2(const uint8_t *xp, int K, int npix, const int32_t *wb, int mr, const int32_t *beff,
+                                 const float *mult, uint8_t y_zp, uint8_t *y, size_t y_stride);
+void onnxcc_u8s8_pack_avx2(const struct OnnxccConv2dParams *p, const uint8_t *xg, const uint8_t *xend,
+                           const uint8_t *lut, uint8_t x_zp, int K, int p0, int npix, uint8_t *xp);
+int onnxcc_u8s8_dw_fits_avx2(const struct OnnxccConv2dParams *p);
+void onnxcc_u8s8_dwplane_avx2(const struct OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *lut,
+                              uint8_t x_zp, const int8_t *w, int32_t beff, float mult, uint8_t y_zp, uint8_t *y);
+int32_t onnxcc_s8_sum_avx2(const int8_t *w, size_t n);
+/* The row-window path of the AVX-512 kernels, for AVX2 (qconv_avx2.c):
+ * chunk, prepare (widened weights of channels m0 .. m0+mc-1 into buf) and
+ * run as onnxcc_u8s8_rows_*_avx512, the input read through lut unless NULL,
+ * xend as for onnxcc_u8s8_pack_avx2. */
+int onnxcc_u8s8_rows_chunk_avx2(const struct OnnxccConv2dParams *p);
+void onnxcc_u8s8_rows_prepare_avx2(const struct OnnxccConv2dParams *p, const int8_t *w, int m0, int mc,
+                                   uint8_t *buf);
+void onnxcc_u8s8_rows_run_avx2(const struct OnnxccConv2dParams *p, const uint8_t *x, const uint8_t *xend,
+                               const uint8_t *lut, uint8_t x_zp, const uint8_t *wt, int m0, int mc,
+                               const int32_t *beff, const float *mult, uint8_t y_zp, int n, int oy0, int oy1,
+                               uint8_t *buf, uint8_t *y);
+/* onnxcc_f32_quantize_u8 over the whole 8-element vectors of x. */
+size_t onnxcc_f32_quantize_u8_avx2(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
+
 /* Rows per kernel call for PT-pixel tiles and M output channels: the
  * kernel's widest block (24 accumulators), unless it would compute more
  * rows than M by over a tenth (64-pixel tiles) or a quarter (narrower

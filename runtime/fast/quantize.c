@@ -1,8 +1,8 @@
 /* quantize.c — QuantizeLinear to uint8 with one scale and zero point:
  * y = saturate(round_half_even(x / scale) + zp), NaN to 0, exactly as the
  * compiler's reference loop (and onnxruntime) compute it: an IEEE division,
- * then rounding in the default mode.  AVX-512 where the CPU has it
- * (qconv_avx512.c), the same bits. */
+ * then rounding in the default mode.  AVX-512 or AVX2 where the CPU has
+ * it (qconv_avx512.c, qconv_avx2.c), the same bits. */
 #include "onnxcc/rt.h"
 #include "qconv.h"
 
@@ -14,6 +14,8 @@ void onnxcc_f32_quantize_u8(size_t n, const float *x, float scale, uint8_t zp, u
 #ifdef ONNXCC_RT_X86_64
     if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512)
         i = onnxcc_f32_quantize_u8_avx512(n, x, scale, zp, y);
+    else if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX2)
+        i = onnxcc_f32_quantize_u8_avx2(n, x, scale, zp, y);
 #endif
     for (; i < n; i++) {
         float v = nearbyintf(x[i] / scale) + (float)zp;

@@ -1,7 +1,9 @@
 """Compiles, builds and compares with onnxruntime (onnxcc compare) every
 model of make_models.py, with the best kernels and with the scalar
 ones, and checks from the generated C that each took the path its case
-expects: onnxcc_f32_matmul, onnxcc_f32_gemm, or the generic loops, and
+expects: onnxcc_f32_matmul, onnxcc_f32_gemm, or the generic loops, whether
+the Add of a bias after a MatMul went into it (fuse_matmul_bias: no Add
+kernel left) or stayed (a bias that is not one per column), and
 that --isa=scalar writes its cap into every MatMul's and Gemm's parameters
 (their last field), so that the kernels stay on the scalar level.
 
@@ -24,7 +26,8 @@ def main():
                            capture_output=True, text=True).stdout.split("\n")
     failures = 0
     for line in filter(None, cases):
-        name, expect = line.split()
+        name, expect, *bias = line.split()
+        bias = bias[0] if bias else "-"
         path = os.path.join(models, "%s.onnx" % name)
         for isa in ("", "--isa=scalar"):
             with tempfile.TemporaryDirectory() as keep:
@@ -35,7 +38,12 @@ def main():
                     failures += 1
                     continue
                 src = "".join(open(os.path.join(keep, f)).read() for f in os.listdir(keep) if f.endswith(".c"))
-                took = [k for k in ("matmul", "gemm") if "onnxcc_f32_%s(" % k in src] or ["generic"]
+                took = [k for k in ("matmul", "gemm") if re.search(r"onnxcc_f32_%s(_bias)?\(" % k, src)] or ["generic"]
+                added = "onnxcc_f32_binary(" in src or "onnxcc_f32_add_act(" in src
+                if bias != "-" and added != (bias == "add"):
+                    print("FAIL %s %s: the bias Add %s" % (name, isa, "stayed" if added else "was fused"))
+                    failures += 1
+                    continue
                 caps = re.findall(r"static const Onnxcc(?:Matmul|Gemm)Params p = \{[^}]*, (\w+)\};", src)
                 want = "1" if isa else "0"
                 if any(c != want for c in caps):

@@ -37,22 +37,35 @@ CASES = [
 ]
 
 
-# name, shape A, weight [K][N] columns, expected
+# name, shape A, weight [K][N] columns, expected, bias: None (no Add after
+# the MatMul), or (shape of the added constant, whether it is the Add's
+# first operand, whether fuse_matmul_bias takes it)
 MATMULS = [
-    ("matmul_row", [1, 768], 1000, "gemm"),  # MaxViT's classifier
-    ("matmul_rows", [3, 40], 37, "gemm"),
-    ("matmul_vector", [19], 5, "gemm"),
-    ("matmul_batched_rows", [2, 3, 50], 20, "gemm"),  # 6 rows in all
-    ("matmul_16_rows", [16, 50], 20, "matmul"),
+    ("matmul_row", [1, 768], 1000, "gemm", None),  # MaxViT's classifier
+    ("matmul_rows", [3, 40], 37, "gemm", None),
+    ("matmul_vector", [19], 5, "gemm", None),
+    ("matmul_batched_rows", [2, 3, 50], 20, "gemm", None),  # 6 rows in all
+    ("matmul_16_rows", [16, 50], 20, "matmul", None),
+    # Linear layers on rank-3 input: MatMul then Add (ViT, Swin, ConvNeXt)
+    ("linear_tokens", [1, 197, 96], 61, "matmul", ([61], False, True)),
+    ("linear_tokens_first", [2, 50, 40], 33, "matmul", ([1, 1, 33], True, True)),
+    ("linear_deep", [1, 20, 1100], 40, "matmul", ([40], False, True)),  # K in chunks
+    ("linear_rows", [1, 3, 40], 37, "gemm", ([1, 37], False, True)),
+    ("linear_bias_per_row", [1, 20, 40], 17, "matmul", ([20, 1], False, False)),  # not a column bias
 ]
 
 
-def matmul_model(name, sa, n):
+def matmul_model(name, sa, n, bias=None):
     rng = np.random.default_rng(sum(map(ord, name)))
     w = rng.standard_normal((sa[-1], n)).astype(np.float32)
-    node = helper.make_node("MatMul", ["a", "w"], ["y"], name="matmul")
-    g = helper.make_graph([node], name, [helper.make_tensor_value_info("a", TensorProto.FLOAT, sa)],
-                          [helper.make_empty_tensor_value_info("y")], [numpy_helper.from_array(w, "w")])
+    nodes = [helper.make_node("MatMul", ["a", "w"], ["y" if bias is None else "p"], name="matmul")]
+    inits = [numpy_helper.from_array(w, "w")]
+    if bias is not None:
+        shape, first, _ = bias
+        inits.append(numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), "bias"))
+        nodes.append(helper.make_node("Add", ["bias", "p"] if first else ["p", "bias"], ["y"], name="add"))
+    g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("a", TensorProto.FLOAT, sa)],
+                          [helper.make_empty_tensor_value_info("y")], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="make_models")
     m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
     onnx.checker.check_model(m, full_check=True)
@@ -84,9 +97,9 @@ def main():
     for name, eq, sa, sb, fast in CASES:
         onnx.save(model(name, eq, sa, sb), os.path.join(out, "%s.onnx" % name))
         print(name, "matmul" if fast else "generic")
-    for name, sa, n, expect in MATMULS:
-        onnx.save(matmul_model(name, sa, n), os.path.join(out, "%s.onnx" % name))
-        print(name, expect)
+    for name, sa, n, expect, bias in MATMULS:
+        onnx.save(matmul_model(name, sa, n, bias), os.path.join(out, "%s.onnx" % name))
+        print(name, expect, "-" if bias is None else "fused" if bias[2] else "add")
 
 
 if __name__ == "__main__":

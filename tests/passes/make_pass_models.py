@@ -427,6 +427,38 @@ def fuse_layernorm_near_miss(b):
     b.output(d)
 
 
+# -- fuse_matmul_bias -------------------------------------------------------
+def weight(b, name, shape):
+    return b.const(name, (b.rng.standard_normal(shape) / np.sqrt(shape[0])).astype(np.float32))
+
+
+@case
+def fuse_matmul_bias_linear(b):
+    """Two Linear layers on rank-3 input, MatMul by a weight then Add of a
+    vector along the last axis, the bias second and first: fused (2)."""
+    x = b.input(shape=LN_SHAPE)
+    t = b.node("MatMul", [x, weight(b, "w1", [24, 10])])
+    t = b.node("Add", [t, b.const("b1", b.rng.standard_normal(10).astype(np.float32))])
+    t = b.node("MatMul", [t, weight(b, "w2", [10, 7])])
+    t = b.node("Add", [b.const("b2", b.rng.standard_normal([1, 1, 7]).astype(np.float32)), t])
+    b.output(b.node("Identity", [t], ["y"]))
+
+
+@case
+def fuse_matmul_bias_near_miss(b):
+    """Not a bias per column: one per row ([5, 1]), a product read twice,
+    a product of two inputs: no fusion (0)."""
+    x = b.input(shape=LN_SHAPE)
+    t = b.node("MatMul", [x, weight(b, "w1", [24, 10])])
+    t = b.node("Add", [t, b.const("b1", b.rng.standard_normal([5, 1]).astype(np.float32))])
+    u = b.node("MatMul", [t, weight(b, "w2", [10, 10])])
+    t = b.node("Add", [u, b.const("b2", b.rng.standard_normal(10).astype(np.float32))])
+    t = b.node("Mul", [t, u])
+    v = b.node("MatMul", [t, b.node("Transpose", [t], perm=[0, 2, 1])])
+    t = b.node("Add", [v, b.const("b3", b.rng.standard_normal(5).astype(np.float32))])
+    b.output(b.node("Identity", [t], ["y"]))
+
+
 # -- fuse_act -------------------------------------------------------------
 @case
 def fuse_act_relu(b):

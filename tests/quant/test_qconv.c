@@ -1,5 +1,6 @@
 /* test_qconv.c — the fast quantized conv (onnxcc_u8s8_conv2d: AVX-512 VNNI
- * where the CPU has it) against the reference kernel, bit for bit, over
+ * where the CPU has it, else AVX2; ctest runs it a second time with
+ * ONNXCC_ISA=avx2) against the reference kernel, bit for bit, over
  * sizes below, at and above the kernel's tiles: output channels around the
  * row blocks (6, 12, 24), pixels around the 16-lane vectors and 64-pixel
  * tiles, tap counts K with every K % 4 and large enough for the 32- and
@@ -38,7 +39,9 @@ static void run(int N, int C, int H, int W, int M, int k, int stride, int dil, i
     p.OW = (W + 2 * pad - dil * (k - 1) - 1) / stride + 1;
     p.x_img_stride = (size_t)C * H * W + 7; /* images apart, as a channel prefix */
     p.y_img_stride = (size_t)M * p.OH * p.OW + 5;
-    const size_t nx = p.x_img_stride * N, ny = p.y_img_stride * N, nw = (size_t)M * (C / group) * k * k;
+    /* x ends at its last image's last plane: a sanitizer sees any read past it */
+    const size_t nx = p.x_img_stride * (N - 1) + (size_t)C * H * W, ny = p.y_img_stride * N;
+    const size_t nw = (size_t)M * (C / group) * k * k;
     uint8_t *x = malloc(nx), *y0 = malloc(ny), *y1 = malloc(ny);
     int8_t *w = malloc(nw);
     float *ws = malloc(sizeof(float) * M);
@@ -152,6 +155,17 @@ int main(void)
     run(1, 4, 9, 40, 4, 3, 2, 2, 2, 4, 77, 128, 0.05f);
     run(1, 6, 6, 6, 12, 3, 1, 1, 1, 6, 8, 8, 0.1f);      /* channel multiplier 2: the tile path */
     run(1, 64, 1, 1, 1000, 1, 1, 1, 0, 1, 0, 128, 1.0f);   /* a classifier */
+    /* the AVX2 paths' edges: 8-pixel vectors, 16-pixel tiles, rows of
+     * the depthwise planes (dilations, stride 2 on odd widths, wide 7x7,
+     * stride 3 by tiles), 1x1 flat and strided */
+    run(1, 9, 17, 45, 9, 3, 1, 2, 2, 9, 31, 77, 0.03f);
+    run(2, 6, 30, 61, 6, 5, 2, 1, 2, 6, 200, 20, 0.05f);
+    run(1, 4, 7, 9, 4, 3, 3, 1, 1, 4, 1, 254, 0.05f);
+    run(1, 3, 5, 200, 3, 7, 1, 1, 3, 3, 128, 128, 0.05f);
+    run(1, 2, 9, 8, 2, 7, 2, 1, 0, 2, 66, 66, 0.05f);
+    run(1, 37, 14, 14, 70, 1, 1, 1, 0, 1, 10, 100, 0.05f);
+    run(1, 20, 15, 15, 9, 1, 2, 1, 0, 1, 250, 3, 0.05f);
+    run(1, 31, 23, 19, 11, 3, 2, 1, 1, 1, 90, 30, 0.1f);
     printf("%d cases, %d failures\n", cases, failures);
     return failures != 0;
 }

@@ -180,7 +180,8 @@ void onnxcc_u8s8_conv2d_ref(const OnnxccConv2dParams *p, const uint8_t *x, const
                             const int8_t *w, const float *w_scale, int w_scale_per_oc, const int32_t *bias,
                             float y_scale, uint8_t y_zp, uint8_t *y);
 /* The same, bit for bit, with AVX-512 VNNI (vpdpbusd) and VBMI where the
- * CPU has them and p->isa_cap allows avx512, split over the runtime's
+ * CPU has them and p->isa_cap allows avx512, else AVX2 (vpmaddwd on 16-bit
+ * pairs) where allowed, else the reference kernel; split over the runtime's
  * threads (the same bytes for every count).  No scratch from the caller:
  * tiles and reordered weights live on the stack (about 180 KiB on the
  * calling thread, 80 KiB on each worker). */
@@ -205,6 +206,28 @@ void onnxcc_u8_qadd_ref(size_t n, const uint8_t *a, float a_scale, uint8_t a_zp,
                         uint8_t b_zp, float c_scale, uint8_t c_zp, uint8_t *c);
 void onnxcc_u8_qadd(size_t n, const uint8_t *a, float a_scale, uint8_t a_zp, const uint8_t *b, float b_scale,
                     uint8_t b_zp, float c_scale, uint8_t c_zp, uint8_t *c, int isa_cap);
+
+/* Quantized matrix product (QGemm / QLinearMatMul of a QDQ model; batch-1
+ * classifiers are matrix-vector products): for rows m < M and outputs
+ * n < N, acc = bias[n] (0 if bias is NULL) + sum_k (x[m*K+k] - x_zp) *
+ * w[n*K+k], exact in int32 (K < 65536), then
+ *   y_u8 non-NULL: y_u8[m*N+n] = saturate(round_half_even((float)acc *
+ *     (x_scale * w_scale[n] / y_scale)) + y_zp), as onnxruntime's QGemm
+ *     requantizes;
+ *   else: y_f32[m*N+n] = (float)acc * (x_scale * w_scale[n]) (QGemm with
+ *     float output, MatMulIntegerToFloat).
+ * w_scale[n] is w_scale[0] for every n unless w_scale_per_n.  w is int8
+ * with zero point 0, row n of N holding the K weights of output n.
+ * onnxcc_u8s8_gemm sums with AVX-512 VNNI (vpdpbusd) or AVX2 (vpmaddwd on
+ * 16-bit operands) where the CPU has it and isa_cap (as
+ * OnnxccConv2dParams.isa_cap) allows, over the runtime's threads: the
+ * reference kernel's values, bit for bit. */
+void onnxcc_u8s8_gemm_ref(int M, int N, int K, const uint8_t *x, float x_scale, uint8_t x_zp, const int8_t *w,
+                          const float *w_scale, int w_scale_per_n, const int32_t *bias, float y_scale,
+                          uint8_t y_zp, uint8_t *y_u8, float *y_f32);
+void onnxcc_u8s8_gemm(int M, int N, int K, const uint8_t *x, float x_scale, uint8_t x_zp, const int8_t *w,
+                      const float *w_scale, int w_scale_per_n, const int32_t *bias, float y_scale, uint8_t y_zp,
+                      uint8_t *y_u8, float *y_f32, int isa_cap);
 
 /* ---- fast conv2d ------------------------------------------------------ */
 
@@ -428,6 +451,11 @@ size_t onnxcc_f32_matmul_packed_b_size(const OnnxccMatmulParams *p);
 void onnxcc_f32_matmul_pack_b(const OnnxccMatmulParams *p, const float *b, float *packed);
 void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float *b, float *y,
                        float *scratch);
+/* The same plus bias[j] on every row's column j (a Linear layer: MatMul
+ * then Add of an [N] vector), bias NULL: none; the same bits as the Add
+ * after the product. */
+void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const float *b, const float *bias,
+                            float *y, float *scratch);
 
 /* ---- pad -------------------------------------------------------------- */
 
