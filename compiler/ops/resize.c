@@ -11,6 +11,8 @@
  * reads input i has no table at all.  Nearest copies elements (any type);
  * linear and cubic compute in double and store float types rounded and
  * integer types truncated (saturated) as the reference's astype does.
+ * Float linear and cubic over the last two axes (DeepLabV3's upsampling)
+ * call the runtime's separable kernel instead (resize2d_fits).
  *
  * Opsets up to 10 (Upsample, Resize-10) map coordinates asymmetrically and
  * round nearest down when upsampling and up when downsampling (onnxruntime's
@@ -491,6 +493,33 @@ static const char *store_double(Arena *a, int dt, const char *x)
     return x;
 }
 
+/* Float linear or cubic over the last two axes only (every leading axis
+ * the identity, no extrapolated output, at most 4 row taps): the runtime's
+ * separable kernel onnxcc_f32_resize2d, float sums over the same tables
+ * rounded to float, split over the runtime's threads. */
+static bool resize2d_fits(const Params *p, const Axis *ax, int dt)
+{
+    const int r = p->rank;
+    if (dt != DT_F32 || r < 2 || !ax[r - 2].weighted || !ax[r - 1].weighted || ax[r - 2].T > 4)
+        return false;
+    for (int d = 0; d < r; d++)
+        if (ax[d].any_oob || (d < r - 2 && !ax[d].identity) || p->in[d] > INT32_MAX || p->out[d] > INT32_MAX)
+            return false;
+    return true;
+}
+
+static void table_resize2d(Emitter *e, FILE *f, int d, const Params *p, const Axis *A)
+{
+    const int64_t cnt = p->out[d] * A->T;
+    fprintf(f, "        static const int32_t rz_fi%d[%lld] = {", d, (long long)cnt);
+    for (int64_t i = 0; i < cnt; i++)
+        fprintf(f, "%s%lld", i == 0 ? "" : i % 16 ? ", " : ",\n            ", (long long)A->idx[i]);
+    fprintf(f, "};\n        static const float rz_fw%d[%lld] = {", d, (long long)cnt);
+    for (int64_t i = 0; i < cnt; i++)
+        fprintf(f, "%s%s", i == 0 ? "" : i % 6 ? ", " : ",\n            ", emit_flit(e, (float)A->w[i]));
+    fprintf(f, "};\n");
+}
+
 static void lower_resize_node(Emitter *e, const Node *n, FILE *f)
 {
     const Graph *g = emit_graph(e);
@@ -510,6 +539,17 @@ static void lower_resize_node(Emitter *e, const Node *n, FILE *f)
     }
     fprintf(f, "    {\n        const %s *x = %s;\n", ctype(dt), emit_ref(e, n, n->in[0]));
     fprintf(f, "        %s *y = %s;\n", ctype(dt), emit_ref(e, n, n->out[0]));
+    if (resize2d_fits(&p, ax, dt)) {
+        int64_t planes = 1;
+        for (int d = 0; d < r - 2; d++)
+            planes *= p.out[d];
+        table_resize2d(e, f, r - 2, &p, &ax[r - 2]);
+        table_resize2d(e, f, r - 1, &p, &ax[r - 1]);
+        fprintf(f, "        onnxcc_f32_resize2d(%lld, %lld, %lld, %lld, %lld, %d, rz_fi%d, rz_fw%d, %d, rz_fi%d, rz_fw%d, x, y);\n    }\n",
+                (long long)planes, (long long)p.in[r - 2], (long long)p.in[r - 1], (long long)p.out[r - 2],
+                (long long)p.out[r - 1], ax[r - 2].T, r - 2, r - 2, ax[r - 1].T, r - 1, r - 1);
+        return;
+    }
     for (int d = 0; d < r; d++) {
         const Axis *A = &ax[d];
         int64_t cnt = p.out[d] * A->T;

@@ -26,12 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv2d_taps.h"
 #include "fast.h"
 
 #define PACK_HEADER 16  /* floats before the weights: [0] = algorithm, rest 0 */
 #define ALGO_GEMM 0     /* panels of W, B built per band */
 #define ALGO_WINO 1     /* Winograd F(4x4, 3x3), winograd.c */
 #define ALGO_WINO_LAZY 2 /* the same, U made per call from the kernels */
+#define ALGO_TAPS 3     /* dilated, taps mostly in the padding: conv2d_taps.c */
 #define MAX_TAPS 64     /* shifted views up to kH*kW taps; more: im2col */
 #define B_BUDGET 131072 /* floats of B per band (512 KB: half an L2) */
 #define SMALL_COLS 256  /* maps of at most this many frame pixels (14x14): */
@@ -233,6 +235,8 @@ size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p)
     const size_t k = (size_t)(p->C / p->group) * (size_t)p->kH * (size_t)p->kW;
     if (packs_wino(p))
         return PACK_HEADER + onnxcc_fast_wino_packed_floats(p, wino_lazy(p));
+    if (onnxcc_fast_taps_fits(p))
+        return PACK_HEADER + onnxcc_fast_taps_packed_floats(p);
     return PACK_HEADER + (size_t)p->group * fast_group_floats(p->M / p->group, k);
 }
 
@@ -247,6 +251,11 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
     if (packs_wino(p)) {
         packed[0] = wino_lazy(p) ? ALGO_WINO_LAZY : ALGO_WINO;
         onnxcc_fast_wino_pack(p, w, packed + PACK_HEADER, wino_lazy(p));
+        return;
+    }
+    if (onnxcc_fast_taps_fits(p)) {
+        packed[0] = ALGO_TAPS;
+        onnxcc_fast_taps_pack(p, w, packed + PACK_HEADER);
         return;
     }
     packed[0] = ALGO_GEMM;
@@ -279,6 +288,8 @@ size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
     Plan pl;
     if (packs_wino(p))
         return onnxcc_fast_wino_scratch_floats(p, wino_lazy(p));
+    if (onnxcc_fast_taps_fits(p))
+        return onnxcc_fast_taps_scratch_floats(p);
     plan_conv(p, &pl);
     return b_floats(&pl) + (pl.khalf ? 2 * partial_floats(p, &pl) : 0);
 }
@@ -976,6 +987,8 @@ void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float 
     if (algo == ALGO_WINO || algo == ALGO_WINO_LAZY)
         onnxcc_fast_wino_run(p, kern, x, packed + PACK_HEADER, algo == ALGO_WINO_LAZY, bias, &pre, res,
                              scratch, y);
+    else if (algo == ALGO_TAPS)
+        onnxcc_fast_taps_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
     else
         gemm_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
 }

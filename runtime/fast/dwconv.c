@@ -14,7 +14,8 @@
  * kernel of more than DW_MAX_TAPS taps runs tap by tap.
  *
  * On x86, 3x3, 5x5 and 7x7 layers at stride 1 or 2 with dilation 1
- * (MobileNet's, EfficientNet's, ConvNeXt's) go
+ * (MobileNet's, EfficientNet's, ConvNeXt's), and at stride 1 with dilation
+ * 2 (DeepLabV3's and LR-ASPP's MobileNetV3 backbone) go
  * instead to the direct kernels of dwconv.h for AVX2 or AVX-512, plane by
  * plane from these tasks: no copies, the epilogue in registers.
  *
@@ -335,8 +336,9 @@ void DW_TASK(void *ctx, int t)
 /* Whether the direct kernels of dwconv.h take p. */
 static int dw_direct_fits(const OnnxccConv2dParams *p)
 {
-    return p->kH == p->kW && (p->kW == 3 || p->kW == 5 || p->kW == 7) && p->dil_h == 1 && p->dil_w == 1 &&
-           p->stride_h == p->stride_w && (p->stride_w == 1 || p->stride_w == 2);
+    return p->kH == p->kW && (p->kW == 3 || p->kW == 5 || p->kW == 7) && p->dil_h == p->dil_w &&
+           p->stride_h == p->stride_w &&
+           ((p->dil_w == 1 && (p->stride_w == 1 || p->stride_w == 2)) || (p->dil_w == 2 && p->stride_w == 1));
 }
 #endif
 

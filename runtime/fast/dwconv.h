@@ -2,7 +2,8 @@
  * (dwconv.c) and the per-ISA direct kernels (dwconv_avx2.c, dwconv_avx512.c).
  *
  * A direct kernel computes one plane (image, channel) of a KxK depthwise
- * conv, K = 3, 5 or 7, with dilation 1 and stride 1 or 2 on both axes, any padding, straight
+ * conv, K = 3, 5 or 7, with stride 1 or 2 at dilation 1 or stride 1 at
+ * dilation 2 (the same on both axes), any padding, straight
  * from the input rows: no padded copy, the epilogue applied in registers. */
 #ifndef ONNXCC_DWCONV_H
 #define ONNXCC_DWCONV_H
@@ -10,7 +11,7 @@
 #include "fast.h"
 
 /* y[oh][ow] = act(bias + sum over i, j (row-major) of w[i][j] *
- * pre(x[oh*s - pad_t + i][ow*s - pad_l + j])), taps outside the input adding
+ * pre(x[oh*s - pad_t + i*d][ow*s - pad_l + j*d])), d the dilation, taps outside the input adding
  * w*0 (columns) or nothing (rows), pre(v) = max(lo, v*scale + shift) when
  * pre is set, else v; s, pads, sizes and act from p. */
 typedef struct FastDwPlane {

@@ -22,8 +22,9 @@
  * DL output columns, each with DW_ROWS accumulators.  The band's input rows
  * are read top to bottom, each once per chunk: its K column taps (K shifted
  * loads at stride 1; at stride 2, per group of three taps, two loads and
- * lane 0 of a third, de-interleaved), masked to the input's columns, feed
- * every output row whose
+ * lane 0 of a third, de-interleaved; at dilation 2, stride 1 only, K loads
+ * two columns apart), masked to the input's columns, feed every output row
+ * whose
  * window covers it, kernel rows in order: the first onto the bias, each
  * later one as a chain of its own added after (short dependency chains, so
  * a band's rows overlap in the pipeline).  Input rows outside the image are
@@ -32,19 +33,19 @@
 #ifndef DW_ROWS /* output rows per band, as many as the registers hold */
 #define DW_ROWS 7 /* MobileNet's maps are multiples of 7 */
 #endif
-#define DW_IN_ROWS(s, K) ((DW_ROWS - 1) * (s) + (K))
+#define DW_IN_ROWS(s, K, dl) ((DW_ROWS - 1) * (s) + ((K) - 1) * (dl) + 1)
 #define DW_MAX_K 7
 #define DW_GROUPS(K) (((K) + 2) / 3) /* groups of three taps at stride 2 */
 #define DW_INLINE static inline __attribute__((always_inline))
 
-/* The K taps of the input row from xr, the first window's first column;
- * masks m from dw_masks. */
-DW_INLINE void dw_taps(const float *xr, const DM *m, int s, int K, int pre, DV a, DV b, DV lo, DV *t)
+/* The K taps of the input row from xr, the first window's first column,
+ * dl apart (the dilation; 1 at stride 2); masks m from dw_masks. */
+DW_INLINE void dw_taps(const float *xr, const DM *m, int s, int K, int dl, int pre, DV a, DV b, DV lo, DV *t)
 {
     if (s == 1) {
         FAST_UNROLL
         for (int j = 0; j < K; j++) {
-            t[j] = dv_loadz(xr + j, m[j]);
+            t[j] = dv_loadz(xr + j * dl, m[j]);
             if (pre)
                 t[j] = dv_pre(t[j], m[j], a, b, lo);
         }
@@ -67,13 +68,24 @@ DW_INLINE void dw_taps(const float *xr, const DM *m, int s, int K, int pre, DV a
     }
 }
 
+/* The same input row's columns of the next band (DW_ROWS*s rows down):
+ * the input planes of the early layers are far larger than the caches,
+ * and the band's rows are many short streams. */
+DW_INLINE void dw_prefetch(const float *xr, int s, long W)
+{
+    const float *nx = xr + (long)DW_ROWS * s * W;
+    __builtin_prefetch(nx);
+    if (s == 2)
+        __builtin_prefetch(nx + DL);
+}
+
 /* The load masks of a chunk: per tap at stride 1, per loaded vector at 2. */
-DW_INLINE void dw_masks(long c, long w, int s, int K, DM *m)
+DW_INLINE void dw_masks(long c, long w, int s, int K, int dl, DM *m)
 {
     if (s == 1) {
         FAST_UNROLL
         for (int j = 0; j < K; j++)
-            m[j] = dv_lanes(c + j, w);
+            m[j] = dv_lanes(c + j * dl, w);
     } else {
         FAST_UNROLL
         for (int g = 0; g < DW_GROUPS(K); g++) {
@@ -110,17 +122,17 @@ typedef struct {
     DwAct e;
 } DwConst;
 
-/* The band of output rows from oh0, whose input rows are ih0 + k for k <
- * DW_IN_ROWS(s, K), those with klo <= k < khi inside the image.  full: every
- * input row inside and every output row stored, so no tests. */
 /* Input row k of a band (its taps t) into the accumulators of the output
- * rows whose window covers it: output row r's kernel row is k - r*s. */
-DW_INLINE void dw_in_row(const DwConst *q, const DV *t, int k, const int s, const int K, DV *acc)
+ * rows whose window covers it: output row r's kernel row is (k - r*s)/dl
+ * where that divides. */
+DW_INLINE void dw_in_row(const DwConst *q, const DV *t, int k, const int s, const int K, const int dl, DV *acc)
 {
     FAST_UNROLL
     for (int r = 0; r < DW_ROWS; r++) {
-        const int i = k - r * s;
-        if (i < 0 || i >= K)
+        if (k - r * s < 0 || (k - r * s) % dl != 0)
+            continue;
+        const int i = (k - r * s) / dl;
+        if (i >= K)
             continue;
         if (i == 0) {
             FAST_UNROLL
@@ -137,13 +149,13 @@ DW_INLINE void dw_in_row(const DwConst *q, const DV *t, int k, const int s, cons
 }
 
 /* The band of output rows from oh0, whose input rows are ih0 + k for k <
- * DW_IN_ROWS(s, K), those with klo <= k < khi inside the image.  full: every
- * input row inside and every output row stored, so no tests.  The rows are
+ * DW_IN_ROWS(s, K, dl), those with klo <= k < khi inside the image.  full:
+ * every input row inside and every output row stored, so no tests.  The rows are
  * unrolled for 3x3 kernels only: for 5x5 and 7x7 the fully unrolled code
  * grows past what the compilers digest in reasonable time (clang with
  * sanitizers took minutes), and a loop costs little next to K*K taps. */
 DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long klo, long khi, const int s,
-                       const int K, const int pre, const int full)
+                       const int K, const int dl, const int pre, const int full)
 {
     const OnnxccConv2dParams *p = d->p;
     const long W = p->W, OW = p->OW, nr = p->OH - oh0, ih0 = oh0 * s - p->pad_t;
@@ -151,7 +163,7 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
         const long c = ow0 * s - p->pad_l;
         const float *xr = d->x + ih0 * W + c; /* read only at rows inside */
         DM m[3 * DW_GROUPS(DW_MAX_K)];
-        dw_masks(c, W, s, K, m);
+        dw_masks(c, W, s, K, dl, m);
         DV acc[DW_ROWS];
         FAST_UNROLL
         for (int r = 0; r < DW_ROWS; r++)
@@ -159,18 +171,20 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
         DV t[3 * DW_GROUPS(DW_MAX_K)];
         if (K == 3) {
             FAST_UNROLL
-            for (int k = 0; k < DW_IN_ROWS(s, 3); k++, xr += W) {
+            for (int k = 0; k < DW_IN_ROWS(s, 3, dl); k++, xr += W) {
                 if (!full && (k < klo || k >= khi))
                     continue;
-                dw_taps(xr, m, s, K, pre, q->a, q->b, q->lo, t);
-                dw_in_row(q, t, k, s, K, acc);
+                dw_prefetch(xr, s, W);
+                dw_taps(xr, m, s, K, dl, pre, q->a, q->b, q->lo, t);
+                dw_in_row(q, t, k, s, K, dl, acc);
             }
         } else {
-            for (int k = 0; k < DW_IN_ROWS(s, K); k++, xr += W) {
+            for (int k = 0; k < DW_IN_ROWS(s, K, dl); k++, xr += W) {
                 if (!full && (k < klo || k >= khi))
                     continue;
-                dw_taps(xr, m, s, K, pre, q->a, q->b, q->lo, t);
-                dw_in_row(q, t, k, s, K, acc);
+                dw_prefetch(xr, s, W);
+                dw_taps(xr, m, s, K, dl, pre, q->a, q->b, q->lo, t);
+                dw_in_row(q, t, k, s, K, dl, acc);
             }
         }
         const int n = OW - ow0 < DL ? (int)(OW - ow0) : DL;
@@ -183,7 +197,7 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
     }
 }
 
-DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int K, const int pre)
+DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int K, const int dl, const int pre)
 {
     const OnnxccConv2dParams *p = d->p;
     DwConst q;
@@ -196,10 +210,10 @@ DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int K, c
     for (long oh0 = 0; oh0 < p->OH; oh0 += DW_ROWS) {
         const long ih0 = oh0 * s - p->pad_t;
         const long klo = ih0 < 0 ? -ih0 : 0, khi = p->H - ih0;
-        if (klo == 0 && khi >= DW_IN_ROWS(s, K) && p->OH - oh0 >= DW_ROWS)
-            dw_band(d, &q, oh0, klo, khi, s, K, pre, 1);
+        if (klo == 0 && khi >= DW_IN_ROWS(s, K, dl) && p->OH - oh0 >= DW_ROWS)
+            dw_band(d, &q, oh0, klo, khi, s, K, dl, pre, 1);
         else
-            dw_band(d, &q, oh0, klo, khi, s, K, pre, 0);
+            dw_band(d, &q, oh0, klo, khi, s, K, dl, pre, 0);
         if (fast_act_after(p->act.kind)) {
             const long nr = p->OH - oh0 < DW_ROWS ? p->OH - oh0 : DW_ROWS;
             float *yb = d->y + oh0 * p->OW;
@@ -208,19 +222,24 @@ DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int K, c
     }
 }
 
-/* One instance per stride and pre-activation for kernel size K. */
+/* One instance per stride (dilation) and pre-activation for kernel size
+ * K: stride 1 at dilation 1 or 2, stride 2 at dilation 1. */
 #define DW_SIZE(K)                                                   \
     static void dw_direct_##K(const FastDwPlane *d)                  \
     {                                                                \
-        const int s = d->p->stride_w;                                \
-        if (s == 1 && d->pre)                                        \
-            dw_direct_plane(d, 1, K, 1);                             \
+        const int s = d->p->stride_w, dl = d->p->dil_w;              \
+        if (s == 1 && dl == 2 && d->pre)                             \
+            dw_direct_plane(d, 1, K, 2, 1);                          \
+        else if (s == 1 && dl == 2)                                  \
+            dw_direct_plane(d, 1, K, 2, 0);                          \
+        else if (s == 1 && d->pre)                                   \
+            dw_direct_plane(d, 1, K, 1, 1);                          \
         else if (s == 1)                                             \
-            dw_direct_plane(d, 1, K, 0);                             \
+            dw_direct_plane(d, 1, K, 1, 0);                          \
         else if (d->pre)                                             \
-            dw_direct_plane(d, 2, K, 1);                             \
+            dw_direct_plane(d, 2, K, 1, 1);                          \
         else                                                         \
-            dw_direct_plane(d, 2, K, 0);                             \
+            dw_direct_plane(d, 2, K, 1, 0);                          \
     }
 DW_SIZE(3)
 DW_SIZE(5)

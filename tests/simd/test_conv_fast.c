@@ -119,6 +119,16 @@ static const Case cases[] = {
     {1, 2, 3, 3, 4, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},       /* one output pixel */
     {1, 4, 3, 5, 6, 1, 3, 3, 1, 1, 1, 1, 40, 30, 20, 50},   /* pads far wider than the kernel */
     {1, 8, 4, 3, 8, 8, 3, 3, 2, 2, 1, 1, 30, 40, 30, 20},   /* the same, depthwise, stride 2 */
+    /* dilated, most taps in the padding: valid taps only (conv2d_taps.c) */
+    {1, 128, 33, 33, 96, 1, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12}, /* ASPP-like: 3 x 3 rectangles */
+    {2, 80, 11, 9, 100, 1, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12}, /* centre tap only */
+    {1, 72, 15, 17, 150, 1, 3, 3, 1, 1, 9, 7, 9, 7, 9, 7},     /* dilation 9 x 7 */
+    {1, 300, 19, 23, 40, 1, 3, 3, 1, 1, 8, 8, 8, 8, 8, 8},     /* pieces of several rows */
+    {1, 2800, 3, 160, 18, 1, 3, 3, 1, 1, 2, 50, 2, 50, 2, 50}, /* rows wider than a piece */
+    {1, 256, 20, 19, 192, 2, 3, 3, 1, 1, 9, 9, 7, 10, 11, 8},  /* groups, asymmetric pads */
+    {1, 128, 80, 90, 96, 1, 5, 3, 2, 3, 18, 36, 36, 35, 36, 37}, /* 5x3, strides 2 x 3 */
+    {2, 64, 5, 6, 160, 1, 3, 3, 1, 1, 7, 7, 9, 9, 9, 9},       /* some outputs see no tap */
+    {1, 64, 8, 8, 64, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},        /* small: stays dense */
 };
 #define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
 
@@ -399,6 +409,26 @@ int main(void)
            lazy_fast, eager_fast);
     CHECK(checked >= 9);
     CHECK(lazy_fast >= 1 && eager_fast >= 1);
+    /* The dilated layers with most taps in the padding pack as
+     * conv2d_taps.c's algorithm (header 3); dilated dense ones do not. */
+    int taps_layers = 0;
+    for (int ci = 0; ci < NUM_CASES; ci++) {
+        Setup s;
+        setup_case(&cases[ci], 0, &s);
+        size_t len;
+        float *packed = pack(&s.p, s.w, &len);
+        taps_layers += packed[0] == 3.0f;
+        if (packed[0] == 3.0f)
+            printf("case %d (C %d, %dx%d, dilation %dx%d): valid taps only\n", ci, cases[ci].C, cases[ci].H,
+                   cases[ci].W, cases[ci].dh, cases[ci].dw);
+        CHECK(packed[0] != 3.0f || s.p.dil_h > 1 || s.p.dil_w > 1);
+        if ((cases[ci].dw == 2 && cases[ci].W == 50) || (cases[ci].C == 64 && cases[ci].H == 8 && cases[ci].dh == 2))
+            CHECK(packed[0] == 0.0f); /* 1x3 at dilation 2 on 30x50; the small one */
+        free(packed);
+        free_setup(&s);
+    }
+    printf("%d layers run on their valid taps only\n", taps_layers);
+    CHECK(taps_layers >= 8);
     unsetenv("ONNXCC_ISA");
     check_threads();
     check_thread_counts(0);

@@ -3,9 +3,9 @@
  * odd and tiny maps, strides 1-3, dilation, asymmetric and oversized pads,
  * kernels from 1x1 to 9x9 (past the row cache: tap by tap), wide rows
  * (chunked), batches with image strides, pre-activation and every epilogue;
- * a sweep of the direct 3x3 kernels (stride 1 and 2) over widths and heights
- * below, at and above their vector widths and row bands, every pad and
- * epilogue; and bitwise identical results for 1, 2 and 3 threads. */
+ * a sweep of the direct 3x3, 5x5 and 7x7 kernels (stride 1 and 2, and
+ * dilation 2) over widths and heights below, at and above their vector
+ * widths and row bands, every pad and epilogue; and bitwise identical results for 1, 2 and 3 threads. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -165,6 +165,17 @@ int main(void)
                             pd[1] * m + (k > 3 && pd[1] == 0), pd[2] * m, pd[3] * m, v / 2 % 3, v / 3 % 4,
                             v % 4 == 1);
                 }
+    /* the same kernels at dilation 2, stride 1 (DeepLabV3's backbone):
+     * taps two columns and rows apart, pads 0 to 2*(K-1) per side */
+    static const int dheights[] = {1, 2, 3, 5, 7, 8, 9, 14, 15, 16, 33};
+    for (int k = 3; k <= 7; k += 2)
+        for (size_t i = 0; i < sizeof widths / sizeof *widths; i++)
+            for (size_t j = 0; j < sizeof dheights / sizeof *dheights; j++, v++) {
+                const int *pd = pads[v % 5], m = k - 1; /* pads scaled to the reach */
+                dw_case(1 + (v % 7 == 0), 2 + v % 3, dheights[j], widths[i], k, k, 1, 1, 2, 2, pd[0] * m,
+                        pd[1] * m + (pd[1] == 0), pd[2] * m, pd[3] * m, v / 2 % 3, v / 3 % 4, v % 4 == 1);
+            }
+    dw_case(1, 40, 33, 33, 5, 5, 1, 1, 2, 2, 4, 4, 4, 4, 0, ONNXCC_ACT_HARDSWISH, 0); /* DeepLabV3's */
 
     for (size_t n = 0; n < 70; n += 7)
         for (int act = 0; act < 3; act++)

@@ -592,6 +592,15 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
                          const float *bias, const float *pre_scale, const float *pre_shift,
                          float *y);
 
+/* Resize (linear or cubic) of planes dense H x W float planes to OH x OW,
+ * separable, with per-axis tables of ty (at most 4) and tx taps: y[p][oh][ow]
+ * = sum over i < ty of wy[oh*ty + i] * (sum over j < tx of wx[ow*tx + j] *
+ * x[p][iy[oh*ty + i]][ix[ow*tx + j]]), float sums in that order; indices in
+ * [0, H) and [0, W).  Threads as the fast conv (bitwise identical). */
+void onnxcc_f32_resize2d(size_t planes, int H, int W, int OH, int OW, int ty, const int32_t *iy,
+                         const float *wy, int tx, const int32_t *ix, const float *wx, const float *x,
+                         float *y);
+
 /* y = act(a + b) over n dense elements (the Add of a residual connection
  * with the activation after it); y may equal a or b. */
 void onnxcc_f32_add_act(size_t n, const float *a, const float *b, OnnxccAct act, float *y);
