@@ -178,15 +178,7 @@ int fuse_qgemm(Graph *g)
             relu->dead = true;
         changed++;
     }
-    /* DequantizeLinears no longer read by anything go. */
-    if (changed) {
-        graph_link(g);
-        for (int i = 0; i < g->nnodes; i++) {
-            Node *d = &g->nodes[i];
-            const Value *x = d->dead || d->op != OP_DEQUANTIZELINEAR ? NULL : val(g, d->out[0]);
-            if (x && x->nuses == 0 && !(x->flags & V_OUTPUT))
-                d->dead = true;
-        }
-    }
+    if (changed) /* DequantizeLinears no longer read by anything go */
+        drop_unread_dq(g);
     return changed;
 }

@@ -14,18 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t rng = 88172645463325252ull;
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
-}
-
-static float uniform(float lo, float hi) { return lo + (hi - lo) * (float)(next() % 100000) / 100000.0f; }
-
-static int failures, cases;
+#include "qtest.h"
 
 static void run(size_t n, float as, uint8_t az, float bs, uint8_t bz, float cs, uint8_t cz, int ordinary)
 {

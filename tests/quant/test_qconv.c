@@ -16,16 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t rng = 88172645463325252ull;
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
-}
-
-static int failures, cases;
+#include "qtest.h"
 
 static void run(int N, int C, int H, int W, int M, int k, int stride, int dil, int pad, int group, int xz, int yz,
                 float ys)

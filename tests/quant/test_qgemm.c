@@ -16,18 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t rng = 88172645463325252ull;
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
-}
-
-static float uniform(float lo, float hi) { return lo + (hi - lo) * (float)(next() % 100000) / 100000.0f; }
-
-static int failures, cases;
+#include "qtest.h"
 
 /* extreme: bytes 0/255 and weights -128/127 only */
 static void run(int M, int N, int K, uint8_t x_zp, int per_n, int with_bias, int f32_out, int extreme)

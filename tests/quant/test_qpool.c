@@ -16,20 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t rng = 88172645463325252ull;
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
-}
+#include "qtest.h"
 
 static int rnd(int lo, int hi) { return lo + (int)(next() % (uint32_t)(hi - lo + 1)); }
-static float uniform(float lo, float hi) { return lo + (hi - lo) * (float)(next() % 100000) / 100000.0f; }
-
-static int failures, cases;
-
 static int out_len(int in, int k, int s, int pa, int pb, int ceil_mode)
 {
     int num = in + pa + pb - k;
