@@ -20,6 +20,14 @@ Op op_lookup(const char *op_type)
     return OP_UNKNOWN;
 }
 
+bool op_internal(Op op)
+{
+#define X(e) if (op == e) return true;
+    QUANT_INTERNAL_OPS(X)
+#undef X
+    return false;
+}
+
 const char *dtype_name(int dt)
 {
     static const char *names[] = {

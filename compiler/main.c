@@ -145,8 +145,7 @@ static void parse_args(Arena *a, int argc, char **argv, Options *o)
             exit(0);
         } else if (strcmp(arg, "--ops") == 0) {
             for (int k = 0; k < OP_COUNT; k++)
-                if (k != OP_QLINEARADD && k != OP_QGEMM && k != OP_QLINEARAVGPOOL && k != OP_QLINEARGLOBALAVGPOOL &&
-                    k != OP_QREQUANT) /* internal: the quantization passes' */
+                if (!op_internal((Op)k))
                     printf("%s\n", op_info[k].name);
             exit(0);
         } else if (strcmp(arg, "--version") == 0) {

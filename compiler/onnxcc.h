@@ -83,6 +83,7 @@ typedef struct {
 } OpInfo;
 extern const OpInfo op_info[OP_COUNT];
 Op op_lookup(const char *op_type); /* OP_UNKNOWN if not in the table */
+bool op_internal(Op op);           /* made by passes only, never loaded */
 
 enum { V_INPUT = 1, V_OUTPUT = 2, V_CONST = 4 };
 

@@ -78,7 +78,9 @@ def ops():
     for fam in re.findall(r"^\s+(\w+)_OPS\(X\)", table.split("#define OPS(X)")[1], re.M):
         text = table if fam == "CORE" else read("compiler/ops/%s.h" % fam.lower())
         block = re.search(r"#define %s_OPS\(X\)(.*?)(?:\n\n|\Z)" % fam, text, re.S).group(1)
-        names += re.findall(r'X\(OP_\w+, "(\w+)"', block)
+        internal = re.search(r"#define %s_INTERNAL_OPS\(X\)(.*)" % fam, text)
+        internal = set(re.findall(r"X\((OP_\w+)\)", internal.group(1))) if internal else set()
+        names += [n for e, n in re.findall(r'X\((OP_\w+), "(\w+)"', block) if e not in internal]
     if not names:
         sys.exit("zoo_table.py: compiler/ops.h: no operators found")
     h = read("compiler/frontend/load.c")

@@ -640,9 +640,8 @@ Graph *load_model(const char *path)
         const char *op_type = np->op_type ? np->op_type : "";
         const char *domain = np->domain ? np->domain : "";
         Op op = op_lookup(op_type);
-        if (op == OP_QLINEARADD || op == OP_QGEMM || op == OP_QLINEARAVGPOOL || op == OP_QLINEARGLOBALAVGPOOL ||
-            op == OP_QREQUANT)
-            op = OP_UNKNOWN; /* internal: only fuse_qadd / fuse_qgemm / fuse_qpool / fuse_qrequant make them */
+        if (op_internal(op))
+            op = OP_UNKNOWN; /* only the quantization passes make it */
         if (np->n_input > 4096 || np->n_output > 4096)
             fatal("node '%s' (%s): too many inputs or outputs", printable(np->name), printable(op_type));
         int ni = graph_add_node(g, op, op_type, np->name, (int)np->n_input, (int)np->n_output);
@@ -650,11 +649,12 @@ Graph *load_model(const char *path)
         if (*domain && strcmp(domain, "ai.onnx") != 0)
             fatal_node(g, n, "operator domain '%s' is not supported (no local function of that name either; "
                              "onnxcc --ops lists the default domain's supported ops)", printable(domain));
-        if (op == OP_UNKNOWN)
-            fatal_node(g, n, "unsupported operator (onnxcc --ops lists the %d supported ones)",
-                       /* less the internal QLinearAdd, QLinearAveragePool,
-                        * QLinearGlobalAveragePool and QRequantize */
-                       (int)OP_COUNT - 4);
+        if (op == OP_UNKNOWN) {
+            int supported = 0; /* what --ops lists */
+            for (int k = 0; k < OP_COUNT; k++)
+                supported += !op_internal((Op)k);
+            fatal_node(g, n, "unsupported operator (onnxcc --ops lists the %d supported ones)", supported);
+        }
         const OpInfo *oi = &op_info[op];
         int min_in = oi->min_in, max_in = oi->max_in;
         legacy_arity(g, op, &min_in, &max_in);

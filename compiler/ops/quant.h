@@ -19,3 +19,8 @@
      * y_scale, y_zp), made by fuse_qrequant only (not loaded) */ \
     X(OP_QREQUANT, "QRequantize", 5, 5, 1, 1, quant) \
     /* end */
+
+/* The ops above that only the quantization passes make: a model cannot
+ * load them (com.microsoft's forms take other inputs) and --ops does not
+ * list them (op_internal). */
+#define QUANT_INTERNAL_OPS(X) X(OP_QLINEARADD) X(OP_QGEMM) X(OP_QLINEARAVGPOOL) X(OP_QLINEARGLOBALAVGPOOL) X(OP_QREQUANT)
