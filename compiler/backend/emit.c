@@ -1356,14 +1356,22 @@ static void emit_weights_file(const Emitter *e, FILE *c, const char *outdir)
     close_out(w, wpath);
     assert(off == weights_total(e)); /* what --report says */
     fprintf(c, "\n#ifndef %s_WEIGHTS_FILE\n#define %s_WEIGHTS_FILE __FILE__ \".weights\"\n#endif\n", N, N);
-    fprintf(c, "__asm__(\".pushsection .rodata.%s_weights, \\\"a\\\", @progbits\\n\"\n"
-               "        \".balign %d\\n.globl %s_weights\\n.hidden %s_weights\\n.type %s_weights, @object\\n\"\n"
-               "        \"%s_weights:\\n.incbin \\\"\" %s_WEIGHTS_FILE \"\\\"\\n\"\n"
-               "        \".size %s_weights, . - %s_weights\\n.globl %s_weights_end\\n.hidden %s_weights_end\\n\"\n"
-               "        \"%s_weights_end:\\n.popsection\\n\");\n",
-            N, WS_ALIGN, N, N, N, N, N, N, N, N, N, N);
-    fprintf(c, "extern const unsigned char %s_weights[] __attribute__((visibility(\"hidden\")));\n", N);
-    fprintf(c, "extern const unsigned char %s_weights_end[] __attribute__((visibility(\"hidden\")));\n", N);
+    /* The bytes go to a large-data section (.lrodata), which linkers place
+     * after .data and .bss: a file of several GB in .rodata would push those
+     * out of the +-2 GB reach of the code's PC-relative addressing.  The code
+     * reaches the bytes through two 64-bit addresses in .data.rel.ro. */
+    fprintf(c, "__asm__(\".pushsection .lrodata.%s_weights, \\\"a\\\", @progbits\\n\"\n"
+               "        \".balign %d\\n%s_weights:\\n.incbin \\\"\" %s_WEIGHTS_FILE \"\\\"\\n\"\n"
+               "        \"%s_weights_end:\\n.popsection\\n\"\n"
+               "        \".pushsection .data.rel.ro.%s_weights_at, \\\"aw\\\", @progbits\\n.balign 8\\n\"\n"
+               "        \".globl %s_weights_at\\n.hidden %s_weights_at\\n.type %s_weights_at, @object\\n\"\n"
+               "        \"%s_weights_at:\\n.quad %s_weights\\n.quad %s_weights_end\\n\"\n"
+               "        \".size %s_weights_at, 16\\n.popsection\\n\");\n",
+            N, WS_ALIGN, N, N, N, N, N, N, N, N, N, N, N);
+    fprintf(c, "extern const unsigned char *const %s_weights_at[2] __attribute__((visibility(\"hidden\")));\n",
+            N);
+    fprintf(c, "#define %s_weights (%s_weights_at[0])\n#define %s_weights_end (%s_weights_at[1])\n", N, N, N,
+            N);
     fprintf(c, "#define WEIGHTS_BYTES %lld\n", (long long)off);
     fprintf(c, "#define W(i) ((const float *)(const void *)(%s_weights + w##i##_at))\n", N);
     fprintf(c, "#define WT(i, T) ((const T *)(const void *)(%s_weights + w##i##_at))\n", N);
