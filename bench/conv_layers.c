@@ -18,7 +18,10 @@
  * BENCH_ONLY=S runs only the layers whose name contains S; BENCH_TOP=1 only
  * the best ISA level; BENCH_COMPACT=1 packs the weights compact
  * (OnnxccConv2dParams.compact_weights: Winograd layers make their
- * transformed weights in scratch on every call). */
+ * transformed weights in scratch on every call); BENCH_FLUSH=MB writes a
+ * buffer of MB MiB before every timed call, so that x and y start out of the
+ * caches smaller than that (4: out of L2 but still in L3, as in a model
+ * whose activations outgrow L2). */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,13 +198,19 @@ static double time_layer(const OnnxccConv2dParams *p, const float *x, float *con
 {
     static double ms[MAX_REPS];
     int reps = 0;
+    const char *flush_env = getenv("BENCH_FLUSH");
+    const size_t flush_bytes = flush_env ? (size_t)atoi(flush_env) << 20 : 0;
+    unsigned char *flush = flush_bytes ? malloc(flush_bytes) : NULL;
     onnxcc_f32_conv2d(p, x, packed[0], bias, scale, shift, NULL, scratch, y); /* warm up */
     for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
         const float *w = packed[(reps + 1) % copies];
+        if (flush)
+            memset(flush, reps & 0xff, flush_bytes);
         const double t0 = now_s();
         onnxcc_f32_conv2d(p, x, w, bias, scale, shift, NULL, scratch, y);
         ms[reps++] = (now_s() - t0) * 1e3;
     }
+    free(flush);
     qsort(ms, (size_t)reps, sizeof ms[0], cmp_double);
     return getenv("BENCH_BEST") ? ms[0] : ms[reps / 2];
 }
