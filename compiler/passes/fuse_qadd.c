@@ -22,7 +22,6 @@
 #include "onnxcc.h"
 #include "qmatch.h"
 
-#include <string.h>
 
 /* Scale and zero point of Q or DQ node n: constant, per tensor, float32
  * and uint8. */
@@ -68,13 +67,8 @@ int fuse_qadd(Graph *g)
         Node *da = dq_u8(g, add->in[0], y), *db = dq_u8(g, add->in[1], y);
         if (!da || !db)
             continue;
-        int *in = arena_alloc(&g->arena, sizeof(int) * 8);
-        int src[8] = {da->in[0], da->in[1], da->in[2], db->in[0], db->in[1], db->in[2], q->in[1], q->in[2]};
-        memcpy(in, src, sizeof src);
-        add->op = OP_QLINEARADD;
-        add->op_type = arena_strdup(&g->arena, "QLinearAdd");
-        add->in = in;
-        add->nin = 8;
+        const int src[8] = {da->in[0], da->in[1], da->in[2], db->in[0], db->in[1], db->in[2], q->in[1], q->in[2]};
+        become(g, add, OP_QLINEARADD, "QLinearAdd", src, 8);
         add->out[0] = q->out[0];
         q->dead = true;
         if (relu)

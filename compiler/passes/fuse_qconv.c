@@ -134,10 +134,8 @@ int fuse_qconv(Graph *g)
         if (db && !bias_ok(g, db, val(g, dx->in[1]), val(g, dw->in[1]), m))
             continue;
         int nin = db ? 9 : 8;
-        int *in = arena_alloc(&g->arena, sizeof(int) * 9);
-        int src[9] = {dx->in[0], dx->in[1], dx->in[2], dw->in[0], dw->in[1], dw->in[2], q->in[1], q->in[2],
-                      db ? db->in[0] : -1};
-        memcpy(in, src, sizeof src);
+        const int src[9] = {dx->in[0], dx->in[1], dx->in[2], dw->in[0], dw->in[1], dw->in[2], q->in[1], q->in[2],
+                            db ? db->in[0] : -1};
         int reads_x = 0, reads_w = 0, reads_b = 0;
         for (int k = 0; k < conv->nin; k++) {
             reads_x += conv->in[k] == conv->in[0];
@@ -147,10 +145,7 @@ int fuse_qconv(Graph *g)
         drop_if_unread(g, dx, reads_x);
         drop_if_unread(g, dw, reads_w);
         drop_if_unread(g, db, reads_b);
-        conv->op = OP_QLINEARCONV;
-        conv->op_type = arena_strdup(&g->arena, "QLinearConv");
-        conv->in = in;
-        conv->nin = nin;
+        become(g, conv, OP_QLINEARCONV, "QLinearConv", src, nin);
         conv->out[0] = q->out[0];
         q->dead = true;
         if (relu)

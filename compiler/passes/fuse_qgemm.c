@@ -161,14 +161,9 @@ int fuse_qgemm(Graph *g)
                 relu = NULL; /* a float Relu after a float QGemm stays as it is */
         }
         const int wi = wt ? dw->in[0] : transposed(g, dw->in[0]);
-        int *in = arena_alloc(&g->arena, sizeof(int) * 9);
-        int src[9] = {dx->in[0], dx->in[1], dx->nin > 2 ? dx->in[2] : -1, wi, dw->in[1],
-                      dw->nin > 2 ? dw->in[2] : -1, db ? db->in[0] : -1, q ? q->in[1] : -1, q ? q->in[2] : -1};
-        memcpy(in, src, sizeof src);
-        mm->op = OP_QGEMM;
-        mm->op_type = arena_strdup(&g->arena, "QGemm");
-        mm->in = in;
-        mm->nin = q ? 9 : 7;
+        const int src[9] = {dx->in[0], dx->in[1], dx->nin > 2 ? dx->in[2] : -1, wi, dw->in[1],
+                            dw->nin > 2 ? dw->in[2] : -1, db ? db->in[0] : -1, q ? q->in[1] : -1, q ? q->in[2] : -1};
+        become(g, mm, OP_QGEMM, "QGemm", src, q ? 9 : 7);
         mm->nattrs = 0;
         if (q) {
             mm->out[0] = q->out[0];

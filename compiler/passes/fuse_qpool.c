@@ -30,7 +30,6 @@
 #include "qmatch.h"
 
 #include <math.h>
-#include <string.h>
 
 static bool no_dilation(const Graph *g, const Node *n)
 {
@@ -58,7 +57,7 @@ int fuse_qpool(Graph *g)
         Node *q = &g->nodes[i];
         float ys, xs;
         uint8_t yz, xz;
-        if (q->dead || q->op != OP_QUANTIZELINEAR || !q_u8_params(g, q, &ys, &yz) || !private_value(g, q->in[0]))
+        if (!q_u8_sole_reader(g, q, &ys, &yz))
             continue;
         Node *p = made_by(g, q->in[0], OP_MAXPOOL);
         if (!p)
@@ -86,14 +85,11 @@ int fuse_qpool(Graph *g)
                           (attr_ints(g, p, "kernel_shape", &ks) == 2 && ks[0] == x->dims[2] && ks[1] == x->dims[3]);
             if (global && !gap_in_range(xs, ys, x->dims[2] * x->dims[3]))
                 continue;
-            int *in = arena_alloc(&g->arena, sizeof(int) * 5);
-            int src[5] = {d->in[0], d->in[1], d->in[2], q->in[1], q->in[2]};
-            memcpy(in, src, sizeof src);
-            const bool gap = p->op == OP_GLOBALAVGPOOL;
-            p->op = gap ? OP_QLINEARGLOBALAVGPOOL : OP_QLINEARAVGPOOL;
-            p->op_type = arena_strdup(&g->arena, gap ? "QLinearGlobalAveragePool" : "QLinearAveragePool");
-            p->in = in;
-            p->nin = 5;
+            const int src[5] = {d->in[0], d->in[1], d->in[2], q->in[1], q->in[2]};
+            if (p->op == OP_GLOBALAVGPOOL)
+                become(g, p, OP_QLINEARGLOBALAVGPOOL, "QLinearGlobalAveragePool", src, 5);
+            else
+                become(g, p, OP_QLINEARAVGPOOL, "QLinearAveragePool", src, 5);
         }
         p->out[0] = q->out[0];
         q->dead = true;

@@ -19,7 +19,6 @@
 #include "onnxcc.h"
 #include "qmatch.h"
 
-#include <string.h>
 
 int fuse_qrequant(Graph *g)
 {
@@ -28,18 +27,13 @@ int fuse_qrequant(Graph *g)
         Node *q = &g->nodes[i];
         float ys, xs;
         uint8_t yz, xz;
-        if (q->dead || q->op != OP_QUANTIZELINEAR || !q_u8_params(g, q, &ys, &yz) || !private_value(g, q->in[0]))
+        if (!q_u8_sole_reader(g, q, &ys, &yz))
             continue;
         Node *d = made_by(g, q->in[0], OP_DEQUANTIZELINEAR);
         if (!d || !q_u8_params(g, d, &xs, &xz) || val(g, d->in[0])->dtype != DT_U8)
             continue;
-        int *in = arena_alloc(&g->arena, sizeof(int) * 5);
-        int src[5] = {d->in[0], d->in[1], d->in[2], q->in[1], q->in[2]};
-        memcpy(in, src, sizeof src);
-        q->op = OP_QREQUANT;
-        q->op_type = arena_strdup(&g->arena, "QRequantize");
-        q->in = in;
-        q->nin = 5;
+        const int src[5] = {d->in[0], d->in[1], d->in[2], q->in[1], q->in[2]};
+        become(g, q, OP_QREQUANT, "QRequantize", src, 5);
         d->dead = true;
         changed++;
     }

@@ -2,6 +2,7 @@
  * fuse_qpreact, fuse_qconcat, fold_dq, fuse_qpool): values by index,
  * constants with data, per-tensor parameters, a value's live producer of
  * one op, values only one node reads, a Q / DQ node's uint8 parameters,
+ * the QuantizeLinear a fusion ends at, turning a node into the fused op,
  * and the sweep of DequantizeLinears nothing reads any more. */
 #ifndef ONNXCC_QMATCH_H
 #define ONNXCC_QMATCH_H
@@ -45,6 +46,25 @@ static inline bool q_u8_params(const Graph *g, const Node *n, float *s, uint8_t 
     memcpy(s, S->data, sizeof *s);
     *z = *(const uint8_t *)Z->data;
     return true;
+}
+
+/* A live QuantizeLinear q with uint8 per-tensor parameters (*s, *z) whose
+ * input only q reads: the output end of every quantized fusion. */
+static inline bool q_u8_sole_reader(const Graph *g, const Node *q, float *s, uint8_t *z)
+{
+    return !q->dead && q->op == OP_QUANTIZELINEAR && q_u8_params(g, q, s, z) && private_value(g, q->in[0]);
+}
+
+/* Node n becomes the fused op `op` (op_type `name`) reading the nin values
+ * src (copied into the graph's arena). */
+static inline void become(Graph *g, Node *n, Op op, const char *name, const int *src, int nin)
+{
+    int *in = arena_alloc(&g->arena, sizeof(int) * (size_t)nin);
+    memcpy(in, src, sizeof(int) * (size_t)nin);
+    n->op = op;
+    n->op_type = arena_strdup(&g->arena, name);
+    n->in = in;
+    n->nin = nin;
 }
 
 /* Relinks g and marks dead the DequantizeLinears whose output nothing
