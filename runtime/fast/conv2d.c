@@ -587,6 +587,63 @@ static void fill_im2col_phases(const Conv *cv, int c0, int nch, int kh0, int kh1
     }
 }
 
+/* Large strides (3 to WIDE_MAX, AlexNet's 11x11/4 stem): the same with s
+ * phases per padded row, P[s m + f] at phase f, tap kw of output column ow
+ * then phase kw % s at ow + kw / s.  A stride-4 gather per tap was 45% of
+ * the stem's time (one thread, Zen 5). */
+#define WIDE_MAX 8
+
+static int im2col_by_wide_phases(const OnnxccConv2dParams *p)
+{
+    return p->stride_w > 2 && p->stride_w <= WIDE_MAX && p->dil_w == 1 && p->kW > p->stride_w &&
+           (size_t)p->OW + (size_t)(p->kW - 1) / (size_t)p->stride_w + 1 <= PHASE_MAX;
+}
+
+static void fill_im2col_wide_phases(const Conv *cv, int c0, int nch, int kh0, int kh1,
+                                    const float *xg, size_t q0, size_t ncols, float *b)
+{
+    const OnnxccConv2dParams *p = cv->p;
+    const int s = p->stride_w;
+    const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
+    const size_t cs = cv->pl.cstride, len = OW + (size_t)(p->kW - 1) / (size_t)s + 1;
+    float ph[WIDE_MAX][PHASE_MAX];
+    for (int c = c0; c < c0 + nch; c++) {
+        const FastPre pre = pre_from(cv, c);
+        const float *xc = xg + (size_t)c * cv->plane;
+        float *bc = b + (size_t)c * taps * cs;
+        for (int kh = kh0; kh < kh1; kh++) {
+            float *rows = bc + (size_t)(kh * p->kW) * cs;
+            for (size_t q = q0, end = q0 + ncols; q < end;) {
+                const size_t oh = q / OW, ow = q % OW;
+                const size_t n = OW - ow < end - q ? OW - ow : end - q;
+                const int ih = (int)oh * p->stride_h - p->pad_t + kh * p->dil_h;
+                if (ih < 0 || ih >= p->H) {
+                    for (int kw = 0; kw < p->kW; kw++)
+                        memset(rows + (size_t)kw * cs + (q - q0), 0, n * sizeof(float));
+                    q += n;
+                    continue;
+                }
+                for (int f = 0; f < s && f < p->kW; f++) {
+                    int lo, hi;
+                    tap_range(f - p->pad_l, s, p->W, (int)len, &lo, &hi);
+                    FastFill ff = {xc + (size_t)ih * (size_t)p->W, 0, s, ph[f], 0, 1, len, 0, 0};
+                    if (lo < hi) {
+                        ff.x += s * lo + f - p->pad_l;
+                        ff.zl = (size_t)lo;
+                        ff.n = (size_t)(hi - lo);
+                        ff.zr = len - (size_t)hi;
+                    }
+                    cv->kern->fill(&ff, &pre);
+                }
+                for (int kw = 0; kw < p->kW; kw++)
+                    memcpy(rows + (size_t)kw * cs + (q - q0), ph[kw % s] + ow + (size_t)(kw / s),
+                           n * sizeof(float));
+                q += n;
+            }
+        }
+    }
+}
+
 /* im2col: B row (c, kh, kw), column j = output pixel q0 + j, for the
  * group's channels c0 .. c0+nch-1 and kernel rows kh0 .. kh1-1. */
 static void fill_im2col(const Conv *cv, int c0, int nch, int kh0, int kh1, const float *xg,
@@ -594,9 +651,11 @@ static void fill_im2col(const Conv *cv, int c0, int nch, int kh0, int kh1, const
 {
     const OnnxccConv2dParams *p = cv->p;
     const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
-    const int by_phases = im2col_by_phases(p);
-    if (by_phases)
+    const int by_phases = im2col_by_phases(p) || im2col_by_wide_phases(p);
+    if (im2col_by_phases(p))
         fill_im2col_phases(cv, c0, nch, kh0, kh1, xg, q0, ncols, b);
+    else if (by_phases)
+        fill_im2col_wide_phases(cv, c0, nch, kh0, kh1, xg, q0, ncols, b);
     const FastPre pre = pre_from(cv, c0);
     xg += (size_t)c0 * cv->plane;
     b += (size_t)c0 * taps * cv->pl.cstride;

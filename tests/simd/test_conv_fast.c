@@ -129,6 +129,11 @@ static const Case cases[] = {
     {1, 128, 80, 90, 96, 1, 5, 3, 2, 3, 18, 36, 36, 35, 36, 37}, /* 5x3, strides 2 x 3 */
     {2, 64, 5, 6, 160, 1, 3, 3, 1, 1, 7, 7, 9, 9, 9, 9},       /* some outputs see no tap */
     {1, 64, 8, 8, 64, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},        /* small: stays dense */
+    /* strides above 2, im2col from s phases per row */
+    {1, 3, 63, 58, 10, 1, 11, 11, 4, 4, 1, 1, 2, 2, 2, 2},   /* AlexNet-like 11x11/4 stem */
+    {2, 5, 23, 31, 7, 1, 5, 7, 3, 3, 1, 1, 1, 3, 2, 0},      /* 5x7/3, asymmetric pads */
+    {1, 4, 40, 70, 6, 1, 9, 9, 5, 5, 1, 1, 4, 4, 4, 4},      /* 9x9/5 */
+    {1, 3, 227, 227, 64, 1, 11, 11, 4, 4, 1, 1, 0, 0, 0, 0}, /* 11x11/4, several bands */
     /* grouped layers, whole groups per task (grouped_run) */
     {1, 400, 7, 7, 400, 25, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* RegNetX: 25 groups of 16 */
     {2, 90, 14, 15, 150, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* 9 -> 15 per group, GEMM not Winograd */
