@@ -431,6 +431,9 @@ static void test_gemm(void)
             check_gemm(gm[i], (int)(37 + 8 * l), gk[l], (int)(l == 3 && gm[i] == 1), 1, l % 2 ? 0.5f : 1.0f,
                        1.0f, (int)(i + l) % C_KINDS);
     check_gemm(1, 333, 9216, 0, 1, 1.0f, 1.0f, C_ROW);
+    /* one row of A: 4 (AVX-512) or 2 (AVX2) B rows at once, ranges of 16
+     * columns per thread, a tail of 1-3 B rows, a masked last vector */
+    check_gemm(1, 1027, 2049, 0, 1, 1.0f, 1.0f, C_ROW);
     check_gemm(2, 4096, 512, 0, 1, 1.0f, 1.0f, C_ROW);
     check_gemm(1, 1, 4096, 0, 0, 1.0f, 1.0f, C_SCALAR); /* N = 1: a column of B is contiguous */
 }
