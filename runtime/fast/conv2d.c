@@ -592,11 +592,13 @@ static void fill_im2col_phases(const Conv *cv, int c0, int nch, int kh0, int kh1
  * then phase kw % s at ow + kw / s.  A stride-4 gather per tap was 45% of
  * the stem's time (one thread, Zen 5). */
 #define WIDE_MAX 8
+#define WIDE_FLOATS 2048 /* floats of all phases of a row (on the stack) */
 
 static int im2col_by_wide_phases(const OnnxccConv2dParams *p)
 {
+    const size_t len = (size_t)p->OW + (size_t)(p->kW - 1) / (size_t)p->stride_w + 1;
     return p->stride_w > 2 && p->stride_w <= WIDE_MAX && p->dil_w == 1 && p->kW > p->stride_w &&
-           (size_t)p->OW + (size_t)(p->kW - 1) / (size_t)p->stride_w + 1 <= PHASE_MAX;
+           len * (size_t)p->stride_w <= WIDE_FLOATS;
 }
 
 static void fill_im2col_wide_phases(const Conv *cv, int c0, int nch, int kh0, int kh1,
@@ -606,7 +608,7 @@ static void fill_im2col_wide_phases(const Conv *cv, int c0, int nch, int kh0, in
     const int s = p->stride_w;
     const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
     const size_t cs = cv->pl.cstride, len = OW + (size_t)(p->kW - 1) / (size_t)s + 1;
-    float ph[WIDE_MAX][PHASE_MAX];
+    float ph[WIDE_FLOATS]; /* phase f at ph + f * len */
     for (int c = c0; c < c0 + nch; c++) {
         const FastPre pre = pre_from(cv, c);
         const float *xc = xg + (size_t)c * cv->plane;
@@ -626,7 +628,8 @@ static void fill_im2col_wide_phases(const Conv *cv, int c0, int nch, int kh0, in
                 for (int f = 0; f < s && f < p->kW; f++) {
                     int lo, hi;
                     tap_range(f - p->pad_l, s, p->W, (int)len, &lo, &hi);
-                    FastFill ff = {xc + (size_t)ih * (size_t)p->W, 0, s, ph[f], 0, 1, len, 0, 0};
+                    FastFill ff = {xc + (size_t)ih * (size_t)p->W, 0, s, ph + (size_t)f * len,
+                                   0, 1, len, 0, 0};
                     if (lo < hi) {
                         ff.x += s * lo + f - p->pad_l;
                         ff.zl = (size_t)lo;
@@ -636,8 +639,8 @@ static void fill_im2col_wide_phases(const Conv *cv, int c0, int nch, int kh0, in
                     cv->kern->fill(&ff, &pre);
                 }
                 for (int kw = 0; kw < p->kW; kw++)
-                    memcpy(rows + (size_t)kw * cs + (q - q0), ph[kw % s] + ow + (size_t)(kw / s),
-                           n * sizeof(float));
+                    memcpy(rows + (size_t)kw * cs + (q - q0),
+                           ph + (size_t)(kw % s) * len + ow + (size_t)(kw / s), n * sizeof(float));
                 q += n;
             }
         }
