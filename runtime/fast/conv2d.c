@@ -92,14 +92,18 @@ static int use_shifted(const OnnxccConv2dParams *p, size_t frame_cols)
  * ms, DenseNet-161's 1.65 -> 1.53, MobileNetV2's 3x3/2 stem -11%,
  * ResNet-50's 3x3/2 at 56x56 -3%.  Output rows narrower than 16 store
  * through a buffer (the GEMM tiles' frame epilogue) and were up to 45%
- * slower (ResNet-50's 512 -> 512 to 7x7): they keep im2col. */
+ * slower (ResNet-50's 512 -> 512 to 7x7): they keep im2col.  Grouped
+ * layers take phased frames at any width: their small per-group GEMMs lose
+ * more to im2col's fill, one call per tap and output row (RegNetX's 400 ->
+ * 400 to 7x7 in 25 groups 0.131 -> 0.096 ms, ResNeXt-50's 512 and 1024 to
+ * 14x14 and 7x7 -20%, one thread, Zen 5). */
 #define PHASED_MIN_OW 16 /* narrower output rows: im2col (see use_phased) */
 
 static int use_phased(const OnnxccConv2dParams *p, size_t frame_cols)
 {
     const size_t dense = (size_t)p->OH * (size_t)p->OW;
     return p->stride_h == 2 && p->stride_w == 2 && p->dil_h == 1 && p->dil_w == 1 && p->kH >= 3 &&
-           p->kW >= 3 && p->kH * p->kW <= MAX_TAPS && p->OW >= PHASED_MIN_OW &&
+           p->kW >= 3 && p->kH * p->kW <= MAX_TAPS && (p->OW >= PHASED_MIN_OW || p->group > 1) &&
            4 * fast_round_up(frame_cols, FAST_COLS_ALIGN) <= 5 * fast_round_up(dense, FAST_COLS_ALIGN);
 }
 
