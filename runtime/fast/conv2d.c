@@ -92,14 +92,18 @@ static int use_shifted(const OnnxccConv2dParams *p, size_t frame_cols)
  * ms, DenseNet-161's 1.65 -> 1.53, MobileNetV2's 3x3/2 stem -11%,
  * ResNet-50's 3x3/2 at 56x56 -3%.  Output rows narrower than 16 store
  * through a buffer (the GEMM tiles' frame epilogue) and were up to 45%
- * slower (ResNet-50's 512 -> 512 to 7x7): they keep im2col. */
+ * slower (ResNet-50's 512 -> 512 to 7x7): they keep im2col.  Grouped
+ * layers take phased frames at any width: their small per-group GEMMs lose
+ * more to im2col's fill, one call per tap and output row (RegNetX's 400 ->
+ * 400 to 7x7 in 25 groups 0.131 -> 0.096 ms, ResNeXt-50's 512 and 1024 to
+ * 14x14 and 7x7 -20%, one thread, Zen 5). */
 #define PHASED_MIN_OW 16 /* narrower output rows: im2col (see use_phased) */
 
 static int use_phased(const OnnxccConv2dParams *p, size_t frame_cols)
 {
     const size_t dense = (size_t)p->OH * (size_t)p->OW;
     return p->stride_h == 2 && p->stride_w == 2 && p->dil_h == 1 && p->dil_w == 1 && p->kH >= 3 &&
-           p->kW >= 3 && p->kH * p->kW <= MAX_TAPS && p->OW >= PHASED_MIN_OW &&
+           p->kW >= 3 && p->kH * p->kW <= MAX_TAPS && (p->OW >= PHASED_MIN_OW || p->group > 1) &&
            4 * fast_round_up(frame_cols, FAST_COLS_ALIGN) <= 5 * fast_round_up(dense, FAST_COLS_ALIGN);
 }
 
@@ -201,6 +205,20 @@ static size_t partial_floats(const OnnxccConv2dParams *p, const Plan *pl)
     return fast_round_up((size_t)pl->mg * (size_t)p->OH * (size_t)p->OW, FAST_COLS_ALIGN);
 }
 
+/* Grouped layers (grouped_run): tasks per image, each with its own B. */
+#define GROUP_TASKS 4 /* tasks per image of a grouped layer, each with its own B */
+
+static int grouped_tasks(const OnnxccConv2dParams *p)
+{
+    return p->group < GROUP_TASKS ? p->group : GROUP_TASKS;
+}
+
+/* Scratch of a grouped layer: one B per task, each aligned. */
+static size_t grouped_scratch_floats(const OnnxccConv2dParams *p, const Plan *pl)
+{
+    return (size_t)grouped_tasks(p) * b_floats(pl);
+}
+
 /* ---- packing ---------------------------------------------------------- */
 
 /* Whether p is packed (and so runs) as Winograd, and whether it keeps its
@@ -219,9 +237,12 @@ static size_t partial_floats(const OnnxccConv2dParams *p, const Plan *pl)
  * is made for 4 tiles and is too big for any cache. */
 #define LAZY_MIN_TILES 9
 #define LAZY_MAX_TILES 32
+/* Grouped layers never: run by whole groups (grouped_run), RegNetX's and
+ * ResNeXt's 3x3 layers at 14x14 and 28x28 were 10-45% faster by GEMM than
+ * as Winograd (one layer, Zen 5, 1 and 2 threads). */
 static int packs_wino(const OnnxccConv2dParams *p)
 {
-    return onnxcc_fast_wino_fits(p);
+    return p->group == 1 && onnxcc_fast_wino_fits(p);
 }
 
 static int wino_lazy(const OnnxccConv2dParams *p)
@@ -291,6 +312,8 @@ size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
     if (onnxcc_fast_taps_fits(p))
         return onnxcc_fast_taps_scratch_floats(p);
     plan_conv(p, &pl);
+    if (p->group > 1)
+        return grouped_scratch_floats(p, &pl);
     return b_floats(&pl) + (pl.khalf ? 2 * partial_floats(p, &pl) : 0);
 }
 
@@ -568,6 +591,66 @@ static void fill_im2col_phases(const Conv *cv, int c0, int nch, int kh0, int kh1
     }
 }
 
+/* Large strides (3 to WIDE_MAX, AlexNet's 11x11/4 stem): the same with s
+ * phases per padded row, P[s m + f] at phase f, tap kw of output column ow
+ * then phase kw % s at ow + kw / s.  A stride-4 gather per tap was 45% of
+ * the stem's time (one thread, Zen 5). */
+#define WIDE_MAX 8
+#define WIDE_FLOATS 2048 /* floats of all phases of a row (on the stack) */
+
+static int im2col_by_wide_phases(const OnnxccConv2dParams *p)
+{
+    const size_t len = (size_t)p->OW + (size_t)(p->kW - 1) / (size_t)p->stride_w + 1;
+    return p->stride_w > 2 && p->stride_w <= WIDE_MAX && p->dil_w == 1 && p->kW > p->stride_w &&
+           len * (size_t)p->stride_w <= WIDE_FLOATS;
+}
+
+static void fill_im2col_wide_phases(const Conv *cv, int c0, int nch, int kh0, int kh1,
+                                    const float *xg, size_t q0, size_t ncols, float *b)
+{
+    const OnnxccConv2dParams *p = cv->p;
+    const int s = p->stride_w;
+    const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
+    const size_t cs = cv->pl.cstride, len = OW + (size_t)(p->kW - 1) / (size_t)s + 1;
+    float ph[WIDE_FLOATS]; /* phase f at ph + f * len */
+    for (int c = c0; c < c0 + nch; c++) {
+        const FastPre pre = pre_from(cv, c);
+        const float *xc = xg + (size_t)c * cv->plane;
+        float *bc = b + (size_t)c * taps * cs;
+        for (int kh = kh0; kh < kh1; kh++) {
+            float *rows = bc + (size_t)(kh * p->kW) * cs;
+            for (size_t q = q0, end = q0 + ncols; q < end;) {
+                const size_t oh = q / OW, ow = q % OW;
+                const size_t n = OW - ow < end - q ? OW - ow : end - q;
+                const int ih = (int)oh * p->stride_h - p->pad_t + kh * p->dil_h;
+                if (ih < 0 || ih >= p->H) {
+                    for (int kw = 0; kw < p->kW; kw++)
+                        memset(rows + (size_t)kw * cs + (q - q0), 0, n * sizeof(float));
+                    q += n;
+                    continue;
+                }
+                for (int f = 0; f < s && f < p->kW; f++) {
+                    int lo, hi;
+                    tap_range(f - p->pad_l, s, p->W, (int)len, &lo, &hi);
+                    FastFill ff = {xc + (size_t)ih * (size_t)p->W, 0, s, ph + (size_t)f * len,
+                                   0, 1, len, 0, 0};
+                    if (lo < hi) {
+                        ff.x += s * lo + f - p->pad_l;
+                        ff.zl = (size_t)lo;
+                        ff.n = (size_t)(hi - lo);
+                        ff.zr = len - (size_t)hi;
+                    }
+                    cv->kern->fill(&ff, &pre);
+                }
+                for (int kw = 0; kw < p->kW; kw++)
+                    memcpy(rows + (size_t)kw * cs + (q - q0),
+                           ph + (size_t)(kw % s) * len + ow + (size_t)(kw / s), n * sizeof(float));
+                q += n;
+            }
+        }
+    }
+}
+
 /* im2col: B row (c, kh, kw), column j = output pixel q0 + j, for the
  * group's channels c0 .. c0+nch-1 and kernel rows kh0 .. kh1-1. */
 static void fill_im2col(const Conv *cv, int c0, int nch, int kh0, int kh1, const float *xg,
@@ -575,9 +658,11 @@ static void fill_im2col(const Conv *cv, int c0, int nch, int kh0, int kh1, const
 {
     const OnnxccConv2dParams *p = cv->p;
     const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
-    const int by_phases = im2col_by_phases(p);
-    if (by_phases)
+    const int by_phases = im2col_by_phases(p) || im2col_by_wide_phases(p);
+    if (im2col_by_phases(p))
         fill_im2col_phases(cv, c0, nch, kh0, kh1, xg, q0, ncols, b);
+    else if (by_phases)
+        fill_im2col_wide_phases(cv, c0, nch, kh0, kh1, xg, q0, ncols, b);
     const FastPre pre = pre_from(cv, c0);
     xg += (size_t)c0 * cv->plane;
     b += (size_t)c0 * taps * cv->pl.cstride;
@@ -901,6 +986,60 @@ static int reads_x_directly(const OnnxccConv2dParams *p, const Plan *pl, const F
            (size_t)p->H * (size_t)p->W % 16 == 0;
 }
 
+/* ---- grouped convolutions ------------------------------------------------ */
+
+/* A grouped layer (group > 1) runs its groups side by side: per image, a
+ * fixed number of tasks (grouped_tasks: not the thread count, so results
+ * are the same bits on any count) each take whole groups in turn, and for
+ * each band of each group fill their own B in scratch and multiply it.  One
+ * phase per image and no barrier per group, where the per-group rounds of
+ * gemm_run split each small group's fill and GEMM over threads (two
+ * barriers per band) and made RegNetX's layers of 16-channel groups slower
+ * on two threads than on one. */
+typedef struct GroupJob {
+    const ConvJob *j;
+    int tasks;
+    size_t bsize; /* floats of each task's B */
+} GroupJob;
+
+static void grouped_task(void *ctx, int n, int phase, int t)
+{
+    const GroupJob *gj = ctx;
+    const ConvJob *j = gj->j;
+    const OnnxccConv2dParams *p = j->cv.p;
+    float *b = j->b + (size_t)t * gj->bsize;
+    size_t g0, g1;
+    (void)phase;
+    fast_split((size_t)p->group, 1, gj->tasks, t, &g0, &g1);
+    for (size_t g = g0; g < g1; g++)
+        for (size_t bi = 0; bi < j->nbands; bi++) {
+            Conv cv;
+            const float *xg;
+            const size_t r = ((size_t)n * (size_t)p->group + g) * j->nbands + bi;
+            FastGemm gm = band_of(j, (int)r, &cv, &xg);
+            if (!j->direct) {
+                const size_t cols = (size_t)gm.ncols;
+                gm.b = b;
+                if (cv.pl.shifted)
+                    fill_frame(&cv, 0, cv.pl.cg, xg, gm.q0,
+                               fast_round_up(cols, FAST_COLS_ALIGN) + cv.pl.maxoff, b);
+                else
+                    fill_im2col(&cv, 0, cv.pl.cg, 0, p->kH, xg, gm.q0, cols, b);
+            }
+            j->cv.kern->gemm(&gm);
+        }
+}
+
+static void grouped_run(const ConvJob *j)
+{
+    GroupJob gj;
+    gj.j = j;
+    gj.tasks = grouped_tasks(j->cv.p);
+    gj.bsize = b_floats(&j->cv.pl);
+    const int counts[1] = {gj.tasks};
+    onnxcc_fast_parallel_phases(j->cv.p->N, 1, counts, grouped_task, &gj);
+}
+
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
                      const float *packed, const float *bias, const FastPre *pre, const float *res,
                      float *scratch, float *y)
@@ -941,6 +1080,12 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
      * last one is not a sliver; none is wider than the plan's, which the
      * scratch holds. */
     j.direct = reads_x_directly(p, pl, pre);
+    if (p->group > 1) {
+        j.band = pl->band;
+        j.nbands = pl->nbands;
+        grouped_run(&j);
+        return;
+    }
     j.by_columns = threads > 1 && (!pl->shifted || pl->maxoff == 0) &&
                    pl->cband >= (size_t)threads * COL_UNIT;
     j.threads = threads;

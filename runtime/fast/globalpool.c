@@ -4,8 +4,10 @@
  *
  * Each plane is summed in 8 independent lanes (a fixed inner loop that
  * gcc/clang -O2 vectorise without reassociating anything) plus a scalar
- * tail; the lanes are added pairwise at the end. */
-#include "onnxcc/rt.h"
+ * tail; the lanes are added pairwise at the end.  Threads take whole
+ * runs of planes (at least GAP_TASK_FLOATS of input each), so each plane's
+ * sum is the same whatever the count. */
+#include "fast.h"
 
 #include <math.h>
 
@@ -34,18 +36,50 @@ static float sum_pre(const float *x, size_t n, Affine f)
            tail;
 }
 
+/* Planes lo .. hi-1 of the N*C (images xs floats apart). */
+static void gap_planes(size_t C, size_t hw, size_t xs, const float *x, const float *pre_scale,
+                       const float *pre_shift, int pre_relu, float *y, size_t lo, size_t hi)
+{
+    Affine f;
+    f.lo = pre_relu ? 0.0f : -INFINITY;
+    for (size_t i = lo; i < hi; i++) {
+        const size_t n = i / C, c = i % C;
+        f.a = pre_scale ? pre_scale[c] : 1.0f;
+        f.b = pre_shift ? pre_shift[c] : 0.0f;
+        y[i] = hw ? sum_pre(x + n * xs + c * hw, hw, f) / (float)hw : 0.0f;
+    }
+}
+
+typedef struct GapJob {
+    size_t N, C, hw, xs;
+    const float *x, *scale, *shift;
+    int relu, ntasks;
+    float *y;
+} GapJob;
+
+static void gap_task(void *ctx, int t)
+{
+    const GapJob *j = ctx;
+    size_t lo, hi;
+    fast_split(j->N * j->C, 1, j->ntasks, t, &lo, &hi);
+    gap_planes(j->C, j->hw, j->xs, j->x, j->scale, j->shift, j->relu, j->y, lo, hi);
+}
+
+/* Input floats per task at least: DenseNet's 1024 x 7 x 7 stays on one
+ * thread, EfficientNet's squeeze-and-excitation pools (96 x 112 x 112 to
+ * 240 x 28 x 28) split. */
+#define GAP_TASK_FLOATS 65536
+
 void onnxcc_f32_globalavgpool(size_t N, size_t C, size_t hw, size_t x_img_stride,
                               const float *x, const float *pre_scale, const float *pre_shift,
                               int pre_relu, float *y)
 {
     const size_t xs = x_img_stride ? x_img_stride : C * hw;
-    Affine f;
-    f.lo = pre_relu ? 0.0f : -INFINITY;
-    for (size_t n = 0; n < N; n++) {
-        for (size_t c = 0; c < C; c++) {
-            f.a = pre_scale ? pre_scale[c] : 1.0f;
-            f.b = pre_shift ? pre_shift[c] : 0.0f;
-            y[n * C + c] = hw ? sum_pre(x + n * xs + c * hw, hw, f) / (float)hw : 0.0f;
-        }
+    const int ntasks = fast_tasks(N * C * hw, GAP_TASK_FLOATS, N * C);
+    if (ntasks == 1) {
+        gap_planes(C, hw, xs, x, pre_scale, pre_shift, pre_relu, y, 0, N * C);
+        return;
     }
+    GapJob j = {N, C, hw, xs, x, pre_scale, pre_shift, pre_relu, ntasks, y};
+    onnxcc_fast_parallel(ntasks, gap_task, &j);
 }

@@ -310,10 +310,19 @@ static void check_globalavgpool(size_t N, size_t C, size_t hw, size_t x_extra, i
     make_pre(pre, C, &scale, &shift);
     float *t = apply_pre(N, C, hw, xs, x, scale, shift, pre & PRE_RELU);
     float *got = alloc_sentinel(N * C + 4), *want = alloc_sentinel(N * C + 4);
+    float *got3 = alloc_sentinel(N * C + 4);
+    onnxcc_set_num_threads(1);
     onnxcc_f32_globalavgpool(N, C, hw, x_extra ? xs : 0, x, scale, shift, pre & PRE_RELU, got);
+    onnxcc_set_num_threads(3); /* planes split over tasks: the same bits */
+    onnxcc_f32_globalavgpool(N, C, hw, x_extra ? xs : 0, x, scale, shift, pre & PRE_RELU, got3);
+    onnxcc_set_num_threads(0);
     onnxcc_f32_globalavgpool_ref(N * C, hw, t, want);
     compare(label, got, want, N * C + 4, 1e-5);
-    free(x), free(scale), free(shift), free(t), free(got), free(want);
+    if (memcmp(got, got3, sizeof(float) * (N * C + 4))) {
+        fprintf(stderr, "%s: 1 and 3 threads differ\n", label);
+        failures++;
+    }
+    free(x), free(scale), free(shift), free(t), free(got), free(got3), free(want);
 }
 
 static void test_globalavgpool(void)
@@ -327,6 +336,9 @@ static void test_globalavgpool(void)
                 check_globalavgpool(N, Cs[j], hws[i], (N + j) % 2 ? 3 * hws[i] + 1 : 0, pre);
     /* DenseNet-121's head: norm5 + relu + pool over a 1024-channel prefix */
     check_globalavgpool(2, 1024, 49, 32 * 49, PRE_SCALE | PRE_SHIFT | PRE_RELU);
+    /* maps big enough to split over threads, runs across images */
+    check_globalavgpool(2, 37, 3136, 5, PRE_SHIFT | PRE_RELU);
+    check_globalavgpool(1, 96, 12544, 0, 0);
 }
 
 /* ======================================================================
@@ -431,6 +443,9 @@ static void test_gemm(void)
             check_gemm(gm[i], (int)(37 + 8 * l), gk[l], (int)(l == 3 && gm[i] == 1), 1, l % 2 ? 0.5f : 1.0f,
                        1.0f, (int)(i + l) % C_KINDS);
     check_gemm(1, 333, 9216, 0, 1, 1.0f, 1.0f, C_ROW);
+    /* one row of A: 4 (AVX-512) or 2 (AVX2) B rows at once, ranges of 16
+     * columns per thread, a tail of 1-3 B rows, a masked last vector */
+    check_gemm(1, 1027, 2049, 0, 1, 1.0f, 1.0f, C_ROW);
     check_gemm(2, 4096, 512, 0, 1, 1.0f, 1.0f, C_ROW);
     check_gemm(1, 1, 4096, 0, 0, 1.0f, 1.0f, C_SCALAR); /* N = 1: a column of B is contiguous */
 }

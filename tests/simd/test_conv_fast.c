@@ -129,6 +129,21 @@ static const Case cases[] = {
     {1, 128, 80, 90, 96, 1, 5, 3, 2, 3, 18, 36, 36, 35, 36, 37}, /* 5x3, strides 2 x 3 */
     {2, 64, 5, 6, 160, 1, 3, 3, 1, 1, 7, 7, 9, 9, 9, 9},       /* some outputs see no tap */
     {1, 64, 8, 8, 64, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},        /* small: stays dense */
+    /* strides above 2, im2col from s phases per row */
+    {1, 3, 63, 58, 10, 1, 11, 11, 4, 4, 1, 1, 2, 2, 2, 2},   /* AlexNet-like 11x11/4 stem */
+    {2, 5, 23, 31, 7, 1, 5, 7, 3, 3, 1, 1, 1, 3, 2, 0},      /* 5x7/3, asymmetric pads */
+    {1, 4, 40, 70, 6, 1, 9, 9, 5, 5, 1, 1, 4, 4, 4, 4},      /* 9x9/5 */
+    {1, 3, 227, 227, 64, 1, 11, 11, 4, 4, 1, 1, 0, 0, 0, 0}, /* 11x11/4, several bands */
+    /* grouped layers, whole groups per task (grouped_run) */
+    {1, 400, 7, 7, 400, 25, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* RegNetX: 25 groups of 16 */
+    {2, 90, 14, 15, 150, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* 9 -> 15 per group, GEMM not Winograd */
+    {1, 48, 61, 58, 48, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},    /* 3x3/2 phased, several bands */
+    {1, 84, 13, 13, 84, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},    /* 3x3/2 to 7x7: phased, narrow rows */
+    {2, 30, 9, 12, 20, 5, 3, 3, 2, 2, 1, 1, 0, 1, 1, 0},     /* the same, odd and asymmetric */
+    {2, 40, 4, 8, 60, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},      /* 1x1 grouped, B read from x */
+    {1, 36, 9, 10, 54, 6, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0},     /* 1x1/2 grouped */
+    {1, 64, 30, 30, 64, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* ResNeXt-like: 2 channels a group */
+    {1, 6, 20, 21, 9, 3, 3, 3, 1, 1, 2, 2, 2, 1, 2, 3},      /* grouped, dilated, asymmetric pads */
 };
 #define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
 
