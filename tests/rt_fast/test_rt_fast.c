@@ -597,6 +597,10 @@ static void test_matmul(void)
     check_matmul_tb(19, 24, 37, 3, 1, 0, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(19, 24, 37, 3, 1, 1, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(33, 300, 1000, 1, 1, 1, 3); /* packed from [N][K] (Gemm's transB) */
+    /* a tall A packed and multiplied a group of panels at a time: groups
+     * of 6 panels, a short last group, a part panel, every B layout */
+    for (int tb = 0; tb < 4; tb++)
+        check_matmul_tb(1000, 300, 50, 1, 1, 1, tb);
 }
 
 static void test_binary(void)
