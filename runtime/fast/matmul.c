@@ -310,6 +310,34 @@ static void matmul_task(void *ctx, int t)
     }
 }
 
+/* Column-block tasks: first all of A packed, each task a share of the
+ * panels (they move values only, so any split gives the same bits). */
+static void pack_task(void *ctx, int t)
+{
+    const MatmulJob *j = ctx;
+    size_t lo, hi;
+    fast_split(panels_of(j->p), 1, j->ntasks, t, &lo, &hi);
+    if (lo < hi)
+        pack_panels(j, lo, hi, 0);
+}
+
+/* Whether threads taking whole row panels get about the same rows: not
+ * when M is a few panels and a part one (49 rows on 2 threads: 32 and 17),
+ * and B is wide enough to split by columns instead. */
+static int rows_balanced(size_t M, size_t panels, int threads, size_t N)
+{
+    if (threads <= 1 || N < (size_t)threads * 2 * MM_TILE_COLS)
+        return 1;
+    size_t most = 0;
+    for (int t = 0; t < threads; t++) {
+        size_t lo, hi;
+        fast_split(panels, 1, threads, t, &lo, &hi);
+        const size_t rows = (hi * FAST_PANEL < M ? hi * FAST_PANEL : M) - (lo * FAST_PANEL < M ? lo * FAST_PANEL : M);
+        most = rows > most ? rows : most;
+    }
+    return most * (size_t)threads * 8 <= M * 9; /* within 12.5% of an even share */
+}
+
 /* Batch tasks: task t runs its share of the products alone, in scratch set t. */
 typedef struct {
     MatmulJob proto;
@@ -388,7 +416,7 @@ void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const f
         return;
     }
 
-    j.by_rows = panels >= (size_t)threads;
+    j.by_rows = panels >= (size_t)threads && rows_balanced(M, panels, threads, N);
     if (j.by_rows && k_chunk(K) == K && panels * FAST_PANEL * K > MM_GROUP_MIN && K * N <= MM_GROUP_B_MAX) {
         j.group = MM_GROUP_FLOATS / (FAST_PANEL * K);
         j.group = j.group ? j.group : 1;
@@ -401,8 +429,12 @@ void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const f
     j.ntasks = threads <= 1 || flops < 2e6 ? 1 : units < (size_t)threads ? (int)units : threads;
     for (size_t t = 0; t < p->batch; t++) {
         select_product(&j, a, b, y, t, t == 0 ? (size_t)-1 : t - 1);
-        if (!j.by_rows && (t == 0 || p->a_batch_stride))
-            pack_panels(&j, 0, panels, 0);
+        if (!j.by_rows && (t == 0 || p->a_batch_stride)) {
+            if (j.ntasks > 1 && panels > 1)
+                onnxcc_fast_parallel(j.ntasks, pack_task, &j);
+            else
+                pack_panels(&j, 0, panels, 0);
+        }
         if (j.ntasks == 1 && j.by_rows) {
             pack_multiply(&j, 0, panels);
         } else if (j.ntasks == 1) {

@@ -601,6 +601,10 @@ static void test_matmul(void)
      * of 6 panels, a short last group, a part panel, every B layout */
     for (int tb = 0; tb < 4; tb++)
         check_matmul_tb(1000, 300, 50, 1, 1, 1, tb);
+    /* rows that split badly over 3 threads (16, 16, 1): column blocks,
+     * A packed by all threads first */
+    for (int tb = 0; tb < 4; tb++)
+        check_matmul_tb(33, 100, 300, 1, 1, 1, tb);
 }
 
 static void test_binary(void)
