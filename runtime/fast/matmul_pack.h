@@ -10,8 +10,13 @@
  * dst[k*16 + i] = 0 for rows <= i < 16. */
 typedef void (*FastPack16Fn)(const float *a, size_t lda, size_t rows, size_t kn, float *dst);
 
+/* dst[k*ldd + i] = src[i*lds + k] for i < rows, k < cols (rows, cols <=
+ * 16); nothing else written (strided.c's tiles). */
+typedef void (*FastTransposeFn)(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd);
+
 #ifdef ONNXCC_RT_X86_64
 void onnxcc_f32_pack16_avx512(const float *a, size_t lda, size_t rows, size_t kn, float *dst);
+void onnxcc_f32_transpose16_avx512(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd);
 /* matmul_avx512.c: FastGemm g with one tap at 0, frame_w == out_w, no bias,
  * no activation (res may be NULL, or y itself) */
 struct FastGemm;

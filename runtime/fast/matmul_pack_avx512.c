@@ -1,4 +1,5 @@
-/* matmul_pack_avx512.c — matmul_pack.h's block packing for AVX-512F: the
+/* matmul_pack_avx512.c — matmul_pack.h's block packing for AVX-512F (and
+ * the same 16 x 16 transpose for the strided copy, strided.c): the
  * 16 rows loaded as 16 vectors (masked past kn), transposed in registers
  * (pairs, then quads within 128-bit lanes, then the lanes), each k's column
  * stored whole, the next lines of the rows prefetched.  Moves the values
@@ -14,7 +15,9 @@
  * one core of a Zen 5. */
 #define PACK_PF_FLOATS 64
 
-void onnxcc_f32_pack16_avx512(const float *a, size_t lda, size_t rows, size_t kn, float *dst)
+/* The 16 x 16 block of rows a[i*lda ..], k < kn, i < rows (zeros past
+ * them), transposed: col[k] holds a[i*lda + k] in lane i. */
+static inline void transpose16(const float *a, size_t lda, size_t rows, size_t kn, __m512 col[16])
 {
     const __mmask16 m = kn >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << kn) - 1u);
     __m512 r[16], t[16], u[16];
@@ -38,12 +41,26 @@ void onnxcc_f32_pack16_avx512(const float *a, size_t lda, size_t rows, size_t kn
         const __m512 s1 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xEE);
         const __m512 s2 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x44);
         const __m512 s3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xEE);
-        const __m512 col[4] = {_mm512_shuffle_f32x4(s0, s2, 0x88), _mm512_shuffle_f32x4(s0, s2, 0xDD),
-                               _mm512_shuffle_f32x4(s1, s3, 0x88), _mm512_shuffle_f32x4(s1, s3, 0xDD)};
-        for (size_t l = 0; l < 4; l++) {
-            const size_t k = (size_t)j + 4 * l;
-            if (k < kn)
-                _mm512_storeu_ps(dst + k * 16, col[l]);
-        }
+        col[j] = _mm512_shuffle_f32x4(s0, s2, 0x88);
+        col[j + 4] = _mm512_shuffle_f32x4(s0, s2, 0xDD);
+        col[j + 8] = _mm512_shuffle_f32x4(s1, s3, 0x88);
+        col[j + 12] = _mm512_shuffle_f32x4(s1, s3, 0xDD);
     }
+}
+
+void onnxcc_f32_pack16_avx512(const float *a, size_t lda, size_t rows, size_t kn, float *dst)
+{
+    __m512 col[16];
+    transpose16(a, lda, rows, kn, col);
+    for (size_t k = 0; k < kn; k++)
+        _mm512_storeu_ps(dst + k * 16, col[k]);
+}
+
+void onnxcc_f32_transpose16_avx512(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd)
+{
+    __m512 col[16];
+    transpose16(src, lds, rows, cols, col);
+    const __mmask16 m = rows >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << rows) - 1u);
+    for (size_t k = 0; k < cols; k++)
+        _mm512_mask_storeu_ps(dst + k * ldd, m, col[k]);
 }

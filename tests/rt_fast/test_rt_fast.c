@@ -624,6 +624,84 @@ static void test_binary(void)
     check_binary(0, flat, 0, 0);
 }
 
+/* ======================================================================
+ * strided copy: onnxcc_f32_strided_copy against the reference, bit for
+ * bit (values are moved only), every ISA level, 1 and 3 threads: the
+ * transposes below, at and above the 16 x 16 tile, planes under outer
+ * axes, a unit-stride axis that is not next to last, and copies the fast
+ * kernel hands to the reference (a contiguous last axis, no axis read
+ * along x)
+ * ====================================================================== */
+
+static void check_strided(int rank, const size_t *dims, const ptrdiff_t *strides, size_t nx)
+{
+    OnnxccStridedCopyParams p;
+    memset(&p, 0, sizeof p);
+    p.rank = rank;
+    size_t ny = 1;
+    for (int d = 0; d < rank; d++) {
+        p.dims[d] = dims[d];
+        p.x_strides[d] = strides[d];
+        ny *= dims[d];
+    }
+    float *x = alloc_random(nx), *want = alloc_sentinel(ny + 16), *got = alloc_sentinel(ny + 16);
+    memcpy(got + ny, want + ny, 16 * sizeof *got); /* the same sentinels past the end */
+    onnxcc_f32_strided_copy_ref(&p, x, want);
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        for (int threads = 1; threads <= 3; threads += 2) {
+            onnxcc_set_num_threads(threads);
+            for (size_t i = 0; i < ny; i++)
+                got[i] = -1.0f;
+            if (onnxcc_f32_strided_copy(&p, x, got) != ONNXCC_RT_OK || memcmp(got, want, (ny + 16) * sizeof *got)) {
+                fprintf(stderr, "strided copy %s rank %d (%zu .. %zu) %d threads: differs from the reference\n",
+                        onnxcc_rt_isa_name(isa), rank, dims[0], dims[rank - 1], threads);
+                failures++;
+            }
+        }
+    }
+    unsetenv("ONNXCC_ISA");
+    onnxcc_set_num_threads(0);
+    free(x);
+    free(want);
+    free(got);
+}
+
+static void test_strided(void)
+{
+    static const size_t sz[] = {1, 5, 16, 17, 33, 96, 200};
+    for (size_t i = 0; i < sizeof sz / sizeof *sz; i++)
+        for (size_t k = 0; k < sizeof sz / sizeof *sz; k++) { /* y [A][B] = x^T, x [B][A] */
+            const size_t dims[2] = {sz[i], sz[k]};
+            const ptrdiff_t st[2] = {1, (ptrdiff_t)sz[i]};
+            check_strided(2, dims, st, sz[i] * sz[k]);
+        }
+    { /* NCHW -> NHWC: y [N][HW][C] from x [N][C][HW], and back */
+        const size_t d1[3] = {2, 3136, 96}, d2[3] = {2, 96, 3136};
+        const ptrdiff_t s1[3] = {96 * 3136, 1, 3136}, s2[3] = {96 * 3136, 1, 96};
+        check_strided(3, d1, s1, 2 * 96 * 3136);
+        check_strided(3, d2, s2, 2 * 96 * 3136);
+    }
+    { /* K^T of 12 heads: y [12][64][197] from x [197][12][64] */
+        const size_t d[3] = {12, 64, 197};
+        const ptrdiff_t st[3] = {64, 1, 768};
+        check_strided(3, d, st, 197 * 768);
+    }
+    { /* the unit-stride axis first, an axis between: y [19][3][21], x [21][3][19] */
+        const size_t d[3] = {19, 3, 21};
+        const ptrdiff_t st[3] = {1, 19, 57};
+        check_strided(3, d, st, 19 * 3 * 21);
+    }
+    { /* a step of 2 on the last axis with no unit-stride axis, and a plain slice */
+        const size_t d[2] = {7, 9}, e[2] = {7, 9};
+        const ptrdiff_t st[2] = {20, 2}, se[2] = {20, 1};
+        check_strided(2, d, st, 7 * 20);
+        check_strided(2, e, se, 7 * 20);
+    }
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* the ISA line before its failures */
@@ -646,6 +724,7 @@ int main(void)
     test_gemm();
     test_binary();
     test_matmul();
+    test_strided();
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
         return 1;
