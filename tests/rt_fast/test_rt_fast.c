@@ -628,9 +628,9 @@ static void test_binary(void)
  * strided copy: onnxcc_f32_strided_copy against the reference, bit for
  * bit (values are moved only), every ISA level, 1 and 3 threads: the
  * transposes below, at and above the 16 x 16 tile, planes under outer
- * axes, a unit-stride axis that is not next to last, and copies the fast
- * kernel hands to the reference (a contiguous last axis, no axis read
- * along x)
+ * axes, a unit-stride axis that is not next to last; and copies the
+ * fast kernel hands to the reference (contiguous rows of every length
+ * under permuted axes, no axis read along x)
  * ====================================================================== */
 
 static void check_strided(int rank, const size_t *dims, const ptrdiff_t *strides, size_t nx)
@@ -693,6 +693,17 @@ static void test_strided(void)
         const size_t d[3] = {19, 3, 21};
         const ptrdiff_t st[3] = {1, 19, 57};
         check_strided(3, d, st, 19 * 3 * 21);
+    }
+    { /* contiguous rows, permuted: Swin's qkv, y [3][4][3][49][32] from x [4][49][3][3][32] */
+        const size_t d[5] = {3, 4, 3, 49, 32};
+        const ptrdiff_t st[5] = {96, 49 * 288, 32, 288, 1};
+        check_strided(5, d, st, 4 * 49 * 288);
+    }
+    static const size_t rl[] = {1, 15, 16, 17, 40, 255, 256, 300};
+    for (size_t i = 0; i < sizeof rl / sizeof *rl; i++) { /* rows of every length, y [50][7][len] from x [7][50][len] */
+        const size_t d[3] = {50, 7, rl[i]};
+        const ptrdiff_t st[3] = {(ptrdiff_t)rl[i], 50 * (ptrdiff_t)rl[i], 1};
+        check_strided(3, d, st, 350 * rl[i]);
     }
     { /* a step of 2 on the last axis with no unit-stride axis, and a plain slice */
         const size_t d[2] = {7, 9}, e[2] = {7, 9};
