@@ -21,6 +21,8 @@ void onnxcc_f32_transpose16_avx512(const float *src, size_t lds, size_t rows, si
  * no activation (res may be NULL, or y itself) */
 struct FastGemm;
 void onnxcc_f32_mm_gemm_avx512(const struct FastGemm *g);
+/* The same with g->a rows of A lda apart, not packed (matmul.c's small products) */
+void onnxcc_f32_mm_gemm_rows_avx512(const struct FastGemm *g, size_t lda);
 #endif
 
 #endif /* ONNXCC_MATMUL_PACK_H */
