@@ -25,7 +25,8 @@
 #define MM_PF_ROWS 32 /* how far ahead the first row tile prefetches B */
 #define INLINE static inline __attribute__((always_inline))
 
-INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv, int mr, size_t lda)
+INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv, int mr, size_t lda,
+                    int clamp)
 {
     __m512 acc[MR][NV];
     FAST_UNROLL
@@ -48,7 +49,14 @@ INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0,
      * find them in L2).  49 x 3072 x 768 with B cold: 148 -> 188 GFLOP/s;
      * 197 x 768 x 2304: 227 -> 235. */
     const size_t pfd = MM_PF_ROWS * ldb;
-    const size_t ars = lda ? lda : 1, aks = lda ? 1 : FAST_PANEL; /* row and k steps of A */
+    /* A row r at a + r * ars, stepping aks per k; in place, a tile of
+     * fewer rows than mr (clamp) reads its last row for the rows past
+     * them (computed, not stored), not past the end of A */
+    const size_t ars = lda ? lda : 1, aks = lda ? 1 : FAST_PANEL;
+    size_t off[MR];
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++)
+        off[r] = (size_t)(clamp && r >= rows ? rows - 1 : r) * ars;
     for (int k = 0; k < g->nc; k++, a += aks, b += ldb) {
         if (r0 == 0) {
             FAST_UNROLL
@@ -65,7 +73,7 @@ INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0,
         for (int r = 0; r < MR; r++) {
             if (r >= mr)
                 continue;
-            const __m512 ar = _mm512_set1_ps(a[(size_t)r * ars]);
+            const __m512 ar = _mm512_set1_ps(clamp ? a[off[r]] : a[(size_t)r * ars]);
             FAST_UNROLL
             for (int v = 0; v < NV; v++)
                 if (v < nv)
@@ -100,12 +108,15 @@ INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0,
     static void mm_tile_##nv##_##mr(const FastGemm *g, const float *a, int r0, int rows, \
                                     int j0, int n)                                       \
     {                                                                                    \
-        mm_tile(g, a, r0, rows, j0, n, nv, mr, 0);                                       \
+        mm_tile(g, a, r0, rows, j0, n, nv, mr, 0, 0);                                    \
     }                                                                                    \
     static void mm_tile_rows_##nv##_##mr(const FastGemm *g, const float *a, int r0,      \
                                          int rows, int j0, int n, size_t lda)            \
     {                                                                                    \
-        mm_tile(g, a, r0, rows, j0, n, nv, mr, lda);                                     \
+        if (rows < mr)                                                                   \
+            mm_tile(g, a, r0, rows, j0, n, nv, mr, lda, 1);                              \
+        else                                                                             \
+            mm_tile(g, a, r0, rows, j0, n, nv, mr, lda, 0);                              \
     }
 MM_TILE(3, 8)
 MM_TILE(2, 8)

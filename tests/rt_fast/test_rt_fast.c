@@ -11,6 +11,7 @@
  * Max pools must match exactly; sums within 1e-5 * max(1, |ref|) (gemm:
  * times sqrt(K)). */
 #define _POSIX_C_SOURCE 200112L /* setenv */
+#define _DEFAULT_SOURCE          /* MAP_ANONYMOUS */
 #include "onnxcc/rt.h"
 
 #include <float.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static int failures;
 
@@ -550,8 +553,51 @@ static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b
     check_matmul_tb(M, K, N, batch, a_batched, b_batched, 0);
 }
 
+/* A read in place must not read past its last row: A's end put against
+ * an inaccessible page (M = 49: a last row tile of one row). */
+static void check_matmul_guarded(int M, int K, int N)
+{
+#ifdef MAP_ANONYMOUS
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE), na = (size_t)M * K;
+    const size_t bytes = (na * sizeof(float) + page - 1) / page * page;
+    char *map = mmap(NULL, bytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED || mprotect(map + bytes, page, PROT_NONE)) {
+        fprintf(stderr, "matmul guarded: mmap failed\n");
+        failures++;
+        return;
+    }
+    float *a = (float *)(map + bytes) - na, *src = alloc_random(na), *b = alloc_random((size_t)K * N);
+    memcpy(a, src, na * sizeof *a);
+    float *want = alloc_sentinel((size_t)M * N), *got = alloc_sentinel((size_t)M * N);
+    OnnxccMatmulParams p = {M, K, N, 1, 0, 0, ONNXCC_MATMUL_B_KN, 0};
+    float *scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
+    onnxcc_f32_matmul_ref(&p, a, b, want);
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        char name[64];
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        snprintf(name, sizeof name, "matmul guarded %s M%d K%d N%d", onnxcc_rt_isa_name(isa), M, K, N);
+        onnxcc_f32_matmul(&p, a, b, got, scratch);
+        compare(name, got, want, (size_t)M * N, 2e-6 * sqrt((double)K));
+    }
+    unsetenv("ONNXCC_ISA");
+    munmap(map, bytes + page);
+    free(src);
+    free(b);
+    free(want);
+    free(got);
+    free(scratch);
+#else
+    (void)M, (void)K, (void)N;
+#endif
+}
+
 static void test_matmul(void)
 {
+    check_matmul_guarded(49, 40, 50);
+    check_matmul_guarded(197, 64, 20);
+    check_matmul_guarded(1, 16, 16);
     static const int Ms[] = {1, 5, 16, 17, 47}, Ks[] = {1, 3, 64, 301}, Ns[] = {1, 7, 16, 33, 200};
     for (size_t i = 0; i < sizeof Ms / sizeof *Ms; i++)
         for (size_t k = 0; k < sizeof Ks / sizeof *Ks; k++)
