@@ -4,7 +4,8 @@
  * Those multiply packed panels of 16 rows, [panel][k][16], by rows of B
  * read in place, so A — the operand that changes at run time as much as B
  * does — is packed here, in scratch, panel by panel by the task that uses
- * it.  B is read as it is, in column blocks that stay in L2 across the row
+ * it; on AVX-512 (matmul_avx512.c) A is read in place instead, each k's 8
+ * values broadcast from 8 rows, which costs less than packing it.  B is read as it is, in column blocks that stay in L2 across the row
  * panels; its last columns (N mod 16 of them, which the kernels would read
  * past the end of B as whole vectors) are copied to a zero-padded strip of
  * 16 first.  A B_t stored transposed ([N][K], ONNXCC_MATMUL_B_NK) is
@@ -140,11 +141,7 @@ static void pack_panels(const MatmulJob *j, size_t p0, size_t p1, size_t shift)
     if (j->direct)
         return;
     const size_t M = (size_t)j->p->M, K = (size_t)j->p->K, kc = k_chunk(K), panels = panels_of(j->p);
-    FastPack16Fn pack16 = pack16_scalar;
-#ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa_capped(j->p->isa_cap) >= ONNXCC_ISA_AVX512) /* a 16 x 16 transpose in registers: 4x the scalar loop */
-        pack16 = onnxcc_f32_pack16_avx512;
-#endif
+    const FastPack16Fn pack16 = pack16_scalar; /* AVX2 and scalar; AVX-512 reads A in place */
     for (size_t c0 = 0; c0 < K; c0 += kc) {
         const size_t cn = K - c0 < kc ? K - c0 : kc;
         for (size_t pn = p0; pn < p1; pn++) {

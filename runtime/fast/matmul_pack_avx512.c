@@ -1,18 +1,16 @@
-/* matmul_pack_avx512.c — matmul_pack.h's block packing for AVX-512F (and
- * the same 16 x 16 transpose for the strided copy, strided.c): the
- * 16 rows loaded as 16 vectors (masked past kn), transposed in registers
- * (pairs, then quads within 128-bit lanes, then the lanes), each k's column
- * stored whole, the next lines of the rows prefetched.  Moves the values
- * only: the same bits as the scalar loop. */
+/* matmul_pack_avx512.c — matmul_pack.h's 16 x 16 transpose for AVX-512F
+ * (a B stored [N][K] into matmul.c's strip, strided.c's tiles): the 16
+ * rows loaded as 16 vectors (masked past the columns), transposed in
+ * registers (pairs, then quads within 128-bit lanes, then the lanes), each
+ * column stored as a row of the destination, the next lines of the source
+ * rows prefetched.  Moves the values only: the same bits as a scalar loop. */
 #include <immintrin.h>
 
 #include "matmul_pack.h"
 
-/* How far ahead along each row the packing asks for A: four lines.  A
- * tall A read from L3 (3136 x 384, a ConvNeXt MLP's second product) spent
- * as long in the packing as in the product without it: 3136 x 384 x 96
- * 2.14 -> 1.26 ms, 12 attention products 197 x 197 x 64 0.52 -> 0.33 ms,
- * one core of a Zen 5. */
+/* How far ahead along each source row the transpose asks for it: four
+ * lines (16 streams are more than the prefetchers follow; a tall A packed
+ * from L3, 3136 x 384, went 2.14 -> 1.26 ms with it, one Zen 5 core). */
 #define PACK_PF_FLOATS 64
 
 /* The 16 x 16 block of rows a[i*lda ..], k < kn, i < rows (zeros past
@@ -46,14 +44,6 @@ static inline void transpose16(const float *a, size_t lda, size_t rows, size_t k
         col[j + 8] = _mm512_shuffle_f32x4(s1, s3, 0x88);
         col[j + 12] = _mm512_shuffle_f32x4(s1, s3, 0xDD);
     }
-}
-
-void onnxcc_f32_pack16_avx512(const float *a, size_t lda, size_t rows, size_t kn, float *dst)
-{
-    __m512 col[16];
-    transpose16(a, lda, rows, kn, col);
-    for (size_t k = 0; k < kn; k++)
-        _mm512_storeu_ps(dst + k * 16, col[k]);
 }
 
 void onnxcc_f32_transpose16_avx512(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd)
