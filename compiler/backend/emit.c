@@ -1029,7 +1029,7 @@ static void push_axis(int64_t *dims, int64_t *st, int *n, int64_t d, int64_t s)
     ++*n;
 }
 
-/* One onnxcc_f32_strided_copy_ref: Y, dense over dims[0..rank-1], from X +
+/* One onnxcc_f32_strided_copy: Y, dense over dims[0..rank-1], from X +
  * xoff read with strides st. */
 static void emit_strided_copy(FILE *f, int rank, const int64_t *dims, const int64_t *st, const char *X,
                               long long xoff, const char *Y)
@@ -1042,7 +1042,7 @@ static void emit_strided_copy(FILE *f, int rank, const int64_t *dims, const int6
     print_list(f, d, r);
     fputs(", ", f);
     print_list(f, s, r);
-    fprintf(f, "};\n        if (onnxcc_f32_strided_copy_ref(&p, %s + %lld, %s)) return 2;\n    }\n", X, xoff, Y);
+    fprintf(f, "};\n        if (onnxcc_f32_strided_copy(&p, %s + %lld, %s)) return 2;\n    }\n", X, xoff, Y);
 }
 
 /* A slice of a Concat buffer (slice_concats) that is strided between images

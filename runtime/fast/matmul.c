@@ -4,7 +4,8 @@
  * Those multiply packed panels of 16 rows, [panel][k][16], by rows of B
  * read in place, so A — the operand that changes at run time as much as B
  * does — is packed here, in scratch, panel by panel by the task that uses
- * it.  B is read as it is, in column blocks that stay in L2 across the row
+ * it; on AVX-512 (matmul_avx512.c) A is read in place instead, each k's 8
+ * values broadcast from 8 rows, which costs less than packing it.  B is read as it is, in column blocks that stay in L2 across the row
  * panels; its last columns (N mod 16 of them, which the kernels would read
  * past the end of B as whole vectors) are copied to a zero-padded strip of
  * 16 first.  A B_t stored transposed ([N][K], ONNXCC_MATMUL_B_NK) is
@@ -38,6 +39,11 @@
 #define MM_ITEM_FLOPS 4e6     /* products below this are not split */
 #define MM_KC_MAX 1024        /* K up to this runs in one chunk */
 #define MM_KC 512             /* else chunks of about this many k */
+#ifndef MM_GROUP_FLOATS
+#define MM_GROUP_FLOATS 32768   /* packed A per group (pack_multiply) */
+#endif
+#define MM_GROUP_MIN 262144     /* packed A (floats) above which it goes by groups, */
+#define MM_GROUP_B_MAX 262144   /* if B (floats) stays in L2 all along */
 
 typedef struct {
     const OnnxccMatmulParams *p;
@@ -53,6 +59,8 @@ typedef struct {
     float *strip;  /* B's last N % 16 columns [K][16], or B_t^T [K][ldb] */
     size_t block;  /* columns per block, a multiple of 16 */
     int by_rows;   /* tasks split row panels (1) or column blocks (0) */
+    size_t group;  /* by rows: panels packed and multiplied at a time (0: all at once) */
+    int direct;    /* A read in place, not packed (onnxcc_f32_mm_gemm_rows_avx512) */
     int ntasks;
     size_t t0;     /* batch tasks: products per task, split by fast_split */
 } MatmulJob;
@@ -128,18 +136,16 @@ static void pack16_scalar(const float *a, size_t lda, size_t rows, size_t kn, fl
             dst[k * FAST_PANEL + i] = 0.0f;
 }
 
-static void pack_panels(const MatmulJob *j, size_t p0, size_t p1)
+static void pack_panels(const MatmulJob *j, size_t p0, size_t p1, size_t shift)
 {
+    if (j->direct)
+        return;
     const size_t M = (size_t)j->p->M, K = (size_t)j->p->K, kc = k_chunk(K), panels = panels_of(j->p);
-    FastPack16Fn pack16 = pack16_scalar;
-#ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa_capped(j->p->isa_cap) >= ONNXCC_ISA_AVX512) /* a 16 x 16 transpose in registers: 4x the scalar loop */
-        pack16 = onnxcc_f32_pack16_avx512;
-#endif
+    const FastPack16Fn pack16 = pack16_scalar; /* AVX2 and scalar; AVX-512 reads A in place */
     for (size_t c0 = 0; c0 < K; c0 += kc) {
         const size_t cn = K - c0 < kc ? K - c0 : kc;
         for (size_t pn = p0; pn < p1; pn++) {
-            float *dst = j->packed + c0 * panels * FAST_PANEL + pn * cn * FAST_PANEL;
+            float *dst = j->packed + c0 * panels * FAST_PANEL + (pn - shift) * cn * FAST_PANEL;
             const size_t r0 = pn * FAST_PANEL, rows = M - r0 < FAST_PANEL ? M - r0 : FAST_PANEL;
             for (size_t k0 = 0; k0 < cn; k0 += 16)
                 pack16(j->a + r0 * K + c0 + k0, K, rows, cn - k0 < 16 ? cn - k0 : 16, dst + k0 * FAST_PANEL);
@@ -154,6 +160,21 @@ static void fill_strip(const MatmulJob *j, const float *bt)
     const size_t N = (size_t)j->p->N, K = (size_t)j->p->K;
     if (j->p->b_layout == ONNXCC_MATMUL_B_NK) {
         const size_t ld = j->ldb;
+#ifdef ONNXCC_RT_X86_64
+        /* tiles transposed in registers: a 49 x 32 K of attention took
+         * about as long to transpose element by element as the product
+         * (128 heads of 49 x 32 x 49, MaxViT's Q K^T: 0.245 -> 0.205 ms) */
+        if (onnxcc_rt_isa_capped(j->p->isa_cap) >= ONNXCC_ISA_AVX512) {
+            for (size_t n0 = 0; n0 < N; n0 += 16)
+                for (size_t k0 = 0; k0 < K; k0 += 16)
+                    onnxcc_f32_transpose16_avx512(bt + n0 * K + k0, K, N - n0 < 16 ? N - n0 : 16,
+                                                  K - k0 < 16 ? K - k0 : 16, j->strip + k0 * ld + n0, ld);
+            if (N < ld)
+                for (size_t k = 0; k < K; k++)
+                    memset(j->strip + k * ld + N, 0, (ld - N) * sizeof *j->strip);
+            return;
+        }
+#endif
         for (size_t n0 = 0; n0 < ld; n0 += 16)
             for (size_t k0 = 0; k0 < K; k0 += 16) {
                 const size_t kn = K - k0 < 16 ? K - k0 : 16;
@@ -186,6 +207,12 @@ static void add_cbias(const FastGemm *g, const float *bias)
 /* One GEMM of a chunk, with the bias where it is due (g->cbias). */
 static void run_gemm(const MatmulJob *j, const FastGemm *g)
 {
+#ifdef ONNXCC_RT_X86_64
+    if (j->direct) {
+        onnxcc_f32_mm_gemm_rows_avx512(g, (size_t)j->p->K);
+        return;
+    }
+#endif
     j->gemm(g);
     if (g->cbias && j->gemm == j->kern->gemm)
         add_cbias(g, g->cbias);
@@ -194,14 +221,16 @@ static void run_gemm(const MatmulJob *j, const FastGemm *g)
 /* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1, k in
  * k0 .. k0+kn-1 (a chunk): plus Y unless k0 is 0; plus the bias in the
  * last chunk. */
-static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1, size_t k0, size_t kn)
+static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1, size_t k0, size_t kn,
+                           size_t shift)
 {
     const OnnxccMatmulParams *p = j->p;
     const size_t N = (size_t)p->N, K = (size_t)p->K, nmain = j->nmain;
     static const int tap0[1] = {0};
     FastGemm g;
     memset(&g, 0, sizeof g);
-    g.a = j->packed + k0 * panels_of(p) * FAST_PANEL + r0 / FAST_PANEL * kn * FAST_PANEL;
+    g.a = j->direct ? j->a + r0 * K + k0
+                    : j->packed + k0 * panels_of(p) * FAST_PANEL + (r0 / FAST_PANEL - shift) * kn * FAST_PANEL;
     g.m = (int)(r1 - r0);
     g.nc = (int)kn;
     g.ntaps = 1;
@@ -246,12 +275,28 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
 }
 
 /* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1, over
- * every chunk of k. */
-static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1)
+ * every chunk of k; A's panels read `shift` panels before their place. */
+static void multiply(const MatmulJob *j, size_t r0, size_t r1, size_t c0, size_t c1, size_t shift)
 {
     const size_t K = (size_t)j->p->K, kc = k_chunk(K);
     for (size_t k0 = 0; k0 < K; k0 += kc)
-        multiply_chunk(j, r0, r1, c0, c1, k0, K - k0 < kc ? K - k0 : kc);
+        multiply_chunk(j, r0, r1, c0, c1, k0, K - k0 < kc ? K - k0 : kc, shift);
+}
+
+/* Panels lo .. hi-1 of A packed and multiplied by all of B: all packed
+ * first, or (j->group) a group at a time into the place of panel lo, so
+ * that a tall A (3136 x 384, ConvNeXt's and Swin's first stage) is packed
+ * into a buffer that stays in L2 instead of one of A's size that goes out
+ * to L3 and comes back (3136 x 384 x 96: 106 -> 200 GFLOP/s). */
+static void pack_multiply(const MatmulJob *j, size_t lo, size_t hi)
+{
+    const size_t M = (size_t)j->p->M, N = (size_t)j->p->N;
+    const size_t step = j->group ? j->group : hi - lo;
+    for (size_t p0 = lo; p0 < hi; p0 += step) {
+        const size_t p1 = hi - p0 < step ? hi : p0 + step, shift = j->group ? p0 - lo : 0;
+        pack_panels(j, p0, p1, shift);
+        multiply(j, p0 * FAST_PANEL, p1 * FAST_PANEL < M ? p1 * FAST_PANEL : M, 0, N, shift);
+    }
 }
 
 /* Points j at product t (its A, B and Y); fills the strip unless the
@@ -279,13 +324,40 @@ static void matmul_task(void *ctx, int t)
         fast_split(panels, 1, j->ntasks, t, &lo, &hi);
         if (lo == hi)
             return;
-        pack_panels(j, lo, hi);
-        multiply(j, lo * FAST_PANEL, hi * FAST_PANEL < M ? hi * FAST_PANEL : M, 0, N);
+        pack_multiply(j, lo, hi);
     } else {
         fast_split(N, j->block, j->ntasks, t, &lo, &hi);
         if (lo < hi)
-            multiply(j, 0, M, lo, hi);
+            multiply(j, 0, M, lo, hi, 0);
     }
+}
+
+/* Column-block tasks: first all of A packed, each task a share of the
+ * panels (they move values only, so any split gives the same bits). */
+static void pack_task(void *ctx, int t)
+{
+    const MatmulJob *j = ctx;
+    size_t lo, hi;
+    fast_split(panels_of(j->p), 1, j->ntasks, t, &lo, &hi);
+    if (lo < hi)
+        pack_panels(j, lo, hi, 0);
+}
+
+/* Whether threads taking whole row panels get about the same rows: not
+ * when M is a few panels and a part one (49 rows on 2 threads: 32 and 17),
+ * and B is wide enough to split by columns instead. */
+static int rows_balanced(size_t M, size_t panels, int threads, size_t N)
+{
+    if (threads <= 1 || N < (size_t)threads * 2 * MM_TILE_COLS)
+        return 1;
+    size_t most = 0;
+    for (int t = 0; t < threads; t++) {
+        size_t lo, hi;
+        fast_split(panels, 1, threads, t, &lo, &hi);
+        const size_t rows = (hi * FAST_PANEL < M ? hi * FAST_PANEL : M) - (lo * FAST_PANEL < M ? lo * FAST_PANEL : M);
+        most = rows > most ? rows : most;
+    }
+    return most * (size_t)threads * 8 <= M * 9; /* within 12.5% of an even share */
 }
 
 /* Batch tasks: task t runs its share of the products alone, in scratch set t. */
@@ -308,8 +380,8 @@ static void batch_task(void *ctx, int t)
     for (size_t i = lo; i < hi; i++) {
         select_product(&j, bj->a, bj->b, bj->y, i, i == lo ? (size_t)-1 : i - 1);
         if (i == lo || p->a_batch_stride)
-            pack_panels(&j, 0, panels_of(p));
-        multiply(&j, 0, (size_t)p->M, 0, (size_t)p->N);
+            pack_panels(&j, 0, panels_of(p), 0);
+        multiply(&j, 0, (size_t)p->M, 0, (size_t)p->N, 0);
     }
 }
 
@@ -344,8 +416,15 @@ void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const f
     j.kern = onnxcc_fast_kernels(isa);
     j.gemm = j.kern->gemm;
 #ifdef ONNXCC_RT_X86_64
-    if (isa >= ONNXCC_ISA_AVX512)
+    if (isa >= ONNXCC_ISA_AVX512) {
         j.gemm = onnxcc_f32_mm_gemm_avx512;
+        /* A read in place: packing a small A (an attention head's Q or
+         * scores) cost as much as the product (128 heads of 49 x 32 x 49,
+         * Q K^T: 0.198 -> 0.172 ms; their A V, 49 x 49 x 32: 0.157 ->
+         * 0.092), and a large one gains too (3136 x 384 x 96: 1.21 ->
+         * 1.00 ms, 197 x 3072 x 768: 4.25 -> 3.98) */
+        j.direct = 1;
+    }
 #endif
     j.packed = scratch;
     j.strip = scratch + panels * FAST_PANEL * K;
@@ -366,7 +445,11 @@ void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const f
         return;
     }
 
-    j.by_rows = panels >= (size_t)threads;
+    j.by_rows = panels >= (size_t)threads && rows_balanced(M, panels, threads, N);
+    if (j.by_rows && k_chunk(K) == K && panels * FAST_PANEL * K > MM_GROUP_MIN && K * N <= MM_GROUP_B_MAX) {
+        j.group = MM_GROUP_FLOATS / (FAST_PANEL * K);
+        j.group = j.group ? j.group : 1;
+    }
     size_t units = j.by_rows ? panels : (N + j.block - 1) / j.block;
     if (!j.by_rows && units < (size_t)threads) { /* few rows and columns: narrower blocks */
         j.block = fast_round_up((N + (size_t)threads - 1) / (size_t)threads, 16);
@@ -375,12 +458,16 @@ void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const f
     j.ntasks = threads <= 1 || flops < 2e6 ? 1 : units < (size_t)threads ? (int)units : threads;
     for (size_t t = 0; t < p->batch; t++) {
         select_product(&j, a, b, y, t, t == 0 ? (size_t)-1 : t - 1);
-        if (!j.by_rows && (t == 0 || p->a_batch_stride))
-            pack_panels(&j, 0, panels);
-        if (j.ntasks == 1) {
-            if (j.by_rows)
-                pack_panels(&j, 0, panels);
-            multiply(&j, 0, M, 0, N);
+        if (!j.by_rows && (t == 0 || p->a_batch_stride)) {
+            if (j.ntasks > 1 && panels > 1)
+                onnxcc_fast_parallel(j.ntasks, pack_task, &j);
+            else
+                pack_panels(&j, 0, panels, 0);
+        }
+        if (j.ntasks == 1 && j.by_rows) {
+            pack_multiply(&j, 0, panels);
+        } else if (j.ntasks == 1) {
+            multiply(&j, 0, M, 0, N, 0);
         } else {
             onnxcc_fast_parallel(j.ntasks, matmul_task, &j);
         }

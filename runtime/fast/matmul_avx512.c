@@ -6,6 +6,9 @@
  * channels and taps cost about a dozen instructions per k beside the 24
  * fused multiply-adds of its tile.
  *
+ * A is packed panels, or (onnxcc_f32_mm_gemm_rows_avx512) rows lda apart
+ * read in place: each k's 8 values broadcast from 8 rows.
+ *
  * Tile: 8 rows (half a packed panel) x up to 48 columns (3 zmm), 24
  * accumulators; per k, up to 3 loads of B and 8 broadcasts of A; a last
  * tile of up to 4 rows computes 4.  Columns
@@ -22,7 +25,8 @@
 #define MM_PF_ROWS 32 /* how far ahead the first row tile prefetches B */
 #define INLINE static inline __attribute__((always_inline))
 
-INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv, int mr)
+INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv, int mr, size_t lda,
+                    int clamp)
 {
     __m512 acc[MR][NV];
     FAST_UNROLL
@@ -45,7 +49,15 @@ INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0,
      * find them in L2).  49 x 3072 x 768 with B cold: 148 -> 188 GFLOP/s;
      * 197 x 768 x 2304: 227 -> 235. */
     const size_t pfd = MM_PF_ROWS * ldb;
-    for (int k = 0; k < g->nc; k++, a += FAST_PANEL, b += ldb) {
+    /* A row r at a + r * ars, stepping aks per k; in place, a tile of
+     * fewer rows than mr (clamp) reads its last row for the rows past
+     * them (computed, not stored), not past the end of A */
+    const size_t ars = lda ? lda : 1, aks = lda ? 1 : FAST_PANEL;
+    size_t off[MR];
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++)
+        off[r] = (size_t)(clamp && r >= rows ? rows - 1 : r) * ars;
+    for (int k = 0; k < g->nc; k++, a += aks, b += ldb) {
         if (r0 == 0) {
             FAST_UNROLL
             for (int v = 0; v < NV; v++)
@@ -61,7 +73,7 @@ INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0,
         for (int r = 0; r < MR; r++) {
             if (r >= mr)
                 continue;
-            const __m512 ar = _mm512_set1_ps(a[r]);
+            const __m512 ar = _mm512_set1_ps(clamp ? a[off[r]] : a[(size_t)r * ars]);
             FAST_UNROLL
             for (int v = 0; v < NV; v++)
                 if (v < nv)
@@ -96,7 +108,15 @@ INLINE void mm_tile(const FastGemm *g, const float *a, int r0, int rows, int j0,
     static void mm_tile_##nv##_##mr(const FastGemm *g, const float *a, int r0, int rows, \
                                     int j0, int n)                                       \
     {                                                                                    \
-        mm_tile(g, a, r0, rows, j0, n, nv, mr);                                          \
+        mm_tile(g, a, r0, rows, j0, n, nv, mr, 0, 0);                                    \
+    }                                                                                    \
+    static void mm_tile_rows_##nv##_##mr(const FastGemm *g, const float *a, int r0,      \
+                                         int rows, int j0, int n, size_t lda)            \
+    {                                                                                    \
+        if (rows < mr)                                                                   \
+            mm_tile(g, a, r0, rows, j0, n, nv, mr, lda, 1);                              \
+        else                                                                             \
+            mm_tile(g, a, r0, rows, j0, n, nv, mr, lda, 0);                              \
     }
 MM_TILE(3, 8)
 MM_TILE(2, 8)
@@ -117,6 +137,21 @@ void onnxcc_f32_mm_gemm_avx512(const FastGemm *g)
                 (n > 32 ? mm_tile_3_8 : n > 16 ? mm_tile_2_8 : mm_tile_1_8)(g, a, r0, rows, j0, n);
             else
                 (n > 32 ? mm_tile_3_4 : n > 16 ? mm_tile_2_4 : mm_tile_1_4)(g, a, r0, rows, j0, n);
+        }
+    }
+}
+
+void onnxcc_f32_mm_gemm_rows_avx512(const FastGemm *g, size_t lda)
+{
+    for (int r0 = 0; r0 < g->m; r0 += MR) {
+        const float *a = g->a + (size_t)r0 * lda;
+        const int rows = g->m - r0 < MR ? g->m - r0 : MR;
+        for (int j0 = 0; j0 < g->ncols; j0 += 16 * NV) {
+            const int n = g->ncols - j0 < 16 * NV ? g->ncols - j0 : 16 * NV;
+            if (rows > 4)
+                (n > 32 ? mm_tile_rows_3_8 : n > 16 ? mm_tile_rows_2_8 : mm_tile_rows_1_8)(g, a, r0, rows, j0, n, lda);
+            else
+                (n > 32 ? mm_tile_rows_3_4 : n > 16 ? mm_tile_rows_2_4 : mm_tile_rows_1_4)(g, a, r0, rows, j0, n, lda);
         }
     }
 }

@@ -1,6 +1,7 @@
-/* matmul_pack.h — matmul.c's per-ISA helpers: packing A into the GEMM
- * kernels' panels, one block of up to 16 rows x 16 k at a time, transposed
- * so that k runs along the panel, [k][16]; and the GEMM itself. */
+/* matmul_pack.h — matmul.c's helpers: packing A into the GEMM kernels'
+ * panels (AVX2 and scalar), one block of up to 16 rows x 16 k at a time,
+ * transposed so that k runs along the panel, [k][16]; the AVX-512 16 x 16
+ * transpose (B stored [N][K], strided.c's tiles); and the AVX-512 GEMM. */
 #ifndef ONNXCC_MATMUL_PACK_H
 #define ONNXCC_MATMUL_PACK_H
 
@@ -10,12 +11,18 @@
  * dst[k*16 + i] = 0 for rows <= i < 16. */
 typedef void (*FastPack16Fn)(const float *a, size_t lda, size_t rows, size_t kn, float *dst);
 
+/* dst[k*ldd + i] = src[i*lds + k] for i < rows, k < cols (rows, cols <=
+ * 16); nothing else written (strided.c's tiles). */
+typedef void (*FastTransposeFn)(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd);
+
 #ifdef ONNXCC_RT_X86_64
-void onnxcc_f32_pack16_avx512(const float *a, size_t lda, size_t rows, size_t kn, float *dst);
+void onnxcc_f32_transpose16_avx512(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd);
 /* matmul_avx512.c: FastGemm g with one tap at 0, frame_w == out_w, no bias,
  * no activation (res may be NULL, or y itself) */
 struct FastGemm;
 void onnxcc_f32_mm_gemm_avx512(const struct FastGemm *g);
+/* The same with g->a rows of A lda apart, not packed (matmul.c's small products) */
+void onnxcc_f32_mm_gemm_rows_avx512(const struct FastGemm *g, size_t lda);
 #endif
 
 #endif /* ONNXCC_MATMUL_PACK_H */

@@ -18,6 +18,7 @@ static inline float vr_hmax(DV v)
     float l[DL];
     dv_storeu(l, v);
     float m = l[0];
+    FAST_UNROLL /* a loop of DL steps cost more than the softmax of a short row */
     for (int i = 1; i < DL; i++)
         m = l[i] > m ? l[i] : m;
     return m;
@@ -28,6 +29,7 @@ static inline double vr_hsum(DV v)
     float l[DL];
     dv_storeu(l, v);
     double s = 0.0;
+    FAST_UNROLL
     for (int i = 0; i < DL; i++)
         s += (double)l[i];
     return s;

@@ -11,6 +11,7 @@
  * Max pools must match exactly; sums within 1e-5 * max(1, |ref|) (gemm:
  * times sqrt(K)). */
 #define _POSIX_C_SOURCE 200112L /* setenv */
+#define _DEFAULT_SOURCE          /* MAP_ANONYMOUS */
 #include "onnxcc/rt.h"
 
 #include <float.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static int failures;
 
@@ -565,8 +568,51 @@ static void check_matmul(int M, int K, int N, size_t batch, int a_batched, int b
     check_matmul_tb(M, K, N, batch, a_batched, b_batched, 0);
 }
 
+/* A read in place must not read past its last row: A's end put against
+ * an inaccessible page (M = 49: a last row tile of one row). */
+static void check_matmul_guarded(int M, int K, int N)
+{
+#ifdef MAP_ANONYMOUS
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE), na = (size_t)M * K;
+    const size_t bytes = (na * sizeof(float) + page - 1) / page * page;
+    char *map = mmap(NULL, bytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED || mprotect(map + bytes, page, PROT_NONE)) {
+        fprintf(stderr, "matmul guarded: mmap failed\n");
+        failures++;
+        return;
+    }
+    float *a = (float *)(map + bytes) - na, *src = alloc_random(na), *b = alloc_random((size_t)K * N);
+    memcpy(a, src, na * sizeof *a);
+    float *want = alloc_sentinel((size_t)M * N), *got = alloc_sentinel((size_t)M * N);
+    OnnxccMatmulParams p = {M, K, N, 1, 0, 0, ONNXCC_MATMUL_B_KN, 0};
+    float *scratch = malloc(sizeof(float) * onnxcc_f32_matmul_scratch_size(&p) + 64);
+    onnxcc_f32_matmul_ref(&p, a, b, want);
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        char name[64];
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        snprintf(name, sizeof name, "matmul guarded %s M%d K%d N%d", onnxcc_rt_isa_name(isa), M, K, N);
+        onnxcc_f32_matmul(&p, a, b, got, scratch);
+        compare(name, got, want, (size_t)M * N, 2e-6 * sqrt((double)K));
+    }
+    unsetenv("ONNXCC_ISA");
+    munmap(map, bytes + page);
+    free(src);
+    free(b);
+    free(want);
+    free(got);
+    free(scratch);
+#else
+    (void)M, (void)K, (void)N;
+#endif
+}
+
 static void test_matmul(void)
 {
+    check_matmul_guarded(49, 40, 50);
+    check_matmul_guarded(197, 64, 20);
+    check_matmul_guarded(1, 16, 16);
     static const int Ms[] = {1, 5, 16, 17, 47}, Ks[] = {1, 3, 64, 301}, Ns[] = {1, 7, 16, 33, 200};
     for (size_t i = 0; i < sizeof Ms / sizeof *Ms; i++)
         for (size_t k = 0; k < sizeof Ks / sizeof *Ks; k++)
@@ -612,6 +658,14 @@ static void test_matmul(void)
     check_matmul_tb(19, 24, 37, 3, 1, 0, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(19, 24, 37, 3, 1, 1, ONNXCC_MATMUL_B_PACKED);
     check_matmul_tb(33, 300, 1000, 1, 1, 1, 3); /* packed from [N][K] (Gemm's transB) */
+    /* a tall A packed and multiplied a group of panels at a time: groups
+     * of 6 panels, a short last group, a part panel, every B layout */
+    for (int tb = 0; tb < 4; tb++)
+        check_matmul_tb(1000, 300, 50, 1, 1, 1, tb);
+    /* rows that split badly over 3 threads (16, 16, 1): column blocks,
+     * A packed by all threads first */
+    for (int tb = 0; tb < 4; tb++)
+        check_matmul_tb(33, 100, 300, 1, 1, 1, tb);
 }
 
 static void test_binary(void)
@@ -629,6 +683,95 @@ static void test_binary(void)
     check_binary(4, big, 0, 0);
     check_binary(1, flat, 0, 1);
     check_binary(0, flat, 0, 0);
+}
+
+/* ======================================================================
+ * strided copy: onnxcc_f32_strided_copy against the reference, bit for
+ * bit (values are moved only), every ISA level, 1 and 3 threads: the
+ * transposes below, at and above the 16 x 16 tile, planes under outer
+ * axes, a unit-stride axis that is not next to last; and copies the
+ * fast kernel hands to the reference (contiguous rows of every length
+ * under permuted axes, no axis read along x)
+ * ====================================================================== */
+
+static void check_strided(int rank, const size_t *dims, const ptrdiff_t *strides, size_t nx)
+{
+    OnnxccStridedCopyParams p;
+    memset(&p, 0, sizeof p);
+    p.rank = rank;
+    size_t ny = 1;
+    for (int d = 0; d < rank; d++) {
+        p.dims[d] = dims[d];
+        p.x_strides[d] = strides[d];
+        ny *= dims[d];
+    }
+    float *x = alloc_random(nx), *want = alloc_sentinel(ny + 16), *got = alloc_sentinel(ny + 16);
+    memcpy(got + ny, want + ny, 16 * sizeof *got); /* the same sentinels past the end */
+    onnxcc_f32_strided_copy_ref(&p, x, want);
+    unsetenv("ONNXCC_ISA");
+    const int best = onnxcc_rt_isa();
+    for (int isa = ONNXCC_ISA_SCALAR; isa <= best; isa++) {
+        setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
+        for (int threads = 1; threads <= 3; threads += 2) {
+            onnxcc_set_num_threads(threads);
+            for (size_t i = 0; i < ny; i++)
+                got[i] = -1.0f;
+            if (onnxcc_f32_strided_copy(&p, x, got) != ONNXCC_RT_OK || memcmp(got, want, (ny + 16) * sizeof *got)) {
+                fprintf(stderr, "strided copy %s rank %d (%zu .. %zu) %d threads: differs from the reference\n",
+                        onnxcc_rt_isa_name(isa), rank, dims[0], dims[rank - 1], threads);
+                failures++;
+            }
+        }
+    }
+    unsetenv("ONNXCC_ISA");
+    onnxcc_set_num_threads(0);
+    free(x);
+    free(want);
+    free(got);
+}
+
+static void test_strided(void)
+{
+    static const size_t sz[] = {1, 5, 16, 17, 33, 96, 200};
+    for (size_t i = 0; i < sizeof sz / sizeof *sz; i++)
+        for (size_t k = 0; k < sizeof sz / sizeof *sz; k++) { /* y [A][B] = x^T, x [B][A] */
+            const size_t dims[2] = {sz[i], sz[k]};
+            const ptrdiff_t st[2] = {1, (ptrdiff_t)sz[i]};
+            check_strided(2, dims, st, sz[i] * sz[k]);
+        }
+    { /* NCHW -> NHWC: y [N][HW][C] from x [N][C][HW], and back */
+        const size_t d1[3] = {2, 3136, 96}, d2[3] = {2, 96, 3136};
+        const ptrdiff_t s1[3] = {96 * 3136, 1, 3136}, s2[3] = {96 * 3136, 1, 96};
+        check_strided(3, d1, s1, 2 * 96 * 3136);
+        check_strided(3, d2, s2, 2 * 96 * 3136);
+    }
+    { /* K^T of 12 heads: y [12][64][197] from x [197][12][64] */
+        const size_t d[3] = {12, 64, 197};
+        const ptrdiff_t st[3] = {64, 1, 768};
+        check_strided(3, d, st, 197 * 768);
+    }
+    { /* the unit-stride axis first, an axis between: y [19][3][21], x [21][3][19] */
+        const size_t d[3] = {19, 3, 21};
+        const ptrdiff_t st[3] = {1, 19, 57};
+        check_strided(3, d, st, 19 * 3 * 21);
+    }
+    { /* contiguous rows, permuted: Swin's qkv, y [3][4][3][49][32] from x [4][49][3][3][32] */
+        const size_t d[5] = {3, 4, 3, 49, 32};
+        const ptrdiff_t st[5] = {96, 49 * 288, 32, 288, 1};
+        check_strided(5, d, st, 4 * 49 * 288);
+    }
+    static const size_t rl[] = {1, 15, 16, 17, 40, 255, 256, 300};
+    for (size_t i = 0; i < sizeof rl / sizeof *rl; i++) { /* rows of every length, y [50][7][len] from x [7][50][len] */
+        const size_t d[3] = {50, 7, rl[i]};
+        const ptrdiff_t st[3] = {(ptrdiff_t)rl[i], 50 * (ptrdiff_t)rl[i], 1};
+        check_strided(3, d, st, 350 * rl[i]);
+    }
+    { /* a step of 2 on the last axis with no unit-stride axis, and a plain slice */
+        const size_t d[2] = {7, 9}, e[2] = {7, 9};
+        const ptrdiff_t st[2] = {20, 2}, se[2] = {20, 1};
+        check_strided(2, d, st, 7 * 20);
+        check_strided(2, e, se, 7 * 20);
+    }
 }
 
 int main(void)
@@ -653,6 +796,7 @@ int main(void)
     test_gemm();
     test_binary();
     test_matmul();
+    test_strided();
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
         return 1;
