@@ -3,7 +3,8 @@ end to end on DenseNet-BC.
 
 weights: the model compiled with its weights embedded (the default) and in
 NAME.c.weights gives bitwise-identical outputs, built with gcc and clang
-(-std=c99 -Wall -Wextra -Werror), from another working folder, after moving
+(-std=c99 -Wall -Wextra -Werror), as a non-PIE executable and as a shared
+library (-fPIC), from another working folder, after moving
 the generated files, and with NAME_WEIGHTS_FILE pointing elsewhere; a
 weights file of the wrong size makes NAME_run fail instead of computing
 garbage.  The config key writes the same C as the flag.
@@ -131,6 +132,19 @@ def main():
         "gcc, relative path": build("gcc", "file/model.c", os.path.join(work, "file_gcc")),
         "clang, from the output folder": build("clang", "model.c", os.path.join(work, "file_clang"), cwd=fil),
     }
+    # The weights' section and the two addresses that reach them, in a
+    # non-PIE executable and in a shared library (model.c alone, -fPIC).
+    nopie = os.path.join(work, "file_nopie")
+    run(["gcc", "-O2", "-std=c99", "-no-pie", "-I" + rt_inc, "-I" + fil, harness, os.path.join(fil, "model.c"),
+         rt_lib, "-lm", "-o", nopie])
+    variants["gcc, -no-pie"] = nopie
+    lib = os.path.join(work, "libmodel.so")
+    run(["gcc", "-O2", "-std=c99", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror", "-I" + rt_inc,
+         os.path.join(fil, "model.c"), "-o", lib])
+    shared = os.path.join(work, "file_shared")
+    run(["gcc", "-O2", "-std=c99", "-I" + rt_inc, "-I" + fil, harness, lib, "-Wl,-rpath," + work, rt_lib,
+         "-lm", "-o", shared])
+    variants["gcc, shared library"] = shared
     moved = os.path.join(work, "moved", "deeper")
     shutil.copytree(fil, moved)
     os.rename(os.path.join(fil, "model.c.weights"), os.path.join(work, "elsewhere.weights"))
