@@ -529,90 +529,35 @@ static void fill_frame(const Conv *cv, int c0, int nch, const float *xg, size_t 
     }
 }
 
-/* The stride-2 rows of im2col from two phases: input row ih's padded
- * pixels P[i] = pre(x[ih][i - pad_l]) (0 outside the row) split into
- * E[m] = P[2m] and O[m] = P[2m+1], so that tap kw of output column ow is
- * E[ow + kw/2] (kw even) or O[ow + kw/2] (kw odd): each of the kW rows of
- * a run is then one copy, where gathering every other pixel anew per tap
- * made the fill a fifth of a 7x7/2 stem's time (the stem 11% faster on a
- * Zen 5).  Kernels narrower than 5 keep the gathers: there a call per
- * channel and row cost more than it saved (ResNet-50's 3x3/2, 20% slower). */
-#define PHASE_MAX 1024 /* floats per phase row (OW + kW/2 + 1 at most) */
+/* The strided rows of im2col from phases: input row ih's padded pixels
+ * P[i] = pre(x[ih][i - pad_l]) (0 outside the row) split by i mod s into
+ * phase f: [m] = P[s m + f], so that tap kw of output column ow is phase
+ * kw % s at ow + kw / s: each of the kW rows of a run is then one copy,
+ * where gathering every s-th pixel anew per tap made the fill a fifth of a
+ * 7x7/2 stem's time (the stem 11% faster on a Zen 5) and 45% of AlexNet's
+ * 11x11/4 stem's.  Stride-2 kernels narrower than 5 keep the gathers:
+ * there a call per channel and row cost more than it saved (ResNet-50's
+ * 3x3/2, 20% slower).  Stride-2 layers with output rows of 16 or more
+ * take phased frames instead (use_phased). */
+#define PHASES_MAX 8       /* strides up to this */
+#define PHASE_FLOATS 2048  /* floats of all phases of a row (on the stack) */
 
 static int im2col_by_phases(const OnnxccConv2dParams *p)
 {
-    return p->stride_w == 2 && p->dil_w == 1 && p->kW >= 5 &&
-           (size_t)p->OW + (size_t)p->kW / 2 + 1 <= PHASE_MAX;
+    const int s = p->stride_w;
+    const size_t len = (size_t)p->OW + (size_t)(p->kW - 1) / (size_t)s + 1;
+    return p->dil_w == 1 && s >= 2 && s <= PHASES_MAX && (s == 2 ? p->kW >= 5 : p->kW > s) &&
+           len * (size_t)s <= PHASE_FLOATS;
 }
 
 static void fill_im2col_phases(const Conv *cv, int c0, int nch, int kh0, int kh1, const float *xg,
                                size_t q0, size_t ncols, float *b)
 {
     const OnnxccConv2dParams *p = cv->p;
-    const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
-    const size_t cs = cv->pl.cstride, len = OW + (size_t)p->kW / 2 + 1;
-    float ph[2][PHASE_MAX];
-    for (int c = c0; c < c0 + nch; c++) {
-        const FastPre pre = pre_from(cv, c);
-        const float *xc = xg + (size_t)c * cv->plane;
-        float *bc = b + (size_t)c * taps * cs;
-        for (int kh = kh0; kh < kh1; kh++) {
-            float *rows = bc + (size_t)(kh * p->kW) * cs;
-            for (size_t q = q0, end = q0 + ncols; q < end;) {
-                const size_t oh = q / OW, ow = q % OW;
-                const size_t n = OW - ow < end - q ? OW - ow : end - q;
-                const int ih = (int)oh * p->stride_h - p->pad_t + kh * p->dil_h;
-                if (ih < 0 || ih >= p->H) {
-                    for (int kw = 0; kw < p->kW; kw++)
-                        memset(rows + (size_t)kw * cs + (q - q0), 0, n * sizeof(float));
-                    q += n;
-                    continue;
-                }
-                /* Both phases of the whole padded row, once per run (a run
-                 * is a whole output row but at a band's ends). */
-                for (int f = 0; f < 2; f++) {
-                    int lo, hi;
-                    tap_range(f - p->pad_l, 2, p->W, (int)len, &lo, &hi);
-                    FastFill ff = {xc + (size_t)ih * (size_t)p->W, 0, 2, ph[f], 0, 1, len, 0, 0};
-                    if (lo < hi) {
-                        ff.x += 2 * lo + f - p->pad_l;
-                        ff.zl = (size_t)lo;
-                        ff.n = (size_t)(hi - lo);
-                        ff.zr = len - (size_t)hi;
-                    }
-                    cv->kern->fill(&ff, &pre);
-                }
-                for (int kw = 0; kw < p->kW; kw++)
-                    memcpy(rows + (size_t)kw * cs + (q - q0), ph[kw & 1] + ow + (size_t)(kw / 2),
-                           n * sizeof(float));
-                q += n;
-            }
-        }
-    }
-}
-
-/* Large strides (3 to WIDE_MAX, AlexNet's 11x11/4 stem): the same with s
- * phases per padded row, P[s m + f] at phase f, tap kw of output column ow
- * then phase kw % s at ow + kw / s.  A stride-4 gather per tap was 45% of
- * the stem's time (one thread, Zen 5). */
-#define WIDE_MAX 8
-#define WIDE_FLOATS 2048 /* floats of all phases of a row (on the stack) */
-
-static int im2col_by_wide_phases(const OnnxccConv2dParams *p)
-{
-    const size_t len = (size_t)p->OW + (size_t)(p->kW - 1) / (size_t)p->stride_w + 1;
-    return p->stride_w > 2 && p->stride_w <= WIDE_MAX && p->dil_w == 1 && p->kW > p->stride_w &&
-           len * (size_t)p->stride_w <= WIDE_FLOATS;
-}
-
-static void fill_im2col_wide_phases(const Conv *cv, int c0, int nch, int kh0, int kh1,
-                                    const float *xg, size_t q0, size_t ncols, float *b)
-{
-    const OnnxccConv2dParams *p = cv->p;
     const int s = p->stride_w;
     const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
     const size_t cs = cv->pl.cstride, len = OW + (size_t)(p->kW - 1) / (size_t)s + 1;
-    float ph[WIDE_FLOATS]; /* phase f at ph + f * len */
+    float ph[PHASE_FLOATS]; /* phase f at ph + f * len */
     for (int c = c0; c < c0 + nch; c++) {
         const FastPre pre = pre_from(cv, c);
         const float *xc = xg + (size_t)c * cv->plane;
@@ -658,11 +603,9 @@ static void fill_im2col(const Conv *cv, int c0, int nch, int kh0, int kh1, const
 {
     const OnnxccConv2dParams *p = cv->p;
     const size_t OW = (size_t)p->OW, taps = (size_t)p->kH * (size_t)p->kW;
-    const int by_phases = im2col_by_phases(p) || im2col_by_wide_phases(p);
-    if (im2col_by_phases(p))
+    const int by_phases = im2col_by_phases(p);
+    if (by_phases)
         fill_im2col_phases(cv, c0, nch, kh0, kh1, xg, q0, ncols, b);
-    else if (by_phases)
-        fill_im2col_wide_phases(cv, c0, nch, kh0, kh1, xg, q0, ncols, b);
     const FastPre pre = pre_from(cv, c0);
     xg += (size_t)c0 * cv->plane;
     b += (size_t)c0 * taps * cv->pl.cstride;
