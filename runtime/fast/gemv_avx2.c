@@ -5,7 +5,6 @@
 #include "vec_avx2.h"
 
 #define GV_MR 2 /* rows of A per pass over a B row */
-#define GV_NB 2 /* B rows at once for one row of A: 8 accumulators of 16 ymm */
 #include "gemv_rows.h"
 
 void onnxcc_f32_gemv_avx2(const FastGemv *g, size_t j0, size_t j1, float *acc, size_t ldacc)

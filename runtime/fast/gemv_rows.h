@@ -56,53 +56,22 @@ static inline __attribute__((always_inline)) void gv_pair_rows(const float *cons
             out[r] = gv_hsum(dv_add(dv_add(acc[r][0], acc[r][1]), dv_add(acc[r][2], acc[r][3])));
 }
 
-/* One row of A against GV_NB consecutive B rows at once: the same sums per
- * pair (GV_U accumulators each, the same tree) as gv_pair_rows, but GV_NB
- * streams of B in flight and each A vector loaded once for all of them.
- * At batch 1 a single B stream left the core at 16 GB/s of the ~27 a
- * core can read (Zen 5, AlexNet's 9216 -> 4096 classifier). */
-#ifndef GV_NB
-#define GV_NB 4 /* B rows at once (gemv_<isa>.c may choose fewer) */
-#endif
-
-static inline __attribute__((always_inline)) void gv_row_cols(const float *a, const float *b0, size_t K,
-                                                               float out[GV_NB])
-{
-    DV acc[GV_NB][GV_U];
-    FAST_UNROLL
-    for (int c = 0; c < GV_NB; c++)
-        FAST_UNROLL
-        for (int u = 0; u < GV_U; u++)
-            acc[c][u] = dv_set1(0.0f);
-    size_t k = 0;
-    for (; k + GV_U * DL <= K; k += GV_U * DL) {
-        FAST_UNROLL
-        for (int u = 0; u < GV_U; u++) {
-            const DV av = dv_load(a + k + (size_t)u * DL);
-            FAST_UNROLL
-            for (int c = 0; c < GV_NB; c++)
-                acc[c][u] = dv_fma(av, dv_load(b0 + (size_t)c * K + k + (size_t)u * DL), acc[c][u]);
-        }
-    }
-    for (int u = 0; k < K; k += DL, u++) {
-        const DM m = dv_lanes(0, (long)(K - k));
-        const DV av = dv_loadz(a + k, m);
-        FAST_UNROLL
-        for (int c = 0; c < GV_NB; c++)
-            acc[c][u] = dv_fma(av, dv_loadz(b0 + (size_t)c * K + k, m), acc[c][u]);
-    }
-    FAST_UNROLL
-    for (int c = 0; c < GV_NB; c++)
-        out[c] = gv_hsum(dv_add(dv_add(acc[c][0], acc[c][1]), dv_add(acc[c][2], acc[c][3])));
-}
-
 /* The pairs of A rows i < g->m and B rows j0 <= j < j1 (see gemv.h). */
 static void gemv_rows(const FastGemv *g, size_t j0, size_t j1, float *acc, size_t ldacc)
 {
     size_t j = j0;
+    /* One row of A (batch 1): GV_MR B rows at once, in the roles of A's
+     * rows (the same products, so the same sums per pair): GV_MR streams
+     * of B in flight and each A vector loaded once for all of them, where
+     * a single B stream left the core at 16 GB/s of the ~27 a core can
+     * read (Zen 5, AlexNet's 9216 -> 4096 classifier). */
     if (g->m == 1)
-        for (; j + GV_NB <= j1; j += GV_NB)
-            gv_row_cols(g->a, g->b + j * g->K, g->K, acc + (j - j0));
+        for (; j + GV_MR <= j1; j += GV_MR) {
+            const float *br[GV_MR];
+            for (int c = 0; c < GV_MR; c++)
+                br[c] = g->b + (j + (size_t)c) * g->K;
+            gv_pair_rows(br, GV_MR, g->a, g->K, acc + (j - j0));
+        }
     for (; j < j1; j++) {
         const float *bj = g->b + j * g->K;
         for (int i0 = 0; i0 < g->m; i0 += GV_MR) {
