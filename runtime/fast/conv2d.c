@@ -398,7 +398,8 @@ static const FastKernels fast_scalar = {scalar_gemm,
                                         onnxcc_fast_wino_in_scalar,
                                         onnxcc_fast_wino_out_scalar,
                                         onnxcc_fast_wino_u_scalar,
-                                        scalar_add2};
+                                        scalar_add2,
+                                        NULL};
 
 const FastKernels *onnxcc_fast_kernels(int isa)
 {
@@ -703,6 +704,40 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
     return gm;
 }
 
+/* Whether the GEMM builds B itself (kern->gemm_fill): a 1x1 layer with a
+ * stride of 1, no padding and a pre-activation, so that B's rows are x's
+ * rows at the same columns, pre-activated.  The first output rows' tiles
+ * store B as they multiply it, and the separate pass over x that a fill is
+ * goes: its loads and stores run between the FMAs of those tiles.  Results
+ * are the same bits (the same B).  One layer, one thread, Zen 5: see
+ * README's Benchmark section. */
+static int gemm_fills(const Conv *cv)
+{
+    const OnnxccConv2dParams *p = cv->p;
+    const Plan *pl = &cv->pl;
+    return cv->kern->gemm_fill && cv->pre.on && pl->shifted && pl->nsub == 1 && pl->ntaps == 1 &&
+           p->pad_t == 0 && p->pad_l == 0 && p->pad_b == 0 && p->pad_r == 0 && p->H == p->OH &&
+           p->W == p->OW;
+}
+
+/* B of the group's channels c0 .. c0+nch-1 for gm's columns (frame pixels
+ * from gm->q0; B at b0, of which gm->b is channel c0's part), then gm: a
+ * fill and the GEMM, or the GEMM building B (gemm_fills). */
+static void fill_gemm(const Conv *cv, int c0, int nch, const float *xg, float *b0, const FastGemm *gm)
+{
+    if (gemm_fills(cv)) {
+        const FastGemmFill fl = {xg + (size_t)c0 * cv->plane + gm->q0, cv->plane, pre_from(cv, c0)};
+        cv->kern->gemm_fill(gm, &fl);
+        return;
+    }
+    if (cv->pl.shifted)
+        fill_frame(cv, c0, nch, xg, gm->q0, fast_round_up((size_t)gm->ncols, FAST_COLS_ALIGN) + cv->pl.maxoff,
+                   b0);
+    else
+        fill_im2col(cv, c0, nch, 0, cv->p->kH, xg, gm->q0, (size_t)gm->ncols, b0);
+    cv->kern->gemm(gm);
+}
+
 /* Phase 0: fill task i's share of B. */
 static void band_fill(const ConvJob *j, const Conv *cv, const float *xg, const FastGemm *gm, int i)
 {
@@ -794,13 +829,10 @@ static void conv_task(void *ctx, int round, int phase, int i)
         gm.q0 += c0;
         gm.b += c0;
         gm.ncols = (int)n;
-        if (j->direct)
-            ; /* B is x */
-        else if (cv.pl.shifted)
-            fill_frame(&cv, 0, cv.pl.cg, xg, gm.q0, fast_round_up(n, FAST_COLS_ALIGN), (float *)gm.b);
+        if (j->direct) /* B is x */
+            j->cv.kern->gemm(&gm);
         else
-            fill_im2col(&cv, 0, cv.pl.cg, 0, cv.p->kH, xg, gm.q0, n, (float *)gm.b);
-        j->cv.kern->gemm(&gm);
+            fill_gemm(&cv, 0, cv.pl.cg, xg, (float *)gm.b, &gm);
     } else if (phase == 0) {
         band_fill(j, &cv, xg, &gm, i);
     } else {
@@ -838,7 +870,6 @@ static void ksplit_half(const KsplitJob *j, int n, int i, float *y, const float 
     const Plan *pl = &j->cv.pl;
     const int c0 = i ? pl->khalf : 0, nch = i ? pl->cg - pl->khalf : pl->khalf;
     const float *xg = j->x + (size_t)n * j->xs;
-    fill_frame(&j->cv, c0, nch, xg, 0, fast_round_up(pl->ncols, FAST_COLS_ALIGN) + pl->maxoff, j->b);
     FastGemm gm;
     gm.a = j->packed + (i ? fast_group_floats(pl->mg, (size_t)pl->khalf * (size_t)pl->ntaps) : 0);
     gm.m = pl->mg;
@@ -857,7 +888,7 @@ static void ksplit_half(const KsplitJob *j, int n, int i, float *y, const float 
     gm.res = res;
     gm.act = act;
     gm.a_next = NULL;
-    j->cv.kern->gemm(&gm);
+    fill_gemm(&j->cv, c0, nch, xg, j->b, &gm);
 }
 
 static void ksplit_task(void *ctx, int n, int phase, int i)
@@ -960,16 +991,12 @@ static void grouped_task(void *ctx, int n, int phase, int t)
             const float *xg;
             const size_t r = ((size_t)n * (size_t)p->group + g) * j->nbands + bi;
             FastGemm gm = band_of(j, (int)r, &cv, &xg);
-            if (!j->direct) {
-                const size_t cols = (size_t)gm.ncols;
+            if (j->direct) {
+                j->cv.kern->gemm(&gm);
+            } else {
                 gm.b = b;
-                if (cv.pl.shifted)
-                    fill_frame(&cv, 0, cv.pl.cg, xg, gm.q0,
-                               fast_round_up(cols, FAST_COLS_ALIGN) + cv.pl.maxoff, b);
-                else
-                    fill_im2col(&cv, 0, cv.pl.cg, 0, p->kH, xg, gm.q0, cols, b);
+                fill_gemm(&cv, 0, cv.pl.cg, xg, b, &gm);
             }
-            j->cv.kern->gemm(&gm);
         }
 }
 
@@ -1029,15 +1056,19 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
         grouped_run(&j);
         return;
     }
-    j.by_columns = threads > 1 && (!pl->shifted || pl->maxoff == 0) &&
-                   pl->cband >= (size_t)threads * COL_UNIT;
+    /* One thread whose GEMM builds B (gemm_fills) runs the same one phase
+     * on the plan's narrower bands. */
+    const int wide = threads > 1 && (!pl->shifted || pl->maxoff == 0) &&
+                     pl->cband >= (size_t)threads * COL_UNIT;
+    j.by_columns = wide || (threads == 1 && gemm_fills(&j.cv));
     j.threads = threads;
-    j.band = j.by_columns ? pl->cband : pl->band;
-    j.nbands = j.by_columns ? pl->cnbands : pl->nbands;
+    j.band = wide ? pl->cband : pl->band;
+    j.nbands = wide ? pl->cnbands : pl->nbands;
     if (j.by_columns) {
-        j.cv.pl.cstride = pl->ccstride;
         const size_t even = fast_round_up((pl->ncols + j.nbands - 1) / j.nbands, FAST_COLS_ALIGN);
-        if (even < j.band) {
+        if (wide)
+            j.cv.pl.cstride = pl->ccstride;
+        if (wide && even < j.band) {
             j.band = even;
             j.nbands = (pl->ncols + even - 1) / even;
         }

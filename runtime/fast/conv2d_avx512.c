@@ -48,6 +48,15 @@ INLINE __mmask16 first_lanes(int n)
     return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1u);
 }
 
+/* The pre-activation of one vector: mul then add, rounded twice, as the
+ * reference. */
+INLINE __m512 pre_ps(__m512 v, __m512 s, __m512 t, int on, int relu)
+{
+    if (on)
+        v = _mm512_add_ps(_mm512_mul_ps(v, s), t);
+    return relu ? _mm512_max_ps(_mm512_setzero_ps(), v) : v;
+}
+
 /* One k step of a tile: acc[r][v] += a[r] * bt[16v .. 16v+15]. */
 INLINE void tile_k(__m512 acc[MR_WIDE][NV], const float *a, const float *bt, int nv, int mr)
 {
@@ -64,12 +73,35 @@ INLINE void tile_k(__m512 acc[MR_WIDE][NV], const float *a, const float *bt, int
     }
 }
 
+/* The same step building B (gemm_fill): the row's values are x's
+ * pre-activated (mul, add, max as the fills), stored to bt and multiplied.
+ * The last vector loads only its n16 lanes of x, which ends there. */
+INLINE void tile_k_fill(__m512 acc[MR_WIDE][NV], const float *a, const float *xr, float *bt, __m512 s,
+                        __m512 t, int relu, __mmask16 n16, int nv, int mr)
+{
+    __m512 bv[NV];
+    FAST_UNROLL
+    for (int v = 0; v < nv; v++) {
+        const __m512 x = v + 1 < nv ? _mm512_loadu_ps(xr + 16 * v) : _mm512_maskz_loadu_ps(n16, xr + 16 * v);
+        bv[v] = pre_ps(x, s, t, 1, relu);
+        _mm512_storeu_ps(bt + 16 * v, bv[v]);
+    }
+    FAST_UNROLL
+    for (int r = 0; r < mr; r++) {
+        const __m512 ar = _mm512_set1_ps(a[r]);
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
+    }
+}
+
 /* Rows r0 .. r0+rows-1 (rows <= mr: MR, or MR_WIDE with nv 1), columns
  * j0 .. j0+n-1, nv = ceil(n/16).
  * pf walks half a line per k through A that a later tile reads (see
- * gemm_avx512). */
+ * gemm_avx512).  fill (one tap only): 0, B is read; 1, B is built from
+ * fl (gemm_fill) with the pre-activation's scale and shift; 2, and relu. */
 INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
-                 int n, int nv, int mr)
+                 int n, int nv, int mr, const FastGemmFill *fl, int fill)
 {
     __m512 acc[MR_WIDE][NV];
     FAST_UNROLL
@@ -100,7 +132,19 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
             }
         }
     }
-    if (g->ntaps == 1) {
+    if (fill) {
+        /* As below, x's rows in B's place, with their pre-activation. */
+        const float *xr = fl->x + j0, *sc = fl->pre.scale, *sh = fl->pre.shift;
+        float *bt = (float *)b;
+        const size_t cs = g->cstride, xs = fl->xs;
+        const __mmask16 n16 = first_lanes(n - 16 * (nv - 1));
+        for (int c = 0; c < g->nc; c++, a += FAST_PANEL, xr += xs, bt += cs) {
+            if (nv == NV && !(c & 1))
+                _mm_prefetch((const char *)pf, _MM_HINT_T0), pf += FAST_PANEL;
+            const __m512 s = _mm512_set1_ps(sc ? sc[c] : 1.0f), t = _mm512_set1_ps(sh ? sh[c] : 0.0f);
+            tile_k_fill(acc, a, xr, bt, s, t, fill == 2, n16, nv, mr);
+        }
+    } else if (g->ntaps == 1) {
         /* One tap (1x1 layers, Winograd products): one flat loop over K,
          * two steps a trip, with no per-channel tap loop around it. */
         const float *bt = b + g->taps[0];
@@ -202,27 +246,36 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
     }
 }
 
-static void tile3(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
-                  int n)
-{
-    tile(g, a, pf, r0, rows, j0, n, 3, MR);
-}
-static void tile2(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
-                  int n)
-{
-    tile(g, a, pf, r0, rows, j0, n, 2, MR);
-}
-static void tile1(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
-                  int n)
-{
-    tile(g, a, pf, r0, rows, j0, n, 1, MR);
-}
+/* The main tiles by width, one copy per fill mode (tile's fill). */
+#define TILES_FILL(f)                                                                            \
+    static void tile3_##f(const FastGemm *g, const float *a, const float *pf, int r0, int rows,  \
+                          int j0, int n, const FastGemmFill *fl)                                 \
+    {                                                                                            \
+        tile(g, a, pf, r0, rows, j0, n, 3, MR, fl, f);                                          \
+    }                                                                                            \
+    static void tile2_##f(const FastGemm *g, const float *a, const float *pf, int r0, int rows,  \
+                          int j0, int n, const FastGemmFill *fl)                                 \
+    {                                                                                            \
+        tile(g, a, pf, r0, rows, j0, n, 2, MR, fl, f);                                          \
+    }                                                                                            \
+    static void tile1_##f(const FastGemm *g, const float *a, const float *pf, int r0, int rows,  \
+                          int j0, int n, const FastGemmFill *fl)                                 \
+    {                                                                                            \
+        tile(g, a, pf, r0, rows, j0, n, 1, MR, fl, f);                                          \
+    }
+TILES_FILL(0)
+TILES_FILL(1)
+TILES_FILL(2)
+
+typedef void (*TileFn)(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
+                       int n, const FastGemmFill *fl);
+
 /* A whole panel by one vector: GEMMs of at most 16 columns (the Winograd
  * products of 14x14 maps, one vector of 16 tiles), where 8 rows left the
  * two FMA pipes short of independent sums. */
 static void tile1_wide(const FastGemm *g, const float *a, int r0, int rows, int n)
 {
-    tile(g, a, a, r0, rows, 0, n, 1, MR_WIDE);
+    tile(g, a, a, r0, rows, 0, n, 1, MR_WIDE, NULL, 0);
 }
 
 /* Transposed tile: the np <= CP panels from p0 (channels 16*p0 .. 16*(p0 +
@@ -320,11 +373,29 @@ static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
     }
 }
 
-static void gemm_tiles(const FastGemm *g)
+static void fill_avx512(const FastFill *f, const FastPre *pre);
+
+/* B's columns [j0, j0 + n) from fl, in a pass of their own. */
+static void fill_cols(const FastGemm *g, const FastGemmFill *fl, int j0, int n)
+{
+    const FastFill f = {fl->x + j0, fl->xs, 1, (float *)g->b + j0, g->cstride, g->nc, 0, (size_t)n, 0};
+    fill_avx512(&f, &fl->pre);
+}
+
+/* fl: B built by the first rows' tiles (gemm_fill), or NULL. */
+static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
     const int left = g->ncols % 16 <= LEFT_MAX ? g->ncols % 16 : 0;
     const int main_cols = g->ncols - left;
+    if (fl && (left || main_cols <= 16)) {
+        /* The leftover columns' transposed tiles and the one-vector GEMM
+         * read B all at once: filled first.  Main tiles end at a multiple
+         * of 16 when there are leftovers, so they store none of these. */
+        fill_cols(g, fl, main_cols == g->ncols ? 0 : main_cols, main_cols == g->ncols ? g->ncols : left);
+        if (main_cols == g->ncols)
+            fl = NULL;
+    }
     if (main_cols == g->ncols && main_cols <= 16) {
         for (int r0 = 0; r0 < g->m; r0 += MR_WIDE)
             tile1_wide(g, g->a + (size_t)(r0 / FAST_PANEL) * psize, r0,
@@ -345,19 +416,29 @@ static void gemm_tiles(const FastGemm *g)
                             : g->a_next ? g->a_next
                                         : g->a + (size_t)p * psize;
         const float *pf = g->ntaps > 1 ? a : next + (size_t)(r0 % FAST_PANEL / MR) * (psize / 2);
+        /* The first rows build B where fl says so. */
+        const int fill = !fl || r0 ? 0 : fl->pre.relu ? 2 : 1;
+        const TileFn t3 = fill == 2 ? tile3_2 : fill ? tile3_1 : tile3_0;
+        const TileFn t2 = fill == 2 ? tile2_2 : fill ? tile2_1 : tile2_0;
+        const TileFn t1 = fill == 2 ? tile1_2 : fill ? tile1_1 : tile1_0;
         for (int j0 = 0; j0 < main_cols; j0 += 16 * NV) {
             const int n = main_cols - j0 < 16 * NV ? main_cols - j0 : 16 * NV;
             if (n > 32)
-                tile3(g, a, pf, r0, rows, j0, n);
+                t3(g, a, pf, r0, rows, j0, n, fl);
             else if (n > 16)
-                tile2(g, a, pf, r0, rows, j0, n);
+                t2(g, a, pf, r0, rows, j0, n, fl);
             else
-                tile1(g, a, pf, r0, rows, j0, n);
+                t1(g, a, pf, r0, rows, j0, n, fl);
         }
     }
     for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += CP)
         for (int j0 = main_cols; j0 < g->ncols; j0 += CJ)
             ttile_cols(g, p0, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ);
+}
+
+static void gemm_tiles(const FastGemm *g)
+{
+    gemm_tiles_fill(g, NULL);
 }
 
 /* ---- filling B ---------------------------------------------------------- */
@@ -390,15 +471,6 @@ INLINE __m512 load_step(const float *x, int step, int n)
         _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                            _mm512_set1_epi32(step));
     return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), first_lanes(n), idx, x, 4);
-}
-
-/* The pre-activation of one vector: mul then add, rounded twice, as the
- * reference. */
-INLINE __m512 pre_ps(__m512 v, __m512 s, __m512 t, int on, int relu)
-{
-    if (on)
-        v = _mm512_add_ps(_mm512_mul_ps(v, s), t);
-    return relu ? _mm512_max_ps(_mm512_setzero_ps(), v) : v;
 }
 
 /* fill for one combination of the pre-activation flags (constants once
@@ -713,5 +785,18 @@ static void wino_u_avx512(const FastWinoU *u)
 
 FAST_ENTRIES_WITH_ACT_AFTER(avx512)
 
-const FastKernels onnxcc_fast_avx512 = {gemm_avx512,    fill_avx512,     fill_split4_avx512,
-                                        wino_in_avx512, wino_out_avx512, wino_u_avx512, add2_avx512};
+static void gemm_fill_avx512(const FastGemm *g, const FastGemmFill *f)
+{
+    if (!fast_act_after(g->act.kind)) {
+        gemm_tiles_fill(g, f);
+        return;
+    }
+    FastGemm h = *g;
+    h.act.kind = ONNXCC_ACT_NONE;
+    gemm_tiles_fill(&h, f);
+    fast_gemm_act_after(g, onnxcc_f32_act_avx512);
+}
+
+const FastKernels onnxcc_fast_avx512 = {gemm_avx512,     fill_avx512,      fill_split4_avx512,
+                                        wino_in_avx512,  wino_out_avx512,  wino_u_avx512,
+                                        add2_avx512,     gemm_fill_avx512};

@@ -189,6 +189,16 @@ typedef struct FastAdd2 {
     size_t n;
 } FastAdd2;
 
+/* A GEMM that builds its own B (gemm_fill): B row c, column j is
+ * pre_c(x[c*xs + j]) (see FastFill; pre.on), stored by the tiles of the
+ * first output rows as they multiply it and read back by the others, so
+ * that B needs no pass of its own.  x is read up to column ncols only. */
+typedef struct FastGemmFill {
+    const float *x;
+    size_t xs;
+    FastPre pre;
+} FastGemmFill;
+
 typedef struct FastKernels {
     void (*gemm)(const FastGemm *g);
     void (*fill)(const FastFill *f, const FastPre *pre);
@@ -197,6 +207,9 @@ typedef struct FastKernels {
     void (*wino_out)(const FastWinoOut *w);
     void (*wino_u)(const FastWinoU *u);
     void (*add2)(const FastAdd2 *a);
+    /* gemm, B built as it goes (FastGemmFill, one tap only); NULL: the
+     * ISA has none, fill B first */
+    void (*gemm_fill)(const FastGemm *g, const FastGemmFill *f);
 } FastKernels;
 
 #ifdef ONNXCC_RT_X86_64
