@@ -11,7 +11,7 @@
  * output element, whatever the split of N over threads. */
 
 #define GV_U 4 /* accumulators per pair */
-#define GV_PF_MAX_K 2048 /* rows up to this long are prefetched (gemv_rows) */
+#define GV_PF_MAX_K 2048 /* B rows up to this long: one at a time, prefetched (gemv_rows) */
 
 static inline float gv_hsum(DV v)
 {
@@ -23,11 +23,11 @@ static inline float gv_hsum(DV v)
     return l[0];
 }
 
-/* ar_pf / b_pf (floats, 0: none): how far ahead of the rows ar / bj a
- * stream's lines are requested (gemv_rows). */
+/* b_pf (floats, 0: none): how far ahead of bj its lines are requested
+ * (gemv_rows). */
 static inline __attribute__((always_inline)) void gv_pair_rows(const float *const ar[GV_MR], int mr,
                                                                 const float *bj, size_t K, float out[GV_MR],
-                                                                size_t ar_pf, size_t b_pf)
+                                                                size_t b_pf)
 {
     DV acc[GV_MR][GV_U];
     FAST_UNROLL
@@ -45,11 +45,8 @@ static inline __attribute__((always_inline)) void gv_pair_rows(const float *cons
             const DV bv = dv_load(bj + at);
             FAST_UNROLL
             for (int r = 0; r < GV_MR; r++)
-                if (r < mr) {
-                    if (ar_pf)
-                        __builtin_prefetch(ar[r] + at + ar_pf);
+                if (r < mr)
                     acc[r][u] = dv_fma(dv_load(ar[r] + at), bv, acc[r][u]);
-                }
         }
     }
     for (int u = 0; k < K; k += DL, u++) {
@@ -70,26 +67,25 @@ static inline __attribute__((always_inline)) void gv_pair_rows(const float *cons
 static void gemv_rows(const FastGemv *g, size_t j0, size_t j1, float *acc, size_t ldacc)
 {
     size_t j = j0;
-    /* One row of A (batch 1): GV_MR B rows at once, in the roles of A's
-     * rows (the same products, so the same sums per pair): GV_MR streams
-     * of B in flight and each A vector loaded once for all of them, where
-     * a single B stream left the core at 16 GB/s of the ~27 a core can
-     * read (Zen 5, AlexNet's 9216 -> 4096 classifier). */
-    /* Short rows are requested a group of rows ahead (the same place in
-     * the rows the next group reads): the hardware's prefetchers restart at
-     * every 4 KB page, a whole row of DenseNet-121's 1024 -> 1000
-     * classifier, so without the requests each row began with a wait on
-     * memory.  Cold weights, one thread, Zen 5, median: 1024 -> 1000 0.175
-     * -> 0.147 ms (23 -> 28 GB/s), 1280 -> 1000 -10%; rows of 4096 and more
-     * no different. */
-    const size_t ahead = g->K <= GV_PF_MAX_K ? GV_MR * g->K : 0;
-    if (g->m == 1)
+    /* One row of A (batch 1) with long B rows: GV_MR B rows at once, in
+     * the roles of A's rows (the same products, so the same sums per pair):
+     * GV_MR streams of B in flight and each A vector loaded once for all of
+     * them, where a single B stream left the core at 16 GB/s of the ~27 a
+     * core can read (Zen 5, AlexNet's 9216 -> 4096 classifier).  Short rows
+     * (GV_PF_MAX_K floats at most) go one at a time, each requesting the
+     * next: B is then one sequential stream, where GV_MR streams of rows of
+     * a 4 KB page or so each left the hardware's prefetchers restarting at
+     * every row.  Cold weights, one thread, Zen 5, median: 1024 -> 1000
+     * 0.157 -> 0.131 ms, 1280 -> 1000 0.172 -> 0.141, 960 -> 1280 0.172 ->
+     * 0.136; 4096 -> 1000 0.49 ms in GV_MR streams, 0.63 in one. */
+    if (g->m == 1 && g->K > GV_PF_MAX_K)
         for (; j + GV_MR <= j1; j += GV_MR) {
             const float *br[GV_MR];
             for (int c = 0; c < GV_MR; c++)
                 br[c] = g->b + (j + (size_t)c) * g->K;
-            gv_pair_rows(br, GV_MR, g->a, g->K, acc + (j - j0), j + 2 * GV_MR <= j1 ? ahead : 0, 0);
+            gv_pair_rows(br, GV_MR, g->a, g->K, acc + (j - j0), 0);
         }
+    const size_t next = g->K <= GV_PF_MAX_K ? g->K : 0;
     for (; j < j1; j++) {
         const float *bj = g->b + j * g->K;
         for (int i0 = 0; i0 < g->m; i0 += GV_MR) {
@@ -101,17 +97,17 @@ static void gemv_rows(const FastGemv *g, size_t j0, size_t j1, float *acc, size_
             switch (mr) { /* one instance per row count: accumulators in registers */
 #if GV_MR > 2
             case 4:
-                gv_pair_rows(ar, 4, bj, g->K, out, 0, j + 1 < j1 && g->K <= GV_PF_MAX_K ? g->K : 0);
+                gv_pair_rows(ar, 4, bj, g->K, out, j + 1 < j1 ? next : 0);
                 break;
             case 3:
-                gv_pair_rows(ar, 3, bj, g->K, out, 0, j + 1 < j1 && g->K <= GV_PF_MAX_K ? g->K : 0);
+                gv_pair_rows(ar, 3, bj, g->K, out, j + 1 < j1 ? next : 0);
                 break;
 #endif
             case 2:
-                gv_pair_rows(ar, 2, bj, g->K, out, 0, j + 1 < j1 && g->K <= GV_PF_MAX_K ? g->K : 0);
+                gv_pair_rows(ar, 2, bj, g->K, out, j + 1 < j1 ? next : 0);
                 break;
             default:
-                gv_pair_rows(ar, 1, bj, g->K, out, 0, j + 1 < j1 && g->K <= GV_PF_MAX_K ? g->K : 0);
+                gv_pair_rows(ar, 1, bj, g->K, out, j + 1 < j1 ? next : 0);
             }
             for (int r = 0; r < mr; r++)
                 acc[(size_t)(i0 + r) * ldacc + (j - j0)] = out[r];
