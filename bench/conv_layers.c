@@ -184,6 +184,12 @@ static const Layer layers[] = {
     {"zoo sqz 1x1 384->64 13", 384, 13, 64, 1, 1, 0, 384},
     {"zoo sqz 1x1 64->256 13", 64, 13, 256, 1, 1, 0, 64},
     {"zoo sqz 3x3 64->256 13", 64, 13, 256, 3, 1, 1, 64},
+    /* squeeze-and-excitation: 1x1 layers on 1x1 maps (MobileNetV3-Large,
+     * EfficientNet-B0), bound by the stream of their weights */
+    {"zoo se 1x1 240->960 1", 240, 1, 960, 1, 1, 0, 240},
+    {"zoo se 1x1 960->240 1", 960, 1, 240, 1, 1, 0, 960},
+    {"zoo se 1x1 48->1152 1", 48, 1, 1152, 1, 1, 0, 48},
+    {"zoo se 1x1 1152->48 1", 1152, 1, 48, 1, 1, 0, 1152},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000
