@@ -21,7 +21,8 @@
  * transformed weights in scratch on every call); BENCH_FLUSH=MB writes a
  * buffer of MB MiB before every timed call, so that x and y start out of the
  * caches smaller than that (4: out of L2 but still in L3, as in a model
- * whose activations outgrow L2). */
+ * whose activations outgrow L2); BENCH_ACT=silu|hardswish|sigmoid gives the
+ * zoo's layers that epilogue instead of ReLU (EfficientNet's, MobileNetV3's). */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +187,10 @@ static const Layer layers[] = {
     {"zoo sqz 3x3 64->256 13", 64, 13, 256, 3, 1, 1, 64},
     /* squeeze-and-excitation: 1x1 layers on 1x1 maps (MobileNetV3-Large,
      * EfficientNet-B0), bound by the stream of their weights */
+    /* EfficientNet-B0's expansions (SiLU: BENCH_ACT=silu) */
+    {"zoo effb0 1x1 16->96 112", 16, 112, 96, 1, 1, 0, 16},
+    {"zoo effb0 1x1 24->144 56", 24, 56, 144, 1, 1, 0, 24},
+    {"zoo effb0 1x1 80->480 14", 80, 14, 480, 1, 1, 0, 80},
     {"zoo se 1x1 240->960 1", 240, 1, 960, 1, 1, 0, 240},
     {"zoo se 1x1 960->240 1", 960, 1, 240, 1, 1, 0, 960},
     {"zoo se 1x1 48->1152 1", 48, 1, 1152, 1, 1, 0, 48},
@@ -236,6 +241,12 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     const int zoo = strncmp(l->name, "zoo", 3) == 0;
     p.pre_relu = !zoo && l->C != 3;
     p.act.kind = zoo ? ONNXCC_ACT_RELU : ONNXCC_ACT_NONE;
+    const char *act = getenv("BENCH_ACT");
+    if (act && zoo)
+        p.act.kind = !strcmp(act, "silu")        ? ONNXCC_ACT_SILU
+                     : !strcmp(act, "hardswish") ? ONNXCC_ACT_HARDSWISH
+                     : !strcmp(act, "sigmoid")   ? ONNXCC_ACT_SIGMOID
+                                                 : ONNXCC_ACT_RELU;
     p.compact_weights = getenv("BENCH_COMPACT") != NULL;
 
     const size_t k = (size_t)l->C * (size_t)l->k * (size_t)l->k;
