@@ -58,13 +58,9 @@ INLINE __m512 pre_ps(__m512 v, __m512 s, __m512 t, int on, int relu)
     return relu ? _mm512_max_ps(_mm512_setzero_ps(), v) : v;
 }
 
-/* One k step of a tile: acc[r][v] += a[r] * bt[16v .. 16v+15]. */
-INLINE void tile_k(__m512 acc[MR_WIDE][NV], const float *a, const float *bt, int nv, int mr)
+/* acc[r][v] += a[r] * bv[v]. */
+INLINE void tile_fma(__m512 acc[MR_WIDE][NV], const float *a, const __m512 bv[NV], int nv, int mr)
 {
-    __m512 bv[NV];
-    FAST_UNROLL
-    for (int v = 0; v < nv; v++)
-        bv[v] = _mm512_loadu_ps(bt + 16 * v);
     FAST_UNROLL
     for (int r = 0; r < mr; r++) {
         const __m512 ar = _mm512_set1_ps(a[r]);
@@ -72,6 +68,16 @@ INLINE void tile_k(__m512 acc[MR_WIDE][NV], const float *a, const float *bt, int
         for (int v = 0; v < nv; v++)
             acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
     }
+}
+
+/* One k step of a tile: acc[r][v] += a[r] * bt[16v .. 16v+15]. */
+INLINE void tile_k(__m512 acc[MR_WIDE][NV], const float *a, const float *bt, int nv, int mr)
+{
+    __m512 bv[NV];
+    FAST_UNROLL
+    for (int v = 0; v < nv; v++)
+        bv[v] = _mm512_loadu_ps(bt + 16 * v);
+    tile_fma(acc, a, bv, nv, mr);
 }
 
 /* The same step building B (gemm_fill): the row's values are x's
@@ -87,13 +93,7 @@ INLINE void tile_k_fill(__m512 acc[MR_WIDE][NV], const float *a, const float *xr
         bv[v] = pre_ps(x, s, t, 1, relu);
         _mm512_storeu_ps(bt + 16 * v, bv[v]);
     }
-    FAST_UNROLL
-    for (int r = 0; r < mr; r++) {
-        const __m512 ar = _mm512_set1_ps(a[r]);
-        FAST_UNROLL
-        for (int v = 0; v < nv; v++)
-            acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
-    }
+    tile_fma(acc, a, bv, nv, mr);
 }
 
 /* Rows r0 .. r0+rows-1 (rows <= mr: MR, or MR_WIDE with nv 1), columns
