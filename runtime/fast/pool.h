@@ -59,6 +59,7 @@ typedef struct PoolRowKernels {
 } PoolRowKernels;
 
 #define POOL_FLAT_MAX 1024
+#define POOL_ROW_MAX 1024 /* outputs of a row per call of direct at most */
 
 #ifdef ONNXCC_RT_X86_64
 extern const PoolRowKernels onnxcc_fast_pool_avx2;

@@ -32,7 +32,7 @@
 #include <float.h>
 #include <math.h>
 
-#define ROW_MAX 1024 /* floats of each row buffer (on the stack) */
+#define ROW_MAX POOL_ROW_MAX /* floats of each row buffer (on the stack) */
 
 typedef PoolAffine Affine; /* pre(v) = max(lo, v*a + b), see pool.h */
 

@@ -90,77 +90,141 @@ static void pr_stride2(int is_max, float *y, const float *v, int k, size_t n, fl
 
 #define PR_INLINE static inline __attribute__((always_inline))
 
-/* vertical's value of the DL columns from c: pr_vertical's reduction
- * inside [0, w), the identity outside.  Columns from c < 0 are those from
- * 0 moved up -c lanes. */
-PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, long c, long w, int pre,
+/* How a direct call forms the vertical value of its column vectors: vector
+ * m holds the columns c0 + m*DL .. c0 + m*DL + DL-1.  The plan is the same
+ * for every output row of a call, so it is made once per call and each row
+ * runs straight through it. */
+enum { PR_IDENT, PR_FULL, PR_PART };
+typedef struct PrCol {
+    DM keep;  /* PR_PART: the lanes inside [0, w) (loaded from at) */
+    long at;  /* first column loaded */
+    long up;  /* PR_PART with c0 + m*DL < 0: that (lanes moved up), else 0 */
+    int kind; /* PR_IDENT: no column inside or none read: the identity */
+} PrCol;
+
+/* The vector at most: s*ceil(n/DL) + 1 of them, n <= POOL_ROW_MAX. */
+#define PR_MAX_COLS (2 * ((POOL_ROW_MAX + DL - 1) / DL) + 1)
+
+/* The plan of columns [c0, c0 + span) of rows of width w: ncol vectors. */
+static void pr_plan(PrCol *col, int ncol, long c0, long span, long w)
+{
+    for (int m = 0; m < ncol; m++) {
+        const long c = c0 + (long)m * DL;
+        PrCol p;
+        p.at = c, p.up = 0, p.keep = dv_lanes(0, DL);
+        if ((long)m * DL >= span || c + DL <= 0 || c >= w) {
+            p.kind = PR_IDENT;
+        } else if (c >= 0 && c + DL <= w) {
+            p.kind = PR_FULL;
+        } else {
+            p.kind = PR_PART;
+            p.at = c < 0 ? 0 : c;
+            p.keep = dv_lanes(p.at, w);
+            p.up = c < 0 ? c : 0;
+        }
+        col[m] = p;
+    }
+}
+
+/* vertical's value of column vector p: pr_vertical's reduction inside [0,
+ * w), the identity outside. */
+PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, const PrCol *p, int pre,
                        DV a, DV b, DV lo)
 {
     const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
-    if (c + DL <= 0 || c >= w) /* no column inside */
-        return ident;
     DV acc = ident;
-    if (c >= 0 && c + DL <= w) {
-        for (int r = 0; r < nr; r++) {
-            DV v = dv_load(row + (size_t)r * stride + c);
+    if (p->kind == PR_FULL) {
+        const float *x = row + p->at;
+        _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
+        {
+            DV v = dv_load(x + (size_t)r * stride);
             if (pre)
                 v = dv_max(lo, dv_add(dv_mul(v, a), b));
             acc = pr_combine(is_max, acc, v);
         }
         return acc;
     }
-    const long at = c < 0 ? 0 : c;
-    const DM keep = dv_lanes(at, w);
-    for (int r = 0; r < nr; r++) {
-        DV v = dv_loadz(row + (size_t)r * stride + at, keep);
+    if (p->kind == PR_IDENT)
+        return ident;
+    const float *x = row + p->at;
+    _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
+    {
+        DV v = dv_loadz(x + (size_t)r * stride, p->keep);
         if (pre)
             v = dv_max(lo, dv_add(dv_mul(v, a), b));
         acc = pr_combine(is_max, acc, v);
     }
-    acc = dv_select(keep, acc, ident);
-    return c < 0 ? dv_up(acc, c, ident) : acc;
+    acc = dv_select(p->keep, acc, ident);
+    return p->up ? dv_up(acc, p->up, ident) : acc;
+}
+
+/* pr_column of a PR_FULL vector at x (no branch). */
+PR_INLINE DV pr_full(int is_max, const float *x, size_t stride, int nr, int pre, DV a, DV b, DV lo)
+{
+    DV acc = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
+    {
+        DV v = dv_load(x + (size_t)r * stride);
+        if (pre)
+            v = dv_max(lo, dv_add(dv_mul(v, a), b));
+        acc = pr_combine(is_max, acc, v);
+    }
+    return acc;
+}
+
+/* One vector of outputs from the column vectors v0, v1 (stride 1) or v0,
+ * v1, v2 (stride 2), before the average's scale. */
+PR_INLINE DV pr_outputs(int is_max, int k, int s, DV v0, DV v1, DV v2)
+{
+    const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    DV acc;
+    if (s == 1) {
+        acc = pr_combine(is_max, ident, v0);
+        if (k > 1)
+            acc = pr_combine(is_max, acc, dv_shift(v0, v1, 1));
+        if (k > 2)
+            acc = pr_combine(is_max, acc, dv_shift(v0, v1, 2));
+    } else {
+        DV t[3];
+        dv_deint(v0, v1, v2, t);
+        acc = is_max ? dv_max(t[1], t[0]) : dv_add(t[0], t[1]);
+        if (k == 3)
+            acc = pr_combine(is_max, acc, t[2]);
+    }
+    return acc;
 }
 
 /* pr_vertical, then pr_stride1 or pr_stride2, per vector of outputs, with
  * the vertical values of the columns in registers: each vector of columns
  * is reduced once, the last one of a vector of outputs being the first
- * of the next. */
+ * of the next.  The first n_full outputs (whole vectors whose columns are
+ * all PR_FULL but the first) run without a branch. */
 PR_INLINE void pr_direct_row(int is_max, float *y, const float *row, size_t stride, int nr, int k,
-                             int s, long c0, long w, size_t n, DV a, DV b, DV lo, int pre,
-                             float inv_h, const float *inv_w)
+                             int s, size_t n, size_t n_full, const PrCol *col, DV a, DV b, DV lo,
+                             int pre, float inv_h, const float *inv_w)
 {
-    const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
-    DV v0 = pr_column(is_max, row, stride, nr, c0, w, pre, a, b, lo);
-    for (size_t i = 0; i < n; i += DL) {
-        const int m = n - i < DL ? (int)(n - i) : DL;
-        const long span = (long)s * (m - 1) + k; /* columns the outputs read */
-        const long c = c0 + s * (long)i;
-        const int more = i + DL < n;
-        DV acc;
-        if (s == 1) {
-            const DV v1 = more || span > DL ? pr_column(is_max, row, stride, nr, c + DL, w, pre, a, b, lo)
-                                            : ident;
-            acc = pr_combine(is_max, ident, v0);
-            if (k > 1)
-                acc = pr_combine(is_max, acc, dv_shift(v0, v1, 1));
-            if (k > 2)
-                acc = pr_combine(is_max, acc, dv_shift(v0, v1, 2));
-            v0 = v1;
-        } else {
-            const DV v1 = pr_column(is_max, row, stride, nr, c + DL, w, pre, a, b, lo);
-            const DV v2 = more || span > 2 * DL
-                              ? pr_column(is_max, row, stride, nr, c + 2 * DL, w, pre, a, b, lo)
-                              : ident;
-            DV t[3];
-            dv_deint(v0, v1, v2, t);
-            acc = is_max ? dv_max(t[1], t[0]) : dv_add(t[0], t[1]);
-            if (k == 3)
-                acc = pr_combine(is_max, acc, t[2]);
-            v0 = v2;
-        }
+    const DV sh = dv_set1(inv_h);
+    DV v0 = pr_column(is_max, row, stride, nr, &col[0], pre, a, b, lo);
+    size_t i = 0, m = 1;
+    const float *x = n_full ? row + col[1].at : row; /* col[1]'s columns */
+    for (; i < n_full; i += DL, m += (size_t)s, x += s * DL) {
+        const DV v1 = pr_full(is_max, x, stride, nr, pre, a, b, lo);
+        const DV v2 = s == 2 ? pr_full(is_max, x + DL, stride, nr, pre, a, b, lo) : v1;
+        DV acc = pr_outputs(is_max, k, s, v0, v1, v2);
         if (!is_max)
-            acc = dv_mul(acc, pr_scale(inv_h, inv_w, i, dv_lanes(0, m)));
-        dv_store(y + i, acc, m);
+            acc = dv_mul(acc, dv_mul(sh, dv_load(inv_w + i)));
+        dv_store(y + i, acc, DL);
+        v0 = v2;
+    }
+    for (; i < n; i += DL, m += (size_t)s) {
+        const int left = n - i < DL ? (int)(n - i) : DL;
+        const DV v1 = pr_column(is_max, row, stride, nr, &col[m], pre, a, b, lo);
+        const DV v2 = s == 2 ? pr_column(is_max, row, stride, nr, &col[m + 1], pre, a, b, lo) : v1;
+        DV acc = pr_outputs(is_max, k, s, v0, v1, v2);
+        if (!is_max)
+            acc = dv_mul(acc, pr_scale(inv_h, inv_w, i, dv_lanes(0, left)));
+        dv_store(y + i, acc, left);
+        v0 = v2;
     }
 }
 
@@ -170,14 +234,21 @@ PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, lon
 {
     const DV a = dv_set1(f.a), b = dv_set1(f.b), lo = dv_set1(f.lo);
     const size_t stride = (size_t)step * (size_t)w;
+    PrCol col[PR_MAX_COLS];
+    const int ncol = (int)(s * ((n + DL - 1) / DL)) + 1;
+    pr_plan(col, ncol, c0, s * ((long)n - 1) + k, w);
+    size_t n_full = 0; /* pr_direct_row's */
+    for (int m = 1; n_full + DL <= n && col[m].kind == PR_FULL && (s == 1 || col[m + 1].kind == PR_FULL);
+         m += s)
+        n_full += DL;
     for (int o = 0; o < nrows; o++) {
         const int nr = rows[o].nr;
         const float *row = nr ? x + (size_t)rows[o].first * (size_t)w : x; /* formed inside x only */
         if (nr == k) /* a window as tall as it is wide, inside the input: loops unrolled */
-            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, k, k, s, c0, w, n, a, b, lo, pre,
+            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, k, k, s, n, n_full, col, a, b, lo, pre,
                           rows[o].inv, inv_w);
         else
-            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, nr, k, s, c0, w, n, a, b, lo, pre,
+            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, nr, k, s, n, n_full, col, a, b, lo, pre,
                           rows[o].inv, inv_w);
     }
 }
