@@ -63,6 +63,21 @@ static const Layer layers[] = {
 static const char *models[] = {"densenet121", "inception_v3", "squeezenet1_1", "googlenet", "resnet"};
 #define NUM_MODELS ((int)(sizeof models / sizeof models[0]))
 
+/* random_floats' values in a 64-byte aligned block (as the generated
+ * code's workspace). */
+static float *aligned_floats(size_t n)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, 64, sizeof(float) * n + 64) != 0) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    float *r = random_floats(n);
+    memcpy(p, r, sizeof(float) * n);
+    free(r);
+    return p;
+}
+
 /* Output extent of a pooled axis (as the compiler resolves ceil_mode). */
 static int out_len(int in, int k, int s, int pad, int ceil_mode)
 {
@@ -116,15 +131,18 @@ int main(int argc, char **argv)
             continue;
         OnnxccPool2dParams p;
         memset(&p, 0, sizeof p);
-        p.N = 1, p.C = getenv("BENCH_C") ? atoi(getenv("BENCH_C")) : l->C, p.H = l->H, p.W = l->W;
+        p.N = 1, p.C = getenv("BENCH_C") ? atoi(getenv("BENCH_C")) : l->C;
+        p.H = p.W = getenv("BENCH_HW") ? atoi(getenv("BENCH_HW")) : l->H;
+        if (!getenv("BENCH_HW"))
+            p.W = l->W;
         p.kH = p.kW = l->k, p.stride_h = p.stride_w = l->s, p.dil_h = p.dil_w = 1;
         p.pad_t = p.pad_l = p.pad_b = p.pad_r = l->pad;
         p.count_include_pad = l->cip;
         p.pre_relu = l->pre;
-        p.OH = out_len(l->H, l->k, l->s, l->pad, l->ceil_mode);
-        p.OW = out_len(l->W, l->k, l->s, l->pad, l->ceil_mode);
-        const size_t xn = (size_t)p.C * l->H * l->W, yn = (size_t)p.C * p.OH * p.OW;
-        float *x = random_floats(xn), *y = random_floats(yn);
+        p.OH = out_len(p.H, l->k, l->s, l->pad, l->ceil_mode);
+        p.OW = out_len(p.W, l->k, l->s, l->pad, l->ceil_mode);
+        const size_t xn = (size_t)p.C * p.H * p.W, yn = (size_t)p.C * p.OH * p.OW;
+        float *x = aligned_floats(xn), *y = aligned_floats(yn);
         float *scale = l->pre ? random_floats((size_t)l->C) : NULL;
         float *shift = l->pre ? random_floats((size_t)l->C) : NULL;
         const double bytes = 4.0 * (double)(xn + yn);

@@ -49,16 +49,19 @@ typedef struct PoolRowKernels {
     void (*direct)(int is_max, float *y, size_t ldy, const float *x, long w, const PoolRow *rows,
                    int nrows, int step, int k, int s, long c0, size_t n, PoolAffine f, int pre,
                    const float *inv_w);
-    /* A whole plane of a 3x3 max pool at stride 1 with one padding on
-     * every side (Inception's branch pools): y[i], i < h*w, as direct
-     * gives it, but over the plane as one run of h*w floats (the window
-     * rows at -w, 0, +w, its columns at -1, 0, +1 masked at the row
+    /* A whole plane of a 3x3 pool at stride 1 with one padding on every
+     * side (Inception's and GoogLeNet's branch pools): y[i], i < h*w, as
+     * direct gives it, but over the plane as one run of h*w floats (the
+     * window rows at -w, 0, +w, its columns at -1, 0, +1 masked at the row
      * edges), so that small maps waste no lanes; planes of at most
-     * POOL_FLAT_MAX floats.  NULL at the scalar level. */
-    void (*same3_max)(float *y, const float *x, int h, int w, PoolAffine f, int pre);
+     * POOL_FLAT_MAX floats.  The average multiplies output i by scale[i]
+     * (direct's inv_h*inv_w of its row and column).  NULL at the scalar
+     * level. */
+    void (*same3)(int is_max, float *y, const float *x, int h, int w, PoolAffine f, int pre,
+                  const float *scale);
 } PoolRowKernels;
 
-#define POOL_FLAT_MAX 1024
+#define POOL_FLAT_MAX 2048
 #define POOL_ROW_MAX 1024 /* outputs of a row per call of direct at most */
 
 #ifdef ONNXCC_RT_X86_64

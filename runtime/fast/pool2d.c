@@ -440,7 +440,7 @@ static void pool_chunks(const OnnxccPool2dParams *p, const PoolRowKernels *kern,
     }
 }
 
-/* Planes the flat kernel takes (PoolRowKernels.same3_max). */
+/* Planes the flat kernel takes (PoolRowKernels.same3). */
 static int same3(const OnnxccPool2dParams *p)
 {
     return p->kH == 3 && p->kW == 3 && p->stride_h == 1 && p->stride_w == 1 && p->dil_h == 1 &&
@@ -503,11 +503,25 @@ static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern,
     }
 }
 
+/* The flat kernel's scale of the average: output i's inv_h * inv_w, as
+ * direct takes them (window_rows, chunk_setup). */
+static void flat_scale(const OnnxccPool2dParams *p, float *scale)
+{
+    for (int oh = 0; oh < p->OH; oh++) {
+        const Rows rw = window_rows(p, oh);
+        for (int ow = 0; ow < p->OW; ow++)
+            scale[oh * p->OW + ow] =
+                rw.inv * inv_count(ow * p->stride_w - p->pad_l, p->kW, p->dil_w, p->W, p->pad_l,
+                                   p->pad_r, p->count_include_pad);
+    }
+}
+
 /* One plane: tap by tap for windows wider than a chunk, else separable:
- * on the direct row kernel where it takes the window, else in chunks
- * through a row buffer. */
+ * on the flat kernel where it takes the plane (scale: flat_scale's), on
+ * the direct row kernel where it takes the window, else in chunks through
+ * a row buffer. */
 static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max, Affine f,
-                     int pre, const float *xc, float *yc, const Whole *whole)
+                     int pre, const float *xc, float *yc, const Whole *whole, const float *scale)
 {
     const int reach = (p->kW - 1) * p->dil_w + 1; /* columns one window spans */
     if (reach > ROW_MAX) {
@@ -519,8 +533,8 @@ static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, in
         }
         return;
     }
-    if (is_max && kern->same3_max && same3(p))
-        kern->same3_max(yc, xc, p->H, p->W, f, pre);
+    if (kern->same3 && same3(p))
+        kern->same3(is_max, yc, xc, p->H, p->W, f, pre, scale);
     else if (direct_ok(p))
         pool_direct(p, kern, is_max, f, pre, xc, yc, whole);
     else
@@ -549,6 +563,9 @@ static void pool_task(void *ctx, int t)
     size_t lo, hi;
     fast_split((size_t)p->N * (size_t)p->C, 1, j->ntasks, t, &lo, &hi);
     Whole whole;
+    float scale[POOL_FLAT_MAX];
+    if (!j->is_max && j->kern->same3 && same3(p))
+        flat_scale(p, scale);
     const int one_call = whole_plane(p);
     if (one_call) {
         chunk_setup(p, j->is_max, 0, p->OW, &whole.ch);
@@ -558,7 +575,7 @@ static void pool_task(void *ctx, int t)
         const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
         pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c), pre,
                  j->x + n * xs + c * plane, j->y + n * ys + c * oplane,
-                 one_call ? &whole : NULL);
+                 one_call ? &whole : NULL, scale);
     }
 }
 

@@ -102,7 +102,7 @@ typedef struct PrCol {
     int kind; /* PR_IDENT: no column inside or none read: the identity */
 } PrCol;
 
-/* The vector at most: s*ceil(n/DL) + 1 of them, n <= POOL_ROW_MAX. */
+/* The vectors at most: s*ceil(n/DL) + 1 of them, n <= POOL_ROW_MAX. */
 #define PR_MAX_COLS (2 * ((POOL_ROW_MAX + DL - 1) / DL) + 1)
 
 /* The plan of columns [c0, c0 + span) of rows of width w: ncol vectors. */
@@ -111,11 +111,12 @@ static void pr_plan(PrCol *col, int ncol, long c0, long span, long w)
     for (int m = 0; m < ncol; m++) {
         const long c = c0 + (long)m * DL;
         PrCol p;
-        p.at = c, p.up = 0, p.keep = dv_lanes(0, DL);
+        p.at = 0, p.up = 0, p.keep = dv_lanes(0, DL);
         if ((long)m * DL >= span || c + DL <= 0 || c >= w) {
             p.kind = PR_IDENT;
         } else if (c >= 0 && c + DL <= w) {
             p.kind = PR_FULL;
+            p.at = c;
         } else {
             p.kind = PR_PART;
             p.at = c < 0 ? 0 : c;
@@ -133,8 +134,8 @@ PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, cons
 {
     const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
     DV acc = ident;
+    const float *x = row + p->at;
     if (p->kind == PR_FULL) {
-        const float *x = row + p->at;
         _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
         {
             DV v = dv_load(x + (size_t)r * stride);
@@ -146,7 +147,6 @@ PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, cons
     }
     if (p->kind == PR_IDENT)
         return ident;
-    const float *x = row + p->at;
     _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
     {
         DV v = dv_loadz(x + (size_t)r * stride, p->keep);
@@ -154,22 +154,9 @@ PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, cons
             v = dv_max(lo, dv_add(dv_mul(v, a), b));
         acc = pr_combine(is_max, acc, v);
     }
-    acc = dv_select(p->keep, acc, ident);
+    if (is_max || pre) /* the sum of zeros is the identity already */
+        acc = dv_select(p->keep, acc, ident);
     return p->up ? dv_up(acc, p->up, ident) : acc;
-}
-
-/* pr_column of a PR_FULL vector at x (no branch). */
-PR_INLINE DV pr_full(int is_max, const float *x, size_t stride, int nr, int pre, DV a, DV b, DV lo)
-{
-    DV acc = dv_set1(is_max ? -FLT_MAX : 0.0f);
-    _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
-    {
-        DV v = dv_load(x + (size_t)r * stride);
-        if (pre)
-            v = dv_max(lo, dv_add(dv_mul(v, a), b));
-        acc = pr_combine(is_max, acc, v);
-    }
-    return acc;
 }
 
 /* One vector of outputs from the column vectors v0, v1 (stride 1) or v0,
@@ -194,20 +181,37 @@ PR_INLINE DV pr_outputs(int is_max, int k, int s, DV v0, DV v1, DV v2)
     return acc;
 }
 
+/* pr_column of a whole vector at x: plain loads, nothing to select. */
+PR_INLINE DV pr_full(int is_max, const float *x, size_t stride, int nr, int pre, DV a, DV b, DV lo)
+{
+    DV acc = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
+    {
+        DV v = dv_load(x + (size_t)r * stride);
+        if (pre)
+            v = dv_max(lo, dv_add(dv_mul(v, a), b));
+        acc = pr_combine(is_max, acc, v);
+    }
+    return acc;
+}
+
 /* pr_vertical, then pr_stride1 or pr_stride2, per vector of outputs, with
  * the vertical values of the columns in registers: each vector of columns
  * is reduced once, the last one of a vector of outputs being the first
- * of the next.  The first n_full outputs (whole vectors whose columns are
- * all PR_FULL but the first) run without a branch. */
+ * of the next.  The first n_full outputs are whole vectors whose columns
+ * (but v0 of the first) are all inside the row: plain loads (masked loads
+ * cost more).  keep: the lanes of the last vector of outputs.  spill: the
+ * last vector may be stored whole (masked stores cost more): the floats
+ * past the row belong to later rows of the call, written after it. */
 PR_INLINE void pr_direct_row(int is_max, float *y, const float *row, size_t stride, int nr, int k,
-                             int s, size_t n, size_t n_full, const PrCol *col, DV a, DV b, DV lo,
-                             int pre, float inv_h, const float *inv_w)
+                             int s, size_t n, size_t n_full, const PrCol *col, DM keep, DV a, DV b,
+                             DV lo, int pre, float inv_h, const float *inv_w, int spill)
 {
     const DV sh = dv_set1(inv_h);
     DV v0 = pr_column(is_max, row, stride, nr, &col[0], pre, a, b, lo);
-    size_t i = 0, m = 1;
+    size_t i = 0;
     const float *x = n_full ? row + col[1].at : row; /* col[1]'s columns */
-    for (; i < n_full; i += DL, m += (size_t)s, x += s * DL) {
+    for (; i < n_full; i += DL, x += s * DL) {
         const DV v1 = pr_full(is_max, x, stride, nr, pre, a, b, lo);
         const DV v2 = s == 2 ? pr_full(is_max, x + DL, stride, nr, pre, a, b, lo) : v1;
         DV acc = pr_outputs(is_max, k, s, v0, v1, v2);
@@ -216,16 +220,72 @@ PR_INLINE void pr_direct_row(int is_max, float *y, const float *row, size_t stri
         dv_store(y + i, acc, DL);
         v0 = v2;
     }
-    for (; i < n; i += DL, m += (size_t)s) {
-        const int left = n - i < DL ? (int)(n - i) : DL;
-        const DV v1 = pr_column(is_max, row, stride, nr, &col[m], pre, a, b, lo);
-        const DV v2 = s == 2 ? pr_column(is_max, row, stride, nr, &col[m + 1], pre, a, b, lo) : v1;
+    for (const PrCol *c = col + 1 + s * (i / DL); i < n; i += DL, c += s) {
+        const DV v1 = pr_column(is_max, row, stride, nr, c, pre, a, b, lo);
+        const DV v2 = s == 2 ? pr_column(is_max, row, stride, nr, c + 1, pre, a, b, lo) : v1;
         DV acc = pr_outputs(is_max, k, s, v0, v1, v2);
+        const int left = n - i < DL ? (int)(n - i) : DL;
         if (!is_max)
-            acc = dv_mul(acc, pr_scale(inv_h, inv_w, i, dv_lanes(0, left)));
-        dv_store(y + i, acc, left);
+            acc = dv_mul(acc, dv_mul(sh, left == DL ? dv_load(inv_w + i) : dv_loadz(inv_w + i, keep)));
+        dv_store(y + i, acc, spill ? DL : left);
         v0 = v2;
     }
+}
+
+/* pr_direct_row for two rows A, B of windows as tall as they are wide
+ * (nr = k), output rows ya, yb, at once: the plan's branches and the loop
+ * are shared, and the two rows' work interleaves.  A's last vector spills
+ * (if spill_a) into B's first, which is stored last. */
+PR_INLINE void pr_direct_pair(int is_max, float *ya, float *yb, const float *ra, const float *rb,
+                              size_t stride, int k, int s, size_t n, size_t n_full, const PrCol *col,
+                              DM keep, DV a, DV b, DV lo, int pre, float inv_a, float inv_b,
+                              const float *inv_w, int spill_a, int spill_b)
+{
+    const DV sa = dv_set1(inv_a), sb = dv_set1(inv_b);
+    DV a0 = pr_column(is_max, ra, stride, k, &col[0], pre, a, b, lo);
+    DV b0 = pr_column(is_max, rb, stride, k, &col[0], pre, a, b, lo);
+    DV first = b0; /* B's first vector of outputs */
+    size_t i = 0;
+    const long at = n_full ? col[1].at : 0; /* col[1]'s columns */
+    for (; i < n_full; i += DL) {
+        const long c = at + (long)(s * i);
+        const DV a1 = pr_full(is_max, ra + c, stride, k, pre, a, b, lo);
+        const DV b1 = pr_full(is_max, rb + c, stride, k, pre, a, b, lo);
+        const DV a2 = s == 2 ? pr_full(is_max, ra + c + DL, stride, k, pre, a, b, lo) : a1;
+        const DV b2 = s == 2 ? pr_full(is_max, rb + c + DL, stride, k, pre, a, b, lo) : b1;
+        DV acc_a = pr_outputs(is_max, k, s, a0, a1, a2), acc_b = pr_outputs(is_max, k, s, b0, b1, b2);
+        if (!is_max) {
+            const DV iw = dv_load(inv_w + i);
+            acc_a = dv_mul(acc_a, dv_mul(sa, iw));
+            acc_b = dv_mul(acc_b, dv_mul(sb, iw));
+        }
+        dv_store(ya + i, acc_a, DL);
+        if (i)
+            dv_store(yb + i, acc_b, DL);
+        else
+            first = acc_b;
+        a0 = a2, b0 = b2;
+    }
+    for (const PrCol *c = col + 1 + s * (i / DL); i < n; i += DL, c += s) {
+        const DV a1 = pr_column(is_max, ra, stride, k, c, pre, a, b, lo);
+        const DV b1 = pr_column(is_max, rb, stride, k, c, pre, a, b, lo);
+        const DV a2 = s == 2 ? pr_column(is_max, ra, stride, k, c + 1, pre, a, b, lo) : a1;
+        const DV b2 = s == 2 ? pr_column(is_max, rb, stride, k, c + 1, pre, a, b, lo) : b1;
+        DV acc_a = pr_outputs(is_max, k, s, a0, a1, a2), acc_b = pr_outputs(is_max, k, s, b0, b1, b2);
+        const int left = n - i < DL ? (int)(n - i) : DL;
+        if (!is_max) {
+            const DV iw = left == DL ? dv_load(inv_w + i) : dv_loadz(inv_w + i, keep);
+            acc_a = dv_mul(acc_a, dv_mul(sa, iw));
+            acc_b = dv_mul(acc_b, dv_mul(sb, iw));
+        }
+        dv_store(ya + i, acc_a, spill_a ? DL : left);
+        if (i)
+            dv_store(yb + i, acc_b, spill_b ? DL : left);
+        else
+            first = acc_b;
+        a0 = a2, b0 = b2;
+    }
+    dv_store(yb, first, n > DL || spill_b ? DL : (int)n);
 }
 
 PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, long w,
@@ -237,19 +297,29 @@ PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, lon
     PrCol col[PR_MAX_COLS];
     const int ncol = (int)(s * ((n + DL - 1) / DL)) + 1;
     pr_plan(col, ncol, c0, s * ((long)n - 1) + k, w);
-    size_t n_full = 0; /* pr_direct_row's */
-    for (int m = 1; n_full + DL <= n && col[m].kind == PR_FULL && (s == 1 || col[m + 1].kind == PR_FULL);
-         m += s)
+    const DM keep = dv_lanes(0, (long)(n - 1) % DL + 1);
+    size_t n_full = 0; /* whole vectors of outputs whose columns are inside */
+    for (long m = 1; n_full + DL <= n && c0 + m * DL >= 0 && c0 + (m + s) * DL <= w; m += s)
         n_full += DL;
+    /* rows before this one may spill their last vector: ldy == n, and the
+     * whole vector ends inside the call's rows */
+    const size_t end = (size_t)nrows * n, last = n - 1 - (n - 1) % DL;
     for (int o = 0; o < nrows; o++) {
         const int nr = rows[o].nr;
         const float *row = nr ? x + (size_t)rows[o].first * (size_t)w : x; /* formed inside x only */
-        if (nr == k) /* a window as tall as it is wide, inside the input: loops unrolled */
-            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, k, k, s, n, n_full, col, a, b, lo, pre,
-                          rows[o].inv, inv_w);
+        const int spill = ldy == n && (size_t)o * n + last + DL <= end;
+        if (nr == k && o + 1 < nrows && rows[o + 1].nr == k) {
+            const int spill_b = ldy == n && (size_t)(o + 1) * n + last + DL <= end;
+            pr_direct_pair(is_max, y + (size_t)o * ldy, y + (size_t)(o + 1) * ldy, row,
+                           x + (size_t)rows[o + 1].first * (size_t)w, stride, k, s, n, n_full, col,
+                           keep, a, b, lo, pre, rows[o].inv, rows[o + 1].inv, inv_w, spill, spill_b);
+            o++;
+        } else if (nr == k) /* a window as tall as it is wide, inside the input: loops unrolled */
+            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, k, k, s, n, n_full, col, keep, a,
+                          b, lo, pre, rows[o].inv, inv_w, spill);
         else
-            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, nr, k, s, n, n_full, col, a, b, lo, pre,
-                          rows[o].inv, inv_w);
+            pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, nr, k, s, n, n_full, col, keep, a,
+                          b, lo, pre, rows[o].inv, inv_w, spill);
     }
 }
 
@@ -283,10 +353,10 @@ static void pr_direct(int is_max, float *y, size_t ldy, const float *x, long w, 
 }
 
 /* x[c .. c+DL) after the pre-activation in the lanes inside [0, n), the
- * max's identity elsewhere (combining it changes nothing). */
-PR_INLINE DV pr_flat_load(const float *x, long c, long n, int pre, DV a, DV b, DV lo)
+ * identity elsewhere (combining it changes nothing). */
+PR_INLINE DV pr_flat_load(int is_max, const float *x, long c, long n, int pre, DV a, DV b, DV lo)
 {
-    const DV ident = dv_set1(-FLT_MAX);
+    const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
     if (c >= 0 && c + DL <= n) {
         const DV v = dv_load(x + c);
         return pre ? dv_max(lo, dv_add(dv_mul(v, a), b)) : v;
@@ -303,46 +373,63 @@ PR_INLINE DV pr_flat_load(const float *x, long c, long n, int pre, DV a, DV b, D
 }
 
 /* vertical's value at flat positions q .. q+DL-1: rows above, at and
- * below, in that order. */
-PR_INLINE DV pr_flat_column(const float *x, long q, long n, long w, int pre, DV a, DV b, DV lo)
+ * below, in that order (the identity first, as vertical's loop). */
+PR_INLINE DV pr_flat_column(int is_max, const float *x, long q, long n, long w, int pre, DV a, DV b,
+                            DV lo)
 {
-    DV acc = dv_set1(-FLT_MAX);
-    acc = pr_combine(1, acc, pr_flat_load(x, q - w, n, pre, a, b, lo));
-    acc = pr_combine(1, acc, pr_flat_load(x, q, n, pre, a, b, lo));
-    return pr_combine(1, acc, pr_flat_load(x, q + w, n, pre, a, b, lo));
+    DV acc = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    acc = pr_combine(is_max, acc, pr_flat_load(is_max, x, q - w, n, pre, a, b, lo));
+    acc = pr_combine(is_max, acc, pr_flat_load(is_max, x, q, n, pre, a, b, lo));
+    return pr_combine(is_max, acc, pr_flat_load(is_max, x, q + w, n, pre, a, b, lo));
 }
 
-PR_INLINE void pr_same3_max_k(float *y, const float *x, int h, int w, PoolAffine f, int pre)
+PR_INLINE void pr_same3_k(int is_max, float *y, const float *x, int h, int w, PoolAffine f, int pre,
+                          const float *scale)
 {
     const DV a = dv_set1(f.a), b = dv_set1(f.b), lo = dv_set1(f.lo);
-    const DV ident = dv_set1(-FLT_MAX);
+    const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
     const long n = (long)h * w;
-    DI col = di_iota(); /* column of each lane's position */
-    for (int k = w; k < DL; k += w)
-        col = di_wrap(col, w);
-    DV prev = ident, cur = pr_flat_column(x, 0, n, w, pre, a, b, lo);
+    const long dc = DL % w;
+    long c = 0; /* column of position q: kept in a scalar, whose chain from
+                 * one vector to the next is short (the lanes' columns are
+                 * derived from it afresh) */
+    DV prev = ident, cur = pr_flat_column(is_max, x, 0, n, w, pre, a, b, lo);
     for (long q = 0; q < n; q += DL) {
-        const DV next = q + DL < n ? pr_flat_column(x, q + DL, n, w, pre, a, b, lo) : ident;
-        const DV left = dv_select(di_within(col, 1, w - 1), dv_shift(prev, cur, DL - 1), ident);
-        const DV right = dv_select(di_within(col, 0, w - 2), dv_shift(cur, next, 1), ident);
-        DV acc = pr_combine(1, ident, left);
-        acc = pr_combine(1, acc, cur);
-        acc = pr_combine(1, acc, right);
-        dv_store(y + q, acc, n - q < DL ? (int)(n - q) : DL);
-        prev = cur;
-        cur = next;
-        col = di_add1(col, DL);
+        DI col = di_add1(di_iota(), (int)c); /* column of each lane's position */
         for (int k = 0; k < DL; k += w)
             col = di_wrap(col, w);
+        const DV next = q + DL < n ? pr_flat_column(is_max, x, q + DL, n, w, pre, a, b, lo) : ident;
+        const DV left = dv_select(di_within(col, 1, w - 1), dv_shift(prev, cur, DL - 1), ident);
+        const DV right = dv_select(di_within(col, 0, w - 2), dv_shift(cur, next, 1), ident);
+        DV acc = pr_combine(is_max, ident, left);
+        acc = pr_combine(is_max, acc, cur);
+        acc = pr_combine(is_max, acc, right);
+        const int m = n - q < DL ? (int)(n - q) : DL;
+        if (!is_max)
+            acc = dv_mul(acc, m == DL ? dv_load(scale + q) : dv_loadz(scale + q, dv_lanes(0, m)));
+        dv_store(y + q, acc, m);
+        prev = cur;
+        cur = next;
+        c += dc;
+        if (c >= w)
+            c -= w;
     }
 }
 
-static void pr_same3_max(float *y, const float *x, int h, int w, PoolAffine f, int pre)
+static void pr_same3(int is_max, float *y, const float *x, int h, int w, PoolAffine f, int pre,
+                     const float *scale)
 {
-    if (pre)
-        pr_same3_max_k(y, x, h, w, f, 1);
-    else
-        pr_same3_max_k(y, x, h, w, f, 0);
+    if (is_max) {
+        if (pre)
+            pr_same3_k(1, y, x, h, w, f, 1, scale);
+        else
+            pr_same3_k(1, y, x, h, w, f, 0, scale);
+    } else {
+        if (pre)
+            pr_same3_k(0, y, x, h, w, f, 1, scale);
+        else
+            pr_same3_k(0, y, x, h, w, f, 0, scale);
+    }
 }
 
-const PoolRowKernels POOL_ROWS = {pr_vertical, pr_stride1, pr_stride2, pr_direct, pr_same3_max};
+const PoolRowKernels POOL_ROWS = {pr_vertical, pr_stride1, pr_stride2, pr_direct, pr_same3};
