@@ -4,5 +4,16 @@
 #include "pool.h"
 #include "vec_avx512.h"
 
+/* Lanes of column vector c above / below v (the flat kernel's edges). */
+static inline DM pr_col_gt(DI c, int v)
+{
+    return _mm512_cmpgt_epi32_mask(c, _mm512_set1_epi32(v));
+}
+
+static inline DM pr_col_lt(DI c, int v)
+{
+    return _mm512_cmplt_epi32_mask(c, _mm512_set1_epi32(v));
+}
+
 #define POOL_ROWS onnxcc_fast_pool_avx512
 #include "pool_rows.h"

@@ -17,6 +17,8 @@
  *   di_wrap(c, w)     c - w where c >= w
  *   di_within(c, lo, hi)  lanes with lo <= c <= hi
  *   dv_store(p, v, n) store of the first n lanes
+ *   pr_col_gt(c, v), pr_col_lt(c, v)  lanes with c > v, c < v (defined by
+ *                     pool_<isa>.c)
  *
  * Every output is a lane: the same operations, in the same order, as the
  * scalar loops of pool2d.c, so every ISA level gives the same bits.  Tails
@@ -378,6 +380,16 @@ PR_INLINE DV pr_flat_column(int is_max, const float *x, long q, long n, long w, 
                             DV lo)
 {
     DV acc = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    if (q >= w && q + w + DL <= n) { /* all three rows inside: plain loads */
+        _Pragma("GCC unroll 3") for (long r = -w; r <= w; r += w)
+        {
+            DV v = dv_load(x + q + r);
+            if (pre)
+                v = dv_max(lo, dv_add(dv_mul(v, a), b));
+            acc = pr_combine(is_max, acc, v);
+        }
+        return acc;
+    }
     acc = pr_combine(is_max, acc, pr_flat_load(is_max, x, q - w, n, pre, a, b, lo));
     acc = pr_combine(is_max, acc, pr_flat_load(is_max, x, q, n, pre, a, b, lo));
     return pr_combine(is_max, acc, pr_flat_load(is_max, x, q + w, n, pre, a, b, lo));
@@ -399,8 +411,8 @@ PR_INLINE void pr_same3_k(int is_max, float *y, const float *x, int h, int w, Po
         for (int k = 0; k < DL; k += w)
             col = di_wrap(col, w);
         const DV next = q + DL < n ? pr_flat_column(is_max, x, q + DL, n, w, pre, a, b, lo) : ident;
-        const DV left = dv_select(di_within(col, 1, w - 1), dv_shift(prev, cur, DL - 1), ident);
-        const DV right = dv_select(di_within(col, 0, w - 2), dv_shift(cur, next, 1), ident);
+        const DV left = dv_select(pr_col_gt(col, 0), dv_shift(prev, cur, DL - 1), ident);
+        const DV right = dv_select(pr_col_lt(col, w - 1), dv_shift(cur, next, 1), ident);
         DV acc = pr_combine(is_max, ident, left);
         acc = pr_combine(is_max, acc, cur);
         acc = pr_combine(is_max, acc, right);
