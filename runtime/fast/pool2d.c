@@ -328,14 +328,17 @@ static void scalar_direct_row(int is_max, float *y, const float *row, size_t str
 
 static void scalar_direct(int is_max, float *y, size_t ldy, const float *x, long w,
                           const PoolRow *rows, int nrows, int step, int k, int s, long c0, size_t n,
-                          Affine f, int pre, const float *inv_w)
+                          const Affine *f, int pre, const float *inv_w, int nplanes, size_t xplane,
+                          size_t yplane)
 {
-    for (int o = 0; o < nrows; o++) {
-        const int nr = rows[o].nr;
-        const float *row = nr ? x + (size_t)rows[o].first * (size_t)w : x;
-        scalar_direct_row(is_max, y + (size_t)o * ldy, row, (size_t)step * (size_t)w, nr, k, s, c0,
-                          w, n, pre ? f : identity, rows[o].inv, inv_w);
-    }
+    for (int j = 0; j < nplanes; j++)
+        for (int o = 0; o < nrows; o++) {
+            const int nr = rows[o].nr;
+            const float *row = x + (size_t)j * xplane + (nr ? (size_t)rows[o].first * (size_t)w : 0);
+            scalar_direct_row(is_max, y + (size_t)j * yplane + (size_t)o * ldy, row,
+                              (size_t)step * (size_t)w, nr, k, s, c0, w, n, pre ? f[j] : identity,
+                              rows[o].inv, inv_w);
+        }
 }
 
 static const PoolRowKernels pool_scalar = {scalar_vertical, scalar_stride1, scalar_stride2,
@@ -498,7 +501,7 @@ static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern,
                 direct_rows(p, oh0, nrows, found.rows);
             kern->direct(is_max, yc + (size_t)oh0 * (size_t)p->OW + ow0, (size_t)p->OW, xc, p->W,
                          w->rows, nrows, p->dil_h, p->kW, p->stride_w, w->ch.j0, (size_t)w->ch.n,
-                         f, pre, is_max ? NULL : w->ch.inv_w);
+                         &f, pre, is_max ? NULL : w->ch.inv_w, 1, 0, 0);
         }
     }
 }
@@ -541,6 +544,8 @@ static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, in
         pool_chunks(p, kern, is_max, f, xc, yc);
 }
 
+#define PLANES_MAX 64 /* planes per call of the direct kernel */
+
 typedef struct PoolJob {
     const OnnxccPool2dParams *p;
     const PoolRowKernels *kern;
@@ -571,11 +576,27 @@ static void pool_task(void *ctx, int t)
         chunk_setup(p, j->is_max, 0, p->OW, &whole.ch);
         direct_rows(p, 0, p->OH, whole.rows);
     }
-    for (size_t i = lo; i < hi; i++) {
+    const int batch = one_call && !(j->kern->same3 && same3(p)) && p->kW * p->dil_w <= ROW_MAX;
+    for (size_t i = lo; i < hi;) {
         const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
+        if (batch) { /* the image's planes from c, up to PLANES_MAX in one call */
+            size_t m = hi - i < (size_t)p->C - c ? hi - i : (size_t)p->C - c;
+            if (m > PLANES_MAX)
+                m = PLANES_MAX;
+            Affine f[PLANES_MAX];
+            for (size_t q = 0; q < m; q++)
+                f[q] = channel_affine(p, j->scale, j->shift, (int)(c + q));
+            j->kern->direct(j->is_max, j->y + n * ys + c * oplane, (size_t)p->OW,
+                            j->x + n * xs + c * plane, p->W, whole.rows, p->OH, p->dil_h, p->kW,
+                            p->stride_w, whole.ch.j0, (size_t)whole.ch.n, f, pre,
+                            j->is_max ? NULL : whole.ch.inv_w, (int)m, plane, oplane);
+            i += m;
+            continue;
+        }
         pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c), pre,
                  j->x + n * xs + c * plane, j->y + n * ys + c * oplane,
                  one_call ? &whole : NULL, scale);
+        i++;
     }
 }
 

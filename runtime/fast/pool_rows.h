@@ -290,19 +290,13 @@ PR_INLINE void pr_direct_pair(int is_max, float *ya, float *yb, const float *ra,
     dv_store(yb, first, n > DL || spill_b ? DL : (int)n);
 }
 
-PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, long w,
-                           const PoolRow *rows, int nrows, int step, int k, int s, long c0, size_t n,
-                           PoolAffine f, int pre, const float *inv_w)
+/* One plane of pr_direct_k: output rows rows[0 .. nrows) into y from x. */
+PR_INLINE void pr_direct_plane(int is_max, float *y, size_t ldy, const float *x, long w,
+                               const PoolRow *rows, int nrows, size_t stride, int k, int s,
+                               size_t n, size_t n_full, const PrCol *col, DM keep, PoolAffine f,
+                               int pre, const float *inv_w)
 {
     const DV a = dv_set1(f.a), b = dv_set1(f.b), lo = dv_set1(f.lo);
-    const size_t stride = (size_t)step * (size_t)w;
-    PrCol col[PR_MAX_COLS];
-    const int ncol = (int)(s * ((n + DL - 1) / DL)) + 1;
-    pr_plan(col, ncol, c0, s * ((long)n - 1) + k, w);
-    const DM keep = dv_lanes(0, (long)(n - 1) % DL + 1);
-    size_t n_full = 0; /* whole vectors of outputs whose columns are inside */
-    for (long m = 1; n_full + DL <= n && c0 + m * DL >= 0 && c0 + (m + s) * DL <= w; m += s)
-        n_full += DL;
     /* rows before this one may spill their last vector: ldy == n, and the
      * whole vector ends inside the call's rows */
     const size_t end = (size_t)nrows * n, last = n - 1 - (n - 1) % DL;
@@ -316,19 +310,38 @@ PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, lon
                            x + (size_t)rows[o + 1].first * (size_t)w, stride, k, s, n, n_full, col,
                            keep, a, b, lo, pre, rows[o].inv, rows[o + 1].inv, inv_w, spill, spill_b);
             o++;
-        } else if (nr == k) /* a window as tall as it is wide, inside the input: loops unrolled */
+        } else if (nr == k) { /* a window as tall as it is wide, inside the input: loops unrolled */
             pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, k, k, s, n, n_full, col, keep, a,
                           b, lo, pre, rows[o].inv, inv_w, spill);
-        else
+        } else {
             pr_direct_row(is_max, y + (size_t)o * ldy, row, stride, nr, k, s, n, n_full, col, keep, a,
                           b, lo, pre, rows[o].inv, inv_w, spill);
+        }
     }
+}
+
+/* The column plan once, then every plane's rows. */
+PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, long w,
+                           const PoolRow *rows, int nrows, int step, int k, int s, long c0, size_t n,
+                           const PoolAffine *f, int pre, const float *inv_w, int nplanes,
+                           size_t xplane, size_t yplane)
+{
+    PrCol col[PR_MAX_COLS];
+    const int ncol = (int)(s * ((n + DL - 1) / DL)) + 1;
+    pr_plan(col, ncol, c0, s * ((long)n - 1) + k, w);
+    const DM keep = dv_lanes(0, (long)(n - 1) % DL + 1);
+    size_t n_full = 0; /* whole vectors of outputs whose columns are inside */
+    for (long m = 1; n_full + DL <= n && c0 + m * DL >= 0 && c0 + (m + s) * DL <= w; m += s)
+        n_full += DL;
+    for (int j = 0; j < nplanes; j++)
+        pr_direct_plane(is_max, y + (size_t)j * yplane, ldy, x + (size_t)j * xplane, w, rows, nrows,
+                        (size_t)step * (size_t)w, k, s, n, n_full, col, keep, f[j], pre, inv_w);
 }
 
 /* One instance per window, pool and pre-activation, so that their tests
  * fold. */
 #define PR_DIRECT_FORM(MAX, K, S, PRE) \
-    pr_direct_k(MAX, y, ldy, x, w, rows, nrows, step, K, S, c0, n, f, PRE, inv_w)
+    pr_direct_k(MAX, y, ldy, x, w, rows, nrows, step, K, S, c0, n, f, PRE, inv_w, nplanes, xplane, yplane)
 #define PR_DIRECT_FORMS(MAX)                                                                      \
     switch ((s - 1) * 8 + k * 2 + !!pre) {                                                        \
     case 2: PR_DIRECT_FORM(MAX, 1, 1, 0); break;                                                 \
@@ -344,8 +357,8 @@ PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, lon
     }
 
 static void pr_direct(int is_max, float *y, size_t ldy, const float *x, long w, const PoolRow *rows,
-                      int nrows, int step, int k, int s, long c0, size_t n, PoolAffine f, int pre,
-                      const float *inv_w)
+                      int nrows, int step, int k, int s, long c0, size_t n, const PoolAffine *f,
+                      int pre, const float *inv_w, int nplanes, size_t xplane, size_t yplane)
 {
     if (is_max) {
         PR_DIRECT_FORMS(1)
