@@ -59,10 +59,10 @@ typedef struct PoolRowKernels {
      * window rows at -w, 0, +w, its columns at -1, 0, +1 masked at the row
      * edges), so that small maps waste no lanes; planes of at most
      * POOL_FLAT_MAX floats.  The average multiplies output i by scale[i]
-     * (direct's inv_h*inv_w of its row and column).  NULL at the scalar
-     * level. */
-    void (*same3)(int is_max, float *y, const float *x, int h, int w, PoolAffine f, int pre,
-                  const float *scale);
+     * (direct's inv_h*inv_w of its row and column).  nplanes planes, as
+     * direct takes them.  NULL at the scalar level. */
+    void (*same3)(int is_max, float *y, const float *x, int h, int w, const PoolAffine *f, int pre,
+                  const float *scale, int nplanes, size_t xplane, size_t yplane);
 } PoolRowKernels;
 
 #define POOL_FLAT_MAX 2048

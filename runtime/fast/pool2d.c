@@ -485,23 +485,20 @@ static int whole_plane(const OnnxccPool2dParams *p)
 }
 
 /* Plane xc on the direct row kernel, in chunks of ROW_MAX outputs (the
- * average's column counts) by DIRECT_ROWS rows; whole: the windows, when
- * there is one chunk of each (else NULL). */
+ * average's column counts) by DIRECT_ROWS rows (whole planes go to it
+ * from pool_task instead). */
 static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
-                        Affine f, int pre, const float *xc, float *yc, const Whole *whole)
+                        Affine f, int pre, const float *xc, float *yc)
 {
-    Whole found;
-    const Whole *w = whole ? whole : &found;
+    Whole w;
     for (int ow0 = 0; ow0 < p->OW; ow0 += ROW_MAX) {
-        if (!whole)
-            chunk_setup(p, is_max, ow0, p->OW - ow0 < ROW_MAX ? p->OW - ow0 : ROW_MAX, &found.ch);
+        chunk_setup(p, is_max, ow0, p->OW - ow0 < ROW_MAX ? p->OW - ow0 : ROW_MAX, &w.ch);
         for (int oh0 = 0; oh0 < p->OH; oh0 += DIRECT_ROWS) {
             const int nrows = p->OH - oh0 < DIRECT_ROWS ? p->OH - oh0 : DIRECT_ROWS;
-            if (!whole)
-                direct_rows(p, oh0, nrows, found.rows);
+            direct_rows(p, oh0, nrows, w.rows);
             kern->direct(is_max, yc + (size_t)oh0 * (size_t)p->OW + ow0, (size_t)p->OW, xc, p->W,
-                         w->rows, nrows, p->dil_h, p->kW, p->stride_w, w->ch.j0, (size_t)w->ch.n,
-                         &f, pre, is_max ? NULL : w->ch.inv_w, 1, 0, 0);
+                         w.rows, nrows, p->dil_h, p->kW, p->stride_w, w.ch.j0, (size_t)w.ch.n, &f,
+                         pre, is_max ? NULL : w.ch.inv_w, 1, 0, 0);
         }
     }
 }
@@ -519,12 +516,12 @@ static void flat_scale(const OnnxccPool2dParams *p, float *scale)
     }
 }
 
-/* One plane: tap by tap for windows wider than a chunk, else separable:
- * on the flat kernel where it takes the plane (scale: flat_scale's), on
- * the direct row kernel where it takes the window, else in chunks through
- * a row buffer. */
+/* One plane the flat kernel and a single direct call do not take (see
+ * pool_task): tap by tap for windows wider than a chunk, else separable:
+ * on the direct row kernel where it takes the window, else in chunks
+ * through a row buffer. */
 static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max, Affine f,
-                     int pre, const float *xc, float *yc, const Whole *whole, const float *scale)
+                     int pre, const float *xc, float *yc)
 {
     const int reach = (p->kW - 1) * p->dil_w + 1; /* columns one window spans */
     if (reach > ROW_MAX) {
@@ -536,15 +533,13 @@ static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, in
         }
         return;
     }
-    if (kern->same3 && same3(p))
-        kern->same3(is_max, yc, xc, p->H, p->W, f, pre, scale);
-    else if (direct_ok(p))
-        pool_direct(p, kern, is_max, f, pre, xc, yc, whole);
+    if (direct_ok(p))
+        pool_direct(p, kern, is_max, f, pre, xc, yc);
     else
         pool_chunks(p, kern, is_max, f, xc, yc);
 }
 
-#define PLANES_MAX 64 /* planes per call of the direct kernel */
+#define PLANES_MAX 64 /* planes per call of the direct or flat kernel */
 
 typedef struct PoolJob {
     const OnnxccPool2dParams *p;
@@ -567,35 +562,39 @@ static void pool_task(void *ctx, int t)
     const int pre = j->scale || j->shift || p->pre_relu;
     size_t lo, hi;
     fast_split((size_t)p->N * (size_t)p->C, 1, j->ntasks, t, &lo, &hi);
+    /* Planes the flat kernel or one call of the direct kernel takes go to
+     * them a run of an image's planes at a time, their windows found once. */
+    const int flat = j->kern->same3 && same3(p), one_call = whole_plane(p);
     Whole whole;
     float scale[POOL_FLAT_MAX];
-    if (!j->is_max && j->kern->same3 && same3(p))
+    if (flat && !j->is_max)
         flat_scale(p, scale);
-    const int one_call = whole_plane(p);
     if (one_call) {
         chunk_setup(p, j->is_max, 0, p->OW, &whole.ch);
         direct_rows(p, 0, p->OH, whole.rows);
     }
-    const int batch = one_call && !(j->kern->same3 && same3(p)) && p->kW * p->dil_w <= ROW_MAX;
     for (size_t i = lo; i < hi;) {
         const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
-        if (batch) { /* the image's planes from c, up to PLANES_MAX in one call */
+        if (flat || one_call) { /* the image's planes from c, up to PLANES_MAX */
             size_t m = hi - i < (size_t)p->C - c ? hi - i : (size_t)p->C - c;
             if (m > PLANES_MAX)
                 m = PLANES_MAX;
             Affine f[PLANES_MAX];
             for (size_t q = 0; q < m; q++)
                 f[q] = channel_affine(p, j->scale, j->shift, (int)(c + q));
-            j->kern->direct(j->is_max, j->y + n * ys + c * oplane, (size_t)p->OW,
-                            j->x + n * xs + c * plane, p->W, whole.rows, p->OH, p->dil_h, p->kW,
-                            p->stride_w, whole.ch.j0, (size_t)whole.ch.n, f, pre,
-                            j->is_max ? NULL : whole.ch.inv_w, (int)m, plane, oplane);
+            const float *x = j->x + n * xs + c * plane;
+            float *y = j->y + n * ys + c * oplane;
+            if (flat)
+                j->kern->same3(j->is_max, y, x, p->H, p->W, f, pre, scale, (int)m, plane, oplane);
+            else
+                j->kern->direct(j->is_max, y, (size_t)p->OW, x, p->W, whole.rows, p->OH, p->dil_h,
+                                p->kW, p->stride_w, whole.ch.j0, (size_t)whole.ch.n, f, pre,
+                                j->is_max ? NULL : whole.ch.inv_w, (int)m, plane, oplane);
             i += m;
             continue;
         }
         pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c), pre,
-                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane,
-                 one_call ? &whole : NULL, scale);
+                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane);
         i++;
     }
 }

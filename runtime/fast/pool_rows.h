@@ -441,19 +441,23 @@ PR_INLINE void pr_same3_k(int is_max, float *y, const float *x, int h, int w, Po
     }
 }
 
-static void pr_same3(int is_max, float *y, const float *x, int h, int w, PoolAffine f, int pre,
-                     const float *scale)
+#define PR_SAME3_PLANES(MAX, PRE)                                                                  \
+    for (int j = 0; j < nplanes; j++)                                                             \
+        pr_same3_k(MAX, y + (size_t)j * yplane, x + (size_t)j * xplane, h, w, f[j], PRE, scale)
+
+static void pr_same3(int is_max, float *y, const float *x, int h, int w, const PoolAffine *f, int pre,
+                     const float *scale, int nplanes, size_t xplane, size_t yplane)
 {
     if (is_max) {
         if (pre)
-            pr_same3_k(1, y, x, h, w, f, 1, scale);
+            PR_SAME3_PLANES(1, 1);
         else
-            pr_same3_k(1, y, x, h, w, f, 0, scale);
+            PR_SAME3_PLANES(1, 0);
     } else {
         if (pre)
-            pr_same3_k(0, y, x, h, w, f, 1, scale);
+            PR_SAME3_PLANES(0, 1);
         else
-            pr_same3_k(0, y, x, h, w, f, 0, scale);
+            PR_SAME3_PLANES(0, 0);
     }
 }
 
