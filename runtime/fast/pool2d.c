@@ -23,7 +23,13 @@
  * columns at stride 1 or 2 (every CNN pool of the zoo) take all three
  * steps at once on the direct row kernel, which keeps step 1's values in
  * registers and runs many output rows per call: with a row buffer and
- * calls per output row, GoogLeNet's max pools took 1.7x as long.
+ * calls per output row, GoogLeNet's max pools took 1.7x as long.  3x3
+ * pools at stride 1 with one padding on small planes go to the flat
+ * kernel instead (the plane as one run of floats).  Where one call of
+ * either takes a whole plane, a task hands them up to 64 planes of an
+ * image at once (the windows found once): small maps (DenseNet's last
+ * transition, Inception's 17x17 and 8x8 pools) spent up to a third of
+ * their time on per-plane dispatch.
  *
  * Max keeps the reference's answer bit for bit: a NaN tap never wins, and a
  * window without taps gives -FLT_MAX even with ReLU. */

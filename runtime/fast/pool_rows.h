@@ -22,7 +22,10 @@
  *
  * Every output is a lane: the same operations, in the same order, as the
  * scalar loops of pool2d.c, so every ISA level gives the same bits.  Tails
- * are masked loads and partial stores, never reads past a row. */
+ * are masked loads, never reads past a row; a row's last vector of outputs
+ * is stored whole where the floats past it belong to later rows of the
+ * same call (rewritten after it), else partially (masked stores and loads
+ * cost more than plain ones on Zen 4 and 5). */
 #include <float.h>
 
 /* The reduction of running value m and tap t: max2(m, t) = t > m ? t : m
