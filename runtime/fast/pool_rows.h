@@ -19,6 +19,8 @@
  *   dv_store(p, v, n) store of the first n lanes
  *   pr_col_gt(c, v), pr_col_lt(c, v)  lanes with c > v, c < v (defined by
  *                     pool_<isa>.c)
+ *   pr_permute2(a, b, idx), pr_index(v)  lanes idx of a:b, ints to a DI
+ *                     (where pool_<isa>.c defines PR_PERMUTE2)
  *
  * Every output is a lane: the same operations, in the same order, as the
  * scalar loops of pool2d.c, so every ISA level gives the same bits.  Tails
@@ -293,11 +295,76 @@ PR_INLINE void pr_direct_pair(int is_max, float *ya, float *yb, const float *ra,
     dv_store(yb, first, n > DL || spill_b ? DL : (int)n);
 }
 
+#ifdef PR_PERMUTE2
+/* 2x2 windows at stride 2 without padding on rows of w = 2n floats, 3*DL/4
+ * <= w <= DL (DenseNet's last transition, 14x14): two output rows to a
+ * vector.  The four input rows of an output row pair are 4w consecutive
+ * floats, loaded as four vectors v0 .. v3 (pre-activated; the last one
+ * through tail); input row j (j = 1, 2, 3) starts in v(j-1):vj at lane j*w
+ * - (j-1)*DL, moved to lane 0 by row[j]; the two pairs of rows are reduced
+ * as vertical does and their column pairs as stride2 does (even / odd:
+ * lane l < n takes pair l of the first, lane n + l pair l of the second). */
+typedef struct PrNarrow {
+    DI row[4], even, odd;
+    DM tail;
+    float iw[DL]; /* average: inv_w of each output lane */
+} PrNarrow;
+
+static int pr_narrow_ok(long w)
+{
+    return w % 2 == 0 && 4 * w >= 3 * DL && w <= DL;
+}
+
+static void pr_narrow_setup(PrNarrow *nw, long w, size_t n, const float *inv_w)
+{
+    int idx[DL];
+    for (int j = 1; j < 4; j++) {
+        for (int l = 0; l < DL; l++)
+            idx[l] = (int)(j * w - (j - 1) * DL) + l;
+        nw->row[j] = pr_index(idx);
+    }
+    nw->tail = dv_lanes(0, 4 * w - 3 * DL);
+    for (int l = 0; l < DL; l++)
+        idx[l] = l < (int)n ? 2 * l : l < 2 * (int)n ? DL + 2 * (l - (int)n) : 0;
+    nw->even = pr_index(idx);
+    for (int l = 0; l < DL; l++)
+        idx[l]++;
+    nw->odd = pr_index(idx);
+    for (int l = 0; l < DL; l++)
+        nw->iw[l] = inv_w ? inv_w[l < (int)n ? l : l < 2 * (int)n ? l - (int)n : 0] : 0.0f;
+}
+
+/* Output rows y, y + n from the four input rows at x; spill: all DL lanes
+ * may be stored. */
+PR_INLINE void pr_narrow_pair(int is_max, float *y, const float *x, const PrNarrow *nw, size_t n,
+                              DV a, DV b, DV lo, int pre, float inv_h, int spill)
+{
+    const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    DV v0 = dv_load(x), v1 = dv_load(x + DL), v2 = dv_load(x + 2 * DL),
+       v3 = dv_loadz(x + 3 * DL, nw->tail);
+    if (pre) {
+        v0 = dv_max(lo, dv_add(dv_mul(v0, a), b));
+        v1 = dv_max(lo, dv_add(dv_mul(v1, a), b));
+        v2 = dv_max(lo, dv_add(dv_mul(v2, a), b));
+        v3 = dv_max(lo, dv_add(dv_mul(v3, a), b));
+    }
+    const DV r1 = pr_permute2(v0, v1, nw->row[1]), r2 = pr_permute2(v1, v2, nw->row[2]);
+    const DV r3 = pr_permute2(v2, v3, nw->row[3]);
+    const DV u0 = pr_combine(is_max, pr_combine(is_max, ident, v0), r1);
+    const DV u1 = pr_combine(is_max, pr_combine(is_max, ident, r2), r3);
+    const DV t0 = pr_permute2(u0, u1, nw->even), t1 = pr_permute2(u0, u1, nw->odd);
+    DV acc = is_max ? dv_max(t1, t0) : dv_add(t0, t1);
+    if (!is_max)
+        acc = dv_mul(acc, dv_mul(dv_set1(inv_h), dv_load(nw->iw)));
+    dv_store(y, acc, spill ? DL : 2 * (int)n);
+}
+#endif
+
 /* One plane of pr_direct_k: output rows rows[0 .. nrows) into y from x. */
 PR_INLINE void pr_direct_plane(int is_max, float *y, size_t ldy, const float *x, long w,
                                const PoolRow *rows, int nrows, size_t stride, int k, int s,
                                size_t n, size_t n_full, const PrCol *col, DM keep, PoolAffine f,
-                               int pre, const float *inv_w)
+                               int pre, const float *inv_w, const void *narrow)
 {
     const DV a = dv_set1(f.a), b = dv_set1(f.b), lo = dv_set1(f.lo);
     /* rows before this one may spill their last vector: ldy == n, and the
@@ -307,6 +374,17 @@ PR_INLINE void pr_direct_plane(int is_max, float *y, size_t ldy, const float *x,
         const int nr = rows[o].nr;
         const float *row = nr ? x + (size_t)rows[o].first * (size_t)w : x; /* formed inside x only */
         const int spill = ldy == n && (size_t)o * n + last + DL <= end;
+#ifdef PR_PERMUTE2
+        if (narrow && nr == 2 && o + 1 < nrows && rows[o + 1].nr == 2 &&
+            rows[o + 1].first == rows[o].first + 2) {
+            pr_narrow_pair(is_max, y + (size_t)o * n, row, narrow, n, a, b, lo, pre, rows[o].inv,
+                           (size_t)o * n + DL <= end);
+            o++;
+            continue;
+        }
+#else
+        (void)narrow;
+#endif
         if (nr == k && o + 1 < nrows && rows[o + 1].nr == k) {
             const int spill_b = ldy == n && (size_t)(o + 1) * n + last + DL <= end;
             pr_direct_pair(is_max, y + (size_t)o * ldy, y + (size_t)(o + 1) * ldy, row,
@@ -336,9 +414,19 @@ PR_INLINE void pr_direct_k(int is_max, float *y, size_t ldy, const float *x, lon
     size_t n_full = 0; /* whole vectors of outputs whose columns are inside */
     for (long m = 1; n_full + DL <= n && c0 + m * DL >= 0 && c0 + (m + s) * DL <= w; m += s)
         n_full += DL;
+    const void *narrow = NULL;
+#ifdef PR_PERMUTE2
+    PrNarrow nw;
+    if (k == 2 && s == 2 && c0 == 0 && (long)(2 * n) == w && pr_narrow_ok(w) && step == 1 &&
+        ldy == n) {
+        pr_narrow_setup(&nw, w, n, inv_w);
+        narrow = &nw;
+    }
+#endif
     for (int j = 0; j < nplanes; j++)
         pr_direct_plane(is_max, y + (size_t)j * yplane, ldy, x + (size_t)j * xplane, w, rows, nrows,
-                        (size_t)step * (size_t)w, k, s, n, n_full, col, keep, f[j], pre, inv_w);
+                        (size_t)step * (size_t)w, k, s, n, n_full, col, keep, f[j], pre, inv_w,
+                        narrow);
 }
 
 /* One instance per window, pool and pre-activation, so that their tests
