@@ -499,24 +499,38 @@ PR_INLINE DV pr_flat_column(int is_max, const float *x, long q, long n, long w, 
     return pr_combine(is_max, acc, pr_flat_load(is_max, x, q + w, n, pre, a, b, lo));
 }
 
+/* The flat kernel's edge lanes of each vector of a plane of width w and n
+ * floats: lm (left neighbour inside the row: column > 0), rm (right
+ * neighbour inside: column < w-1).  The column of a vector's first
+ * position is kept in a scalar, whose chain from one vector to the next is
+ * short (the lanes' columns are derived from it afresh). */
+static void pr_same3_masks(long n, int w, DM *lm, DM *rm)
+{
+    const long dc = DL % w;
+    long c = 0;
+    for (long q = 0, v = 0; q < n; q += DL, v++) {
+        DI col = di_add1(di_iota(), (int)c); /* column of each lane's position */
+        for (int k = 0; k < DL; k += w)
+            col = di_wrap(col, w);
+        lm[v] = pr_col_gt(col, 0);
+        rm[v] = pr_col_lt(col, w - 1);
+        c += dc;
+        if (c >= w)
+            c -= w;
+    }
+}
+
 PR_INLINE void pr_same3_k(int is_max, float *y, const float *x, int h, int w, PoolAffine f, int pre,
-                          const float *scale)
+                          const float *scale, const DM *lm, const DM *rm)
 {
     const DV a = dv_set1(f.a), b = dv_set1(f.b), lo = dv_set1(f.lo);
     const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
     const long n = (long)h * w;
-    const long dc = DL % w;
-    long c = 0; /* column of position q: kept in a scalar, whose chain from
-                 * one vector to the next is short (the lanes' columns are
-                 * derived from it afresh) */
     DV prev = ident, cur = pr_flat_column(is_max, x, 0, n, w, pre, a, b, lo);
-    for (long q = 0; q < n; q += DL) {
-        DI col = di_add1(di_iota(), (int)c); /* column of each lane's position */
-        for (int k = 0; k < DL; k += w)
-            col = di_wrap(col, w);
+    for (long q = 0, v = 0; q < n; q += DL, v++) {
         const DV next = q + DL < n ? pr_flat_column(is_max, x, q + DL, n, w, pre, a, b, lo) : ident;
-        const DV left = dv_select(pr_col_gt(col, 0), dv_shift(prev, cur, DL - 1), ident);
-        const DV right = dv_select(pr_col_lt(col, w - 1), dv_shift(cur, next, 1), ident);
+        const DV left = dv_select(lm[v], dv_shift(prev, cur, DL - 1), ident);
+        const DV right = dv_select(rm[v], dv_shift(cur, next, 1), ident);
         DV acc = pr_combine(is_max, ident, left);
         acc = pr_combine(is_max, acc, cur);
         acc = pr_combine(is_max, acc, right);
@@ -526,19 +540,19 @@ PR_INLINE void pr_same3_k(int is_max, float *y, const float *x, int h, int w, Po
         dv_store(y + q, acc, m);
         prev = cur;
         cur = next;
-        c += dc;
-        if (c >= w)
-            c -= w;
     }
 }
 
 #define PR_SAME3_PLANES(MAX, PRE)                                                                  \
     for (int j = 0; j < nplanes; j++)                                                             \
-        pr_same3_k(MAX, y + (size_t)j * yplane, x + (size_t)j * xplane, h, w, f[j], PRE, scale)
+    pr_same3_k(MAX, y + (size_t)j * yplane, x + (size_t)j * xplane, h, w, f[j], PRE, scale, lm, rm)
 
+/* The edge masks once for all planes of the call. */
 static void pr_same3(int is_max, float *y, const float *x, int h, int w, const PoolAffine *f, int pre,
                      const float *scale, int nplanes, size_t xplane, size_t yplane)
 {
+    DM lm[POOL_FLAT_MAX / DL], rm[POOL_FLAT_MAX / DL];
+    pr_same3_masks((long)h * w, w, lm, rm);
     if (is_max) {
         if (pre)
             PR_SAME3_PLANES(1, 1);
