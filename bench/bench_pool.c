@@ -11,7 +11,12 @@
  * traffic (input read and output written once); then per model the sum over
  * its pool nodes (layers that occur several times counted as often).
  * BENCH_BEST=1 reports the fastest run instead of the median; BENCH_ONLY=S
- * runs only the layers whose name contains S. */
+ * runs only the layers whose name contains S; BENCH_C=n / BENCH_HW=n
+ * override the channels / the map's height and width; BENCH_FLUSH=MB
+ * writes MB MiB before every timed call, so that x and y start out of the
+ * caches smaller than that (as in a model, where the pool's input was
+ * written long before: DenseNet's transitions read their dense block's
+ * whole buffer). */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +63,7 @@ static const Layer layers[] = {
     {"resnet max 112", 1, 64, 112, 112, 3, 2, 1, 0, 0, 0, 1},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
-#define MAX_REPS 200000
+#define MAX_REPS 20000
 
 static const char *models[] = {"densenet121", "inception_v3", "squeezenet1_1", "googlenet", "resnet"};
 #define NUM_MODELS ((int)(sizeof models / sizeof models[0]))
@@ -103,12 +108,18 @@ static double time_layer(const Layer *l, const OnnxccPool2dParams *p, const floa
 {
     static double ms[MAX_REPS];
     int reps = 0;
+    const char *flush_env = getenv("BENCH_FLUSH");
+    const size_t flush_bytes = flush_env ? (size_t)atoi(flush_env) << 20 : 0;
+    unsigned char *flush = flush_bytes ? malloc(flush_bytes) : NULL;
     call(l, p, x, scale, shift, y); /* warm up */
     for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
+        if (flush)
+            memset(flush, reps & 0xff, flush_bytes);
         const double t0 = now_s();
         call(l, p, x, scale, shift, y);
         ms[reps++] = (now_s() - t0) * 1e3;
     }
+    free(flush);
     qsort(ms, (size_t)reps, sizeof ms[0], cmp_double);
     return getenv("BENCH_BEST") ? ms[0] : ms[reps / 2];
 }
