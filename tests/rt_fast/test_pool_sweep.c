@@ -179,13 +179,14 @@ int main(void)
         for (int w = 0; w < nwins; w++) {
             if (big && w % 3 != 0 && wins[w][1] != 2) /* large maps: fewer windows */
                 continue;
-            for (int kind = 0; kind < 3; kind++) {
-                /* channels: 1, 3 or enough for two threads' worth of planes */
-                const int C = turn % 3 == 0 ? 1 : turn % 3 == 1 ? 3 : 20000 / (H * W) + 2;
-                check(C > 4096 ? 4096 : C, H, W, wins[w][0], wins[w][1], wins[w][2], wins[w][3], kind,
-                      turn % 3);
-                turn++;
-            }
+            for (int kind = 0; kind < 3; kind++)
+                for (int pre = 0; pre < 3; pre++) {
+                    /* channels: 1, 3 or enough for two threads' worth of planes */
+                    const int C = turn % 3 == 0 ? 1 : turn % 3 == 1 ? 3 : 20000 / (H * W) + 2;
+                    check(C > 4096 ? 4096 : C, H, W, wins[w][0], wins[w][1], wins[w][2], wins[w][3],
+                          kind, pre);
+                    turn += pre == 2 ? 2 : 1;
+                }
         }
     }
     if (failures) {
