@@ -39,26 +39,34 @@ typedef struct PoolRowKernels {
      * v[2i], v[2i + 1] (and v[2i + 2]), combined first two, then the third. */
     void (*stride2)(int is_max, float *y, const float *v, int k, size_t n, float inv_h,
                     const float *inv_w);
-    /* The three at once for the output rows rows[0 .. nrows) of a plane,
-     * for windows of k <= 3 columns at stride s = 1 (k = 1, 2, 3) or 2
-     * (k = 2, 3) without dilation: y[o*ldy + i], i < n, from the columns
-     * c0 + s*i .. c0 + s*i + k-1 of the rows x + (first + r*step)*w, r <
-     * nr (row o's PoolRow), of width w (columns outside [0, w) are the
-     * identity, as vertical's padding).  The vertical reduction stays in
-     * registers; pre = 0 says f is the identity (skipped: it is exact). */
+    /* The three at once for the output rows rows[0 .. nrows) of nplanes
+     * planes (x + j*xplane into y + j*yplane, plane j pre-activated by
+     * f[j]), for windows of k <= 3 columns at stride s = 1 (k = 1, 2, 3)
+     * or 2 (k = 2, 3) without dilation: y[o*ldy + i], i < n, from the
+     * columns c0 + s*i .. c0 + s*i + k-1 of the rows x + (first +
+     * r*step)*w, r < nr (row o's PoolRow), of width w (columns outside [0,
+     * w) are the identity, as vertical's padding).  The vertical reduction
+     * stays in registers; pre = 0 says f is the identity (skipped: it is
+     * exact).  y's rows o*ldy .. o*ldy + n-1 are written, and with ldy = n
+     * nothing else (other floats of the rows may be written first and
+     * rewritten after). */
     void (*direct)(int is_max, float *y, size_t ldy, const float *x, long w, const PoolRow *rows,
-                   int nrows, int step, int k, int s, long c0, size_t n, PoolAffine f, int pre,
-                   const float *inv_w);
-    /* A whole plane of a 3x3 max pool at stride 1 with one padding on
-     * every side (Inception's branch pools): y[i], i < h*w, as direct
-     * gives it, but over the plane as one run of h*w floats (the window
-     * rows at -w, 0, +w, its columns at -1, 0, +1 masked at the row
+                   int nrows, int step, int k, int s, long c0, size_t n, const PoolAffine *f,
+                   int pre, const float *inv_w, int nplanes, size_t xplane, size_t yplane);
+    /* A whole plane of a 3x3 pool at stride 1 with one padding on every
+     * side (Inception's and GoogLeNet's branch pools): y[i], i < h*w, as
+     * direct gives it, but over the plane as one run of h*w floats (the
+     * window rows at -w, 0, +w, its columns at -1, 0, +1 masked at the row
      * edges), so that small maps waste no lanes; planes of at most
-     * POOL_FLAT_MAX floats.  NULL at the scalar level. */
-    void (*same3_max)(float *y, const float *x, int h, int w, PoolAffine f, int pre);
+     * POOL_FLAT_MAX floats.  The average multiplies output i by scale[i]
+     * (direct's inv_h*inv_w of its row and column).  nplanes planes, as
+     * direct takes them.  NULL at the scalar level. */
+    void (*same3)(int is_max, float *y, const float *x, int h, int w, const PoolAffine *f, int pre,
+                  const float *scale, int nplanes, size_t xplane, size_t yplane);
 } PoolRowKernels;
 
-#define POOL_FLAT_MAX 1024
+#define POOL_FLAT_MAX 2048
+#define POOL_ROW_MAX 1024 /* outputs of a row per call of direct at most */
 
 #ifdef ONNXCC_RT_X86_64
 extern const PoolRowKernels onnxcc_fast_pool_avx2;

@@ -23,7 +23,13 @@
  * columns at stride 1 or 2 (every CNN pool of the zoo) take all three
  * steps at once on the direct row kernel, which keeps step 1's values in
  * registers and runs many output rows per call: with a row buffer and
- * calls per output row, GoogLeNet's max pools took 1.7x as long.
+ * calls per output row, GoogLeNet's max pools took 1.7x as long.  3x3
+ * pools at stride 1 with one padding on small planes go to the flat
+ * kernel instead (the plane as one run of floats).  Where one call of
+ * either takes a whole plane, a task hands them up to 64 planes of an
+ * image at once (the windows found once): small maps (DenseNet's last
+ * transition, Inception's 17x17 and 8x8 pools) spent up to a third of
+ * their time on per-plane dispatch.
  *
  * Max keeps the reference's answer bit for bit: a NaN tap never wins, and a
  * window without taps gives -FLT_MAX even with ReLU. */
@@ -32,7 +38,7 @@
 #include <float.h>
 #include <math.h>
 
-#define ROW_MAX 1024 /* floats of each row buffer (on the stack) */
+#define ROW_MAX POOL_ROW_MAX /* floats of each row buffer (on the stack) */
 
 typedef PoolAffine Affine; /* pre(v) = max(lo, v*a + b), see pool.h */
 
@@ -328,14 +334,17 @@ static void scalar_direct_row(int is_max, float *y, const float *row, size_t str
 
 static void scalar_direct(int is_max, float *y, size_t ldy, const float *x, long w,
                           const PoolRow *rows, int nrows, int step, int k, int s, long c0, size_t n,
-                          Affine f, int pre, const float *inv_w)
+                          const Affine *f, int pre, const float *inv_w, int nplanes, size_t xplane,
+                          size_t yplane)
 {
-    for (int o = 0; o < nrows; o++) {
-        const int nr = rows[o].nr;
-        const float *row = nr ? x + (size_t)rows[o].first * (size_t)w : x;
-        scalar_direct_row(is_max, y + (size_t)o * ldy, row, (size_t)step * (size_t)w, nr, k, s, c0,
-                          w, n, pre ? f : identity, rows[o].inv, inv_w);
-    }
+    for (int j = 0; j < nplanes; j++)
+        for (int o = 0; o < nrows; o++) {
+            const int nr = rows[o].nr;
+            const float *row = x + (size_t)j * xplane + (nr ? (size_t)rows[o].first * (size_t)w : 0);
+            scalar_direct_row(is_max, y + (size_t)j * yplane + (size_t)o * ldy, row,
+                              (size_t)step * (size_t)w, nr, k, s, c0, w, n, pre ? f[j] : identity,
+                              rows[o].inv, inv_w);
+        }
 }
 
 static const PoolRowKernels pool_scalar = {scalar_vertical, scalar_stride1, scalar_stride2,
@@ -440,7 +449,7 @@ static void pool_chunks(const OnnxccPool2dParams *p, const PoolRowKernels *kern,
     }
 }
 
-/* Planes the flat kernel takes (PoolRowKernels.same3_max). */
+/* Planes the flat kernel takes (PoolRowKernels.same3). */
 static int same3(const OnnxccPool2dParams *p)
 {
     return p->kH == 3 && p->kW == 3 && p->stride_h == 1 && p->stride_w == 1 && p->dil_h == 1 &&
@@ -482,32 +491,43 @@ static int whole_plane(const OnnxccPool2dParams *p)
 }
 
 /* Plane xc on the direct row kernel, in chunks of ROW_MAX outputs (the
- * average's column counts) by DIRECT_ROWS rows; whole: the windows, when
- * there is one chunk of each (else NULL). */
+ * average's column counts) by DIRECT_ROWS rows (whole planes go to it
+ * from pool_task instead). */
 static void pool_direct(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max,
-                        Affine f, int pre, const float *xc, float *yc, const Whole *whole)
+                        Affine f, int pre, const float *xc, float *yc)
 {
-    Whole found;
-    const Whole *w = whole ? whole : &found;
+    Whole w;
     for (int ow0 = 0; ow0 < p->OW; ow0 += ROW_MAX) {
-        if (!whole)
-            chunk_setup(p, is_max, ow0, p->OW - ow0 < ROW_MAX ? p->OW - ow0 : ROW_MAX, &found.ch);
+        chunk_setup(p, is_max, ow0, p->OW - ow0 < ROW_MAX ? p->OW - ow0 : ROW_MAX, &w.ch);
         for (int oh0 = 0; oh0 < p->OH; oh0 += DIRECT_ROWS) {
             const int nrows = p->OH - oh0 < DIRECT_ROWS ? p->OH - oh0 : DIRECT_ROWS;
-            if (!whole)
-                direct_rows(p, oh0, nrows, found.rows);
+            direct_rows(p, oh0, nrows, w.rows);
             kern->direct(is_max, yc + (size_t)oh0 * (size_t)p->OW + ow0, (size_t)p->OW, xc, p->W,
-                         w->rows, nrows, p->dil_h, p->kW, p->stride_w, w->ch.j0, (size_t)w->ch.n,
-                         f, pre, is_max ? NULL : w->ch.inv_w);
+                         w.rows, nrows, p->dil_h, p->kW, p->stride_w, w.ch.j0, (size_t)w.ch.n, &f,
+                         pre, is_max ? NULL : w.ch.inv_w, 1, 0, 0);
         }
     }
 }
 
-/* One plane: tap by tap for windows wider than a chunk, else separable:
+/* The flat kernel's scale of the average: output i's inv_h * inv_w, as
+ * direct takes them (window_rows, chunk_setup). */
+static void flat_scale(const OnnxccPool2dParams *p, float *scale)
+{
+    for (int oh = 0; oh < p->OH; oh++) {
+        const Rows rw = window_rows(p, oh);
+        for (int ow = 0; ow < p->OW; ow++)
+            scale[oh * p->OW + ow] =
+                rw.inv * inv_count(ow * p->stride_w - p->pad_l, p->kW, p->dil_w, p->W, p->pad_l,
+                                   p->pad_r, p->count_include_pad);
+    }
+}
+
+/* One plane the flat kernel and a single direct call do not take (see
+ * pool_task): tap by tap for windows wider than a chunk, else separable:
  * on the direct row kernel where it takes the window, else in chunks
  * through a row buffer. */
 static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, int is_max, Affine f,
-                     int pre, const float *xc, float *yc, const Whole *whole)
+                     int pre, const float *xc, float *yc)
 {
     const int reach = (p->kW - 1) * p->dil_w + 1; /* columns one window spans */
     if (reach > ROW_MAX) {
@@ -519,13 +539,13 @@ static void pool_one(const OnnxccPool2dParams *p, const PoolRowKernels *kern, in
         }
         return;
     }
-    if (is_max && kern->same3_max && same3(p))
-        kern->same3_max(yc, xc, p->H, p->W, f, pre);
-    else if (direct_ok(p))
-        pool_direct(p, kern, is_max, f, pre, xc, yc, whole);
+    if (direct_ok(p))
+        pool_direct(p, kern, is_max, f, pre, xc, yc);
     else
         pool_chunks(p, kern, is_max, f, xc, yc);
 }
+
+#define PLANES_MAX 64 /* planes per call of the direct or flat kernel */
 
 typedef struct PoolJob {
     const OnnxccPool2dParams *p;
@@ -548,17 +568,40 @@ static void pool_task(void *ctx, int t)
     const int pre = j->scale || j->shift || p->pre_relu;
     size_t lo, hi;
     fast_split((size_t)p->N * (size_t)p->C, 1, j->ntasks, t, &lo, &hi);
+    /* Planes the flat kernel or one call of the direct kernel takes go to
+     * them a run of an image's planes at a time, their windows found once. */
+    const int flat = j->kern->same3 && same3(p), one_call = whole_plane(p);
     Whole whole;
-    const int one_call = whole_plane(p);
+    float scale[POOL_FLAT_MAX];
+    if (flat && !j->is_max)
+        flat_scale(p, scale);
     if (one_call) {
         chunk_setup(p, j->is_max, 0, p->OW, &whole.ch);
         direct_rows(p, 0, p->OH, whole.rows);
     }
-    for (size_t i = lo; i < hi; i++) {
+    for (size_t i = lo; i < hi;) {
         const size_t n = i / (size_t)p->C, c = i % (size_t)p->C;
+        if (flat || one_call) { /* the image's planes from c, up to PLANES_MAX */
+            size_t m = hi - i < (size_t)p->C - c ? hi - i : (size_t)p->C - c;
+            if (m > PLANES_MAX)
+                m = PLANES_MAX;
+            Affine f[PLANES_MAX];
+            for (size_t q = 0; q < m; q++)
+                f[q] = channel_affine(p, j->scale, j->shift, (int)(c + q));
+            const float *x = j->x + n * xs + c * plane;
+            float *y = j->y + n * ys + c * oplane;
+            if (flat)
+                j->kern->same3(j->is_max, y, x, p->H, p->W, f, pre, scale, (int)m, plane, oplane);
+            else
+                j->kern->direct(j->is_max, y, (size_t)p->OW, x, p->W, whole.rows, p->OH, p->dil_h,
+                                p->kW, p->stride_w, whole.ch.j0, (size_t)whole.ch.n, f, pre,
+                                j->is_max ? NULL : whole.ch.inv_w, (int)m, plane, oplane);
+            i += m;
+            continue;
+        }
         pool_one(p, j->kern, j->is_max, channel_affine(p, j->scale, j->shift, (int)c), pre,
-                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane,
-                 one_call ? &whole : NULL);
+                 j->x + n * xs + c * plane, j->y + n * ys + c * oplane);
+        i++;
     }
 }
 
