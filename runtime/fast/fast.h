@@ -266,6 +266,7 @@ void onnxcc_f32_layernorm_rows_avx512(size_t rows, size_t len, float eps, const 
  * packed weights (after the header) and of its scratch, packing, the call,
  * and the portable transforms. */
 int onnxcc_fast_wino_fits(const OnnxccConv2dParams *p);
+int onnxcc_fast_wino_fused(const OnnxccConv2dParams *p); /* lazy packing, U made in blocks */
 size_t onnxcc_fast_wino_packed_floats(const OnnxccConv2dParams *p, int lazy);
 size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy);
 void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed, int lazy);

@@ -17,7 +17,20 @@
  * Lazy packing keeps the 3x3 kernels themselves (per panel of 16 output
  * channels, [g][m/16][c][tap][m%16]) and makes U in scratch at the start of
  * every call, in float: the weights are their own size instead of 4 times
- * it, and a call reads 9 floats per kernel from memory instead of 36. */
+ * it, and a call reads 9 floats per kernel from memory instead of 36.
+ *
+ * Fused U (lazy layers of 13 to 16 tiles whose whole U passes 16 MB,
+ * onnxcc_fast_wino_fused): a whole U made per call outgrows the caches
+ * (36 x 512 x 512 floats, 38 MB, for Wide ResNet-50-2's 14x14 layers) and
+ * the GEMMs, one vector of tiles wide, wait for it from memory.  Instead
+ * each GEMM task makes the U of one panel of 16 output channels (and up to
+ * FUSED_CH input channels) in its own scratch and multiplies it at once;
+ * more input channels add their products to M through the GEMM's residual.
+ * The blocks do not depend on the thread count.  One layer, weights cold,
+ * Zen 5: Wide ResNet-50-2's 512 -> 512 at 14x14 4.0 -> 2.4 ms on one
+ * thread; ResNet-50's 256 -> 256 (whole U 9 MB) 5% slower, so it keeps
+ * the whole U; 7x7 and 8x8 maps (4 tiles, transposed GEMM tiles) were 2x
+ * slower than the packed U. */
 #include <string.h>
 
 #include "fast.h"
@@ -32,6 +45,12 @@
                              * thread and even on two; 320-384 outputs faster on
                              * one thread but 20-30% slower on two; DenseNet's 32,
                              * 30% slower */
+
+#define FUSED_CH 1024      /* input channels per fused U block at most */
+#define FUSED_TASKS 4      /* fused GEMM tasks per round, each with its own U block */
+#define FUSED_MIN_TILES 13 /* tiles per image: 13 to 16 fill one vector of the */
+#define FUSED_MAX_TILES 16 /* GEMM's columns (13x13 to 16x16 maps) */
+#define FUSED_MIN_U (1u << 22) /* floats of a whole U (16 MB) from which blocks pay */
 
 typedef struct WinoPlan {
     int cg, mg;    /* input / output channels per group */
@@ -51,6 +70,13 @@ int onnxcc_fast_wino_fits(const OnnxccConv2dParams *p)
            p->dil_w == 1 && p->C / p->group >= WINO_MIN_CHANNELS &&
            p->M / p->group >= WINO_MIN_CHANNELS &&
            (map >= WINO_MIN_MAP || (map >= WINO_7_MAP && p->M / p->group >= WINO_7_MIN_M));
+}
+
+int onnxcc_fast_wino_fused(const OnnxccConv2dParams *p)
+{
+    const size_t tiles = (size_t)((p->OH + 3) / 4) * (size_t)((p->OW + 3) / 4);
+    return p->N == 1 && tiles >= FUSED_MIN_TILES && tiles <= FUSED_MAX_TILES &&
+           (size_t)XI * (size_t)(p->C / p->group) * (size_t)(p->M / p->group) >= FUSED_MIN_U;
 }
 
 static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
@@ -79,6 +105,14 @@ static size_t u_floats(const OnnxccConv2dParams *p)
     return (size_t)p->group * XI * (fast_group_floats(mg, (size_t)cg) + U_PAD);
 }
 
+/* Floats between the points of a fused U block (one panel of output
+ * channels, at most FUSED_CH input channels), and of one task's block. */
+static size_t fused_ustride(const OnnxccConv2dParams *p)
+{
+    const int cg = p->C / p->group;
+    return (size_t)(cg < FUSED_CH ? cg : FUSED_CH) * FAST_PANEL + U_PAD;
+}
+
 /* Floats of the lazy packing: 9 per kernel, output channels padded to
  * whole panels. */
 static size_t kernel_floats(const OnnxccConv2dParams *p)
@@ -97,7 +131,10 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
 {
     WinoPlan w;
     wino_plan(p, &w);
-    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + (lazy ? u_floats(p) : 0);
+    const size_t u = !lazy                        ? 0
+                     : onnxcc_fast_wino_fused(p) ? FUSED_TASKS * XI * fused_ustride(p)
+                                                 : u_floats(p);
+    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u;
 }
 
 /* U = G g G^T for one 3x3 kernel, in double. */
@@ -169,6 +206,8 @@ typedef struct WinoJob {
                      * all fall in one L1 set (gsize is often a multiple of 4 KB) */
     int nbands, in_tasks, panels, gemm_tasks, out_tasks;
     FastPre pre;
+    int fused;      /* U made per block in the GEMM phase (wino_fused_gemm) */
+    float *ublocks; /* fused: FUSED_TASKS blocks of XI * ustride floats */
 } WinoJob;
 
 /* Round r: its image and group's input, output, weights and bias, and its
@@ -179,6 +218,7 @@ typedef struct WinoBand {
     FastPre pre;
     int t0, nb;
     const float *kernels; /* lazy, in the group's first round: U to make */
+    const float *gkernels; /* fused: the group's kernels (lazy packing) */
 } WinoBand;
 
 static WinoBand band_of(const WinoJob *j, int r)
@@ -197,6 +237,7 @@ static WinoBand band_of(const WinoJob *j, int r)
     bd.rg = j->res ? j->res + n * j->rs + m0 * oplane : NULL;
     bd.u = (j->u ? j->u : j->packed) + g * XI * j->ustride;
     bd.kernels = j->u && n == 0 && bi == 0 ? j->packed + g * 9 * j->gsize : NULL;
+    bd.gkernels = j->packed + g * 9 * j->gsize;
     bd.bias = j->bias ? j->bias + m0 : NULL;
     bd.t0 = bi * j->w.band;
     bd.nb = j->w.th - bd.t0 < j->w.band ? j->w.th - bd.t0 : j->w.band;
@@ -304,6 +345,54 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
         wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1);
 }
 
+/* Step 3, fused U (WinoJob.fused), for task i: for each of its panels of
+ * 16 output channels and each FUSED_CH input channels, U of the block
+ * (lazy packing: [m/16][c][tap][m%16]) into the task's scratch, [xi][c]
+ * [m%16], then the 36 GEMMs M[xi] (+)= U[xi] V[xi] of those channels, a
+ * later block's products added to the earlier ones' through the GEMM's
+ * residual. */
+static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
+{
+    static const int tap0[1] = {0};
+    const WinoPlan *w = &j->w;
+    const int npanels = (w->mg + FAST_PANEL - 1) / FAST_PANEL;
+    const int ncols = bd->nb * w->tw;
+    float *ub = j->ublocks + (size_t)i * XI * j->ustride;
+    size_t lo, hi;
+    fast_split((size_t)npanels, 1, j->gemm_tasks, i, &lo, &hi);
+    for (size_t pn = lo; pn < hi; pn++) {
+        const int r0 = (int)pn * FAST_PANEL;
+        for (int c0 = 0; c0 < w->cg; c0 += FUSED_CH) {
+            const int n = w->cg - c0 < FUSED_CH ? w->cg - c0 : FUSED_CH;
+            const FastWinoU u = {bd->gkernels + (pn * (size_t)w->cg + (size_t)c0) * 9 * FAST_PANEL, n, ub,
+                                 j->ustride};
+            j->kern->wino_u(&u);
+            for (int xi = 0; xi < XI; xi++) {
+                FastGemm gm;
+                gm.a = ub + (size_t)xi * j->ustride;
+                gm.a_next = xi + 1 < XI ? gm.a + j->ustride : NULL;
+                gm.m = w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
+                gm.nc = n;
+                gm.ntaps = 1;
+                gm.taps = tap0;
+                gm.b = j->v + ((size_t)c0 * XI + (size_t)xi) * w->ldv;
+                gm.cstride = XI * w->ldv;
+                gm.ncols = ncols;
+                gm.q0 = 0;
+                gm.frame_w = gm.out_w = ncols;
+                gm.y = j->mb + ((size_t)r0 * XI + (size_t)xi) * w->ldv;
+                gm.ldy = XI * w->ldv;
+                gm.bias = NULL;
+                gm.res = c0 ? gm.y : NULL;
+                gm.act.kind = ONNXCC_ACT_NONE;
+                gm.act.a = gm.act.b = 0.0f;
+                gm.cbias = NULL;
+                j->kern->gemm(&gm);
+            }
+        }
+    }
+}
+
 /* Step 4 for the output channels of task i. */
 static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
 {
@@ -337,6 +426,8 @@ static void wino_task(void *ctx, int round, int phase, int i)
     const WinoBand bd = band_of(j, round);
     if (phase == 0)
         wino_input(j, &bd, i);
+    else if (phase == 1 && j->fused)
+        wino_fused_gemm(j, &bd, i);
     else if (phase == 1)
         wino_gemm(j, &bd, i);
     else
@@ -367,7 +458,9 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.frame = scratch;
     j.v = scratch + j.w.frames;
     j.mb = j.v + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
-    j.u = lazy ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
+    j.fused = lazy && onnxcc_fast_wino_fused(p);
+    j.u = lazy && !j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
+    j.ublocks = j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
@@ -382,6 +475,10 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.in_tasks = min_int((j.w.cg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, tpt * threads);
     j.out_tasks = min_int((j.w.mg + WINO_CH_UNIT - 1) / WINO_CH_UNIT, tpt * threads);
     j.gemm_tasks = min_int(XI * j.panels, 2 * tpt * threads);
+    if (j.fused) {
+        j.ustride = fused_ustride(p);
+        j.gemm_tasks = min_int((j.w.mg + FAST_PANEL - 1) / FAST_PANEL, FUSED_TASKS);
+    }
     const int counts[3] = {j.in_tasks, j.gemm_tasks, j.out_tasks};
     onnxcc_fast_parallel_phases(p->N * p->group * j.nbands, 3, counts, wino_task, &j);
 }
