@@ -8,7 +8,7 @@
  * fraction of one core's FMA peak at that ISA's vector width, measured first
  * with a loop of independent FMAs (scalar is compared with the best peak).
  * GFLOP/s always count the direct convolution's 2*MACs, so layers that run
- * as Winograd (3x3, stride 1, maps from 8x8, or 7x7 with 512 outputs) can
+ * as Winograd (3x3, stride 1, maps from 9x9) can
  * pass 100% of peak.
  *
  * Environment: BENCH_BEST=1 reports the fastest run instead of the median;

@@ -38,13 +38,14 @@
 #define XI 36               /* 6x6 transformed points */
 #define WINO_TILES 96       /* tiles per band at least: the GEMMs' columns */
 #define WINO_MIN_CHANNELS 8 /* fewer input or output channels: transforms dominate */
-#define WINO_MIN_MAP 8      /* smaller maps: too few tiles to fill the vectors, */
-#define WINO_7_MAP 7        /* except 7x7 maps (ResNet's last block) */
-#define WINO_7_MIN_M 512    /* with this many output channels per group.  Measured
-                             * with cold weights: 512 -> 512, 27% faster on one
-                             * thread and even on two; 320-384 outputs faster on
-                             * one thread but 20-30% slower on two; DenseNet's 32,
-                             * 30% slower */
+/* Smaller maps (at most 2x2 tiles) run as direct GEMMs: too few tiles to
+ * fill the vectors, and U, 4 times the kernels, streamed for 4 tiles (or
+ * made for them).  One layer, weights cold, Zen 5, 1 thread, against
+ * Winograd: Inception-v3's 448 -> 384 at 8x8 1.16 -> 0.98 ms (2 threads
+ * 1.45 -> 0.52-1.0), ResNet-50's 512 -> 512 at 7x7 1.67 -> 1.19, Wide
+ * ResNet-50-2's 1024 -> 1024 at 7x7 6.2 -> 5.7, 128 -> 32 at 8x8 0.06 ->
+ * 0.03 (im2col for 128 outputs and more, conv2d.c's use_shifted). */
+#define WINO_MIN_MAP 9
 
 #define FUSED_CH 1024      /* input channels per fused U block at most */
 #define FUSED_TASKS 4      /* fused GEMM tasks per round, each with its own U block */
@@ -69,7 +70,7 @@ int onnxcc_fast_wino_fits(const OnnxccConv2dParams *p)
     return p->kH == 3 && p->kW == 3 && p->stride_h == 1 && p->stride_w == 1 && p->dil_h == 1 &&
            p->dil_w == 1 && p->C / p->group >= WINO_MIN_CHANNELS &&
            p->M / p->group >= WINO_MIN_CHANNELS &&
-           (map >= WINO_MIN_MAP || (map >= WINO_7_MAP && p->M / p->group >= WINO_7_MIN_M));
+           map >= WINO_MIN_MAP;
 }
 
 int onnxcc_fast_wino_fused(const OnnxccConv2dParams *p)
