@@ -111,12 +111,22 @@ static int use_shifted(const OnnxccConv2dParams *p, size_t frame_cols)
  * 400 to 7x7 in 25 groups 0.131 -> 0.096 ms, ResNeXt-50's 512 and 1024 to
  * 14x14 and 7x7 -20%, one thread, Zen 5). */
 #define PHASED_MIN_OW 16 /* narrower output rows: im2col (see use_phased) */
+/* Dense layers with this many floats of weights or more take im2col too:
+ * their GEMMs stream the weights once per band, and with a single tap
+ * each tile prefetches the next panel, which with taps it cannot (the
+ * lines would push B out of L1).  One layer, weights cold, Zen 5, 1
+ * thread: Inception-v3's 288 -> 384 from 35x35 (1M floats) 3.1-4.5 -> 2.8
+ * ms; Wide ResNet-50-2's 512 -> 512 from 28x28 (2.4M) the same either way;
+ * ResNet-50's 256 -> 256 from 28x28 (0.6M) 0-10% faster phased. */
+#define PHASED_MAX_WEIGHTS (3u << 18)
 
 static int use_phased(const OnnxccConv2dParams *p, size_t frame_cols)
 {
     const size_t dense = (size_t)p->OH * (size_t)p->OW;
     return p->stride_h == 2 && p->stride_w == 2 && p->dil_h == 1 && p->dil_w == 1 && p->kH >= 3 &&
-           p->kW >= 3 && p->kH * p->kW <= MAX_TAPS && (p->OW >= PHASED_MIN_OW || p->group > 1) &&
+           p->kW >= 3 && p->kH * p->kW <= MAX_TAPS &&
+           (p->group > 1 || (p->OW >= PHASED_MIN_OW &&
+                             (size_t)p->M * (size_t)p->C * (size_t)(p->kH * p->kW) < PHASED_MAX_WEIGHTS)) &&
            4 * fast_round_up(frame_cols, FAST_COLS_ALIGN) <= 5 * fast_round_up(dense, FAST_COLS_ALIGN);
 }
 
