@@ -448,8 +448,8 @@ static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
  * that writes cold lines waits for each to be read from memory first,
  * while memset writes whole lines without reading them (glibc on a Zen 5:
  * 3.9 MB in 0.05 ms).  DenseNet-121's first Winograd layer, one thread:
- * 0.50-0.72 ms -> 0.47, the model 0.3 ms faster (median of 20 runs).
- * Later layers find the region in cache and claim nothing. */
+ * 0.69-0.71 ms -> 0.56-0.57 with the memset (minimum of 20 runs).  Later
+ * layers find the region in cache and claim nothing. */
 #define CLAIM_MIN 65536 /* bytes: less is not worth a call */
 
 static void claim_scratch(Emitter *e, FILE *f, int kind, int64_t bytes)
