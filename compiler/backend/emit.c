@@ -35,6 +35,7 @@ struct Emitter {
     size_t body_len;
     FILE *body_open;     /* its stream while open */
     int64_t scratch_at[ONNXCC_CONV2D_SCRATCH_KINDS]; /* each kind's scratch region; [0] < 0: unset */
+    int64_t claimed[ONNXCC_CONV2D_SCRATCH_KINDS];    /* bytes of each the run has claimed (claim_scratch) */
     bool typed;          /* some input or output is not float32: NAME_run takes void pointers */
 };
 
@@ -440,6 +441,26 @@ static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
     return scratch_at(e, onnxcc_f32_conv2d_scratch_kind(p));
 }
 
+/* Scratch a run touches for the first time is zeroed by memset before its
+ * first layer uses it (one call per run and kind, for the bytes past what
+ * earlier layers claimed).  Between two runs the region is evicted from
+ * every cache (the weights of a whole model stream through), and a layer
+ * that writes cold lines waits for each to be read from memory first,
+ * while memset writes whole lines without reading them (glibc on a Zen 5:
+ * 3.9 MB in 0.05 ms).  DenseNet-121's first Winograd layer, one thread:
+ * 0.69-0.71 ms -> 0.56-0.57 with the memset (minimum of 20 runs).  Later
+ * layers find the region in cache and claim nothing. */
+#define CLAIM_MIN 65536 /* bytes: less is not worth a call */
+
+static void claim_scratch(Emitter *e, FILE *f, int kind, int64_t bytes)
+{
+    if (bytes < e->claimed[kind] + CLAIM_MIN)
+        return;
+    fprintf(f, "        memset(ws + %lld, 0, %lld); /* scratch first used here in a run */\n",
+            (long long)(scratch_at(e, kind) + e->claimed[kind]), (long long)(bytes - e->claimed[kind]));
+    e->claimed[kind] = bytes;
+}
+
 /* A buffer of len floats for n's prepacked weights, entry *k of the P(k)
  * table; the emitter frees it (freeing what it no longer needs keeps the
  * compiler's peak to one copy of the packed weights per emitter). */
@@ -486,6 +507,7 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     int k;
     float *packed = new_packed(e, n, onnxcc_f32_conv2d_packed_size(&p), &k);
     onnxcc_f32_conv2d_pack(&p, g->values[n->in[1]].data, packed);
+    claim_scratch(e, f, onnxcc_f32_conv2d_scratch_kind(&p), (int64_t)onnxcc_f32_conv2d_scratch_size(&p) * 4);
     fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X,
             k, B, ps, pf, R, (long long)conv_scratch_offset(e, &p), Y);
 }
