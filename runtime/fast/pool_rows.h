@@ -134,6 +134,20 @@ static void pr_plan(PrCol *col, int ncol, long c0, long span, long w)
     }
 }
 
+/* pr_column of a whole vector at x: plain loads, nothing to select. */
+PR_INLINE DV pr_full(int is_max, const float *x, size_t stride, int nr, int pre, DV a, DV b, DV lo)
+{
+    DV acc = dv_set1(is_max ? -FLT_MAX : 0.0f);
+    _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
+    {
+        DV v = dv_load(x + (size_t)r * stride);
+        if (pre)
+            v = dv_max(lo, dv_add(dv_mul(v, a), b));
+        acc = pr_combine(is_max, acc, v);
+    }
+    return acc;
+}
+
 /* vertical's value of column vector p: pr_vertical's reduction inside [0,
  * w), the identity outside. */
 PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, const PrCol *p, int pre,
@@ -142,16 +156,8 @@ PR_INLINE DV pr_column(int is_max, const float *row, size_t stride, int nr, cons
     const DV ident = dv_set1(is_max ? -FLT_MAX : 0.0f);
     DV acc = ident;
     const float *x = row + p->at;
-    if (p->kind == PR_FULL) {
-        _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
-        {
-            DV v = dv_load(x + (size_t)r * stride);
-            if (pre)
-                v = dv_max(lo, dv_add(dv_mul(v, a), b));
-            acc = pr_combine(is_max, acc, v);
-        }
-        return acc;
-    }
+    if (p->kind == PR_FULL)
+        return pr_full(is_max, x, stride, nr, pre, a, b, lo);
     if (p->kind == PR_IDENT)
         return ident;
     _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
@@ -184,20 +190,6 @@ PR_INLINE DV pr_outputs(int is_max, int k, int s, DV v0, DV v1, DV v2)
         acc = is_max ? dv_max(t[1], t[0]) : dv_add(t[0], t[1]);
         if (k == 3)
             acc = pr_combine(is_max, acc, t[2]);
-    }
-    return acc;
-}
-
-/* pr_column of a whole vector at x: plain loads, nothing to select. */
-PR_INLINE DV pr_full(int is_max, const float *x, size_t stride, int nr, int pre, DV a, DV b, DV lo)
-{
-    DV acc = dv_set1(is_max ? -FLT_MAX : 0.0f);
-    _Pragma("GCC unroll 3") for (int r = 0; r < nr; r++)
-    {
-        DV v = dv_load(x + (size_t)r * stride);
-        if (pre)
-            v = dv_max(lo, dv_add(dv_mul(v, a), b));
-        acc = pr_combine(is_max, acc, v);
     }
     return acc;
 }
