@@ -735,8 +735,9 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
  * rows at the same columns, pre-activated.  The first output rows' tiles
  * store B as they multiply it, and the separate pass over x that a fill is
  * goes: its loads and stores run between the FMAs of those tiles.  Results
- * are the same bits (the same B).  One layer, one thread, Zen 5: see
- * README's Benchmark section. */
+ * are the same bits (the same B).  One layer, one thread, Zen 5:
+ * DenseNet-121's 256 -> 128 at 56x56 0.882 -> 0.841 ms, 512 -> 128 at
+ * 28x28 0.437 -> 0.418, 1024 -> 128 at 14x14 0.227 -> 0.215. */
 static int gemm_fills(const Conv *cv)
 {
     const OnnxccConv2dParams *p = cv->p;
