@@ -737,12 +737,15 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
  * goes: its loads and stores run between the FMAs of those tiles.  Results
  * are the same bits (the same B).  One layer, one thread, Zen 5:
  * DenseNet-121's 256 -> 128 at 56x56 0.882 -> 0.841 ms, 512 -> 128 at
- * 28x28 0.437 -> 0.418, 1024 -> 128 at 14x14 0.227 -> 0.215. */
+ * 28x28 0.437 -> 0.418, 1024 -> 128 at 14x14 0.227 -> 0.215.  Epilogues
+ * applied after the GEMM (fast_act_after: sigmoid, SiLU, ...) keep the fill,
+ * so gemm_fill needs no wrapper of its own for them. */
 static int gemm_fills(const Conv *cv)
 {
     const OnnxccConv2dParams *p = cv->p;
     const Plan *pl = &cv->pl;
-    return cv->kern->gemm_fill && cv->pre.on && pl->shifted && pl->nsub == 1 && pl->ntaps == 1 &&
+    return cv->kern->gemm_fill && cv->pre.on && !fast_act_after(p->act.kind) && pl->shifted &&
+           pl->nsub == 1 && pl->ntaps == 1 &&
            p->pad_t == 0 && p->pad_l == 0 && p->pad_b == 0 && p->pad_r == 0 && p->H == p->OH &&
            p->W == p->OW;
 }

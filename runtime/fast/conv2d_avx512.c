@@ -383,7 +383,8 @@ static void fill_cols(const FastGemm *g, const FastGemmFill *fl, int j0, int n)
     fill_avx512(&f, &fl->pre);
 }
 
-/* fl: B built by the first rows' tiles (gemm_fill), or NULL. */
+/* fl: B built by the first rows' tiles (gemm_fill: an epilogue of act_ps's
+ * kinds only), or NULL. */
 static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
@@ -803,18 +804,6 @@ static void wino_u_avx512(const FastWinoU *u)
 
 FAST_ENTRIES_WITH_ACT_AFTER(avx512)
 
-static void gemm_fill_avx512(const FastGemm *g, const FastGemmFill *f)
-{
-    if (!fast_act_after(g->act.kind)) {
-        gemm_tiles_fill(g, f);
-        return;
-    }
-    FastGemm h = *g;
-    h.act.kind = ONNXCC_ACT_NONE;
-    gemm_tiles_fill(&h, f);
-    fast_gemm_act_after(g, onnxcc_f32_act_avx512);
-}
-
 const FastKernels onnxcc_fast_avx512 = {gemm_avx512,     fill_avx512,      fill_split4_avx512,
                                         wino_in_avx512,  wino_out_avx512,  wino_u_avx512,
-                                        add2_avx512,     gemm_fill_avx512};
+                                        add2_avx512,     gemm_tiles_fill};

@@ -207,8 +207,8 @@ typedef struct FastKernels {
     void (*wino_out)(const FastWinoOut *w);
     void (*wino_u)(const FastWinoU *u);
     void (*add2)(const FastAdd2 *a);
-    /* gemm, B built as it goes (FastGemmFill, one tap only); NULL: the
-     * ISA has none, fill B first */
+    /* gemm, B built as it goes (FastGemmFill, one tap only, no
+     * fast_act_after epilogue); NULL: the ISA has none, fill B first */
     void (*gemm_fill)(const FastGemm *g, const FastGemmFill *f);
 } FastKernels;
 
