@@ -65,8 +65,11 @@ def _onnx_keys(model, c_source):
         by_name[re.sub(r"[^A-Za-z0-9_.]", "_", n.name)] = _key(_conv_op(n.op_type, w), w[2:], out)
     with open(c_source) as f:
         text = f.read()
-    return {int(i): by_name[name] for i, name in re.findall(r"/\* node (\d+): \w+ (\S+) ", text)
-            if name in by_name}
+    # The generated code keeps some characters (a '-') that the map above
+    # replaces: compare both names in the same form.
+    found = [(int(i), re.sub(r"[^A-Za-z0-9_.]", "_", name))
+             for i, name in re.findall(r"/\* node (\d+): \w+ (\S+) ", text)]
+    return {i: by_name[name] for i, name in found if name in by_name}
 
 
 def _ours(exe, iters, env, keys):
