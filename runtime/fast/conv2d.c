@@ -279,7 +279,7 @@ static size_t grouped_scratch_floats(const OnnxccConv2dParams *p, const Plan *pl
  * 0.70, 128 -> 32 at 12x12 -30%, 16x16 -20%, 20x20 -15%; at 28x28 (49
  * tiles) 3% slower, and at 7x7 (4 tiles, 512 -> 512) 50% slower: there U
  * is made for 4 tiles and is too big for any cache.
- * Of these, maps of 13 to 16 tiles whose whole U would pass 16 MB make it
+ * Of these, maps of 13 to 16 tiles whose whole U would pass 4 MB make it
  * a panel at a time inside their GEMMs instead (winograd.c,
  * onnxcc_fast_wino_fused). */
 #define LAZY_MIN_TILES 9

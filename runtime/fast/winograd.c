@@ -19,7 +19,7 @@
  * every call, in float: the weights are their own size instead of 4 times
  * it, and a call reads 9 floats per kernel from memory instead of 36.
  *
- * Fused U (lazy layers of 13 to 16 tiles whose whole U passes 16 MB,
+ * Fused U (lazy layers of 13 to 16 tiles whose whole U passes 4 MB,
  * onnxcc_fast_wino_fused): a whole U made per call outgrows the caches
  * (36 x 512 x 512 floats, 38 MB, for Wide ResNet-50-2's 14x14 layers) and
  * the GEMMs, one vector of tiles wide, wait for it from memory.  Instead
@@ -28,9 +28,16 @@
  * more input channels add their products to M through the GEMM's residual.
  * The blocks do not depend on the thread count.  One layer, weights cold,
  * Zen 5: Wide ResNet-50-2's 512 -> 512 at 14x14 4.0 -> 2.4 ms on one
- * thread; ResNet-50's 256 -> 256 (whole U 9 MB) 5% slower, so it keeps
- * the whole U; 7x7 and 8x8 maps (4 tiles, transposed GEMM tiles) were 2x
- * slower than the packed U. */
+ * thread.  From 4 MB of whole U: in a model the whole U is also the
+ * scratch the generated code claims by memset on every run (conv2d.c's
+ * scratch is evicted between runs) and L3 holds neither it nor the
+ * weights of the next layers; one thread, Zen 5, per-node minimum of six
+ * profiled runs: AlexNet's 192 -> 384 at 13x13 (U 10 MB) 1.41-1.46 ->
+ * 0.98-1.02 ms, 384 -> 256 1.28-1.31 -> 1.15-1.20, ResNet-50's 256 -> 256
+ * at 14x14 (9 MB) 0.66-0.69 -> 0.58-0.60 and its first (after the 3x3/2)
+ * 1.12-1.21 -> 0.68-0.81.  The layer alone with its scratch warm was up
+ * to 5% slower fused.  7x7 and 8x8 maps (4 tiles, transposed GEMM tiles)
+ * were 2x slower than the packed U. */
 #include <string.h>
 
 #include "fast.h"
@@ -55,7 +62,7 @@
 #define FUSED_TASKS 4      /* fused GEMM tasks per round, each with its own U block */
 #define FUSED_MIN_TILES 13 /* tiles per image: 13 to 16 fill one vector of the */
 #define FUSED_MAX_TILES 16 /* GEMM's columns (13x13 to 16x16 maps) */
-#define FUSED_MIN_U (1u << 22) /* floats of a whole U (16 MB) from which blocks pay */
+#define FUSED_MIN_U (1u << 20) /* floats of a whole U (4 MB) from which blocks pay */
 
 typedef struct WinoPlan {
     int cg, mg;    /* input / output channels per group */
