@@ -431,6 +431,33 @@ static void scalar_fill(const FastFill *f, const FastPre *pre)
     }
 }
 
+static void scalar_fill_phases(const FastPhases *f, const FastPre *pre)
+{
+    const size_t fw = (size_t)f->fw;
+    for (int ch = 0; ch < f->nch; ch++) {
+        const float *x = f->x + (size_t)ch * f->xs;
+        const float s = pre->scale ? pre->scale[ch] : 1.0f;
+        const float t = pre->shift ? pre->shift[ch] : 0.0f;
+        for (int sub = 0; sub < 4; sub++) {
+            float *y = f->y + (size_t)ch * f->ys + (size_t)sub * f->seg;
+            for (size_t i = 0; i < f->len; i++) {
+                const size_t q = f->u + i;
+                const long ih = 2 * (long)(q / fw) + sub / 2 - f->pad_t;
+                const long iw = 2 * (long)(q % fw) + sub % 2 - f->pad_l;
+                float v = 0.0f;
+                if (ih >= 0 && ih < f->H && iw >= 0 && iw < f->W) {
+                    v = x[(size_t)ih * (size_t)f->W + (size_t)iw];
+                    if (pre->on) {
+                        v = v * s + t;
+                        v = pre->relu && v < 0.0f ? 0.0f : v;
+                    }
+                }
+                y[i] = v;
+            }
+        }
+    }
+}
+
 static void scalar_add2(const FastAdd2 *a)
 {
     for (size_t q = 0; q < a->n; q++) {
@@ -446,7 +473,8 @@ static const FastKernels fast_scalar = {scalar_gemm,
                                         onnxcc_fast_wino_out_scalar,
                                         onnxcc_fast_wino_u_scalar,
                                         scalar_add2,
-                                        NULL};
+                                        NULL,
+                                        scalar_fill_phases};
 
 const FastKernels *onnxcc_fast_kernels(int isa)
 {
@@ -532,6 +560,14 @@ static void fill_frame(const Conv *cv, int c0, int nch, const float *xg, size_t 
                        float *b)
 {
     const OnnxccConv2dParams *p = cv->p;
+    if (cv->pl.nsub == 4 && cv->kern->fill_phases) {
+        const FastPhases f = {xg + (size_t)c0 * cv->plane, cv->plane, nch, p->H, p->W, p->pad_t, p->pad_l,
+                              cv->pl.frame_w, u, len, b + (size_t)c0 * cv->pl.cstride, cv->pl.cstride,
+                              cv->pl.seg};
+        const FastPre pre = pre_from(cv, c0);
+        cv->kern->fill_phases(&f, &pre);
+        return;
+    }
     if (cv->pl.nsub == 4) {
         for (int sub = 0; sub < 4; sub++)
             fill_phase(cv, c0, nch, sub, xg, u, len, b);

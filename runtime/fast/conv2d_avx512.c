@@ -616,6 +616,82 @@ static void fill_split4_avx512(const FastFill *f, const FastPre *pre)
     }
 }
 
+/* Phased frames (FastPhases), one sub-frame row's run of up to 16 columns
+ * from c at a time: the 32 input pixels from 2c - pad_l (two loads, the
+ * pre-activation once) give column parity 0 in their even lanes and 1 in
+ * their odd ones, both sub-frames of the row's parity at once.  Lane masks
+ * and indices depend on the row and run only, so the loop over channels
+ * inside is loads, arithmetic, two permutes and two stores.  Where one call
+ * per sub-frame and row filled them (fill_phase), RegNetX-400MF's grouped
+ * 3x3/2 layers spent as long filling B as multiplying it. */
+INLINE void phases_rows(const FastPhases *f, const float *scale, const float *shift, int on, int relu)
+{
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i two_lane = _mm512_add_epi32(lane, lane);
+    const size_t fw = (size_t)f->fw, end = f->u + f->len;
+    const int W = f->W;
+    for (int rp = 0; rp < 2; rp++) {
+        float *y0 = f->y + (size_t)(2 * rp) * f->seg, *y1 = y0 + f->seg;
+        for (size_t q = f->u; q < end;) {
+            const size_t c0 = q % fw, n = fw - c0 < end - q ? fw - c0 : end - q;
+            const long ih = 2 * (long)(q / fw) + rp - f->pad_t;
+            const size_t at = q - f->u;
+            for (size_t j = 0; j < n; j += 16) {
+                const __mmask16 m = first_lanes((int)(n - j < 16 ? n - j : 16));
+                if (ih < 0 || ih >= f->H) {
+                    for (int ch = 0; ch < f->nch; ch++) {
+                        const size_t o = (size_t)ch * f->ys + at + j;
+                        _mm512_mask_storeu_ps(y0 + o, m, _mm512_setzero_ps());
+                        _mm512_mask_storeu_ps(y1 + o, m, _mm512_setzero_ps());
+                    }
+                    continue;
+                }
+                /* input pixels w0 .. w0 + 31 (those in [0, W) loaded from lo) */
+                const long w0 = 2 * (long)(c0 + j) - f->pad_l, lo = w0 > 0 ? w0 : 0;
+                const long top = w0 + 32 < W ? w0 + 32 : W;
+                const int nload = top > lo ? (int)(top - lo) : 0;
+                const __mmask16 l0 = first_lanes(nload), l1 = first_lanes(nload > 16 ? nload - 16 : 0);
+                const __m512i iw0 = _mm512_add_epi32(_mm512_set1_epi32((int)w0), two_lane);
+                const __m512i iw1 = _mm512_add_epi32(iw0, _mm512_set1_epi32(1));
+                const __m512i wv = _mm512_set1_epi32(W);
+                const __mmask16 v0 = m & _mm512_cmpge_epi32_mask(iw0, _mm512_setzero_si512()) &
+                                     _mm512_cmplt_epi32_mask(iw0, wv);
+                const __mmask16 v1 = m & _mm512_cmpge_epi32_mask(iw1, _mm512_setzero_si512()) &
+                                     _mm512_cmplt_epi32_mask(iw1, wv);
+                /* lane k of the 32 loaded is pixel lo + k */
+                const __m512i sh = _mm512_set1_epi32((int)(lo - w0));
+                const __m512i i0 = _mm512_sub_epi32(two_lane, sh);
+                const __m512i i1 = _mm512_add_epi32(i0, _mm512_set1_epi32(1));
+                const float *xr = f->x + (size_t)ih * (size_t)W + (size_t)lo;
+                for (int ch = 0; ch < f->nch; ch++) {
+                    const float *x = xr + (size_t)ch * f->xs;
+                    const size_t o = (size_t)ch * f->ys + at + j;
+                    const __m512 s = _mm512_set1_ps(scale ? scale[ch] : 1.0f);
+                    const __m512 t = _mm512_set1_ps(shift ? shift[ch] : 0.0f);
+                    __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
+                    if (nload) {
+                        a = pre_ps(_mm512_maskz_loadu_ps(l0, x), s, t, on, relu);
+                        b = pre_ps(_mm512_maskz_loadu_ps(l1, x + 16), s, t, on, relu);
+                    }
+                    _mm512_mask_storeu_ps(y0 + o, m, _mm512_maskz_mov_ps(v0, _mm512_permutex2var_ps(a, i0, b)));
+                    _mm512_mask_storeu_ps(y1 + o, m, _mm512_maskz_mov_ps(v1, _mm512_permutex2var_ps(a, i1, b)));
+                }
+            }
+            q += n;
+        }
+    }
+}
+
+static void fill_phases_avx512(const FastPhases *f, const FastPre *pre)
+{
+    if (!pre->on)
+        phases_rows(f, NULL, NULL, 0, 0);
+    else if (pre->relu)
+        phases_rows(f, pre->scale, pre->shift, 1, 1);
+    else
+        phases_rows(f, pre->scale, pre->shift, 1, 0);
+}
+
 /* ---- Winograd F(4x4, 3x3) transforms: 16 tiles per vector ---------------- */
 
 /* winograd.c's in6 and out6, lane-wise. */
@@ -806,4 +882,4 @@ FAST_ENTRIES_WITH_ACT_AFTER(avx512)
 
 const FastKernels onnxcc_fast_avx512 = {gemm_avx512,     fill_avx512,      fill_split4_avx512,
                                         wino_in_avx512,  wino_out_avx512,  wino_u_avx512,
-                                        add2_avx512,     gemm_tiles_fill};
+                                        add2_avx512,     gemm_tiles_fill,  fill_phases_avx512};

@@ -199,6 +199,21 @@ typedef struct FastGemmFill {
     FastPre pre;
 } FastGemmFill;
 
+/* Phased frames (conv2d.c, stride 2): pixels [u, u + len) of the four
+ * sub-frames of nch channels; sub-frame s = 2 rp + cp holds at pixel
+ * r * fw + c the input pixel (2r + rp - pad_t, 2c + cp - pad_l),
+ * pre-activated, and 0 outside the input.  Channel ch's sub-frame s starts
+ * (at pixel u) at y + ch * ys + s * seg; its input plane at x + ch * xs. */
+typedef struct FastPhases {
+    const float *x;
+    size_t xs;
+    int nch;
+    int H, W, pad_t, pad_l, fw;
+    size_t u, len;
+    float *y;
+    size_t ys, seg;
+} FastPhases;
+
 typedef struct FastKernels {
     void (*gemm)(const FastGemm *g);
     void (*fill)(const FastFill *f, const FastPre *pre);
@@ -210,6 +225,9 @@ typedef struct FastKernels {
     /* gemm, B built as it goes (FastGemmFill, one tap only, no
      * fast_act_after epilogue); NULL: the ISA has none, fill B first */
     void (*gemm_fill)(const FastGemm *g, const FastGemmFill *f);
+    /* the four sub-frames of phased frames at once (FastPhases); NULL:
+     * fill each sub-frame's rows in turn */
+    void (*fill_phases)(const FastPhases *f, const FastPre *pre);
 } FastKernels;
 
 #ifdef ONNXCC_RT_X86_64
