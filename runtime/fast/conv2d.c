@@ -431,7 +431,31 @@ static void scalar_fill(const FastFill *f, const FastPre *pre)
     }
 }
 
-static void scalar_fill_phases(const FastPhases *f, const FastPre *pre)
+static void scalar_fill_frame(const FastFrame *f, const FastPre *pre)
+{
+    const size_t fw = (size_t)f->fw;
+    for (int ch = 0; ch < f->nch; ch++) {
+        const float *x = f->x + (size_t)ch * f->xs;
+        float *y = f->y + (size_t)ch * f->ys;
+        const float s = pre->scale ? pre->scale[ch] : 1.0f;
+        const float t = pre->shift ? pre->shift[ch] : 0.0f;
+        for (size_t i = 0; i < f->len; i++) {
+            const size_t q = f->u + i;
+            const long ih = (long)(q / fw) - f->pad_t, iw = (long)(q % fw) - f->pad_l;
+            float v = 0.0f;
+            if (ih >= 0 && ih < f->H && iw >= 0 && iw < f->W) {
+                v = x[(size_t)ih * (size_t)f->W + (size_t)iw];
+                if (pre->on) {
+                    v = v * s + t;
+                    v = pre->relu && v < 0.0f ? 0.0f : v;
+                }
+            }
+            y[i] = v;
+        }
+    }
+}
+
+static void scalar_fill_phases(const FastFrame *f, const FastPre *pre)
 {
     const size_t fw = (size_t)f->fw;
     for (int ch = 0; ch < f->nch; ch++) {
@@ -474,6 +498,7 @@ static const FastKernels fast_scalar = {scalar_gemm,
                                         onnxcc_fast_wino_u_scalar,
                                         scalar_add2,
                                         NULL,
+                                        scalar_fill_frame,
                                         scalar_fill_phases};
 
 const FastKernels *onnxcc_fast_kernels(int isa)
@@ -561,7 +586,7 @@ static void fill_frame(const Conv *cv, int c0, int nch, const float *xg, size_t 
 {
     const OnnxccConv2dParams *p = cv->p;
     if (cv->pl.nsub == 4 && cv->kern->fill_phases) {
-        const FastPhases f = {xg + (size_t)c0 * cv->plane, cv->plane, nch, p->H, p->W, p->pad_t, p->pad_l,
+        const FastFrame f = {xg + (size_t)c0 * cv->plane, cv->plane, nch, p->H, p->W, p->pad_t, p->pad_l,
                               cv->pl.frame_w, u, len, b + (size_t)c0 * cv->pl.cstride, cv->pl.cstride,
                               cv->pl.seg};
         const FastPre pre = pre_from(cv, c0);
@@ -591,6 +616,11 @@ static void fill_frame(const Conv *cv, int c0, int nch, const float *xg, size_t 
             f.zr = end - e;
         }
         cv->kern->fill(&f, &pre);
+        return;
+    }
+    if (cv->kern->fill_frame) {
+        const FastFrame fr = {f.x, f.xs, nch, p->H, p->W, p->pad_t, p->pad_l, (int)fw, u, len, b, f.ys, 0};
+        cv->kern->fill_frame(&fr, &pre);
         return;
     }
     for (size_t end = u + len; u < end;) {

@@ -526,4 +526,4 @@ FAST_ENTRIES_WITH_ACT_AFTER(avx2)
 
 const FastKernels onnxcc_fast_avx2 = {gemm_avx2,    fill_avx2,     fill_split4_avx2,
                                       wino_in_avx2, wino_out_avx2, wino_u_avx2, add2_avx2,
-                                      NULL,         NULL};
+                                      NULL,         NULL,          NULL};

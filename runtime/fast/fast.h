@@ -199,12 +199,15 @@ typedef struct FastGemmFill {
     FastPre pre;
 } FastGemmFill;
 
-/* Phased frames (conv2d.c, stride 2): pixels [u, u + len) of the four
- * sub-frames of nch channels; sub-frame s = 2 rp + cp holds at pixel
- * r * fw + c the input pixel (2r + rp - pad_t, 2c + cp - pad_l),
- * pre-activated, and 0 outside the input.  Channel ch's sub-frame s starts
- * (at pixel u) at y + ch * ys + s * seg; its input plane at x + ch * xs. */
-typedef struct FastPhases {
+/* Frames of the shifted views (conv2d.c): pixels [u, u + len) of nch
+ * channels' frames, rows fw wide.  Stride 1 (fill_frame): frame pixel
+ * r * fw + c is input pixel (r - pad_t, c - pad_l), pre-activated, 0
+ * outside the input; channel ch's frame starts (at pixel u) at y + ch * ys,
+ * its input plane at x + ch * xs.  Phased frames (stride 2, fill_phases):
+ * four sub-frames, s = 2 rp + cp holding at pixel r * fw + c the input
+ * pixel (2r + rp - pad_t, 2c + cp - pad_l), sub-frame s at y + ch * ys +
+ * s * seg. */
+typedef struct FastFrame {
     const float *x;
     size_t xs;
     int nch;
@@ -212,7 +215,7 @@ typedef struct FastPhases {
     size_t u, len;
     float *y;
     size_t ys, seg;
-} FastPhases;
+} FastFrame;
 
 typedef struct FastKernels {
     void (*gemm)(const FastGemm *g);
@@ -225,9 +228,10 @@ typedef struct FastKernels {
     /* gemm, B built as it goes (FastGemmFill, one tap only, no
      * fast_act_after epilogue); NULL: the ISA has none, fill B first */
     void (*gemm_fill)(const FastGemm *g, const FastGemmFill *f);
-    /* the four sub-frames of phased frames at once (FastPhases); NULL:
-     * fill each sub-frame's rows in turn */
-    void (*fill_phases)(const FastPhases *f, const FastPre *pre);
+    /* frames (FastFrame), stride 1 and the four sub-frames of phased
+     * ones; NULL: a fill call per frame row */
+    void (*fill_frame)(const FastFrame *f, const FastPre *pre);
+    void (*fill_phases)(const FastFrame *f, const FastPre *pre);
 } FastKernels;
 
 #ifdef ONNXCC_RT_X86_64
