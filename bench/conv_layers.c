@@ -225,6 +225,8 @@ static const Layer layers[] = {
     {"zoo regx g16 3x3 160 14", 160, 14, 160, 3, 1, 1, 160, 0, 0, 10},
     {"zoo regx g16 3x3/2 400 14", 400, 14, 400, 3, 2, 1, 400, 0, 0, 25},
     {"zoo regx g16 3x3 400 7", 400, 7, 400, 3, 1, 1, 400, 0, 0, 25},
+    {"zoo regx 1x1 32->32 112", 32, 112, 32, 1, 1, 0, 32, 0, 0, 1},
+    {"zoo regx 1x1 32->32 56", 32, 56, 32, 1, 1, 0, 32, 0, 0, 1},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000

@@ -124,6 +124,7 @@ typedef struct {
 
 static const Case cases[] = {
     {"1x1", 1, 24, 28, 28, 40, 1, 1, 1, 0, 1, 0, 0, 0},
+    {"1x1 56x56, activation per column chunk", 1, 16, 56, 56, 96, 1, 1, 1, 0, 1, 0, 0, 0},
     {"1x1 odd, batch 2", 2, 13, 9, 11, 21, 1, 1, 1, 0, 1, 1, 0, 0},
     {"1x1 batch 2, y a slice", 2, 13, 9, 11, 21, 1, 1, 1, 0, 1, 0, 0, 37},
     {"3x3 Winograd batch 2, y a slice", 2, 16, 9, 10, 12, 1, 3, 1, 1, 1, 0, 0, 20},
