@@ -189,6 +189,7 @@ static const Layer layers[] = {
     {"zoo sqz 1x1 384->64 13", 384, 13, 64, 1, 1, 0, 384, 0, 0, 1},
     {"zoo sqz 1x1 64->256 13", 64, 13, 256, 1, 1, 0, 64, 0, 0, 1},
     {"zoo sqz 3x3 64->256 13", 64, 13, 256, 3, 1, 1, 64, 0, 0, 1},
+    {"zoo sqz 1x1 512->1000 13", 512, 13, 1000, 1, 1, 0, 512, 0, 0, 1},
     /* squeeze-and-excitation: 1x1 layers on 1x1 maps (MobileNetV3-Large,
      * EfficientNet-B0), bound by the stream of their weights */
     /* EfficientNet-B0's expansions (SiLU: BENCH_ACT=silu) */
