@@ -133,6 +133,23 @@ static void fill_row(const OnnxccConv2dParams *p, const StemPlan *sp, const floa
 #define SMR 4 /* scalar tile: output channels (half a packed block) */
 #define SNR 8 /* scalar tile: output pixels */
 
+/* The sums of one tile into out; a function of its own, so that the
+ * accumulators stay in registers (out is indexed at run time after). */
+static void scalar_tile(const FastStem *s, const float *w, const float *in, float out[SMR][SNR])
+{
+    float acc[SMR][SNR] = {{0}};
+    for (int t = 0; t < s->K; t++, w += STEM_OCB) {
+        const float *it = in + s->off[t];
+        FAST_UNROLL
+        for (int r = 0; r < SMR; r++) {
+            FAST_UNROLL
+            for (int j = 0; j < SNR; j++)
+                acc[r][j] += w[r] * it[j];
+        }
+    }
+    memcpy(out, acc, sizeof acc);
+}
+
 static void stem_rows_scalar(const FastStem *s, int oh0, int oh1)
 {
     for (int oh = oh0; oh < oh1; oh++)
@@ -141,26 +158,29 @@ static void stem_rows_scalar(const FastStem *s, int oh0, int oh1)
             const int rows = s->M - m0 < SMR ? s->M - m0 : SMR;
             for (int ow = 0; ow < s->OW; ow += SNR) {
                 const float *in = s->frame + (size_t)oh * s->pws + (size_t)ow;
-                const float *w = w0;
-                float acc[SMR][SNR] = {{0}};
-                for (int t = 0; t < s->K; t++, w += STEM_OCB) {
-                    const float *it = in + s->off[t];
-                    FAST_UNROLL
-                    for (int r = 0; r < SMR; r++) {
-                        FAST_UNROLL
-                        for (int j = 0; j < SNR; j++)
-                            acc[r][j] += w[r] * it[j];
-                    }
-                }
+                float acc[SMR][SNR];
+                scalar_tile(s, w0, in, acc);
                 const int n = s->OW - ow < SNR ? s->OW - ow : SNR;
                 const size_t at = (size_t)oh * (size_t)s->OW + (size_t)ow;
+                /* the epilogue in acc, then a copy; ReLU without branches
+                 * (unpredictable on real data) */
                 for (int r = 0; r < rows; r++) {
                     const float b = s->bias ? s->bias[m0 + r] : 0.0f;
-                    for (int j = 0; j < n; j++) {
-                        const size_t i = (size_t)(m0 + r) * s->oplane + at + (size_t)j;
-                        const float v = acc[r][j] + b;
-                        s->y[i] = fast_act(&s->act, s->res ? v + s->res[i] : v);
+                    const size_t i = (size_t)(m0 + r) * s->oplane + at;
+                    const float *rr = s->res ? s->res + i : NULL;
+                    if (!rr && s->act.kind == ONNXCC_ACT_RELU) {
+                        FAST_UNROLL
+                        for (int j = 0; j < SNR; j++) {
+                            const float v = acc[r][j] + b;
+                            acc[r][j] = v < 0.0f ? 0.0f : v;
+                        }
+                    } else {
+                        for (int j = 0; j < n; j++) {
+                            const float v = acc[r][j] + b;
+                            acc[r][j] = fast_act(&s->act, rr ? v + rr[j] : v);
+                        }
                     }
+                    memcpy(s->y + i, acc[r], sizeof(float) * (size_t)n);
                 }
             }
         }
