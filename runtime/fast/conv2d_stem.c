@@ -94,7 +94,7 @@ void onnxcc_fast_stem_pack(const OnnxccConv2dParams *p, const float *w, float *p
 /* Sub-frame row r of phase row a for channel c, all s column phases: input
  * row s*r + a - pad_t, pre-activated, zeros outside. */
 static void fill_row(const OnnxccConv2dParams *p, const StemPlan *sp, const float *x, const FastPre *pre,
-                     FastStemGather2Fn gather2, int c, int a, size_t r, float *frame)
+                     FastStemGatherFn gather, int c, int a, size_t r, float *frame)
 {
     const int s = sp->s;
     const long ih = (long)s * (long)r + a - p->pad_t;
@@ -113,8 +113,8 @@ static void fill_row(const OnnxccConv2dParams *p, const StemPlan *sp, const floa
         hi = hi < (long)sp->pws ? hi : (long)sp->pws;
         lo = lo < hi ? lo : hi;
         memset(d, 0, sizeof(float) * (size_t)lo);
-        if (s == 2 && gather2) {
-            gather2(xr + (2 * lo + off), (size_t)(hi - lo), d + lo, sc, sh, pre->on, pre->on && pre->relu);
+        if ((s == 2 || s == 4) && gather) {
+            gather(xr + (s * lo + off), s, (size_t)(hi - lo), d + lo, sc, sh, pre->on, pre->on && pre->relu);
         } else if (pre->on) {
             for (long j = lo; j < hi; j++) {
                 float v = xr[s * j + off] * sc + sh;
@@ -186,14 +186,14 @@ static void stem_rows_scalar(const FastStem *s, int oh0, int oh1)
         }
 }
 
-static FastStemGather2Fn stem_gather2_fn(int isa)
+static FastStemGatherFn stem_gather_fn(int isa)
 {
     switch (isa) {
 #ifdef ONNXCC_RT_X86_64
     case ONNXCC_ISA_AVX512:
-        return onnxcc_fast_stem_gather2_avx512;
+        return onnxcc_fast_stem_gather_avx512;
     case ONNXCC_ISA_AVX2:
-        return onnxcc_fast_stem_gather2_avx2;
+        return onnxcc_fast_stem_gather_avx2;
 #endif
     default:
         return NULL;
@@ -221,7 +221,7 @@ typedef struct {
     StemPlan sp;
     FastPre pre;
     FastStemRowsFn rows;
-    FastStemGather2Fn gather2;
+    FastStemGatherFn gather;
     const float *x, *packed, *bias, *res;
     float *frame, *y;
     size_t xs, ys, rs;
@@ -254,7 +254,7 @@ static void stem_task(void *ctx, int round, int phase, int i)
         fast_split((size_t)p->C * per_c, 1, j->fill_tasks, i, &lo, &hi);
         const float *x = j->x + (size_t)n * j->xs;
         for (size_t u = lo; u < hi; u++)
-            fill_row(p, &j->sp, x, &j->pre, j->gather2, (int)(u / per_c), (int)(u % per_c / rows),
+            fill_row(p, &j->sp, x, &j->pre, j->gather, (int)(u / per_c), (int)(u % per_c / rows),
                      r0 + u % rows, j->frame);
         return;
     }
@@ -289,7 +289,7 @@ void onnxcc_fast_stem_run(const OnnxccConv2dParams *p, const float *x, const flo
     j.pre = *pre;
     const int isa = onnxcc_rt_isa_capped(p->isa_cap);
     j.rows = stem_rows_fn(isa);
-    j.gather2 = stem_gather2_fn(isa);
+    j.gather = stem_gather_fn(isa);
     j.x = x;
     j.packed = packed;
     j.bias = bias;

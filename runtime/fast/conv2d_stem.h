@@ -40,15 +40,17 @@ typedef struct FastStem {
 } FastStem;
 
 typedef void (*FastStemRowsFn)(const FastStem *s, int oh0, int oh1);
-/* d[j] = pre(x[2j]) for j < n, pre(v) = max(0, v*sc + sh) (the max if relu)
- * when on, else v: the frame fill of stride 2, vectorised. */
-typedef void (*FastStemGather2Fn)(const float *x, size_t n, float *d, float sc, float sh, int on, int relu);
+/* d[j] = pre(x[step*j]) for j < n, pre(v) = max(0, v*sc + sh) (the max if
+ * relu) when on, else v: the frame fill, vectorised for steps 2 and 4. */
+typedef void (*FastStemGatherFn)(const float *x, int step, size_t n, float *d, float sc, float sh, int on,
+                                 int relu);
 #ifdef ONNXCC_RT_X86_64
 void onnxcc_fast_stem_rows_avx2(const FastStem *s, int oh0, int oh1);
 void onnxcc_fast_stem_rows_avx512(const FastStem *s, int oh0, int oh1);
-void onnxcc_fast_stem_gather2_avx2(const float *x, size_t n, float *d, float sc, float sh, int on, int relu);
-void onnxcc_fast_stem_gather2_avx512(const float *x, size_t n, float *d, float sc, float sh, int on,
-                                     int relu);
+void onnxcc_fast_stem_gather_avx2(const float *x, int step, size_t n, float *d, float sc, float sh, int on,
+                                  int relu);
+void onnxcc_fast_stem_gather_avx512(const float *x, int step, size_t n, float *d, float sc, float sh, int on,
+                                    int relu);
 #endif
 
 #endif /* ONNXCC_CONV2D_STEM_H */

@@ -1,5 +1,6 @@
-/* conv2d_stem_avx2.c — conv2d_stem.c's row kernel for AVX2 + FMA: tiles of
- * 4 output channels by 3 vectors of 8 pixels (12 accumulators). */
+/* conv2d_stem_avx2.c — conv2d_stem.c's row kernel for AVX2 + FMA, tiles of
+ * 4 output channels (half a packed block) by 3 vectors of 8 pixels (12
+ * accumulators), and its frame fill for stride 2. */
 #include "conv2d_stem.h"
 #include "vec_avx2.h"
 #include "vmath.h"
@@ -13,12 +14,13 @@ void onnxcc_fast_stem_rows_avx2(const FastStem *s, int oh0, int oh1)
     stem_rows(s, oh0, oh1);
 }
 
-void onnxcc_fast_stem_gather2_avx2(const float *x, size_t n, float *d, float sc, float sh, int on, int relu)
+void onnxcc_fast_stem_gather_avx2(const float *x, int step, size_t n, float *d, float sc, float sh, int on,
+                                  int relu)
 {
     const __m256 s = _mm256_set1_ps(sc), t = _mm256_set1_ps(sh), zero = _mm256_setzero_ps();
     const __m256i last7 = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, -1, 0);
     size_t j = 0;
-    for (; j + 8 <= n; j += 8) {
+    for (; step == 2 && j + 8 <= n; j += 8) {
         /* x[2j .. 2j+14]: the second load stops at x[2j+14], the last read */
         const __m256 a = _mm256_loadu_ps(x + 2 * j);
         const __m256 b = _mm256_maskload_ps(x + 2 * j + 8, last7);
@@ -31,7 +33,7 @@ void onnxcc_fast_stem_gather2_avx2(const float *x, size_t n, float *d, float sc,
         _mm256_storeu_ps(d + j, v);
     }
     for (; j < n; j++) {
-        float v = x[2 * j];
+        float v = x[(size_t)step * j];
         if (on)
             v = v * sc + sh;
         d[j] = relu && v < 0.0f ? 0.0f : v;
