@@ -135,9 +135,16 @@ static void fill_row(const OnnxccConv2dParams *p, const StemPlan *sp, const floa
 
 /* The sums of one tile into out; a function of its own, so that the
  * accumulators stay in registers (out is indexed at run time after). */
-static void scalar_tile(const FastStem *s, const float *w, const float *in, float out[SMR][SNR])
+static void scalar_tile(const FastStem *s, const float *w, const float *in, const float b[SMR],
+                        float out[SMR][SNR])
 {
-    float acc[SMR][SNR] = {{0}};
+    float acc[SMR][SNR];
+    FAST_UNROLL
+    for (int r = 0; r < SMR; r++) {
+        FAST_UNROLL
+        for (int j = 0; j < SNR; j++)
+            acc[r][j] = b[r];
+    }
     for (int t = 0; t < s->K; t++, w += STEM_OCB) {
         const float *it = in + s->off[t];
         FAST_UNROLL
@@ -159,24 +166,26 @@ static void stem_rows_scalar(const FastStem *s, int oh0, int oh1)
             for (int ow = 0; ow < s->OW; ow += SNR) {
                 const float *in = s->frame + (size_t)oh * s->pws + (size_t)ow;
                 float acc[SMR][SNR];
-                scalar_tile(s, w0, in, acc);
+                float b[SMR];
+                for (int r = 0; r < SMR; r++)
+                    b[r] = s->bias && r < rows ? s->bias[m0 + r] : 0.0f;
+                scalar_tile(s, w0, in, b, acc);
                 const int n = s->OW - ow < SNR ? s->OW - ow : SNR;
                 const size_t at = (size_t)oh * (size_t)s->OW + (size_t)ow;
                 /* the epilogue in acc, then a copy; ReLU without branches
                  * (unpredictable on real data) */
                 for (int r = 0; r < rows; r++) {
-                    const float b = s->bias ? s->bias[m0 + r] : 0.0f;
                     const size_t i = (size_t)(m0 + r) * s->oplane + at;
                     const float *rr = s->res ? s->res + i : NULL;
                     if (!rr && s->act.kind == ONNXCC_ACT_RELU) {
                         FAST_UNROLL
                         for (int j = 0; j < SNR; j++) {
-                            const float v = acc[r][j] + b;
+                            const float v = acc[r][j];
                             acc[r][j] = v < 0.0f ? 0.0f : v;
                         }
                     } else {
                         for (int j = 0; j < n; j++) {
-                            const float v = acc[r][j] + b;
+                            const float v = acc[r][j];
                             acc[r][j] = fast_act(&s->act, rr ? v + rr[j] : v);
                         }
                     }

@@ -37,9 +37,10 @@ STEM_INLINE void stem_tile(const FastStem *s, int kind, const float *w, int m0, 
     DV acc[STEM_OCR][STEM_NV];
     FAST_UNROLL
     for (int r = 0; r < STEM_OCR; r++) {
+        const DV b = dv_set1(s->bias && r < rows ? s->bias[m0 + r] : 0.0f);
         FAST_UNROLL
         for (int v = 0; v < nv; v++)
-            acc[r][v] = dv_set1(0.0f);
+            acc[r][v] = b;
     }
     const int *off = s->off;
     for (int t = 0; t < s->K; t++, w += STEM_OCB) {
@@ -60,12 +61,11 @@ STEM_INLINE void stem_tile(const FastStem *s, int kind, const float *w, int m0, 
     for (int r = 0; r < STEM_OCR; r++) {
         if (r >= rows)
             break;
-        const DV b = dv_set1(s->bias ? s->bias[m0 + r] : 0.0f);
         float *yr = s->y + (size_t)(m0 + r) * s->oplane;
         const float *rr = s->res ? s->res + (size_t)(m0 + r) * s->oplane : NULL;
         FAST_UNROLL
         for (int v = 0; v < nv; v++) {
-            DV o = dv_add(acc[r][v], b);
+            DV o = acc[r][v];
             if (rr)
                 o = dv_add(o, dv_loadz(rr + at[v], dv_lanes(0, len[v])));
             dv_store(yr + at[v], vm_act(kind, &s->act, o), len[v]);
