@@ -1,5 +1,6 @@
 /* conv_layers.c — times onnxcc_f32_conv2d on the layer shapes of DenseNet-121,
- * -161 and -201 and a few of the zoo's (ResNet-50, MobileNetV2, SqueezeNet)
+ * -161 and -201 and a few of the zoo's (ResNet-50, MobileNetV2, SqueezeNet, and
+ * the stems of MobileNetV3, ShuffleNet, EfficientNet, AlexNet, ConvNeXt)
  * at every ISA level this machine has: `bench_conv_layers [min_seconds]`.
  *
  * Each layer runs as the generated code runs it: batch 1, pre-activation
@@ -297,7 +298,7 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     }
     const double gflop = 2.0 * (double)k * (double)l->M * p.OH * p.OW * 1e-9;
     /* the packed header's first float names the algorithm (conv2d.c: 0 GEMM,
-     * 1 Winograd, 2 Winograd with U made per call, 3 taps) */
+     * 1 Winograd, 2 Winograd with U made per call, 3 taps, 4 stem) */
     printf("%-28s %8.1f MMAC a%d", l->name, gflop / 2 * 1e3, (int)packed[0][0]);
     for (int isa = getenv("BENCH_TOP") ? best : 0; isa <= best; isa++) {
         setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
