@@ -59,16 +59,16 @@ STEM_INLINE void stem_tile(const FastStem *s, int kind, const float *w, int m0, 
     }
     FAST_UNROLL
     for (int r = 0; r < STEM_OCR; r++) {
-        if (r >= rows)
-            break;
-        float *yr = s->y + (size_t)(m0 + r) * s->oplane;
-        const float *rr = s->res ? s->res + (size_t)(m0 + r) * s->oplane : NULL;
-        FAST_UNROLL
-        for (int v = 0; v < nv; v++) {
-            DV o = acc[r][v];
-            if (rr)
-                o = dv_add(o, dv_loadz(rr + at[v], dv_lanes(0, len[v])));
-            dv_store(yr + at[v], vm_act(kind, &s->act, o), len[v]);
+        if (r < rows) {
+            float *yr = s->y + (size_t)(m0 + r) * s->oplane;
+            const float *rr = s->res ? s->res + (size_t)(m0 + r) * s->oplane : NULL;
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++) {
+                DV o = acc[r][v];
+                if (rr)
+                    o = dv_add(o, dv_loadz(rr + at[v], dv_lanes(0, len[v])));
+                dv_store(yr + at[v], vm_act(kind, &s->act, o), len[v]);
+            }
         }
     }
 }
