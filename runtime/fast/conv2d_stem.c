@@ -21,6 +21,7 @@
  * the same order whatever the split, so results do not depend on the
  * thread count. */
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "conv2d_stem.h"
@@ -180,8 +181,11 @@ static void stem_rows_scalar(const FastStem *s, int oh0, int oh1)
                     if (!rr && s->act.kind == ONNXCC_ACT_RELU) {
                         FAST_UNROLL
                         for (int j = 0; j < SNR; j++) {
-                            const float v = acc[r][j];
-                            acc[r][j] = v < 0.0f ? 0.0f : v;
+                            /* v < 0 ? 0 : v as a mask (a compare and an and) */
+                            uint32_t u;
+                            memcpy(&u, &acc[r][j], sizeof u);
+                            u &= (uint32_t)0 - (uint32_t)!(acc[r][j] < 0.0f);
+                            memcpy(&acc[r][j], &u, sizeof u);
                         }
                     } else {
                         for (int j = 0; j < n; j++) {
