@@ -1,6 +1,6 @@
 /* conv2d_stem_avx2.c — conv2d_stem.c's row kernel for AVX2 + FMA, tiles of
  * 4 output channels (half a packed block) by 3 vectors of 8 pixels (12
- * accumulators), and its frame fill for stride 2. */
+ * accumulators), and its frame fill for strides 2 and 4. */
 #include "conv2d_stem.h"
 #include "vec_avx2.h"
 #include "vmath.h"
@@ -31,6 +31,23 @@ void onnxcc_fast_stem_gather_avx2(const float *x, int step, size_t n, float *d, 
         if (relu)
             v = _mm256_max_ps(zero, v);
         _mm256_storeu_ps(d + j, v);
+    }
+    if (step == 4) {
+        const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+        const __m256i first5 = _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0);
+        for (; j + 8 <= n; j += 8) {
+            /* x[4j .. 4j+28]: the fourth load stops at the last read */
+            const float *xj = x + 4 * j;
+            const __m256 ab = _mm256_shuffle_ps(_mm256_loadu_ps(xj), _mm256_loadu_ps(xj + 8), 0);
+            const __m256 cd = _mm256_shuffle_ps(_mm256_loadu_ps(xj + 16), _mm256_maskload_ps(xj + 24, first5), 0);
+            /* a0 b0 c0 d0 | a4 b4 c4 d4, then in order */
+            __m256 v = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(ab, cd, 0x88), order);
+            if (on)
+                v = _mm256_add_ps(_mm256_mul_ps(v, s), t);
+            if (relu)
+                v = _mm256_max_ps(zero, v);
+            _mm256_storeu_ps(d + j, v);
+        }
     }
     for (; j < n; j++) {
         float v = x[(size_t)step * j];
