@@ -295,13 +295,14 @@ static void stem_task(void *ctx, int round, int phase, int i)
     size_t o0, o1, r0, r1, lo, hi;
     band_rows(j, round % j->nbands, &o0, &o1, &r0, &r1);
     if (phase == 0) {
-        /* units: (channel, phase row a, sub-frame row r) */
-        const size_t rows = r1 - r0, per_c = (size_t)j->sp.s * rows;
+        /* units: (channel, sub-frame row r, phase row a), so that input
+         * rows s*r + a are read in order (the hardware prefetches them) */
+        const size_t rows = r1 - r0, ss = (size_t)j->sp.s, per_c = ss * rows;
         fast_split((size_t)p->C * per_c, 1, j->fill_tasks, i, &lo, &hi);
         const float *x = j->x + (size_t)n * j->xs;
         for (size_t u = lo; u < hi; u++)
-            fill_row(p, &j->sp, x, &j->pre, j->gather, (int)(u / per_c), (int)(u % per_c / rows),
-                     r0 + u % rows, r0, j->frame);
+            fill_row(p, &j->sp, x, &j->pre, j->gather, (int)(u / per_c), (int)(u % per_c % ss),
+                     r0 + u % per_c / ss, r0, j->frame);
         return;
     }
     if (round % j->nbands + 1 < j->nbands)
