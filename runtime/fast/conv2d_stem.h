@@ -20,13 +20,12 @@ void onnxcc_fast_stem_run(const OnnxccConv2dParams *p, const float *x, const flo
 
 /* Output rows [oh0, oh1) of one image.  Output (oh, ow), output channel m,
  * is act(acc + res), where acc starts at bias[m] (0 without) and adds
- * w[m][t] * frame[(oh - row0)*pws + ow + off[t]] for t = 0 .. K-1 in order, so
+ * w[m][t] * frame[oh*pws + ow + off[t]] for t = 0 .. K-1 in that order, so
  * that an output gets the same bits whatever rows or tiles it is computed
  * in (and the same on AVX2 and AVX-512, which both fuse the multiply-adds).
  * Each frame row is readable up to pws floats (vectors may run past OW). */
 typedef struct FastStem {
-    const float *frame; /* the window of sub-frame rows from row0 on */
-    int row0;
+    const float *frame;
     size_t pws;
     const int *off; /* K offsets into the frame, in the packed order */
     int K;

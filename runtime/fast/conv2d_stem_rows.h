@@ -27,7 +27,7 @@ STEM_INLINE void stem_tile(const FastStem *s, int kind, const float *w, int m0, 
     int len[STEM_NV];
     FAST_UNROLL
     for (int v = 0; v < nv; v++) {
-        bp[v] = s->frame + (size_t)(oh - s->row0) * s->pws + (size_t)c;
+        bp[v] = s->frame + (size_t)oh * s->pws + (size_t)c;
         at[v] = (size_t)oh * (size_t)s->OW + (size_t)c;
         len[v] = s->OW - c < DL ? s->OW - c : DL;
         c += DL;
