@@ -1,5 +1,6 @@
 /* conv_layers.c — times onnxcc_f32_conv2d on the layer shapes of DenseNet-121,
- * -161 and -201 and a few of the zoo's (ResNet-50, MobileNetV2, SqueezeNet)
+ * -161 and -201 and a few of the zoo's (ResNet-50, MobileNetV2, SqueezeNet, and
+ * the stems of MobileNetV3, ShuffleNet, EfficientNet, AlexNet, ConvNeXt)
  * at every ISA level this machine has: `bench_conv_layers [min_seconds]`.
  *
  * Each layer runs as the generated code runs it: batch 1, pre-activation
@@ -145,6 +146,12 @@ static const Layer layers[] = {
     /* the zoo's stems and strided layers */
     {"zoo mnv2 stem 3x3/2 3->32", 3, 224, 32, 3, 2, 1, 3, 0, 0, 1},
     {"zoo sqz stem 3x3/2 3->64", 3, 224, 64, 3, 2, 0, 3, 0, 0, 1},
+    {"zoo mnv3 stem 3x3/2 3->16", 3, 224, 16, 3, 2, 1, 3, 0, 0, 1},
+    {"zoo shuf stem 3x3/2 3->24", 3, 224, 24, 3, 2, 1, 3, 0, 0, 1},
+    {"zoo effb3 stem 3x3/2 3->40 300", 3, 300, 40, 3, 2, 1, 3, 0, 0, 1},
+    {"zoo r50 stem 7x7/2 3->64", 3, 224, 64, 7, 2, 3, 3, 0, 0, 1},
+    {"zoo alex stem 11x11/4 3->64", 3, 224, 64, 11, 4, 2, 3, 0, 0, 1},
+    {"zoo convnext stem 4x4/4 3->96", 3, 224, 96, 4, 4, 0, 3, 0, 0, 1},
     {"zoo r50 3x3/2 128->128 56", 128, 56, 128, 3, 2, 1, 128, 0, 0, 1},
     {"zoo r50 1x1/2 256->512 56", 256, 56, 512, 1, 2, 0, 256, 0, 0, 1},
     {"zoo r50 3x3/2 256->256 28", 256, 28, 256, 3, 2, 1, 256, 0, 0, 1},
@@ -307,7 +314,7 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     }
     const double gflop = 2.0 * (double)k * (double)l->M * p.OH * p.OW * 1e-9;
     /* the packed header's first float names the algorithm (conv2d.c: 0 GEMM,
-     * 1 Winograd, 2 Winograd with U made per call, 3 taps) */
+     * 1 Winograd, 2 Winograd with U made per call, 3 taps, 4 stem) */
     printf("%-28s %8.1f MMAC a%d", l->name, gflop / 2 * 1e3, (int)packed[0][0]);
     for (int isa = getenv("BENCH_TOP") ? best : 0; isa <= best; isa++) {
         setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv2d_stem.h"
 #include "conv2d_taps.h"
 #include "fast.h"
 
@@ -34,6 +35,7 @@
 #define ALGO_WINO 1     /* Winograd F(4x4, 3x3), winograd.c */
 #define ALGO_WINO_LAZY 2 /* the same, U made per call from the kernels */
 #define ALGO_TAPS 3     /* dilated, taps mostly in the padding: conv2d_taps.c */
+#define ALGO_STEM 4     /* strided, 1-4 input channels: conv2d_stem.c */
 #define MAX_TAPS 64     /* shifted views up to kH*kW taps; more: im2col */
 #define B_BUDGET 131072 /* floats of B per band (512 KB: half an L2) */
 #define SMALL_COLS 256  /* maps of at most this many frame pixels (14x14): */
@@ -305,6 +307,8 @@ size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p)
         return PACK_HEADER + onnxcc_fast_wino_packed_floats(p, wino_lazy(p));
     if (onnxcc_fast_taps_fits(p))
         return PACK_HEADER + onnxcc_fast_taps_packed_floats(p);
+    if (onnxcc_fast_stem_fits(p))
+        return PACK_HEADER + onnxcc_fast_stem_packed_floats(p);
     return PACK_HEADER + (size_t)p->group * fast_group_floats(p->M / p->group, k);
 }
 
@@ -324,6 +328,11 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
     if (onnxcc_fast_taps_fits(p)) {
         packed[0] = ALGO_TAPS;
         onnxcc_fast_taps_pack(p, w, packed + PACK_HEADER);
+        return;
+    }
+    if (onnxcc_fast_stem_fits(p)) {
+        packed[0] = ALGO_STEM;
+        onnxcc_fast_stem_pack(p, w, packed + PACK_HEADER);
         return;
     }
     packed[0] = ALGO_GEMM;
@@ -358,6 +367,8 @@ size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
         return onnxcc_fast_wino_scratch_floats(p, wino_lazy(p));
     if (onnxcc_fast_taps_fits(p))
         return onnxcc_fast_taps_scratch_floats(p);
+    if (onnxcc_fast_stem_fits(p))
+        return onnxcc_fast_stem_scratch_floats(p);
     plan_conv(p, &pl);
     if (p->group > 1)
         return grouped_scratch_floats(p, &pl);
@@ -1225,6 +1236,8 @@ void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float 
                              scratch, y);
     else if (algo == ALGO_TAPS)
         onnxcc_fast_taps_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
+    else if (algo == ALGO_STEM)
+        onnxcc_fast_stem_run(p, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
     else
         gemm_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
 }
