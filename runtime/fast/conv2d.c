@@ -442,6 +442,20 @@ static void scalar_fill(const FastFill *f, const FastPre *pre)
     }
 }
 
+/* Input pixel (ih, iw) of channel x pre-activated, 0 outside the map. */
+static float frame_value(const FastFrame *f, const float *x, long ih, long iw, float s, float t,
+                         const FastPre *pre)
+{
+    if (ih < 0 || ih >= f->H || iw < 0 || iw >= f->W)
+        return 0.0f;
+    float v = x[(size_t)ih * (size_t)f->W + (size_t)iw];
+    if (pre->on) {
+        v = v * s + t;
+        v = pre->relu && v < 0.0f ? 0.0f : v;
+    }
+    return v;
+}
+
 static void scalar_fill_frame(const FastFrame *f, const FastPre *pre)
 {
     const size_t fw = (size_t)f->fw;
@@ -452,16 +466,7 @@ static void scalar_fill_frame(const FastFrame *f, const FastPre *pre)
         const float t = pre->shift ? pre->shift[ch] : 0.0f;
         for (size_t i = 0; i < f->len; i++) {
             const size_t q = f->u + i;
-            const long ih = (long)(q / fw) - f->pad_t, iw = (long)(q % fw) - f->pad_l;
-            float v = 0.0f;
-            if (ih >= 0 && ih < f->H && iw >= 0 && iw < f->W) {
-                v = x[(size_t)ih * (size_t)f->W + (size_t)iw];
-                if (pre->on) {
-                    v = v * s + t;
-                    v = pre->relu && v < 0.0f ? 0.0f : v;
-                }
-            }
-            y[i] = v;
+            y[i] = frame_value(f, x, (long)(q / fw) - f->pad_t, (long)(q % fw) - f->pad_l, s, t, pre);
         }
     }
 }
@@ -479,15 +484,7 @@ static void scalar_fill_phases(const FastFrame *f, const FastPre *pre)
                 const size_t q = f->u + i;
                 const long ih = 2 * (long)(q / fw) + sub / 2 - f->pad_t;
                 const long iw = 2 * (long)(q % fw) + sub % 2 - f->pad_l;
-                float v = 0.0f;
-                if (ih >= 0 && ih < f->H && iw >= 0 && iw < f->W) {
-                    v = x[(size_t)ih * (size_t)f->W + (size_t)iw];
-                    if (pre->on) {
-                        v = v * s + t;
-                        v = pre->relu && v < 0.0f ? 0.0f : v;
-                    }
-                }
-                y[i] = v;
+                y[i] = frame_value(f, x, ih, iw, s, t, pre);
             }
         }
     }
