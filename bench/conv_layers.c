@@ -106,8 +106,12 @@ typedef struct Layer {
     int C, HW, M, k, stride, pad, C_total; /* C_total: channels of x's buffer */
     int kw, pad_w; /* kernel width and left/right padding if not k and pad (1x7, 7x1) */
     int group;     /* groups if not 1 */
+    int dil;       /* dilation if not 1 (pad is then the dilated kernel's) */
 } Layer;
 
+/* Fields after group may be left out (0: the default). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const Layer layers[] = {
     {"1x1 256->128 56x56", 256, 56, 128, 1, 1, 0, 256, 0, 0, 1},
     {"1x1 512->128 28x28", 512, 28, 128, 1, 1, 0, 512, 0, 0, 1},
@@ -221,6 +225,15 @@ static const Layer layers[] = {
     {"zoo wrn 3x3/2 1024->1024 14", 1024, 14, 1024, 3, 2, 1, 1024, 0, 0, 1},
     {"zoo wrn 3x3 512->512 14", 512, 14, 512, 3, 1, 1, 512, 0, 0, 1},
     {"zoo wrn 3x3/2 512->512 28", 512, 28, 512, 3, 2, 1, 512, 0, 0, 1},
+    /* FCN ResNet-50 at 520x520: the dilated backbone at 65x65 and its head */
+    {"zoo fcn 3x3 d2 256->256 65", 256, 65, 256, 3, 1, 2, 256, 0, 0, 1, 2},
+    {"zoo fcn 3x3 d4 512->512 65", 512, 65, 512, 3, 1, 4, 512, 0, 0, 1, 4},
+    {"zoo fcn 3x3 2048->512 65", 2048, 65, 512, 3, 1, 1, 2048, 0, 0, 1},
+    {"zoo fcn 1x1 1024->256 65", 1024, 65, 256, 1, 1, 0, 1024, 0, 0, 1},
+    {"zoo fcn 1x1 256->1024 65", 256, 65, 1024, 1, 1, 0, 256, 0, 0, 1},
+    {"zoo fcn 1x1 2048->512 65", 2048, 65, 512, 1, 1, 0, 2048, 0, 0, 1},
+    {"zoo fcn 1x1 512->2048 65", 512, 65, 2048, 1, 1, 0, 512, 0, 0, 1},
+    {"zoo fcn stem 7x7/2 3->64 520", 3, 520, 64, 7, 2, 3, 3, 0, 0, 1},
     /* AlexNet's 3x3 layers at 13x13 */
     {"zoo alex 3x3 192->384 13", 192, 13, 384, 3, 1, 1, 192, 0, 0, 1},
     {"zoo alex 3x3 384->256 13", 384, 13, 256, 3, 1, 1, 384, 0, 0, 1},
@@ -236,6 +249,7 @@ static const Layer layers[] = {
     {"zoo regx 1x1 32->32 112", 32, 112, 32, 1, 1, 0, 32, 0, 0, 1},
     {"zoo regx 1x1 32->32 56", 32, 56, 32, 1, 1, 0, 32, 0, 0, 1},
 };
+#pragma GCC diagnostic pop
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000
 
@@ -272,11 +286,11 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     memset(&p, 0, sizeof p);
     p.N = 1, p.C = l->C, p.H = l->HW, p.W = l->HW, p.M = l->M, p.group = l->group ? l->group : 1;
     p.kH = l->k, p.kW = l->kw ? l->kw : l->k;
-    p.stride_h = p.stride_w = l->stride, p.dil_h = p.dil_w = 1;
+    p.stride_h = p.stride_w = l->stride, p.dil_h = p.dil_w = l->dil ? l->dil : 1;
     p.pad_t = p.pad_b = l->pad;
     p.pad_l = p.pad_r = l->kw ? l->pad_w : l->pad;
-    p.OH = (l->HW + 2 * p.pad_t - p.kH) / l->stride + 1;
-    p.OW = (l->HW + 2 * p.pad_l - p.kW) / l->stride + 1;
+    p.OH = (l->HW + 2 * p.pad_t - p.dil_h * (p.kH - 1) - 1) / l->stride + 1;
+    p.OW = (l->HW + 2 * p.pad_l - p.dil_w * (p.kW - 1) - 1) / l->stride + 1;
     p.x_img_stride = (size_t)l->C_total * (size_t)l->HW * (size_t)l->HW;
     p.y_img_stride = (size_t)(l->M + 32) * (size_t)p.OH * (size_t)p.OW; /* a slice */
     /* DenseNet's layers pre-activate their input; the zoo's apply a ReLU

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv2d_dilated.h"
 #include "conv2d_stem.h"
 #include "conv2d_taps.h"
 #include "fast.h"
@@ -36,6 +37,7 @@
 #define ALGO_WINO_LAZY 2 /* the same, U made per call from the kernels */
 #define ALGO_TAPS 3     /* dilated, taps mostly in the padding: conv2d_taps.c */
 #define ALGO_STEM 4     /* strided, 1-4 input channels: conv2d_stem.c */
+#define ALGO_DILATED 5  /* dilated 3x3 as Winograd per phase: conv2d_dilated.c */
 #define MAX_TAPS 64     /* shifted views up to kH*kW taps; more: im2col */
 #define B_BUDGET 131072 /* floats of B per band (512 KB: half an L2) */
 #define SMALL_COLS 256  /* maps of at most this many frame pixels (14x14): */
@@ -305,6 +307,8 @@ size_t onnxcc_f32_conv2d_packed_size(const OnnxccConv2dParams *p)
     const size_t k = (size_t)(p->C / p->group) * (size_t)p->kH * (size_t)p->kW;
     if (packs_wino(p))
         return PACK_HEADER + onnxcc_fast_wino_packed_floats(p, wino_lazy(p));
+    if (onnxcc_fast_dilated_fits(p))
+        return PACK_HEADER + onnxcc_fast_dilated_packed_floats(p);
     if (onnxcc_fast_taps_fits(p))
         return PACK_HEADER + onnxcc_fast_taps_packed_floats(p);
     if (onnxcc_fast_stem_fits(p))
@@ -323,6 +327,11 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
     if (packs_wino(p)) {
         packed[0] = wino_lazy(p) ? ALGO_WINO_LAZY : ALGO_WINO;
         onnxcc_fast_wino_pack(p, w, packed + PACK_HEADER, wino_lazy(p));
+        return;
+    }
+    if (onnxcc_fast_dilated_fits(p)) {
+        packed[0] = ALGO_DILATED;
+        onnxcc_fast_dilated_pack(p, w, packed + PACK_HEADER);
         return;
     }
     if (onnxcc_fast_taps_fits(p)) {
@@ -357,7 +366,7 @@ void onnxcc_f32_conv2d_pack(const OnnxccConv2dParams *p, const float *w, float *
 
 int onnxcc_f32_conv2d_scratch_kind(const OnnxccConv2dParams *p)
 {
-    return packs_wino(p) ? 1 : 0;
+    return packs_wino(p) || onnxcc_fast_dilated_fits(p) ? 1 : 0;
 }
 
 size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
@@ -365,6 +374,8 @@ size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
     Plan pl;
     if (packs_wino(p))
         return onnxcc_fast_wino_scratch_floats(p, wino_lazy(p));
+    if (onnxcc_fast_dilated_fits(p))
+        return onnxcc_fast_dilated_scratch_floats(p);
     if (onnxcc_fast_taps_fits(p))
         return onnxcc_fast_taps_scratch_floats(p);
     if (onnxcc_fast_stem_fits(p))
@@ -1233,6 +1244,8 @@ void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float 
                              scratch, y);
     else if (algo == ALGO_TAPS)
         onnxcc_fast_taps_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
+    else if (algo == ALGO_DILATED)
+        onnxcc_fast_dilated_run(p, kern, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
     else if (algo == ALGO_STEM)
         onnxcc_fast_stem_run(p, x, packed + PACK_HEADER, bias, &pre, res, scratch, y);
     else

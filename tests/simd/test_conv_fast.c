@@ -158,6 +158,13 @@ static const Case cases[] = {
     {1, 36, 9, 10, 54, 6, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0},     /* 1x1/2 grouped */
     {1, 64, 30, 30, 64, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* ResNeXt-like: 2 channels a group */
     {1, 6, 20, 21, 9, 3, 3, 3, 1, 1, 2, 2, 2, 1, 2, 3},      /* grouped, dilated, asymmetric pads */
+    /* dilated 3x3 with padding d: one Winograd call on a mosaic of the
+     * phases (conv2d_dilated.c) */
+    {2, 16, 30, 27, 24, 1, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3},    /* dilation 3, batch 2, odd sizes */
+    {1, 40, 41, 45, 33, 1, 3, 3, 1, 1, 4, 4, 4, 4, 4, 4},    /* dilation 4, phases of 10 and 11 */
+    {1, 16, 70, 66, 17, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},    /* dilation 2, Winograd in bands */
+    {1, 9, 19, 18, 8, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},      /* the fewest channels */
+    {1, 12, 20, 20, 12, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 1},    /* asymmetric pads: not a mosaic */
 };
 #define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
 
@@ -411,6 +418,11 @@ int main(void)
             const size_t scratch = onnxcc_f32_conv2d_scratch_size(&s.p);
             size_t len;
             float *packed = pack(&s.p, s.w, &len);
+            if (packed[0] == 5.0f) { /* dilated, always compact: checked below */
+                free(packed);
+                free_setup(&s);
+                continue;
+            }
             const int tiles = ((s.p.OH + 3) / 4) * ((s.p.OW + 3) / 4);
             const int small = tiles >= 9 && tiles <= 32;
             CHECK(packed[0] == (small ? 2.0f : 1.0f)); /* the header names (lazy) Winograd */
@@ -458,6 +470,35 @@ int main(void)
     }
     printf("%d layers run on their valid taps only\n", taps_layers);
     CHECK(taps_layers >= 8);
+    /* Dilated layers with padding d on maps the mosaic adds little to run as
+     * Winograd on the mosaic (header 5), with the kernels packed as they
+     * are (9 floats each, whatever compact_weights says) and the
+     * Winograd bound. */
+    int mosaics = 0;
+    for (int ci = 0; ci < NUM_CASES; ci++) {
+        Setup s;
+        setup_case(&cases[ci], 0, &s);
+        size_t len;
+        float *packed = pack(&s.p, s.w, &len);
+        const Case *c = &cases[ci];
+        const int same = c->dh == c->dw && c->dh > 1 && c->pt == c->dh && c->pl == c->dh && c->pb == c->dh &&
+                         c->pr == c->dh && c->sh == 1 && c->sw == 1 && c->kH == 3 && c->kW == 3 && c->group == 1;
+        const int big = (c->H + c->dh - 1) * (c->W + c->dw - 1) * 4 <= 5 * c->H * c->W;
+        CHECK((packed[0] == 5.0f) == (same && big && c->C >= 8 && c->M >= 8));
+        if (packed[0] == 5.0f) {
+            mosaics++;
+            CHECK(onnxcc_f32_conv2d_scratch_kind(&s.p) == 1);
+            CHECK(len == 16 + 9 * (size_t)c->C * (size_t)((c->M + 15) / 16 * 16));
+            s.p.compact_weights = 1;
+            CHECK(onnxcc_f32_conv2d_packed_size(&s.p) == len);
+            for (int variant = ci % 4; variant < 20; variant += 7)
+                check_case(ci, variant, best, 1);
+        }
+        free(packed);
+        free_setup(&s);
+    }
+    printf("%d dilated layers run as Winograd on a mosaic\n", mosaics);
+    CHECK(mosaics >= 5);
     unsetenv("ONNXCC_ISA");
     check_threads();
     check_thread_counts(0);
