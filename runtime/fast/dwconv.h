@@ -4,7 +4,13 @@
  * A direct kernel computes one plane (image, channel) of a KxK depthwise
  * conv, K = 3, 5 or 7, with stride 1 or 2 at dilation 1 or stride 1 at
  * dilation 2 (the same on both axes), any padding, straight
- * from the input rows: no padded copy, the epilogue applied in registers. */
+ * from the input rows: no padded copy, the epilogue applied in registers.
+ *
+ * Small planes at stride 1 and dilation 1 whose output rows are as wide as
+ * the input rows (OW == W) can go flat instead: the plane is one row of
+ * OH*OW outputs in vectors of consecutive outputs, so an 8x8 or 7x7 plane
+ * fills whole vectors (see dw_flat_plane in dwconv_direct.h); the driver
+ * then passes the column masks of its chunks (dw_flat_bits). */
 #ifndef ONNXCC_DWCONV_H
 #define ONNXCC_DWCONV_H
 
@@ -23,7 +29,15 @@ typedef struct FastDwPlane {
     float scale, shift;
     float lo;          /* 0 with pre_relu, else -inf */
     float *y;          /* the OH x OW output plane */
+    const unsigned *flat; /* NULL, or the flat kernel's column masks: bit k
+                           * of flat[c*K + j] set where output c*lanes + k
+                           * reads an input column at tap column j */
 } FastDwPlane;
+
+/* Chunks of vector lanes the flat kernel takes at most (the table of masks
+ * lives on the driver's stack), and chunks it accumulates at once. */
+#define DW_FLAT_MAX_CHUNKS 64
+#define DW_FLAT_GROUP 4
 
 typedef void (*FastDwPlaneFn)(const FastDwPlane *d);
 

@@ -222,13 +222,113 @@ DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int s, const int K, c
     }
 }
 
+/* Lanes k with 0 <= i0 + k < n, as bits. */
+DW_INLINE unsigned dw_span(long i0, long n)
+{
+    const long lo = i0 < 0 ? -i0 : 0, hi = n - i0 < DL ? n - i0 : DL;
+    if (lo >= hi)
+        return 0;
+    return (unsigned)(((1ul << hi) - 1ul) & ~((1ul << lo) - 1ul));
+}
+
+/* Kernel row i of the flat kernel for G chunks of outputs from o0: chunk
+ * g's lane k reads input x[o0 + g*DL + k + (i - pad_t)*W + j - pad_l]
+ * where both its input row (rb) and column (cb) are inside.  Row 0 goes
+ * onto the accumulators; a later one is its own chain, then added (the
+ * order of dw_in_row). */
+DW_INLINE void dw_flat_row(const FastDwPlane *d, const DwConst *q, const unsigned *cb, long o0, int i,
+                           const int G, const int K, const int pre, DV *acc)
+{
+    const OnnxccConv2dParams *p = d->p;
+    const long W = p->W, HW = (long)p->H * W, up = (long)(i - p->pad_t) * W;
+    const float *xr = d->x + o0 + up - p->pad_l; /* read only inside the masks */
+    unsigned rb[DW_FLAT_GROUP];
+    FAST_UNROLL
+    for (int g = 0; g < G; g++)
+        rb[g] = dw_span(o0 + (long)g * DL + up, HW);
+    DV row[DW_FLAT_GROUP];
+    FAST_UNROLL
+    for (int j = 0; j < K; j++)
+        FAST_UNROLL
+        for (int g = 0; g < G; g++) {
+            const DM m = dv_bits(rb[g] & cb[g * K + j]);
+            DV t = dv_loadz(xr + g * DL + j, m);
+            if (pre)
+                t = dv_pre(t, m, q->a, q->b, q->lo);
+            if (i == 0)
+                acc[g] = dv_fma(q->w[j], t, acc[g]);
+            else
+                row[g] = j == 0 ? dv_mul(q->w[K * i], t) : dv_fma(q->w[K * i + j], t, row[g]);
+        }
+    if (i > 0)
+        FAST_UNROLL
+        for (int g = 0; g < G; g++)
+            acc[g] = dv_add(acc[g], row[g]);
+}
+
+/* G chunks of outputs from o0 (n outputs in all), stored. */
+DW_INLINE void dw_flat_chunks(const FastDwPlane *d, const DwConst *q, long o0, long n, const int G, const int K,
+                              const int pre)
+{
+    const unsigned *cb = d->flat + o0 / DL * K;
+    DV acc[DW_FLAT_GROUP];
+    FAST_UNROLL
+    for (int g = 0; g < G; g++)
+        acc[g] = q->bias;
+    dw_flat_row(d, q, cb, o0, 0, G, K, pre, acc);
+    for (int i = 1; i < K; i++)
+        dw_flat_row(d, q, cb, o0, i, G, K, pre, acc);
+    FAST_UNROLL
+    for (int g = 0; g < G; g++) {
+        const long o = o0 + (long)g * DL;
+        dv_store(d->y + o, q->e.leaky ? dv_leaky(acc[g], q->e.lo) : dv_min(q->e.hi, dv_max(q->e.lo, acc[g])),
+                 n - o < DL ? (int)(n - o) : DL);
+    }
+}
+
+/* A plane at stride 1, dilation 1 and OW == W as one row of n = OH*OW
+ * outputs: output o = oh*W + ow reads input o + (i - pad_t)*W + j - pad_l
+ * at tap (i, j), masked to the taps inside the image; DW_FLAT_GROUP (4)
+ * vectors of outputs at once, the last group what is left.  The same sums
+ * as dw_band, so the same bits. */
+DW_INLINE void dw_flat_plane(const FastDwPlane *d, const int K, const int pre)
+{
+    const OnnxccConv2dParams *p = d->p;
+    const long n = (long)p->OH * p->OW;
+    DwConst q;
+    FAST_UNROLL
+    for (int t = 0; t < K * K; t++)
+        q.w[t] = dv_set1(d->w[t]);
+    q.bias = dv_set1(d->bias);
+    q.a = dv_set1(d->scale), q.b = dv_set1(d->shift), q.lo = dv_set1(d->lo);
+    q.e = dw_act(&p->act);
+    for (long o0 = 0; o0 < n; o0 += DW_FLAT_GROUP * DL) {
+        const long left = (n - o0 + DL - 1) / DL; /* chunks; a last partial one masked */
+        if (left >= 4)
+            dw_flat_chunks(d, &q, o0, n, 4, K, pre);
+        else if (left == 3)
+            dw_flat_chunks(d, &q, o0, n, 3, K, pre);
+        else if (left == 2)
+            dw_flat_chunks(d, &q, o0, n, 2, K, pre);
+        else
+            dw_flat_chunks(d, &q, o0, n, 1, K, pre);
+    }
+    if (fast_act_after(p->act.kind))
+        DW_ACT((size_t)n, &p->act, d->y, d->y);
+}
+
 /* One instance per stride (dilation) and pre-activation for kernel size
- * K: stride 1 at dilation 1 or 2, stride 2 at dilation 1. */
+ * K: stride 1 at dilation 1 or 2, stride 2 at dilation 1; flat where the
+ * driver says so. */
 #define DW_SIZE(K)                                                   \
     static void dw_direct_##K(const FastDwPlane *d)                  \
     {                                                                \
         const int s = d->p->stride_w, dl = d->p->dil_w;              \
-        if (s == 1 && dl == 2 && d->pre)                             \
+        if (d->flat && d->pre)                                       \
+            dw_flat_plane(d, K, 1);                                  \
+        else if (d->flat)                                            \
+            dw_flat_plane(d, K, 0);                                  \
+        else if (s == 1 && dl == 2 && d->pre)                        \
             dw_direct_plane(d, 1, K, 2, 1);                          \
         else if (s == 1 && dl == 2)                                  \
             dw_direct_plane(d, 1, K, 2, 0);                          \
