@@ -349,7 +349,7 @@ static int dw_direct_fits(const OnnxccConv2dParams *p)
 #endif
 
 /* Whether the direct kernel should take p flat (dwconv.h) on vectors of
- * L lanes with R output rows to a band, and if so the column masks: where
+ * L lanes with at most R output rows to a band, and if so the column masks: where
  * the flat kernel's vectors of consecutive outputs leave fewer lanes idle
  * than the banded kernel's rows (OW not a multiple of L, OH not of R) by
  * a margin for its extra loads (one per tap and vector, none shared
@@ -361,6 +361,7 @@ static int dw_flat_bits(const OnnxccConv2dParams *p, int L, int R, unsigned *bit
     const long n = (long)p->OH * p->OW, chunks = (n + L - 1) / L;
     if (chunks > DW_FLAT_MAX_CHUNKS)
         return 0;
+    R = dw_band_rows(p->OH, R);
     const double flat = (double)n / (double)(chunks * L);
     const double band = (double)p->OW / (double)((p->OW + L - 1) / L * L) * (double)p->OH /
                         (double)((p->OH + R - 1) / R * R);

@@ -34,6 +34,21 @@ typedef struct FastDwPlane {
                            * reads an input column at tap column j */
 } FastDwPlane;
 
+/* Output rows per band of the direct kernel for OH rows when it holds at
+ * most max_rows: max_rows, or 5 or 4 where that computes a tenth fewer rows
+ * in all (a last band of 1 row of 7 at OH = 8 or 15). */
+static inline int dw_band_rows(long OH, int max_rows)
+{
+    int best = max_rows;
+    long best_rows = (OH + max_rows - 1) / max_rows * max_rows;
+    for (int r = 5; r >= 4; r--) {
+        const long rows = (OH + r - 1) / r * r;
+        if (r < max_rows && rows * 10 <= best_rows * 9 && rows < best_rows)
+            best = r, best_rows = rows;
+    }
+    return best;
+}
+
 /* Chunks of vector lanes the flat kernel takes at most (the table of masks
  * lives on the driver's stack), and chunks it accumulates at once. */
 #define DW_FLAT_MAX_CHUNKS 64
