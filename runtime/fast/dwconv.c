@@ -42,8 +42,9 @@ void onnxcc_fast_dw_task_avx2(void *ctx, int t);
 #define DW_MAX_TAPS 64  /* larger kernels run tap by tap */
 /* The flat kernel's busy lanes against the banded one's, at least: it
  * loads once per tap and vector, the banded kernel once per input row and
- * tap column for all its rows (3x3 at 8x8 went faster flat, 5x5 not). */
-#define DW_FLAT_MARGIN(K) ((K) == 3 ? 1.9 : 3.0)
+ * tap column for all its rows.  On Zen 5 (AVX-512) flat won at 8x8 (2x the
+ * busy lanes of 4-row bands), lost at 7x7 (1.75x), 15x15 and above. */
+#define DW_FLAT_MARGIN 1.9
 
 typedef struct {
     const OnnxccConv2dParams *p;
@@ -55,7 +56,7 @@ typedef struct {
     FastDwPlaneFn direct; /* the per-ISA direct kernel, if it takes the layer */
     FastActFn act_fn;     /* the ISA level's activation kernel (fast_act_after kinds) */
     int flat;             /* the direct kernel goes flat, with these masks: */
-    unsigned flat_bits[DW_FLAT_MAX_CHUNKS * 7];
+    unsigned short flat_bits[DW_FLAT_MAX_CHUNKS * 7 * 7];
 } DwCtx;
 
 /* Padded columns one chunk of n output columns reads, and per phase. */
@@ -355,7 +356,7 @@ static int dw_direct_fits(const OnnxccConv2dParams *p)
  * than the banded kernel's rows (OW not a multiple of L, OH not of R) by
  * a margin for its extra loads (one per tap and vector, none shared
  * between rows). */
-static int dw_flat_bits(const OnnxccConv2dParams *p, int L, int R, unsigned *bits)
+static int dw_flat_bits(const OnnxccConv2dParams *p, int L, int R, unsigned short *bits)
 {
     if (p->stride_h != 1 || p->stride_w != 1 || p->dil_h != 1 || p->dil_w != 1 || p->OW != p->W)
         return 0;
@@ -366,18 +367,19 @@ static int dw_flat_bits(const OnnxccConv2dParams *p, int L, int R, unsigned *bit
     const double flat = (double)n / (double)(chunks * L);
     const double band = (double)p->OW / (double)((p->OW + L - 1) / L * L) * (double)p->OH /
                         (double)((p->OH + R - 1) / R * R);
-    if (flat < DW_FLAT_MARGIN(p->kW) * band)
+    if (flat < DW_FLAT_MARGIN * band)
         return 0;
     for (long c = 0; c < chunks; c++)
-        for (int j = 0; j < p->kW; j++) {
-            unsigned b = 0;
-            for (long k = 0; k < L && c * L + k < n; k++) {
-                const long iw = (c * L + k) % p->W + j - p->pad_l;
-                if (iw >= 0 && iw < p->W)
-                    b |= 1u << k;
+        for (int i = 0; i < p->kH; i++)
+            for (int j = 0; j < p->kW; j++) {
+                unsigned b = 0;
+                for (long k = 0; k < L && c * L + k < n; k++) {
+                    const long ih = (c * L + k) / p->W + i - p->pad_t, iw = (c * L + k) % p->W + j - p->pad_l;
+                    if (ih >= 0 && ih < p->H && iw >= 0 && iw < p->W)
+                        b |= 1u << k;
+                }
+                bits[(c * p->kH + i) * p->kW + j] = (unsigned short)b;
             }
-            bits[c * p->kW + j] = b;
-        }
     return 1;
 }
 

@@ -10,7 +10,7 @@
  * the input rows (OW == W) can go flat instead: the plane is one row of
  * OH*OW outputs in vectors of consecutive outputs, so an 8x8 or 7x7 plane
  * fills whole vectors (see dw_flat_plane in dwconv_direct.h); the driver
- * then passes the column masks of its chunks (dw_flat_bits). */
+ * then passes the lane masks of its chunks' taps (dw_flat_bits). */
 #ifndef ONNXCC_DWCONV_H
 #define ONNXCC_DWCONV_H
 
@@ -29,9 +29,9 @@ typedef struct FastDwPlane {
     float scale, shift;
     float lo;          /* 0 with pre_relu, else -inf */
     float *y;          /* the OH x OW output plane */
-    const unsigned *flat; /* NULL, or the flat kernel's column masks: bit k
-                           * of flat[c*K + j] set where output c*lanes + k
-                           * reads an input column at tap column j */
+    const unsigned short *flat; /* NULL, or the flat kernel's lane masks: bit
+                                 * k of flat[(c*K + i)*K + j] set where output
+                                 * c*lanes + k reads inside the image at tap (i, j) */
 } FastDwPlane;
 
 /* Output rows per band of the direct kernel for OH rows when it holds at

@@ -244,36 +244,22 @@ DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int R, const int s, c
     }
 }
 
-/* Lanes k with 0 <= i0 + k < n, as bits. */
-DW_INLINE unsigned dw_span(long i0, long n)
-{
-    const long lo = i0 < 0 ? -i0 : 0, hi = n - i0 < DL ? n - i0 : DL;
-    if (lo >= hi)
-        return 0;
-    return (unsigned)(((1ul << hi) - 1ul) & ~((1ul << lo) - 1ul));
-}
-
 /* Kernel row i of the flat kernel for G chunks of outputs from o0: chunk
  * g's lane k reads input x[o0 + g*DL + k + (i - pad_t)*W + j - pad_l]
- * where both its input row (rb) and column (cb) are inside.  Row 0 goes
- * onto the accumulators; a later one is its own chain, then added (the
- * order of dw_in_row). */
-DW_INLINE void dw_flat_row(const FastDwPlane *d, const DwConst *q, const unsigned *cb, long o0, int i,
+ * where that tap is inside the image (its mask mk[(g*K + i)*K + j]).  Row
+ * 0 goes onto the accumulators; a later one is its own chain, then added
+ * (the order of dw_in_row). */
+DW_INLINE void dw_flat_row(const FastDwPlane *d, const DwConst *q, const unsigned short *mk, long o0, int i,
                            const int G, const int K, const int pre, DV *acc)
 {
     const OnnxccConv2dParams *p = d->p;
-    const long W = p->W, HW = (long)p->H * W, up = (long)(i - p->pad_t) * W;
-    const float *xr = d->x + o0 + up - p->pad_l; /* read only inside the masks */
-    unsigned rb[DW_FLAT_GROUP];
-    FAST_UNROLL
-    for (int g = 0; g < G; g++)
-        rb[g] = dw_span(o0 + (long)g * DL + up, HW);
+    const float *xr = d->x + o0 + (long)(i - p->pad_t) * p->W - p->pad_l; /* read only inside the masks */
     DV row[DW_FLAT_GROUP];
     FAST_UNROLL
     for (int j = 0; j < K; j++)
         FAST_UNROLL
         for (int g = 0; g < G; g++) {
-            const DM m = dv_bits(rb[g] & cb[g * K + j]);
+            const DM m = dv_bits(mk[(g * K + i) * K + j]);
             DV t = dv_loadz(xr + g * DL + j, m);
             if (pre)
                 t = dv_pre(t, m, q->a, q->b, q->lo);
@@ -292,18 +278,18 @@ DW_INLINE void dw_flat_row(const FastDwPlane *d, const DwConst *q, const unsigne
 DW_INLINE void dw_flat_chunks(const FastDwPlane *d, const DwConst *q, long o0, long n, const int G, const int K,
                               const int pre)
 {
-    const unsigned *cb = d->flat + o0 / DL * K;
+    const unsigned short *mk = d->flat + o0 / DL * K * K;
     DV acc[DW_FLAT_GROUP];
     FAST_UNROLL
     for (int g = 0; g < G; g++)
         acc[g] = q->bias;
-    dw_flat_row(d, q, cb, o0, 0, G, K, pre, acc);
+    dw_flat_row(d, q, mk, o0, 0, G, K, pre, acc);
     for (int i = 1; i < K; i++)
-        dw_flat_row(d, q, cb, o0, i, G, K, pre, acc);
+        dw_flat_row(d, q, mk, o0, i, G, K, pre, acc);
     FAST_UNROLL
     for (int g = 0; g < G; g++) {
         const long o = o0 + (long)g * DL;
-        dv_store(d->y + o, dw_epilogue(&q->e, acc[g]), n - o < DL ? (int)(n - o) : DL);
+        dv_store(d->y + o, dw_epilogue(&q->e, acc[g]), n - o >= DL ? DL : n - o > 0 ? (int)(n - o) : 0);
     }
 }
 
