@@ -392,7 +392,10 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
                          const float *bias, const float *pre_scale, const float *pre_shift,
                          float *y)
 {
-    DwCtx c = {p, x, w, bias, pre_scale, pre_shift, y, 0, 0, 1, NULL, onnxcc_fast_act_fn(ONNXCC_ISA_SCALAR), 0, {0}};
+    DwCtx c; /* field by field: the mask table is filled only when flat */
+    c.p = p, c.x = x, c.w = w, c.bias = bias, c.scale = pre_scale, c.shift = pre_shift, c.y = y;
+    c.oc = 0, c.rows = 0, c.ntasks = 1, c.direct = NULL, c.act_fn = onnxcc_fast_act_fn(ONNXCC_ISA_SCALAR);
+    c.flat = 0;
     if (p->OH <= 0 || p->OW <= 0 || p->N <= 0)
         return;
     /* The widest chunk whose kH cached rows fit. */

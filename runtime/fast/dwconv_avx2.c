@@ -10,8 +10,6 @@
 #include "vec_avx2.h"
 
 #define DW_ROWS 4 /* 16 ymm registers, 9 of them weights */
-#include "vmath.h"
-
 #define DW_DIRECT onnxcc_fast_dw_direct_avx2
 #define DW_ACT onnxcc_f32_act_avx2
 #include "dwconv_direct.h"

@@ -4,7 +4,9 @@
  * defines for its ISA (with <math.h> and vmath.h included), then defines DW_DIRECT as
  * the entry point's name, DW_ACT as its ISA's FastActFn (for the epilogue
  * kinds of fast_act_after, applied to each band of rows after its stores)
- * and, if 7 does not suit its registers, DW_ROWS:
+ * and, if 7 does not suit its registers, DW_ROWS; DW_SILU_IN_REGS 1 to
+ * apply SiLU to the accumulators before the store (with 16 registers the
+ * inlined SiLU slowed AVX2's banded loops):
  *
  *   DV, DM, DL        vector of DL floats, lane mask
  *   dv_set1(f), dv_fma(a, b, c) = a*b + c (fused)
@@ -35,6 +37,9 @@
 #endif
 #define DW_IN_ROWS(R, s, K, dl) (((R) - 1) * (s) + ((K) - 1) * (dl) + 1)
 #define DW_MAX_K 7
+#ifndef DW_SILU_IN_REGS /* 1: SiLU on the accumulators (AVX-512's 32 registers hold it) */
+#define DW_SILU_IN_REGS 0
+#endif
 #define DW_GROUPS(K) (((K) + 2) / 3) /* groups of three taps at stride 2 */
 #define DW_INLINE static inline __attribute__((always_inline))
 
@@ -107,7 +112,7 @@ typedef struct {
 DW_INLINE DwAct dw_act(const OnnxccAct *act)
 {
     DwAct e = {dv_set1(-INFINITY), dv_set1(INFINITY), act->kind == ONNXCC_ACT_LEAKYRELU,
-               act->kind == ONNXCC_ACT_SILU};
+               DW_SILU_IN_REGS && act->kind == ONNXCC_ACT_SILU};
     if (act->kind == ONNXCC_ACT_RELU)
         e.lo = dv_set1(0.0f);
     if (act->kind == ONNXCC_ACT_CLIP)
@@ -125,15 +130,17 @@ DW_INLINE DV dw_epilogue(const DwAct *e, DV v)
 {
     if (e->leaky)
         return dv_leaky(v, e->lo);
+#if DW_SILU_IN_REGS
     if (e->silu)
         return dv_mul(v, vm_sigmoid(v));
+#endif
     return dv_min(e->hi, dv_max(e->lo, v));
 }
 
 /* Whether DW_ACT still runs over the stored rows. */
 DW_INLINE int dw_act_after(int kind)
 {
-    return fast_act_after(kind) && kind != ONNXCC_ACT_SILU;
+    return fast_act_after(kind) && !(DW_SILU_IN_REGS && kind == ONNXCC_ACT_SILU);
 }
 
 /* A plane's constants in registers. */
