@@ -40,6 +40,11 @@ void onnxcc_fast_dw_task_avx2(void *ctx, int t);
 
 #define DW_BUF 6144     /* floats of the row cache per task */
 #define DW_MAX_TAPS 64  /* larger kernels run tap by tap */
+/* The flat kernel's busy lanes against the banded one's, at least: it
+ * loads once per tap and vector, the banded kernel once per input row and
+ * tap column for all its rows.  On Zen 5 (AVX-512) flat won at 8x8 (2x the
+ * busy lanes of 4-row bands), lost at 7x7 (1.75x), 15x15 and above. */
+#define DW_FLAT_MARGIN 1.9
 
 typedef struct {
     const OnnxccConv2dParams *p;
@@ -50,6 +55,8 @@ typedef struct {
     int ntasks;
     FastDwPlaneFn direct; /* the per-ISA direct kernel, if it takes the layer */
     FastActFn act_fn;     /* the ISA level's activation kernel (fast_act_after kinds) */
+    int flat;             /* the direct kernel goes flat, with these masks: */
+    unsigned short flat_bits[DW_FLAT_MAX_CHUNKS * 7 * 7];
 } DwCtx;
 
 /* Padded columns one chunk of n output columns reads, and per phase. */
@@ -319,8 +326,9 @@ void DW_TASK(void *ctx, int t)
         if (c->direct) {
             const DwPre f = dw_pre(c, ch);
             const int pre = c->scale || c->shift || p->pre_relu;
-            const FastDwPlane d = {p, xp, c->w + (size_t)ch * (size_t)(p->kH * p->kW), c->bias ? c->bias[ch] : 0.0f,
-                                   pre, f.a, f.b, f.lo, yp};
+            const FastDwPlane d = {p,   xp,  c->w + (size_t)ch * (size_t)(p->kH * p->kW), c->bias ? c->bias[ch] : 0.0f,
+                                   pre, f.a, f.b,
+                                   f.lo, yp, c->flat ? c->flat_bits : NULL};
             c->direct(&d);
         } else if (c->rows)
             dw_plane_frame(c, ch, xp, yp);
@@ -342,6 +350,39 @@ static int dw_direct_fits(const OnnxccConv2dParams *p)
 }
 #endif
 
+/* Whether the direct kernel should take p flat (dwconv.h) on vectors of
+ * L lanes with at most R output rows to a band, and if so the column masks: where
+ * the flat kernel's vectors of consecutive outputs leave fewer lanes idle
+ * than the banded kernel's rows (OW not a multiple of L, OH not of R) by
+ * a margin for its extra loads (one per tap and vector, none shared
+ * between rows). */
+static int dw_flat_bits(const OnnxccConv2dParams *p, int L, int R, unsigned short *bits)
+{
+    if (p->stride_h != 1 || p->stride_w != 1 || p->dil_h != 1 || p->dil_w != 1 || p->OW != p->W)
+        return 0;
+    const long n = (long)p->OH * p->OW, chunks = (n + L - 1) / L;
+    if (chunks > DW_FLAT_MAX_CHUNKS)
+        return 0;
+    R = dw_band_rows(p->OH, R);
+    const double flat = (double)n / (double)(chunks * L);
+    const double band = (double)p->OW / (double)((p->OW + L - 1) / L * L) * (double)p->OH /
+                        (double)((p->OH + R - 1) / R * R);
+    if (flat < DW_FLAT_MARGIN * band)
+        return 0;
+    for (long c = 0; c < chunks; c++)
+        for (int i = 0; i < p->kH; i++)
+            for (int j = 0; j < p->kW; j++) {
+                unsigned b = 0;
+                for (long k = 0; k < L && c * L + k < n; k++) {
+                    const long ih = (c * L + k) / p->W + i - p->pad_t, iw = (c * L + k) % p->W + j - p->pad_l;
+                    if (ih >= 0 && ih < p->H && iw >= 0 && iw < p->W)
+                        b |= 1u << k;
+                }
+                bits[(c * p->kH + i) * p->kW + j] = (unsigned short)b;
+            }
+    return 1;
+}
+
 int onnxcc_f32_dwconv2d_fits(const OnnxccConv2dParams *p)
 {
     return p->group == p->C && p->M == p->C && p->C > 0;
@@ -351,7 +392,10 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
                          const float *bias, const float *pre_scale, const float *pre_shift,
                          float *y)
 {
-    DwCtx c = {p, x, w, bias, pre_scale, pre_shift, y, 0, 0, 1, NULL, onnxcc_fast_act_fn(ONNXCC_ISA_SCALAR)};
+    DwCtx c; /* field by field: the mask table is filled only when flat */
+    c.p = p, c.x = x, c.w = w, c.bias = bias, c.scale = pre_scale, c.shift = pre_shift, c.y = y;
+    c.oc = 0, c.rows = 0, c.ntasks = 1, c.direct = NULL, c.act_fn = onnxcc_fast_act_fn(ONNXCC_ISA_SCALAR);
+    c.flat = 0;
     if (p->OH <= 0 || p->OW <= 0 || p->N <= 0)
         return;
     /* The widest chunk whose kH cached rows fit. */
@@ -384,9 +428,12 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
     if (isa >= ONNXCC_ISA_AVX2)
         fn = onnxcc_fast_dw_task_avx2;
     c.act_fn = onnxcc_fast_act_fn(isa);
-    if (dw_direct_fits(p))
+    if (dw_direct_fits(p)) {
         c.direct = isa >= ONNXCC_ISA_AVX512 ? onnxcc_fast_dw_direct_avx512
                    : isa >= ONNXCC_ISA_AVX2 ? onnxcc_fast_dw_direct_avx2 : NULL;
+        if (c.direct)
+            c.flat = isa >= ONNXCC_ISA_AVX512 ? dw_flat_bits(p, 16, 7, c.flat_bits) : dw_flat_bits(p, 8, 4, c.flat_bits);
+    }
 #endif
     onnxcc_fast_parallel(c.ntasks, fn, &c);
 }

@@ -4,7 +4,13 @@
  * A direct kernel computes one plane (image, channel) of a KxK depthwise
  * conv, K = 3, 5 or 7, with stride 1 or 2 at dilation 1 or stride 1 at
  * dilation 2 (the same on both axes), any padding, straight
- * from the input rows: no padded copy, the epilogue applied in registers. */
+ * from the input rows: no padded copy, the epilogue applied in registers.
+ *
+ * Small planes at stride 1 and dilation 1 whose output rows are as wide as
+ * the input rows (OW == W) can go flat instead: the plane is one row of
+ * OH*OW outputs in vectors of consecutive outputs, so an 8x8 or 7x7 plane
+ * fills whole vectors (see dw_flat_plane in dwconv_direct.h); the driver
+ * then passes the lane masks of its chunks' taps (dw_flat_bits). */
 #ifndef ONNXCC_DWCONV_H
 #define ONNXCC_DWCONV_H
 
@@ -23,7 +29,30 @@ typedef struct FastDwPlane {
     float scale, shift;
     float lo;          /* 0 with pre_relu, else -inf */
     float *y;          /* the OH x OW output plane */
+    const unsigned short *flat; /* NULL, or the flat kernel's lane masks: bit
+                                 * k of flat[(c*K + i)*K + j] set where output
+                                 * c*lanes + k reads inside the image at tap (i, j) */
 } FastDwPlane;
+
+/* Output rows per band of the direct kernel for OH rows when it holds at
+ * most max_rows: max_rows, or 5 or 4 where that computes a tenth fewer rows
+ * in all (a last band of 1 row of 7 at OH = 8 or 15). */
+static inline int dw_band_rows(long OH, int max_rows)
+{
+    int best = max_rows;
+    long best_rows = (OH + max_rows - 1) / max_rows * max_rows;
+    for (int r = 5; r >= 4; r--) {
+        const long rows = (OH + r - 1) / r * r;
+        if (r < max_rows && rows * 10 <= best_rows * 9 && rows < best_rows)
+            best = r, best_rows = rows;
+    }
+    return best;
+}
+
+/* Chunks of vector lanes the flat kernel takes at most (the table of masks
+ * lives on the driver's stack), and chunks it accumulates at once. */
+#define DW_FLAT_MAX_CHUNKS 64
+#define DW_FLAT_GROUP 4
 
 typedef void (*FastDwPlaneFn)(const FastDwPlane *d);
 

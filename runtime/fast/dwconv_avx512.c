@@ -7,6 +7,9 @@
 #include "dwconv.h"
 #include "vec_avx512.h"
 
+#include "vmath.h"
+
+#define DW_SILU_IN_REGS 1
 #define DW_DIRECT onnxcc_fast_dw_direct_avx512
 #define DW_ACT onnxcc_f32_act_avx512
 #include "dwconv_direct.h"

@@ -43,6 +43,13 @@ static inline DM dv_lanes(long c, long w)
                             _mm256_cmpgt_epi32(_mm256_set1_epi32((int)w), col));
 }
 
+/* Lane k set where bit k of b is. */
+static inline DM dv_bits(unsigned b)
+{
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32((int)b), bit), bit);
+}
+
 static inline DM dv_lane0(DM m)
 {
     return _mm256_and_si256(m, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0));

@@ -46,6 +46,12 @@ static inline DM dv_lane0(DM m)
     return (DM)(m & 1u);
 }
 
+/* Lane k set where bit k of b is. */
+static inline DM dv_bits(unsigned b)
+{
+    return (DM)b;
+}
+
 static inline DV dv_load(const float *p)
 {
     return _mm512_loadu_ps(p);

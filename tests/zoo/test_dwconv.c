@@ -5,7 +5,8 @@
  * (chunked), batches with image strides, pre-activation and every epilogue;
  * a sweep of the direct 3x3, 5x5 and 7x7 kernels (stride 1 and 2, and
  * dilation 2) over widths and heights below, at and above their vector
- * widths and row bands, every pad and epilogue; and bitwise identical results for 1, 2 and 3 threads. */
+ * widths and row bands, every pad and epilogue; their flat form for narrow
+ * planes; and bitwise identical results for 1, 2 and 3 threads. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -176,6 +177,21 @@ int main(void)
                         pd[1] * m + (pd[1] == 0), pd[2] * m, pd[3] * m, v / 2 % 3, v / 3 % 4, v % 4 == 1);
             }
     dw_case(1, 40, 33, 33, 5, 5, 1, 1, 2, 2, 4, 4, 4, 4, 0, ONNXCC_ACT_HARDSWISH, 0); /* DeepLabV3's */
+    /* the flat kernel (stride 1, OW == W, planes far narrower than a
+     * vector, as EfficientNet-B1's 8x8): symmetric and one-sided pads,
+     * every pre-activation and epilogue, SiLU after the stores */
+    static const int fwidths[] = {1, 2, 3, 4, 5, 8}, fheights[] = {1, 2, 5, 8, 9, 16, 17};
+    static const int facts[] = {ONNXCC_ACT_NONE, ONNXCC_ACT_RELU, ONNXCC_ACT_CLIP, ONNXCC_ACT_LEAKYRELU,
+                                ONNXCC_ACT_SILU};
+    for (int k = 3; k <= 7; k += 2)
+        for (size_t i = 0; i < sizeof fwidths / sizeof *fwidths; i++)
+            for (size_t j = 0; j < sizeof fheights / sizeof *fheights; j++, v++) {
+                const int pl = v % 3 == 0 ? k / 2 : v % 3 == 1 ? 0 : k - 1, pt = (v / 3) % 3 == 0 ? k / 2 : (v / 3) % 2 ? 0 : k - 1;
+                dw_case(1 + (v % 5 == 0), 3 + v % 4, fheights[j], fwidths[i], k, k, 1, 1, 1, 1, pt, pl, k - 1 - pt,
+                        k - 1 - pl, v % 3, facts[v % 5], v % 4 == 1);
+            }
+    dw_case(1, 1152, 8, 8, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 0, ONNXCC_ACT_SILU, 0); /* EfficientNet-B1's */
+    dw_case(1, 64, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ONNXCC_ACT_SILU, 0);
 
     for (size_t n = 0; n < 70; n += 7)
         for (int act = 0; act < 3; act++)
