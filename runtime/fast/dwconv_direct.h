@@ -225,17 +225,23 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
     }
 }
 
+/* A plane's weights, bias, pre-activation and epilogue as vectors. */
+DW_INLINE void dw_const(const FastDwPlane *d, const int K, DwConst *q)
+{
+    FAST_UNROLL
+    for (int t = 0; t < K * K; t++)
+        q->w[t] = dv_set1(d->w[t]);
+    q->bias = dv_set1(d->bias);
+    q->a = dv_set1(d->scale), q->b = dv_set1(d->shift), q->lo = dv_set1(d->lo);
+    q->e = dw_act(&d->p->act);
+}
+
 DW_INLINE void dw_direct_plane(const FastDwPlane *d, const int R, const int s, const int K, const int dl,
                                const int pre)
 {
     const OnnxccConv2dParams *p = d->p;
     DwConst q;
-    FAST_UNROLL
-    for (int t = 0; t < K * K; t++)
-        q.w[t] = dv_set1(d->w[t]);
-    q.bias = dv_set1(d->bias);
-    q.a = dv_set1(d->scale), q.b = dv_set1(d->shift), q.lo = dv_set1(d->lo);
-    q.e = dw_act(&p->act);
+    dw_const(d, K, &q);
     for (long oh0 = 0; oh0 < p->OH; oh0 += R) {
         const long ih0 = oh0 * s - p->pad_t;
         const long klo = ih0 < 0 ? -ih0 : 0, khi = p->H - ih0;
@@ -310,12 +316,7 @@ DW_INLINE void dw_flat_plane(const FastDwPlane *d, const int K, const int pre)
     const OnnxccConv2dParams *p = d->p;
     const long n = (long)p->OH * p->OW;
     DwConst q;
-    FAST_UNROLL
-    for (int t = 0; t < K * K; t++)
-        q.w[t] = dv_set1(d->w[t]);
-    q.bias = dv_set1(d->bias);
-    q.a = dv_set1(d->scale), q.b = dv_set1(d->shift), q.lo = dv_set1(d->lo);
-    q.e = dw_act(&p->act);
+    dw_const(d, K, &q);
     for (long o0 = 0; o0 < n; o0 += DW_FLAT_GROUP * DL) {
         const long left = (n - o0 + DL - 1) / DL; /* chunks; a last partial one masked */
         if (left >= 4)
