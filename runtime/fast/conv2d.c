@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv2d_group.h"
 #include "conv2d_stem.h"
 #include "conv2d_taps.h"
 #include "fast.h"
@@ -1127,6 +1128,10 @@ static void grouped_task(void *ctx, int n, int phase, int t)
 
 static void grouped_run(const ConvJob *j)
 {
+    const OnnxccConv2dParams *p = j->cv.p;
+    if (onnxcc_fast_group_run(p, onnxcc_rt_isa_capped(p->isa_cap), j->x, j->packed, j->gsize, j->bias,
+                              &j->cv.pre, j->res, j->y))
+        return;
     GroupJob gj;
     gj.j = j;
     gj.tasks = grouped_tasks(j->cv.p);
