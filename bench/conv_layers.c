@@ -244,6 +244,18 @@ static const Layer layers[] = {
     {"zoo regy8 g16 3x3/2 320 28", 320, 28, 320, 3, 2, 1, 320, 0, 0, 20},
     {"zoo regy8 g16 3x3 320 14", 320, 14, 320, 3, 1, 1, 320, 0, 0, 20},
     {"zoo regy8 g16 3x3 784 7", 784, 7, 784, 3, 1, 1, 784, 0, 0, 49},
+    /* ResNeXt's layers of 16-channel groups: 50-32x4d's third stage,
+     * 101-32x8d's second */
+    {"zoo rnx50 g16 3x3/2 512 28", 512, 28, 512, 3, 2, 1, 512, 0, 0, 32},
+    {"zoo rnx50 g16 3x3 512 14", 512, 14, 512, 3, 1, 1, 512, 0, 0, 32},
+    {"zoo rnx101 g16 3x3/2 512 56", 512, 56, 512, 3, 2, 1, 512, 0, 0, 32},
+    {"zoo rnx101 g16 3x3 512 28", 512, 28, 512, 3, 1, 1, 512, 0, 0, 32},
+    /* wider groups: ResNeXt-50's fourth stage (32 channels), RegNetX-3.2GF's (48) */
+    {"zoo rnx50 g32 3x3/2 1024 14", 1024, 14, 1024, 3, 2, 1, 1024, 0, 0, 32},
+    {"zoo rnx50 g32 3x3 1024 7", 1024, 7, 1024, 3, 1, 1, 1024, 0, 0, 32},
+    {"zoo regx32 g48 3x3 192 28", 192, 28, 192, 3, 1, 1, 192, 0, 0, 4},
+    {"zoo regx32 g48 3x3 432 14", 432, 14, 432, 3, 1, 1, 432, 0, 0, 9},
+    {"zoo regx32 g48 3x3 1008 7", 1008, 7, 1008, 3, 1, 1, 1008, 0, 0, 21},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000

@@ -1,5 +1,5 @@
 /* conv2d_group.c — grouped 3x3 convolutions with 16 output channels per
- * group (stride 1 or 2, padding 1 on the left, at most 1 on the right), as a direct convolution that
+ * group, or a multiple of 16 (a panel of 16 at a time) (stride 1 or 2, padding 1 on the left, at most 1 on the right), as a direct convolution that
  * reads x where it lies: no B operand, no frame, no copy of the input.
  *
  * The GEMM path (conv2d.c's grouped_run) builds each group's B in scratch
@@ -36,7 +36,8 @@ static FastGroupRowsFn group_rows_fn(int isa)
 static int group_fits(const OnnxccConv2dParams *p, const FastPre *pre)
 {
     const int s = p->stride_w;
-    return p->group > 1 && p->M / p->group == GROUP_MG && p->kH == 3 && p->kW == 3 && p->dil_h == 1 &&
+    const int mg = p->M / p->group;
+    return p->group > 1 && mg >= GROUP_MG && mg % GROUP_MG == 0 && p->kH == 3 && p->kW == 3 && p->dil_h == 1 &&
            p->dil_w == 1 && p->stride_h == s && (s == 1 || s == 2) && p->pad_l == 1 && p->pad_r <= 1 &&
            p->pad_t >= 0 && p->OW >= GROUP_MIN_OW && p->OH >= 1 && !pre->on &&
            /* only the last pixel of a row may reach right of the map, by one */
@@ -58,7 +59,7 @@ static void group_task(void *ctx, int n, int phase, int t)
 {
     const GroupDirectJob *j = ctx;
     const OnnxccConv2dParams *p = j->p;
-    const size_t cg = (size_t)(p->C / p->group), OH = (size_t)p->OH;
+    const size_t cg = (size_t)(p->C / p->group), mg = (size_t)(p->M / p->group), OH = (size_t)p->OH;
     size_t lo, hi;
     (void)phase;
     fast_split((size_t)p->group * OH, 1, j->tasks, t, &lo, &hi);
@@ -71,13 +72,16 @@ static void group_task(void *ctx, int n, int phase, int t)
         k.cg = (int)cg;
         k.H = p->H, k.W = p->W, k.OH = p->OH, k.OW = p->OW;
         k.s = p->stride_w, k.pad_t = p->pad_t;
-        k.w = j->packed + g * j->gsize;
-        k.bias = j->bias ? j->bias + g * GROUP_MG : NULL;
-        k.res = j->res ? j->res + (size_t)n * j->rs + g * GROUP_MG * j->oplane : NULL;
-        k.y = j->y + (size_t)n * j->ys + g * GROUP_MG * j->oplane;
         k.ldy = j->oplane;
         k.act = p->act;
-        j->rows(&k, (int)oh0, (int)oh1);
+        /* each panel of 16 output channels in turn, its input in cache */
+        for (size_t m0 = 0; m0 < mg; m0 += GROUP_MG) {
+            k.w = j->packed + g * j->gsize + m0 * cg * 9;
+            k.bias = j->bias ? j->bias + g * mg + m0 : NULL;
+            k.res = j->res ? j->res + (size_t)n * j->rs + (g * mg + m0) * j->oplane : NULL;
+            k.y = j->y + (size_t)n * j->ys + (g * mg + m0) * j->oplane;
+            j->rows(&k, (int)oh0, (int)oh1);
+        }
         lo = g * OH + oh1;
     }
 }

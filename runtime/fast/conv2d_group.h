@@ -1,5 +1,6 @@
 /* conv2d_group.h — the fast conv2d's direct kernel for grouped 3x3 layers
- * with 16 output channels per group (RegNet's, ResNeXt's third stage), as
+ * with 16 output channels per group or a multiple of 16 (RegNet's,
+ * ResNeXt's third and fourth stages), as
  * conv2d.c's grouped path calls it (conv2d_group.c): whether it takes a
  * layer and call, and the call; and the row kernels each ISA level
  * provides. */
@@ -8,9 +9,10 @@
 
 #include "fast.h"
 
-#define GROUP_MG 16 /* output channels per group: one AVX-512 vector */
+#define GROUP_MG 16 /* output channels per panel: one AVX-512 vector */
 
-/* Output rows [oh0, oh1) of one group of one image.  Output channel m at
+/* Output rows [oh0, oh1) of one panel of 16 output channels of one group
+ * of one image.  Output channel m at
  * (oh, ow) is act((acc + bias[m]) + res), acc starting at +0 and adding
  * w[c][kh][kw][m] * x[c][s*oh + kh - pad_t][s*ow + kw - pad_l] for c, kh,
  * kw in that order over the taps inside the map: the order and rounding of

@@ -1,7 +1,7 @@
 /* test_conv_group.c — the fast conv2d on grouped 3x3 layers against the
- * reference kernel: RegNet's and ResNeXt's shapes (16 output channels per
- * group, conv2d_group.c's direct kernel where the ISA has one) and their
- * neighbours that take the GEMM path (8 or 24 outputs per group, padding 0
+ * reference kernel: RegNet's and ResNeXt's shapes (16, 32 or 48 output
+ * channels per group, conv2d_group.c's direct kernel where the ISA has one)
+ * and their neighbours that take the GEMM path (8 or 24 outputs per group, padding 0
  * or 2 on the left, rows narrower than 7, a pre-activation, an epilogue the
  * direct kernel leaves to the GEMM), swept over 2-6 groups of 8, 16 or 24
  * input channels, strides 1 and 2, square, odd and wide maps from 3x3 to
@@ -140,12 +140,12 @@ int main(void)
     int n = 0;
     for (int si = 0; si < ns; si++)
         for (int s = 1; s <= 2; s++)
-            for (int v = 0; v < 6; v++, n++) {
+            for (int v = 0; v < 7; v++, n++) {
                 Case c;
                 memset(&c, 0, sizeof c);
                 c.group = 2 + n % 5;
                 c.cg = cgs[v % 3 == 2 ? (n / 3) % 3 : 0];
-                c.mg = v == 5 ? (n % 2 ? 8 : 24) : 16;
+                c.mg = v == 5 ? (n % 2 ? 8 : 24) : v == 6 ? (n % 2 ? 32 : 48) : 16;
                 c.H = sizes[si];
                 c.W = sizes[(si + v) % ns];
                 c.s = s;
@@ -164,7 +164,7 @@ int main(void)
                 c.N = n % 7 == 2 ? 2 : 1;
                 run_case(&c, best);
             }
-    /* the RegNets' grouped layers at full size (groups of 16, ReLU) */
+    /* the RegNets' and ResNeXts' grouped layers at full size (ReLU) */
     static const Case zoo[] = {
         {2, 16, 16, 112, 112, 2, 1, 1, 1, 1, ONNXCC_ACT_RELU, 1, 0, 0, 1},
         {4, 16, 16, 112, 112, 2, 1, 1, 1, 1, ONNXCC_ACT_RELU, 1, 0, 0, 1},
@@ -174,6 +174,8 @@ int main(void)
         {20, 16, 16, 28, 28, 2, 1, 1, 1, 1, ONNXCC_ACT_RELU, 1, 0, 0, 1},
         {49, 16, 16, 7, 7, 1, 1, 1, 1, 1, ONNXCC_ACT_RELU, 1, 0, 0, 1},
         {49, 16, 16, 14, 14, 2, 1, 1, 1, 1, ONNXCC_ACT_RELU, 1, 0, 0, 1},
+        {32, 32, 32, 14, 14, 2, 1, 1, 1, 1, ONNXCC_ACT_RELU, 1, 0, 0, 1}, /* ResNeXt-50's fourth stage */
+        {9, 48, 48, 14, 14, 1, 1, 1, 1, 1, ONNXCC_ACT_RELU, 1, 0, 0, 1},  /* RegNetX-3.2GF's */
     };
     for (size_t i = 0; i < sizeof zoo / sizeof zoo[0]; i++)
         run_case(&zoo[i], best);
