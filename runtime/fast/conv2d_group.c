@@ -1,6 +1,7 @@
 /* conv2d_group.c — grouped 3x3 convolutions with 16 output channels per
  * group, or a multiple of 16 (a panel of 16 at a time) (stride 1 or 2, padding 1 on the left, at most 1 on the right), as a direct convolution that
- * reads x where it lies: no B operand, no frame, no copy of the input.
+ * reads x where it lies: no B operand, no frame, no copy of the input
+ * (AVX2 and AVX-512; the scalar level keeps the GEMM path).
  *
  * The GEMM path (conv2d.c's grouped_run) builds each group's B in scratch
  * first: for stride 2 a phased frame of four sub-frames per channel, whose
@@ -27,6 +28,8 @@ static FastGroupRowsFn group_rows_fn(int isa)
 #ifdef ONNXCC_RT_X86_64
     case ONNXCC_ISA_AVX512:
         return onnxcc_fast_group_rows_avx512;
+    case ONNXCC_ISA_AVX2:
+        return onnxcc_fast_group_rows_avx2;
 #endif
     default:
         return NULL;

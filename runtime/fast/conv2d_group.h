@@ -31,6 +31,7 @@ typedef struct FastGroup {
 
 typedef void (*FastGroupRowsFn)(const FastGroup *g, int oh0, int oh1);
 #ifdef ONNXCC_RT_X86_64
+void onnxcc_fast_group_rows_avx2(const FastGroup *g, int oh0, int oh1);
 void onnxcc_fast_group_rows_avx512(const FastGroup *g, int oh0, int oh1);
 #endif
 
