@@ -1,7 +1,8 @@
 /* conv2d_group.c — grouped 3x3 convolutions with 16 output channels per
- * group, or a multiple of 16 (a panel of 16 at a time) (stride 1 or 2, padding 1 on the left, at most 1 on the right), as a direct convolution that
- * reads x where it lies: no B operand, no frame, no copy of the input
- * (AVX2 and AVX-512; the scalar level keeps the GEMM path).
+ * group or a multiple of 16 (a panel of 16 at a time), stride 1 or 2,
+ * padding 1 on the left and at most 1 on the right, as a direct
+ * convolution that reads x where it lies: no B operand, no frame, no copy
+ * of the input (AVX2 and AVX-512; the scalar level keeps the GEMM path).
  *
  * The GEMM path (conv2d.c's grouped_run) builds each group's B in scratch
  * first: for stride 2 a phased frame of four sub-frames per channel, whose
