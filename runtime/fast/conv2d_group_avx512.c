@@ -15,7 +15,12 @@
 #include "conv2d_group.h"
 
 #define INLINE static inline __attribute__((always_inline))
-#define UNROLL _Pragma("GCC unroll 32") /* every loop over registers: whole */
+/* every loop over registers: whole */
+#if defined(__clang__)
+#define UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define UNROLL _Pragma("GCC unroll 32")
+#endif
 
 INLINE __m512 act_ps(const OnnxccAct *act, __m512 v)
 {
