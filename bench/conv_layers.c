@@ -256,6 +256,11 @@ static const Layer layers[] = {
     {"zoo regx32 g48 3x3 192 28", 192, 28, 192, 3, 1, 1, 192, 0, 0, 4},
     {"zoo regx32 g48 3x3 432 14", 432, 14, 432, 3, 1, 1, 432, 0, 0, 9},
     {"zoo regx32 g48 3x3 1008 7", 1008, 7, 1008, 3, 1, 1, 1008, 0, 0, 21},
+    /* the widest groups: RegNetX-16GF's (128 channels), RegNetY-16GF's (112) */
+    {"zoo regx16 g128 3x3 512 28", 512, 28, 512, 3, 1, 1, 512, 0, 0, 4},
+    {"zoo regx16 g128 3x3 896 14", 896, 14, 896, 3, 1, 1, 896, 0, 0, 7},
+    {"zoo regx16 g128 3x3 2048 7", 2048, 7, 2048, 3, 1, 1, 2048, 0, 0, 16},
+    {"zoo regy16 g112 3x3 1232 14", 1232, 14, 1232, 3, 1, 1, 1232, 0, 0, 11},
 };
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))
 #define MAX_REPS 1000
