@@ -37,13 +37,13 @@ static FastGroupRowsFn group_rows_fn(int isa)
     }
 }
 
-static int group_fits(const OnnxccConv2dParams *p, const FastPre *pre)
+int onnxcc_fast_group_shape_fits(const OnnxccConv2dParams *p)
 {
     const int s = p->stride_w;
     const int mg = p->M / p->group;
     return p->group > 1 && mg >= GROUP_MG && mg % GROUP_MG == 0 && p->kH == 3 && p->kW == 3 && p->dil_h == 1 &&
            p->dil_w == 1 && p->stride_h == s && (s == 1 || s == 2) && p->pad_l == 1 && p->pad_r <= 1 &&
-           p->pad_t >= 0 && p->OW >= GROUP_MIN_OW && p->OH >= 1 && !pre->on &&
+           p->pad_t >= 0 && p->OW >= GROUP_MIN_OW && p->OH >= 1 &&
            /* only the last pixel of a row may reach right of the map, by one */
            s * (p->OW - 2) + 1 < p->W && s * (p->OW - 1) < p->W &&
            (p->act.kind == ONNXCC_ACT_NONE || p->act.kind == ONNXCC_ACT_RELU ||
@@ -94,7 +94,7 @@ int onnxcc_fast_group_run(const OnnxccConv2dParams *p, int isa, const float *x, 
                           size_t gsize, const float *bias, const FastPre *pre, const float *res, float *y)
 {
     const FastGroupRowsFn rows = group_rows_fn(isa);
-    if (!rows || !group_fits(p, pre))
+    if (!rows || pre->on || !onnxcc_fast_group_shape_fits(p))
         return 0;
     GroupDirectJob j;
     j.p = p;

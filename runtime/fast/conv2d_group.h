@@ -35,6 +35,10 @@ void onnxcc_fast_group_rows_avx2(const FastGroup *g, int oh0, int oh1);
 void onnxcc_fast_group_rows_avx512(const FastGroup *g, int oh0, int oh1);
 #endif
 
+/* Whether p's geometry and epilogue suit the direct kernel (it then runs
+ * at every SIMD level unless the call has a pre-activation). */
+int onnxcc_fast_group_shape_fits(const OnnxccConv2dParams *p);
+
 /* Whether the direct kernel runs p (packed for the GEMM path: its
  * panels are the kernel's layout) at ISA level isa with the pre-activation
  * pre; if so, runs it and returns 1, else returns 0 and does nothing. */
