@@ -23,23 +23,6 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-INLINE __m256 act_ps(const OnnxccAct *act, __m256 v)
-{
-    const __m256 zero = _mm256_setzero_ps();
-    switch (act->kind) {
-    case ONNXCC_ACT_RELU: /* max(0, v) keeps NaN, as the reference */
-        return _mm256_max_ps(zero, v);
-    case ONNXCC_ACT_CLIP:
-        v = _mm256_max_ps(_mm256_set1_ps(act->a), v);
-        return _mm256_min_ps(_mm256_set1_ps(act->b), v);
-    case ONNXCC_ACT_LEAKYRELU:
-        return _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(act->a)),
-                                _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
-    default: /* none; the kinds of fast_act_after are applied after the store */
-        return v;
-    }
-}
-
 /* Rows r0 .. r0+rows-1 (rows <= MR), columns j0 .. j0+n-1, nv = ceil(n/8). */
 INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv)
 {

@@ -27,23 +27,6 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-INLINE __m512 act_ps(const OnnxccAct *act, __m512 v)
-{
-    const __m512 zero = _mm512_setzero_ps();
-    switch (act->kind) {
-    case ONNXCC_ACT_RELU: /* max(0, v) keeps NaN, as the reference */
-        return _mm512_max_ps(zero, v);
-    case ONNXCC_ACT_CLIP:
-        v = _mm512_max_ps(_mm512_set1_ps(act->a), v);
-        return _mm512_min_ps(_mm512_set1_ps(act->b), v);
-    case ONNXCC_ACT_LEAKYRELU:
-        return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v,
-                                  _mm512_set1_ps(act->a));
-    default: /* none; the kinds of fast_act_after are applied after the store */
-        return v;
-    }
-}
-
 INLINE __mmask16 first_lanes(int n)
 {
     return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1u);

@@ -9,6 +9,7 @@
 #include <immintrin.h>
 
 #include "conv2d_group.h"
+#include "vec_avx2.h"
 
 #define INLINE static inline __attribute__((always_inline))
 /* every loop over registers: whole */
@@ -17,23 +18,6 @@
 #else
 #define UNROLL _Pragma("GCC unroll 32")
 #endif
-
-INLINE __m256 act_ps(const OnnxccAct *act, __m256 v)
-{
-    const __m256 zero = _mm256_setzero_ps();
-    switch (act->kind) {
-    case ONNXCC_ACT_RELU: /* max(0, v) keeps NaN, as the reference */
-        return _mm256_max_ps(zero, v);
-    case ONNXCC_ACT_CLIP:
-        v = _mm256_max_ps(_mm256_set1_ps(act->a), v);
-        return _mm256_min_ps(_mm256_set1_ps(act->b), v);
-    case ONNXCC_ACT_LEAKYRELU:
-        return _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(act->a)),
-                                _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
-    default:
-        return v;
-    }
-}
 
 /* r[i] <- column i of the 8 x 8 matrix whose row j was r[j]. */
 INLINE void transpose8(__m256 r[8])

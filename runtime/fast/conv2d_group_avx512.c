@@ -13,6 +13,7 @@
 #include <immintrin.h>
 
 #include "conv2d_group.h"
+#include "vec_avx512.h"
 
 #define INLINE static inline __attribute__((always_inline))
 /* every loop over registers: whole */
@@ -21,22 +22,6 @@
 #else
 #define UNROLL _Pragma("GCC unroll 32")
 #endif
-
-INLINE __m512 act_ps(const OnnxccAct *act, __m512 v)
-{
-    const __m512 zero = _mm512_setzero_ps();
-    switch (act->kind) {
-    case ONNXCC_ACT_RELU: /* max(0, v) keeps NaN, as the reference */
-        return _mm512_max_ps(zero, v);
-    case ONNXCC_ACT_CLIP:
-        v = _mm512_max_ps(_mm512_set1_ps(act->a), v);
-        return _mm512_min_ps(_mm512_set1_ps(act->b), v);
-    case ONNXCC_ACT_LEAKYRELU:
-        return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, _mm512_set1_ps(act->a));
-    default:
-        return v;
-    }
-}
 
 /* r[i] <- column i of the 16 x 16 matrix whose row j was r[j]. */
 INLINE void transpose16(__m512 r[16])

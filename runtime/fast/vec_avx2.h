@@ -6,6 +6,8 @@
 #define ONNXCC_VEC_AVX2_H
 
 #include <immintrin.h>
+
+#include "onnxcc/rt.h"
 #include <string.h>
 
 #define DV __m256
@@ -220,6 +222,26 @@ static inline DV dv_ldexp(DV p, DV n)
 static inline void dv_storeu(float *p, DV v)
 {
     _mm256_storeu_ps(p, v);
+}
+
+/* A convolution epilogue's activation of the kinds the GEMM and direct
+ * tiles apply in registers (conv2d_<isa>.c, conv2d_group_<isa>.c); the
+ * others (fast_act_after) run after the store. */
+static inline __attribute__((always_inline)) __m256 act_ps(const OnnxccAct *act, __m256 v)
+{
+    const __m256 zero = _mm256_setzero_ps();
+    switch (act->kind) {
+    case ONNXCC_ACT_RELU: /* max(0, v) keeps NaN, as the reference */
+        return _mm256_max_ps(zero, v);
+    case ONNXCC_ACT_CLIP:
+        v = _mm256_max_ps(_mm256_set1_ps(act->a), v);
+        return _mm256_min_ps(_mm256_set1_ps(act->b), v);
+    case ONNXCC_ACT_LEAKYRELU:
+        return _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(act->a)),
+                                _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
+    default: /* none; the kinds of fast_act_after are applied after the store */
+        return v;
+    }
 }
 
 #endif /* ONNXCC_VEC_AVX2_H */

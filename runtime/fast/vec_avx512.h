@@ -7,6 +7,8 @@
 
 #include <immintrin.h>
 
+#include "onnxcc/rt.h"
+
 #define DV __m512
 #define DM __mmask16
 #define DL 16
@@ -204,6 +206,26 @@ static inline DV dv_ldexp(DV p, DV n)
 static inline void dv_storeu(float *p, DV v)
 {
     _mm512_storeu_ps(p, v);
+}
+
+/* A convolution epilogue's activation of the kinds the GEMM and direct
+ * tiles apply in registers (conv2d_<isa>.c, conv2d_group_<isa>.c); the
+ * others (fast_act_after) run after the store. */
+static inline __attribute__((always_inline)) __m512 act_ps(const OnnxccAct *act, __m512 v)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    switch (act->kind) {
+    case ONNXCC_ACT_RELU: /* max(0, v) keeps NaN, as the reference */
+        return _mm512_max_ps(zero, v);
+    case ONNXCC_ACT_CLIP:
+        v = _mm512_max_ps(_mm512_set1_ps(act->a), v);
+        return _mm512_min_ps(_mm512_set1_ps(act->b), v);
+    case ONNXCC_ACT_LEAKYRELU:
+        return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v,
+                                  _mm512_set1_ps(act->a));
+    default: /* none; the kinds of fast_act_after are applied after the store */
+        return v;
+    }
 }
 
 #endif /* ONNXCC_VEC_AVX512_H */
