@@ -856,11 +856,7 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
  * slower).  The columns of a band change, not any sum: the same bits. */
 static int narrow_bands(void)
 {
-#ifdef ONNXCC_RT_X86_64
-    return __builtin_cpu_is("intel");
-#else
-    return 0;
-#endif
+    return onnxcc_fast_intel();
 }
 
 /* Whether the GEMM builds B itself (kern->gemm_fill): a 1x1 layer with a

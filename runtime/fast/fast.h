@@ -289,6 +289,10 @@ void onnxcc_f32_layernorm_rows_avx512(size_t rows, size_t len, float eps, const 
  * and the portable transforms. */
 int onnxcc_fast_wino_fits(const OnnxccConv2dParams *p);
 int onnxcc_fast_wino_fused(const OnnxccConv2dParams *p); /* lazy packing, U made in blocks */
+/* isa.c: whether the CPU is Intel's, for the few blockings tuned per
+ * vendor (conv2d.c's narrow bands, winograd.c's fused U); never a choice
+ * that changes results or the scratch a layer needs. */
+int onnxcc_fast_intel(void);
 size_t onnxcc_fast_wino_packed_floats(const OnnxccConv2dParams *p, int lazy);
 size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy);
 void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *packed, int lazy);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fast.h"
 #include "onnxcc/rt.h"
 
 static const char *const isa_names[] = {"scalar", "avx2", "avx512"};
@@ -46,4 +47,13 @@ int onnxcc_rt_isa_capped(int cap)
 const char *onnxcc_rt_isa_name(int isa)
 {
     return isa >= 0 && isa < NUM_ISAS ? isa_names[isa] : "unknown";
+}
+
+int onnxcc_fast_intel(void)
+{
+#ifdef ONNXCC_RT_X86_64
+    return __builtin_cpu_is("intel");
+#else
+    return 0;
+#endif
 }
