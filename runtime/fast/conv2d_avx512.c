@@ -23,7 +23,9 @@
 #define CJ 4        /* transposed tile: columns */
 #define LEFT_MAX 12 /* leftover columns that go to the transposed tile */
 #define PF_MIN_K 64 /* depth from which a tile prefetches its output lines */
-#define SEQ_MAX_K 256 /* at most CJ columns: one panel at a time up to this K */
+#define SEQ_MAX_K 256
+#define LEFT_KEEP 131072 /* floats of weights (512 KB) whose leftover columns run
+                          * right after their main tiles (gemm_tiles_fill) */ /* at most CJ columns: one panel at a time up to this K */
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -339,10 +341,11 @@ TTILE_NP(2)
 TTILE_NP(3)
 TTILE_NP(4)
 
-static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
+/* The transposed tiles of up to cp panels from p0, columns j0 .. j0+nj-1. */
+static void ttile_panels(const FastGemm *g, int p0, int cp, int j0, int nj)
 {
     const int np = (g->m + FAST_PANEL - 1) / FAST_PANEL - p0;
-    switch (np < CP ? np : CP) {
+    switch (np < cp ? np : cp) {
     case 1:
         ttile_1(g, p0, j0, nj);
         break;
@@ -355,6 +358,18 @@ static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
     default:
         ttile_4(g, p0, j0, nj);
     }
+}
+
+static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
+{
+    ttile_panels(g, p0, CP, j0, nj);
+}
+
+/* All leftover columns (from j0) of the panels p0 .. p0+np-1. */
+static void ttile_left(const FastGemm *g, int p0, int np, int j0)
+{
+    for (; j0 < g->ncols; j0 += CJ)
+        ttile_panels(g, p0, np, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ);
 }
 
 static void fill_avx512(const FastFill *f, const FastPre *pre);
@@ -387,7 +402,19 @@ static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
                        g->m - r0 < MR_WIDE ? g->m - r0 : MR_WIDE, main_cols);
         return;
     }
+    /* With main tiles, the leftover columns of each group of `ip` panels
+     * run right after that group's main tiles, while the group's weights
+     * are still in L2, instead of all at the end, when the transposed tiles
+     * (one multiply per weight loaded) read them all from memory again.
+     * Groups of at most LEFT_KEEP floats of weights; panels bigger than
+     * that keep the tiles at the end.  The same tiles, the same sums.  One
+     * layer, weights cold, one thread, Xeon with AVX-512 and AMX:
+     * ResNet-50's 1x1 512 -> 2048 and 2048 -> 512 at 7x7 (48 + 1 columns)
+     * 19-23% faster, MobileNetV2's 320 -> 1280 8%. */
+    const int ip = left && main_cols && psize <= LEFT_KEEP ? (int)(LEFT_KEEP / psize < CP ? LEFT_KEEP / psize : CP) : 0;
     for (int r0 = 0; r0 < g->m; r0 += MR) {
+        if (ip && r0 && r0 % (ip * FAST_PANEL) == 0)
+            ttile_left(g, r0 / FAST_PANEL - ip, ip, main_cols);
         const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + r0 % FAST_PANEL;
         const int rows = g->m - r0 < MR ? g->m - r0 : MR;
         /* Each half panel's tiles prefetch half of the next panel (the last
@@ -427,6 +454,11 @@ static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
      * EfficientNet-B0's 48 -> 1152 0.013 -> 0.007 (best of alternating
      * runs); with K 480 (960 -> 240 splits K in halves) 0.037 -> 0.046, so
      * those keep CP. */
+    if (ip) { /* the last group */
+        const int last = (g->m - 1) / FAST_PANEL / ip * ip;
+        ttile_left(g, last, ip, main_cols);
+        return;
+    }
     const int cp = main_cols == 0 && g->ncols <= CJ && g->nc * g->ntaps <= SEQ_MAX_K ? 1 : CP;
     for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += cp)
         for (int j0 = main_cols; j0 < g->ncols; j0 += CJ) {
