@@ -178,12 +178,24 @@ static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
     }
 }
 
+/* All leftover columns (from j0) of the CV / 2 panels from p0. */
+static void ttile_left(const FastGemm *g, int p0, int j0)
+{
+    for (; j0 < g->ncols; j0 += CJ)
+        ttile_cols(g, p0, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ);
+}
+
 static void gemm_tiles(const FastGemm *g)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
     const int left = g->ncols % 8 <= LEFT_MAX ? g->ncols % 8 : 0;
     const int main_cols = g->ncols - left;
+    /* As conv2d_avx512.c's: each group's leftover columns right after its
+     * main tiles, while its weights are in L2. */
+    const int inter = left && main_cols && (size_t)(CV / 2) * psize <= FAST_LEFT_KEEP;
     for (int r0 = 0; r0 < g->m; r0 += MR) {
+        if (inter && r0 && r0 % (CV / 2 * FAST_PANEL) == 0)
+            ttile_left(g, r0 / FAST_PANEL - CV / 2, main_cols);
         const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + r0 % FAST_PANEL;
         const int rows = g->m - r0 < MR ? g->m - r0 : MR;
         for (int j0 = 0; j0 < main_cols; j0 += 8 * NV) {
@@ -196,9 +208,9 @@ static void gemm_tiles(const FastGemm *g)
                 tile1(g, a, r0, rows, j0, n);
         }
     }
-    for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += CV / 2)
-        for (int j0 = main_cols; j0 < g->ncols; j0 += CJ)
-            ttile_cols(g, p0, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ);
+    for (int p0 = inter ? (g->m - 1) / FAST_PANEL / (CV / 2) * (CV / 2) : 0; left && p0 * FAST_PANEL < g->m;
+         p0 += CV / 2)
+        ttile_left(g, p0, main_cols);
 }
 
 /* ---- filling B ---------------------------------------------------------- */

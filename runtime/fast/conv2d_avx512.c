@@ -23,9 +23,7 @@
 #define CJ 4        /* transposed tile: columns */
 #define LEFT_MAX 12 /* leftover columns that go to the transposed tile */
 #define PF_MIN_K 64 /* depth from which a tile prefetches its output lines */
-#define SEQ_MAX_K 256
-#define LEFT_KEEP 131072 /* floats of weights (512 KB) whose leftover columns run
-                          * right after their main tiles (gemm_tiles_fill) */ /* at most CJ columns: one panel at a time up to this K */
+#define SEQ_MAX_K 256 /* at most CJ columns: one panel at a time up to this K */
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -406,12 +404,14 @@ static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
      * run right after that group's main tiles, while the group's weights
      * are still in L2, instead of all at the end, when the transposed tiles
      * (one multiply per weight loaded) read them all from memory again.
-     * Groups of at most LEFT_KEEP floats of weights; panels bigger than
+     * Groups of at most FAST_LEFT_KEEP floats of weights; panels bigger than
      * that keep the tiles at the end.  The same tiles, the same sums.  One
      * layer, weights cold, one thread, Xeon with AVX-512 and AMX:
      * ResNet-50's 1x1 512 -> 2048 and 2048 -> 512 at 7x7 (48 + 1 columns)
      * 19-23% faster, MobileNetV2's 320 -> 1280 8%. */
-    const int ip = left && main_cols && psize <= LEFT_KEEP ? (int)(LEFT_KEEP / psize < CP ? LEFT_KEEP / psize : CP) : 0;
+    const int ip = left && main_cols && psize <= FAST_LEFT_KEEP
+                       ? (int)(FAST_LEFT_KEEP / psize < CP ? FAST_LEFT_KEEP / psize : CP)
+                       : 0;
     for (int r0 = 0; r0 < g->m; r0 += MR) {
         if (ip && r0 && r0 % (ip * FAST_PANEL) == 0)
             ttile_left(g, r0 / FAST_PANEL - ip, ip, main_cols);

@@ -29,6 +29,8 @@
 
 #define FAST_PANEL 16      /* output channels per packed weight panel */
 #define FAST_COLS_ALIGN 16 /* B rows are readable up to cols rounded up to this */
+#define FAST_LEFT_KEEP 131072 /* floats of weights (512 KB) whose GEMM's leftover columns
+                               * run right after their main tiles (conv2d_<isa>.c) */
 
 /* One GEMM over a band of output pixels.
  *
