@@ -737,10 +737,10 @@ static void lower_pool(Emitter *e, const Node *n, FILE *f)
 static void lower_globalavgpool(Emitter *e, const Node *n, FILE *f)
 {
     const Value *x = &e->g->values[n->in[0]];
-    fprintf(f, "    onnxcc_f32_globalavgpool(%lld, %lld, %lld, %lld, %s, %s, %s, %d, %s);\n",
+    fprintf(f, "    onnxcc_f32_globalavgpool(%lld, %lld, %lld, %lld, %s, %s, %s, %d, %s, %d);\n",
             (long long)x->dims[0], (long long)x->dims[1], (long long)prod(x->dims, 2, x->rank),
             img_stride(e->g, x), ref(e, n, n->in[0]), pre_ref(e, n, n->pre_scale),
-            pre_ref(e, n, n->pre_shift), (int)n->pre_relu, ref(e, n, n->out[0]));
+            pre_ref(e, n, n->pre_shift), (int)n->pre_relu, ref(e, n, n->out[0]), isa_cap_of(e->g));
 }
 
 /* The parameters of a MatMul call over whole operands. */
@@ -1137,8 +1137,8 @@ static void lower_reducemean(Emitter *e, const Node *n, FILE *f)
         return;
     }
     if (nr == 1 && rs[0] == 1 && nk <= 1 && (nk == 0 || ks[0] == rd[0])) {
-        fprintf(f, "    onnxcc_f32_globalavgpool(1, %lld, %lld, 0, %s, NULL, NULL, 0, %s);\n",
-                (long long)(nk ? kd[0] : 1), (long long)rd[0], X, Y);
+        fprintf(f, "    onnxcc_f32_globalavgpool(1, %lld, %lld, 0, %s, NULL, NULL, 0, %s, %d);\n",
+                (long long)(nk ? kd[0] : 1), (long long)rd[0], X, Y, isa_cap_of(e->g));
         return;
     }
     fprintf(f, "    {\n        static const OnnxccReduceParams p = {%d, %d, ", nk, nr);

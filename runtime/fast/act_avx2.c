@@ -14,3 +14,8 @@ void onnxcc_f32_scale_avx2(size_t n, const float *x, float s, float *y)
 {
     scale_rows(n, x, s, y);
 }
+
+float onnxcc_f32_sum_avx2(size_t n, const float *x, int pre, float a, float b, float lo)
+{
+    return sum_row(n, x, pre, a, b, lo);
+}

@@ -252,6 +252,13 @@ void onnxcc_f32_act_avx512(size_t n, const OnnxccAct *act, const float *x, float
 void onnxcc_f32_scale_avx2(size_t n, const float *x, float s, float *y);
 void onnxcc_f32_scale_avx512(size_t n, const float *x, float s, float *y);
 #endif
+/* act_<isa>.c: the sum over i < n of x[i], or with pre of max(lo, x[i]*a +
+ * b) (fused), for GlobalAveragePool (globalpool.c). */
+typedef float (*FastSumFn)(size_t n, const float *x, int pre, float a, float b, float lo);
+#ifdef ONNXCC_RT_X86_64
+float onnxcc_f32_sum_avx2(size_t n, const float *x, int pre, float a, float b, float lo);
+float onnxcc_f32_sum_avx512(size_t n, const float *x, int pre, float a, float b, float lo);
+#endif
 /* act.c: that kernel for ISA level isa (scalar: fast_act per element). */
 FastActFn onnxcc_fast_act_fn(int isa);
 

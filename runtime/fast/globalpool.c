@@ -2,9 +2,11 @@
  * per-channel pre-activation, so DenseNet's final BN + ReLU +
  * GlobalAveragePool is one pass over the feature map.
  *
- * Each plane is summed in 8 independent lanes (a fixed inner loop that
- * gcc/clang -O2 vectorise without reassociating anything) plus a scalar
- * tail; the lanes are added pairwise at the end.  Threads take whole
+ * Each plane is summed by the plane sum of the CPU's ISA level
+ * (act_<isa>.c: four vectors of lanes, the pre-activation fused), or in 8
+ * independent lanes (a fixed inner loop that gcc/clang -O2 vectorise
+ * without reassociating anything) plus a scalar tail, the lanes added
+ * pairwise at the end.  Threads take whole
  * runs of planes (at least GAP_TASK_FLOATS of input each), so each plane's
  * sum is the same whatever the count. */
 #include "fast.h"
@@ -36,21 +38,38 @@ static float sum_pre(const float *x, size_t n, Affine f)
            tail;
 }
 
+/* The plane sum of the ISA level the CPU and cap allow; NULL: sum_pre. */
+static FastSumFn sum_fn(int cap)
+{
+#ifdef ONNXCC_RT_X86_64
+    switch (onnxcc_rt_isa_capped(cap)) {
+    case ONNXCC_ISA_AVX512:
+        return onnxcc_f32_sum_avx512;
+    case ONNXCC_ISA_AVX2:
+        return onnxcc_f32_sum_avx2;
+    default:
+        break;
+    }
+#endif
+    return NULL;
+}
+
 /* Planes lo .. hi-1 of the N*C (images xs floats apart). */
-static void gap_planes(size_t C, size_t hw, size_t xs, const float *x, const float *pre_scale,
+static void gap_planes(FastSumFn sum, size_t C, size_t hw, size_t xs, const float *x, const float *pre_scale,
                        const float *pre_shift, int pre_relu, float *y, size_t lo, size_t hi)
 {
-    Affine f;
-    f.lo = pre_relu ? 0.0f : -INFINITY;
+    const int pre = pre_scale || pre_shift || pre_relu;
+    const float flo = pre_relu ? 0.0f : -INFINITY;
     for (size_t i = lo; i < hi; i++) {
         const size_t n = i / C, c = i % C;
-        f.a = pre_scale ? pre_scale[c] : 1.0f;
-        f.b = pre_shift ? pre_shift[c] : 0.0f;
-        y[i] = hw ? sum_pre(x + n * xs + c * hw, hw, f) / (float)hw : 0.0f;
+        const Affine f = {pre_scale ? pre_scale[c] : 1.0f, pre_shift ? pre_shift[c] : 0.0f, flo};
+        const float *xp = x + n * xs + c * hw;
+        y[i] = hw ? (sum ? sum(hw, xp, pre, f.a, f.b, f.lo) : sum_pre(xp, hw, f)) / (float)hw : 0.0f;
     }
 }
 
 typedef struct GapJob {
+    FastSumFn sum;
     size_t N, C, hw, xs;
     const float *x, *scale, *shift;
     int relu, ntasks;
@@ -62,7 +81,7 @@ static void gap_task(void *ctx, int t)
     const GapJob *j = ctx;
     size_t lo, hi;
     fast_split(j->N * j->C, 1, j->ntasks, t, &lo, &hi);
-    gap_planes(j->C, j->hw, j->xs, j->x, j->scale, j->shift, j->relu, j->y, lo, hi);
+    gap_planes(j->sum, j->C, j->hw, j->xs, j->x, j->scale, j->shift, j->relu, j->y, lo, hi);
 }
 
 /* Input floats per task at least: DenseNet's 1024 x 7 x 7 stays on one
@@ -72,14 +91,14 @@ static void gap_task(void *ctx, int t)
 
 void onnxcc_f32_globalavgpool(size_t N, size_t C, size_t hw, size_t x_img_stride,
                               const float *x, const float *pre_scale, const float *pre_shift,
-                              int pre_relu, float *y)
+                              int pre_relu, float *y, int isa_cap)
 {
     const size_t xs = x_img_stride ? x_img_stride : C * hw;
     const int ntasks = fast_tasks(N * C * hw, GAP_TASK_FLOATS, N * C);
     if (ntasks == 1) {
-        gap_planes(C, hw, xs, x, pre_scale, pre_shift, pre_relu, y, 0, N * C);
+        gap_planes(sum_fn(isa_cap), C, hw, xs, x, pre_scale, pre_shift, pre_relu, y, 0, N * C);
         return;
     }
-    GapJob j = {N, C, hw, xs, x, pre_scale, pre_shift, pre_relu, ntasks, y};
+    GapJob j = {sum_fn(isa_cap), N, C, hw, xs, x, pre_scale, pre_shift, pre_relu, ntasks, y};
     onnxcc_fast_parallel(ntasks, gap_task, &j);
 }

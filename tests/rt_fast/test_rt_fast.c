@@ -314,23 +314,40 @@ static void check_globalavgpool(size_t N, size_t C, size_t hw, size_t x_extra, i
     float *t = apply_pre(N, C, hw, xs, x, scale, shift, pre & PRE_RELU);
     float *got = alloc_sentinel(N * C + 4), *want = alloc_sentinel(N * C + 4);
     float *got3 = alloc_sentinel(N * C + 4);
-    onnxcc_set_num_threads(1);
-    onnxcc_f32_globalavgpool(N, C, hw, x_extra ? xs : 0, x, scale, shift, pre & PRE_RELU, got);
-    onnxcc_set_num_threads(3); /* planes split over tasks: the same bits */
-    onnxcc_f32_globalavgpool(N, C, hw, x_extra ? xs : 0, x, scale, shift, pre & PRE_RELU, got3);
-    onnxcc_set_num_threads(0);
     onnxcc_f32_globalavgpool_ref(N * C, hw, t, want);
-    compare(label, got, want, N * C + 4, 1e-5);
-    if (memcmp(got, got3, sizeof(float) * (N * C + 4))) {
-        fprintf(stderr, "%s: 1 and 3 threads differ\n", label);
-        failures++;
+    /* a compiled cap of scalar (isa_cap 1) on this CPU: the bits of the
+     * scalar level, as under ONNXCC_ISA=scalar below */
+    float *capped = alloc_sentinel(N * C + 4);
+    onnxcc_f32_globalavgpool(N, C, hw, x_extra ? xs : 0, x, scale, shift, pre & PRE_RELU, capped, 1);
+    static const char *const isas[] = {"scalar", "avx2", "avx512"};
+    char what[128];
+    for (int isa = 0; isa < 3; isa++) { /* every level the CPU has */
+        setenv("ONNXCC_ISA", isas[isa], 1);
+        if (onnxcc_rt_isa() != isa)
+            continue;
+        snprintf(what, sizeof what, "%s %s", label, isas[isa]);
+        onnxcc_set_num_threads(1);
+        onnxcc_f32_globalavgpool(N, C, hw, x_extra ? xs : 0, x, scale, shift, pre & PRE_RELU, got, 0);
+        onnxcc_set_num_threads(3); /* planes split over tasks: the same bits */
+        onnxcc_f32_globalavgpool(N, C, hw, x_extra ? xs : 0, x, scale, shift, pre & PRE_RELU, got3, 0);
+        onnxcc_set_num_threads(0);
+        compare(what, got, want, N * C + 4, 1e-5);
+        if (memcmp(got, got3, sizeof(float) * (N * C + 4))) {
+            fprintf(stderr, "%s: 1 and 3 threads differ\n", what);
+            failures++;
+        }
+        if (isa == 0 && memcmp(got, capped, sizeof(float) * (N * C + 4))) {
+            fprintf(stderr, "%s: isa_cap scalar differs from ONNXCC_ISA=scalar\n", what);
+            failures++;
+        }
     }
-    free(x), free(scale), free(shift), free(t), free(got), free(got3), free(want);
+    unsetenv("ONNXCC_ISA");
+    free(x), free(scale), free(shift), free(t), free(got), free(got3), free(want), free(capped);
 }
 
 static void test_globalavgpool(void)
 {
-    static const size_t hws[] = {1, 5, 8, 9, 16, 49, 67, 3136};
+    static const size_t hws[] = {1, 5, 8, 9, 15, 16, 17, 49, 64, 67, 225, 3136}; /* around 8, 16, 64 lanes */
     static const size_t Cs[] = {1, 3, 17};
     int pre = 0;
     for (size_t i = 0; i < sizeof hws / sizeof hws[0]; i++)

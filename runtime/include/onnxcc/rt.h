@@ -437,10 +437,12 @@ void onnxcc_f32_avgpool2d(const OnnxccPool2dParams *p, const float *x, const flo
 
 /* y[n*C + c] = mean over i < hw of pre(x[n*x_img_stride + c*hw + i]), with
  * pre as above and max(0, .) if pre_relu; x_img_stride 0 = C*hw (dense), so
- * x can be a channel prefix of a larger buffer.  0 if hw is 0. */
+ * x can be a channel prefix of a larger buffer.  0 if hw is 0.  Plane sums
+ * in vectors of the best ISA level the CPU and isa_cap (as
+ * OnnxccConv2dParams.isa_cap) allow: the same bits for any thread count. */
 void onnxcc_f32_globalavgpool(size_t N, size_t C, size_t hw, size_t x_img_stride,
                               const float *x, const float *pre_scale, const float *pre_shift,
-                              int pre_relu, float *y);
+                              int pre_relu, float *y, int isa_cap);
 
 /* onnxcc_f32_gemm_ref's semantics (every trans_a / trans_b, alpha, beta and
  * C stride; y may equal a dense c), float sums. */
