@@ -848,12 +848,12 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
  * SMALL_COLS are NARROW_BUDGET wide instead of B_BUDGET.  Intel's cores
  * prefer them: on an Intel Xeon with AVX-512, AMX and 2 MB of L2 per core
  * (family 6 as its VM reports it), DenseNet-121 on one thread was 3-7%
- * faster (interleaved
- * runs of the whole model; 64 KB and 256 KB bands were slower than 128 KB),
- * its 56x56 and 28x28 1x1 layers alone 2-3%.  The Zen 5 the bands were
- * sized on keeps B_BUDGET.  Two threads keep the wide bands on every CPU:
- * split over threads, narrow bands left each a sliver (DenseNet-121 8%
- * slower).  The columns of a band change, not any sum: the same bits. */
+ * faster (interleaved runs of the whole model; 64 KB and 256 KB bands were
+ * slower than 128 KB), its 56x56 and 28x28 1x1 layers alone 2-3%.  The Zen
+ * 5 the bands were sized on keeps B_BUDGET.  Two threads keep the wide
+ * bands on every CPU: split over threads, narrow bands left each a sliver
+ * (DenseNet-121 8% slower).  The columns of a band change, not any sum:
+ * the same bits. */
 static int narrow_bands(void)
 {
     return onnxcc_fast_intel();
