@@ -49,8 +49,14 @@ const char *onnxcc_rt_isa_name(int isa)
     return isa >= 0 && isa < NUM_ISAS ? isa_names[isa] : "unknown";
 }
 
+/* ONNXCC_CPU_VENDOR=intel (or any other value: not Intel) overrides the
+ * CPU's own vendor, so that tests and benchmarks can run either tuning on
+ * any machine. */
 int onnxcc_fast_intel(void)
 {
+    const char *vendor = getenv("ONNXCC_CPU_VENDOR");
+    if (vendor && *vendor)
+        return strcmp(vendor, "intel") == 0;
 #ifdef ONNXCC_RT_X86_64
     return __builtin_cpu_is("intel");
 #else
