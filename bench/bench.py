@@ -16,7 +16,8 @@ For each model: export it (random weights, batch 1, opset 13),
 compile it with onnxcc, build a timing harness (bench_model.c) against the
 runtime, then alternate R rounds of N timed runs of the generated code and of
 onnxruntime (same intra-op thread count), so drift on a shared machine hits
-both alike.  Prints per model and thread count the medians, the ratio
+both alike.  Prints first the CPU (name, family, model, cores) and its
+measured one-core FMA peak, then per model and thread count the medians, the ratio
 onnxcc/onnxruntime, the ratio of the fastest runs (on a shared machine other
 tenants only ever add time, so the best runs are the steadier estimate of
 what each side can do; the medians stay the headline), GFLOP/s (2 x the
@@ -129,6 +130,22 @@ def prepare(arch, size=None, model_file=None, layout="fast"):
             "weights": report_int(report, "weights_bytes"), "dir": out}
 
 
+def cpu():
+    """The CPU's name, family and model (/proc/cpuinfo) and the core count."""
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                k = k.strip()
+                if k in ("model name", "cpu family", "model") and k not in info:
+                    info[k] = v.strip()
+    except OSError:
+        pass
+    return "%s (family %s, model %s), %d cores" % (info.get("model name", "?"), info.get("cpu family", "?"),
+                                                   info.get("model", "?"), os.cpu_count() or 0)
+
+
 def peak():
     exe = os.path.join(WORK, "peak")
     run(["cc", "-O2", "-march=native", "-ffp-contract=fast", os.path.join(HERE, "peak.c"), "-o", exe])
@@ -162,8 +179,8 @@ def main():
     counts = [int(t) for t in a.threads.split(",")]
     os.makedirs(WORK, exist_ok=True)
     pk = peak()
-    print("one-core FMA peak (measured): %.1f GFLOP/s; %d rounds x %d runs"
-          % (pk, a.rounds, a.iters))
+    print("cpu: %s; one-core FMA peak (measured): %.1f GFLOP/s; %d rounds x %d runs"
+          % (cpu(), pk, a.rounds, a.iters))
     width = max([12] + [len(m) + 1 + len(lo) for m in a.models.split(",") for lo in layouts if lo != "fast"])
     print("%-*s %7s %12s %12s %8s %8s %9s %8s %8s" % (width, "model", "threads", "onnxcc ms", "ort ms", "ratio",
                                                       "best", "GFLOP/s", "of peak", "speedup"))

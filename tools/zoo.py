@@ -78,21 +78,6 @@ def fitted_size(name, family, n):
     return n
 
 
-def cpu():
-    info = {}
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                k, _, v = line.partition(":")
-                k = k.strip()
-                if k in ("model name", "cpu family", "model") and k not in info:
-                    info[k] = v.strip()
-    except OSError:
-        pass
-    return "%s (family %s, model %s), %d cores" % (info.get("model name", "?"), info.get("cpu family", "?"),
-                                                   info.get("model", "?"), os.cpu_count() or 0)
-
-
 def run(cmd, timeout, env=None):
     """(returncode, stdout, stderr); returncode None on timeout."""
     try:
@@ -170,9 +155,11 @@ def bench(name, model, size, a):
     rc, out, err = run(cmd, a.timeout * 4)
     if rc != 0:
         return {"bench_error": error_line(err or out)}
-    res = {"bench_cpu": cpu(), "bench_date": datetime.date.today().isoformat(),
+    res = {"bench_cpu": "?", "bench_date": datetime.date.today().isoformat(),
            "bench_runs": "%dx%d" % (a.rounds, a.iters)}
     for line in out.splitlines():
+        if line.startswith("cpu: "):  # bench.py's first line
+            res["bench_cpu"] = line[len("cpu: "):].split(";")[0]
         f = line.split()
         if len(f) >= 6 and f[0] == name and f[1].isdigit():
             t = f[1]
