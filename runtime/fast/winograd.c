@@ -120,6 +120,18 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
     w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
 }
 
+#define SPLIT_PARTS 2         /* WinoJob.split: parts, and the thread count it serves */
+#define SPLIT_MAX_V (1u << 18) /* floats of V (1 MB) up to which a part makes all of it */
+
+/* Floats of the second part's frames and V when the map is one band
+ * (WinoJob.split): where the model is compiled, the thread count is not
+ * known. */
+static size_t split_floats(const WinoPlan *w)
+{
+    const size_t v = (size_t)XI * (size_t)w->cg * w->ldv;
+    return w->band < w->th || v > SPLIT_MAX_V ? 0 : w->frames + v;
+}
+
 #define U_PAD 16 /* floats past each point's U made at run time (WinoJob.ustride) */
 
 /* Floats of U made at run time, for all groups. */
@@ -163,7 +175,7 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
                      : fused_shape(p, FUSED_MIN_U)       ? blocks
                      : fused_shape(p, FUSED_MIN_U_INTEL) ? (blocks > u_floats(p) ? blocks : u_floats(p))
                                                          : u_floats(p);
-    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u;
+    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u + split_floats(&w);
 }
 
 /* U = G g G^T for one 3x3 kernel, in double. */
@@ -221,7 +233,26 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
 /* A layer as one phased loop (fast.h): a round per image, group and band of
  * tile rows; phase 0 fills and transforms the input (tasks split input
  * channels), phase 1 multiplies (a task per transformed point and panel of
- * output channels), phase 2 transforms back (tasks split output channels). */
+ * output channels), phase 2 transforms back (tasks split output channels).
+ *
+ * Split by points (WinoJob.split; on Intel, two threads, the whole map one
+ * band, V at most SPLIT_MAX_V): phase 0 has SPLIT_PARTS tasks, each of
+ * which fills and transforms the whole input into its own frames and V,
+ * makes the rows of U of its points (lazy packing) and multiplies them;
+ * phase 1 transforms back.  A thread then reads only what it wrote itself
+ * but for half of M, where split by channels half of V, U and M went from
+ * one core to the other between the phases (on Intel's mesh, not through
+ * a shared L3).  The transforms are done twice; the products are the same
+ * sums, so the bits are the same.  One layer, weights cold, two threads,
+ * Xeon with AVX-512 and AMX, best of 3: DenseNet-121's 128 -> 32 at 14x14
+ * 0.076 -> 0.051 ms, DenseNet-161's 192 -> 48 0.138 -> 0.109, DenseNet-BC's
+ * 48 -> 12 at 8x8 0.015 -> 0.012, SqueezeNet-1.1's 32 -> 128 at 27x27 0.146
+ * -> 0.113; with x out of L2 (4 MB written before each call) 0.079 ->
+ * 0.072 and 0.143 -> 0.132.  Larger V lost: DenseNet-161's 192 -> 48 at
+ * 28x28 (V 2.2 MB) 0.272 -> 0.309, ResNet-50's 256 -> 256 at 14x14 (1.2
+ * MB) 0.738 -> 0.759.  Whole models, interleaved, median: DenseNet-121
+ * 0.992, SqueezeNet-1.1 0.977, RegNetX-800MF 0.980.  Not measured on a
+ * Zen, whose two cores share their L3. */
 typedef struct WinoJob {
     const OnnxccConv2dParams *p;
     WinoPlan w;
@@ -236,6 +267,8 @@ typedef struct WinoJob {
     int nbands, in_tasks, panels, gemm_tasks, out_tasks;
     FastPre pre;
     int fused;      /* U made per block in the GEMM phase (wino_fused_gemm) */
+    int split;      /* split by points: parts' own frames and V below */
+    float *part_frame[SPLIT_PARTS], *part_v[SPLIT_PARTS];
     float *ublocks; /* fused: FUSED_TASKS blocks of XI * ustride floats */
 } WinoJob;
 
@@ -278,28 +311,31 @@ static WinoBand band_of(const WinoJob *j, int r)
 /* Steps 1 and 2 for the channels of task i: frame rows of the band (frame
  * row r, column x is input (r - pad_t, x - pad_l)), then V, also zeroing the
  * columns the GEMM reads past the tiles. */
-static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
+/* Lazy packing, the group's first round: U of channels [c0, c1) and the
+ * points of rows [i0, i1), which the GEMMs read. */
+static void wino_make_u(const WinoJob *j, const WinoBand *bd, size_t c0, size_t c1, int i0, int i1)
 {
-    const OnnxccConv2dParams *p = j->p;
     const WinoPlan *w = &j->w;
-    size_t c0, c1;
-    fast_split((size_t)w->cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
-    if (c0 == c1)
-        return;
-    /* Lazy packing: the group's first round also makes U for these
-     * channels, which its GEMMs (the next phase) read. */
     for (int pn = 0; bd->kernels && pn * FAST_PANEL < w->mg; pn++) {
         const size_t at = (size_t)pn * (size_t)w->cg + c0;
         const FastWinoU u = {bd->kernels + at * 9 * FAST_PANEL, (int)(c1 - c0),
-                             (float *)bd->u + at * FAST_PANEL, j->ustride};
+                             (float *)bd->u + at * FAST_PANEL, j->ustride, i0, i1};
         j->kern->wino_u(&u);
     }
+}
+
+/* Steps 1 and 2 for channels [c0, c1) into frames and V of all channels. */
+static void wino_fill_in(const WinoJob *j, const WinoBand *bd, size_t c0, size_t c1, float *frames,
+                         float *v)
+{
+    const OnnxccConv2dParams *p = j->p;
+    const WinoPlan *w = &j->w;
     const size_t plane = (size_t)p->H * (size_t)p->W, len = 4 * w->pw;
     FastPre pre = bd->pre;
     pre.scale = pre.scale ? pre.scale + c0 : NULL;
     pre.shift = pre.shift ? pre.shift + c0 : NULL;
     const float *xc = bd->xg + c0 * plane;
-    float *frame = j->frame + c0 * w->frame;
+    float *frame = frames + c0 * w->frame;
     for (int rr = 0; rr < 4 * bd->nb + 2; rr++) {
         const int ih = 4 * bd->t0 + rr - p->pad_t;
         FastFill f = {xc, plane, 1, frame + (size_t)rr * len, w->frame, (int)(c1 - c0), len, 0, 0};
@@ -314,16 +350,26 @@ static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
     }
     const int ncols = bd->nb * w->tw;
     for (size_t c = c0; c < c1; c++) {
-        const FastWinoIn in = {j->frame + c * w->frame,
+        const FastWinoIn in = {frames + c * w->frame,
                                4 * w->pw,
                                w->pw,
                                w->tw,
                                ncols,
                                (int)fast_round_up((size_t)ncols, 16) - ncols,
-                               j->v + c * XI * w->ldv,
+                               v + c * XI * w->ldv,
                                w->ldv};
         j->kern->wino_in(&in);
     }
+}
+
+static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
+{
+    size_t c0, c1;
+    fast_split((size_t)j->w.cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
+    if (c0 == c1)
+        return;
+    wino_make_u(j, bd, c0, c1, 0, 6);
+    wino_fill_in(j, bd, c0, c1, j->frame, j->v);
 }
 
 /* The packed U of pair i: one xi and panel. */
@@ -338,7 +384,7 @@ static const float *pair_u(const WinoJob *j, const WinoBand *bd, int i)
  * pair `next` (-1: none): each pair's GEMM is short (a band's tiles), and
  * its U, which no cache holds (a model's Winograd weights are several
  * times the size of its others), waited for memory at every pair's start. */
-static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next)
+static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next, const float *v)
 {
     static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
@@ -351,7 +397,7 @@ static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next
     gm.nc = w->cg;
     gm.ntaps = 1;
     gm.taps = tap0;
-    gm.b = j->v + (size_t)xi * w->ldv;
+    gm.b = v + (size_t)xi * w->ldv;
     gm.cstride = XI * w->ldv;
     gm.ncols = ncols;
     gm.q0 = 0;
@@ -371,7 +417,19 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
     size_t lo, hi;
     fast_split((size_t)(XI * j->panels), 1, j->gemm_tasks, i, &lo, &hi);
     for (size_t k = lo; k < hi; k++)
-        wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1);
+        wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1, j->v);
+}
+
+/* Split by points, phase 0, part t: all of steps 1 and 2 into its own
+ * frames and V, then U and step 3 for the points of its rows (whole GEMMs,
+ * WinoJob.panels 1). */
+static void wino_split_part(const WinoJob *j, const WinoBand *bd, int t)
+{
+    const int i0 = 6 * t / SPLIT_PARTS, i1 = 6 * (t + 1) / SPLIT_PARTS;
+    wino_make_u(j, bd, 0, (size_t)j->w.cg, i0, i1);
+    wino_fill_in(j, bd, 0, (size_t)j->w.cg, j->part_frame[t], j->part_v[t]);
+    for (int xi = 6 * i0; xi < 6 * i1; xi++)
+        wino_gemm_pair(j, bd, xi, xi + 1 < 6 * i1 ? xi + 1 : -1, j->part_v[t]);
 }
 
 /* Step 3, fused U (WinoJob.fused), for task i: for each of its panels of
@@ -394,7 +452,7 @@ static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
         for (int c0 = 0; c0 < w->cg; c0 += FUSED_CH) {
             const int n = w->cg - c0 < FUSED_CH ? w->cg - c0 : FUSED_CH;
             const FastWinoU u = {bd->gkernels + (pn * (size_t)w->cg + (size_t)c0) * 9 * FAST_PANEL, n, ub,
-                                 j->ustride};
+                                 j->ustride, 0, 6};
             j->kern->wino_u(&u);
             for (int xi = 0; xi < XI; xi++) {
                 FastGemm gm;
@@ -453,7 +511,9 @@ static void wino_task(void *ctx, int round, int phase, int i)
 {
     const WinoJob *j = ctx;
     const WinoBand bd = band_of(j, round);
-    if (phase == 0)
+    if (j->split)
+        phase == 0 ? wino_split_part(j, &bd, i) : wino_output(j, &bd, i);
+    else if (phase == 0)
         wino_input(j, &bd, i);
     else if (phase == 1 && j->fused)
         wino_fused_gemm(j, &bd, i);
@@ -490,6 +550,14 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.fused = lazy && onnxcc_fast_wino_fused(p);
     j.u = lazy && !j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
     j.ublocks = j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
+    /* The second part's frames and V past everything else (the first
+     * part's are the usual ones). */
+    float *second = scratch + (onnxcc_fast_wino_scratch_floats(p, lazy) - split_floats(&j.w));
+    j.part_frame[0] = j.frame;
+    j.part_v[0] = j.v;
+    j.part_frame[1] = second;
+    j.part_v[1] = second + j.w.frames;
+
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
@@ -507,6 +575,13 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     if (j.fused) {
         j.ustride = fused_ustride(p);
         j.gemm_tasks = min_int((j.w.mg + FAST_PANEL - 1) / FAST_PANEL, FUSED_TASKS);
+    }
+    j.split = threads == SPLIT_PARTS && onnxcc_fast_intel() && !j.fused && split_floats(&j.w) > 0;
+    if (j.split) {
+        j.panels = 1;
+        const int counts[2] = {SPLIT_PARTS, j.out_tasks};
+        onnxcc_fast_parallel_phases(p->N * p->group * j.nbands, 2, counts, wino_task, &j);
+        return;
     }
     const int counts[3] = {j.in_tasks, j.gemm_tasks, j.out_tasks};
     onnxcc_fast_parallel_phases(p->N * p->group * j.nbands, 3, counts, wino_task, &j);
@@ -553,7 +628,7 @@ void onnxcc_fast_wino_u_scalar(const FastWinoU *u)
                 for (int i = 0; i < 6; i++)
                     t[i][b] = r[i];
             }
-            for (int i = 0; i < 6; i++) {
+            for (int i = u->i0; i < u->i1; i++) {
                 g6(t[i][0], t[i][1], t[i][2], r);
                 for (int jj = 0; jj < 6; jj++)
                     u->u[(size_t)(6 * i + jj) * u->xi_stride + (size_t)c * FAST_PANEL + (size_t)lane] = r[jj];
