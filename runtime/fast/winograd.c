@@ -120,16 +120,22 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
     w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
 }
 
-#define SPLIT_PARTS 2         /* WinoJob.split: parts, and the thread count it serves */
-#define SPLIT_MAX_V (1u << 18) /* floats of V (1 MB) up to which a part makes all of it */
+#define SPLIT_PARTS 2           /* WinoJob.split / banded: parts, and the thread count */
+#define SPLIT_MAX_V (1u << 18)   /* floats of V (1 MB) up to which a part makes all of it */
+#define BANDED_MAX_VM (1u << 21) /* floats of V and M (8 MB) up to which a part has its own */
 
-/* Floats of the second part's frames and V when the map is one band
- * (WinoJob.split): where the model is compiled, the thread count is not
- * known. */
+/* Floats of the second part's own scratch, frames and V for one band
+ * (WinoJob.split), frames, V and M for several (WinoJob.banded), or 0
+ * where neither applies.  It is sized where the model is compiled, where
+ * the thread count is not known. */
 static size_t split_floats(const WinoPlan *w)
 {
-    const size_t v = (size_t)XI * (size_t)w->cg * w->ldv;
-    return w->band < w->th || v > SPLIT_MAX_V ? 0 : w->frames + v;
+    const size_t v = (size_t)XI * (size_t)w->cg * w->ldv, m = (size_t)XI * (size_t)w->mg * w->ldv;
+    const int nbands = (w->th + w->band - 1) / w->band;
+    if (nbands == 1)
+        return v > SPLIT_MAX_V ? 0 : w->frames + v;
+    /* An odd last band leaves a part idle for a round. */
+    return v + m > BANDED_MAX_VM || (nbands % 2 && nbands < 5) ? 0 : w->frames + v + m;
 }
 
 #define U_PAD 16 /* floats past each point's U made at run time (WinoJob.ustride) */
@@ -252,7 +258,17 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
  * 28x28 (V 2.2 MB) 0.272 -> 0.309, ResNet-50's 256 -> 256 at 14x14 (1.2
  * MB) 0.738 -> 0.759.  Whole models, interleaved, median: DenseNet-121
  * 0.992, SqueezeNet-1.1 0.977, RegNetX-800MF 0.980.  Not measured on a
- * Zen, whose two cores share their L3. */
+ * Zen, whose two cores share their L3.
+ *
+ * A band per part (WinoJob.banded; on Intel, two threads, several bands,
+ * V and M at most BANDED_MAX_VM): each round takes two bands; phase 0
+ * makes U (lazy packing, the group's first round), phase 1 runs all four
+ * steps of one band per task in the part's own frames, V and M, so that
+ * only U crosses between cores.  Same bits (a band's sums do not depend on
+ * who does them).  One layer, weights cold, two threads, same Xeon, best
+ * of 3: DenseNet-121's 128 -> 32 at 56x56 0.580 -> 0.498 ms, DenseNet-161's
+ * 192 -> 48 at 56x56 1.060 -> 0.920, ResNet-50's 64 -> 64 at 56x56 0.388
+ * -> 0.323, SqueezeNet-1.1's 16 -> 64 at 55x55 0.166 -> 0.109. */
 typedef struct WinoJob {
     const OnnxccConv2dParams *p;
     WinoPlan w;
@@ -268,7 +284,9 @@ typedef struct WinoJob {
     FastPre pre;
     int fused;      /* U made per block in the GEMM phase (wino_fused_gemm) */
     int split;      /* split by points: parts' own frames and V below */
-    float *part_frame[SPLIT_PARTS], *part_v[SPLIT_PARTS];
+    int banded;     /* a band per part: parts' own frames, V and M below */
+    int npairs;     /* banded: rounds per image and group */
+    float *part_frame[SPLIT_PARTS], *part_v[SPLIT_PARTS], *part_m[SPLIT_PARTS];
     float *ublocks; /* fused: FUSED_TASKS blocks of XI * ustride floats */
 } WinoJob;
 
@@ -283,10 +301,10 @@ typedef struct WinoBand {
     const float *gkernels; /* fused: the group's kernels (lazy packing) */
 } WinoBand;
 
-static WinoBand band_of(const WinoJob *j, int r)
+/* Band bi of image and group ng. */
+static WinoBand band_at(const WinoJob *j, int ng, int bi)
 {
     const OnnxccConv2dParams *p = j->p;
-    const int bi = r % j->nbands, ng = r / j->nbands;
     const size_t n = (size_t)(ng / p->group), g = (size_t)(ng % p->group);
     const size_t c0 = g * (size_t)j->w.cg, m0 = g * (size_t)j->w.mg;
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
@@ -304,6 +322,11 @@ static WinoBand band_of(const WinoJob *j, int r)
     bd.t0 = bi * j->w.band;
     bd.nb = j->w.th - bd.t0 < j->w.band ? j->w.th - bd.t0 : j->w.band;
     return bd;
+}
+
+static WinoBand band_of(const WinoJob *j, int r)
+{
+    return band_at(j, r / j->nbands, r % j->nbands);
 }
 
 #define WINO_CH_UNIT 4 /* channels per input / output transform task */
@@ -384,7 +407,8 @@ static const float *pair_u(const WinoJob *j, const WinoBand *bd, int i)
  * pair `next` (-1: none): each pair's GEMM is short (a band's tiles), and
  * its U, which no cache holds (a model's Winograd weights are several
  * times the size of its others), waited for memory at every pair's start. */
-static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next, const float *v)
+static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next, const float *v,
+                           float *mb)
 {
     static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
@@ -402,7 +426,7 @@ static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next
     gm.ncols = ncols;
     gm.q0 = 0;
     gm.frame_w = gm.out_w = ncols;
-    gm.y = j->mb + (size_t)r0 * XI * w->ldv + (size_t)xi * w->ldv;
+    gm.y = mb + (size_t)r0 * XI * w->ldv + (size_t)xi * w->ldv;
     gm.ldy = XI * w->ldv;
     gm.bias = gm.res = NULL;
     gm.act.kind = ONNXCC_ACT_NONE;
@@ -417,7 +441,7 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
     size_t lo, hi;
     fast_split((size_t)(XI * j->panels), 1, j->gemm_tasks, i, &lo, &hi);
     for (size_t k = lo; k < hi; k++)
-        wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1, j->v);
+        wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1, j->v, j->mb);
 }
 
 /* Split by points, phase 0, part t: all of steps 1 and 2 into its own
@@ -429,7 +453,7 @@ static void wino_split_part(const WinoJob *j, const WinoBand *bd, int t)
     wino_make_u(j, bd, 0, (size_t)j->w.cg, i0, i1);
     wino_fill_in(j, bd, 0, (size_t)j->w.cg, j->part_frame[t], j->part_v[t]);
     for (int xi = 6 * i0; xi < 6 * i1; xi++)
-        wino_gemm_pair(j, bd, xi, xi + 1 < 6 * i1 ? xi + 1 : -1, j->part_v[t]);
+        wino_gemm_pair(j, bd, xi, xi + 1 < 6 * i1 ? xi + 1 : -1, j->part_v[t], j->mb);
 }
 
 /* Step 3, fused U (WinoJob.fused), for task i: for each of its panels of
@@ -480,19 +504,17 @@ static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
     }
 }
 
-/* Step 4 for the output channels of task i. */
-static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
+/* Step 4 for output channels [m0, m1) from M at mb. */
+static void wino_output_rows(const WinoJob *j, const WinoBand *bd, size_t m0, size_t m1, const float *mb)
 {
     const OnnxccConv2dParams *p = j->p;
     const WinoPlan *w = &j->w;
     const size_t oplane = (size_t)p->OH * (size_t)p->OW;
-    size_t m0, m1;
-    fast_split((size_t)w->mg, WINO_CH_UNIT, j->out_tasks, i, &m0, &m1);
     for (size_t m = m0; m < m1; m++) {
         for (int tr = 0; tr < bd->nb; tr++) {
             const int oh = 4 * (bd->t0 + tr);
             const size_t at = m * oplane + (size_t)oh * (size_t)p->OW;
-            FastWinoOut out = {j->mb + m * XI * w->ldv + (size_t)(tr * w->tw),
+            FastWinoOut out = {mb + m * XI * w->ldv + (size_t)(tr * w->tw),
                                w->ldv,
                                w->tw,
                                bd->bias ? bd->bias[m] : 0.0f,
@@ -507,9 +529,44 @@ static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
     }
 }
 
+/* Step 4 for the output channels of task i. */
+static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
+{
+    size_t m0, m1;
+    fast_split((size_t)j->w.mg, WINO_CH_UNIT, j->out_tasks, i, &m0, &m1);
+    wino_output_rows(j, bd, m0, m1, j->mb);
+}
+
+/* A band per part (WinoJob.banded), round r: phase 0 makes U (lazy
+ * packing, the group's first round; tasks split input channels), phase 1
+ * runs all four steps for band 2 * pair + i of the round's pair in part
+ * i's own frames, V and M. */
+static void wino_banded_task(const WinoJob *j, int r, int phase, int i)
+{
+    const int ng = r / j->npairs, bi = r % j->npairs * SPLIT_PARTS + (phase ? i : 0);
+    if (bi >= j->nbands)
+        return;
+    const WinoBand bd = band_at(j, ng, bi);
+    const size_t cg = (size_t)j->w.cg;
+    if (phase == 0) {
+        size_t c0, c1;
+        fast_split(cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
+        wino_make_u(j, &bd, c0, c1, 0, 6);
+        return;
+    }
+    wino_fill_in(j, &bd, 0, cg, j->part_frame[i], j->part_v[i]);
+    for (int xi = 0; xi < XI; xi++)
+        wino_gemm_pair(j, &bd, xi, xi + 1 < XI ? xi + 1 : -1, j->part_v[i], j->part_m[i]);
+    wino_output_rows(j, &bd, 0, (size_t)j->w.mg, j->part_m[i]);
+}
+
 static void wino_task(void *ctx, int round, int phase, int i)
 {
     const WinoJob *j = ctx;
+    if (j->banded) {
+        wino_banded_task(j, round, phase, i);
+        return;
+    }
     const WinoBand bd = band_of(j, round);
     if (j->split)
         phase == 0 ? wino_split_part(j, &bd, i) : wino_output(j, &bd, i);
@@ -557,6 +614,8 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.part_v[0] = j.v;
     j.part_frame[1] = second;
     j.part_v[1] = second + j.w.frames;
+    j.part_m[0] = j.mb;
+    j.part_m[1] = j.part_v[1] + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
 
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
@@ -576,7 +635,16 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
         j.ustride = fused_ustride(p);
         j.gemm_tasks = min_int((j.w.mg + FAST_PANEL - 1) / FAST_PANEL, FUSED_TASKS);
     }
-    j.split = threads == SPLIT_PARTS && onnxcc_fast_intel() && !j.fused && split_floats(&j.w) > 0;
+    const int parts = threads == SPLIT_PARTS && onnxcc_fast_intel() && !j.fused && split_floats(&j.w) > 0;
+    j.split = parts && j.nbands == 1;
+    j.banded = parts && j.nbands > 1;
+    if (j.banded) {
+        j.panels = 1;
+        j.npairs = (j.nbands + SPLIT_PARTS - 1) / SPLIT_PARTS;
+        const int counts[2] = {j.u ? j.in_tasks : 1, SPLIT_PARTS};
+        onnxcc_fast_parallel_phases(p->N * p->group * j.npairs, 2, counts, wino_task, &j);
+        return;
+    }
     if (j.split) {
         j.panels = 1;
         const int counts[2] = {SPLIT_PARTS, j.out_tasks};
