@@ -103,6 +103,17 @@ int onnxcc_fast_wino_fused(const OnnxccConv2dParams *p)
     return fused_shape(p, onnxcc_fast_intel() ? FUSED_MIN_U_INTEL : FUSED_MIN_U);
 }
 
+/* The plan's sizes for bands of `band` tile rows. */
+static void plan_band(WinoPlan *w, int band)
+{
+    w->band = band;
+    w->frame = (size_t)(4 * w->band + 2) * 4 * w->pw;
+    w->frames = fast_round_up((size_t)w->cg * w->frame, 16);
+    /* The band's tiles rounded up to 16 (the GEMM reads them), and room for
+     * a whole vector stored past them. */
+    w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
+}
+
 static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
 {
     w->cg = p->C / p->group;
@@ -112,12 +123,7 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
     /* Tile k reads phase floats k and k + 1; kernels read no further. */
     w->pw = (size_t)w->tw + 1;
     const int band = (WINO_TILES + w->tw - 1) / w->tw;
-    w->band = band < w->th ? band : w->th;
-    w->frame = (size_t)(4 * w->band + 2) * 4 * w->pw;
-    w->frames = fast_round_up((size_t)w->cg * w->frame, 16);
-    /* The band's tiles rounded up to 16 (the GEMM reads them), and room for
-     * a whole vector stored past them. */
-    w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
+    plan_band(w, band < w->th ? band : w->th);
 }
 
 #define SPLIT_PARTS 2           /* WinoJob.split / banded: parts, and the thread count */
@@ -128,14 +134,35 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
  * (WinoJob.split), frames, V and M for several (WinoJob.banded), or 0
  * where neither applies.  It is sized where the model is compiled, where
  * the thread count is not known. */
+static size_t banded_floats(const WinoPlan *w)
+{
+    const size_t vm = (size_t)XI * (size_t)(w->cg + w->mg) * w->ldv;
+    /* Each part reads all of U for its band: not where U passes 3/4 of V
+     * (U / V = mg / ldv). */
+    return vm > BANDED_MAX_VM || 4 * (size_t)w->mg > 3 * w->ldv ? 0 : w->frames + vm;
+}
+
+/* Whether a map of one band whose V is too large to be made twice runs
+ * as two bands of half the rows, one per part: the GEMMs' columns stay as
+ * many vectors (49 tiles: 4 vectors, 28 + 21: 2 + 2) and no more scratch
+ * than a part's own. */
+static int halved(const WinoPlan *w)
+{
+    return w->band >= w->th && w->th > 1 && (size_t)XI * (size_t)w->cg * w->ldv > SPLIT_MAX_V;
+}
+
 static size_t split_floats(const WinoPlan *w)
 {
-    const size_t v = (size_t)XI * (size_t)w->cg * w->ldv, m = (size_t)XI * (size_t)w->mg * w->ldv;
     const int nbands = (w->th + w->band - 1) / w->band;
+    if (halved(w)) {
+        WinoPlan h = *w;
+        plan_band(&h, (w->th + 1) / 2);
+        return banded_floats(&h);
+    }
     if (nbands == 1)
-        return v > SPLIT_MAX_V ? 0 : w->frames + v;
+        return w->frames + (size_t)XI * (size_t)w->cg * w->ldv;
     /* An odd last band leaves a part idle for a round. */
-    return v + m > BANDED_MAX_VM || (nbands % 2 && nbands < 5) ? 0 : w->frames + v + m;
+    return nbands % 2 && nbands < 5 ? 0 : banded_floats(w);
 }
 
 #define U_PAD 16 /* floats past each point's U made at run time (WinoJob.ustride) */
@@ -268,7 +295,12 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
  * who does them).  One layer, weights cold, two threads, same Xeon, best
  * of 3: DenseNet-121's 128 -> 32 at 56x56 0.580 -> 0.498 ms, DenseNet-161's
  * 192 -> 48 at 56x56 1.060 -> 0.920, ResNet-50's 64 -> 64 at 56x56 0.388
- * -> 0.323, SqueezeNet-1.1's 16 -> 64 at 55x55 0.166 -> 0.109. */
+ * -> 0.323, SqueezeNet-1.1's 16 -> 64 at 55x55 0.166 -> 0.109.  A map of
+ * one band whose V is too large to make twice is cut into two bands of
+ * half its rows (halved): DenseNet-121's 128 -> 32 at 28x28 0.160 ->
+ * 0.139.  Where U passes 3/4 of V, each part reading all of U lost:
+ * DenseNet-161's 192 -> 48 at 28x28 0.272 -> 0.309 (halved), ResNet-50's
+ * 128 -> 128 at 28x28 0.346 -> 0.535. */
 typedef struct WinoJob {
     const OnnxccConv2dParams *p;
     WinoPlan w;
@@ -607,15 +639,7 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.fused = lazy && onnxcc_fast_wino_fused(p);
     j.u = lazy && !j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
     j.ublocks = j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
-    /* The second part's frames and V past everything else (the first
-     * part's are the usual ones). */
     float *second = scratch + (onnxcc_fast_wino_scratch_floats(p, lazy) - split_floats(&j.w));
-    j.part_frame[0] = j.frame;
-    j.part_v[0] = j.v;
-    j.part_frame[1] = second;
-    j.part_v[1] = second + j.w.frames;
-    j.part_m[0] = j.mb;
-    j.part_m[1] = j.part_v[1] + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
 
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
@@ -636,6 +660,17 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
         j.gemm_tasks = min_int((j.w.mg + FAST_PANEL - 1) / FAST_PANEL, FUSED_TASKS);
     }
     const int parts = threads == SPLIT_PARTS && onnxcc_fast_intel() && !j.fused && split_floats(&j.w) > 0;
+    if (parts && halved(&j.w)) {
+        plan_band(&j.w, (j.w.th + 1) / 2);
+        j.nbands = 2;
+    }
+    /* The parts' own frames, V and M: the first part's where one band's
+     * usually are (as large or larger), the second's past everything else. */
+    for (int t = 0; t < SPLIT_PARTS; t++) {
+        j.part_frame[t] = t ? second : scratch;
+        j.part_v[t] = j.part_frame[t] + j.w.frames;
+        j.part_m[t] = j.part_v[t] + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
+    }
     j.split = parts && j.nbands == 1;
     j.banded = parts && j.nbands > 1;
     if (j.banded) {
