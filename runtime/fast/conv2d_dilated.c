@@ -133,7 +133,7 @@ static void make_u(void *ctx, int t)
     fast_split((size_t)(p->M + FAST_PANEL - 1) / FAST_PANEL, 1, j->tasks, t, &lo, &hi);
     for (size_t pn = lo; pn < hi; pn++) {
         const size_t at = pn * (size_t)p->C;
-        const FastWinoU u = {j->packed + at * 9 * FAST_PANEL, p->C, j->u + at * FAST_PANEL, gsize, 0, 6};
+        const FastWinoU u = {j->packed + at * 9 * FAST_PANEL, p->C, j->u + at * FAST_PANEL, gsize};
         j->kern->wino_u(&u);
     }
 }

@@ -169,13 +169,12 @@ typedef struct FastWinoOut {
 /* Winograd weights at run time (winograd.c, lazy packing): for channels
  * c < n, the 3x3 kernels of one panel's 16 output channels g[c*144 + 16*t
  * + lane] (tap t = 3*row + column) become U = G g G^T, point xi of lane at
- * u[xi*xi_stride + c*16 + lane], for the rows xi / 6 in [i0, i1) only. */
+ * u[xi*xi_stride + c*16 + lane]. */
 typedef struct FastWinoU {
     const float *g;
     int n;
     float *u;
     size_t xi_stride;
-    int i0, i1;
 } FastWinoU;
 
 /* The kernels one ISA level provides.  fill_split4 is fill (step 1) for the

@@ -37,8 +37,6 @@ static void wino_u_rows(const FastWinoU *u)
             }
             FAST_UNROLL
             for (int i = 0; i < 6; i++) {
-                if (i < u->i0 || i >= u->i1)
-                    continue;
                 g6_v(t[i][0], t[i][1], t[i][2], r);
                 FAST_UNROLL
                 for (int j = 0; j < 6; j++)

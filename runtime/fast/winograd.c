@@ -103,17 +103,6 @@ int onnxcc_fast_wino_fused(const OnnxccConv2dParams *p)
     return fused_shape(p, onnxcc_fast_intel() ? FUSED_MIN_U_INTEL : FUSED_MIN_U);
 }
 
-/* The plan's sizes for bands of `band` tile rows. */
-static void plan_band(WinoPlan *w, int band)
-{
-    w->band = band;
-    w->frame = (size_t)(4 * w->band + 2) * 4 * w->pw;
-    w->frames = fast_round_up((size_t)w->cg * w->frame, 16);
-    /* The band's tiles rounded up to 16 (the GEMM reads them), and room for
-     * a whole vector stored past them. */
-    w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
-}
-
 static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
 {
     w->cg = p->C / p->group;
@@ -123,46 +112,31 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
     /* Tile k reads phase floats k and k + 1; kernels read no further. */
     w->pw = (size_t)w->tw + 1;
     const int band = (WINO_TILES + w->tw - 1) / w->tw;
-    plan_band(w, band < w->th ? band : w->th);
+    w->band = band < w->th ? band : w->th;
+    w->frame = (size_t)(4 * w->band + 2) * 4 * w->pw;
+    w->frames = fast_round_up((size_t)w->cg * w->frame, 16);
+    /* The band's tiles rounded up to 16 (the GEMM reads them), and room for
+     * a whole vector stored past them. */
+    w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
 }
 
-#define SPLIT_PARTS 2           /* WinoJob.split / banded: parts, and the thread count */
-#define SPLIT_MAX_V (1u << 18)   /* floats of V (1 MB) up to which a part makes all of it */
+#define BAND_PARTS 2             /* WinoJob.banded: parts, and the thread count */
 #define BANDED_MAX_VM (1u << 21) /* floats of V and M (8 MB) up to which a part has its own */
 
-/* Floats of the second part's own scratch, frames and V for one band
- * (WinoJob.split), frames, V and M for several (WinoJob.banded), or 0
- * where neither applies.  It is sized where the model is compiled, where
+/* Floats of the second part's own frames, V and M (WinoJob.banded), or 0
+ * where it does not apply.  It is sized where the model is compiled, where
  * the thread count is not known. */
-static size_t banded_floats(const WinoPlan *w)
-{
-    const size_t vm = (size_t)XI * (size_t)(w->cg + w->mg) * w->ldv;
-    /* Each part reads all of U for its band: not where U passes 3/4 of V
-     * (U / V = mg / ldv). */
-    return vm > BANDED_MAX_VM || 4 * (size_t)w->mg > 3 * w->ldv ? 0 : w->frames + vm;
-}
-
-/* Whether a map of one band whose V is too large to be made twice runs
- * as two bands of half the rows, one per part: the GEMMs' columns stay as
- * many vectors (49 tiles: 4 vectors, 28 + 21: 2 + 2) and no more scratch
- * than a part's own. */
-static int halved(const WinoPlan *w)
-{
-    return w->band >= w->th && w->th > 1 && (size_t)XI * (size_t)w->cg * w->ldv > SPLIT_MAX_V;
-}
-
-static size_t split_floats(const WinoPlan *w)
+static size_t part_floats(const WinoPlan *w)
 {
     const int nbands = (w->th + w->band - 1) / w->band;
-    if (halved(w)) {
-        WinoPlan h = *w;
-        plan_band(&h, (w->th + 1) / 2);
-        return banded_floats(&h);
-    }
-    if (nbands == 1)
-        return w->frames + (size_t)XI * (size_t)w->cg * w->ldv;
-    /* An odd last band leaves a part idle for a round. */
-    return nbands % 2 && nbands < 5 ? 0 : banded_floats(w);
+    const size_t vm = (size_t)XI * (size_t)(w->cg + w->mg) * w->ldv;
+    /* An odd last band leaves a part idle for a round; each part reads
+     * all of U for its band, which did not pay where U passes 3/4 of V
+     * (U / V = mg / ldv). */
+    return nbands == 1 || (nbands % 2 && nbands < 5) || vm > BANDED_MAX_VM ||
+                   4 * (size_t)w->mg > 3 * w->ldv
+               ? 0
+               : w->frames + vm;
 }
 
 #define U_PAD 16 /* floats past each point's U made at run time (WinoJob.ustride) */
@@ -208,7 +182,7 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
                      : fused_shape(p, FUSED_MIN_U)       ? blocks
                      : fused_shape(p, FUSED_MIN_U_INTEL) ? (blocks > u_floats(p) ? blocks : u_floats(p))
                                                          : u_floats(p);
-    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u + split_floats(&w);
+    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u + part_floats(&w);
 }
 
 /* U = G g G^T for one 3x3 kernel, in double. */
@@ -268,39 +242,25 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
  * channels), phase 1 multiplies (a task per transformed point and panel of
  * output channels), phase 2 transforms back (tasks split output channels).
  *
- * Split by points (WinoJob.split; on Intel, two threads, the whole map one
- * band, V at most SPLIT_MAX_V): phase 0 has SPLIT_PARTS tasks, each of
- * which fills and transforms the whole input into its own frames and V,
- * makes the rows of U of its points (lazy packing) and multiplies them;
- * phase 1 transforms back.  A thread then reads only what it wrote itself
- * but for half of M, where split by channels half of V, U and M went from
- * one core to the other between the phases (on Intel's mesh, not through
- * a shared L3).  The transforms are done twice; the products are the same
- * sums, so the bits are the same.  One layer, weights cold, two threads,
- * Xeon with AVX-512 and AMX, best of 3: DenseNet-121's 128 -> 32 at 14x14
- * 0.076 -> 0.051 ms, DenseNet-161's 192 -> 48 0.138 -> 0.109, DenseNet-BC's
- * 48 -> 12 at 8x8 0.015 -> 0.012, SqueezeNet-1.1's 32 -> 128 at 27x27 0.146
- * -> 0.113; with x out of L2 (4 MB written before each call) 0.079 ->
- * 0.072 and 0.143 -> 0.132.  Larger V lost: DenseNet-161's 192 -> 48 at
- * 28x28 (V 2.2 MB) 0.272 -> 0.309, ResNet-50's 256 -> 256 at 14x14 (1.2
- * MB) 0.738 -> 0.759.  Whole models, interleaved, median: DenseNet-121
- * 0.992, SqueezeNet-1.1 0.977, RegNetX-800MF 0.980.  Not measured on a
- * Zen, whose two cores share their L3.
- *
- * A band per part (WinoJob.banded; on Intel, two threads, several bands,
- * V and M at most BANDED_MAX_VM): each round takes two bands; phase 0
- * makes U (lazy packing, the group's first round), phase 1 runs all four
+ * A band per part (WinoJob.banded; on Intel, two threads, maps of several
+ * bands): each round takes two bands; phase 0 makes U (lazy packing, the
+ * group's first round; tasks split input channels), phase 1 runs all four
  * steps of one band per task in the part's own frames, V and M, so that
- * only U crosses between cores.  Same bits (a band's sums do not depend on
- * who does them).  One layer, weights cold, two threads, same Xeon, best
- * of 3: DenseNet-121's 128 -> 32 at 56x56 0.580 -> 0.498 ms, DenseNet-161's
- * 192 -> 48 at 56x56 1.060 -> 0.920, ResNet-50's 64 -> 64 at 56x56 0.388
- * -> 0.323, SqueezeNet-1.1's 16 -> 64 at 55x55 0.166 -> 0.109.  A map of
- * one band whose V is too large to make twice is cut into two bands of
- * half its rows (halved): DenseNet-121's 128 -> 32 at 28x28 0.160 ->
- * 0.139.  Where U passes 3/4 of V, each part reading all of U lost:
- * DenseNet-161's 192 -> 48 at 28x28 0.272 -> 0.309 (halved), ResNet-50's
- * 128 -> 128 at 28x28 0.346 -> 0.535. */
+ * only U crosses between the cores (on Intel's mesh, not through a shared
+ * L3).  Same bits: a band's sums do not depend on who does them.  Two
+ * threads, Xeon with AVX-512 and AMX, DenseNet-121's six 128 -> 32 at
+ * 56x56 in the model (per-node profile, medians of 8 runs): 4.41 -> 3.73
+ * ms, the whole model 19.5 -> 18.9 ms.  One layer, weights cold, best of
+ * 3: DenseNet-161's 192 -> 48 at 56x56 1.060 -> 0.920, ResNet-50's 64 ->
+ * 64 at 56x56 0.388 -> 0.323, SqueezeNet-1.1's 16 -> 64 at 55x55 0.166 ->
+ * 0.109.  Where U passes 3/4 of V, reading all of U per part lost:
+ * ResNet-50's 128 -> 128 at 28x28 (as two bands) 0.346 -> 0.535.  Maps of
+ * one band gained alone but lost in the model, where the weights come
+ * from memory: each part transforming all of the input and multiplying
+ * half of the points (DenseNet-121's 14x14 layers alone 0.076 -> 0.051
+ * ms, in the model 2.13 -> 2.41 for the 24), or the band cut in two
+ * halves (its 28x28 layers alone 0.160 -> 0.139, in the model 2.05 ->
+ * 2.40 for the 12). */
 typedef struct WinoJob {
     const OnnxccConv2dParams *p;
     WinoPlan w;
@@ -315,10 +275,9 @@ typedef struct WinoJob {
     int nbands, in_tasks, panels, gemm_tasks, out_tasks;
     FastPre pre;
     int fused;      /* U made per block in the GEMM phase (wino_fused_gemm) */
-    int split;      /* split by points: parts' own frames and V below */
     int banded;     /* a band per part: parts' own frames, V and M below */
     int npairs;     /* banded: rounds per image and group */
-    float *part_frame[SPLIT_PARTS], *part_v[SPLIT_PARTS], *part_m[SPLIT_PARTS];
+    float *part_frame[BAND_PARTS], *part_v[BAND_PARTS], *part_m[BAND_PARTS];
     float *ublocks; /* fused: FUSED_TASKS blocks of XI * ustride floats */
 } WinoJob;
 
@@ -363,23 +322,22 @@ static WinoBand band_of(const WinoJob *j, int r)
 
 #define WINO_CH_UNIT 4 /* channels per input / output transform task */
 
-/* Steps 1 and 2 for the channels of task i: frame rows of the band (frame
- * row r, column x is input (r - pad_t, x - pad_l)), then V, also zeroing the
- * columns the GEMM reads past the tiles. */
-/* Lazy packing, the group's first round: U of channels [c0, c1) and the
- * points of rows [i0, i1), which the GEMMs read. */
-static void wino_make_u(const WinoJob *j, const WinoBand *bd, size_t c0, size_t c1, int i0, int i1)
+/* Lazy packing, the group's first round: U of channels [c0, c1), which the
+ * GEMMs read. */
+static void wino_make_u(const WinoJob *j, const WinoBand *bd, size_t c0, size_t c1)
 {
     const WinoPlan *w = &j->w;
     for (int pn = 0; bd->kernels && pn * FAST_PANEL < w->mg; pn++) {
         const size_t at = (size_t)pn * (size_t)w->cg + c0;
         const FastWinoU u = {bd->kernels + at * 9 * FAST_PANEL, (int)(c1 - c0),
-                             (float *)bd->u + at * FAST_PANEL, j->ustride, i0, i1};
+                             (float *)bd->u + at * FAST_PANEL, j->ustride};
         j->kern->wino_u(&u);
     }
 }
 
-/* Steps 1 and 2 for channels [c0, c1) into frames and V of all channels. */
+/* Steps 1 and 2 for channels [c0, c1), into frames and V of all channels:
+ * frame rows of the band (frame row r, column x is input (r - pad_t, x -
+ * pad_l)), then V, also zeroing the columns the GEMM reads past the tiles. */
 static void wino_fill_in(const WinoJob *j, const WinoBand *bd, size_t c0, size_t c1, float *frames,
                          float *v)
 {
@@ -417,13 +375,14 @@ static void wino_fill_in(const WinoJob *j, const WinoBand *bd, size_t c0, size_t
     }
 }
 
+/* Steps 1 and 2 (and U) for the input channels of task i. */
 static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
 {
     size_t c0, c1;
     fast_split((size_t)j->w.cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
     if (c0 == c1)
         return;
-    wino_make_u(j, bd, c0, c1, 0, 6);
+    wino_make_u(j, bd, c0, c1);
     wino_fill_in(j, bd, c0, c1, j->frame, j->v);
 }
 
@@ -476,18 +435,6 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
         wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1, j->v, j->mb);
 }
 
-/* Split by points, phase 0, part t: all of steps 1 and 2 into its own
- * frames and V, then U and step 3 for the points of its rows (whole GEMMs,
- * WinoJob.panels 1). */
-static void wino_split_part(const WinoJob *j, const WinoBand *bd, int t)
-{
-    const int i0 = 6 * t / SPLIT_PARTS, i1 = 6 * (t + 1) / SPLIT_PARTS;
-    wino_make_u(j, bd, 0, (size_t)j->w.cg, i0, i1);
-    wino_fill_in(j, bd, 0, (size_t)j->w.cg, j->part_frame[t], j->part_v[t]);
-    for (int xi = 6 * i0; xi < 6 * i1; xi++)
-        wino_gemm_pair(j, bd, xi, xi + 1 < 6 * i1 ? xi + 1 : -1, j->part_v[t], j->mb);
-}
-
 /* Step 3, fused U (WinoJob.fused), for task i: for each of its panels of
  * 16 output channels and each FUSED_CH input channels, U of the block
  * (lazy packing: [m/16][c][tap][m%16]) into the task's scratch, [xi][c]
@@ -508,7 +455,7 @@ static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
         for (int c0 = 0; c0 < w->cg; c0 += FUSED_CH) {
             const int n = w->cg - c0 < FUSED_CH ? w->cg - c0 : FUSED_CH;
             const FastWinoU u = {bd->gkernels + (pn * (size_t)w->cg + (size_t)c0) * 9 * FAST_PANEL, n, ub,
-                                 j->ustride, 0, 6};
+                                 j->ustride};
             j->kern->wino_u(&u);
             for (int xi = 0; xi < XI; xi++) {
                 FastGemm gm;
@@ -575,7 +522,7 @@ static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
  * i's own frames, V and M. */
 static void wino_banded_task(const WinoJob *j, int r, int phase, int i)
 {
-    const int ng = r / j->npairs, bi = r % j->npairs * SPLIT_PARTS + (phase ? i : 0);
+    const int ng = r / j->npairs, bi = r % j->npairs * BAND_PARTS + (phase ? i : 0);
     if (bi >= j->nbands)
         return;
     const WinoBand bd = band_at(j, ng, bi);
@@ -583,7 +530,7 @@ static void wino_banded_task(const WinoJob *j, int r, int phase, int i)
     if (phase == 0) {
         size_t c0, c1;
         fast_split(cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
-        wino_make_u(j, &bd, c0, c1, 0, 6);
+        wino_make_u(j, &bd, c0, c1);
         return;
     }
     wino_fill_in(j, &bd, 0, cg, j->part_frame[i], j->part_v[i]);
@@ -600,9 +547,7 @@ static void wino_task(void *ctx, int round, int phase, int i)
         return;
     }
     const WinoBand bd = band_of(j, round);
-    if (j->split)
-        phase == 0 ? wino_split_part(j, &bd, i) : wino_output(j, &bd, i);
-    else if (phase == 0)
+    if (phase == 0)
         wino_input(j, &bd, i);
     else if (phase == 1 && j->fused)
         wino_fused_gemm(j, &bd, i);
@@ -639,8 +584,7 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.fused = lazy && onnxcc_fast_wino_fused(p);
     j.u = lazy && !j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
     j.ublocks = j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
-    float *second = scratch + (onnxcc_fast_wino_scratch_floats(p, lazy) - split_floats(&j.w));
-
+    float *second = scratch + (onnxcc_fast_wino_scratch_floats(p, lazy) - part_floats(&j.w));
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
@@ -659,31 +603,19 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
         j.ustride = fused_ustride(p);
         j.gemm_tasks = min_int((j.w.mg + FAST_PANEL - 1) / FAST_PANEL, FUSED_TASKS);
     }
-    const int parts = threads == SPLIT_PARTS && onnxcc_fast_intel() && !j.fused && split_floats(&j.w) > 0;
-    if (parts && halved(&j.w)) {
-        plan_band(&j.w, (j.w.th + 1) / 2);
-        j.nbands = 2;
-    }
-    /* The parts' own frames, V and M: the first part's where one band's
-     * usually are (as large or larger), the second's past everything else. */
-    for (int t = 0; t < SPLIT_PARTS; t++) {
-        j.part_frame[t] = t ? second : scratch;
-        j.part_v[t] = j.part_frame[t] + j.w.frames;
-        j.part_m[t] = j.part_v[t] + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
-    }
-    j.split = parts && j.nbands == 1;
-    j.banded = parts && j.nbands > 1;
+    j.banded = threads == BAND_PARTS && onnxcc_fast_intel() && part_floats(&j.w) > 0;
     if (j.banded) {
+        /* The parts' own frames, V and M: the first part's where they
+         * usually are, the second's past everything else. */
+        for (int t = 0; t < BAND_PARTS; t++) {
+            j.part_frame[t] = t ? second : scratch;
+            j.part_v[t] = j.part_frame[t] + j.w.frames;
+            j.part_m[t] = j.part_v[t] + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
+        }
         j.panels = 1;
-        j.npairs = (j.nbands + SPLIT_PARTS - 1) / SPLIT_PARTS;
-        const int counts[2] = {j.u ? j.in_tasks : 1, SPLIT_PARTS};
+        j.npairs = (j.nbands + BAND_PARTS - 1) / BAND_PARTS;
+        const int counts[2] = {j.u ? j.in_tasks : 1, BAND_PARTS};
         onnxcc_fast_parallel_phases(p->N * p->group * j.npairs, 2, counts, wino_task, &j);
-        return;
-    }
-    if (j.split) {
-        j.panels = 1;
-        const int counts[2] = {SPLIT_PARTS, j.out_tasks};
-        onnxcc_fast_parallel_phases(p->N * p->group * j.nbands, 2, counts, wino_task, &j);
         return;
     }
     const int counts[3] = {j.in_tasks, j.gemm_tasks, j.out_tasks};
@@ -731,7 +663,7 @@ void onnxcc_fast_wino_u_scalar(const FastWinoU *u)
                 for (int i = 0; i < 6; i++)
                     t[i][b] = r[i];
             }
-            for (int i = u->i0; i < u->i1; i++) {
+            for (int i = 0; i < 6; i++) {
                 g6(t[i][0], t[i][1], t[i][2], r);
                 for (int jj = 0; jj < 6; jj++)
                     u->u[(size_t)(6 * i + jj) * u->xi_stride + (size_t)c * FAST_PANEL + (size_t)lane] = r[jj];

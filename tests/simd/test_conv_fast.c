@@ -91,8 +91,9 @@ static const Case cases[] = {
     {2, 21, 7, 9, 144, 1, 3, 1, 1, 1, 1, 1, 1, 0, 1, 0},     /* 3x1, the same, batch 2 */
     {1, 100, 33, 33, 880, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0}, /* 3x3/2, weights >= 3 MB: im2col */
     {1, 128, 56, 56, 32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* 3x3, several bands */
-    {1, 128, 28, 28, 32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* one band; Intel, 2 threads: halves */
-    {2, 96, 26, 27, 20, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* the same, 2 images, odd sizes */
+    {1, 128, 28, 28, 32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* 3x3, one band of 7 tile rows */
+    {2, 16, 60, 50, 24, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* 2 bands, 2 images (Intel: a band a thread) */
+    {1, 16, 80, 100, 16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* 5 bands: the last alone */
     {1, 19, 11, 13, 21, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* 3x3 odd */
     {2, 9, 17, 23, 10, 1, 3, 3, 1, 1, 1, 1, 0, 2, 2, 0},    /* 3x3 asymmetric pads */
     /* frames whose rows share their padding (conv2d.c's frame_width) */
