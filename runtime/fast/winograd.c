@@ -250,7 +250,8 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
  * L3).  Same bits: a band's sums do not depend on who does them.  Two
  * threads, Xeon with AVX-512 and AMX, DenseNet-121's six 128 -> 32 at
  * 56x56 in the model (per-node profile, medians of 8 runs): 4.41 -> 3.73
- * ms, the whole model 19.5 -> 18.9 ms.  One layer, weights cold, best of
+ * ms, the whole model 19.49 -> 18.88; later, with a busier host, 4.95 ->
+ * 4.61 and 21.73 -> 21.60.  One layer, weights cold, best of
  * 3: DenseNet-161's 192 -> 48 at 56x56 1.060 -> 0.920, ResNet-50's 64 ->
  * 64 at 56x56 0.388 -> 0.323, SqueezeNet-1.1's 16 -> 64 at 55x55 0.166 ->
  * 0.109.  Where U passes 3/4 of V, reading all of U per part lost:
