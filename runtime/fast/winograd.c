@@ -435,36 +435,52 @@ static const float *pair_u(const WinoJob *j, const WinoBand *bd, int i)
     return bd->u + (size_t)xi * j->ustride + (size_t)(r0 / FAST_PANEL) * (size_t)j->w.cg * FAST_PANEL;
 }
 
-/* Step 3 for pair i: M[xi] = U[xi] V[xi] for one xi and panel (all output
- * channels with one thread).  Its last panel's tiles prefetch the panels of
- * pair `next` (-1: none): each pair's GEMM is short (a band's tiles), and
- * its U, which no cache holds (a model's Winograd weights are several
- * times the size of its others), waited for memory at every pair's start. */
-static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next, const float *v,
-                           float *mb)
+/* One point's GEMM: M[xi] of m output channels (rows from mb) += or = U
+ * (a: the panels of point xi from input channel c0) times V[xi] of nc
+ * input channels from c0; add: plus what M holds (the GEMM's residual).
+ * a_next: the next GEMM's panels, which its last panel's tiles prefetch:
+ * each GEMM is short (a band's tiles), and its U, which no cache holds (a
+ * model's Winograd weights are several times the size of its others),
+ * waited for memory at every GEMM's start. */
+static void wino_point_gemm(const WinoJob *j, const WinoBand *bd, int xi, const float *a, const float *a_next,
+                            int m, size_t c0, int nc, const float *v, float *mb, int add)
 {
     static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
-    const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
     const int ncols = bd->nb * w->tw;
     FastGemm gm;
-    gm.a = pair_u(j, bd, i);
-    gm.a_next = next >= 0 ? pair_u(j, bd, next) : NULL;
-    gm.m = j->panels == 1 ? w->mg : w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
-    gm.nc = w->cg;
+    gm.a = a;
+    gm.a_next = a_next;
+    gm.m = m;
+    gm.nc = nc;
     gm.ntaps = 1;
     gm.taps = tap0;
-    gm.b = v + (size_t)xi * w->ldv;
+    gm.b = v + (c0 * XI + (size_t)xi) * w->ldv;
     gm.cstride = XI * w->ldv;
     gm.ncols = ncols;
     gm.q0 = 0;
     gm.frame_w = gm.out_w = ncols;
-    gm.y = mb + (size_t)r0 * XI * w->ldv + (size_t)xi * w->ldv;
+    gm.y = mb + (size_t)xi * w->ldv;
     gm.ldy = XI * w->ldv;
-    gm.bias = gm.res = NULL;
+    gm.bias = NULL;
+    gm.res = add ? gm.y : NULL;
     gm.act.kind = ONNXCC_ACT_NONE;
     gm.act.a = gm.act.b = 0.0f;
+    gm.cbias = NULL;
     j->kern->gemm(&gm);
+}
+
+/* Step 3 for pair i: M[xi] = U[xi] V[xi] for one xi and panel (all output
+ * channels with one thread), prefetching the panels of pair `next` (-1:
+ * none). */
+static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next, const float *v,
+                           float *mb)
+{
+    const WinoPlan *w = &j->w;
+    const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
+    const int m = j->panels == 1 ? w->mg : w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
+    wino_point_gemm(j, bd, xi, pair_u(j, bd, i), next >= 0 ? pair_u(j, bd, next) : NULL, m, 0, w->cg, v,
+                    mb + (size_t)r0 * XI * w->ldv, 0);
 }
 
 /* Step 3 for task i: its share of the (xi, panel) pairs; a few tasks per
@@ -485,10 +501,8 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
  * residual. */
 static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
 {
-    static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
     const int npanels = (w->mg + FAST_PANEL - 1) / FAST_PANEL;
-    const int ncols = bd->nb * w->tw;
     float *ub = j->ublocks + (size_t)i * XI * j->ustride;
     size_t lo, hi;
     fast_split((size_t)npanels, 1, j->gemm_tasks, i, &lo, &hi);
@@ -500,26 +514,10 @@ static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
                                  j->ustride};
             j->kern->wino_u(&u);
             for (int xi = 0; xi < XI; xi++) {
-                FastGemm gm;
-                gm.a = ub + (size_t)xi * j->ustride;
-                gm.a_next = xi + 1 < XI ? gm.a + j->ustride : NULL;
-                gm.m = w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
-                gm.nc = n;
-                gm.ntaps = 1;
-                gm.taps = tap0;
-                gm.b = j->v + ((size_t)c0 * XI + (size_t)xi) * w->ldv;
-                gm.cstride = XI * w->ldv;
-                gm.ncols = ncols;
-                gm.q0 = 0;
-                gm.frame_w = gm.out_w = ncols;
-                gm.y = j->mb + ((size_t)r0 * XI + (size_t)xi) * w->ldv;
-                gm.ldy = XI * w->ldv;
-                gm.bias = NULL;
-                gm.res = c0 ? gm.y : NULL;
-                gm.act.kind = ONNXCC_ACT_NONE;
-                gm.act.a = gm.act.b = 0.0f;
-                gm.cbias = NULL;
-                j->kern->gemm(&gm);
+                const float *a = ub + (size_t)xi * j->ustride;
+                wino_point_gemm(j, bd, xi, a, xi + 1 < XI ? a + j->ustride : NULL,
+                                w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL, (size_t)c0, n, j->v,
+                                j->mb + (size_t)r0 * XI * w->ldv, c0 > 0);
             }
         }
     }
@@ -565,39 +563,21 @@ static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
  * adding a NULL bias as +0). */
 static void wino_half(const WinoJob *j, const WinoBand *bd, int h, float *mb, int add)
 {
-    static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
     const size_t c0 = h ? (size_t)j->khalf : 0, c1 = h ? (size_t)w->cg : (size_t)j->khalf;
     const int npanels = (w->mg + FAST_PANEL - 1) / FAST_PANEL;
-    const int ncols = bd->nb * w->tw;
     wino_make_u(j, bd, c0, c1);
     wino_fill_in(j, bd, c0, c1, j->frame, j->v);
     for (int k = 0; k < XI * npanels; k++) {
         const int xi = k / npanels, pn = k % npanels;
         const float *a = bd->u + (size_t)xi * j->ustride + ((size_t)pn * (size_t)w->cg + c0) * FAST_PANEL;
-        FastGemm gm;
-        gm.a = a;
-        gm.a_next = k + 1 < XI * npanels
-                        ? bd->u + (size_t)((k + 1) / npanels) * j->ustride +
-                              ((size_t)((k + 1) % npanels) * (size_t)w->cg + c0) * FAST_PANEL
-                        : NULL;
-        gm.m = w->mg - pn * FAST_PANEL < FAST_PANEL ? w->mg - pn * FAST_PANEL : FAST_PANEL;
-        gm.nc = (int)(c1 - c0);
-        gm.ntaps = 1;
-        gm.taps = tap0;
-        gm.b = j->v + (c0 * XI + (size_t)xi) * w->ldv;
-        gm.cstride = XI * w->ldv;
-        gm.ncols = ncols;
-        gm.q0 = 0;
-        gm.frame_w = gm.out_w = ncols;
-        gm.y = mb + ((size_t)pn * FAST_PANEL * XI + (size_t)xi) * w->ldv;
-        gm.ldy = XI * w->ldv;
-        gm.bias = NULL;
-        gm.res = add ? gm.y : NULL;
-        gm.act.kind = ONNXCC_ACT_NONE;
-        gm.act.a = gm.act.b = 0.0f;
-        gm.cbias = NULL;
-        j->kern->gemm(&gm);
+        const float *a_next = k + 1 < XI * npanels
+                                  ? bd->u + (size_t)((k + 1) / npanels) * j->ustride +
+                                        ((size_t)((k + 1) % npanels) * (size_t)w->cg + c0) * FAST_PANEL
+                                  : NULL;
+        wino_point_gemm(j, bd, xi, a, a_next,
+                        w->mg - pn * FAST_PANEL < FAST_PANEL ? w->mg - pn * FAST_PANEL : FAST_PANEL, c0,
+                        (int)(c1 - c0), j->v, mb + (size_t)pn * FAST_PANEL * XI * w->ldv, add);
     }
 }
 
