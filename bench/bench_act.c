@@ -20,11 +20,11 @@ static double time_act(size_t n, OnnxccAct act, float *y, const float *x, double
     static double ns[MAX_REPS];
     int reps = 0;
     memcpy(y, x, sizeof(float) * n);
-    onnxcc_f32_act(n, act, y, y); /* warm up */
+    onnxcc_f32_act(n, act, y, y, 0); /* warm up */
     for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
         memcpy(y, x, sizeof(float) * n); /* in range again (exp would run away) */
         const double t0 = now_s();
-        onnxcc_f32_act(n, act, y, y);
+        onnxcc_f32_act(n, act, y, y, 0);
         ns[reps++] = (now_s() - t0) * 1e9;
     }
     qsort(ns, (size_t)reps, sizeof ns[0], cmp_double);

@@ -97,9 +97,9 @@ static void call(const Layer *l, const OnnxccPool2dParams *p, const float *x, co
                  const float *shift, float *y)
 {
     if (l->is_max)
-        onnxcc_f32_maxpool2d(p, x, scale, shift, y);
+        onnxcc_f32_maxpool2d(p, x, scale, shift, y, 0);
     else
-        onnxcc_f32_avgpool2d(p, x, scale, shift, y);
+        onnxcc_f32_avgpool2d(p, x, scale, shift, y, 0);
 }
 
 /* Milliseconds of one call, repeated for at least min_s seconds. */

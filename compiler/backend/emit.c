@@ -534,8 +534,8 @@ void emit_act(Emitter *e, const Node *n, FILE *f, int kind, float a, float b)
 {
     fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", emit_act_enum(e, kind), flit(e, a),
             flit(e, b));
-    fprintf(f, "        onnxcc_f32_act(%lld, act, %s, %s);\n    }\n", (long long)value_numel(&e->g->values[n->out[0]]),
-            ref(e, n, n->in[0]), ref(e, n, n->out[0]));
+    fprintf(f, "        onnxcc_f32_act(%lld, act, %s, %s, %d);\n    }\n", (long long)value_numel(&e->g->values[n->out[0]]),
+            ref(e, n, n->in[0]), ref(e, n, n->out[0]), isa_cap_of(e->g));
 }
 
 static void lower_unary(Emitter *e, const Node *n, FILE *f)
@@ -651,8 +651,8 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
     if (add_is_dense(g, n)) {
         fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", emit_act_enum(e, n->act), flit(e, n->act_a),
                 flit(e, n->act_b));
-        fprintf(f, "        onnxcc_f32_add_act(%lld, %s, %s, act, %s);\n    }\n", (long long)value_numel(y),
-                ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]));
+        fprintf(f, "        onnxcc_f32_add_act(%lld, %s, %s, act, %s, %d);\n    }\n", (long long)value_numel(y),
+                ref(e, n, n->in[0]), ref(e, n, n->in[1]), ref(e, n, n->out[0]), isa_cap_of(g));
         return;
     }
     emit_binary(f, n->op == OP_ADD ? "ONNXCC_BIN_ADD" : n->op == OP_SUB ? "ONNXCC_BIN_SUB" : n->op == OP_MUL ? "ONNXCC_BIN_MUL" : "ONNXCC_BIN_DIV",
@@ -664,7 +664,8 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", emit_act_enum(e, n->act),
                 flit(e, n->act_a), flit(e, n->act_b));
         for (long long t = 0; t < imgs; t++)
-            fprintf(f, "        onnxcc_f32_act(%lld, act, %s + %lld, %s + %lld);\n", per, Y, t * step, Y, t * step);
+            fprintf(f, "        onnxcc_f32_act(%lld, act, %s + %lld, %s + %lld, %d);\n", per, Y, t * step, Y, t * step,
+                    isa_cap_of(g));
         fputs("    }\n", f);
     }
 }
@@ -730,8 +731,9 @@ static void lower_pool(Emitter *e, const Node *n, FILE *f)
             (long long)x->dims[0], (long long)x->dims[1], H, Wd, OH, OW, kH, kW, sh, sw, dh, dw, pt, pl, pb, pr,
             (long long)(n->op == OP_AVGPOOL ? attr_int(g, n, "count_include_pad", 0) : 0), img_stride(g, x),
             img_stride(g, y), (int)n->pre_relu);
-    fprintf(f, "        onnxcc_f32_%spool2d(&p, %s, %s, %s, %s);\n    }\n", n->op == OP_MAXPOOL ? "max" : "avg",
-            ref(e, n, n->in[0]), pre_ref(e, n, n->pre_scale), pre_ref(e, n, n->pre_shift), ref(e, n, n->out[0]));
+    fprintf(f, "        onnxcc_f32_%spool2d(&p, %s, %s, %s, %s, %d);\n    }\n", n->op == OP_MAXPOOL ? "max" : "avg",
+            ref(e, n, n->in[0]), pre_ref(e, n, n->pre_scale), pre_ref(e, n, n->pre_shift), ref(e, n, n->out[0]),
+            isa_cap_of(g));
 }
 
 static void lower_globalavgpool(Emitter *e, const Node *n, FILE *f)
@@ -1030,8 +1032,8 @@ static void lower_softmax(Emitter *e, const Node *n, FILE *f)
         len = x->dims[axis];
         inner = prod(x->dims, (int)axis + 1, x->rank);
     }
-    fprintf(f, "    onnxcc_f32_softmax(%lld, %lld, %lld, %s, %s);\n", outer, len, inner, ref(e, n, n->in[0]),
-            ref(e, n, n->out[0]));
+    fprintf(f, "    onnxcc_f32_softmax(%lld, %lld, %lld, %s, %s, %d);\n", outer, len, inner, ref(e, n, n->in[0]),
+            ref(e, n, n->out[0]), isa_cap_of(e->g));
 }
 
 /* Appends an axis (extent d, stride s in x) to a list of n axes, dropping
@@ -1053,7 +1055,7 @@ static void push_axis(int64_t *dims, int64_t *st, int *n, int64_t d, int64_t s)
 
 /* One onnxcc_f32_strided_copy: Y, dense over dims[0..rank-1], from X +
  * xoff read with strides st. */
-static void emit_strided_copy(FILE *f, int rank, const int64_t *dims, const int64_t *st, const char *X,
+static void emit_strided_copy(const Emitter *e, FILE *f, int rank, const int64_t *dims, const int64_t *st, const char *X,
                               long long xoff, const char *Y)
 {
     int64_t d[MAX_RANK], s[MAX_RANK];
@@ -1064,7 +1066,8 @@ static void emit_strided_copy(FILE *f, int rank, const int64_t *dims, const int6
     print_list(f, d, r);
     fputs(", ", f);
     print_list(f, s, r);
-    fprintf(f, "};\n        if (onnxcc_f32_strided_copy(&p, %s + %lld, %s)) return 2;\n    }\n", X, xoff, Y);
+    fprintf(f, "};\n        if (onnxcc_f32_strided_copy(&p, %s + %lld, %s, %d)) return 2;\n    }\n", X, xoff, Y,
+            isa_cap_of(e->g));
 }
 
 /* A slice of a Concat buffer (slice_concats) that is strided between images
@@ -1087,7 +1090,7 @@ static void lower_transpose(Emitter *e, const Node *n, FILE *f)
     dense_strides_of(x, xs);
     for (int i = 0; i < x->rank; i++)
         st[i] = xs[perm[i]];
-    emit_strided_copy(f, y->rank, y->dims, st, ref(e, n, n->in[0]), 0, ref(e, n, n->out[0]));
+    emit_strided_copy(e, f, y->rank, y->dims, st, ref(e, n, n->in[0]), 0, ref(e, n, n->out[0]));
 }
 
 /* Split: each used part is x viewed as [outer][part][inner] at its start. */
@@ -1107,7 +1110,7 @@ static void lower_split(Emitter *e, const Node *n, FILE *f)
             continue;
         int64_t dims[3] = {prod(x->dims, 0, axis), sizes[k], inner};
         int64_t st[3] = {x->dims[axis] * inner, inner, 1};
-        emit_strided_copy(f, 3, dims, st, ref(e, n, n->in[0]), (long long)(start * inner),
+        emit_strided_copy(e, f, 3, dims, st, ref(e, n, n->in[0]), (long long)(start * inner),
                           ref(e, n, n->out[k]));
     }
 }
@@ -1166,7 +1169,7 @@ static void lower_slice(Emitter *e, const Node *n, FILE *f)
         off += (long long)(start[i] * xs[i]);
         xs[i] *= step[i];
     }
-    emit_strided_copy(f, x->rank, count, xs, ref(e, n, n->in[0]), off, ref(e, n, n->out[0]));
+    emit_strided_copy(e, f, x->rank, count, xs, ref(e, n, n->in[0]), off, ref(e, n, n->out[0]));
 }
 
 /* Gather by constant indices: x viewed as [outer][len][inner]. */

@@ -324,9 +324,10 @@ static void lower_layernorm(Emitter *e, const Node *n, FILE *f)
     if (x->dtype == DT_F32 && axis == x->rank - 1 && s.mean < 0 && s.invstd < 0 &&
         per_last_axis(&g->values[s.scale], x) && (s.bias < 0 || per_last_axis(&g->values[s.bias], x))) {
         const int64_t len = x->dims[axis];
-        fprintf(f, "    onnxcc_f32_layernorm(%lld, %lld, %s, %s, %s, %s, %s);\n", (long long)(value_numel(x) / len),
+        fprintf(f, "    onnxcc_f32_layernorm(%lld, %lld, %s, %s, %s, %s, %s, %d);\n", (long long)(value_numel(x) / len),
                 (long long)len, emit_flit(e, attr_float(g, n, "epsilon", 1e-5f)), emit_ref(e, n, s.x),
-                emit_ref(e, n, s.scale), s.bias >= 0 ? emit_ref(e, n, s.bias) : "0", emit_ref(e, n, s.y));
+                emit_ref(e, n, s.scale), s.bias >= 0 ? emit_ref(e, n, s.bias) : "0", emit_ref(e, n, s.y),
+                isa_cap_of(g));
         return;
     }
     for (int d = 0; d < x->rank; d++)

@@ -215,14 +215,14 @@ static void lower_quantize(Emitter *e, const Node *n, FILE *f)
         int64_t ys = emit_img_stride(g, y), nimg = ys ? x->dims[0] : 1, img = value_numel(x) / nimg;
         const char *zp = z ? arena_printf(a, "%s[0]", emit_ref(e, n, n->in[2])) : "0";
         if (nimg == 1) {
-            fprintf(f, "    onnxcc_f32_quantize_u8(%lld, %s, %s[0], %s, %s);\n", (long long)value_numel(x),
-                    emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]), zp, emit_ref(e, n, n->out[0]));
+            fprintf(f, "    onnxcc_f32_quantize_u8(%lld, %s, %s[0], %s, %s, %d);\n", (long long)value_numel(x),
+                    emit_ref(e, n, n->in[0]), emit_ref(e, n, n->in[1]), zp, emit_ref(e, n, n->out[0]), isa_cap_of(g));
             return;
         }
         fprintf(f, "    {\n        int64_t nb;\n        for (nb = 0; nb < %lld; nb++)\n", (long long)nimg);
-        fprintf(f, "            onnxcc_f32_quantize_u8(%lld, %s + nb * %lld, %s[0], %s, %s + nb * %lld);\n    }\n",
+        fprintf(f, "            onnxcc_f32_quantize_u8(%lld, %s + nb * %lld, %s[0], %s, %s + nb * %lld, %d);\n    }\n",
                 (long long)img, emit_ref(e, n, n->in[0]), (long long)img, emit_ref(e, n, n->in[1]), zp,
-                emit_ref(e, n, n->out[0]), (long long)ys);
+                emit_ref(e, n, n->out[0]), (long long)ys, isa_cap_of(g));
         return;
     }
     bool dbl = x->dtype == DT_F64 || s->dtype == DT_F64;
@@ -924,7 +924,7 @@ static void lower_qrequant(Emitter *e, const Node *n, FILE *f)
     fprintf(f, "        const uint8_t *x = %s;\n        uint8_t *y = %s;\n", r[0], emit_ref(e, n, n->out[0]));
     fprintf(f, "        for (o = 0; o < 256; o++)\n            t[o] = (float)((int64_t)o - (int64_t)%s[0]) * (float)%s[0];\n",
             r[2], r[1]);
-    fprintf(f, "        onnxcc_f32_quantize_u8(256, t, %s[0], %s[0], lut);\n", r[3], r[4]);
+    fprintf(f, "        onnxcc_f32_quantize_u8(256, t, %s[0], %s[0], lut, %d);\n", r[3], r[4], isa_cap_of(g));
     /* image by image when either side is a channel slice */
     int64_t xs = emit_img_stride(g, x), ys = emit_img_stride(g, y), img = value_numel(x) / x->dims[0];
     int64_t nimg = (xs || ys) && x->dims[0] > 1 ? x->dims[0] : 1;

@@ -582,8 +582,8 @@ static void lower_softmax(Emitter *e, const Node *n, FILE *f)
     AxisView v = softmax_view(g, n, x);
     bool lg = n->op == OP_LOGSOFTMAX;
     if (dt == DT_F32) {
-        fprintf(f, "    onnxcc_f32_logsoftmax(%lld, %lld, %lld, %s, %s);\n", (long long)v.outer, (long long)v.len,
-                (long long)v.inner, emit_ref(e, n, n->in[0]), emit_ref(e, n, n->out[0]));
+        fprintf(f, "    onnxcc_f32_logsoftmax(%lld, %lld, %lld, %s, %s, %d);\n", (long long)v.outer, (long long)v.len,
+                (long long)v.inner, emit_ref(e, n, n->in[0]), emit_ref(e, n, n->out[0]), isa_cap_of(g));
         return;
     }
     int ind = open_rows(e, n, f, &v, 1, n->out, &v.len);

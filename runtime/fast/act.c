@@ -48,12 +48,12 @@ FastActFn onnxcc_fast_act_fn(int isa)
     return act_scalar;
 }
 
-static void pick(ActJob *j)
+static void pick(ActJob *j, int isa_cap)
 {
     j->act_fn = act_scalar;
     j->scale_fn = scale_scalar;
 #ifdef ONNXCC_RT_X86_64
-    switch (onnxcc_rt_isa()) {
+    switch (onnxcc_rt_isa_capped(isa_cap)) {
     case ONNXCC_ISA_AVX512:
         j->act_fn = onnxcc_f32_act_avx512;
         j->scale_fn = onnxcc_f32_scale_avx512;
@@ -65,6 +65,8 @@ static void pick(ActJob *j)
     default:
         break;
     }
+#else
+    (void)isa_cap;
 #endif
 }
 
@@ -83,10 +85,10 @@ static int tasks_for(size_t n)
     return most < 1 ? 1 : most < (size_t)threads ? (int)most : threads;
 }
 
-void onnxcc_f32_act(size_t n, OnnxccAct act, const float *x, float *y)
+void onnxcc_f32_act(size_t n, OnnxccAct act, const float *x, float *y, int isa_cap)
 {
     ActJob j = {n, act, x, y, tasks_for(n), 0, 0, 0, 0};
-    pick(&j);
+    pick(&j, isa_cap);
     if (j.ntasks == 1)
         j.act_fn(n, &act, x, y);
     else
@@ -111,13 +113,13 @@ static void scale_task(void *ctx, int t)
     scale_range(j, lo, hi);
 }
 
-void onnxcc_f32_scale_rows(size_t rows, size_t cols, const float *x, const float *s, float *y)
+void onnxcc_f32_scale_rows(size_t rows, size_t cols, const float *x, const float *s, float *y, int isa_cap)
 {
     if (rows == 0 || cols == 0)
         return;
     /* a multiply is cheaper than an activation: bigger tasks */
     ActJob j = {rows * cols, {0, 0.0f, 0.0f}, x, y, tasks_for(rows * cols / 4), 0, cols, s, 0};
-    pick(&j);
+    pick(&j, isa_cap);
     if (j.ntasks == 1)
         scale_range(&j, 0, j.n);
     else

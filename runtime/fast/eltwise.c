@@ -59,9 +59,9 @@ static void add_act_task(void *ctx, int t)
     add_act_range(j, lo, hi);
 }
 
-void onnxcc_f32_add_act(size_t n, const float *a, const float *b, OnnxccAct act, float *y)
+void onnxcc_f32_add_act(size_t n, const float *a, const float *b, OnnxccAct act, float *y, int isa_cap)
 {
-    AddJob j = {n, a, b, act, y, 1, onnxcc_fast_act_fn(onnxcc_rt_isa())};
+    AddJob j = {n, a, b, act, y, 1, onnxcc_fast_act_fn(onnxcc_rt_isa_capped(isa_cap))};
     const size_t most = n / ELT_MIN_TASK;
     const int threads = onnxcc_num_threads();
     j.ntasks = most < 1 ? 1 : most < (size_t)threads ? (int)most : threads;

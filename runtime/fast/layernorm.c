@@ -44,16 +44,19 @@ static void ln_task(void *ctx, int t)
 }
 
 void onnxcc_f32_layernorm(size_t rows, size_t len, float eps, const float *x, const float *gamma,
-                          const float *beta, float *y)
+                          const float *beta, float *y, int isa_cap)
 {
     if (rows == 0 || len == 0)
         return;
     LnJob j = {rows, len, eps, x, gamma, beta, y, fast_tasks(rows * len, LN_MIN_TASK, rows), rows_scalar};
 #ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa() == ONNXCC_ISA_AVX512)
+    const int isa = onnxcc_rt_isa_capped(isa_cap);
+    if (isa == ONNXCC_ISA_AVX512)
         j.fn = onnxcc_f32_layernorm_rows_avx512;
-    else if (onnxcc_rt_isa() == ONNXCC_ISA_AVX2)
+    else if (isa == ONNXCC_ISA_AVX2)
         j.fn = onnxcc_f32_layernorm_rows_avx2;
+#else
+    (void)isa_cap;
 #endif
     if (j.ntasks == 1)
         j.fn(rows, len, eps, x, gamma, beta, y);

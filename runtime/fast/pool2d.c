@@ -350,9 +350,9 @@ static void scalar_direct(int is_max, float *y, size_t ldy, const float *x, long
 static const PoolRowKernels pool_scalar = {scalar_vertical, scalar_stride1, scalar_stride2,
                                            scalar_direct, NULL};
 
-static const PoolRowKernels *row_kernels(void)
+static const PoolRowKernels *row_kernels(int isa_cap)
 {
-    switch (onnxcc_rt_isa()) {
+    switch (onnxcc_rt_isa_capped(isa_cap)) {
 #ifdef ONNXCC_RT_X86_64
     case ONNXCC_ISA_AVX512:
         return &onnxcc_fast_pool_avx512;
@@ -608,25 +608,25 @@ static void pool_task(void *ctx, int t)
 #define POOL_TASK_FLOATS 16384 /* input floats per task at least */
 
 static void pool(const OnnxccPool2dParams *p, int is_max, const float *x, const float *scale,
-                 const float *shift, float *y)
+                 const float *shift, float *y, int isa_cap)
 {
     const size_t planes = (size_t)p->N * (size_t)p->C;
     const size_t plane = (size_t)p->H * (size_t)p->W + 1;
     const size_t per = (POOL_TASK_FLOATS + plane - 1) / plane; /* planes per task */
     const size_t tasks = (planes + per - 1) / per;
     const int cap = 4 * onnxcc_num_threads();
-    PoolJob j = {p, row_kernels(), is_max, x, scale, shift, y, tasks < (size_t)cap ? (int)tasks : cap};
+    PoolJob j = {p, row_kernels(isa_cap), is_max, x, scale, shift, y, tasks < (size_t)cap ? (int)tasks : cap};
     onnxcc_fast_parallel(j.ntasks, pool_task, &j);
 }
 
 void onnxcc_f32_maxpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,
-                          const float *pre_shift, float *y)
+                          const float *pre_shift, float *y, int isa_cap)
 {
-    pool(p, 1, x, pre_scale, pre_shift, y);
+    pool(p, 1, x, pre_scale, pre_shift, y, isa_cap);
 }
 
 void onnxcc_f32_avgpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,
-                          const float *pre_shift, float *y)
+                          const float *pre_shift, float *y, int isa_cap)
 {
-    pool(p, 0, x, pre_scale, pre_shift, y);
+    pool(p, 0, x, pre_scale, pre_shift, y, isa_cap);
 }

@@ -8,14 +8,17 @@
 
 #include <math.h>
 
-void onnxcc_f32_quantize_u8(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y)
+void onnxcc_f32_quantize_u8(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y, int isa_cap)
 {
     size_t i = 0;
 #ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512)
+    const int isa = onnxcc_rt_isa_capped(isa_cap);
+    if (isa >= ONNXCC_ISA_AVX512)
         i = onnxcc_f32_quantize_u8_avx512(n, x, scale, zp, y);
-    else if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX2)
+    else if (isa >= ONNXCC_ISA_AVX2)
         i = onnxcc_f32_quantize_u8_avx2(n, x, scale, zp, y);
+#else
+    (void)isa_cap;
 #endif
     for (; i < n; i++) {
         float v = nearbyintf(x[i] / scale) + (float)zp;

@@ -35,10 +35,10 @@ static void block_scalar(size_t rows, size_t len, size_t inner, size_t cols, con
             row_scalar(len, inner, x + o * len * inner + j, y + o * len * inner + j, lg);
 }
 
-static FastSoftmaxFn pick(void)
+static FastSoftmaxFn pick(int isa_cap)
 {
 #ifdef ONNXCC_RT_X86_64
-    switch (onnxcc_rt_isa()) {
+    switch (onnxcc_rt_isa_capped(isa_cap)) {
     case ONNXCC_ISA_AVX512:
         return onnxcc_f32_softmax_block_avx512;
     case ONNXCC_ISA_AVX2:
@@ -46,6 +46,8 @@ static FastSoftmaxFn pick(void)
     default:
         break;
     }
+#else
+    (void)isa_cap;
 #endif
     return block_scalar;
 }
@@ -80,11 +82,11 @@ static void sm_task(void *ctx, int t)
     sm_units(j, lo, hi);
 }
 
-static void run(size_t outer, size_t len, size_t inner, const float *x, float *y, int lg)
+static void run(size_t outer, size_t len, size_t inner, const float *x, float *y, int lg, int isa_cap)
 {
     if (outer == 0 || len == 0 || inner == 0)
         return;
-    SmJob j = {len, inner, (inner + SM_COLS - 1) / SM_COLS, 0, x, y, lg, 1, pick()};
+    SmJob j = {len, inner, (inner + SM_COLS - 1) / SM_COLS, 0, x, y, lg, 1, pick(isa_cap)};
     if (inner == 1)
         j.nb = 1;
     j.units = outer * j.nb;
@@ -95,12 +97,12 @@ static void run(size_t outer, size_t len, size_t inner, const float *x, float *y
         onnxcc_fast_parallel(j.ntasks, sm_task, &j);
 }
 
-void onnxcc_f32_softmax(size_t outer, size_t len, size_t inner, const float *x, float *y)
+void onnxcc_f32_softmax(size_t outer, size_t len, size_t inner, const float *x, float *y, int isa_cap)
 {
-    run(outer, len, inner, x, y, 0);
+    run(outer, len, inner, x, y, 0, isa_cap);
 }
 
-void onnxcc_f32_logsoftmax(size_t outer, size_t len, size_t inner, const float *x, float *y)
+void onnxcc_f32_logsoftmax(size_t outer, size_t len, size_t inner, const float *x, float *y, int isa_cap)
 {
-    run(outer, len, inner, x, y, 1);
+    run(outer, len, inner, x, y, 1, isa_cap);
 }

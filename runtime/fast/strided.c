@@ -83,7 +83,7 @@ static void strided_task(void *ctx, int t)
     copy_units(j, lo, hi);
 }
 
-int onnxcc_f32_strided_copy(const OnnxccStridedCopyParams *p, const float *x, float *y)
+int onnxcc_f32_strided_copy(const OnnxccStridedCopyParams *p, const float *x, float *y, int isa_cap)
 {
     const int rank = p->rank;
     if (rank < 2 || rank > ONNXCC_RT_MAX_RANK || p->x_strides[rank - 1] <= 1)
@@ -110,8 +110,10 @@ int onnxcc_f32_strided_copy(const OnnxccStridedCopyParams *p, const float *x, fl
     j.outer = total / p->dims[d] / p->dims[rank - 1];
     j.tr = transpose_scalar;
 #ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa() >= ONNXCC_ISA_AVX512)
+    if (onnxcc_rt_isa_capped(isa_cap) >= ONNXCC_ISA_AVX512)
         j.tr = onnxcc_f32_transpose16_avx512;
+#else
+    (void)isa_cap;
 #endif
     const size_t units = j.outer * j.atiles;
     j.ntasks = fast_tasks(total, SC_MIN_TASK, units);

@@ -158,7 +158,7 @@ static void check_values(int isa, int kind, const float *x, size_t n)
 {
     const OnnxccAct act = make_act(kind);
     float *y = malloc(sizeof(float) * n);
-    onnxcc_f32_act(n, act, x, y);
+    onnxcc_f32_act(n, act, x, y, 0);
     double worst = 0;
     float worst_at = 0;
     size_t bad = 0;
@@ -215,9 +215,9 @@ static void check_sizes(int isa, int kind, const float *x, const float *want, si
             const size_t at = (off * 7919 + (size_t)s * 131) % (total - n);
             for (size_t i = 0; i < n + 32; i++)
                 y[i] = -7.0f;
-            onnxcc_f32_act(n, act, x + at, y + 1);
+            onnxcc_f32_act(n, act, x + at, y + 1, 0);
             memcpy(z + 1, x + at, sizeof(float) * n);
-            onnxcc_f32_act(n, act, z + 1, z + 1);
+            onnxcc_f32_act(n, act, z + 1, z + 1, 0);
             int bad = y[0] != -7.0f || y[n + 1] != -7.0f || y[n + 16] != -7.0f;
             for (size_t i = 0; i < n && !bad; i++)
                 bad = !same_bits(y[1 + i], want[at + i]) || !same_bits(z[1 + i], want[at + i]);
@@ -239,9 +239,9 @@ static void check_threads(int isa, int kind, const float *x, size_t n)
     const OnnxccAct act = make_act(kind);
     float *a = malloc(sizeof(float) * n), *b = malloc(sizeof(float) * n);
     onnxcc_set_num_threads(1);
-    onnxcc_f32_act(n, act, x, a);
+    onnxcc_f32_act(n, act, x, a, 0);
     onnxcc_set_num_threads(3);
-    onnxcc_f32_act(n, act, x, b);
+    onnxcc_f32_act(n, act, x, b, 0);
     onnxcc_set_num_threads(1);
     if (memcmp(a, b, sizeof(float) * n) != 0) {
         printf("FAIL %s %s: 3 threads differ from 1\n", isa_names[isa], kind_names[kind]);
@@ -276,7 +276,7 @@ static void check_limits(int isa)
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
         const OnnxccAct act = make_act(ends[i].kind);
         float y;
-        onnxcc_f32_act(1, act, &ends[i].v, &y);
+        onnxcc_f32_act(1, act, &ends[i].v, &y, 0);
         if (!same_bits(y, ends[i].want)) {
             printf("FAIL %s %s(%g) = %g, want %g\n", isa_names[isa], kind_names[ends[i].kind], ends[i].v, y,
                    ends[i].want);
@@ -284,14 +284,14 @@ static void check_limits(int isa)
         }
     }
     float y, v = -100.0f;
-    onnxcc_f32_act(1, make_act(ONNXCC_ACT_SIGMOID), &v, &y);
+    onnxcc_f32_act(1, make_act(ONNXCC_ACT_SIGMOID), &v, &y, 0);
     if (!(y >= 0.0f && y < 1e-30f)) {
         printf("FAIL %s sigmoid(-100) = %g\n", isa_names[isa], y);
         failures++;
     }
     for (int kind = 0; kind < NUM_KINDS; kind++) {
         v = NAN;
-        onnxcc_f32_act(1, make_act(kind), &v, &y);
+        onnxcc_f32_act(1, make_act(kind), &v, &y, 0);
         if (!isnan(y)) {
             printf("FAIL %s %s(NaN) = %g\n", isa_names[isa], kind_names[kind], y);
             failures++;
@@ -317,10 +317,10 @@ static void check_scale(int isa, const float *x)
         for (int threads = 1; threads <= 3; threads += 2) {
             onnxcc_set_num_threads(threads);
             got[n] = -7.0f;
-            onnxcc_f32_scale_rows(rows, cols, in, s, got);
+            onnxcc_f32_scale_rows(rows, cols, in, s, got, 0);
             int bad = got[n] != -7.0f || (n && memcmp(got, want, sizeof(float) * n) != 0);
             memcpy(got, in, sizeof(float) * n);
-            onnxcc_f32_scale_rows(rows, cols, got, s, got);
+            onnxcc_f32_scale_rows(rows, cols, got, s, got, 0);
             bad |= n && memcmp(got, want, sizeof(float) * n) != 0;
             if (bad) {
                 printf("FAIL %s scale_rows %zu x %zu, %d thread(s)\n", isa_names[isa], rows, cols, threads);
@@ -351,7 +351,7 @@ int main(void)
         for (int kind = 0; kind < NUM_KINDS; kind++) {
             check_values(isa, kind, x, n);
             const OnnxccAct act = make_act(kind);
-            onnxcc_f32_act(n, act, x, want);
+            onnxcc_f32_act(n, act, x, want, 0);
             check_sizes(isa, kind, x, want, n);
             check_threads(isa, kind, xb, big);
         }

@@ -221,7 +221,7 @@ static void run_case(const Case *c)
             onnxcc_set_num_threads(3);
             float *y3 = run(&p, c, x, w, packed, bias, res, yn);
             onnxcc_set_num_threads(1);
-            onnxcc_f32_act(yn, p.act, plain, want);
+            onnxcc_f32_act(yn, p.act, plain, want, 0);
             for (size_t i = 0; i < yn; i++)
                 if (i % ys >= dense)
                     want[i] = CANARY;
@@ -286,12 +286,12 @@ static void run_add(void)
             continue;
         for (int k = 0; k < NUM_KINDS; k++) {
             const OnnxccAct act = make_act(kinds[k]);
-            onnxcc_f32_act(n, act, sum, want);
+            onnxcc_f32_act(n, act, sum, want, 0);
             onnxcc_set_num_threads(1);
-            onnxcc_f32_add_act(n, a, b, act, y1);
+            onnxcc_f32_add_act(n, a, b, act, y1, 0);
             onnxcc_set_num_threads(3);
             memcpy(y3, a, sizeof(float) * n);
-            onnxcc_f32_add_act(n, y3, b, act, y3);
+            onnxcc_f32_add_act(n, y3, b, act, y3, 0);
             onnxcc_set_num_threads(1);
             if (!same(y1, want, n) || !same(y3, want, n)) {
                 printf("FAIL %s add_act %s: not onnxcc_f32_act of the sums\n", isa_names[isa],

@@ -54,9 +54,9 @@ static void check(int isa, size_t rows, size_t len, float eps, const float *x, c
     reference(rows, len, eps, x, gamma, beta, want);
     for (size_t i = 0; i < CANARY; i++)
         got[n + i] = -7.0f;
-    onnxcc_f32_layernorm(rows, len, eps, x, gamma, beta, got);
+    onnxcc_f32_layernorm(rows, len, eps, x, gamma, beta, got, 0);
     memcpy(inplace, x, sizeof(float) * n);
-    onnxcc_f32_layernorm(rows, len, eps, inplace, gamma, beta, inplace);
+    onnxcc_f32_layernorm(rows, len, eps, inplace, gamma, beta, inplace, 0);
     int bad = 0;
     for (size_t i = 0; i < CANARY; i++)
         if (got[n + i] != -7.0f && !bad++)
@@ -135,9 +135,9 @@ static void check_threads(int isa)
     float *x = randoms(n, 0.5f, 3.0f), *g = randoms(len, 1.0f, 0.5f), *b = randoms(len, 0.0f, 0.5f);
     float *y1 = malloc(sizeof(float) * n), *y3 = malloc(sizeof(float) * n);
     onnxcc_set_num_threads(1);
-    onnxcc_f32_layernorm(rows, len, 1e-6f, x, g, b, y1);
+    onnxcc_f32_layernorm(rows, len, 1e-6f, x, g, b, y1, 0);
     onnxcc_set_num_threads(3);
-    onnxcc_f32_layernorm(rows, len, 1e-6f, x, g, b, y3);
+    onnxcc_f32_layernorm(rows, len, 1e-6f, x, g, b, y3, 0);
     onnxcc_set_num_threads(1);
     if (memcmp(y1, y3, sizeof(float) * n) != 0) {
         printf("FAIL %s: 3 threads differ from 1\n", isa_names[isa]);

@@ -87,7 +87,7 @@ static void quantize_cases(void)
     for (int n = 0; n <= 203; n += 29) {
         for (int zp = 0; zp < 256; zp += 85) {
             memset(y, 0xAB, sizeof y);
-            onnxcc_f32_quantize_u8((size_t)n, x, scale, (uint8_t)zp, y);
+            onnxcc_f32_quantize_u8((size_t)n, x, scale, (uint8_t)zp, y, 0);
             cases++;
             for (int i = 0; i < 203; i++) {
                 float v = nearbyintf(x[i] / scale) + (float)zp;

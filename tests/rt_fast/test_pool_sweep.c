@@ -67,9 +67,9 @@ static void run(int is_max, const OnnxccPool2dParams *p, const float *x, const f
         y[i] = CANARY;
     onnxcc_set_num_threads(threads);
     if (is_max)
-        onnxcc_f32_maxpool2d(p, x, scale, shift, y);
+        onnxcc_f32_maxpool2d(p, x, scale, shift, y, 0);
     else
-        onnxcc_f32_avgpool2d(p, x, scale, shift, y);
+        onnxcc_f32_avgpool2d(p, x, scale, shift, y, 0);
     onnxcc_set_num_threads(1);
 }
 

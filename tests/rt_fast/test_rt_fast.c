@@ -175,10 +175,10 @@ static void check_pool(const char *name, OnnxccPool2dParams p, int is_max, int p
     OnnxccPool2dParams q = p; /* the reference reads the dense temporary */
     q.x_img_stride = 0;
     if (is_max) {
-        onnxcc_f32_maxpool2d(&p, x, scale, shift, got + y_off);
+        onnxcc_f32_maxpool2d(&p, x, scale, shift, got + y_off, 0);
         onnxcc_f32_maxpool2d_ref(&q, t, want + y_off);
     } else {
-        onnxcc_f32_avgpool2d(&p, x, scale, shift, got + y_off);
+        onnxcc_f32_avgpool2d(&p, x, scale, shift, got + y_off, 0);
         onnxcc_f32_avgpool2d_ref(&q, t, want + y_off);
     }
     compare(label, got, want, ny, is_max ? 0.0 : 1e-5);
@@ -191,9 +191,9 @@ static void check_pool(const char *name, OnnxccPool2dParams p, int is_max, int p
         float *scalar = alloc_sentinel(ny);
         setenv("ONNXCC_ISA", "scalar", 1);
         if (is_max)
-            onnxcc_f32_maxpool2d(&p, x, scale, shift, scalar + y_off);
+            onnxcc_f32_maxpool2d(&p, x, scale, shift, scalar + y_off, 0);
         else
-            onnxcc_f32_avgpool2d(&p, x, scale, shift, scalar + y_off);
+            onnxcc_f32_avgpool2d(&p, x, scale, shift, scalar + y_off, 0);
         setenv("ONNXCC_ISA", kept, 1);
         if (memcmp(scalar, got, sizeof(float) * ny) != 0) {
             fprintf(stderr, "%s: %s differs from the scalar level\n", label, kept);
@@ -733,7 +733,7 @@ static void check_strided(int rank, const size_t *dims, const ptrdiff_t *strides
             onnxcc_set_num_threads(threads);
             for (size_t i = 0; i < ny; i++)
                 got[i] = -1.0f;
-            if (onnxcc_f32_strided_copy(&p, x, got) != ONNXCC_RT_OK || memcmp(got, want, (ny + 16) * sizeof *got)) {
+            if (onnxcc_f32_strided_copy(&p, x, got, 0) != ONNXCC_RT_OK || memcmp(got, want, (ny + 16) * sizeof *got)) {
                 fprintf(stderr, "strided copy %s rank %d (%zu .. %zu) %d threads: differs from the reference\n",
                         onnxcc_rt_isa_name(isa), rank, dims[0], dims[rank - 1], threads);
                 failures++;

@@ -114,11 +114,11 @@ static void add_case(size_t n, int act)
     if (act == ONNXCC_ACT_CLIP)
         onnxcc_f32_clip_ref(n, 0.0f, 0.75f, want, want);
     OnnxccAct ac = {act, 0.0f, 0.75f};
-    onnxcc_f32_add_act(n, a, b, ac, got);
+    onnxcc_f32_add_act(n, a, b, ac, got, 0);
     char what[64];
     snprintf(what, sizeof what, "add_act n%zu act%d", n, act);
     check(what, got, want, n, 0); /* one rounding each: exact */
-    onnxcc_f32_add_act(n, a, b, ac, a); /* in place */
+    onnxcc_f32_add_act(n, a, b, ac, a, 0); /* in place */
     check(what, a, want, n, 0);
     free(a), free(b), free(want), free(got);
 }

@@ -192,7 +192,7 @@ void onnxcc_u8s8_conv2d(const OnnxccConv2dParams *p, const uint8_t *x, const uin
 
 /* QuantizeLinear to uint8, one scale and zero point, n dense elements:
  * y = saturate(round half to even(x / scale) + zp), NaN to 0. */
-void onnxcc_f32_quantize_u8(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y);
+void onnxcc_f32_quantize_u8(size_t n, const float *x, float scale, uint8_t zp, uint8_t *y, int isa_cap);
 
 /* Quantized Add (QLinearAdd), n dense uint8 elements of one scale and
  * zero point per tensor: c = saturate(round half to even((a - a_zp) *
@@ -246,7 +246,10 @@ enum { ONNXCC_ISA_SCALAR = 0, ONNXCC_ISA_AVX2 = 1, ONNXCC_ISA_AVX512 = 2 };
 int onnxcc_rt_isa(void);
 /* onnxcc_rt_isa(), further capped at level cap - 1 when cap > 0: how a
  * compiled model limits its own layers (OnnxccConv2dParams.isa_cap, set by
- * `onnxcc --isa`) without any global state. */
+ * `onnxcc --isa`) without any global state.  Every fast kernel that picks
+ * an ISA level takes such a cap (a parameter or argument named isa_cap,
+ * 0 = no cap), so that a model compiled with --isa=scalar runs no vector
+ * kernel and gives the bits the scalar level gives. */
 int onnxcc_rt_isa_capped(int cap);
 const char *onnxcc_rt_isa_name(int isa); /* "scalar", "avx2", "avx512"; "unknown" */
 
@@ -431,9 +434,9 @@ void onnxcc_f32_gemm_ref(const OnnxccGemmParams *p, const float *a, const float 
  * pre-activated), so an empty max window is still -FLT_MAX.  Only y's
  * elements are written, never the gaps between its images. */
 void onnxcc_f32_maxpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,
-                          const float *pre_shift, float *y);
+                          const float *pre_shift, float *y, int isa_cap);
 void onnxcc_f32_avgpool2d(const OnnxccPool2dParams *p, const float *x, const float *pre_scale,
-                          const float *pre_shift, float *y);
+                          const float *pre_shift, float *y, int isa_cap);
 
 /* y[n*C + c] = mean over i < hw of pre(x[n*x_img_stride + c*hw + i]), with
  * pre as above and max(0, .) if pre_relu; x_img_stride 0 = C*hw (dense), so
@@ -531,8 +534,8 @@ void onnxcc_f32_logsoftmax_ref(size_t outer, size_t len, size_t inner, const flo
  * of the _ref kernels, NaN and infinities as they give them.  Rows (blocks
  * of columns when inner > 1) are split over the runtime's threads (every
  * count gives the same bits).  y may equal x. */
-void onnxcc_f32_softmax(size_t outer, size_t len, size_t inner, const float *x, float *y);
-void onnxcc_f32_logsoftmax(size_t outer, size_t len, size_t inner, const float *x, float *y);
+void onnxcc_f32_softmax(size_t outer, size_t len, size_t inner, const float *x, float *y, int isa_cap);
+void onnxcc_f32_logsoftmax(size_t outer, size_t len, size_t inner, const float *x, float *y, int isa_cap);
 
 /* ---- layer normalization ---------------------------------------------- */
 
@@ -544,7 +547,7 @@ void onnxcc_f32_logsoftmax(size_t outer, size_t len, size_t inner, const float *
  * where the CPU has it, rows split over the runtime's threads (every count
  * gives the same bits).  y may equal x. */
 void onnxcc_f32_layernorm(size_t rows, size_t len, float eps, const float *x, const float *gamma,
-                          const float *beta, float *y);
+                          const float *beta, float *y, int isa_cap);
 
 /* ---- strided copy (transpose, split, slice), gather, reduce ----------- */
 
@@ -561,7 +564,7 @@ typedef struct OnnxccStridedCopyParams {
 int onnxcc_f32_strided_copy_ref(const OnnxccStridedCopyParams *p, const float *x, float *y);
 /* The same, fast: an axis read along x under a strided last axis (a
  * transpose) goes in 16 x 16 tiles, over the runtime's threads. */
-int onnxcc_f32_strided_copy(const OnnxccStridedCopyParams *p, const float *x, float *y);
+int onnxcc_f32_strided_copy(const OnnxccStridedCopyParams *p, const float *x, float *y, int isa_cap);
 
 /* Gather: x viewed as [outer][len][inner], y as [outer][n][inner] with
  * y[o][j][:] = x[o][idx[j]][:]; every idx[j] < len (the compiler checked
@@ -608,18 +611,19 @@ void onnxcc_f32_resize2d(size_t planes, int H, int W, int OH, int OW, int ty, co
 
 /* y = act(a + b) over n dense elements (the Add of a residual connection
  * with the activation after it); y may equal a or b. */
-void onnxcc_f32_add_act(size_t n, const float *a, const float *b, OnnxccAct act, float *y);
+void onnxcc_f32_add_act(size_t n, const float *a, const float *b, OnnxccAct act, float *y, int isa_cap);
 
 /* y = act(x) over n dense elements, any ONNXCC_ACT_* kind; y may equal x.
  * SIMD where the CPU has it (the transcendental kinds by polynomials within
  * a few ulp of the correctly rounded result; ONNXCC_ISA=scalar uses libm),
  * split over the runtime's threads (every count gives the same bits). */
-void onnxcc_f32_act(size_t n, OnnxccAct act, const float *x, float *y);
+void onnxcc_f32_act(size_t n, OnnxccAct act, const float *x, float *y, int isa_cap);
 
 /* y[r*cols + j] = x[r*cols + j] * s[r] for r < rows, j < cols: a tensor
  * [N][C][H*W] scaled per channel (rows = N*C, cols = H*W; the Mul of a
  * squeeze-and-excitation block).  y may equal x. */
-void onnxcc_f32_scale_rows(size_t rows, size_t cols, const float *x, const float *s, float *y);
+void onnxcc_f32_scale_rows(size_t rows, size_t cols, const float *x, const float *s, float *y,
+                           int isa_cap);
 
 #ifdef __cplusplus
 }
