@@ -123,6 +123,40 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
 #define BAND_PARTS 2             /* WinoJob.banded: parts, and the thread count */
 #define BANDED_MAX_VM (1u << 21) /* floats of V and M (8 MB) up to which a part has its own */
 
+/* A split K (WinoJob.khalf): a layer of one band with at least twice as
+ * many input channels as outputs (and at least KSPLIT_MIN_CH), U not
+ * fused on any CPU, splits its input channels in two halves, whatever the
+ * thread count, as conv2d.c's ksplit_run does for small maps.  Each half
+ * makes its U, frames and V and multiplies them into its own M; a last
+ * phase adds the two M (M = (M_1 + 0) + M_0) and transforms back.  With
+ * two threads each core then makes, writes and reads only its own half of
+ * U and V, where the three phases of the regular path handed U, V and M
+ * across between the cores; one thread runs the halves one after the
+ * other, the second adding the first's M through its GEMMs' residual, the
+ * same sums.  The halves' sums are other bits than one sum over K, so the
+ * choice depends on the shape alone.  In the model, per-node profile,
+ * medians of 6-8 interleaved runs, Xeon with AVX-512 and AMX (family 6),
+ * two threads: DenseNet-121's twelve 28x28 layers 2.47 -> 2.22 ms and its
+ * 24 at 14x14 2.37 -> 2.28; DenseNet-161's 6.49 -> 5.82 (14x14) and 4.24 ->
+ * 3.83 (28x28); one thread: 3.29 -> 3.14 (DenseNet-121, 28x28), 2.62 ->
+ * 2.70 (14x14), DenseNet-161's 8.63 -> 8.10 and 5.88 -> 6.25.  Alone, two
+ * threads, weights cold: with as many or more outputs than inputs the
+ * second M cost more than it saved (ResNet-50's 128 -> 128 at 28x28 4%
+ * slower, SqueezeNet-1.1's 32 -> 128 at 27x27 56%). */
+#define KSPLIT_MIN_CH 32
+
+static int ksplits(const OnnxccConv2dParams *p, const WinoPlan *w)
+{
+    return w->band >= w->th && w->cg >= KSPLIT_MIN_CH && w->cg >= 2 * w->mg &&
+           !fused_shape(p, FUSED_MIN_U_INTEL);
+}
+
+/* Floats of the second half's M (WinoJob.khalf), or 0. */
+static size_t half_m_floats(const OnnxccConv2dParams *p, const WinoPlan *w)
+{
+    return ksplits(p, w) ? (size_t)XI * (size_t)w->mg * w->ldv : 0;
+}
+
 /* Floats of the second part's own frames, V and M (WinoJob.banded), or 0
  * where it does not apply.  It is sized where the model is compiled, where
  * the thread count is not known. */
@@ -182,7 +216,10 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
                      : fused_shape(p, FUSED_MIN_U)       ? blocks
                      : fused_shape(p, FUSED_MIN_U_INTEL) ? (blocks > u_floats(p) ? blocks : u_floats(p))
                                                          : u_floats(p);
-    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u + part_floats(&w);
+    /* A band per part needs several bands, a split K one: at most one of
+     * the two is not 0, and it ends the scratch. */
+    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u + part_floats(&w) +
+           half_m_floats(p, &w);
 }
 
 /* U = G g G^T for one 3x3 kernel, in double. */
@@ -241,6 +278,8 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
  * tile rows; phase 0 fills and transforms the input (tasks split input
  * channels), phase 1 multiplies (a task per transformed point and panel of
  * output channels), phase 2 transforms back (tasks split output channels).
+ * A split K (WinoJob.khalf, see ksplits) has two phases: the halves, then
+ * their sum and the transform back.
  *
  * A band per part (WinoJob.banded; on Intel, two threads, maps of several
  * bands): each round takes two bands; phase 0 makes U (lazy packing, the
@@ -278,6 +317,8 @@ typedef struct WinoJob {
     int fused;      /* U made per block in the GEMM phase (wino_fused_gemm) */
     int banded;     /* a band per part: parts' own frames, V and M below */
     int npairs;     /* banded: rounds per image and group */
+    int khalf;      /* > 0: K split at this input channel (wino_half) */
+    float *m1;      /* khalf: the second half's M */
     float *part_frame[BAND_PARTS], *part_v[BAND_PARTS], *part_m[BAND_PARTS];
     float *ublocks; /* fused: FUSED_TASKS blocks of XI * ustride floats */
 } WinoJob;
@@ -394,36 +435,52 @@ static const float *pair_u(const WinoJob *j, const WinoBand *bd, int i)
     return bd->u + (size_t)xi * j->ustride + (size_t)(r0 / FAST_PANEL) * (size_t)j->w.cg * FAST_PANEL;
 }
 
-/* Step 3 for pair i: M[xi] = U[xi] V[xi] for one xi and panel (all output
- * channels with one thread).  Its last panel's tiles prefetch the panels of
- * pair `next` (-1: none): each pair's GEMM is short (a band's tiles), and
- * its U, which no cache holds (a model's Winograd weights are several
- * times the size of its others), waited for memory at every pair's start. */
-static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next, const float *v,
-                           float *mb)
+/* One point's GEMM: M[xi] of m output channels (rows from mb) += or = U
+ * (a: the panels of point xi from input channel c0) times V[xi] of nc
+ * input channels from c0; add: plus what M holds (the GEMM's residual).
+ * a_next: the next GEMM's panels, which its last panel's tiles prefetch:
+ * each GEMM is short (a band's tiles), and its U, which no cache holds (a
+ * model's Winograd weights are several times the size of its others),
+ * waited for memory at every GEMM's start. */
+static void wino_point_gemm(const WinoJob *j, const WinoBand *bd, int xi, const float *a, const float *a_next,
+                            int m, size_t c0, int nc, const float *v, float *mb, int add)
 {
     static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
-    const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
     const int ncols = bd->nb * w->tw;
     FastGemm gm;
-    gm.a = pair_u(j, bd, i);
-    gm.a_next = next >= 0 ? pair_u(j, bd, next) : NULL;
-    gm.m = j->panels == 1 ? w->mg : w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
-    gm.nc = w->cg;
+    gm.a = a;
+    gm.a_next = a_next;
+    gm.m = m;
+    gm.nc = nc;
     gm.ntaps = 1;
     gm.taps = tap0;
-    gm.b = v + (size_t)xi * w->ldv;
+    gm.b = v + (c0 * XI + (size_t)xi) * w->ldv;
     gm.cstride = XI * w->ldv;
     gm.ncols = ncols;
     gm.q0 = 0;
     gm.frame_w = gm.out_w = ncols;
-    gm.y = mb + (size_t)r0 * XI * w->ldv + (size_t)xi * w->ldv;
+    gm.y = mb + (size_t)xi * w->ldv;
     gm.ldy = XI * w->ldv;
-    gm.bias = gm.res = NULL;
+    gm.bias = NULL;
+    gm.res = add ? gm.y : NULL;
     gm.act.kind = ONNXCC_ACT_NONE;
     gm.act.a = gm.act.b = 0.0f;
+    gm.cbias = NULL;
     j->kern->gemm(&gm);
+}
+
+/* Step 3 for pair i: M[xi] = U[xi] V[xi] for one xi and panel (all output
+ * channels with one thread), prefetching the panels of pair `next` (-1:
+ * none). */
+static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next, const float *v,
+                           float *mb)
+{
+    const WinoPlan *w = &j->w;
+    const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
+    const int m = j->panels == 1 ? w->mg : w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
+    wino_point_gemm(j, bd, xi, pair_u(j, bd, i), next >= 0 ? pair_u(j, bd, next) : NULL, m, 0, w->cg, v,
+                    mb + (size_t)r0 * XI * w->ldv, 0);
 }
 
 /* Step 3 for task i: its share of the (xi, panel) pairs; a few tasks per
@@ -444,10 +501,8 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
  * residual. */
 static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
 {
-    static const int tap0[1] = {0};
     const WinoPlan *w = &j->w;
     const int npanels = (w->mg + FAST_PANEL - 1) / FAST_PANEL;
-    const int ncols = bd->nb * w->tw;
     float *ub = j->ublocks + (size_t)i * XI * j->ustride;
     size_t lo, hi;
     fast_split((size_t)npanels, 1, j->gemm_tasks, i, &lo, &hi);
@@ -459,26 +514,10 @@ static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
                                  j->ustride};
             j->kern->wino_u(&u);
             for (int xi = 0; xi < XI; xi++) {
-                FastGemm gm;
-                gm.a = ub + (size_t)xi * j->ustride;
-                gm.a_next = xi + 1 < XI ? gm.a + j->ustride : NULL;
-                gm.m = w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
-                gm.nc = n;
-                gm.ntaps = 1;
-                gm.taps = tap0;
-                gm.b = j->v + ((size_t)c0 * XI + (size_t)xi) * w->ldv;
-                gm.cstride = XI * w->ldv;
-                gm.ncols = ncols;
-                gm.q0 = 0;
-                gm.frame_w = gm.out_w = ncols;
-                gm.y = j->mb + ((size_t)r0 * XI + (size_t)xi) * w->ldv;
-                gm.ldy = XI * w->ldv;
-                gm.bias = NULL;
-                gm.res = c0 ? gm.y : NULL;
-                gm.act.kind = ONNXCC_ACT_NONE;
-                gm.act.a = gm.act.b = 0.0f;
-                gm.cbias = NULL;
-                j->kern->gemm(&gm);
+                const float *a = ub + (size_t)xi * j->ustride;
+                wino_point_gemm(j, bd, xi, a, xi + 1 < XI ? a + j->ustride : NULL,
+                                w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL, (size_t)c0, n, j->v,
+                                j->mb + (size_t)r0 * XI * w->ldv, c0 > 0);
             }
         }
     }
@@ -517,6 +556,53 @@ static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
     wino_output_rows(j, bd, m0, m1, j->mb);
 }
 
+/* Half h of the input channels (WinoJob.khalf), all four steps but the
+ * last: its U (lazy packing), frames and V, then M_h = U[., half] V[half]
+ * for every point and panel into mb; add: plus what mb holds (the other
+ * half's M: M = (M_1 + 0) + M_0 as the separate sum, a GEMM's epilogue
+ * adding a NULL bias as +0). */
+static void wino_half(const WinoJob *j, const WinoBand *bd, int h, float *mb, int add)
+{
+    const WinoPlan *w = &j->w;
+    const size_t c0 = h ? (size_t)j->khalf : 0, c1 = h ? (size_t)w->cg : (size_t)j->khalf;
+    const int npanels = (w->mg + FAST_PANEL - 1) / FAST_PANEL;
+    wino_make_u(j, bd, c0, c1);
+    wino_fill_in(j, bd, c0, c1, j->frame, j->v);
+    for (int k = 0; k < XI * npanels; k++) {
+        const int xi = k / npanels, pn = k % npanels;
+        const float *a = bd->u + (size_t)xi * j->ustride + ((size_t)pn * (size_t)w->cg + c0) * FAST_PANEL;
+        const float *a_next = k + 1 < XI * npanels
+                                  ? bd->u + (size_t)((k + 1) / npanels) * j->ustride +
+                                        ((size_t)((k + 1) % npanels) * (size_t)w->cg + c0) * FAST_PANEL
+                                  : NULL;
+        wino_point_gemm(j, bd, xi, a, a_next,
+                        w->mg - pn * FAST_PANEL < FAST_PANEL ? w->mg - pn * FAST_PANEL : FAST_PANEL, c0,
+                        (int)(c1 - c0), j->v, mb + (size_t)pn * FAST_PANEL * XI * w->ldv, add);
+    }
+}
+
+/* A split K (WinoJob.khalf) with threads, round r: phase 0 runs half i
+ * into its own M, phase 1 adds the halves' M and transforms back, tasks
+ * splitting the output channels. */
+static void wino_ksplit_task(const WinoJob *j, int r, int phase, int i)
+{
+    const WinoBand bd = band_of(j, r);
+    if (phase == 0) {
+        wino_half(j, &bd, i, i ? j->m1 : j->mb, 0);
+        return;
+    }
+    size_t m0, m1;
+    fast_split((size_t)j->w.mg, WINO_CH_UNIT, j->out_tasks, i, &m0, &m1);
+    if (m0 == m1)
+        return;
+    const size_t row = XI * j->w.ldv;
+    const OnnxccAct none = {ONNXCC_ACT_NONE, 0.0f, 0.0f};
+    const FastAdd2 a = {j->mb + m0 * row, j->m1 + m0 * row, NULL, 0.0f, none, j->mb + m0 * row,
+                        (m1 - m0) * row};
+    j->kern->add2(&a);
+    wino_output_rows(j, &bd, m0, m1, j->mb);
+}
+
 /* A band per part (WinoJob.banded), round r: phase 0 makes U (lazy
  * packing, the group's first round; tasks split input channels), phase 1
  * runs all four steps for band 2 * pair + i of the round's pair in part
@@ -545,6 +631,10 @@ static void wino_task(void *ctx, int round, int phase, int i)
     const WinoJob *j = ctx;
     if (j->banded) {
         wino_banded_task(j, round, phase, i);
+        return;
+    }
+    if (j->khalf) {
+        wino_ksplit_task(j, round, phase, i);
         return;
     }
     const WinoBand bd = band_of(j, round);
@@ -585,7 +675,8 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.fused = lazy && onnxcc_fast_wino_fused(p);
     j.u = lazy && !j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
     j.ublocks = j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
-    float *second = scratch + (onnxcc_fast_wino_scratch_floats(p, lazy) - part_floats(&j.w));
+    float *second =
+        scratch + (onnxcc_fast_wino_scratch_floats(p, lazy) - part_floats(&j.w) - half_m_floats(p, &j.w));
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
@@ -617,6 +708,26 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
         j.npairs = (j.nbands + BAND_PARTS - 1) / BAND_PARTS;
         const int counts[2] = {j.u ? j.in_tasks : 1, BAND_PARTS};
         onnxcc_fast_parallel_phases(p->N * p->group * j.npairs, 2, counts, wino_task, &j);
+        return;
+    }
+    j.khalf = ksplits(p, &j.w)
+                  ? (j.w.cg / 2 + WINO_CH_UNIT - 1) / WINO_CH_UNIT * WINO_CH_UNIT
+                  : 0;
+    if (j.khalf) {
+        j.m1 = second;
+        if (threads == 1) {
+            /* The second half adds the first's M as its GEMMs' residual:
+             * the same sums as the separate pass. */
+            for (int r = 0; r < p->N * p->group; r++) {
+                const WinoBand bd = band_of(&j, r);
+                wino_half(&j, &bd, 0, j.mb, 0);
+                wino_half(&j, &bd, 1, j.mb, 1);
+                wino_output_rows(&j, &bd, 0, (size_t)j.w.mg, j.mb);
+            }
+            return;
+        }
+        const int counts[2] = {2, j.out_tasks};
+        onnxcc_fast_parallel_phases(p->N * p->group, 2, counts, wino_task, &j);
         return;
     }
     const int counts[3] = {j.in_tasks, j.gemm_tasks, j.out_tasks};
