@@ -153,7 +153,37 @@ void onnxcc_set_num_threads(int n)
     __atomic_store_n(&api_threads, n > 0 ? n : 0, __ATOMIC_RELAXED);
 }
 
-void onnxcc_fast_parallel(int ntasks, OnnxccTaskFn fn, void *ctx)
+/* Affinity: whatever order the threads take a loop's tasks in, the caller
+ * runs them from the first up and the workers from the last down, so with
+ * two threads each one's share is contiguous, and kernels that cut a map
+ * into tasks in order keep each part of the map on the same core from one
+ * layer to the next (the first thread the first part) instead of
+ * interleaving it between the two cores' caches.  Measured (Intel Xeon, two
+ * threads, interleaved whole runs): DenseNet-121 0.91-0.93, DenseNet-161
+ * 0.97.  Every count of front and back claims adds up to the loop's tasks,
+ * so each task still runs exactly once. */
+typedef struct Affine {
+    OnnxccTaskFn fn;
+    void *ctx;
+    pthread_t caller;
+    int ntasks, front, back;
+} Affine;
+
+static int affine_index(pthread_t caller, int n, int *front, int *back)
+{
+    if (pthread_equal(pthread_self(), caller))
+        return __atomic_fetch_add(front, 1, __ATOMIC_RELAXED);
+    return n - 1 - __atomic_fetch_add(back, 1, __ATOMIC_RELAXED);
+}
+
+static void affine_task(void *arg, int t)
+{
+    Affine *a = arg;
+    (void)t;
+    a->fn(a->ctx, affine_index(a->caller, a->ntasks, &a->front, &a->back));
+}
+
+static void parallel_core(int ntasks, OnnxccTaskFn fn, void *ctx, int affine)
 {
     int n = ntasks > 1 ? onnxcc_num_threads() : 1;
     n = n < ntasks ? n : ntasks;
@@ -163,6 +193,11 @@ void onnxcc_fast_parallel(int ntasks, OnnxccTaskFn fn, void *ctx)
         return;
     }
     const int helpers = start_workers(n - 1);
+    Affine af = {fn, ctx, pthread_self(), ntasks, 0, 0};
+    if (affine) {
+        fn = affine_task;
+        ctx = &af;
+    }
     const uint64_t w =
         W_MAKE(W_GEN(__atomic_load_n(&job_word, __ATOMIC_RELAXED)) + 1, helpers, ntasks);
     __atomic_store_n(&job_fn, fn, __ATOMIC_RELAXED);
@@ -182,6 +217,11 @@ void onnxcc_fast_parallel(int ntasks, OnnxccTaskFn fn, void *ctx)
     pthread_mutex_unlock(&pool_busy);
 }
 
+void onnxcc_fast_parallel(int ntasks, OnnxccTaskFn fn, void *ctx)
+{
+    parallel_core(ntasks, fn, ctx, 1);
+}
+
 /* ---- phased loops -------------------------------------------------------- */
 
 /* One chunk of rounds of a phased loop, run as one flat loop: task t is
@@ -194,8 +234,11 @@ typedef struct Phased {
     OnnxccPhaseFn fn;
     void *ctx;
     const int *counts;
-    int per_round, round0;
+    int per_round, round0, nphases;
     int done;
+    pthread_t caller;
+    int *ends; /* front and back claims per (round, phase); NULL: none
+                * (one thread, or no memory: tasks in claim order) */
 } Phased;
 
 static void phased_task(void *arg, int t)
@@ -212,6 +255,10 @@ static void phased_task(void *arg, int t)
         else
             sched_yield();
     }
+    if (ph->ends) {
+        int *e = ph->ends + 2 * (r * ph->nphases + p);
+        i = affine_index(ph->caller, ph->counts[p], e, e + 1);
+    }
     ph->fn(ph->ctx, ph->round0 + r, p, i);
     __atomic_fetch_add(&ph->done, 1, __ATOMIC_RELEASE);
 }
@@ -226,8 +273,11 @@ void onnxcc_fast_parallel_phases(int rounds, int nphases, const int *counts, Onn
         return;
     const int chunk = MAX_TASKS / per_round > 0 ? MAX_TASKS / per_round : 1;
     for (int r0 = 0; r0 < rounds; r0 += chunk) {
-        Phased ph = {fn, ctx, counts, per_round, r0, 0};
         const int n = rounds - r0 < chunk ? rounds - r0 : chunk;
-        onnxcc_fast_parallel(n * per_round, phased_task, &ph);
+        Phased ph = {fn, ctx, counts, per_round, r0, nphases, 0, pthread_self(), NULL};
+        if (onnxcc_num_threads() > 1)
+            ph.ends = calloc(2 * (size_t)n * (size_t)nphases, sizeof(int));
+        parallel_core(n * per_round, phased_task, &ph, 0);
+        free(ph.ends);
     }
 }
