@@ -8,7 +8,9 @@
  * over past the last multiple of 16 that would fill at most 3/4 of a zmm
  * (a 1x1 map, 7x7 = 48 + 1, 14x14 = 192 + 4) run instead on a transposed
  * tile, up to 64 channels (4 panels) x up to 4 columns, that vectorises
- * over output channels and wastes no lanes. */
+ * over output channels and wastes no lanes; where there are at most 4 of
+ * them after whole main tiles and B needs no fill, the last main tile of
+ * each row tile runs them instead (LEFT_FUSE). */
 #include <immintrin.h>
 
 #include "fast.h"
@@ -63,6 +65,18 @@ INLINE void tile_k(__m512 acc[MR_WIDE][NV], const float *a, const float *bt, int
     tile_fma(acc, a, bv, nv, mr);
 }
 
+/* One k step of the leftover columns: accl[j] (the tile's 8 rows) += a[0..7]
+ * * bt[j], one fused multiply-add per output as the transposed tile's. */
+INLINE void left_k(__m256 accl[CJ], const float *a, const float *bt, int nl)
+{
+    if (!nl)
+        return;
+    const __m256 av = _mm256_loadu_ps(a);
+    FAST_UNROLL
+    for (int j = 0; j < nl; j++)
+        accl[j] = _mm256_fmadd_ps(av, _mm256_set1_ps(bt[j]), accl[j]);
+}
+
 /* The same step building B (gemm_fill): the row's values are x's
  * pre-activated (mul, add, max as the fills), stored to bt and multiplied.
  * The last vector loads only its n16 lanes of x, which ends there. */
@@ -85,9 +99,13 @@ INLINE void tile_k_fill(__m512 acc[MR_WIDE][NV], const float *a, const float *xr
  * gemm_avx512).  fill (one tap only): 0, B is read; 1, B is built from
  * fl (gemm_fill) with the pre-activation's scale and shift; 2, and relu. */
 INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
-                 int n, int nv, int mr, const FastGemmFill *fl, int fill)
+                 int n, int nv, int mr, const FastGemmFill *fl, int fill, int nl)
 {
     __m512 acc[MR_WIDE][NV];
+    __m256 accl[CJ]; /* nl leftover columns past the tile's (see LEFT_FUSE) */
+    FAST_UNROLL
+    for (int j = 0; j < nl; j++)
+        accl[j] = _mm256_setzero_ps();
     FAST_UNROLL
     for (int r = 0; r < mr; r++) {
         FAST_UNROLL
@@ -153,12 +171,15 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
             if (nv == NV)
                 _mm_prefetch((const char *)pf, _MM_HINT_T0);
             tile_k(acc, a, bt, nv, mr);
+            left_k(accl, a, bt + 16 * NV, nl);
             tile_k(acc, a + FAST_PANEL, bt + cs, nv, mr);
+            left_k(accl, a + FAST_PANEL, bt + cs + 16 * NV, nl);
         }
         if (c < g->nc) {
             if (nv == NV)
                 _mm_prefetch((const char *)pf, _MM_HINT_T0);
             tile_k(acc, a, bt, nv, mr);
+            left_k(accl, a, bt + 16 * NV, nl);
         }
     } else {
         for (int c = 0; c < g->nc; c++) {
@@ -243,6 +264,16 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
             fast_store_frame(g, buf, q, n, yr, rr);
         }
     }
+    /* The leftover columns as the transposed tile stores them (ttile). */
+    FAST_UNROLL
+    for (int j = 0; j < nl; j++) {
+        const __mmask16 rm = first_lanes(rows);
+        const __m512 bias = g->bias ? _mm512_maskz_loadu_ps(rm, g->bias + r0) : _mm512_setzero_ps();
+        const __m512 v = _mm512_add_ps(_mm512_zextps256_ps512(accl[j]), bias);
+        float buf[16];
+        _mm512_storeu_ps(buf, g->res ? v : act_ps(&g->act, v));
+        fast_store_column(g, buf, (size_t)r0 * g->ldy + q + 16 * NV + (size_t)j, rows);
+    }
 }
 
 /* The main tiles by width, one copy per fill mode (tile's fill). */
@@ -250,21 +281,33 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
     static void tile3_##f(const FastGemm *g, const float *a, const float *pf, int r0, int rows,  \
                           int j0, int n, const FastGemmFill *fl)                                 \
     {                                                                                            \
-        tile(g, a, pf, r0, rows, j0, n, 3, MR, fl, f);                                          \
+        tile(g, a, pf, r0, rows, j0, n, 3, MR, fl, f, 0);                                          \
     }                                                                                            \
     static void tile2_##f(const FastGemm *g, const float *a, const float *pf, int r0, int rows,  \
                           int j0, int n, const FastGemmFill *fl)                                 \
     {                                                                                            \
-        tile(g, a, pf, r0, rows, j0, n, 2, MR, fl, f);                                          \
+        tile(g, a, pf, r0, rows, j0, n, 2, MR, fl, f, 0);                                          \
     }                                                                                            \
     static void tile1_##f(const FastGemm *g, const float *a, const float *pf, int r0, int rows,  \
                           int j0, int n, const FastGemmFill *fl)                                 \
     {                                                                                            \
-        tile(g, a, pf, r0, rows, j0, n, 1, MR, fl, f);                                          \
+        tile(g, a, pf, r0, rows, j0, n, 1, MR, fl, f, 0);                                          \
     }
 TILES_FILL(0)
 TILES_FILL(1)
 TILES_FILL(2)
+
+/* The last main tile with its 1-4 leftover columns (LEFT_FUSE). */
+#define TILE_LEFT(nl)                                                                          \
+    static void tile3_left##nl(const FastGemm *g, const float *a, const float *pf, int r0,    \
+                               int rows, int j0, int n, const FastGemmFill *fl)               \
+    {                                                                                          \
+        tile(g, a, pf, r0, rows, j0, n, 3, MR, fl, 0, nl);                                     \
+    }
+TILE_LEFT(1)
+TILE_LEFT(2)
+TILE_LEFT(3)
+TILE_LEFT(4)
 
 typedef void (*TileFn)(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
                        int n, const FastGemmFill *fl);
@@ -274,7 +317,7 @@ typedef void (*TileFn)(const FastGemm *g, const float *a, const float *pf, int r
  * two FMA pipes short of independent sums. */
 static void tile1_wide(const FastGemm *g, const float *a, int r0, int rows, int n)
 {
-    tile(g, a, a, r0, rows, 0, n, 1, MR_WIDE, NULL, 0);
+    tile(g, a, a, r0, rows, 0, n, 1, MR_WIDE, NULL, 0, 0);
 }
 
 /* Transposed tile: the np <= CP panels from p0 (channels 16*p0 .. 16*(p0 +
@@ -394,6 +437,24 @@ static void fill_cols(const FastGemm *g, const FastGemmFill *fl, int j0, int n)
     fill_avx512(&f, &fl->pre);
 }
 
+/* LEFT_FUSE: a GEMM of whole main tiles and 1 to CJ leftover columns (7x7
+ * = 48 + 1, 14x14 = 192 + 4) with one tap and no junk columns runs the
+ * leftovers in the last main tile of each row tile, from the weights it
+ * loads anyway (8 rows, a 256-bit sum per column), instead of transposed
+ * tiles that read all the weights once more: per output the same fused
+ * multiply-adds in the same order, and the same epilogue, so the same
+ * bits.  Whole models, interleaved runs, Intel Xeon: ResNet-18 0.91 on one
+ * thread and 0.94 on two (its three 512 -> 512 3x3 layers at 7x7, im2col
+ * with K = 4608, had spent a fifth of their time in the transposed tile);
+ * ResNet-50 0.99-1.00.  Returns the leftover columns so run, or 0. */
+static int left_fused(const FastGemm *g, const FastGemmFill *fl, int left, int main_cols)
+{
+    return !fl && left >= 1 && left <= CJ && g->ntaps == 1 && g->frame_w == g->out_w &&
+                   main_cols >= 16 * NV && main_cols % (16 * NV) == 0
+               ? left
+               : 0;
+}
+
 /* fl: B built by the first rows' tiles (gemm_fill: an epilogue of act_ps's
  * kinds only), or NULL. */
 static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
@@ -424,9 +485,11 @@ static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
      * layer, weights cold, one thread, Xeon with AVX-512 and AMX:
      * ResNet-50's 1x1 512 -> 2048 and 2048 -> 512 at 7x7 (48 + 1 columns)
      * 19-23% faster, MobileNetV2's 320 -> 1280 8%. */
-    const int ip = left && main_cols && psize <= FAST_LEFT_KEEP
+    const int nl = left_fused(g, fl, left, main_cols);
+    const int ip = !nl && left && main_cols && psize <= FAST_LEFT_KEEP
                        ? (int)(FAST_LEFT_KEEP / psize < CP ? FAST_LEFT_KEEP / psize : CP)
                        : 0;
+    static const TileFn tleft[CJ] = {tile3_left1, tile3_left2, tile3_left3, tile3_left4};
     for (int r0 = 0; r0 < g->m; r0 += MR) {
         if (ip && r0 && r0 % (ip * FAST_PANEL) == 0)
             ttile_left(g, r0 / FAST_PANEL - ip, ip, main_cols);
@@ -450,7 +513,9 @@ static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
         const TileFn t1 = fill == 2 ? tile1_2 : fill ? tile1_1 : tile1_0;
         for (int j0 = 0; j0 < main_cols; j0 += 16 * NV) {
             const int n = main_cols - j0 < 16 * NV ? main_cols - j0 : 16 * NV;
-            if (n > 32)
+            if (nl && j0 + n == main_cols)
+                tleft[nl - 1](g, a, pf, r0, rows, j0, n, fl);
+            else if (n > 32)
                 t3(g, a, pf, r0, rows, j0, n, fl);
             else if (n > 16)
                 t2(g, a, pf, r0, rows, j0, n, fl);
@@ -469,6 +534,8 @@ static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
      * EfficientNet-B0's 48 -> 1152 0.013 -> 0.007 (best of alternating
      * runs); with K 480 (960 -> 240 splits K in halves) 0.037 -> 0.046, so
      * those keep CP. */
+    if (nl)
+        return;
     if (ip) { /* the last group */
         const int last = (g->m - 1) / FAST_PANEL / ip * ip;
         ttile_left(g, last, ip, main_cols);
