@@ -170,6 +170,9 @@ static const Case cases[] = {
     {1, 9, 19, 18, 8, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},      /* the fewest channels */
     {1, 12, 20, 20, 12, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 1},    /* asymmetric pads: not a mosaic */
     {1, 24, 56, 54, 20, 1, 3, 3, 1, 1, 12, 12, 12, 12, 12, 12}, /* dilation 12: phases of 4 and 5 */
+    /* im2col on small maps (at least 128 outputs) with K split in halves */
+    {2, 160, 7, 7, 144, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* 3x3 at 7x7: 48 + 1 columns */
+    {1, 136, 8, 8, 128, 1, 1, 3, 1, 1, 1, 1, 0, 1, 0, 1},   /* Inception's 1x3 at 8x8 */
 };
 #define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
 
