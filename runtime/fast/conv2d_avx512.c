@@ -26,6 +26,7 @@
 #define LEFT_MAX 12 /* leftover columns that go to the transposed tile */
 #define PF_MIN_K 64 /* depth from which a tile prefetches its output lines */
 #define SEQ_MAX_K 256 /* at most CJ columns: one panel at a time up to this K */
+#define LEFT_FUSE_MAX 1 /* leftover columns a main tile runs (LEFT_FUSE) */
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -67,7 +68,7 @@ INLINE void tile_k(__m512 acc[MR_WIDE][NV], const float *a, const float *bt, int
 
 /* One k step of the leftover columns: accl[j] (the tile's 8 rows) += a[0..7]
  * * bt[j], one fused multiply-add per output as the transposed tile's. */
-INLINE void left_k(__m256 accl[CJ], const float *a, const float *bt, int nl)
+INLINE void left_k(__m256 accl[LEFT_FUSE_MAX], const float *a, const float *bt, int nl)
 {
     if (!nl)
         return;
@@ -102,7 +103,7 @@ INLINE void tile(const FastGemm *g, const float *a, const float *pf, int r0, int
                  int n, int nv, int mr, const FastGemmFill *fl, int fill, int nl)
 {
     __m512 acc[MR_WIDE][NV];
-    __m256 accl[CJ]; /* nl leftover columns past the tile's (see LEFT_FUSE) */
+    __m256 accl[LEFT_FUSE_MAX]; /* nl leftover columns past the tile's (LEFT_FUSE) */
     FAST_UNROLL
     for (int j = 0; j < nl; j++)
         accl[j] = _mm256_setzero_ps();
@@ -297,17 +298,12 @@ TILES_FILL(0)
 TILES_FILL(1)
 TILES_FILL(2)
 
-/* The last main tile with its 1-4 leftover columns (LEFT_FUSE). */
-#define TILE_LEFT(nl)                                                                          \
-    static void tile3_left##nl(const FastGemm *g, const float *a, const float *pf, int r0,    \
-                               int rows, int j0, int n, const FastGemmFill *fl)               \
-    {                                                                                          \
-        tile(g, a, pf, r0, rows, j0, n, 3, MR, fl, 0, nl);                                     \
-    }
-TILE_LEFT(1)
-TILE_LEFT(2)
-TILE_LEFT(3)
-TILE_LEFT(4)
+/* The last main tile with the leftover column (LEFT_FUSE). */
+static void tile3_left(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
+                       int n, const FastGemmFill *fl)
+{
+    tile(g, a, pf, r0, rows, j0, n, 3, MR, fl, 0, 1);
+}
 
 typedef void (*TileFn)(const FastGemm *g, const float *a, const float *pf, int r0, int rows, int j0,
                        int n, const FastGemmFill *fl);
@@ -437,19 +433,23 @@ static void fill_cols(const FastGemm *g, const FastGemmFill *fl, int j0, int n)
     fill_avx512(&f, &fl->pre);
 }
 
-/* LEFT_FUSE: a GEMM of whole main tiles and 1 to CJ leftover columns (7x7
- * = 48 + 1, 14x14 = 192 + 4) with one tap and no junk columns runs the
- * leftovers in the last main tile of each row tile, from the weights it
- * loads anyway (8 rows, a 256-bit sum per column), instead of transposed
+/* LEFT_FUSE: a GEMM of whole main tiles and one leftover column (7x7 = 48
+ * + 1) with one tap and no junk columns runs it in the last main tile of
+ * each row tile, from the weights that tile loads anyway (8 rows, one
+ * 256-bit sum), instead of transposed
  * tiles that read all the weights once more: per output the same fused
  * multiply-adds in the same order, and the same epilogue, so the same
  * bits.  Whole models, interleaved runs, Intel Xeon: ResNet-18 0.91 on one
  * thread and 0.94 on two (its three 512 -> 512 3x3 layers at 7x7, im2col
  * with K = 4608, had spent a fifth of their time in the transposed tile);
- * ResNet-50 0.99-1.00.  Returns the leftover columns so run, or 0. */
+ * ResNet-50 0.99-1.00; Wide ResNet-50's 1024 -> 1024 at 7x7 16-18 -> 7.3-7.7
+ * ms (one layer, weights cold).  More columns (LEFT_FUSE_MAX) leave the
+ * tile short of registers: with 14x14's 4 (192 + 4) its 1x1 layers were
+ * 5-15% slower than with the transposed tiles.  Returns the leftover
+ * columns so run, or 0. */
 static int left_fused(const FastGemm *g, const FastGemmFill *fl, int left, int main_cols)
 {
-    return !fl && left >= 1 && left <= CJ && g->ntaps == 1 && g->frame_w == g->out_w &&
+    return !fl && left >= 1 && left <= LEFT_FUSE_MAX && g->ntaps == 1 && g->frame_w == g->out_w &&
                    main_cols >= 16 * NV && main_cols % (16 * NV) == 0
                ? left
                : 0;
@@ -489,7 +489,6 @@ static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
     const int ip = !nl && left && main_cols && psize <= FAST_LEFT_KEEP
                        ? (int)(FAST_LEFT_KEEP / psize < CP ? FAST_LEFT_KEEP / psize : CP)
                        : 0;
-    static const TileFn tleft[CJ] = {tile3_left1, tile3_left2, tile3_left3, tile3_left4};
     for (int r0 = 0; r0 < g->m; r0 += MR) {
         if (ip && r0 && r0 % (ip * FAST_PANEL) == 0)
             ttile_left(g, r0 / FAST_PANEL - ip, ip, main_cols);
@@ -514,7 +513,7 @@ static void gemm_tiles_fill(const FastGemm *g, const FastGemmFill *fl)
         for (int j0 = 0; j0 < main_cols; j0 += 16 * NV) {
             const int n = main_cols - j0 < 16 * NV ? main_cols - j0 : 16 * NV;
             if (nl && j0 + n == main_cols)
-                tleft[nl - 1](g, a, pf, r0, rows, j0, n, fl);
+                tile3_left(g, a, pf, r0, rows, j0, n, fl);
             else if (n > 32)
                 t3(g, a, pf, r0, rows, j0, n, fl);
             else if (n > 16)
