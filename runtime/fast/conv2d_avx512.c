@@ -8,9 +8,9 @@
  * over past the last multiple of 16 that would fill at most 3/4 of a zmm
  * (a 1x1 map, 7x7 = 48 + 1, 14x14 = 192 + 4) run instead on a transposed
  * tile, up to 64 channels (4 panels) x up to 4 columns, that vectorises
- * over output channels and wastes no lanes; where there are at most 4 of
- * them after whole main tiles and B needs no fill, the last main tile of
- * each row tile runs them instead (LEFT_FUSE). */
+ * over output channels and wastes no lanes; one such column after whole
+ * main tiles, where B needs no fill, runs instead in the last main tile of
+ * each row tile (LEFT_FUSE). */
 #include <immintrin.h>
 
 #include "fast.h"
@@ -434,10 +434,10 @@ static void fill_cols(const FastGemm *g, const FastGemmFill *fl, int j0, int n)
 }
 
 /* LEFT_FUSE: a GEMM of whole main tiles and one leftover column (7x7 = 48
- * + 1) with one tap and no junk columns runs it in the last main tile of
- * each row tile, from the weights that tile loads anyway (8 rows, one
- * 256-bit sum), instead of transposed
- * tiles that read all the weights once more: per output the same fused
+ * + 1) with one tap, no junk columns and B read (not built by the tiles)
+ * runs it in the last main tile of each row tile, from the weights that
+ * tile loads anyway (8 rows, one 256-bit sum), instead of transposed tiles
+ * that read all the weights once more: per output the same fused
  * multiply-adds in the same order, and the same epilogue, so the same
  * bits.  Whole models, interleaved runs, Intel Xeon: ResNet-18 0.91 on one
  * thread and 0.94 on two (its three 512 -> 512 3x3 layers at 7x7, im2col
