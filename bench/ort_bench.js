@@ -25,6 +25,20 @@ function loadOrt() {
   process.exit(1);
 }
 
+// This process's peak resident set in KiB: VmHWM of /proc/self/status,
+// which starts afresh at exec; resourceUsage().maxRSS (the fallback) keeps
+// the high-water mark of the process image before exec, so under a large
+// parent (bench.py) it reported the parent's size.
+function peakRssKib() {
+  try {
+    const m = /^VmHWM:\s*(\d+)\s*kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch (e) {
+    // not Linux: the fallback
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 async function main() {
   const [model, itersArg, warmArg, threadsArg] = process.argv.slice(2);
   if (!model) {
@@ -69,8 +83,7 @@ async function main() {
   }
   if (profile) session.endProfiling();
   process.stdout.write(`times_ms ${times.map((t) => t.toFixed(4)).join(' ')}\n`);
-  // resourceUsage().maxRSS is in KiB
-  process.stdout.write(`peak_rss_kib ${process.resourceUsage().maxRSS} base_rss_kib ${Math.round(baseRss / 1024)}\n`);
+  process.stdout.write(`peak_rss_kib ${peakRssKib()} base_rss_kib ${Math.round(baseRss / 1024)}\n`);
 }
 
 main().catch((e) => {
