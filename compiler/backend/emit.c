@@ -441,14 +441,13 @@ static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
     return scratch_at(e, onnxcc_f32_conv2d_scratch_kind(p));
 }
 
-/* Scratch a run touches for the first time is zeroed by memset before its
- * first layer uses it (one call per run and kind, for the bytes past what
- * earlier layers claimed).  Between two runs the region is evicted from
- * every cache (the weights of a whole model stream through), and a layer
- * that writes cold lines waits for each to be read from memory first,
- * while memset writes whole lines without reading them (glibc on a Zen 5:
- * 3.9 MB in 0.05 ms).  DenseNet-121's first Winograd layer, one thread:
- * 0.69-0.71 ms -> 0.56-0.57 with the memset (minimum of 20 runs).  Later
+/* Scratch a run touches for the first time is claimed (onnxcc_rt_claim)
+ * before its first layer uses it (one call per run and kind, for the bytes
+ * past what earlier layers claimed).  Between two runs the region is
+ * evicted from every cache (the weights of a whole model stream through),
+ * and a layer that writes cold lines waits for each to be read from memory
+ * first; where a memset that writes whole lines without reading them is
+ * faster, the runtime zeroes the region (see onnxcc_rt_claim).  Later
  * layers find the region in cache and claim nothing. */
 #define CLAIM_MIN 65536 /* bytes: less is not worth a call */
 
@@ -456,7 +455,7 @@ static void claim_scratch(Emitter *e, FILE *f, int kind, int64_t bytes)
 {
     if (bytes < e->claimed[kind] + CLAIM_MIN)
         return;
-    fprintf(f, "        memset(ws + %lld, 0, %lld); /* scratch first used here in a run */\n",
+    fprintf(f, "        onnxcc_rt_claim(ws + %lld, %lld); /* scratch first used here in a run */\n",
             (long long)(scratch_at(e, kind) + e->claimed[kind]), (long long)(bytes - e->claimed[kind]));
     e->claimed[kind] = bytes;
 }
