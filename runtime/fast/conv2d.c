@@ -1182,23 +1182,37 @@ static void grouped_run(const ConvJob *j)
 }
 
 /* Whether a layer that could split columns over threads (wide, gemm_run)
- * splits its output channels instead, over one shared B: a single band
- * (maps up to 14x14) whose B is at most ROWS_SPLIT_B floats, the expansion
- * 1x1 layers of mobile networks (80 -> 480 at 14x14, 160 -> 960 at 7x7;
- * those with at least as many inputs as outputs split K instead).  By
- * columns, each thread streamed all the weights for a sliver of columns,
- * and the one with 14x14's 4 leftover columns (196 = 96 + 100) read them
- * all again in transposed tiles while the other waited.  Whole models on
- * two threads, interleaved runs, Intel Xeon: MobileNetV3-Large 0.91,
- * MobileNetV2 0.95-0.98, EfficientNet-B0 0.95, SqueezeNet-1.1 0.97,
- * ResNet-50 0.98; GoogLeNet's im2col layers (B of 170K floats and more)
- * were 2% slower so and keep the columns.  The sums do not depend on the
- * split. */
+ * splits its output channels instead, over one shared B per band:
+ *  - a single band (maps up to 14x14) whose B is at most ROWS_SPLIT_B
+ *    floats: the expansion 1x1 layers of mobile networks (80 -> 480 at
+ *    14x14, 160 -> 960 at 7x7; those with at least as many inputs as
+ *    outputs split K instead).  By columns, each thread streamed all the
+ *    weights for a sliver of columns, and the one with 14x14's 4 leftover
+ *    columns (196 = 96 + 100) read them all again in transposed tiles while
+ *    the other waited.  Whole models on two threads, interleaved runs,
+ *    Intel Xeon: MobileNetV3-Large 0.91, MobileNetV2 0.95-0.98,
+ *    EfficientNet-B0 0.95, SqueezeNet-1.1 0.97, ResNet-50 0.98; GoogLeNet's
+ *    im2col layers (B of 170K floats and more) were 2% slower so and keep
+ *    the columns.
+ *  - weights of at least half a band of B (ROWS_SPLIT_W): by columns each
+ *    thread streams all of them once per band, by rows only its half, and
+ *    reads the half of the band's B that the other thread filled.
+ *    Inception-v3's 17x17 layers (289 columns, two or three bands), one
+ *    layer, weights cold, two threads, Intel Xeon: 1x7 192 -> 192 0.687 ->
+ *    0.523 ms, 1x7 128 -> 128 0.301 -> 0.279, 3x3/2 288 -> 384 from 35x35
+ *    2.13 -> 1.94, 1x1 768 -> 192 0.329 -> 0.306; the whole model 0.94
+ *    (interleaved runs); DenseNet-121, ResNet-18 and -50, GoogLeNet,
+ *    MobileNetV2, EfficientNet-B0, MNASNet and SqueezeNet-1.1 within
+ *    1% either way.  With the weights at a quarter of a band or more
+ *    Inception-v3 measured the same.
+ * The sums do not depend on the split. */
 #define ROWS_SPLIT_B 65536
+#define ROWS_SPLIT_W 2 /* rows when ROWS_SPLIT_W * weights >= a band of B */
 
 static int rows_split(const Plan *pl)
 {
-    return pl->ncols <= SMALL_COLS && pl->brows * pl->ncols <= ROWS_SPLIT_B;
+    return (pl->ncols <= SMALL_COLS && pl->brows * pl->ncols <= ROWS_SPLIT_B) ||
+           ROWS_SPLIT_W * (size_t)pl->mg * pl->k >= pl->brows * pl->band;
 }
 
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,

@@ -173,6 +173,9 @@ static const Case cases[] = {
     /* im2col on small maps (at least 128 outputs) with K split in halves */
     {2, 160, 7, 7, 144, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* 3x3 at 7x7: 48 + 1 columns */
     {1, 136, 8, 8, 128, 1, 1, 3, 1, 1, 1, 1, 0, 1, 0, 1},   /* Inception's 1x3 at 8x8 */
+    /* weights of half a band of B or more: with threads, output channels
+     * split over a shared B per band (rows_split) */
+    {1, 160, 17, 17, 160, 1, 1, 7, 1, 1, 1, 1, 0, 3, 0, 3}, /* Inception's 1x7 at 17x17: 3 bands */
 };
 #define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
 
