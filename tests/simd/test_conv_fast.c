@@ -176,6 +176,10 @@ static const Case cases[] = {
     /* weights of half a band of B or more: with threads, output channels
      * split over a shared B per band (rows_split) */
     {1, 160, 17, 17, 160, 1, 1, 7, 1, 1, 1, 1, 0, 3, 0, 3}, /* Inception's 1x7 at 17x17: 3 bands */
+    /* 1x1 with few outputs on planes that are not a multiple of 16: x read
+     * in place up to the last multiple, the rest from a copy (direct_tail) */
+    {1, 64, 55, 55, 16, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},   /* SqueezeNet's squeeze: 3024 + 1 */
+    {2, 48, 27, 27, 40, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},   /* 720 + 9, batch 2 */
 };
 #define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
 
