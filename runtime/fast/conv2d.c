@@ -810,18 +810,19 @@ typedef struct ConvJob {
     size_t col_unit; /* columns per GEMM task */
     int by_columns;  /* one phase: each task fills and multiplies its columns */
     int threads;     /* by_columns: tasks per round */
+    size_t share;    /* by_columns, threads > 1: most columns of a task's
+                      * GEMM, and the width of its part of B's rows */
     int direct;      /* B is x itself (reads_x_directly): no fill phase */
     size_t tail;     /* direct: the plane's columns past its last multiple
                       * of 16, left to direct_tail */
 } ConvJob;
 
-/* Round r's band: its GEMM over all rows and columns, its input, and the
- * pre-activation of its group (*cv). */
-static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
+/* The GEMM of image and group ng (n * group + g) over all rows and columns
+ * q0 .. q0+ncols-1, its input, and the pre-activation of its group (*cv). */
+static FastGemm cols_of(const ConvJob *j, size_t ng, size_t q0, size_t ncols, Conv *cv, const float **xg)
 {
     const OnnxccConv2dParams *p = j->cv.p;
     const Plan *pl = &j->cv.pl;
-    const size_t bi = (size_t)r % j->nbands, ng = (size_t)r / j->nbands;
     const size_t n = ng / (size_t)p->group, g = ng % (size_t)p->group;
     const size_t c0 = g * (size_t)pl->cg, m0 = g * (size_t)pl->mg;
     const size_t oplane = (size_t)p->OH * (size_t)p->OW;
@@ -835,10 +836,10 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
     gm.nc = pl->shifted ? pl->cg : (int)pl->k;
     gm.ntaps = pl->ntaps;
     gm.taps = j->cv.pl.taps;
-    gm.q0 = bi * j->band;
+    gm.q0 = q0;
     gm.b = j->direct ? *xg + gm.q0 : j->b;
     gm.cstride = j->direct ? cv->plane : pl->cstride;
-    gm.ncols = (int)(bi + 1 == j->nbands ? pl->ncols - j->tail - gm.q0 : j->band);
+    gm.ncols = (int)ncols;
     gm.frame_w = pl->frame_w;
     gm.out_w = p->OW;
     gm.y = j->y + n * j->ys + m0 * oplane;
@@ -848,6 +849,14 @@ static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
     gm.act = p->act;
     gm.a_next = NULL;
     return gm;
+}
+
+/* Round r's band (of image and group r / nbands). */
+static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
+{
+    const size_t bi = (size_t)r % j->nbands, q0 = bi * j->band;
+    const size_t ncols = bi + 1 == j->nbands ? j->cv.pl.ncols - j->tail - q0 : j->band;
+    return cols_of(j, (size_t)r / j->nbands, q0, ncols, cv, xg);
 }
 
 /* Whether one thread's GEMM-filled bands (gemm_fills) on maps wider than
@@ -978,27 +987,58 @@ static size_t even_cut(int n, int t, int i)
     return c < (size_t)n ? c : (size_t)n;
 }
 
+/* Columns [q0, q0 + ncols) of image and group ng, filled into b (unless
+ * B is x) and multiplied. */
+static void cols_gemm(const ConvJob *j, size_t ng, size_t q0, size_t ncols, float *b)
+{
+    Conv cv;
+    const float *xg;
+    FastGemm gm = cols_of(j, ng, q0, ncols, &cv, &xg);
+    if (j->direct) { /* B is x */
+        j->cv.kern->gemm(&gm);
+        return;
+    }
+    gm.b = b;
+    fill_gemm(&cv, 0, cv.pl.cg, xg, b, &gm);
+}
+
+/* by_columns, round ng (image and group), task i.  One thread: the bands
+ * in turn.  More: task i takes the i-th of threads even parts of all the
+ * columns, in GEMMs of at most j->share columns, each filled and
+ * multiplied by this task alone (no other task reads its B, which stays
+ * in this core's cache).  Contiguous parts, rather than a part of every
+ * band, leave each core with the same part of the map from layer to
+ * layer, as the Winograd layers' bands and the pools split it. */
+static void columns_task(const ConvJob *j, size_t ng, int i)
+{
+    if (j->threads == 1) {
+        for (size_t bi = 0; bi < j->nbands; bi++) {
+            const size_t q0 = bi * j->band;
+            cols_gemm(j, ng, q0, bi + 1 == j->nbands ? j->cv.pl.ncols - j->tail - q0 : j->band, j->b);
+        }
+        return;
+    }
+    const int total = (int)(j->cv.pl.ncols - j->tail);
+    const size_t lo = even_cut(total, j->threads, i), hi = even_cut(total, j->threads, i + 1);
+    if (lo == hi)
+        return;
+    const size_t parts = (hi - lo + j->share - 1) / j->share;
+    const size_t step = fast_round_up((hi - lo + parts - 1) / parts, FAST_COLS_ALIGN);
+    for (size_t q = lo; q < hi; q += step)
+        cols_gemm(j, ng, q, hi - q < step ? hi - q : step, j->b + (size_t)i * j->share);
+}
+
 static void conv_task(void *ctx, int round, int phase, int i)
 {
     const ConvJob *j = ctx;
+    if (j->by_columns) {
+        columns_task(j, (size_t)round, i);
+        return;
+    }
     Conv cv;
     const float *xg;
     FastGemm gm = band_of(j, round, &cv, &xg);
-    if (j->by_columns) {
-        /* Columns [c0, c1) of the band, filled and multiplied by this task
-         * alone: no other task reads them, so B stays in this core's cache. */
-        const size_t c0 = even_cut(gm.ncols, j->threads, i);
-        const size_t n = even_cut(gm.ncols, j->threads, i + 1) - c0;
-        if (n == 0)
-            return;
-        gm.q0 += c0;
-        gm.b += c0;
-        gm.ncols = (int)n;
-        if (j->direct) /* B is x */
-            j->cv.kern->gemm(&gm);
-        else
-            fill_gemm(&cv, 0, cv.pl.cg, xg, (float *)gm.b, &gm);
-    } else if (phase == 0) {
+    if (phase == 0) {
         band_fill(j, &cv, xg, &gm, i);
     } else {
         band_gemm(j, gm, i);
@@ -1287,16 +1327,21 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
     j.rs = p->r_img_stride ? p->r_img_stride : (size_t)p->M * oplane;
     j.gsize = fast_group_floats(pl->mg, pl->k);
     const int threads = onnxcc_num_threads();
-    /* With threads, im2col layers and 1x1 layers split each band's columns
-     * evenly over the threads, and each task fills and multiplies its own
-     * columns: B never crosses cores and a round needs no barrier between
-     * fill and multiply.  Measured (two threads, cold weights) against
-     * splitting panels over a shared B: DenseNet's 1x1 layers 4-10% faster
-     * at 14x14 to 56x56, the stem 3%.  Layers with a halo of taps (3x3 on
-     * shifted views) keep the shared B.  The plan has wider bands for this
-     * (cband, SPLIT_WIDER), evened out here so that the
-     * last one is not a sliver; none is wider than the plan's, which the
-     * scratch holds. */
+    /* With threads, im2col layers and 1x1 layers split the columns evenly
+     * over the threads, and each task fills and multiplies its own
+     * columns (columns_task): B never crosses cores and no barrier
+     * separates fill and multiply.  Measured (two threads, cold weights)
+     * against splitting panels over a shared B: DenseNet's 1x1 layers
+     * 4-10% faster at 14x14 to 56x56, the stem 3%.  Layers with a halo of
+     * taps (3x3 on shifted views) keep the shared B.  The plan has wider
+     * bands for this (cband, SPLIT_WIDER), evened out here so that the last
+     * one is not a sliver, and each task's GEMMs are at most a thread's
+     * share of one (none wider than the plan's, which the scratch holds).
+     * Each task once took its share of every band in turn; one contiguous
+     * part of the map per task instead, whole models on two threads,
+     * interleaved runs, Intel Xeon: DenseNet-121 0.975, SqueezeNet-1.1
+     * 0.973, MobileNetV2, MNASNet, GoogLeNet, EfficientNet-B0 and
+     * ResNet-18 0.98-0.99, ResNet-50 and Inception-v3 0.99-1.00. */
     j.direct = reads_x_directly(p, pl, pre);
     j.tail = 0;
     if (!j.direct && reads_x_up_to_tail(p, pl, pre)) {
@@ -1330,8 +1375,15 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
             j.band = even;
             j.nbands = (pl->ncols + even - 1) / even;
         }
-        const int counts[1] = {threads};
-        onnxcc_fast_parallel_phases(p->N * p->group * (int)j.nbands, 1, counts, conv_task, &j);
+        /* each task's share of B's rows: a multiple of 16 (B rows stay
+         * aligned), threads of them within the wide plan's rows */
+        j.share = j.band / (size_t)threads / FAST_COLS_ALIGN * FAST_COLS_ALIGN;
+        if (threads > 1 && j.share == 0) { /* not wide: one thread's band */
+            j.threads = 1;
+            j.share = j.band;
+        }
+        const int counts[1] = {j.threads};
+        onnxcc_fast_parallel_phases(p->N * p->group, 1, counts, conv_task, &j);
         for (int n = 0; j.tail && n < p->N; n++)
             direct_tail(&j, n);
         return;
