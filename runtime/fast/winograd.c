@@ -98,9 +98,27 @@ static int fused_shape(const OnnxccConv2dParams *p, size_t min_u)
            (size_t)XI * (size_t)(p->C / p->group) * (size_t)(p->M / p->group) >= min_u;
 }
 
+/* Whether p's U is fused on Intel's cores: from FUSED_MIN_U_INTEL, or
+ * from a quarter of it (1 MB) with at least FUSED_WIDE_M outputs per
+ * group, enough panels for the GEMM tasks to share (FUSED_TASKS).  There
+ * the whole U, made per call, was written to L2 and read back from it: one
+ * layer, weights cold, Intel Xeon, SqueezeNet-1.1's 48 -> 192 at 13x13 (U
+ * 1.3 MB) 0.195-0.202 -> 0.161-0.165 ms on one thread, 0.156 -> 0.104 on
+ * two; the model 0.975 / 0.972 (interleaved runs).  GoogLeNet's 32 -> 128
+ * at 14x14 (U 0.6 MB) was no faster fused.  DenseNet-161's 192 -> 48 (1.3
+ * MB, 3 panels) stays whole (see FUSED_MIN_U_INTEL). */
+#define FUSED_WIDE_M 128
+#define FUSED_MIN_U_INTEL_WIDE (1u << 18)
+
+static int intel_fused(const OnnxccConv2dParams *p)
+{
+    return fused_shape(p, FUSED_MIN_U_INTEL) ||
+           (p->M / p->group >= FUSED_WIDE_M && fused_shape(p, FUSED_MIN_U_INTEL_WIDE));
+}
+
 int onnxcc_fast_wino_fused(const OnnxccConv2dParams *p)
 {
-    return fused_shape(p, onnxcc_fast_intel() ? FUSED_MIN_U_INTEL : FUSED_MIN_U);
+    return onnxcc_fast_intel() ? intel_fused(p) : fused_shape(p, FUSED_MIN_U);
 }
 
 static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
@@ -214,7 +232,7 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
     const size_t blocks = FUSED_TASKS * XI * fused_ustride(p);
     const size_t u = !lazy                               ? 0
                      : fused_shape(p, FUSED_MIN_U)       ? blocks
-                     : fused_shape(p, FUSED_MIN_U_INTEL) ? (blocks > u_floats(p) ? blocks : u_floats(p))
+                     : intel_fused(p) ? (blocks > u_floats(p) ? blocks : u_floats(p))
                                                          : u_floats(p);
     /* A band per part needs several bands, a split K one: at most one of
      * the two is not 0, and it ends the scratch. */
