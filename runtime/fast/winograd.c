@@ -230,10 +230,10 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
      * (onnxcc_fast_wino_fused): the scratch is sized where the model is
      * compiled, not where it runs. */
     const size_t blocks = FUSED_TASKS * XI * fused_ustride(p);
-    const size_t u = !lazy                               ? 0
-                     : fused_shape(p, FUSED_MIN_U)       ? blocks
-                     : intel_fused(p) ? (blocks > u_floats(p) ? blocks : u_floats(p))
-                                                         : u_floats(p);
+    const size_t u = !lazy                         ? 0
+                     : fused_shape(p, FUSED_MIN_U) ? blocks
+                     : intel_fused(p)              ? (blocks > u_floats(p) ? blocks : u_floats(p))
+                                                   : u_floats(p);
     /* A band per part needs several bands, a split K one: at most one of
      * the two is not 0, and it ends the scratch. */
     return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u + part_floats(&w) +
