@@ -851,12 +851,17 @@ static FastGemm cols_of(const ConvJob *j, size_t ng, size_t q0, size_t ncols, Co
     return gm;
 }
 
+/* Columns of band bi: the last runs to the plane's end (less the tail). */
+static size_t band_cols(const ConvJob *j, size_t bi)
+{
+    return bi + 1 == j->nbands ? j->cv.pl.ncols - j->tail - bi * j->band : j->band;
+}
+
 /* Round r's band (of image and group r / nbands). */
 static FastGemm band_of(const ConvJob *j, int r, Conv *cv, const float **xg)
 {
-    const size_t bi = (size_t)r % j->nbands, q0 = bi * j->band;
-    const size_t ncols = bi + 1 == j->nbands ? j->cv.pl.ncols - j->tail - q0 : j->band;
-    return cols_of(j, (size_t)r / j->nbands, q0, ncols, cv, xg);
+    const size_t bi = (size_t)r % j->nbands;
+    return cols_of(j, (size_t)r / j->nbands, bi * j->band, band_cols(j, bi), cv, xg);
 }
 
 /* Whether one thread's GEMM-filled bands (gemm_fills) on maps wider than
@@ -1012,10 +1017,8 @@ static void cols_gemm(const ConvJob *j, size_t ng, size_t q0, size_t ncols, floa
 static void columns_task(const ConvJob *j, size_t ng, int i)
 {
     if (j->threads == 1) {
-        for (size_t bi = 0; bi < j->nbands; bi++) {
-            const size_t q0 = bi * j->band;
-            cols_gemm(j, ng, q0, bi + 1 == j->nbands ? j->cv.pl.ncols - j->tail - q0 : j->band, j->b);
-        }
+        for (size_t bi = 0; bi < j->nbands; bi++)
+            cols_gemm(j, ng, bi * j->band, band_cols(j, bi), j->b);
         return;
     }
     const int total = (int)(j->cv.pl.ncols - j->tail);
