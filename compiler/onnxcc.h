@@ -145,6 +145,8 @@ typedef struct {
                                * added before act (fuse_add) */
     bool colbias;             /* MatMul: in[2] is a bias per output column,
                                * added after the product (fuse_matmul_bias) */
+    int slices;               /* Conv: out[1 .. slices] are channel slices of
+                               * out[0] (merge_convs) */
     bool dead;                /* removed by a pass; gone after graph_compact() */
     bool elided;              /* Concat whose inputs already sit in its output */
 } Node;
@@ -413,6 +415,10 @@ int fuse_matmul_bias(Graph *g); /* fuse_matmul_bias.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
 int commute_pool(Graph *g);   /* commute_pool.c */
 int slice_concats(Graph *g);  /* slice_concats.c */
+/* Whether every reader of v can read it as a channel slice of a bigger
+ * buffer (with batch > 1 that takes an image stride). */
+bool slice_readers_ok(const Graph *g, const Value *v);
+int merge_convs(Graph *g);    /* merge_convs.c */
 /* Bytes of Concat outputs still written by copying (not elided). */
 int64_t concat_copy_bytes(const Graph *g);
 

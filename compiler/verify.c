@@ -37,7 +37,7 @@ void verify_graph(const Graph *g)
         CHECK(n->nin >= oi->min_in && n->nin <= oi->max_in + n->res + n->colbias, "node %d (%s) has %d inputs", ni,
               oi->name,
               n->nin);
-        CHECK(n->nout >= oi->min_out && n->nout <= oi->max_out, "node %d (%s) has %d outputs", ni, oi->name, n->nout);
+        CHECK(n->nout >= oi->min_out && n->nout <= oi->max_out + n->slices, "node %d (%s) has %d outputs", ni, oi->name, n->nout);
         for (int k = 0; k < n->nin; k++) {
             int v = n->in[k];
             if (v < 0)

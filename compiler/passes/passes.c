@@ -28,6 +28,7 @@ const Pass passes[] = {
     {"fuse_preact", "apply BatchNormalization(+Relu) before a Conv or pool while it reads its input", fuse_preact},
     {"commute_pool", "compute Conv1x1 -> AveragePool as AveragePool -> Conv1x1 (a quarter of the MACs)", commute_pool},
     {"slice_concats", "let Concat inputs be written straight into channel slices of its output", slice_concats},
+    {"merge_convs", "run sibling 1x1 Convs of one input as one Conv, each output a channel slice of the merged one", merge_convs},
 };
 const int npasses = (int)(sizeof passes / sizeof *passes);
 

@@ -37,7 +37,7 @@ static bool strided_writer(const Graph *g, const Value *v)
            op == OP_QLINEARAVGPOOL || op == OP_QREQUANT || op == OP_QUANTIZELINEAR || op == OP_DEQUANTIZELINEAR;
 }
 
-static bool strided_readers(const Graph *g, const Value *v)
+bool slice_readers_ok(const Graph *g, const Value *v)
 {
     if (v->dims[0] == 1)
         return true; /* one image: a channel range is dense */
@@ -101,7 +101,7 @@ int slice_concats(Graph *g)
         if (first->base >= 0) {
             int base = first->base;
             int64_t ch = first->base_chan;
-            bool ok = strided_readers(g, y);
+            bool ok = slice_readers_ok(g, y);
             for (int k = 0; k < n->nin && ok; k++) {
                 const Value *v = &g->values[n->in[k]];
                 ok = v->base == base && v->base_chan == ch;
@@ -116,10 +116,10 @@ int slice_concats(Graph *g)
             continue;
         }
         /* The owner: every input unplaced and written with a stride. */
-        bool ok = strided_readers(g, y);
+        bool ok = slice_readers_ok(g, y);
         for (int k = 0; k < n->nin && ok; k++) {
             const Value *v = &g->values[n->in[k]];
-            ok = v->base < 0 && strided_writer(g, v) && strided_readers(g, v);
+            ok = v->base < 0 && strided_writer(g, v) && slice_readers_ok(g, v);
         }
         if (!ok)
             continue;

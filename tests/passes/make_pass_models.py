@@ -811,6 +811,55 @@ def slice_concats_input_is_output(b):
     b.output(b.conv(b.node("Concat", [a, c], axis=1), 5, 3, k=1))
 
 
+MERGE_X = [1, 8, 18, 18]  # 324 output pixels: more than merge_convs' MIN_PLANE
+
+
+@case
+def merge_convs_inception(b):
+    """An Inception block's heads: three 1x1 Convs (+Relu) of x, one with no
+    bias, the first written into the block's Concat, the others read by
+    3x3 Convs.  One merged Conv of 16 + 8 + 24 outputs (merge_convs 1), the
+    first output copied into the Concat's buffer (an Identity) that
+    slice_concats placed."""
+    x = b.input("x", MERGE_X)
+    a = b.node("Relu", [b.conv(x, 8, 16, k=1)])
+    p = b.node("Relu", [b.conv(x, 8, 8, k=1, bias=False)])
+    q = b.node("Relu", [b.conv(x, 8, 24, k=1)])
+    p2 = b.node("Relu", [b.conv(p, 8, 16, pads=[1, 1, 1, 1])])
+    q2 = b.node("Relu", [b.conv(q, 24, 8, pads=[1, 1, 1, 1])])
+    b.output(b.node("Sigmoid", [b.node("Concat", [a, p2, q2], axis=1)], ["y"]))
+
+
+@case
+def merge_convs_batch2(b):
+    """Batch 2: three 1x1 Convs of x; two are read by Convs (which take an
+    image stride) and merge, the third is written into a Concat, where a
+    slice of the merged output would need a strided copy: it stays (1)."""
+    x = b.input("x", [2] + MERGE_X[1:])
+    a = b.conv(x, 8, 8, k=1)
+    p = b.conv(x, 8, 16, k=1)
+    q = b.conv(x, 8, 8, k=1)
+    cat = b.node("Concat", [a, b.conv(p, 16, 8, pads=[1, 1, 1, 1])], axis=1)
+    b.output(b.node("Concat", [cat, b.conv(q, 8, 4, pads=[1, 1, 1, 1])], ["y"], axis=1))
+
+
+@case
+def merge_convs_near_miss(b):
+    """Convs of one x that must stay apart (0): a 1x1 +Relu, a 1x1 with no
+    activation, a 3x3, a 1x1 of stride 2, a 1x1 whose output is a graph
+    output; and two 1x1 Convs of a small map (8x8)."""
+    x = b.input("x", MERGE_X)
+    a = b.node("Relu", [b.conv(x, 8, 8, k=1)])
+    n = b.conv(x, 8, 8, k=1)
+    c = b.node("Relu", [b.conv(x, 8, 8, pads=[1, 1, 1, 1])])
+    b.output(b.node("Concat", [a, n, c], ["y1"], axis=1))
+    b.output(b.node("Sigmoid", [b.node("Relu", [b.conv(x, 8, 8, k=1, strides=[2, 2])])], ["y2"]))
+    b.output(b.node("Relu", [b.conv(x, 8, 8, k=1)], ["y3"]))
+    s = b.input("s", [1, 8, 8, 8])
+    b.output(b.node("Concat", [b.node("Relu", [b.conv(s, 8, 8, k=1)]), b.node("Relu", [b.conv(s, 8, 4, k=1)])],
+                    ["y4"], axis=1))
+
+
 @case
 def fuse_preact_relu_output(b):
     """BN -> Relu (a graph output) -> Conv: no fusion (0)."""
