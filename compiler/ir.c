@@ -336,6 +336,22 @@ int attr_ints(const Graph *g, const Node *n, const char *name, const int64_t **v
     return a->n;
 }
 
+bool attr_ints_all(const Graph *g, const Node *n, const char *name, int64_t want)
+{
+    const int64_t *v;
+    int c = attr_ints(g, n, name, &v);
+    for (int i = 0; i < c; i++)
+        if (v[i] != want)
+            return false;
+    return true;
+}
+
+bool attr_unpadded(const Graph *g, const Node *n)
+{
+    const char *ap = attr_str(g, n, "auto_pad", "NOTSET");
+    return attr_ints_all(g, n, "pads", 0) && (!strcmp(ap, "NOTSET") || !strcmp(ap, "VALID"));
+}
+
 int attr_strs(const Graph *g, const Node *n, const char *name, char *const **v)
 {
     const Attr *a = attr_of_kind(g, n, name, ATTR_STRINGS);

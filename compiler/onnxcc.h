@@ -220,6 +220,10 @@ float attr_float(const Graph *g, const Node *n, const char *name, float def);
 const char *attr_str(const Graph *g, const Node *n, const char *name, const char *def);
 /* ints attribute: returns count (or -1 if absent) and sets *v. */
 int attr_ints(const Graph *g, const Node *n, const char *name, const int64_t **v);
+/* Every value of ints attribute name is want (true when it is absent). */
+bool attr_ints_all(const Graph *g, const Node *n, const char *name, int64_t want);
+/* No padding: pads all 0 (or absent) and auto_pad NOTSET or VALID. */
+bool attr_unpadded(const Graph *g, const Node *n);
 /* strings attribute: returns count (or -1 if absent) and sets *v. */
 int attr_strs(const Graph *g, const Node *n, const char *name, char *const **v);
 /* Read a constant integer tensor input (Reshape shape, Pad pads, ...):

@@ -18,37 +18,18 @@
  * pooled input. */
 #include "onnxcc.h"
 
-#include <string.h>
-
-static bool all_equal(const Graph *g, const Node *n, const char *attr, int64_t want)
-{
-    const int64_t *v;
-    int c = attr_ints(g, n, attr, &v);
-    for (int i = 0; i < c; i++)
-        if (v[i] != want)
-            return false;
-    return true;
-}
-
-static bool no_auto_pad(const Graph *g, const Node *n)
-{
-    const char *ap = attr_str(g, n, "auto_pad", "NOTSET");
-    return !strcmp(ap, "NOTSET") || !strcmp(ap, "VALID");
-}
-
 static bool is_pointwise_conv(const Graph *g, const Node *c)
 {
     const Value *x = &g->values[c->in[0]], *w = &g->values[c->in[1]];
     return c->op == OP_CONV && x->rank == 4 && w->rank == 4 && w->dims[2] == 1 && w->dims[3] == 1 &&
-           c->act == ACT_NONE && !c->res && all_equal(g, c, "strides", 1) && all_equal(g, c, "pads", 0) &&
-           no_auto_pad(g, c);
+           c->act == ACT_NONE && !c->res && attr_ints_all(g, c, "strides", 1) && attr_unpadded(g, c);
 }
 
 static bool is_unpadded_avgpool(const Graph *g, const Node *p)
 {
     const Value *x = &g->values[p->in[0]], *y = &g->values[p->out[0]];
     return p->op == OP_AVGPOOL && x->rank == 4 && p->pre_scale < 0 && !p->pre_relu &&
-           all_equal(g, p, "pads", 0) && no_auto_pad(g, p) && attr_int(g, p, "ceil_mode", 0) == 0 &&
+           attr_unpadded(g, p) && attr_int(g, p, "ceil_mode", 0) == 0 &&
            y->dims[2] * y->dims[3] < x->dims[2] * x->dims[3];
 }
 

@@ -47,16 +47,6 @@
 
 #define MIN_PLANE 256 /* output pixels; the runtime's SMALL_COLS */
 
-static bool all_equal(const Graph *g, const Node *n, const char *attr, int64_t want)
-{
-    const int64_t *v;
-    int c = attr_ints(g, n, attr, &v);
-    for (int i = 0; i < c; i++)
-        if (v[i] != want)
-            return false;
-    return true;
-}
-
 static const float *f32_const(const Graph *g, int vi)
 {
     const Value *v = &g->values[vi];
@@ -74,11 +64,10 @@ static bool mergeable(const Graph *g, const Node *n)
     if (n->op != OP_CONV || n->dead || n->res || n->colbias || n->nout != 1 || n->nin > 3)
         return false;
     const Value *x = &g->values[n->in[0]], *w = &g->values[n->in[1]], *y = &g->values[n->out[0]];
-    const char *ap = attr_str(g, n, "auto_pad", "NOTSET");
     return x->rank == 4 && x->dtype == DT_F32 && w->rank == 4 && w->dims[2] == 1 && w->dims[3] == 1 &&
            f32_const(g, n->in[1]) && (!has_bias(n) || f32_const(g, n->in[2])) &&
-           attr_int(g, n, "group", 1) == 1 && all_equal(g, n, "strides", 1) && all_equal(g, n, "pads", 0) &&
-           all_equal(g, n, "dilations", 1) && (!strcmp(ap, "NOTSET") || !strcmp(ap, "VALID")) &&
+           attr_int(g, n, "group", 1) == 1 && attr_ints_all(g, n, "strides", 1) && attr_unpadded(g, n) &&
+           attr_ints_all(g, n, "dilations", 1) &&
            y->rank == 4 && y->dims[2] * y->dims[3] > MIN_PLANE && !(y->flags & V_OUTPUT) &&
            (y->base < 0 ? slice_readers_ok(g, y) : y->dims[0] == 1);
 }
