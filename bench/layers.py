@@ -11,7 +11,9 @@ channels onnxruntime rounded up to its channel block counts as the
 unpadded one.  Layers with the same key (ResNet-50's four 64->256 1x1
 convolutions at 56x56) are summed.  Nodes that only one side has
 (onnxruntime's layout reorders, our elided Concats) show with the other
-side empty.  Per node, the time is the fastest round's: other tenants of a
+side empty.  A Conv that merge_convs merged from siblings names each in
+the generated code; its time goes to their layers in proportion to their
+output channels.  Per node, the time is the fastest round's: other tenants of a
 shared machine only add time.  Both sides' totals include their profiling
 overhead, so they are a little above the plain medians.
 """
@@ -67,9 +69,22 @@ def _onnx_keys(model, c_source):
         text = f.read()
     # The generated code keeps some characters (a '-') that the map above
     # replaces: compare both names in the same form.
-    found = [(int(i), re.sub(r"[^A-Za-z0-9_.]", "_", name))
-             for i, name in re.findall(r"/\* node (\d+): \w+ (\S+) ", text)]
-    return {i: by_name[name] for i, name in found if name in by_name}
+    def clean(name):
+        return re.sub(r"[^A-Za-z0-9_.]", "_", name)
+
+    keys = {int(i): [(by_name[clean(name)], 1.0)]
+            for i, name in re.findall(r"/\* node (\d+): \w+ (\S+) ", text) if clean(name) in by_name}
+    # A Conv merged from siblings (merge_convs) names each in a comment of
+    # its own: its time goes to their layers in proportion to their output
+    # channels (their multiply-adds: same input, same map).
+    merged = collections.defaultdict(list)
+    for i, name in re.findall(r"/\* node (\d+) merges: (\S+) \*/", text):
+        merged[int(i)].append(by_name.get(clean(name)))
+    for i, parts in merged.items():
+        if all(parts):
+            total = float(sum(k[2][1] for k in parts))
+            keys[i] = [(k, k[2][1] / total) for k in parts]
+    return keys
 
 
 def _ours(exe, iters, env, keys):
@@ -79,7 +94,8 @@ def _ours(exe, iters, env, keys):
     for line in out.splitlines():
         if line.startswith("node "):
             node, kind, t = line[5:].split("|")
-            ms[keys.get(int(node), ("(%s)" % kind, (), ()))] += float(t)
+            for k, share in keys.get(int(node), [(("(%s)" % kind, (), ()), 1.0)]):
+                ms[k] += float(t) * share
     return ms
 
 

@@ -43,16 +43,21 @@ struct Emitter {
 
 /* Writes s inside a block comment: printable ASCII only, no '*' (so no
  * comment end), no '?' (no trigraphs), no backslash; at most 80 chars. */
-static void c_comment(FILE *f, const char *s)
+static void c_comment_n(FILE *f, const char *s, size_t len)
 {
-    int n = 0;
-    for (; *s && n < 80; s++, n++) {
+    size_t n = 0;
+    for (; n < len && n < 80; s++, n++) {
         unsigned char ch = (unsigned char)*s;
         bool ok = ch >= 0x20 && ch < 0x7f && ch != '*' && ch != '?' && ch != '\\' && ch != '/';
         fputc(ok ? ch : '_', f);
     }
-    if (*s)
+    if (n < len)
         fputs("...", f);
+}
+
+static void c_comment(FILE *f, const char *s)
+{
+    c_comment_n(f, s, strlen(s));
 }
 
 /* Writes s as a C string literal: letters, digits and a few safe marks as
@@ -1414,6 +1419,26 @@ static void free_emitter(Emitter *e)
     free(e);
 }
 
+/* A Conv merge_convs merged from siblings is named after all of them,
+ * joined by '+': one comment per sibling, whole (bench/layers.py reads
+ * them), unless a name has a '+' of its own. */
+static void merged_comment(FILE *b, const Node *n, int ni)
+{
+    int parts = 1;
+    for (const char *c = n->name; *c; c++)
+        parts += *c == '+';
+    if (parts != n->slices)
+        return;
+    for (const char *s = n->name; *s;) {
+        const char *end = strchr(s, '+');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        fprintf(b, "    /* node %d merges: ", ni);
+        c_comment_n(b, s, len);
+        fputs(" */\n", b);
+        s += len + (end ? 1 : 0);
+    }
+}
+
 /* The nodes' code, into e->body. */
 static void emit_body(Emitter *e)
 {
@@ -1432,6 +1457,8 @@ static void emit_body(Emitter *e)
             continue;
         }
         fputs(" */\n", b);
+        if (n->slices > 0)
+            merged_comment(b, n, ni);
         const char *kind = profile_kind(g, n);
         fprintf(b, "    ONNXCC_PROF(%d, \"%s\", 1);\n", ni, kind);
         lower_fn[n->op](e, n, b);

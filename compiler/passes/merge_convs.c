@@ -35,8 +35,8 @@
  * Inception-v3 (8 merges, 3 + 4 with such a copy) 0.954 on two threads,
  * 0.99 on one; GoogLeNet (2, at 28x28) unchanged.
  *
- * The first of the siblings in the schedule becomes the merged Conv and
- * the others go.  Its outputs: out[0] the merged tensor, then each
+ * The first of the siblings in the schedule becomes the merged Conv, named
+ * after all of them joined by '+', and the others go.  Its outputs: out[0] the merged tensor, then each
  * sibling's own (or the copy's source), whose buffers are slices of
  * out[0] (Node.slices); so they keep a producer, and the memory plan keeps
  * out[0] alive until the last reader of any slice. */
@@ -154,7 +154,10 @@ static int merge(Graph *g, const int *sib, int k)
     n0->out = out;
     n0->nout = k + 1;
     n0->slices = k;
-    const char *name = n0->name;
+    /* named after all the siblings (bench/layers.py splits its time) */
+    for (int s = 1; s < k; s++)
+        n0->name = arena_printf(&g->arena, "%s+%s", n0->name, g->nodes[sib[s]].name);
+    const char *name = g->nodes[sib[0]].name;
     /* The copies run right after the merged Conv. */
     for (int c = 0; c < ncopies; c++) {
         const int ni = graph_add_node(g, OP_IDENTITY, "Identity", arena_printf(&g->arena, "%s#copy%d", name, c), 1, 1);
