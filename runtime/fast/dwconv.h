@@ -56,9 +56,30 @@ static inline int dw_band_rows(long OH, int max_rows)
 
 typedef void (*FastDwPlaneFn)(const FastDwPlane *d);
 
+/* The channels-in-lanes kernel (AVX-512): up to DW_CL channels of one
+ * image at once, one channel per lane, for small maps, where a plane's
+ * rows fill a fraction of a vector.  The same sums in the same order as
+ * the direct kernel's (see dwconv_avx512.c); pre-activation a, b per
+ * channel (pre(v) = max(lo, v*a + b)), the epilogue from p->act. */
+#define DW_CL 16
+#define DW_CL_FRAME 8192 /* floats of the padded, transposed input at most */
+#define DW_CL_OUT 4096   /* floats of the transposed output at most */
+typedef struct FastDwLanes {
+    const OnnxccConv2dParams *p;
+    const float *x;    /* channel c0's H x W input plane; the next channels' follow */
+    const float *w;    /* c0's KxK weights; the next channels' follow */
+    const float *bias; /* c0's, or NULL */
+    int pre;           /* 0: no pre-activation */
+    const float *a, *b; /* DW_CL per-channel scale and shift */
+    float lo;          /* 0 with pre_relu, else -inf */
+    float *y;          /* c0's OH x OW output plane; the next channels' follow */
+    int nch;           /* channels, 1 .. DW_CL */
+} FastDwLanes;
+
 #ifdef ONNXCC_RT_X86_64
 void onnxcc_fast_dw_direct_avx2(const FastDwPlane *d);
 void onnxcc_fast_dw_direct_avx512(const FastDwPlane *d);
+void onnxcc_fast_dw_lanes_avx512(const FastDwLanes *d);
 #endif
 
 #endif /* ONNXCC_DWCONV_H */

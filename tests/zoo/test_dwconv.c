@@ -6,7 +6,8 @@
  * a sweep of the direct 3x3, 5x5 and 7x7 kernels (stride 1 and 2, and
  * dilation 2) over widths and heights below, at and above their vector
  * widths and row bands, every pad and epilogue; their flat form for narrow
- * planes; and bitwise identical results for 1, 2 and 3 threads. */
+ * planes; the channels-in-lanes kernel for small maps; and bitwise
+ * identical results for 1, 2 and 3 threads. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -191,6 +192,15 @@ int main(void)
                         k - 1 - pl, v % 3, facts[v % 5], v % 4 == 1);
             }
     dw_case(1, 1152, 8, 8, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 0, ONNXCC_ACT_SILU, 0); /* EfficientNet-B1's */
+    /* the channels-in-lanes kernel (AVX-512; 5x5 and 7x7 at stride 1, maps
+     * at most 8 wide): several groups of 16 channels and a partial last
+     * one, one exact group, batches with image strides, pre-activations,
+     * epilogues in registers and after the stores, asymmetric pads */
+    dw_case(2, 37, 7, 7, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1, ONNXCC_ACT_HARDSWISH, 1);
+    dw_case(1, 33, 6, 8, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3, 2, ONNXCC_ACT_SILU, 0);
+    dw_case(1, 16, 5, 4, 5, 5, 1, 1, 1, 1, 0, 4, 4, 0, 0, ONNXCC_ACT_CLIP, 0);
+    dw_case(3, 20, 8, 3, 7, 7, 1, 1, 1, 1, 6, 1, 0, 5, 2, ONNXCC_ACT_LEAKYRELU, 1);
+    dw_case(1, 960, 7, 7, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 0, ONNXCC_ACT_RELU, 0); /* MobileNetV3's */
     dw_case(1, 64, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, ONNXCC_ACT_SILU, 0);
 
     for (size_t n = 0; n < 70; n += 7)
