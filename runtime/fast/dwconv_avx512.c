@@ -162,20 +162,10 @@ DW_INLINE void dw_lanes_k(const FastDwLanes *d, const int K, const int s, const 
 
 void onnxcc_fast_dw_lanes_avx512(const FastDwLanes *d)
 {
-    const int K = d->p->kW, s = d->p->stride_w;
-    if (d->pre) {
-        if (K == 3)
-            s == 1 ? dw_lanes_k(d, 3, 1, 1) : dw_lanes_k(d, 3, 2, 1);
-        else if (K == 5)
-            s == 1 ? dw_lanes_k(d, 5, 1, 1) : dw_lanes_k(d, 5, 2, 1);
-        else
-            s == 1 ? dw_lanes_k(d, 7, 1, 1) : dw_lanes_k(d, 7, 2, 1);
-    } else {
-        if (K == 3)
-            s == 1 ? dw_lanes_k(d, 3, 1, 0) : dw_lanes_k(d, 3, 2, 0);
-        else if (K == 5)
-            s == 1 ? dw_lanes_k(d, 5, 1, 0) : dw_lanes_k(d, 5, 2, 0);
-        else
-            s == 1 ? dw_lanes_k(d, 7, 1, 0) : dw_lanes_k(d, 7, 2, 0);
-    }
+    /* the shapes the driver gives it (dw_lanes_fits): 5x5 and 7x7 at
+     * stride 1; dw_lanes_k itself also takes 3x3 and stride 2 */
+    if (d->p->kW == 5)
+        d->pre ? dw_lanes_k(d, 5, 1, 1) : dw_lanes_k(d, 5, 1, 0);
+    else
+        d->pre ? dw_lanes_k(d, 7, 1, 1) : dw_lanes_k(d, 7, 1, 0);
 }
