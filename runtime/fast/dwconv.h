@@ -62,8 +62,8 @@ typedef void (*FastDwPlaneFn)(const FastDwPlane *d);
  * the direct kernel's (see dwconv_avx512.c); pre-activation a, b per
  * channel (pre(v) = max(lo, v*a + b)), the epilogue from p->act. */
 #define DW_CL 16
-#define DW_CL_FRAME 8192 /* floats of the padded, transposed input at most */
-#define DW_CL_OUT 4096   /* floats of the transposed output at most */
+#define DW_CL_FRAME 4096 /* floats of the padded, transposed input at most (16 KB of stack) */
+#define DW_CL_OUT 1024   /* floats of the transposed output at most: 64 pixels */
 typedef struct FastDwLanes {
     const OnnxccConv2dParams *p;
     const float *x;    /* channel c0's H x W input plane; the next channels' follow */
