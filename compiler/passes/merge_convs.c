@@ -154,10 +154,10 @@ static int merge(Graph *g, const int *sib, int k)
     n0->out = out;
     n0->nout = k + 1;
     n0->slices = k;
+    const char *name = n0->name; /* the copies': the first sibling's */
     /* named after all the siblings (bench/layers.py splits its time) */
     for (int s = 1; s < k; s++)
         n0->name = arena_printf(&g->arena, "%s+%s", n0->name, g->nodes[sib[s]].name);
-    const char *name = g->nodes[sib[0]].name;
     /* The copies run right after the merged Conv. */
     for (int c = 0; c < ncopies; c++) {
         const int ni = graph_add_node(g, OP_IDENTITY, "Identity", arena_printf(&g->arena, "%s#copy%d", name, c), 1, 1);
