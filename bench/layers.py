@@ -53,8 +53,12 @@ def _label(key):
 def _onnx_keys(model, c_source):
     """Node index of the generated code -> key, by the node names the
     generated code quotes in its comments."""
-    import onnx
-    from onnx import shape_inference
+    try:
+        import onnx
+        from onnx import shape_inference
+    except ImportError:
+        sys.exit("bench: --layers needs the onnx module, which %s does not have; "
+                 "bench/run.sh runs bench.py with /usr/bin/python3" % sys.executable)
     m = shape_inference.infer_shapes(onnx.load(model, load_external_data=False))
     shapes = {}
     for vi in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output):
