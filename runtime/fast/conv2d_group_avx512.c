@@ -23,36 +23,6 @@
 #define UNROLL _Pragma("GCC unroll 32")
 #endif
 
-/* r[i] <- column i of the 16 x 16 matrix whose row j was r[j]. */
-INLINE void transpose16(__m512 r[16])
-{
-    __m512 t[16];
-    UNROLL
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-    }
-    UNROLL
-    for (int i = 0; i < 16; i += 4) {
-        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
-        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xee);
-        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xee);
-    }
-    UNROLL
-    for (int h = 0; h < 16; h += 8)
-        UNROLL
-        for (int i = 0; i < 4; i++) {
-            t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
-            t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
-        }
-    UNROLL
-    for (int i = 0; i < 8; i++) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
-    }
-}
-
 /* Pixels p0 .. p0+n-1 (n <= 16) of acc, channel-major into the output at
  * pixel q of each channel plane, with the epilogue. */
 INLINE void store_block(const FastGroup *g, const __m512 *acc, int n, size_t q)
@@ -61,7 +31,7 @@ INLINE void store_block(const FastGroup *g, const __m512 *acc, int n, size_t q)
     UNROLL
     for (int i = 0; i < 16; i++)
         r[i] = i < n ? acc[i] : _mm512_setzero_ps();
-    transpose16(r);
+    v16_transpose(r);
     const __mmask16 lanes = (__mmask16)((1u << n) - 1u);
     UNROLL
     for (int m = 0; m < GROUP_MG; m++) {

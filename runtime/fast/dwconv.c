@@ -18,8 +18,8 @@
  * 2 (DeepLabV3's and LR-ASPP's MobileNetV3 backbone) go
  * instead to the direct kernels of dwconv.h for AVX2 or AVX-512, plane by
  * plane from these tasks: no copies, the epilogue in registers.  On
- * AVX-512, 5x5 and 7x7 layers at stride 1 on maps at most 8 wide take 16
- * channels at a time instead, one per lane (dw_lanes_task, the same sums).
+ * AVX-512, layers at stride 1 on maps at most 8 wide take 16 channels at a
+ * time instead, one per lane (dw_lanes_task, the same sums).
  *
  * The sum for one output is bias + taps in row-major order (in the direct
  * kernels each kernel row after the first is summed on its own, then
@@ -344,7 +344,7 @@ void DW_TASK(void *ctx, int t)
 
 #ifndef DW_TASK_ISA /* the driver, once */
 #ifdef ONNXCC_RT_X86_64
-/* Task t of the channels-in-lanes kernel: groups of DW_LANES channels. */
+/* Task t of the channels-in-lanes kernel: groups of DW_CL channels. */
 static void dw_lanes_task(void *ctx, int t)
 {
     const DwCtx *c = ctx;
@@ -360,37 +360,34 @@ static void dw_lanes_task(void *ctx, int t)
         const int c0 = (int)(gi % (size_t)c->lanes) * DW_CL;
         const int nch = p->C - c0 < DW_CL ? p->C - c0 : DW_CL;
         float a[DW_CL] = {0}, b[DW_CL] = {0};
-        DwPre f = dw_pre(c, c0);
         for (int k = 0; k < nch; k++) {
-            f = dw_pre(c, c0 + k);
+            const DwPre f = dw_pre(c, c0 + k);
             a[k] = f.a, b[k] = f.b;
         }
         const FastDwLanes d = {p, c->x + n * xs + (size_t)c0 * hw, c->w + (size_t)c0 * kk,
                                c->bias ? c->bias + c0 : NULL, c->scale || c->shift || p->pre_relu,
-                               a, b, f.lo, c->y + n * ys + (size_t)c0 * ohw, nch};
+                               a, b, dw_pre(c, c0).lo, c->y + n * ys + (size_t)c0 * ohw, nch};
         onnxcc_fast_dw_lanes_avx512(&d);
     }
 }
 
-/* Whether the channels-in-lanes kernel takes p (on AVX-512): 5x5 and 7x7
- * at stride 1 and dilation 1, on maps whose output rows fill at most
- * DW_CL_MAX_OW lanes of a vector, padded frame and output within the
- * kernel's buffers.  It transposes every input and output pixel (128
- * shuffles per 16 pixels and 16 channels), which only enough taps repay.
- * One layer, best of 2000 calls, one thread, Intel Xeon, against the
- * direct kernel (banded, or flat at 8x8): 864 channels of 5x5 at 7x7
- * 0.0345 -> 0.0239 ms, 1152 at 8x8 0.049 -> 0.041; 3x3 slower (960 at 7x7
- * 0.0176 -> 0.0196, 1152 at 8x8 0.022 -> 0.028), and at stride 2 (14x14
- * to 7x7) 3x3 0.0156 -> 0.0233 and 5x5 the same.  Whole models,
- * interleaved runs, 1 / 2 threads: MNASNet-1.0 0.993 / 0.980,
- * MobileNetV3-Large 0.993 / 0.984, EfficientNet-B0 0.995 / 0.994. */
-#ifndef DW_CL_MAX_OW
+/* Whether the channels-in-lanes kernel takes p (on AVX-512): stride 1 and
+ * dilation 1, on maps whose output rows fill at most DW_CL_MAX_OW lanes of
+ * a vector, padded frame and output within the kernel's buffers.  It
+ * transposes every input and output pixel (128 shuffles per 16 pixels and
+ * 16 channels), which at stride 2 (four input pixels per output) the taps
+ * do not repay.  One layer, best of 2000 calls, one thread, Intel Xeon,
+ * against the direct kernel (banded, or flat at 8x8): 864 channels of 5x5
+ * at 7x7 0.031 -> 0.017 ms, 1152 at 8x8 0.047 -> 0.029, 3x3 960 at 7x7
+ * 0.0175 -> 0.0152, 1152 at 8x8 0.022 -> 0.021; at stride 2 (14x14 to
+ * 7x7) 3x3 0.0154 -> 0.0166, 5x5 the same.  Whole models, interleaved
+ * runs, 1 / 2 threads: MNASNet-1.0 0.970 / 0.970, EfficientNet-B0 0.973 /
+ * 0.976, MobileNetV3-Large 0.975 / 0.983, MobileNetV2 1.000 / 0.995. */
 #define DW_CL_MAX_OW 8
-#endif
 static int dw_lanes_fits(const OnnxccConv2dParams *p)
 {
     const long th = (long)(p->OH - 1) * p->stride_h + p->kH, tw = (long)(p->OW - 1) * p->stride_w + p->kW;
-    return p->dil_w == 1 && p->dil_h == 1 && p->stride_w == 1 && p->kW >= 5 && p->OW <= DW_CL_MAX_OW &&
+    return p->dil_w == 1 && p->dil_h == 1 && p->stride_w == 1 && p->OW <= DW_CL_MAX_OW &&
            th * tw * DW_CL <= DW_CL_FRAME && (long)p->OH * p->OW * DW_CL <= DW_CL_OUT;
 }
 
@@ -484,13 +481,13 @@ void onnxcc_f32_dwconv2d(const OnnxccConv2dParams *p, const float *x, const floa
     if (dw_direct_fits(p)) {
         c.direct = isa >= ONNXCC_ISA_AVX512 ? onnxcc_fast_dw_direct_avx512
                    : isa >= ONNXCC_ISA_AVX2 ? onnxcc_fast_dw_direct_avx2 : NULL;
-        if (c.direct)
-            c.flat = isa >= ONNXCC_ISA_AVX512 ? dw_flat_bits(p, 16, 7, c.flat_bits) : dw_flat_bits(p, 8, 4, c.flat_bits);
         if (isa >= ONNXCC_ISA_AVX512 && dw_lanes_fits(p)) {
             c.lanes = (p->C + DW_CL - 1) / DW_CL;
             const size_t groups = (size_t)p->N * (size_t)c.lanes;
             c.ntasks = (size_t)tasks < groups ? tasks : (int)groups;
             fn = dw_lanes_task;
+        } else if (c.direct) {
+            c.flat = isa >= ONNXCC_ISA_AVX512 ? dw_flat_bits(p, 16, 7, c.flat_bits) : dw_flat_bits(p, 8, 4, c.flat_bits);
         }
     }
 #endif

@@ -56,8 +56,8 @@ static inline int dw_band_rows(long OH, int max_rows)
 
 typedef void (*FastDwPlaneFn)(const FastDwPlane *d);
 
-/* The channels-in-lanes kernel (AVX-512; 5x5 and 7x7 at stride 1 and
- * dilation 1): up to DW_CL channels of one image at once, one channel per
+/* The channels-in-lanes kernel (AVX-512; 3x3, 5x5 and 7x7 at stride 1
+ * and dilation 1): up to DW_CL channels of one image at once, one channel per
  * lane, for small maps, where a plane's rows fill a fraction of a vector.  The same sums in the same order as
  * the direct kernel's (see dwconv_avx512.c); pre-activation a, b per
  * channel (pre(v) = max(lo, v*a + b)), the epilogue from p->act. */

@@ -30,36 +30,6 @@
 
 #define DW_CL_OB 4 /* outputs of a row at once */
 
-/* v[0..15] (rows) transposed in place: v[k] lane j <- v[j] lane k. */
-DW_INLINE void dw_transpose16(__m512 v[16])
-{
-    __m512 t[16];
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_ps(v[i], v[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(v[i], v[i + 1]);
-    }
-    for (int i = 0; i < 16; i += 4) {
-        v[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
-        v[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xee);
-        v[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        v[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xee);
-    }
-    /* v[4g + r] now holds, in each 128-bit lane L, rows 4g .. 4g+3 at
-     * column 4L + r; gather the 128-bit lanes */
-    for (int i = 0; i < 4; i++) {
-        t[i] = _mm512_shuffle_f32x4(v[i], v[i + 4], 0x88);
-        t[i + 4] = _mm512_shuffle_f32x4(v[i], v[i + 4], 0xdd);
-        t[i + 8] = _mm512_shuffle_f32x4(v[i + 8], v[i + 12], 0x88);
-        t[i + 12] = _mm512_shuffle_f32x4(v[i + 8], v[i + 12], 0xdd);
-    }
-    for (int i = 0; i < 4; i++) {
-        v[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        v[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
-        v[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
-        v[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xdd);
-    }
-}
-
 /* Rows r of the nch x n matrix at src (rows `stride` floats apart, lanes
  * past n zero, rows past nch zero) from column q0, transposed: v[k] holds
  * column q0 + k. */
@@ -68,7 +38,7 @@ DW_INLINE void dw_load_t(const float *src, size_t stride, int nch, long q0, long
     const __mmask16 m = dv_lanes(q0, n);
     for (int c = 0; c < 16; c++)
         v[c] = c < nch ? _mm512_maskz_loadu_ps(m, src + (size_t)c * stride + q0) : _mm512_setzero_ps();
-    dw_transpose16(v);
+    v16_transpose(v);
 }
 
 DW_INLINE void dw_lanes_k(const FastDwLanes *d, const int K, const int s, const int pre)
@@ -151,7 +121,7 @@ DW_INLINE void dw_lanes_k(const FastDwLanes *d, const int K, const int s, const 
         const int n = ohw - q0 < 16 ? (int)(ohw - q0) : 16;
         for (int k = 0; k < 16; k++)
             v[k] = k < n ? _mm512_load_ps(out + 16 * (q0 + k)) : _mm512_setzero_ps();
-        dw_transpose16(v);
+        v16_transpose(v);
         for (int c = 0; c < d->nch; c++)
             dv_store(d->y + (size_t)c * (size_t)ohw + q0, v[c], n);
     }
@@ -162,9 +132,12 @@ DW_INLINE void dw_lanes_k(const FastDwLanes *d, const int K, const int s, const 
 
 void onnxcc_fast_dw_lanes_avx512(const FastDwLanes *d)
 {
-    /* the shapes the driver gives it (dw_lanes_fits): 5x5 and 7x7 at
-     * stride 1; dw_lanes_k itself also takes 3x3 and stride 2 */
-    if (d->p->kW == 5)
+    /* the shapes the driver gives it (dw_lanes_fits): stride 1; dw_lanes_k
+     * itself also takes stride 2 */
+    const int K = d->p->kW;
+    if (K == 3)
+        d->pre ? dw_lanes_k(d, 3, 1, 1) : dw_lanes_k(d, 3, 1, 0);
+    else if (K == 5)
         d->pre ? dw_lanes_k(d, 5, 1, 1) : dw_lanes_k(d, 5, 1, 0);
     else
         d->pre ? dw_lanes_k(d, 7, 1, 1) : dw_lanes_k(d, 7, 1, 0);

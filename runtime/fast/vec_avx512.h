@@ -1,17 +1,50 @@
 /* vec_avx512.h — small vector helpers over AVX-512F zmm registers (16
  * floats, __mmask16 lane masks), for the kernel templates written once for
  * every ISA (dwconv_direct.h, pool_rows.h, add2.h; see there for what each helper
- * means).  Included by files compiled with -mavx512f only. */
+ * means), and the 16 x 16 transpose in registers of the grouped convs and
+ * the channels-in-lanes depthwise kernel.  Included by files compiled with
+ * -mavx512f only. */
 #ifndef ONNXCC_VEC_AVX512_H
 #define ONNXCC_VEC_AVX512_H
 
 #include <immintrin.h>
 
+#include "fast.h"
 #include "onnxcc/rt.h"
 
 #define DV __m512
 #define DM __mmask16
 #define DL 16
+
+/* r[i] <- column i of the 16 x 16 matrix whose row j was r[j]. */
+static inline __attribute__((always_inline)) void v16_transpose(__m512 r[16])
+{
+    __m512 t[16];
+    FAST_UNROLL
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    FAST_UNROLL
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xee);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+    }
+    FAST_UNROLL
+    for (int h = 0; h < 16; h += 8)
+        FAST_UNROLL
+        for (int i = 0; i < 4; i++) {
+            t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
+            t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+        }
+    FAST_UNROLL
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+}
 
 static inline DV dv_set1(float f)
 {
