@@ -45,6 +45,7 @@
 #define XI 36               /* 6x6 transformed points */
 #define WINO_TILES 96       /* tiles per band at least: the GEMMs' columns */
 #define WINO_MIN_CHANNELS 8 /* fewer input or output channels: transforms dominate */
+#define WINO_CH_UNIT 4      /* channels per input / output transform task */
 /* Smaller maps (at most 2x2 tiles) run as direct GEMMs: too few tiles to
  * fill the vectors, and U, 4 times the kernels, streamed for 4 tiles (or
  * made for them).  One layer, weights cold, Zen 5, 1 thread, against
@@ -169,10 +170,53 @@ static int ksplits(const OnnxccConv2dParams *p, const WinoPlan *w)
            !fused_shape(p, FUSED_MIN_U_INTEL);
 }
 
-/* Floats of the second half's M (WinoJob.khalf), or 0. */
-static size_t half_m_floats(const OnnxccConv2dParams *p, const WinoPlan *w)
+/* The input channel where a split K's second half starts. */
+static int khalf_of(const WinoPlan *w)
 {
-    return ksplits(p, w) ? (size_t)XI * (size_t)w->mg * w->ldv : 0;
+    return (w->cg / 2 + WINO_CH_UNIT - 1) / WINO_CH_UNIT * WINO_CH_UNIT;
+}
+
+#define U_PAD 16 /* floats past each point's U made at run time (WinoJob.ustride) */
+
+/* A split K's scratch: each half has its own frames, V, M and (lazy
+ * packing) U, one half's after the other's, in the order of KHalfBuf, with
+ * a guard after each.  With two threads each half is one core's, and the
+ * cores write nothing of each other's but the M that the last phase
+ * reads.  With frames, V and U shared by channel, as the regular path
+ * has them, two halves at once ran each at 0.55-0.85 times its speed
+ * alone, though neither wrote a line of the other's: the GEMMs walk V a
+ * row of 36 points per channel apart, and a stride prefetcher that runs
+ * past a half's last channel takes lines of the other core's away from
+ * it, at each of the 72 GEMMs' ends; U's halves alternated every 4 KB.
+ * In this order a stride run past V lands in the same half's M, past the
+ * frames in its V, past M in its U or the guard.  One layer, weights
+ * cold, two threads, Zen 5 whose two cores share no L3: DenseNet-121's
+ * 128 -> 32 at 28x28 0.167 -> 0.131 ms (one thread: 0.155), at 14x14
+ * 0.085 -> 0.050 (0.068); a guard of 4 KB instead of 64 KB, 0.136 at
+ * 28x28.  Same bits: the same sums, elsewhere. */
+typedef struct KHalfBuf {
+    size_t frames, v, m, u; /* offsets in floats from the scratch */
+    size_t ustride;         /* lazy: floats between two points' U */
+} KHalfBuf;
+
+#define KSPLIT_GUARD 16384 /* floats (64 KB) after each half */
+
+/* Offsets of both halves' buffers; returns the floats they need. */
+static size_t ksplit_layout(const OnnxccConv2dParams *p, const WinoPlan *w, int lazy, KHalfBuf h[2])
+{
+    const size_t npanels = (size_t)(w->mg + FAST_PANEL - 1) / FAST_PANEL;
+    const size_t kh = (size_t)khalf_of(w);
+    size_t at = 0;
+    for (int i = 0; i < 2; i++) {
+        const size_t nh = i ? (size_t)w->cg - kh : kh;
+        h[i].frames = at;
+        h[i].v = h[i].frames + fast_round_up(nh * w->frame, 16);
+        h[i].m = h[i].v + (size_t)XI * nh * w->ldv;
+        h[i].u = h[i].m + (size_t)XI * (size_t)w->mg * w->ldv;
+        h[i].ustride = npanels * nh * FAST_PANEL + U_PAD;
+        at = h[i].u + (lazy ? (size_t)p->group * XI * h[i].ustride : 0) + KSPLIT_GUARD;
+    }
+    return at;
 }
 
 /* Floats of the second part's own frames, V and M (WinoJob.banded), or 0
@@ -190,8 +234,6 @@ static size_t part_floats(const WinoPlan *w)
                ? 0
                : w->frames + vm;
 }
-
-#define U_PAD 16 /* floats past each point's U made at run time (WinoJob.ustride) */
 
 /* Floats of U made at run time, for all groups. */
 static size_t u_floats(const OnnxccConv2dParams *p)
@@ -234,10 +276,13 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
                      : fused_shape(p, FUSED_MIN_U) ? blocks
                      : intel_fused(p)              ? (blocks > u_floats(p) ? blocks : u_floats(p))
                                                    : u_floats(p);
-    /* A band per part needs several bands, a split K one: at most one of
-     * the two is not 0, and it ends the scratch. */
-    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u + part_floats(&w) +
-           half_m_floats(p, &w);
+    if (ksplits(p, &w)) {
+        KHalfBuf h[2];
+        return ksplit_layout(p, &w, lazy, h);
+    }
+    /* A band per part needs several bands: its second part ends the
+     * scratch. */
+    return w.frames + (size_t)XI * (size_t)(w.cg + w.mg) * w.ldv + u + part_floats(&w);
 }
 
 /* U = G g G^T for one 3x3 kernel, in double. */
@@ -340,7 +385,8 @@ typedef struct WinoJob {
     int banded;     /* a band per part: parts' own frames, V and M below */
     int npairs;     /* banded: rounds per image and group */
     int khalf;      /* > 0: K split at this input channel (wino_half) */
-    float *m1;      /* khalf: the second half's M */
+    float *hframe[2], *hv[2], *hm[2], *hu[2]; /* khalf: each half's (ksplit_layout) */
+    size_t hustride[2];
     float *part_frame[BAND_PARTS], *part_v[BAND_PARTS], *part_m[BAND_PARTS];
     float *ublocks; /* fused: FUSED_TASKS blocks of XI * ustride floats */
 } WinoJob;
@@ -351,7 +397,7 @@ typedef struct WinoBand {
     const float *xg, *u, *bias, *rg;
     float *yg;
     FastPre pre;
-    int t0, nb;
+    int t0, nb, g;
     const float *kernels; /* lazy, in the group's first round: U to make */
     const float *gkernels; /* fused: the group's kernels (lazy packing) */
 } WinoBand;
@@ -374,6 +420,7 @@ static WinoBand band_at(const WinoJob *j, int ng, int bi)
     bd.kernels = j->u && n == 0 && bi == 0 ? j->packed + g * 9 * j->gsize : NULL;
     bd.gkernels = j->packed + g * 9 * j->gsize;
     bd.bias = j->bias ? j->bias + m0 : NULL;
+    bd.g = (int)g;
     bd.t0 = bi * j->w.band;
     bd.nb = j->w.th - bd.t0 < j->w.band ? j->w.th - bd.t0 : j->w.band;
     return bd;
@@ -383,8 +430,6 @@ static WinoBand band_of(const WinoJob *j, int r)
 {
     return band_at(j, r / j->nbands, r % j->nbands);
 }
-
-#define WINO_CH_UNIT 4 /* channels per input / output transform task */
 
 /* Lazy packing, the group's first round: U of channels [c0, c1), which the
  * GEMMs read. */
@@ -399,9 +444,10 @@ static void wino_make_u(const WinoJob *j, const WinoBand *bd, size_t c0, size_t 
     }
 }
 
-/* Steps 1 and 2 for channels [c0, c1), into frames and V of all channels:
- * frame rows of the band (frame row r, column x is input (r - pad_t, x -
- * pad_l)), then V, also zeroing the columns the GEMM reads past the tiles. */
+/* Steps 1 and 2 for channels [c0, c1), into frames and V (where channel
+ * c0's start): frame rows of the band (frame row r, column x is input (r -
+ * pad_t, x - pad_l)), then V, also zeroing the columns the GEMM reads past
+ * the tiles. */
 static void wino_fill_in(const WinoJob *j, const WinoBand *bd, size_t c0, size_t c1, float *frames,
                          float *v)
 {
@@ -412,10 +458,9 @@ static void wino_fill_in(const WinoJob *j, const WinoBand *bd, size_t c0, size_t
     pre.scale = pre.scale ? pre.scale + c0 : NULL;
     pre.shift = pre.shift ? pre.shift + c0 : NULL;
     const float *xc = bd->xg + c0 * plane;
-    float *frame = frames + c0 * w->frame;
     for (int rr = 0; rr < 4 * bd->nb + 2; rr++) {
         const int ih = 4 * bd->t0 + rr - p->pad_t;
-        FastFill f = {xc, plane, 1, frame + (size_t)rr * len, w->frame, (int)(c1 - c0), len, 0, 0};
+        FastFill f = {xc, plane, 1, frames + (size_t)rr * len, w->frame, (int)(c1 - c0), len, 0, 0};
         if (ih >= 0 && ih < p->H) {
             const size_t zl = (size_t)p->pad_l < len ? (size_t)p->pad_l : len;
             f.x = xc + (size_t)ih * (size_t)p->W;
@@ -426,7 +471,7 @@ static void wino_fill_in(const WinoJob *j, const WinoBand *bd, size_t c0, size_t
         j->kern->fill_split4(&f, &pre);
     }
     const int ncols = bd->nb * w->tw;
-    for (size_t c = c0; c < c1; c++) {
+    for (size_t c = 0; c < c1 - c0; c++) {
         const FastWinoIn in = {frames + c * w->frame,
                                4 * w->pw,
                                w->pw,
@@ -447,7 +492,7 @@ static void wino_input(const WinoJob *j, const WinoBand *bd, int i)
     if (c0 == c1)
         return;
     wino_make_u(j, bd, c0, c1);
-    wino_fill_in(j, bd, c0, c1, j->frame, j->v);
+    wino_fill_in(j, bd, c0, c1, j->frame + c0 * j->w.frame, j->v + c0 * XI * j->w.ldv);
 }
 
 /* The packed U of pair i: one xi and panel. */
@@ -578,39 +623,52 @@ static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
     wino_output_rows(j, bd, m0, m1, j->mb);
 }
 
+/* Half h's U of point xi and panel pn: its own (lazy packing, made by
+ * wino_half) or its channels' rows of the packed U. */
+static const float *half_u(const WinoJob *j, const WinoBand *bd, int h, int xi, int pn)
+{
+    const size_t c0 = h ? (size_t)j->khalf : 0, nh = h ? (size_t)(j->w.cg - j->khalf) : (size_t)j->khalf;
+    if (j->u)
+        return j->hu[h] + ((size_t)bd->g * XI + (size_t)xi) * j->hustride[h] + (size_t)pn * nh * FAST_PANEL;
+    return bd->u + (size_t)xi * j->ustride + ((size_t)pn * (size_t)j->w.cg + c0) * FAST_PANEL;
+}
+
 /* Half h of the input channels (WinoJob.khalf), all four steps but the
- * last: its U (lazy packing), frames and V, then M_h = U[., half] V[half]
- * for every point and panel into mb; add: plus what mb holds (the other
- * half's M: M = (M_1 + 0) + M_0 as the separate sum, a GEMM's epilogue
- * adding a NULL bias as +0). */
+ * last, in its own buffers (ksplit_layout): its U (lazy packing), frames
+ * and V, then M_h = U[., half] V[half] for every point and panel into mb;
+ * add: plus what mb holds (the other half's M: M = (M_1 + 0) + M_0 as the
+ * separate sum, a GEMM's epilogue adding a NULL bias as +0). */
 static void wino_half(const WinoJob *j, const WinoBand *bd, int h, float *mb, int add)
 {
     const WinoPlan *w = &j->w;
     const size_t c0 = h ? (size_t)j->khalf : 0, c1 = h ? (size_t)w->cg : (size_t)j->khalf;
     const int npanels = (w->mg + FAST_PANEL - 1) / FAST_PANEL;
-    wino_make_u(j, bd, c0, c1);
-    wino_fill_in(j, bd, c0, c1, j->frame, j->v);
+    for (int pn = 0; bd->kernels && pn < npanels; pn++) {
+        const FastWinoU u = {bd->kernels + ((size_t)pn * (size_t)w->cg + c0) * 9 * FAST_PANEL,
+                             (int)(c1 - c0), (float *)half_u(j, bd, h, 0, pn), j->hustride[h]};
+        j->kern->wino_u(&u);
+    }
+    wino_fill_in(j, bd, c0, c1, j->hframe[h], j->hv[h]);
     for (int k = 0; k < XI * npanels; k++) {
         const int xi = k / npanels, pn = k % npanels;
-        const float *a = bd->u + (size_t)xi * j->ustride + ((size_t)pn * (size_t)w->cg + c0) * FAST_PANEL;
-        const float *a_next = k + 1 < XI * npanels
-                                  ? bd->u + (size_t)((k + 1) / npanels) * j->ustride +
-                                        ((size_t)((k + 1) % npanels) * (size_t)w->cg + c0) * FAST_PANEL
-                                  : NULL;
-        wino_point_gemm(j, bd, xi, a, a_next,
-                        w->mg - pn * FAST_PANEL < FAST_PANEL ? w->mg - pn * FAST_PANEL : FAST_PANEL, c0,
-                        (int)(c1 - c0), j->v, mb + (size_t)pn * FAST_PANEL * XI * w->ldv, add);
+        const float *a_next =
+            k + 1 < XI * npanels ? half_u(j, bd, h, (k + 1) / npanels, (k + 1) % npanels) : NULL;
+        wino_point_gemm(j, bd, xi, half_u(j, bd, h, xi, pn), a_next,
+                        w->mg - pn * FAST_PANEL < FAST_PANEL ? w->mg - pn * FAST_PANEL : FAST_PANEL, 0,
+                        (int)(c1 - c0), j->hv[h], mb + (size_t)pn * FAST_PANEL * XI * w->ldv, add);
     }
 }
 
 /* A split K (WinoJob.khalf) with threads, round r: phase 0 runs half i
  * into its own M, phase 1 adds the halves' M and transforms back, tasks
- * splitting the output channels. */
+ * splitting the output channels.  The first half of the tasks (the first
+ * thread's, as parallel.c hands them out) store the sums in the first
+ * half's M, the others in the second's: each core writes only its own. */
 static void wino_ksplit_task(const WinoJob *j, int r, int phase, int i)
 {
     const WinoBand bd = band_of(j, r);
     if (phase == 0) {
-        wino_half(j, &bd, i, i ? j->m1 : j->mb, 0);
+        wino_half(j, &bd, i, j->hm[i], 0);
         return;
     }
     size_t m0, m1;
@@ -619,10 +677,11 @@ static void wino_ksplit_task(const WinoJob *j, int r, int phase, int i)
         return;
     const size_t row = XI * j->w.ldv;
     const OnnxccAct none = {ONNXCC_ACT_NONE, 0.0f, 0.0f};
-    const FastAdd2 a = {j->mb + m0 * row, j->m1 + m0 * row, NULL, 0.0f, none, j->mb + m0 * row,
+    float *sum = j->hm[2 * i < j->out_tasks ? 0 : 1];
+    const FastAdd2 a = {j->hm[0] + m0 * row, j->hm[1] + m0 * row, NULL, 0.0f, none, sum + m0 * row,
                         (m1 - m0) * row};
     j->kern->add2(&a);
-    wino_output_rows(j, &bd, m0, m1, j->mb);
+    wino_output_rows(j, &bd, m0, m1, sum);
 }
 
 /* A band per part (WinoJob.banded), round r: phase 0 makes U (lazy
@@ -697,8 +756,7 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
     j.fused = lazy && onnxcc_fast_wino_fused(p);
     j.u = lazy && !j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
     j.ublocks = j.fused ? j.mb + (size_t)XI * (size_t)j.w.mg * j.w.ldv : NULL;
-    float *second =
-        scratch + (onnxcc_fast_wino_scratch_floats(p, lazy) - part_floats(&j.w) - half_m_floats(p, &j.w));
+    float *second = scratch + (onnxcc_fast_wino_scratch_floats(p, lazy) - part_floats(&j.w));
     const size_t plane = (size_t)p->H * (size_t)p->W, oplane = (size_t)p->OH * (size_t)p->OW;
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
@@ -732,19 +790,25 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
         onnxcc_fast_parallel_phases(p->N * p->group * j.npairs, 2, counts, wino_task, &j);
         return;
     }
-    j.khalf = ksplits(p, &j.w)
-                  ? (j.w.cg / 2 + WINO_CH_UNIT - 1) / WINO_CH_UNIT * WINO_CH_UNIT
-                  : 0;
+    j.khalf = ksplits(p, &j.w) ? khalf_of(&j.w) : 0;
     if (j.khalf) {
-        j.m1 = second;
+        KHalfBuf h[2];
+        ksplit_layout(p, &j.w, lazy, h);
+        for (int i = 0; i < 2; i++) {
+            j.hframe[i] = scratch + h[i].frames;
+            j.hv[i] = scratch + h[i].v;
+            j.hm[i] = scratch + h[i].m;
+            j.hu[i] = scratch + h[i].u;
+            j.hustride[i] = h[i].ustride;
+        }
         if (threads == 1) {
             /* The second half adds the first's M as its GEMMs' residual:
              * the same sums as the separate pass. */
             for (int r = 0; r < p->N * p->group; r++) {
                 const WinoBand bd = band_of(&j, r);
-                wino_half(&j, &bd, 0, j.mb, 0);
-                wino_half(&j, &bd, 1, j.mb, 1);
-                wino_output_rows(&j, &bd, 0, (size_t)j.w.mg, j.mb);
+                wino_half(&j, &bd, 0, j.hm[0], 0);
+                wino_half(&j, &bd, 1, j.hm[0], 1);
+                wino_output_rows(&j, &bd, 0, (size_t)j.w.mg, j.hm[0]);
             }
             return;
         }
