@@ -260,6 +260,28 @@ static size_t partial_floats(const OnnxccConv2dParams *p, const Plan *pl)
     return fast_round_up((size_t)pl->mg * (size_t)p->OH * (size_t)p->OW, FAST_COLS_ALIGN);
 }
 
+/* A split K's scratch (ksplit_run): each half's B rows, then its partial
+ * sums and a guard, one half after the other, so that a stride
+ * prefetcher running past one half's B lands in its own sums, not in the
+ * other core's rows (winograd.c's ksplit_layout has the measurements).
+ * B rows are addressed by absolute channel from a base (fill_frame,
+ * fill_im2col): half h's base is where its first channel's row falls at
+ * its offset.  Sets the bases' and the partial sums' offsets; returns
+ * the floats of it all. */
+#define KSPLIT_GUARD 16384 /* floats (64 KB) after each half */
+
+static size_t ksplit_floats(const OnnxccConv2dParams *p, const Plan *pl, size_t base[2], size_t part[2])
+{
+    const size_t per_ch = (pl->shifted ? 1 : (size_t)p->kH * (size_t)p->kW) * pl->cstride;
+    const size_t rows0 = (size_t)pl->khalf * per_ch, rows1 = (size_t)(pl->cg - pl->khalf) * per_ch;
+    const size_t sums = partial_floats(p, pl);
+    base[0] = 0;
+    part[0] = fast_round_up(rows0, FAST_COLS_ALIGN);
+    base[1] = part[0] + sums + KSPLIT_GUARD - rows0;
+    part[1] = fast_round_up(base[1] + rows0 + rows1, FAST_COLS_ALIGN);
+    return part[1] + sums + KSPLIT_GUARD;
+}
+
 /* Grouped layers (grouped_run): tasks per image, each with its own B. */
 #define GROUP_TASKS 4 /* tasks per image of a grouped layer, each with its own B */
 
@@ -395,7 +417,11 @@ size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p)
     plan_conv(p, &pl);
     if (p->group > 1)
         return grouped_scratch_floats(p, &pl);
-    return b_floats(&pl) + (pl.khalf ? 2 * partial_floats(p, &pl) : 0);
+    if (pl.khalf) {
+        size_t base[2], part[2];
+        return ksplit_floats(p, &pl, base, part);
+    }
+    return b_floats(&pl);
 }
 
 /* ---- scalar kernels ------------------------------------------------------ */
@@ -1064,7 +1090,7 @@ static void conv_task(void *ctx, int round, int phase, int i)
 typedef struct KsplitJob {
     Conv cv;
     const float *x, *packed, *bias, *res;
-    float *b, *part[2], *y;
+    float *b[2], *part[2], *y; /* each half's B base and partial sums (ksplit_floats) */
     size_t xs, ys, rs;
     int out_tasks;
 } KsplitJob;
@@ -1088,7 +1114,7 @@ static void ksplit_half(const KsplitJob *j, int n, int i, float *y, const float 
     gm.nc = (int)((size_t)nch * per_ch);
     gm.ntaps = pl->ntaps;
     gm.taps = pl->taps;
-    gm.b = j->b + (size_t)c0 * per_ch * pl->cstride;
+    gm.b = j->b[i] + (size_t)c0 * per_ch * pl->cstride;
     gm.cstride = pl->cstride;
     gm.ncols = (int)pl->ncols;
     gm.q0 = 0;
@@ -1100,7 +1126,7 @@ static void ksplit_half(const KsplitJob *j, int n, int i, float *y, const float 
     gm.res = res;
     gm.act = act;
     gm.a_next = NULL;
-    fill_gemm(&j->cv, c0, nch, xg, j->b, &gm);
+    fill_gemm(&j->cv, c0, nch, xg, j->b[i], &gm);
 }
 
 static void ksplit_task(void *ctx, int n, int phase, int i)
@@ -1140,9 +1166,12 @@ static void ksplit_run(const Conv *cv, const float *x, const float *packed, cons
     j.bias = bias;
     j.res = res;
     j.y = y;
-    j.b = scratch;
-    j.part[0] = scratch + b_floats(&cv->pl);
-    j.part[1] = j.part[0] + partial_floats(p, &cv->pl);
+    size_t base[2], part[2];
+    ksplit_floats(p, &cv->pl, base, part);
+    for (int i = 0; i < 2; i++) {
+        j.b[i] = scratch + base[i];
+        j.part[i] = scratch + part[i];
+    }
     j.xs = p->x_img_stride ? p->x_img_stride : (size_t)p->C * cv->plane;
     j.ys = p->y_img_stride ? p->y_img_stride : (size_t)p->M * oplane;
     j.rs = p->r_img_stride ? p->r_img_stride : (size_t)p->M * oplane;
