@@ -1,39 +1,26 @@
 #!/bin/sh
-# usage: sanitize_generated.sh ONNXCC MODEL RUNTIME_DIR WORKDIR [ONNXCC OPTION...]
-# Builds the generated code and the runtime (reference and fast kernels) with ASan+UBSan (gcc
-# and clang), runs it, and runs the plain build under valgrind memcheck; each
-# run's output must still match onnxruntime (checked by onnxcc compare,
-# which leaves its inputs, onnxruntime's outputs and harness in WORKDIR).
+# usage: sanitize_generated.sh ONNXCC MODEL RUNTIME_DIR SANLIB_DIR WORKDIR [ONNXCC OPTION...]
+# Builds the generated code with ASan+UBSan (gcc and clang) against the
+# runtime built the same way (SANLIB_DIR/libonnxcc_rt_san_CC.a, made by
+# sanitized_runtime.sh), runs it, and runs the plain build under valgrind
+# memcheck; each run's output must still match onnxruntime (checked by
+# onnxcc compare, which leaves its inputs, onnxruntime's outputs and harness
+# in WORKDIR).
 set -eu
-onnxcc=$1 model=$2 rt=$3 dir=$4
-shift 4
+onnxcc=$1 model=$2 rt=$3 sanlib=$4 dir=$5
+shift 5
 rm -rf "$dir"
 "$onnxcc" compare "$model" --keep "$dir" "$@" >/dev/null
 cd "$dir"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
 for cc in gcc clang; do
   command -v $cc >/dev/null || continue
-  # clang's pointer-overflow check on the unrolled vector kernels (the
-  # direct depthwise ones above all) takes it minutes per file; ASan still
-  # checks every access those kernels make.
+  # As in sanitized_runtime.sh.
   if [ $cc = clang ]; then san="$san -fno-sanitize=pointer-overflow"; fi
-  # The runtime from source, each ISA file with its own flags (as in
-  # runtime/CMakeLists.txt); the ISA actually run is the machine's best.
-  objs=""
-  for src in "$rt"/ref/*.c "$rt"/fast/*.c; do
-    case $src in
-      *_avx2.c) isa="-mavx2 -mfma -DONNXCC_RT_X86_64" ;;
-      */qconv_avx512.c | */qgemm_avx512.c | */qpool_avx512.c | */qlut_avx512.c) isa="-mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi -mavx2 -mfma -DONNXCC_RT_X86_64" ;;
-      *_avx512.c) isa="-mavx512f -mavx2 -mfma -DONNXCC_RT_X86_64" ;;
-      *) isa="-DONNXCC_RT_X86_64" ;;
-    esac
-    obj=rt_${cc}_$(basename "$src" .c).o
-    # shellcheck disable=SC2086
-    $cc -std=c99 -Wall -Wextra -Werror $san $isa -I"$rt/include" -c "$src" -o "$obj"
-    objs="$objs $obj"
-  done
+  lib=$sanlib/libonnxcc_rt_san_$cc.a
+  [ -f "$lib" ] || { echo "no $lib: the sanitized_runtime_$cc fixture did not build it" >&2; exit 1; }
   # shellcheck disable=SC2086
-  $cc -std=c99 -Wall -Wextra -Werror $san -I"$rt/include" -I. harness.c model.c $objs -lm -pthread -o run_$cc
+  $cc -std=c99 -Wall -Wextra -Werror $san -I"$rt/include" -I. harness.c model.c "$lib" -lm -pthread -o run_$cc
   ./run_$cc input_0.bin san_$cc.bin
   cmp -s san_$cc.bin ours_0.bin || {
     # Same code, other compiler/flags: allow rounding differences, not garbage.
