@@ -13,7 +13,7 @@ if ! command -v "$cc" >/dev/null; then
   exit 0
 fi
 lib=$out/libonnxcc_rt_san_$cc.a
-rm -rf "$out/$cc" "$lib"
+rm -rf "${out:?}/$cc" "$lib"
 mkdir -p "$out/$cc"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
 # clang's pointer-overflow check on the unrolled vector kernels (the direct
