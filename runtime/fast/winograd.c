@@ -19,16 +19,17 @@
  * every call, in float: the weights are their own size instead of 4 times
  * it, and a call reads 9 floats per kernel from memory instead of 36.
  *
- * Fused U (lazy layers of 13 to 16 tiles whose whole U passes 4 MB,
- * onnxcc_fast_wino_fused): a whole U made per call outgrows the caches
- * (36 x 512 x 512 floats, 38 MB, for Wide ResNet-50-2's 14x14 layers) and
- * the GEMMs, one vector of tiles wide, wait for it from memory.  Instead
- * each GEMM task makes the U of one panel of 16 output channels (and up to
- * FUSED_CH input channels) in its own scratch and multiplies it at once;
+ * Fused U (lazy layers of 13 to 16 tiles whose whole U passes 2 MB, or
+ * 1 MB with 128 outputs or more: onnxcc_fast_wino_fused): a whole U made
+ * per call outgrows the caches (36 x 512 x 512 floats, 38 MB, for Wide
+ * ResNet-50-2's 14x14 layers) and the GEMMs, one vector of tiles wide,
+ * wait for it from memory.  Instead each GEMM task makes the U of one
+ * panel of 16 output channels (and up to FUSED_CH input channels) in its
+ * own scratch and multiplies it at once;
  * more input channels add their products to M through the GEMM's residual.
  * The blocks do not depend on the thread count.  One layer, weights cold,
  * Zen 5: Wide ResNet-50-2's 512 -> 512 at 14x14 4.0 -> 2.4 ms on one
- * thread.  From 4 MB of whole U: in a model the whole U is also the
+ * thread.  From 4 MB of whole U (the first bound; FUSED_MIN_U): in a model the whole U is also the
  * scratch the generated code claims by memset on every run (conv2d.c's
  * scratch is evicted between runs) and L3 holds neither it nor the
  * weights of the next layers; one thread, Zen 5, per-node minimum of six
@@ -63,13 +64,16 @@
 #define FUSED_TASKS 4      /* fused GEMM tasks per round, each with its own U block */
 #define FUSED_MIN_TILES 13 /* tiles per image: 13 to 16 fill one vector of the */
 #define FUSED_MAX_TILES 16 /* GEMM's columns (13x13 to 16x16 maps) */
-#define FUSED_MIN_U (1u << 20) /* floats of a whole U (4 MB) from which blocks pay */
-/* The same on Intel's cores, where a whole U that L2 (2 MB) does not hold
- * already waits for memory: one layer, weights cold, one / two threads,
- * Xeon with AVX-512 and AMX, SqueezeNet-1.1's 64 -> 256 at 13x13 (U 2.4 MB)
- * 0.34 -> 0.25 ms / 0.23 -> 0.14; DenseNet-161's 192 -> 48 at 14x14 (U
- * 1.3 MB) stays whole: 0.13 -> 0.18 ms fused on two threads. */
-#define FUSED_MIN_U_INTEL (1u << 19)
+/* Floats of a whole U from which blocks pay (2 MB): on Intel's cores a
+ * whole U that L2 (2 MB) does not hold already waits for memory, and on two
+ * cores that share no L3 (Zen 5) a whole U, made by both, is half made by
+ * the other core.  One layer, weights cold, one / two threads: Xeon with
+ * AVX-512 and AMX, SqueezeNet-1.1's 64 -> 256 at 13x13 (U 2.4 MB) 0.34 ->
+ * 0.25 ms / 0.23 -> 0.14; Zen 5 (medians of 5 alternating runs) 0.231 ->
+ * 0.230 / 0.236 -> 0.144, where from 4 MB only it was no faster on two
+ * threads than on one.  DenseNet-161's 192 -> 48 at 14x14 (U 1.3 MB) stays
+ * whole: 0.13 -> 0.18 ms fused on two threads (Xeon). */
+#define FUSED_MIN_U (1u << 19)
 
 typedef struct WinoPlan {
     int cg, mg;    /* input / output channels per group */
@@ -99,27 +103,23 @@ static int fused_shape(const OnnxccConv2dParams *p, size_t min_u)
            (size_t)XI * (size_t)(p->C / p->group) * (size_t)(p->M / p->group) >= min_u;
 }
 
-/* Whether p's U is fused on Intel's cores: from FUSED_MIN_U_INTEL, or
- * from a quarter of it (1 MB) with at least FUSED_WIDE_M outputs per
- * group, enough panels for the GEMM tasks to share (FUSED_TASKS).  There
- * the whole U, made per call, was written to L2 and read back from it: one
- * layer, weights cold, Intel Xeon, SqueezeNet-1.1's 48 -> 192 at 13x13 (U
- * 1.3 MB) 0.195-0.202 -> 0.161-0.165 ms on one thread, 0.156 -> 0.104 on
- * two; the model 0.975 / 0.972 (interleaved runs).  GoogLeNet's 32 -> 128
- * at 14x14 (U 0.6 MB) was no faster fused.  DenseNet-161's 192 -> 48 (1.3
- * MB, 3 panels) stays whole (see FUSED_MIN_U_INTEL). */
+/* Whether p's U is fused: from FUSED_MIN_U, or from half of it (1 MB)
+ * with at least FUSED_WIDE_M outputs per group, enough panels for the GEMM
+ * tasks to share (FUSED_TASKS).  There the whole U, made per call, was
+ * written to L2 and read back from it: one layer, weights cold, Intel
+ * Xeon, SqueezeNet-1.1's 48 -> 192 at 13x13 (U 1.3 MB) 0.195-0.202 ->
+ * 0.161-0.165 ms on one thread, 0.156 -> 0.104 on two; the model 0.975 /
+ * 0.972 (interleaved runs); Zen 5 0.143 -> 0.146 / 0.156 -> 0.097.
+ * GoogLeNet's 32 -> 128 at 14x14 (U 0.6 MB) was no faster fused.
+ * DenseNet-161's 192 -> 48 (1.3 MB, 3 panels) stays whole (see
+ * FUSED_MIN_U).  The same on every CPU, so the scratch is. */
 #define FUSED_WIDE_M 128
-#define FUSED_MIN_U_INTEL_WIDE (1u << 18)
-
-static int intel_fused(const OnnxccConv2dParams *p)
-{
-    return fused_shape(p, FUSED_MIN_U_INTEL) ||
-           (p->M / p->group >= FUSED_WIDE_M && fused_shape(p, FUSED_MIN_U_INTEL_WIDE));
-}
+#define FUSED_MIN_U_WIDE (1u << 18)
 
 int onnxcc_fast_wino_fused(const OnnxccConv2dParams *p)
 {
-    return onnxcc_fast_intel() ? intel_fused(p) : fused_shape(p, FUSED_MIN_U);
+    return fused_shape(p, FUSED_MIN_U) ||
+           (p->M / p->group >= FUSED_WIDE_M && fused_shape(p, FUSED_MIN_U_WIDE));
 }
 
 static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
@@ -167,7 +167,7 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
 static int ksplits(const OnnxccConv2dParams *p, const WinoPlan *w)
 {
     return w->band >= w->th && w->cg >= KSPLIT_MIN_CH && w->cg >= 2 * w->mg &&
-           !fused_shape(p, FUSED_MIN_U_INTEL);
+           !fused_shape(p, FUSED_MIN_U);
 }
 
 /* The input channel where a split K's second half starts. */
@@ -268,14 +268,9 @@ size_t onnxcc_fast_wino_scratch_floats(const OnnxccConv2dParams *p, int lazy)
 {
     WinoPlan w;
     wino_plan(p, &w);
-    /* Room for either way of making U where the CPU decides
-     * (onnxcc_fast_wino_fused): the scratch is sized where the model is
-     * compiled, not where it runs. */
-    const size_t blocks = FUSED_TASKS * XI * fused_ustride(p);
-    const size_t u = !lazy                         ? 0
-                     : fused_shape(p, FUSED_MIN_U) ? blocks
-                     : intel_fused(p)              ? (blocks > u_floats(p) ? blocks : u_floats(p))
-                                                   : u_floats(p);
+    const size_t u = !lazy                       ? 0
+                     : onnxcc_fast_wino_fused(p) ? FUSED_TASKS * XI * fused_ustride(p)
+                                                 : u_floats(p);
     if (ksplits(p, &w)) {
         KHalfBuf h[2];
         return ksplit_layout(p, &w, lazy, h);

@@ -85,7 +85,7 @@ static const Case cases[] = {
     {1, 24, 7, 7, 520, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},    /* 3x3 on 7x7, 520 outputs: im2col */
     {1, 300, 14, 14, 400, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, /* Winograd, U > 4 MB: a panel's at a time */
     {1, 192, 13, 13, 384, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, /* the same, AlexNet's (U 10 MB) */
-    {1, 64, 13, 13, 256, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* U 2.4 MB: in blocks on Intel only */
+    {1, 64, 13, 13, 256, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* U 2.4 MB: in blocks from 2 MB */
     {1, 1100, 13, 15, 110, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, /* the same, 2 blocks of inputs, part panel */
     {1, 40, 8, 8, 130, 1, 1, 3, 1, 1, 1, 1, 0, 1, 0, 1},     /* 1x3, small map, 130 outputs: im2col */
     {2, 21, 7, 9, 144, 1, 3, 1, 1, 1, 1, 1, 1, 0, 1, 0},     /* 3x1, the same, batch 2 */
