@@ -140,8 +140,9 @@ static void wino_plan(const OnnxccConv2dParams *p, WinoPlan *w)
     w->ldv = fast_round_up((size_t)w->band * (size_t)w->tw, 16) + 16;
 }
 
-#define BAND_PARTS 2             /* WinoJob.banded: parts, and the thread count */
+#define BAND_PARTS 2             /* WinoJob.parts: parts, and the thread count */
 #define BANDED_MAX_VM (1u << 21) /* floats of V and M (8 MB) up to which a part has its own */
+#define PANEL_PARTS_RATIO 2      /* PARTS_PANELS: outputs per input channel at least */
 
 /* A split K (WinoJob.khalf): a layer of one band with at least twice as
  * many input channels as outputs (and at least KSPLIT_MIN_CH), U not
@@ -220,20 +221,40 @@ static size_t ksplit_layout(const OnnxccConv2dParams *p, const WinoPlan *w, int 
     return at;
 }
 
-/* Floats of the second part's own frames, V and M (WinoJob.banded), or 0
- * where it does not apply.  It is sized where the model is compiled, where
- * the thread count is not known. */
-static size_t part_floats(const WinoPlan *w)
+enum { PARTS_NONE, PARTS_BANDS, PARTS_PANELS };
+
+/* How two threads split a layer into parts (WinoJob.parts), if they do
+ * (never a split K's: see ksplits). */
+static int parts_of(const WinoPlan *w)
 {
     const int nbands = (w->th + w->band - 1) / w->band;
-    const size_t vm = (size_t)XI * (size_t)(w->cg + w->mg) * w->ldv;
+    const size_t v = (size_t)XI * (size_t)w->cg * w->ldv;
+    if (nbands == 1)
+        return w->mg >= PANEL_PARTS_RATIO * w->cg && w->mg > FAST_PANEL && v <= BANDED_MAX_VM
+                   ? PARTS_PANELS
+                   : PARTS_NONE;
     /* An odd last band leaves a part idle for a round; each part reads
      * all of U for its band, which did not pay where U passes 3/4 of V
      * (U / V = mg / ldv). */
-    return nbands == 1 || (nbands % 2 && nbands < 5) || vm > BANDED_MAX_VM ||
+    return (nbands % 2 && nbands < 5) || v + (size_t)XI * (size_t)w->mg * w->ldv > BANDED_MAX_VM ||
                    4 * (size_t)w->mg > 3 * w->ldv
-               ? 0
-               : w->frames + vm;
+               ? PARTS_NONE
+               : PARTS_BANDS;
+}
+
+/* Floats of a part's own M: one panel of output channels. */
+static size_t part_m_floats(const WinoPlan *w)
+{
+    return (size_t)XI * (size_t)(w->mg < FAST_PANEL ? w->mg : FAST_PANEL) * w->ldv;
+}
+
+/* Floats of the second part's own frames, V and M, or 0 where parts do
+ * not apply.  It is sized where the model is compiled, where the thread
+ * count is not known. */
+static size_t part_floats(const WinoPlan *w)
+{
+    return parts_of(w) == PARTS_NONE ? 0
+                                     : w->frames + (size_t)XI * (size_t)w->cg * w->ldv + part_m_floats(w);
 }
 
 /* Floats of U made at run time, for all groups. */
@@ -340,14 +361,37 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
  * A split K (WinoJob.khalf, see ksplits) has two phases: the halves, then
  * their sum and the transform back.
  *
- * A band per part (WinoJob.banded; two threads, maps of several bands):
- * each round takes two bands; phase 0 makes U (lazy packing, the group's
- * first round; tasks split input channels), phase 1 runs all four steps
- * of one band per task in the part's own frames, V and M, so that only U
- * crosses between the cores.  Same bits: a band's sums do not depend on
- * who does them.  On a Zen 5 whose two cores share no L3 (a cache line
- * goes from one to the other and back in 450 ns), interleaved runs of
- * whole models on two threads, against the three phases below:
+ * Parts (WinoJob.parts, two threads): each thread runs all four steps in
+ * its own frames, V and M, so that only x and U cross between the cores,
+ * and goes panel by panel through the GEMMs and the transform back
+ * (wino_part), so that M is one panel's and stays in L1 and L2.  Same
+ * bits: an output's sum does not depend on who makes it or on how many
+ * rows a GEMM has.
+ *  - A band per part (PARTS_BANDS, maps of several bands): each round
+ *    takes two bands; phase 0 makes U (lazy packing, the group's first
+ *    round; tasks split input channels), phase 1 runs one band per task.
+ *  - Half of the output panels per part (PARTS_PANELS, maps of one band
+ *    with at least twice as many outputs as inputs): each part transforms
+ *    all of the input (the cheap half of the transforms there) and makes
+ *    its own panels' U.
+ * With one thread, layers of at least twice as many outputs as inputs
+ * and fused layers run as one part, band after band.
+ * One layer, weights cold, Zen 5, medians of 5 alternating runs, two
+ * threads: SqueezeNet-1.1's 16 -> 64 at 55x55 (bands; a whole band's M
+ * was 1.2 MB) 0.259 -> 0.108 ms, 32 -> 128 at 27x27 0.157 -> 0.086,
+ * 48 -> 192 at 13x13 0.098 -> 0.077, 64 -> 256 0.141 -> 0.118 (each
+ * alone was no faster on two threads than on one); one thread 0.86-0.95
+ * times as long on these and on AlexNet's and Wide ResNet-50-2's fused
+ * layers.  In the model (per-node profile, the same generated C),
+ * ResNet-18's fused 256 -> 256 at 14x14 0.88-0.92 on one thread; as
+ * half-panel parts on two threads they were 10-20% slower (each part
+ * transformed all 256 inputs), so fused layers with fewer outputs keep
+ * the three phases there.  Whole models, interleaved runs, two threads:
+ * SqueezeNet-1.1 0.90-0.93; the others within the noise of this host.
+ * Before the panels, a band per part against the three phases below, on
+ * a Zen 5 whose two cores share no L3 (a cache line goes from one to the
+ * other and back in 450 ns), interleaved runs of whole models on two
+ * threads:
  * DenseNet-121 0.938, ResNet-18 0.969, ResNet-50 and SqueezeNet-1.1
  * 0.977, GoogLeNet, Inception-v3 and RegNetX-800MF within 1% either way.
  * Two threads, Xeon with AVX-512 and AMX, DenseNet-121's six 128 -> 32 at
@@ -358,12 +402,12 @@ void onnxcc_fast_wino_pack(const OnnxccConv2dParams *p, const float *w, float *p
  * 64 at 56x56 0.388 -> 0.323, SqueezeNet-1.1's 16 -> 64 at 55x55 0.166 ->
  * 0.109.  Where U passes 3/4 of V, reading all of U per part lost:
  * ResNet-50's 128 -> 128 at 28x28 (as two bands) 0.346 -> 0.535.  Maps of
- * one band gained alone but lost in the model, where the weights come
- * from memory: each part transforming all of the input and multiplying
- * half of the points (DenseNet-121's 14x14 layers alone 0.076 -> 0.051
- * ms, in the model 2.13 -> 2.41 for the 24), or the band cut in two
- * halves (its 28x28 layers alone 0.160 -> 0.139, in the model 2.05 ->
- * 2.40 for the 12). */
+ * one band with more inputs than outputs gained alone but lost in the
+ * model, where the weights come from memory: each part transforming all
+ * of the input and multiplying half of the points (DenseNet-121's 14x14
+ * layers alone 0.076 -> 0.051 ms, in the model 2.13 -> 2.41 for the 24),
+ * or the band cut in two halves (its 28x28 layers alone 0.160 -> 0.139,
+ * in the model 2.05 -> 2.40 for the 12). */
 typedef struct WinoJob {
     const OnnxccConv2dParams *p;
     WinoPlan w;
@@ -378,8 +422,8 @@ typedef struct WinoJob {
     int nbands, in_tasks, panels, gemm_tasks, out_tasks;
     FastPre pre;
     int fused;      /* U made per block in the GEMM phase (wino_fused_gemm) */
-    int banded;     /* a band per part: parts' own frames, V and M below */
-    int npairs;     /* banded: rounds per image and group */
+    int parts;      /* PARTS_BANDS or PARTS_PANELS: parts' own frames, V and M below */
+    int npairs;     /* parts: rounds per image and group */
     int khalf;      /* > 0: K split at this input channel (wino_half) */
     float *hframe[2], *hv[2], *hm[2], *hu[2]; /* khalf: each half's (ksplit_layout) */
     size_t hustride[2];
@@ -536,14 +580,13 @@ static void wino_point_gemm(const WinoJob *j, const WinoBand *bd, int xi, const 
 /* Step 3 for pair i: M[xi] = U[xi] V[xi] for one xi and panel (all output
  * channels with one thread), prefetching the panels of pair `next` (-1:
  * none). */
-static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next, const float *v,
-                           float *mb)
+static void wino_gemm_pair(const WinoJob *j, const WinoBand *bd, int i, int next)
 {
     const WinoPlan *w = &j->w;
     const int xi = i / j->panels, r0 = i % j->panels * FAST_PANEL;
     const int m = j->panels == 1 ? w->mg : w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL;
-    wino_point_gemm(j, bd, xi, pair_u(j, bd, i), next >= 0 ? pair_u(j, bd, next) : NULL, m, 0, w->cg, v,
-                    mb + (size_t)r0 * XI * w->ldv, 0);
+    wino_point_gemm(j, bd, xi, pair_u(j, bd, i), next >= 0 ? pair_u(j, bd, next) : NULL, m, 0, w->cg, j->v,
+                    j->mb + (size_t)r0 * XI * w->ldv, 0);
 }
 
 /* Step 3 for task i: its share of the (xi, panel) pairs; a few tasks per
@@ -553,7 +596,7 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
     size_t lo, hi;
     fast_split((size_t)(XI * j->panels), 1, j->gemm_tasks, i, &lo, &hi);
     for (size_t k = lo; k < hi; k++)
-        wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1, j->v, j->mb);
+        wino_gemm_pair(j, bd, (int)k, k + 1 < hi ? (int)k + 1 : -1);
 }
 
 /* Step 3, fused U (WinoJob.fused), for task i: for each of its panels of
@@ -562,31 +605,35 @@ static void wino_gemm(const WinoJob *j, const WinoBand *bd, int i)
  * [m%16], then the 36 GEMMs M[xi] (+)= U[xi] V[xi] of those channels, a
  * later block's products added to the earlier ones' through the GEMM's
  * residual. */
-static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
+static void wino_fused_panel(const WinoJob *j, const WinoBand *bd, size_t pn, float *ub, const float *v,
+                             float *mp)
 {
     const WinoPlan *w = &j->w;
-    const int npanels = (w->mg + FAST_PANEL - 1) / FAST_PANEL;
-    float *ub = j->ublocks + (size_t)i * XI * j->ustride;
-    size_t lo, hi;
-    fast_split((size_t)npanels, 1, j->gemm_tasks, i, &lo, &hi);
-    for (size_t pn = lo; pn < hi; pn++) {
-        const int r0 = (int)pn * FAST_PANEL;
-        for (int c0 = 0; c0 < w->cg; c0 += FUSED_CH) {
-            const int n = w->cg - c0 < FUSED_CH ? w->cg - c0 : FUSED_CH;
-            const FastWinoU u = {bd->gkernels + (pn * (size_t)w->cg + (size_t)c0) * 9 * FAST_PANEL, n, ub,
-                                 j->ustride};
-            j->kern->wino_u(&u);
-            for (int xi = 0; xi < XI; xi++) {
-                const float *a = ub + (size_t)xi * j->ustride;
-                wino_point_gemm(j, bd, xi, a, xi + 1 < XI ? a + j->ustride : NULL,
-                                w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL, (size_t)c0, n, j->v,
-                                j->mb + (size_t)r0 * XI * w->ldv, c0 > 0);
-            }
+    const int r0 = (int)pn * FAST_PANEL;
+    for (int c0 = 0; c0 < w->cg; c0 += FUSED_CH) {
+        const int n = w->cg - c0 < FUSED_CH ? w->cg - c0 : FUSED_CH;
+        const FastWinoU u = {bd->gkernels + (pn * (size_t)w->cg + (size_t)c0) * 9 * FAST_PANEL, n, ub,
+                             j->ustride};
+        j->kern->wino_u(&u);
+        for (int xi = 0; xi < XI; xi++) {
+            const float *a = ub + (size_t)xi * j->ustride;
+            wino_point_gemm(j, bd, xi, a, xi + 1 < XI ? a + j->ustride : NULL,
+                            w->mg - r0 < FAST_PANEL ? w->mg - r0 : FAST_PANEL, (size_t)c0, n, v, mp, c0 > 0);
         }
     }
 }
 
-/* Step 4 for output channels [m0, m1) from M at mb. */
+static void wino_fused_gemm(const WinoJob *j, const WinoBand *bd, int i)
+{
+    const int npanels = (j->w.mg + FAST_PANEL - 1) / FAST_PANEL;
+    size_t lo, hi;
+    fast_split((size_t)npanels, 1, j->gemm_tasks, i, &lo, &hi);
+    for (size_t pn = lo; pn < hi; pn++)
+        wino_fused_panel(j, bd, pn, j->ublocks + (size_t)i * XI * j->ustride, j->v,
+                         j->mb + pn * FAST_PANEL * XI * j->w.ldv);
+}
+
+/* Step 4 for output channels [m0, m1) from M whose row m0 is at mb. */
 static void wino_output_rows(const WinoJob *j, const WinoBand *bd, size_t m0, size_t m1, const float *mb)
 {
     const OnnxccConv2dParams *p = j->p;
@@ -596,7 +643,7 @@ static void wino_output_rows(const WinoJob *j, const WinoBand *bd, size_t m0, si
         for (int tr = 0; tr < bd->nb; tr++) {
             const int oh = 4 * (bd->t0 + tr);
             const size_t at = m * oplane + (size_t)oh * (size_t)p->OW;
-            FastWinoOut out = {mb + m * XI * w->ldv + (size_t)(tr * w->tw),
+            FastWinoOut out = {mb + (m - m0) * XI * w->ldv + (size_t)(tr * w->tw),
                                w->ldv,
                                w->tw,
                                bd->bias ? bd->bias[m] : 0.0f,
@@ -616,7 +663,7 @@ static void wino_output(const WinoJob *j, const WinoBand *bd, int i)
 {
     size_t m0, m1;
     fast_split((size_t)j->w.mg, WINO_CH_UNIT, j->out_tasks, i, &m0, &m1);
-    wino_output_rows(j, bd, m0, m1, j->mb);
+    wino_output_rows(j, bd, m0, m1, j->mb + m0 * XI * j->w.ldv);
 }
 
 /* Half h's U of point xi and panel pn: its own (lazy packing, made by
@@ -677,37 +724,72 @@ static void wino_ksplit_task(const WinoJob *j, int r, int phase, int i)
     const FastAdd2 a = {j->hm[0] + m0 * row, j->hm[1] + m0 * row, NULL, 0.0f, none, sum + m0 * row,
                         (m1 - m0) * row};
     j->kern->add2(&a);
-    wino_output_rows(j, &bd, m0, m1, sum);
+    wino_output_rows(j, &bd, m0, m1, sum + m0 * row);
 }
 
-/* A band per part (WinoJob.banded), round r: phase 0 makes U (lazy
- * packing, the group's first round; tasks split input channels), phase 1
- * runs all four steps for band 2 * pair + i of the round's pair in part
- * i's own frames, V and M. */
-static void wino_banded_task(const WinoJob *j, int r, int phase, int i)
+/* Part i's steps 1 to 4 for band bd and output panels [pn0, pn1), in its
+ * own frames, V and M: the input transformed once, then panel by panel the
+ * 36 GEMMs into M (one panel's) and the transform back, so that M stays
+ * in L1 and L2 (a whole band's M, written by the GEMMs and read back by
+ * the transform, did not).  own_u: lazy packing, the part makes its
+ * panels' U itself (the group's first round). */
+static void wino_part(const WinoJob *j, const WinoBand *bd, int i, int pn0, int pn1, int own_u)
 {
+    const WinoPlan *w = &j->w;
+    float *v = j->part_v[i], *mp = j->part_m[i];
+    wino_fill_in(j, bd, 0, (size_t)w->cg, j->part_frame[i], v);
+    for (int pn = pn0; pn < pn1; pn++) {
+        const size_t r0 = (size_t)pn * FAST_PANEL;
+        const int m = w->mg - (int)r0 < FAST_PANEL ? w->mg - (int)r0 : FAST_PANEL;
+        if (j->fused) {
+            wino_fused_panel(j, bd, (size_t)pn, j->ublocks + (size_t)i * XI * j->ustride, v, mp);
+        } else {
+            const float *u = bd->u + r0 * (size_t)w->cg;
+            if (own_u && bd->kernels) {
+                const FastWinoU mk = {bd->kernels + r0 * (size_t)w->cg * 9, w->cg, (float *)u, j->ustride};
+                j->kern->wino_u(&mk);
+            }
+            for (int xi = 0; xi < XI; xi++) {
+                const float *a = u + (size_t)xi * j->ustride;
+                wino_point_gemm(j, bd, xi, a, xi + 1 < XI ? a + j->ustride : NULL, m, 0, w->cg, v, mp, 0);
+            }
+        }
+        wino_output_rows(j, bd, r0, r0 + (size_t)m, mp);
+    }
+}
+
+/* Parts (WinoJob.parts), round r.  PARTS_BANDS: phase 0 makes U (lazy
+ * packing, the group's first round; tasks split input channels), phase 1
+ * runs band 2 * pair + i of the round's pair in part i.  PARTS_PANELS (one
+ * phase): part i runs its half of the output panels of the round's band,
+ * making their U itself. */
+static void wino_part_task(const WinoJob *j, int r, int phase, int i)
+{
+    const int npanels = (j->w.mg + FAST_PANEL - 1) / FAST_PANEL;
+    if (j->parts == PARTS_PANELS) {
+        const WinoBand bd = band_of(j, r);
+        const int half = (npanels + 1) / 2;
+        wino_part(j, &bd, i, i ? half : 0, i ? npanels : half, 1);
+        return;
+    }
     const int ng = r / j->npairs, bi = r % j->npairs * BAND_PARTS + (phase ? i : 0);
     if (bi >= j->nbands)
         return;
     const WinoBand bd = band_at(j, ng, bi);
-    const size_t cg = (size_t)j->w.cg;
     if (phase == 0) {
         size_t c0, c1;
-        fast_split(cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
+        fast_split((size_t)j->w.cg, WINO_CH_UNIT, j->in_tasks, i, &c0, &c1);
         wino_make_u(j, &bd, c0, c1);
         return;
     }
-    wino_fill_in(j, &bd, 0, cg, j->part_frame[i], j->part_v[i]);
-    for (int xi = 0; xi < XI; xi++)
-        wino_gemm_pair(j, &bd, xi, xi + 1 < XI ? xi + 1 : -1, j->part_v[i], j->part_m[i]);
-    wino_output_rows(j, &bd, 0, (size_t)j->w.mg, j->part_m[i]);
+    wino_part(j, &bd, i, 0, npanels, 0);
 }
 
 static void wino_task(void *ctx, int round, int phase, int i)
 {
     const WinoJob *j = ctx;
-    if (j->banded) {
-        wino_banded_task(j, round, phase, i);
+    if (j->parts) {
+        wino_part_task(j, round, phase, i);
         return;
     }
     if (j->khalf) {
@@ -771,8 +853,20 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
         j.ustride = fused_ustride(p);
         j.gemm_tasks = min_int((j.w.mg + FAST_PANEL - 1) / FAST_PANEL, FUSED_TASKS);
     }
-    j.banded = threads == BAND_PARTS && part_floats(&j.w) > 0;
-    if (j.banded) {
+    const int ks = ksplits(p, &j.w);
+    j.parts = !ks && threads == BAND_PARTS ? parts_of(&j.w) : PARTS_NONE;
+    if (!ks && threads == 1 && (j.fused || j.w.mg >= PANEL_PARTS_RATIO * j.w.cg)) {
+        /* One part: the rounds' bands one after the other. */
+        j.part_frame[0] = j.frame;
+        j.part_v[0] = j.v;
+        j.part_m[0] = j.mb;
+        for (int r = 0; r < p->N * p->group * j.nbands; r++) {
+            const WinoBand bd = band_of(&j, r);
+            wino_part(&j, &bd, 0, 0, (j.w.mg + FAST_PANEL - 1) / FAST_PANEL, 1);
+        }
+        return;
+    }
+    if (j.parts) {
         /* The parts' own frames, V and M: the first part's where they
          * usually are, the second's past everything else. */
         for (int t = 0; t < BAND_PARTS; t++) {
@@ -780,13 +874,17 @@ void onnxcc_fast_wino_run(const OnnxccConv2dParams *p, const FastKernels *kern, 
             j.part_v[t] = j.part_frame[t] + j.w.frames;
             j.part_m[t] = j.part_v[t] + (size_t)XI * (size_t)j.w.cg * j.w.ldv;
         }
-        j.panels = 1;
+        if (j.parts == PARTS_PANELS) {
+            const int counts[1] = {BAND_PARTS};
+            onnxcc_fast_parallel_phases(p->N * p->group * j.nbands, 1, counts, wino_task, &j);
+            return;
+        }
         j.npairs = (j.nbands + BAND_PARTS - 1) / BAND_PARTS;
         const int counts[2] = {j.u ? j.in_tasks : 1, BAND_PARTS};
         onnxcc_fast_parallel_phases(p->N * p->group * j.npairs, 2, counts, wino_task, &j);
         return;
     }
-    j.khalf = ksplits(p, &j.w) ? khalf_of(&j.w) : 0;
+    j.khalf = ks ? khalf_of(&j.w) : 0;
     if (j.khalf) {
         KHalfBuf h[2];
         ksplit_layout(p, &j.w, lazy, h);

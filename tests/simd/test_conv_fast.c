@@ -180,9 +180,12 @@ static const Case cases[] = {
      * in place up to the last multiple, the rest from a copy (direct_tail) */
     {1, 64, 55, 55, 16, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},   /* SqueezeNet's squeeze: 3024 + 1 */
     {2, 48, 27, 27, 40, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},   /* 720 + 9, batch 2 */
-    /* Winograd at 13x13 with 192 outputs: U fused per panel on Intel
-     * (intel_fused), whole elsewhere; the same bits either way */
+    /* Winograd at 13x13 with 192 outputs: U fused per panel from 1 MB */
     {1, 48, 13, 13, 192, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+    /* one band, at least twice as many outputs as inputs: with two threads
+     * each makes its own V and half of the output panels (PARTS_PANELS) */
+    {1, 32, 27, 27, 128, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, /* SqueezeNet's, U packed */
+    {2, 12, 20, 18, 40, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  /* U made per call, 2 + 1 panels */
 };
 #define NUM_CASES ((int)(sizeof cases / sizeof cases[0]))
 
