@@ -1039,22 +1039,32 @@ static void cols_gemm(const ConvJob *j, size_t ng, size_t q0, size_t ncols, floa
  * multiplied by this task alone (no other task reads its B, which stays
  * in this core's cache).  Contiguous parts, rather than a part of every
  * band, leave each core with the same part of the map from layer to
- * layer, as the Winograd layers' bands and the pools split it. */
+ * layer, as the Winograd layers' bands and the pools split it.  The last
+ * task also multiplies the columns past the plane's last multiple of 16
+ * (j->tail, direct_tail), next to its own: the caller's thread, once
+ * all tasks had finished, wrote those lines of every output plane where
+ * the other core had just written the lines before them. */
+static void direct_tail(const ConvJob *j, int n);
+
 static void columns_task(const ConvJob *j, size_t ng, int i)
 {
     if (j->threads == 1) {
         for (size_t bi = 0; bi < j->nbands; bi++)
             cols_gemm(j, ng, bi * j->band, band_cols(j, bi), j->b);
+        if (j->tail)
+            direct_tail(j, (int)ng);
         return;
     }
     const int total = (int)(j->cv.pl.ncols - j->tail);
     const size_t lo = even_cut(total, j->threads, i), hi = even_cut(total, j->threads, i + 1);
-    if (lo == hi)
-        return;
-    const size_t parts = (hi - lo + j->share - 1) / j->share;
-    const size_t step = fast_round_up((hi - lo + parts - 1) / parts, FAST_COLS_ALIGN);
-    for (size_t q = lo; q < hi; q += step)
-        cols_gemm(j, ng, q, hi - q < step ? hi - q : step, j->b + (size_t)i * j->share);
+    if (lo < hi) {
+        const size_t parts = (hi - lo + j->share - 1) / j->share;
+        const size_t step = fast_round_up((hi - lo + parts - 1) / parts, FAST_COLS_ALIGN);
+        for (size_t q = lo; q < hi; q += step)
+            cols_gemm(j, ng, q, hi - q < step ? hi - q : step, j->b + (size_t)i * j->share);
+    }
+    if (j->tail && i == j->threads - 1)
+        direct_tail(j, (int)ng);
 }
 
 static void conv_task(void *ctx, int round, int phase, int i)
@@ -1222,7 +1232,8 @@ static int reads_x_up_to_tail(const OnnxccConv2dParams *p, const Plan *pl, const
 }
 
 /* Image n's last j->tail columns: B's rows for them copied into scratch,
- * 16 floats each (zeros past the plane), and multiplied there. */
+ * 16 floats each (zeros past the plane), and multiplied there (the GEMMs
+ * that read x leave B unused). */
 static void direct_tail(const ConvJob *j, int n)
 {
     const Plan *pl = &j->cv.pl;
@@ -1416,8 +1427,6 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
         }
         const int counts[1] = {j.threads};
         onnxcc_fast_parallel_phases(p->N * p->group, 1, counts, conv_task, &j);
-        for (int n = 0; j.tail && n < p->N; n++)
-            direct_tail(&j, n);
         return;
     }
     const size_t fill_units = pl->nsub == 4 ? 4 * (size_t)pl->cg
