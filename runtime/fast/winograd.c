@@ -471,17 +471,20 @@ static WinoBand band_of(const WinoJob *j, int r)
     return band_at(j, r / j->nbands, r % j->nbands);
 }
 
-/* Lazy packing, the group's first round: U of channels [c0, c1), which the
- * GEMMs read. */
+/* Lazy packing, the group's first round: U of channels [c0, c1) of output
+ * panel pn, or (wino_make_u) of every panel, which the GEMMs read. */
+static void wino_make_u_panel(const WinoJob *j, const WinoBand *bd, int pn, size_t c0, size_t c1)
+{
+    const size_t at = (size_t)pn * (size_t)j->w.cg + c0;
+    const FastWinoU u = {bd->kernels + at * 9 * FAST_PANEL, (int)(c1 - c0), (float *)bd->u + at * FAST_PANEL,
+                         j->ustride};
+    j->kern->wino_u(&u);
+}
+
 static void wino_make_u(const WinoJob *j, const WinoBand *bd, size_t c0, size_t c1)
 {
-    const WinoPlan *w = &j->w;
-    for (int pn = 0; bd->kernels && pn * FAST_PANEL < w->mg; pn++) {
-        const size_t at = (size_t)pn * (size_t)w->cg + c0;
-        const FastWinoU u = {bd->kernels + at * 9 * FAST_PANEL, (int)(c1 - c0),
-                             (float *)bd->u + at * FAST_PANEL, j->ustride};
-        j->kern->wino_u(&u);
-    }
+    for (int pn = 0; bd->kernels && pn * FAST_PANEL < j->w.mg; pn++)
+        wino_make_u_panel(j, bd, pn, c0, c1);
 }
 
 /* Steps 1 and 2 for channels [c0, c1), into frames and V (where channel
@@ -745,10 +748,8 @@ static void wino_part(const WinoJob *j, const WinoBand *bd, int i, int pn0, int 
             wino_fused_panel(j, bd, (size_t)pn, j->ublocks + (size_t)i * XI * j->ustride, v, mp);
         } else {
             const float *u = bd->u + r0 * (size_t)w->cg;
-            if (own_u && bd->kernels) {
-                const FastWinoU mk = {bd->kernels + r0 * (size_t)w->cg * 9, w->cg, (float *)u, j->ustride};
-                j->kern->wino_u(&mk);
-            }
+            if (own_u && bd->kernels)
+                wino_make_u_panel(j, bd, pn, 0, (size_t)w->cg);
             for (int xi = 0; xi < XI; xi++) {
                 const float *a = u + (size_t)xi * j->ustride;
                 wino_point_gemm(j, bd, xi, a, xi + 1 < XI ? a + j->ustride : NULL, m, 0, w->cg, v, mp, 0);
