@@ -35,7 +35,6 @@ struct Emitter {
     size_t body_len;
     FILE *body_open;     /* its stream while open */
     int64_t scratch_at[ONNXCC_CONV2D_SCRATCH_KINDS]; /* each kind's scratch region; [0] < 0: unset */
-    int64_t claimed[ONNXCC_CONV2D_SCRATCH_KINDS];    /* bytes of each the run has claimed (claim_scratch) */
     bool typed;          /* some input or output is not float32: NAME_run takes void pointers */
 };
 
@@ -440,29 +439,20 @@ static int64_t scratch_at(Emitter *e, int k)
     return e->scratch_at[k];
 }
 
-/* Where the scratch of conv p starts: its kind's region. */
+/* Where the scratch of conv p starts: its kind's region.  Nothing zeroes a
+ * region before its first layer in a run.  A memset there (whole lines
+ * written without reading them from memory) once made DenseNet-121's first
+ * Winograd layer faster on a Zen 5, but with the second thread's parts in
+ * the scratch it zeroed 7.4 MB where one thread writes 3, and with two
+ * threads the caller's memset left the other core's half dirty in its own
+ * cache.  Zen 5 (family 26), interleaved runs of the same generated code,
+ * without / with, one thread / two: DenseNet-121 0.975 / 0.986 (its first
+ * 3x3 layer 1.15 -> 0.89 ms, 1.33 -> 0.70-0.88), DenseNet-161 0.96-0.98 /
+ * 0.99, SqueezeNet-1.1 0.98 / 0.95, ResNet-18 1.00 / 0.95-0.97, ResNet-50
+ * 0.98 / 0.98, GoogLeNet 1.00 / 0.97, Inception-v3 within the noise. */
 static int64_t conv_scratch_offset(Emitter *e, const OnnxccConv2dParams *p)
 {
     return scratch_at(e, onnxcc_f32_conv2d_scratch_kind(p));
-}
-
-/* Scratch a run touches for the first time is claimed (onnxcc_rt_claim)
- * before its first layer uses it (one call per run and kind, for the bytes
- * past what earlier layers claimed).  Between two runs the region is
- * evicted from every cache (the weights of a whole model stream through),
- * and a layer that writes cold lines waits for each to be read from memory
- * first; where a memset that writes whole lines without reading them is
- * faster, the runtime zeroes the region (see onnxcc_rt_claim).  Later
- * layers find the region in cache and claim nothing. */
-#define CLAIM_MIN 65536 /* bytes: less is not worth a call */
-
-static void claim_scratch(Emitter *e, FILE *f, int kind, int64_t bytes)
-{
-    if (bytes < e->claimed[kind] + CLAIM_MIN)
-        return;
-    fprintf(f, "        onnxcc_rt_claim(ws + %lld, %lld); /* scratch first used here in a run */\n",
-            (long long)(scratch_at(e, kind) + e->claimed[kind]), (long long)(bytes - e->claimed[kind]));
-    e->claimed[kind] = bytes;
 }
 
 /* A buffer of len floats for n's prepacked weights, entry *k of the P(k)
@@ -511,7 +501,6 @@ static void lower_conv(Emitter *e, const Node *n, FILE *f)
     int k;
     float *packed = new_packed(e, n, onnxcc_f32_conv2d_packed_size(&p), &k);
     onnxcc_f32_conv2d_pack(&p, g->values[n->in[1]].data, packed);
-    claim_scratch(e, f, onnxcc_f32_conv2d_scratch_kind(&p), (int64_t)onnxcc_f32_conv2d_scratch_size(&p) * 4);
     fprintf(f, "        onnxcc_f32_conv2d(&p, %s, P(%d), %s, %s, %s, %s, (float *)(ws + %lld), %s);\n    }\n", X,
             k, B, ps, pf, R, (long long)conv_scratch_offset(e, &p), Y);
 }

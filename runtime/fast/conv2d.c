@@ -287,7 +287,7 @@ static size_t ksplit_floats(const OnnxccConv2dParams *p, const Plan *pl, size_t 
 
 /* Layers the direct kernel takes (conv2d_group.c) run here only on the
  * scalar level or with a pre-activation: one task, one B, a quarter of the
- * scratch that every run claims (RegNetX-800MF's workspace 8.5 -> 6.8 MB). */
+ * scratch (RegNetX-800MF's workspace 8.5 -> 6.8 MB). */
 static int grouped_tasks(const OnnxccConv2dParams *p)
 {
     if (onnxcc_fast_group_shape_fits(p))

@@ -63,18 +63,3 @@ int onnxcc_fast_intel(void)
     return 0;
 #endif
 }
-
-/* The memset writes whole lines without reading them first (glibc on a
- * Zen 5: 3.9 MB in 0.05 ms), and DenseNet-121's first Winograd layer, one
- * thread, Zen 5, went from 0.69-0.71 ms to 0.56-0.57 (minimum of 20 runs).
- * On an Intel Xeon with AVX-512 and AMX (family 6 as its VM reports it) the
- * memset costs more than the layers gain: without it, interleaved runs of
- * whole models, one thread / two: SqueezeNet-1.1 0.955 / 0.929 (a 3.2 MB
- * claim before its first 55x55 Winograd layer, on the caller's thread),
- * DenseNet-121 0.976 / 0.985, ResNet-18 0.97 / 0.98, GoogLeNet 0.98 /
- * 0.96, ResNet-50 and Inception-v3 1.00. */
-void onnxcc_rt_claim(void *p, size_t n)
-{
-    if (!onnxcc_fast_intel())
-        memset(p, 0, n);
-}

@@ -35,10 +35,10 @@ sys.exit(0 if e <= 1e-5 else 1)"
 done
 if command -v valgrind >/dev/null; then
   # The runtime's pool threads are detached and still alive at exit, so
-  # their stacks count as "possibly lost": only definite leaks fail.  With
-  # the Intel tuning the scratch claims (onnxcc_rt_claim) write nothing on
-  # any CPU, so memcheck sees a read of scratch that no layer has written.
-  ONNXCC_CPU_VENDOR=intel valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+  # their stacks count as "possibly lost": only definite leaks fail.
+  # Nothing zeroes the scratch first, so memcheck sees a read of scratch
+  # that no layer has written.
+  valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
     ./run input_0.bin vg.bin
   # valgrind hides AVX-512 from the program, so this run takes the AVX2
   # kernels, whose sums (the batch-1 Gemm's, for one) need not have the

@@ -279,12 +279,6 @@ size_t onnxcc_f32_conv2d_scratch_size(const OnnxccConv2dParams *p);
  * other's moves its cache lines between cores at every layer. */
 int onnxcc_f32_conv2d_scratch_kind(const OnnxccConv2dParams *p);
 #define ONNXCC_CONV2D_SCRATCH_KINDS 2
-/* Scratch of n bytes at p that a layer is about to write for the first time
- * in a run (generated code calls it before that layer): where the CPU gains
- * from it, zeroes it first, so that the layer finds its lines in cache
- * instead of reading each from memory before writing it; elsewhere nothing.
- * Kernels never read scratch they have not written: this changes no result. */
-void onnxcc_rt_claim(void *p, size_t n);
 /* As onnxcc_f32_conv2d_ref, with packed weights; x and y need no alignment,
  * and only y's elements (no stride gaps) are written. */
 void onnxcc_f32_conv2d(const OnnxccConv2dParams *p, const float *x, const float *packed,
