@@ -1320,25 +1320,40 @@ static void grouped_run(const ConvJob *j)
  *    EfficientNet-B0 0.95, SqueezeNet-1.1 0.97, ResNet-50 0.98; GoogLeNet's
  *    im2col layers (B of 170K floats and more) were 2% slower so and keep
  *    the columns.
- *  - weights of at least half a band of B (ROWS_SPLIT_W): by columns each
- *    thread streams all of them once per band, by rows only its half, and
- *    reads the half of the band's B that the other thread filled.
+ *  - heavy weights: by columns each thread streams all of them once per
+ *    band, by rows only its half, and reads the half of the band's B that
+ *    the other thread filled.  On Intel's cores (Xeon with AVX-512 and AMX,
+ *    one L3), weights of at least half a band of B (ROWS_SPLIT_W):
  *    Inception-v3's 17x17 layers (289 columns, two or three bands), one
- *    layer, weights cold, two threads, Intel Xeon: 1x7 192 -> 192 0.687 ->
- *    0.523 ms, 1x7 128 -> 128 0.301 -> 0.279, 3x3/2 288 -> 384 from 35x35
- *    2.13 -> 1.94, 1x1 768 -> 192 0.329 -> 0.306; the whole model 0.94
+ *    layer, weights cold, two threads: 1x7 192 -> 192 0.687 -> 0.523 ms,
+ *    1x7 128 -> 128 0.301 -> 0.279, 3x3/2 288 -> 384 from 35x35 2.13 ->
+ *    1.94, 1x1 768 -> 192 0.329 -> 0.306; the whole model 0.94
  *    (interleaved runs); DenseNet-121, ResNet-18 and -50, GoogLeNet,
- *    MobileNetV2, EfficientNet-B0, MNASNet and SqueezeNet-1.1 within
- *    1% either way.  With the weights at a quarter of a band or more
- *    Inception-v3 measured the same.
+ *    MobileNetV2, EfficientNet-B0, MNASNet and SqueezeNet-1.1 within 1%
+ *    either way.  On other CPUs, weights of at least all of B: on a Zen 5
+ *    whose two cores sit on different dies (no shared L3), the half of B
+ *    that crosses costs more than streaming the weights twice.  One layer
+ *    there, weights cold, two threads, rows -> columns: DenseNet's 512 ->
+ *    128 at 28x28 0.44 -> 0.28 ms, DenseNet-161's 576 -> 192 at 28x28
+ *    0.64 -> 0.48, DenseNet-201's 1760 -> 128 at 14x14 0.41 -> 0.28,
+ *    Inception-v3's 1x7 192 -> 192 0.62 -> 0.52, 1x7 128 -> 128 0.31 ->
+ *    0.25, 1x1 768 -> 192 0.32 -> 0.29; what keeps the rows (SqueezeNet's
+ *    512 -> 1000 classifier at 13x13, Inception-v3's 3x3/2 288 -> 384) was
+ *    0.51 -> 0.61-0.64 and 2.03-2.26 -> 2.52-2.88 by columns.  Whole models
+ *    there, two threads, interleaved runs (both orders): DenseNet-161
+ *    0.93, DenseNet-201 0.94-0.96, Inception-v3 0.98-0.99, DenseNet-121
+ *    and -169 0.98-1.00, GoogLeNet, ResNet-50 and SqueezeNet-1.1 within
+ *    1.5% either way (their layers keep their split).
  * The sums do not depend on the split. */
 #define ROWS_SPLIT_B 65536
-#define ROWS_SPLIT_W 2 /* rows when ROWS_SPLIT_W * weights >= a band of B */
+#define ROWS_SPLIT_W 2 /* Intel: rows when ROWS_SPLIT_W * weights >= a band of B */
 
 static int rows_split(const Plan *pl)
 {
+    const size_t weights = (size_t)pl->mg * pl->k;
     return (pl->ncols <= SMALL_COLS && pl->brows * pl->ncols <= ROWS_SPLIT_B) ||
-           ROWS_SPLIT_W * (size_t)pl->mg * pl->k >= pl->brows * pl->band;
+           (onnxcc_fast_intel() ? ROWS_SPLIT_W * weights >= pl->brows * pl->band
+                                : weights >= pl->brows * pl->ncols);
 }
 
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,

@@ -76,6 +76,7 @@ static const Case cases[] = {
     {1, 21, 5, 5, 19, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},     /* 25 = 16 + 9 */
     {1, 64, 56, 56, 128, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},  /* several bands */
     {1, 520, 28, 28, 40, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},  /* narrow bands */
+    {1, 480, 28, 28, 128, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, /* two threads: rows on Intel, else columns */
     {1, 1700, 14, 14, 40, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, /* 4 x 48 + a 4-column tail */
     {1, 1888, 7, 7, 24, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},  /* 7x7 in one band */
     {2, 19, 4, 4, 21, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},     /* 16-pixel planes: B read from x */
@@ -409,10 +410,11 @@ static void check_thread_counts(int compact)
     }
 }
 
-/* The per-vendor blockings (onnxcc_fast_intel: narrow bands, U in blocks)
- * change neither a bit nor the scratch a layer needs: every case at the
- * best ISA with 1 and 2 threads, tuned as for Intel and as for other CPUs,
- * the same output, each run in exactly its scratch size (NaN-filled). */
+/* The per-vendor blockings (onnxcc_fast_intel: narrow bands, the weights
+ * from which two threads split rows) change neither a bit nor the scratch
+ * a layer needs: every case at the best ISA with 1 and 2 threads, tuned as
+ * for Intel and as for other CPUs, the same output, each run in exactly its
+ * scratch size (NaN-filled). */
 static void check_vendors(void)
 {
     for (int ci = 0; ci < NUM_CASES; ci++) {
