@@ -32,8 +32,7 @@
  * thread.  Where a whole U passes 4 MB (the bound on AMD's cores before
  * FUSED_MIN_U), in a model its lines are evicted between runs (and were
  * then zeroed by a memset on every run) and L3 holds neither it nor the
- * weights of the next layers; one
- * thread, Zen 5, per-node minimum of six
+ * weights of the next layers; one thread, Zen 5, per-node minimum of six
  * profiled runs: AlexNet's 192 -> 384 at 13x13 (U 10 MB) 1.41-1.46 ->
  * 0.98-1.02 ms, 384 -> 256 1.28-1.31 -> 1.15-1.20, ResNet-50's 256 -> 256
  * at 14x14 (9 MB) 0.66-0.69 -> 0.58-0.60 and its first (after the 3x3/2)
