@@ -23,7 +23,6 @@
  * data does not depend on the choice nor on the ISA.  Layers on small maps
  * (one band of at most SMALL_COLS columns) may split K in two halves
  * (ksplit_run), packed as two panel sets one after the other. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "conv2d_dilated.h"
@@ -836,8 +835,10 @@ typedef struct ConvJob {
     size_t col_unit; /* columns per GEMM task */
     int by_columns;  /* one phase: each task fills and multiplies its columns */
     int threads;     /* by_columns: tasks per round */
-    size_t share;    /* by_columns, threads > 1: most columns of a task's
-                      * GEMM, and the width of its part of B's rows */
+    size_t share;    /* by_columns, threads > 1: the width of a task's part
+                      * of B's rows */
+    size_t cap;      /* by_columns: most columns of a task's GEMM (share,
+                      * less the halo of taps its fill reaches past them) */
     int direct;      /* B is x itself (reads_x_directly): no fill phase */
     size_t tail;     /* direct: the plane's columns past its last multiple
                       * of 16, left to direct_tail */
@@ -1058,7 +1059,7 @@ static void columns_task(const ConvJob *j, size_t ng, int i)
     const int total = (int)(j->cv.pl.ncols - j->tail);
     const size_t lo = even_cut(total, j->threads, i), hi = even_cut(total, j->threads, i + 1);
     if (lo < hi) {
-        const size_t parts = (hi - lo + j->share - 1) / j->share;
+        const size_t parts = (hi - lo + j->cap - 1) / j->cap;
         const size_t step = fast_round_up((hi - lo + parts - 1) / parts, FAST_COLS_ALIGN);
         for (size_t q = lo; q < hi; q += step)
             cols_gemm(j, ng, q, hi - q < step ? hi - q : step, j->b + (size_t)i * j->share);
@@ -1356,6 +1357,28 @@ static int rows_split(const Plan *pl)
                                 : weights >= pl->brows * pl->ncols);
 }
 
+/* The evened wide band (gemm_run), and whether each of threads tasks'
+ * GEMMs can be at least half its part of B with the halo of taps past
+ * them.  Whatever the weights (rows_split): the shared B of a layer with
+ * taps holds a row per input channel, not per tap, so a thread's own
+ * columns cost it little, and its output stays where the next layer's
+ * columns read it.  Two threads, Zen 5 whose cores share no L3, per-node
+ * profile of the model: Inception-v3's 3x3/2 96 -> 96 from 35x35 (phased,
+ * 289 columns) 0.386 -> 0.199 ms; its 5x5 48 -> 64 at 35x35 (a halo of
+ * 160 columns in 688) the same.  Its 7x1 at 17x17 (a halo of 102 in 144)
+ * keep the shared B. */
+static size_t even_band(const Plan *pl)
+{
+    const size_t even = fast_round_up((pl->ncols + pl->cnbands - 1) / pl->cnbands, FAST_COLS_ALIGN);
+    return even < pl->cband ? even : pl->cband;
+}
+
+static int halo_fits(const Plan *pl, int threads)
+{
+    const size_t share = even_band(pl) / (size_t)threads / FAST_COLS_ALIGN * FAST_COLS_ALIGN;
+    return share > pl->maxoff && 2 * ((share - pl->maxoff) / FAST_COLS_ALIGN * FAST_COLS_ALIGN) >= share;
+}
+
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
                      const float *packed, const float *bias, const FastPre *pre, const float *res,
                      float *scratch, float *y)
@@ -1391,7 +1414,10 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
      * separates fill and multiply.  Measured (two threads, cold weights)
      * against splitting panels over a shared B: DenseNet's 1x1 layers
      * 4-10% faster at 14x14 to 56x56, the stem 3%.  Layers with a halo of
-     * taps (3x3 on shifted views) keep the shared B.  The plan has wider
+     * taps (shifted views, phased frames) split so too where each task's
+     * GEMMs stay at least half its part of B (halo_fits): its fill then
+     * covers its columns and the taps' reach past them, at most the part.
+     * Else they keep the shared B.  The plan has wider
      * bands for this (cband, SPLIT_WIDER), evened out here so that the last
      * one is not a sliver, and each task's GEMMs are at most a thread's
      * share of one (none wider than the plan's, which the scratch holds).
@@ -1414,8 +1440,8 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
     }
     /* One thread whose GEMM builds B (gemm_fills) runs the same one phase
      * on the plan's narrower bands. */
-    const int wide = threads > 1 && (!pl->shifted || pl->maxoff == 0) &&
-                     pl->cband >= (size_t)threads * COL_UNIT && !rows_split(pl);
+    const int wide = threads > 1 && pl->cband >= (size_t)threads * COL_UNIT &&
+                     (pl->maxoff ? halo_fits(pl, threads) : !rows_split(pl));
     j.by_columns = wide || (threads == 1 && gemm_fills(&j.cv));
     j.threads = threads;
     j.band = wide ? pl->cband : pl->band;
@@ -1440,6 +1466,7 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
             j.threads = 1;
             j.share = j.band;
         }
+        j.cap = j.threads > 1 ? (j.share - pl->maxoff) / FAST_COLS_ALIGN * FAST_COLS_ALIGN : j.share;
         const int counts[1] = {j.threads};
         onnxcc_fast_parallel_phases(p->N * p->group, 1, counts, conv_task, &j);
         return;

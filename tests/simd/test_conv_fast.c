@@ -174,6 +174,10 @@ static const Case cases[] = {
     /* im2col on small maps (at least 128 outputs) with K split in halves */
     {2, 160, 7, 7, 144, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   /* 3x3 at 7x7: 48 + 1 columns */
     {1, 136, 8, 8, 128, 1, 1, 3, 1, 1, 1, 1, 0, 1, 0, 1},   /* Inception's 1x3 at 8x8 */
+    /* taps reaching past a thread's columns (a halo): with threads, each
+     * fills its own columns and the halo after them (halo_fits) */
+    {1, 96, 35, 35, 96, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0},  /* Inception's 3x3/2, phased */
+    {1, 48, 35, 35, 64, 1, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},  /* Inception's 5x5: a halo of 4 rows */
     /* weights of half a band of B or more: with threads, output channels
      * split over a shared B per band (rows_split) */
     {1, 160, 17, 17, 160, 1, 1, 7, 1, 1, 1, 1, 0, 3, 0, 3}, /* Inception's 1x7 at 17x17: 3 bands */
