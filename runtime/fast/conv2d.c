@@ -1365,10 +1365,11 @@ static int rows_split(const Plan *pl)
  * columns read it.  Two threads, Zen 5 whose cores share no L3, per-node
  * profile of the model: Inception-v3's 3x3/2 96 -> 96 from 35x35 (phased,
  * 289 columns) 0.386 -> 0.199 ms; its 5x5 48 -> 64 at 35x35 (a halo of
- * 160 columns in 688) the same.  Its 7x1 at 17x17 (a halo of 102 in 144)
- * keep the shared B, as do stems (fewer input channels than a fill task
- * takes): SqueezeNet-1.1's 3x3/2 3 -> 64 was 0.223 -> 0.268 ms by
- * columns, and the pool after it, which splits channels, slower too. */
+ * 160 columns in 688) the same.  Its 7x1 layers at 17x17 (a halo of 102
+ * columns in 144) keep the shared B, as do stems (fewer input channels
+ * than a fill task takes): SqueezeNet-1.1's 3x3/2 3 -> 64 was 0.223 ->
+ * 0.268 ms by columns, and the pool after it, which splits channels,
+ * slower too. */
 static size_t even_band(const Plan *pl)
 {
     const size_t even = fast_round_up((pl->ncols + pl->cnbands - 1) / pl->cnbands, FAST_COLS_ALIGN);
@@ -1456,12 +1457,13 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
         j.cv.pl.cstride = fast_round_up(fast_round_up(w, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
     }
     if (j.by_columns) {
-        const size_t even = fast_round_up((pl->ncols + j.nbands - 1) / j.nbands, FAST_COLS_ALIGN);
-        if (wide)
+        if (wide) {
+            const size_t even = even_band(pl);
             j.cv.pl.cstride = pl->ccstride;
-        if (wide && even < j.band) {
-            j.band = even;
-            j.nbands = (pl->ncols + even - 1) / even;
+            if (even < j.band) {
+                j.band = even;
+                j.nbands = (pl->ncols + even - 1) / even;
+            }
         }
         /* each task's share of B's rows: a multiple of 16 (B rows stay
          * aligned), threads of them within the wide plan's rows */
