@@ -1376,12 +1376,22 @@ static size_t even_band(const Plan *pl)
     return even < pl->cband ? even : pl->cband;
 }
 
+/* A task's part of B's rows when threads split band columns, and the
+ * most columns its GEMMs may take with the halo after them. */
+static size_t part_of(size_t band, int threads)
+{
+    return band / (size_t)threads / FAST_COLS_ALIGN * FAST_COLS_ALIGN;
+}
+
+static size_t part_cap(size_t share, size_t maxoff)
+{
+    return share > maxoff ? (share - maxoff) / FAST_COLS_ALIGN * FAST_COLS_ALIGN : 0;
+}
+
 static int halo_fits(const Plan *pl, int threads)
 {
-    if (pl->cg < FILL_UNIT)
-        return 0;
-    const size_t share = even_band(pl) / (size_t)threads / FAST_COLS_ALIGN * FAST_COLS_ALIGN;
-    return share > pl->maxoff && 2 * ((share - pl->maxoff) / FAST_COLS_ALIGN * FAST_COLS_ALIGN) >= share;
+    const size_t share = part_of(even_band(pl), threads);
+    return pl->cg >= FILL_UNIT && share > 0 && 2 * part_cap(share, pl->maxoff) >= share;
 }
 
 static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const float *x,
@@ -1467,12 +1477,12 @@ static void gemm_run(const OnnxccConv2dParams *p, const FastKernels *kern, const
         }
         /* each task's share of B's rows: a multiple of 16 (B rows stay
          * aligned), threads of them within the wide plan's rows */
-        j.share = j.band / (size_t)threads / FAST_COLS_ALIGN * FAST_COLS_ALIGN;
+        j.share = part_of(j.band, threads);
         if (threads > 1 && j.share == 0) { /* not wide: one thread's band */
             j.threads = 1;
             j.share = j.band;
         }
-        j.cap = j.threads > 1 ? (j.share - pl->maxoff) / FAST_COLS_ALIGN * FAST_COLS_ALIGN : j.share;
+        j.cap = j.threads > 1 ? part_cap(j.share, pl->maxoff) : j.share;
         const int counts[1] = {j.threads};
         onnxcc_fast_parallel_phases(p->N * p->group, 1, counts, conv_task, &j);
         return;
