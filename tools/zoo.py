@@ -17,8 +17,10 @@ ones chosen, and for each
      (bench/bench.py, alternating rounds) and keeps the median ratios
      onnxcc/onnxruntime.
 
-Results accumulate in build/zoo/results.json (one entry per model and
-size; a run replaces only the entries it measured), and --write README.md
+Results accumulate in bench/zoo_results.json (one entry per model and
+size; a run replaces only the entries it measured; kept in the repository so
+that a run of a few models updates the table instead of starting it again),
+and --write README.md
 renders the README's zoo section from that file: a table of every model
 (at its documented resolution where measured, else the largest size run),
 the CPU and date of the measurements, and the geometric means of the ratios
@@ -336,7 +338,7 @@ def main():
     ap.add_argument("--iters", type=int, default=5)
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per export or compare")
-    ap.add_argument("--results", default=os.path.join(BUILD, "zoo", "results.json"))
+    ap.add_argument("--results", default=os.path.join(ROOT, "bench", "zoo_results.json"))
     ap.add_argument("--status", help="write a Markdown status file after every model")
     ap.add_argument("--write", metavar="README", help="render the zoo section of README")
     ap.add_argument("--render-only", action="store_true", help="only render --write/--status")
