@@ -2,9 +2,11 @@
 writes, for both weight layouts (--weights-layout=fast|compact).
 
 For each layout, with --weights=file: weights_bytes is the size of
-NAME.c.weights; embedded (the default): it is the sum of the sizes of the
-weight objects (w<N>, p<N>) in NAME.o as `nm -S` lists them (compiled here
-with cc -c; --no-object skips that for big models).  --report=table's
+NAME.c.weights, and the section that holds them in NAME.o starts at a 2 MiB
+boundary from 32 MiB of weights on, else at 64 bytes; embedded (the
+default): it is the sum of the sizes of the weight objects (w<N>, p<N>) in
+NAME.o as `nm -S` lists them (compiled here with cc -c; --no-object skips
+that for big models).  --report=table's
 total line names the same number.  The compact layout keeps no Winograd-transformed copies: its weights are at
 least the parameters' float32 bytes (report `params` x 4) and at most
 --compact-max-ratio times them, and the fast layout's are at least
@@ -40,6 +42,22 @@ def object_weights(obj):
     return total
 
 
+HUGE_MIN = 32 << 20  # weights from this size start at a 2 MiB boundary
+HUGE_ALIGN = 2 << 20
+
+
+def weights_alignment(out, rt_include):
+    """The alignment of m.o's weights section (--weights=file), compiled here:
+    the .incbin makes that quick whatever the size."""
+    obj = os.path.join(out, "m.o")
+    run(["cc", "-c", "-std=c99", "-I" + rt_include, os.path.join(out, "m.c"), "-o", obj])
+    for line in run(["readelf", "-SW", obj]).splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) > 1 and f[1] == ".lrodata.m_weights":
+            return int(f[-1])
+    sys.exit(f"FAIL: no section .lrodata.m_weights in {obj}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("onnxcc")
@@ -64,6 +82,11 @@ def main():
             if mode == "file":
                 actual = os.path.getsize(os.path.join(out, "m.c.weights"))
                 what = "m.c.weights"
+                align = weights_alignment(out, a.rt_include)
+                want = HUGE_ALIGN if wb >= HUGE_MIN else 64
+                print(f"{layout:8s} {mode:9s} .lrodata.m_weights aligned to {align} (want {want})")
+                if align != want:
+                    failures.append(f"{layout}, {mode}: {wb} bytes of weights aligned to {align}, not {want}")
             elif a.no_object:
                 actual, what = wb, "(not compiled)"
             else:
