@@ -909,8 +909,17 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
     const long long M = s.M, K = s.K, N = s.N;
     const char *A = ref(e, n, n->in[0]), *Y = ref(e, n, n->out[0]);
     const char *S = arena_printf((Arena *)&g->arena, "(float *)(ws + %lld)", (long long)scratch_at(e, 0));
-    /* fuse_matmul_bias: a bias per column, added after the product */
+    /* fuse_matmul_bias: a bias per column, added after the product;
+     * fuse_act: an activation after that */
     const char *bias = n->colbias ? ref(e, n, n->in[2]) : "NULL";
+    const char *actarg = "", *fn = "onnxcc_f32_matmul_bias";
+    char actdef[200] = "";
+    if (n->act != ACT_NONE) {
+        snprintf(actdef, sizeof actdef, "        static const OnnxccAct act = {%s, %s, %s};\n",
+                 emit_act_enum(e, n->act), flit(e, n->act_a), flit(e, n->act_b));
+        actarg = "&act, ";
+        fn = "onnxcc_f32_matmul_bias_act";
+    }
     if (matmul_b_packs(g, n, &s) && s.batch == 1 && M <= GEMV_ROWS) {
         /* a few rows against a weight (a classifier at batch 1): the
          * weight transposed here, once, for onnxcc_f32_gemm's dot form,
@@ -924,7 +933,10 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
         /* the bias as C, one row broadcast: sum * 1 + 1 * bias */
         fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, %s, 0, %d, %d};\n",
                 M, N, K, n->colbias ? "1.0f" : "0.0f", (int)n->colbias, isa_cap_of(g));
-        fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), %s, %s);\n    }\n", A, pk, bias, Y);
+        fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), %s, %s);\n", A, pk, bias, Y);
+        if (n->act != ACT_NONE) /* the Gemm has no epilogue: a pass over Y */
+            fprintf(f, "%s        onnxcc_f32_act(%lld, act, %s, %s, %d);\n", actdef, M * N, Y, Y, isa_cap_of(g));
+        fputs("    }\n", f);
         return;
     }
     if (matmul_b_packs(g, n, &s)) { /* a weight: packed once, here */
@@ -932,20 +944,20 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
             matmul_params(M, K, N, s.batch, s.abatch != 1, false, ONNXCC_MATMUL_B_PACKED);
         const char *P = pack_matmul_b(e, n, &p, b->data);
         fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%d, %d, %d, %zu, %zu, 0, "
-                   "ONNXCC_MATMUL_B_PACKED, %d};\n",
-                p.M, p.K, p.N, p.batch, p.a_batch_stride, isa_cap_of(g));
-        fprintf(f, "        onnxcc_f32_matmul_bias(&p, %s, %s, %s, %s, %s);\n    }\n", A, P, bias, Y, S);
+                   "ONNXCC_MATMUL_B_PACKED, %d};\n%s",
+                p.M, p.K, p.N, p.batch, p.a_batch_stride, isa_cap_of(g), actdef);
+        fprintf(f, "        %s(&p, %s, %s, %s, %s%s, %s);\n    }\n", fn, A, P, bias, actarg, Y, S);
         return;
     }
     const char *B = ref(e, n, n->in[1]);
     if (s.one_call) {
-        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld, 0, %d};\n",
-                M, K, N, s.batch, s.abatch == 1 ? 0 : M * K, s.bbatch == 1 ? 0 : K * N, isa_cap_of(g));
-        fprintf(f, "        onnxcc_f32_matmul_bias(&p, %s, %s, %s, %s, %s);\n    }\n", A, B, bias, Y, S);
+        fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, %lld, %lld, %lld, 0, %d};\n%s",
+                M, K, N, s.batch, s.abatch == 1 ? 0 : M * K, s.bbatch == 1 ? 0 : K * N, isa_cap_of(g), actdef);
+        fprintf(f, "        %s(&p, %s, %s, %s, %s%s, %s);\n    }\n", fn, A, B, bias, actarg, Y, S);
         return;
     }
-    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0, %d};\n", M, K, N,
-            isa_cap_of(g));
+    fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0, %d};\n%s", M, K, N,
+            isa_cap_of(g), actdef);
     for (long long t = 0; t < s.batch; t++) {
         long long ai = 0, bi = 0, rem = t, amul = 1, bmul = 1;
         for (int d = s.ybr - 1; d >= 0; d--) {
@@ -961,8 +973,8 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
                 bmul *= b->dims[bd];
             }
         }
-        fprintf(f, "        onnxcc_f32_matmul_bias(&p, %s + %lld, %s + %lld, %s, %s + %lld, %s);\n", A, ai * M * K, B,
-                bi * K * N, bias, Y, t * M * N, S);
+        fprintf(f, "        %s(&p, %s + %lld, %s + %lld, %s, %s%s + %lld, %s);\n", fn, A, ai * M * K, B, bi * K * N,
+                bias, actarg, Y, t * M * N, S);
     }
     fprintf(f, "    }\n");
 }

@@ -1,10 +1,13 @@
-/* fuse_act.c — Conv → activation (Relu, Clip, LeakyRelu, Sigmoid, SiLU,
- * HardSigmoid, HardSwish, Tanh, GELU, ...) as the Conv's epilogue.
+/* fuse_act.c — Conv or MatMul → activation (Relu, Clip, LeakyRelu,
+ * Sigmoid, SiLU, HardSigmoid, HardSwish, Tanh, GELU, ...) as the Conv's or
+ * MatMul's epilogue (a MatMul's after the bias fuse_matmul_bias gave it:
+ * ConvNeXt's and ViT's Linear -> GELU).
  *
  * Needs: shapes inferred; fuse_gate first, so that x*sigmoid(x) is one
- * node.  Fires when the Conv's output is read by that activation alone and
- * is not a graph output, and Clip's bounds are constants.  The Conv records
- * the activation and produces its output; the activation node is removed. */
+ * node, and fuse_matmul_bias.  Fires when the Conv's or MatMul's output is
+ * read by that activation alone and is not a graph output, and Clip's
+ * bounds are constants.  The producer records the activation and produces
+ * its output; the activation node is removed. */
 #include "onnxcc.h"
 
 #include <math.h>
@@ -76,13 +79,13 @@ int fuse_act(Graph *g)
         const Value *x = &g->values[act->in[0]];
         if (x->producer < 0 || x->nuses != 1 || (x->flags & V_OUTPUT))
             continue;
-        Node *conv = &g->nodes[x->producer];
-        if (conv->op != OP_CONV || conv->act != ACT_NONE)
+        Node *prod = &g->nodes[x->producer];
+        if ((prod->op != OP_CONV && prod->op != OP_MATMUL) || prod->act != ACT_NONE)
             continue;
-        conv->act = kind;
-        conv->act_a = a;
-        conv->act_b = b;
-        conv->out[0] = act->out[0];
+        prod->act = kind;
+        prod->act_a = a;
+        prod->act_b = b;
+        prod->out[0] = act->out[0];
         act->dead = true;
         changed++;
     }

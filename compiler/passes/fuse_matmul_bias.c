@@ -31,7 +31,7 @@ int fuse_matmul_bias(Graph *g)
     int changed = 0;
     for (int i = 0; i < g->nnodes; i++) {
         Node *mm = &g->nodes[i];
-        if (mm->dead || mm->op != OP_MATMUL || mm->colbias || mm->nin != 2)
+        if (mm->dead || mm->op != OP_MATMUL || mm->colbias || mm->nin != 2 || mm->act != ACT_NONE)
             continue;
         const Value *b = &g->values[mm->in[1]], *y = &g->values[mm->out[0]];
         if (!(b->flags & V_CONST) || !b->data || b->dtype != DT_F32 || b->rank != 2 || y->dtype != DT_F32 ||

@@ -24,7 +24,10 @@
  *
  * A bias per column (a Linear layer's: MatMul then Add) goes into the
  * last chunk's epilogue, after its residual: the same bits as the Add
- * after the product.
+ * after the product.  An activation after it (fuse_act: ConvNeXt's and
+ * ViT's GELU) runs over each block of Y right after the last chunk's GEMM
+ * stored it, with onnxcc_f32_act's kernel: the same bits as the
+ * activation node.
  *
  * Threads split one product's row panels or column blocks; a batch of small
  * products (attention heads, windows) is split instead by whole products,
@@ -55,6 +58,8 @@ typedef struct {
     size_t pw;      /* packed B: columns per block (the last may be narrower) */
     float *y;
     const float *bias; /* N values added to every row, or NULL */
+    const OnnxccAct *act; /* after the bias, or NULL */
+    FastActFn act_fn;     /* act's kernel at the product's ISA level */
     float *packed; /* panels of A */
     float *strip;  /* B's last N % 16 columns [K][16], or B_t^T [K][ldb] */
     size_t block;  /* columns per block, a multiple of 16 */
@@ -218,6 +223,16 @@ static void run_gemm(const MatmulJob *j, const FastGemm *g)
         add_cbias(g, g->cbias);
 }
 
+/* The activation over one GEMM's block of Y, once its last chunk of k
+ * (and the bias) is in: rows of g->ncols values from column q0. */
+static void act_block(const MatmulJob *j, const FastGemm *g)
+{
+    for (int r = 0; r < g->m; r++) {
+        float *y = g->y + (size_t)r * g->ldy + g->q0;
+        j->act_fn((size_t)g->ncols, j->act, y, y);
+    }
+}
+
 /* Rows r0 .. r1-1 (r0 a multiple of 16) times columns c0 .. c1-1, k in
  * k0 .. k0+kn-1 (a chunk): plus Y unless k0 is 0; plus the bias in the
  * last chunk. */
@@ -240,7 +255,8 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
     g.ldy = N;
     g.res = k0 ? g.y : NULL;
     g.cbias = k0 + kn == K ? j->bias : NULL;
-    g.act.kind = ONNXCC_ACT_NONE;
+    g.act.kind = ONNXCC_ACT_NONE; /* the kernels' own: act_block applies j->act after the bias */
+    const int last = k0 + kn == K && j->act;
     for (size_t c = c0; c < c1; c += j->block) {
         const size_t end = c + j->block < c1 ? c + j->block : c1;
         g.q0 = c;
@@ -253,6 +269,8 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
                 g.cstride = w;
                 g.ncols = (int)(e - q);
                 run_gemm(j, &g);
+                if (last)
+                    act_block(j, &g);
                 q = e;
             }
             continue;
@@ -263,6 +281,8 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
             g.cstride = j->ldb;
             g.ncols = (int)(e - c);
             run_gemm(j, &g);
+            if (last)
+                act_block(j, &g);
         }
         if (end > nmain) { /* the padded strip */
             g.q0 = nmain;
@@ -270,6 +290,8 @@ static void multiply_chunk(const MatmulJob *j, size_t r0, size_t r1, size_t c0, 
             g.cstride = 16;
             g.ncols = (int)(N - nmain);
             run_gemm(j, &g);
+            if (last)
+                act_block(j, &g);
         }
     }
 }
@@ -398,13 +420,25 @@ void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float 
 void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const float *b, const float *bias,
                             float *y, float *scratch)
 {
+    onnxcc_f32_matmul_bias_act(p, a, b, bias, NULL, y, scratch);
+}
+
+void onnxcc_f32_matmul_bias_act(const OnnxccMatmulParams *p, const float *a, const float *b, const float *bias,
+                                const OnnxccAct *act, float *y, float *scratch)
+{
     const size_t M = (size_t)p->M, N = (size_t)p->N, K = (size_t)p->K;
     if (M == 0 || N == 0 || p->batch == 0)
         return;
+    const int isa = onnxcc_rt_isa_capped(p->isa_cap);
+    if (act && act->kind == ONNXCC_ACT_NONE)
+        act = NULL;
     if (K == 0) { /* empty sums: 0 + bias */
-        for (size_t r = 0; r < M * p->batch; r++)
+        for (size_t r = 0; r < M * p->batch; r++) {
             for (size_t c = 0; c < N; c++)
                 y[r * N + c] = bias ? 0.0f + bias[c] : 0.0f;
+            if (act)
+                onnxcc_fast_act_fn(isa)(N, act, y + r * N, y + r * N);
+        }
         return;
     }
     const size_t panels = panels_of(p);
@@ -412,7 +446,8 @@ void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const f
     memset(&j, 0, sizeof j);
     j.p = p;
     j.bias = bias;
-    const int isa = onnxcc_rt_isa_capped(p->isa_cap);
+    j.act = act;
+    j.act_fn = onnxcc_fast_act_fn(isa);
     j.kern = onnxcc_fast_kernels(isa);
     j.gemm = j.kern->gemm;
 #ifdef ONNXCC_RT_X86_64

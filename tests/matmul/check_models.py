@@ -3,7 +3,8 @@ model of make_models.py, with the best kernels and with the scalar
 ones, and checks from the generated C that each took the path its case
 expects: onnxcc_f32_matmul, onnxcc_f32_gemm, or the generic loops, whether
 the Add of a bias after a MatMul went into it (fuse_matmul_bias: no Add
-kernel left) or stayed (a bias that is not one per column), and
+kernel left) or stayed (a bias that is not one per column), whether an
+activation after them went into the product's epilogue (fuse_act), and
 that --isa=scalar writes its cap into every MatMul's and Gemm's parameters
 (their last field), so that the kernels stay on the scalar level.
 
@@ -26,8 +27,9 @@ def main():
                            capture_output=True, text=True).stdout.split("\n")
     failures = 0
     for line in filter(None, cases):
-        name, expect, *bias = line.split()
-        bias = bias[0] if bias else "-"
+        name, expect, *rest = line.split()
+        bias = rest[0] if rest else "-"
+        act = rest[1] if len(rest) > 1 else "-"
         path = os.path.join(models, "%s.onnx" % name)
         for isa in ("", "--isa=scalar"):
             with tempfile.TemporaryDirectory() as keep:
@@ -38,7 +40,17 @@ def main():
                     failures += 1
                     continue
                 src = "".join(open(os.path.join(keep, f)).read() for f in os.listdir(keep) if f.endswith(".c"))
-                took = [k for k in ("matmul", "gemm") if re.search(r"onnxcc_f32_%s(_bias)?\(" % k, src)] or ["generic"]
+                took = [k for k in ("matmul", "gemm") if re.search(r"onnxcc_f32_%s(_bias)?(_act)?\(" % k, src)]
+                took = took or ["generic"]
+                # fuse_act: no activation node left; the product's own
+                # epilogue (onnxcc_f32_matmul_bias_act) or, after a Gemm,
+                # one pass over its output
+                if act != "-":
+                    want = {"matmul": "onnxcc_f32_matmul_bias_act(", "gemm": "onnxcc_f32_act("}[expect]
+                    if want not in src or "ONNXCC_ACT_%s" % act.upper() not in src:
+                        print("FAIL %s %s: the %s was not fused (no %s)" % (name, isa, act, want))
+                        failures += 1
+                        continue
                 added = "onnxcc_f32_binary(" in src or "onnxcc_f32_add_act(" in src
                 if bias != "-" and added != (bias == "add"):
                     print("FAIL %s %s: the bias Add %s" % (name, isa, "stayed" if added else "was fused"))

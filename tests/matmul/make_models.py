@@ -5,7 +5,9 @@ and the like), 0 for a near miss that must keep the generic loops.  Both
 operands are graph inputs (random at compare time) unless the case says.
 Then the MatMuls of a few rows against a weight, which run on
 onnxcc_f32_gemm's dot form (expected "gemm"), and one of 16 rows, which
-stays on onnxcc_f32_matmul.
+stays on onnxcc_f32_matmul; Linear layers (MatMul, Add) and activations
+after them.  Lines: "name path bias act", bias "-", "fused" or "add", act
+"-" or its name.
 
 usage: make_models.py OUTDIR
 """
@@ -39,31 +41,55 @@ CASES = [
 
 # name, shape A, weight [K][N] columns, expected, bias: None (no Add after
 # the MatMul), or (shape of the added constant, whether it is the Add's
-# first operand, whether fuse_matmul_bias takes it)
+# first operand, whether fuse_matmul_bias takes it), and the activation
+# after them (fuse_act: in the MatMul's epilogue, or after the Gemm's)
 MATMULS = [
-    ("matmul_row", [1, 768], 1000, "gemm", None),  # MaxViT's classifier
-    ("matmul_rows", [3, 40], 37, "gemm", None),
-    ("matmul_vector", [19], 5, "gemm", None),
-    ("matmul_batched_rows", [2, 3, 50], 20, "gemm", None),  # 6 rows in all
-    ("matmul_16_rows", [16, 50], 20, "matmul", None),
+    ("matmul_row", [1, 768], 1000, "gemm", None, None),  # MaxViT's classifier
+    ("matmul_rows", [3, 40], 37, "gemm", None, None),
+    ("matmul_vector", [19], 5, "gemm", None, None),
+    ("matmul_batched_rows", [2, 3, 50], 20, "gemm", None, None),  # 6 rows in all
+    ("matmul_16_rows", [16, 50], 20, "matmul", None, None),
     # Linear layers on rank-3 input: MatMul then Add (ViT, Swin, ConvNeXt)
-    ("linear_tokens", [1, 197, 96], 61, "matmul", ([61], False, True)),
-    ("linear_tokens_first", [2, 50, 40], 33, "matmul", ([1, 1, 33], True, True)),
-    ("linear_deep", [1, 20, 1100], 40, "matmul", ([40], False, True)),  # K in chunks
-    ("linear_rows", [1, 3, 40], 37, "gemm", ([1, 37], False, True)),
-    ("linear_bias_per_row", [1, 20, 40], 17, "matmul", ([20, 1], False, False)),  # not a column bias
+    ("linear_tokens", [1, 197, 96], 61, "matmul", ([61], False, True), None),
+    ("linear_tokens_first", [2, 50, 40], 33, "matmul", ([1, 1, 33], True, True), None),
+    ("linear_deep", [1, 20, 1100], 40, "matmul", ([40], False, True), None),  # K in chunks
+    ("linear_rows", [1, 3, 40], 37, "gemm", ([1, 37], False, True), None),
+    ("linear_bias_per_row", [1, 20, 40], 17, "matmul", ([20, 1], False, False), None),  # not a column bias
+    # then an activation: ConvNeXt's and ViT's MLP (GELU as torch exports it)
+    ("linear_gelu", [1, 197, 96], 61, "matmul", ([61], False, True), "gelu"),
+    ("linear_deep_relu", [1, 20, 1100], 40, "matmul", ([40], False, True), "relu"),  # on the last chunk only
+    ("matmul_sigmoid", [2, 50, 40], 35, "matmul", None, "sigmoid"),
+    ("linear_rows_gelu", [1, 3, 40], 37, "gemm", ([37], False, True), "gelu"),
 ]
 
 
-def matmul_model(name, sa, n, bias=None):
+def act_nodes(kind, x, y):
+    """The activation's nodes from x to y, as torch exports them."""
+    if kind != "gelu":
+        return [helper.make_node(kind.capitalize(), [x], [y], name=kind)], []
+    c = [numpy_helper.from_array(np.array(v, np.float32), n)
+         for n, v in (("sqrt2", 1.4142135623730951), ("one", 1.0), ("half", 0.5))]
+    return [helper.make_node("Div", [x, "sqrt2"], ["g0"], name="gelu_div"),
+            helper.make_node("Erf", ["g0"], ["g1"], name="gelu_erf"),
+            helper.make_node("Add", ["g1", "one"], ["g2"], name="gelu_add"),
+            helper.make_node("Mul", [x, "g2"], ["g3"], name="gelu_mul"),
+            helper.make_node("Mul", ["g3", "half"], [y], name="gelu_half")], c
+
+
+def matmul_model(name, sa, n, bias=None, act=None):
     rng = np.random.default_rng(sum(map(ord, name)))
     w = rng.standard_normal((sa[-1], n)).astype(np.float32)
-    nodes = [helper.make_node("MatMul", ["a", "w"], ["y" if bias is None else "p"], name="matmul")]
+    out = "y" if act is None else "z"  # the product's (and bias's) output
+    nodes = [helper.make_node("MatMul", ["a", "w"], [out if bias is None else "p"], name="matmul")]
     inits = [numpy_helper.from_array(w, "w")]
     if bias is not None:
         shape, first, _ = bias
         inits.append(numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), "bias"))
-        nodes.append(helper.make_node("Add", ["bias", "p"] if first else ["p", "bias"], ["y"], name="add"))
+        nodes.append(helper.make_node("Add", ["bias", "p"] if first else ["p", "bias"], [out], name="add"))
+    if act is not None:
+        more, consts = act_nodes(act, out, "y")
+        nodes += more
+        inits += consts
     g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("a", TensorProto.FLOAT, sa)],
                           [helper.make_empty_tensor_value_info("y")], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="make_models")
@@ -97,9 +123,9 @@ def main():
     for name, eq, sa, sb, fast in CASES:
         onnx.save(model(name, eq, sa, sb), os.path.join(out, "%s.onnx" % name))
         print(name, "matmul" if fast else "generic")
-    for name, sa, n, expect, bias in MATMULS:
-        onnx.save(matmul_model(name, sa, n, bias), os.path.join(out, "%s.onnx" % name))
-        print(name, expect, "-" if bias is None else "fused" if bias[2] else "add")
+    for name, sa, n, expect, bias, act in MATMULS:
+        onnx.save(matmul_model(name, sa, n, bias, act), os.path.join(out, "%s.onnx" % name))
+        print(name, expect, "-" if bias is None else "fused" if bias[2] else "add", act or "-")
 
 
 if __name__ == "__main__":

@@ -492,6 +492,12 @@ void onnxcc_f32_matmul(const OnnxccMatmulParams *p, const float *a, const float 
  * after the product. */
 void onnxcc_f32_matmul_bias(const OnnxccMatmulParams *p, const float *a, const float *b, const float *bias,
                             float *y, float *scratch);
+/* The same, then act (NULL: none) on every output, as onnxcc_f32_act at
+ * the same ISA cap computes it, over each block of Y right after the last
+ * sums of k stored it, while it is in cache: the same bits as the
+ * activation after the product. */
+void onnxcc_f32_matmul_bias_act(const OnnxccMatmulParams *p, const float *a, const float *b, const float *bias,
+                                const OnnxccAct *act, float *y, float *scratch);
 
 /* ---- pad -------------------------------------------------------------- */
 
