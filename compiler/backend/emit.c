@@ -523,12 +523,18 @@ const char *emit_act_enum(Emitter *e, int kind)
     return s;
 }
 
-void emit_act(Emitter *e, const Node *n, FILE *f, int kind, float a, float b)
+/* One onnxcc_f32_act call: count values of X through the activation into Y. */
+static void act_pass(Emitter *e, FILE *f, long long count, int kind, float a, float b, const char *X, const char *Y)
 {
     fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", emit_act_enum(e, kind), flit(e, a),
             flit(e, b));
-    fprintf(f, "        onnxcc_f32_act(%lld, act, %s, %s, %d);\n    }\n", (long long)value_numel(&e->g->values[n->out[0]]),
-            ref(e, n, n->in[0]), ref(e, n, n->out[0]), isa_cap_of(e->g));
+    fprintf(f, "        onnxcc_f32_act(%lld, act, %s, %s, %d);\n    }\n", count, X, Y, isa_cap_of(e->g));
+}
+
+void emit_act(Emitter *e, const Node *n, FILE *f, int kind, float a, float b)
+{
+    act_pass(e, f, (long long)value_numel(&e->g->values[n->out[0]]), kind, a, b, ref(e, n, n->in[0]),
+             ref(e, n, n->out[0]));
 }
 
 static void lower_unary(Emitter *e, const Node *n, FILE *f)
@@ -933,10 +939,9 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
         /* the bias as C, one row broadcast: sum * 1 + 1 * bias */
         fprintf(f, "    {\n        static const OnnxccGemmParams p = {%lld, %lld, %lld, 0, 1, 1.0f, %s, 0, %d, %d};\n",
                 M, N, K, n->colbias ? "1.0f" : "0.0f", (int)n->colbias, isa_cap_of(g));
-        fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), %s, %s);\n", A, pk, bias, Y);
+        fprintf(f, "        onnxcc_f32_gemm(&p, %s, P(%d), %s, %s);\n    }\n", A, pk, bias, Y);
         if (n->act != ACT_NONE) /* the Gemm has no epilogue: a pass over Y */
-            fprintf(f, "%s        onnxcc_f32_act(%lld, act, %s, %s, %d);\n", actdef, M * N, Y, Y, isa_cap_of(g));
-        fputs("    }\n", f);
+            act_pass(e, f, M * N, n->act, n->act_a, n->act_b, Y, Y);
         return;
     }
     if (matmul_b_packs(g, n, &s)) { /* a weight: packed once, here */
