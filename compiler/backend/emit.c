@@ -1353,6 +1353,9 @@ static void emit_weights_embedded(const Emitter *e, FILE *c)
     fputs("#define P(i) ((const float *)(const void *)p##i.b)\n\n", c);
 }
 
+#define WEIGHTS_HUGE_MIN ((int64_t)32 << 20) /* bytes of weights from which ... */
+#define WEIGHTS_HUGE_ALIGN (2 << 20)           /* ... they start at a 2 MiB boundary */
+
 /* Weights in OUTDIR/NAME.c.weights (--weights=file), for models too big
  * for string literals: a file-scope asm block pulls the file into NAME.c's
  * object with .incbin (gcc and clang, ELF), so the API stays the same.  The
@@ -1362,9 +1365,6 @@ static void emit_weights_embedded(const Emitter *e, FILE *c)
  * working folder; a build can define the macro to the file's path.  Every
  * tensor starts at a 64-byte boundary; NAME_run returns 3 if the file
  * linked in does not have the size written here. */
-#define WEIGHTS_HUGE_MIN ((int64_t)32 << 20) /* bytes of weights from which ... */
-#define WEIGHTS_HUGE_ALIGN (2 << 20)           /* ... they start at a 2 MiB boundary */
-
 static void emit_weights_file(const Emitter *e, FILE *c, const char *outdir)
 {
     const Graph *g = e->g;
