@@ -281,6 +281,12 @@ static const Layer layers[] = {
     {"zoo regx16 g128 3x3 896 14", 896, 14, 896, 3, 1, 1, 896, 0, 0, 7},
     {"zoo regx16 g128 3x3 2048 7", 2048, 7, 2048, 3, 1, 1, 2048, 0, 0, 16},
     {"zoo regy16 g112 3x3 1232 14", 1232, 14, 1232, 3, 1, 1, 1232, 0, 0, 11},
+    /* their wide 1x1 layers (most of ResNeXt-101's time, half of RegNetX-16GF's) */
+    {"zoo big 1x1 256->256 56", 256, 56, 256, 1, 1, 0, 256, 0, 0, 1},
+    {"zoo big 1x1 512->512 28", 512, 28, 512, 1, 1, 0, 512, 0, 0, 1},
+    {"zoo big 1x1 896->896 14", 896, 14, 896, 1, 1, 0, 896, 0, 0, 1},
+    {"zoo big 1x1 1024->1024 14", 1024, 14, 1024, 1, 1, 0, 1024, 0, 0, 1},
+    {"zoo big 1x1 2048->2048 7", 2048, 7, 2048, 1, 1, 0, 2048, 0, 0, 1},
 };
 #pragma GCC diagnostic pop
 #define NUM_LAYERS ((int)(sizeof layers / sizeof layers[0]))

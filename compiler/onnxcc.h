@@ -143,6 +143,9 @@ typedef struct {
     float act_a, act_b;       /* clip min/max, leakyrelu alpha, hardsigmoid alpha/beta */
     bool res;                 /* in[3] (past the optional bias) is a residual
                                * added before act (fuse_add) */
+    bool scale_in;            /* Conv: in[4] (past the residual or -1) is a
+                               * per-input-channel scale made at run time, also
+                               * its pre_scale (fuse_scale) */
     bool colbias;             /* MatMul: in[2] is a bias per output column,
                                * added after the product (fuse_matmul_bias) */
     int slices;               /* Conv: out[1 .. slices] are channel slices of
@@ -415,6 +418,7 @@ bool act_params(const Graph *g, const Node *act, int *kind, float *a, float *b);
 int fuse_gate(Graph *g);      /* fuse_gate.c */
 int fuse_layernorm(Graph *g); /* fuse_layernorm.c */
 int fuse_add(Graph *g);       /* fuse_add.c */
+int fuse_scale(Graph *g);     /* fuse_scale.c */
 int fuse_matmul_bias(Graph *g); /* fuse_matmul_bias.c */
 int fuse_preact(Graph *g);    /* fuse_preact.c */
 int commute_pool(Graph *g);   /* commute_pool.c */

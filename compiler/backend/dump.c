@@ -128,6 +128,10 @@ static void dump_fused(YamlOut *y, const Graph *g, const Node *n)
         yo_key(y, "pre_relu");
         yo_int(y, n->pre_relu);
     }
+    if (n->scale_in) {
+        yo_key(y, "scale_in");
+        yo_int(y, 1);
+    }
     if (n->res) {
         yo_key(y, "residual");
         value_ref(y, g, n->in[3]);

@@ -390,8 +390,10 @@ static const char *shape_text(Arena *a, const Value *v)
 /* What a pass fused into the node: "bn+relu in, relu out", "add+relu out". */
 static const char *fused_text(Arena *a, const Node *n)
 {
-    const char *in = n->pre_scale >= 0 || n->pre_shift >= 0 ? (n->pre_relu ? "bn+relu" : "bn")
-                     : n->pre_relu ? "relu" : NULL;
+    const char *in = n->scale_in                                ? "scale"
+                     : n->pre_scale >= 0 || n->pre_shift >= 0 ? (n->pre_relu ? "bn+relu" : "bn")
+                     : n->pre_relu                            ? "relu"
+                                                              : NULL;
     const char *out = n->act > ACT_NONE && n->act < NUM_ACTS ? act_name(n->act) : NULL;
     if (n->res)
         out = out ? arena_printf(a, "add+%s", out) : "add";

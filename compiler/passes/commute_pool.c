@@ -22,7 +22,7 @@ static bool is_pointwise_conv(const Graph *g, const Node *c)
 {
     const Value *x = &g->values[c->in[0]], *w = &g->values[c->in[1]];
     return c->op == OP_CONV && x->rank == 4 && w->rank == 4 && w->dims[2] == 1 && w->dims[3] == 1 &&
-           c->act == ACT_NONE && !c->res && attr_ints_all(g, c, "strides", 1) && attr_unpadded(g, c);
+           c->act == ACT_NONE && !c->res && !c->scale_in && attr_ints_all(g, c, "strides", 1) && attr_unpadded(g, c);
 }
 
 static bool is_unpadded_avgpool(const Graph *g, const Node *p)

@@ -25,6 +25,7 @@ const Pass passes[] = {
     {"fuse_matmul_bias", "add a constant vector after a MatMul by a weight (a Linear layer) in the product's epilogue", fuse_matmul_bias},
     {"fuse_act", "apply an activation after a Conv or a MatMul as its epilogue", fuse_act},
     {"fuse_add", "run a same-shape (residual) Add, and the Relu/Clip/LeakyRelu after it, in the epilogue of the Conv before it", fuse_add},
+    {"fuse_scale", "read a channel-broadcast Mul by a run-time [1,C,1,1] scale (squeeze-and-excitation) as the next Conv's per-input-channel scale", fuse_scale},
     {"fuse_preact", "apply BatchNormalization(+Relu) before a Conv or pool while it reads its input", fuse_preact},
     {"commute_pool", "compute Conv1x1 -> AveragePool as AveragePool -> Conv1x1 (a quarter of the MACs)", commute_pool},
     {"slice_concats", "let Concat inputs be written straight into channel slices of its output", slice_concats},

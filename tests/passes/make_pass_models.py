@@ -618,6 +618,70 @@ def fuse_add_broadcast(b):
     b.output(b.node("Add", [t, b.const("k", np.ones([C, 1, 1], np.float32))], ["y"]))
 
 
+# -- fuse_scale -----------------------------------------------------------
+def se_scale(b, t, c, mid, gate="Sigmoid"):
+    """A squeeze-and-excitation scale of t [1,c,H,W]: GlobalAveragePool ->
+    1x1 (c -> mid) -> Relu -> 1x1 (mid -> c) -> gate, shape [1,c,1,1]."""
+    p = b.node("GlobalAveragePool", [t])
+    r = b.node("Relu", [b.conv(p, c, mid, k=1, wscale=1.0)])
+    return b.node(gate, [b.conv(r, mid, c, k=1, wscale=1.0)])
+
+
+@case
+def fuse_scale_se_block(b):
+    """EfficientNet's block on a 12x12 map: 1x1 (16 -> 48) -> SiLU, its SE
+    scale, Mul(t, s) -> 1x1 projection (48 -> 16) -> Add(x): the projection
+    reads t with s as its input scale (fuse_scale 1) and takes the Add
+    (fuse_add 1); the expansion's SiLU is fuse_gate's (1) and fuse_act's,
+    as are the SE's Relu and Sigmoid (fuse_act 3)."""
+    x = b.input(shape=[1, 16, 12, 12])
+    e = b.conv(x, 16, 48, k=1)
+    t = b.node("Mul", [e, b.node("Sigmoid", [e])], ["t"])
+    m = b.node("Mul", [t, se_scale(b, t, 48, 8)])
+    b.output(b.node("Add", [b.conv(m, 48, 16, k=1), x], ["y"]))
+
+
+@case
+def fuse_scale_padded_3x3(b):
+    """Mul(s, t) (the scale first), a HardSigmoid gate, and a padded 3x3
+    Conv (24 -> 24, 16x16: Winograd) reading it: fuse_scale 1; fuse_act 4
+    (the Relus after the two Convs and the SE's Relu and gate)."""
+    x = b.input(shape=[1, 24, 16, 16])
+    t = b.node("Relu", [b.conv(x, 24, 24, k=1)], ["t"])
+    m = b.node("Mul", [se_scale(b, t, 24, 8, gate="HardSigmoid"), t])
+    b.output(b.node("Relu", [b.conv(m, 24, 24, pads=[1, 1, 1, 1])], ["y"]))
+
+
+@case
+def fuse_scale_near_miss(b):
+    """No fusion: a scaled tensor read twice (by a Conv and the output sum),
+    one read by a depthwise Conv, one by a Relu, and a Mul by a per-pixel
+    map [1,1,H,W] (fuse_act 4: the Relu of t, the SE's Relu and Sigmoid,
+    the per-pixel map's Sigmoid)."""
+    x = b.input(shape=[1, 8, 8, 8])
+    t = b.node("Relu", [b.conv(x, 8, 8, k=1)], ["t"])
+    s = se_scale(b, t, 8, 4)
+    m1 = b.node("Mul", [t, s])
+    a = b.conv(m1, 8, 8, k=1)
+    m2 = b.node("Mul", [t, s])
+    d = b.conv(m2, 8, 8, pads=[1, 1, 1, 1], group=8)
+    m3 = b.node("Mul", [t, s])
+    r = b.node("Relu", [m3])
+    pix = b.node("Sigmoid", [b.conv(t, 8, 1, k=1)])
+    m4 = b.node("Mul", [t, pix])
+    c = b.conv(m4, 8, 8, k=1)
+    b.output(b.node("Sum", [a, m1, d, r, c], ["y"]))
+
+
+@case
+def fuse_scale_batch2(b):
+    """Batch 2: each image has its own scale, which the Conv's per-channel
+    input scale cannot hold: no fusion (fuse_act 2)."""
+    x = b.input(shape=[2, 8, 8, 8])
+    m = b.node("Mul", [x, se_scale(b, x, 8, 4)])
+    b.output(b.conv(m, 8, 8, k=1))
+
+
 # -- fuse_preact ----------------------------------------------------------
 @case
 def fuse_preact_relu_conv(b):
