@@ -15,7 +15,9 @@ ones chosen, and for each
      error, top-1) or refused (onnxcc's error line);
   3. unless --no-bench, times it with 1 and 2 threads against onnxruntime
      (bench/bench.py, alternating rounds) and keeps the median ratios
-     onnxcc/onnxruntime.
+     onnxcc/onnxruntime, then deletes bench.py's build of it
+     (build/bench/NAME: C, weights, executables; all of them together
+     outgrow a disk) unless --keep-builds.
 
 Results accumulate in bench/zoo_results.json (one entry per model and
 size; a run replaces only the entries it measured; kept in the repository so
@@ -45,6 +47,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -333,6 +336,7 @@ def main():
     ap.add_argument("--exclude", default="", help="comma-separated model names to skip")
     ap.add_argument("--size-override", type=int, help="export at N x N instead of the documented size")
     ap.add_argument("--no-bench", action="store_true")
+    ap.add_argument("--keep-builds", action="store_true", help="keep build/bench/NAME after timing")
     ap.add_argument("--scalar", action="store_true", help="also compare with ONNXCC_ISA=scalar (<= 1e-5)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--iters", type=int, default=5)
@@ -391,6 +395,8 @@ def main():
             if not a.no_bench and e["result"] != "refused":
                 print(", bench", end="", flush=True)
                 e.update(bench(name, model, size, a))
+                if not a.keep_builds:  # the whole zoo's builds outgrow a disk (40 GB)
+                    shutil.rmtree(os.path.join(BUILD, "bench", name), ignore_errors=True)
         print(": %s%s%s" % (e["result"], " %.2e" % e["max_rel"] if "max_rel" in e else "",
                             " " + e["error"] if e.get("error") else ""), flush=True)
         key = "%s@%d" % (name, size)
