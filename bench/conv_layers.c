@@ -23,7 +23,9 @@
  * buffer of MB MiB before every timed call, so that x and y start out of the
  * caches smaller than that (4: out of L2 but still in L3, as in a model
  * whose activations outgrow L2); BENCH_ACT=silu|hardswish|sigmoid gives the
- * zoo's layers that epilogue instead of ReLU (EfficientNet's, MobileNetV3's). */
+ * zoo's layers that epilogue instead of ReLU (EfficientNet's, MobileNetV3's);
+ * BENCH_RES=1 gives every layer a residual added before the activation
+ * (ResNet's and ResNeXt's last 1x1 of a block). */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,20 +300,20 @@ static const Layer layers[] = {
  * comparing two versions of a kernel). */
 static double time_layer(const OnnxccConv2dParams *p, const float *x, float *const *packed,
                          int copies, const float *bias, const float *scale, const float *shift,
-                         float *scratch, float *y, double min_s)
+                         const float *res, float *scratch, float *y, double min_s)
 {
     static double ms[MAX_REPS];
     int reps = 0;
     const char *flush_env = getenv("BENCH_FLUSH");
     const size_t flush_bytes = flush_env ? (size_t)atoi(flush_env) << 20 : 0;
     unsigned char *flush = flush_bytes ? malloc(flush_bytes) : NULL;
-    onnxcc_f32_conv2d(p, x, packed[0], bias, scale, shift, NULL, scratch, y); /* warm up */
+    onnxcc_f32_conv2d(p, x, packed[0], bias, scale, shift, res, scratch, y); /* warm up */
     for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
         const float *w = packed[(reps + 1) % copies];
         if (flush)
             memset(flush, reps & 0xff, flush_bytes);
         const double t0 = now_s();
-        onnxcc_f32_conv2d(p, x, w, bias, scale, shift, NULL, scratch, y);
+        onnxcc_f32_conv2d(p, x, w, bias, scale, shift, res, scratch, y);
         ms[reps++] = (now_s() - t0) * 1e3;
     }
     free(flush);
@@ -349,6 +351,8 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     float *w = random_floats((size_t)l->M * k), *bias = random_floats((size_t)l->M);
     float *scale = random_floats((size_t)l->C), *shift = random_floats((size_t)l->C);
     float *x = random_floats(p.x_img_stride), *y = random_floats(p.y_img_stride);
+    float *res = getenv("BENCH_RES") ? random_floats(p.y_img_stride) : NULL;
+    p.r_img_stride = p.y_img_stride;
     const char *cold = getenv("BENCH_COLD");
     const int copies = cold && atoi(cold) > 1 ? (atoi(cold) < 1024 ? atoi(cold) : 1024) : 1;
     float *packed[1024];
@@ -372,7 +376,7 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     for (int isa = getenv("BENCH_TOP") ? best : 0; isa <= best; isa++) {
         setenv("ONNXCC_ISA", onnxcc_rt_isa_name(isa), 1);
         const double t = time_layer(&p, x, packed, copies, bias, p.pre_relu ? scale : NULL,
-                                    p.pre_relu ? shift : NULL, scratch, y, min_s);
+                                    p.pre_relu ? shift : NULL, res, scratch, y, min_s);
         const double ref_peak = peak[isa] > 0 ? peak[isa] : peak[best];
         printf(" | %8.3f ms %6.1f GF/s %3.0f%%", t, gflop / t * 1e3,
                ref_peak > 0 ? 100.0 * gflop / t * 1e3 / ref_peak : 0.0);
@@ -380,7 +384,7 @@ static void bench_layer(const Layer *l, int best, const double *peak, double min
     printf("\n");
     for (int c = 0; c < copies; c++)
         free(packed[c]);
-    free(w), free(bias), free(scale), free(shift), free(x), free(y), free(scratch);
+    free(w), free(bias), free(scale), free(shift), free(x), free(y), free(res), free(scratch);
 }
 
 int main(int argc, char **argv)
