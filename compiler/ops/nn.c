@@ -1267,8 +1267,9 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
     if (n->res)
         fprintf(f, "        const %s *r = %s;\n", T, emit_ref(e, n, n->in[3]));
     if (n->pre_scale >= 0)
-        fprintf(f, "        const float *ps = %s;\n        const float *pf = %s;\n", emit_ref(e, n, n->pre_scale),
-                emit_ref(e, n, n->pre_shift));
+        fprintf(f, "        const float *ps = %s;\n", emit_ref(e, n, n->pre_scale));
+    if (n->pre_shift >= 0) /* fuse_scale's input scale has none */
+        fprintf(f, "        const float *pf = %s;\n", emit_ref(e, n, n->pre_shift));
     fprintf(f, "        %s *y = %s;\n        int64_t o = 0, n, m, c", T, emit_ref(e, n, n->out[0]));
     for (int i = 0; i < ns; i++)
         fprintf(f, ", o%d, k%d", i, i);
@@ -1295,11 +1296,11 @@ static void lower_conv_any(Emitter *e, const Node *n, FILE *f)
         wi = sum2(a, wi, term(a, arena_printf(a, "k%d", i), ws[i]));
     }
     const char *xv = load_as_double(a, dt, arena_printf(a, "x[%s]", xi ? xi : "0"));
-    if (n->pre_scale >= 0) {
-        xv = arena_printf(a, "(%s * ps[%s] + pf[%s])", xv, xc, xc);
-        if (n->pre_relu)
-            xv = arena_printf(a, "fmax(%s, 0.0)", xv);
-    }
+    if (n->pre_scale >= 0)
+        xv = n->pre_shift >= 0 ? arena_printf(a, "(%s * ps[%s] + pf[%s])", xv, xc, xc)
+                               : arena_printf(a, "(%s * ps[%s])", xv, xc);
+    if (n->pre_scale >= 0 && n->pre_relu)
+        xv = arena_printf(a, "fmax(%s, 0.0)", xv);
     fprintf(f, "%*sacc += %s * %s;\n", ind, "", xv, load_as_double(a, dt, arena_printf(a, "w[%s]", wi ? wi : "0")));
     close_n(f, &ind, ns + 1);
     if (n->res)

@@ -653,6 +653,19 @@ def fuse_scale_padded_3x3(b):
 
 
 @case
+def fuse_scale_weights_input(b):
+    """The Conv's weights are a graph input (the reference kernel, not the
+    prepacked one, runs it): Mul(t, s) -> Conv(., w) still reads t with s
+    as its input scale (fuse_scale 1; fuse_act 3: the Relu of t, the SE's
+    Relu and Sigmoid)."""
+    x = b.input(shape=[1, 8, 8, 8])
+    w = b.input("w", shape=[8, 8, 1, 1])
+    t = b.node("Relu", [b.conv(x, 8, 8, k=1)], ["t"])
+    m = b.node("Mul", [t, se_scale(b, t, 8, 4)])
+    b.output(b.node("Conv", [m, w], ["y"], kernel_shape=[1, 1]))
+
+
+@case
 def fuse_scale_near_miss(b):
     """No fusion: a scaled tensor read twice (by a Conv and the output sum),
     one read by a depthwise Conv, one by a Relu, and a Mul by a per-pixel
