@@ -31,17 +31,14 @@ void verify_graph(const Graph *g)
         CHECK(n->op >= 0 && n->op < OP_COUNT, "node %d has op %d", ni, n->op);
         const OpInfo *oi = &op_info[n->op];
         CHECK(!n->res || (n->op == OP_CONV && n->nin == 4 + n->scale_in && n->in[3] >= 0),
-              "node %d (%s) has a bad residual", ni,
-              oi->name);
+              "node %d (%s) has a bad residual", ni, oi->name);
         CHECK(!n->colbias || (n->op == OP_MATMUL && n->nin == 3 && n->in[2] >= 0), "node %d (%s) has a bad bias",
               ni, oi->name);
         CHECK(!n->scale_in || (n->op == OP_CONV && n->nin == 5 && n->in[4] >= 0 && n->pre_scale == n->in[4] &&
                                (n->in[3] >= 0) == n->res),
               "node %d (%s) has a bad input scale", ni, oi->name);
         CHECK(n->nin >= oi->min_in && n->nin <= oi->max_in + (n->scale_in ? 2 : n->res + n->colbias),
-              "node %d (%s) has %d inputs", ni,
-              oi->name,
-              n->nin);
+              "node %d (%s) has %d inputs", ni, oi->name, n->nin);
         CHECK(n->nout >= oi->min_out && n->nout <= oi->max_out + n->slices, "node %d (%s) has %d outputs", ni, oi->name, n->nout);
         for (int k = 0; k < n->nin; k++) {
             int v = n->in[k];
