@@ -238,6 +238,18 @@ def fmt(x):
     return "%.2f" % x if x is not None else ""
 
 
+SPREAD = 1.5  # a median ratio this many times below the fastest runs' is marked
+
+
+def ratio_cell(e, t):
+    """The median ratio with t threads, and the fastest runs' ratio beside it
+    where the two differ by SPREAD or more (one side's runs were bimodal)."""
+    r, best = e.get("ratio_%st" % t), e.get("best_%st" % t)
+    if r is not None and best is not None and best >= SPREAD * r:
+        return "%s (fastest runs %s)" % (fmt(r), fmt(best))
+    return fmt(r)
+
+
 def render(models, results):
     rows = chosen(models, results)
     benched = [e for e in rows if "ratio_1t" in e or "ratio_2t" in e]
@@ -258,7 +270,11 @@ def render(models, results):
            "`tools/zoo.py ... --write README.md` (see above).", ""]
     if benched:
         out += ["Measured on %s, %s; medians of %s per side and thread count unless marked."
-                % ("; ".join(cpus), " to ".join([dates[0], dates[-1]][:len(set(dates))]), rounds_runs(usual))]
+                % ("; ".join(cpus), " to ".join([dates[0], dates[-1]][:len(set(dates))]), rounds_runs(usual)),
+                "Where the ratio of the two sides' fastest runs is %.1f times the median ratio or more, it"
+                % SPREAD,
+                "is given too: one side's run times were bimodal (onnxruntime's at 520x520 took either",
+                "about 42 or about 105 ms per run of LR-ASPP, in one process)."]
         out.append("")
     out += ["| Model | Family | Input | Result (max rel. error, top-1) | 1 thread | 2 threads |",
             "|---|---|---|---|---|---|"]
@@ -270,7 +286,7 @@ def render(models, results):
         runs = e.get("bench_runs", "")
         note = " (%s)" % rounds_runs(runs) if runs and runs != usual else ""
         out.append("| %s | %s | %s | %s | %s | %s |" % (e["model"], e["family"], inp, result_cell(e),
-                                                          fmt(e.get("ratio_1t")) + note, fmt(e.get("ratio_2t")) + note))
+                                                          ratio_cell(e, 1) + note, ratio_cell(e, 2) + note))
     if benched:
         out += ["", "Geometric means of the ratios (onnxcc / onnxruntime, median times), per family",
                 "over its benchmarked models, and over the families:", "",
