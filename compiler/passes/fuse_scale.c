@@ -54,14 +54,10 @@ int fuse_scale(Graph *g)
         const int k = scaled_operand(g, mul);
         if (k < 0)
             continue;
+        /* one use: a Conv reading it as its weights or bias too has two */
         Node *conv = sole_reader(g, mul->out[0]);
         if (!conv || conv->op != OP_CONV || conv->in[0] != mul->out[0] || conv->pre_scale >= 0 ||
             conv->pre_shift >= 0 || conv->pre_relu || conv->scale_in || attr_int(g, conv, "group", 1) != 1)
-            continue;
-        bool again = false; /* the Mul's output as the Conv's weights or bias too */
-        for (int j = 1; j < conv->nin; j++)
-            again |= conv->in[j] == mul->out[0];
-        if (again)
             continue;
         int *in = arena_alloc(&g->arena, sizeof(int) * 5);
         for (int j = 0; j < 4; j++)
