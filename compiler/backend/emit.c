@@ -656,16 +656,17 @@ static void lower_binary(Emitter *e, const Node *n, FILE *f)
     }
     emit_binary(f, n->op == OP_ADD ? "ONNXCC_BIN_ADD" : n->op == OP_SUB ? "ONNXCC_BIN_SUB" : n->op == OP_MUL ? "ONNXCC_BIN_MUL" : "ONNXCC_BIN_DIV",
                 a, ref(e, n, n->in[0]), b, ref(e, n, n->in[1]), y, ref(e, n, n->out[0]));
-    if (n->act != ACT_NONE) { /* fuse_add's epilogue on an Add whose output became strided */
+    if (n->act != ACT_NONE && value_numel(y)) { /* fuse_add's epilogue on an Add whose output became strided */
         long long imgs = y->rank ? y->dims[0] : 1, per = value_numel(y) / (imgs ? imgs : 1);
         long long step = img_stride(g, y) ? img_stride(g, y) : per;
         const char *Y = ref(e, n, n->out[0]);
         fprintf(f, "    {\n        static const OnnxccAct act = {%s, %s, %s};\n", emit_act_enum(e, n->act),
                 flit(e, n->act_a), flit(e, n->act_b));
-        for (long long t = 0; t < imgs; t++)
-            fprintf(f, "        onnxcc_f32_act(%lld, act, %s + %lld, %s + %lld, %d);\n", per, Y, t * step, Y, t * step,
-                    isa_cap_of(g));
-        fputs("    }\n", f);
+        /* a loop in the generated C, not a call per image: the batch
+         * comes from the model and can be any size */
+        fprintf(f, "        size_t t;\n        for (t = 0; t < %lld; t++)\n"
+                   "            onnxcc_f32_act(%lld, act, %s + t * %lld, %s + t * %lld, %d);\n    }\n",
+                imgs, per, Y, step, Y, step, isa_cap_of(g));
     }
 }
 
@@ -676,29 +677,58 @@ static void lower_concat(Emitter *e, const Node *n, FILE *f)
     int64_t axis = attr_int(g, n, "axis", 0);
     if (axis < 0)
         axis += y->rank;
-    fprintf(f, "    {\n        static const size_t sizes[%d] = {", n->nin);
-    for (int i = 0; i < n->nin; i++)
-        fprintf(f, "%s%lld", i ? ", " : "", (long long)g->values[n->in[i]].dims[axis]);
-    fprintf(f, "};\n");
-    /* Inputs that are slices of a larger buffer are strided between images:
-     * then one call per image. */
     long long outer = (long long)prod(y->dims, 0, (int)axis), inner = (long long)prod(y->dims, (int)axis + 1, y->rank);
-    bool strided = false;
+    /* A slice of a larger buffer (a view) holding two images or more is
+     * strided between its images; one image of it is contiguous. */
+    bool strided = img_stride(g, y) && y->dims[0] > 1;
     for (int i = 0; i < n->nin; i++)
-        strided |= img_stride(e->g, &g->values[n->in[i]]) != 0;
-    long long calls = strided ? outer : 1;
-    for (long long t = 0; t < calls; t++) {
+        strided |= img_stride(g, &g->values[n->in[i]]) && g->values[n->in[i]].dims[0] > 1;
+    fputs("    {\n", f);
+    if (!strided || axis > 0) {
+        fprintf(f, "        static const size_t sizes[%d] = {", n->nin);
+        for (int i = 0; i < n->nin; i++)
+            fprintf(f, "%s%lld", i ? ", " : "", (long long)g->values[n->in[i]].dims[axis]);
+        fputs("};\n", f);
+    }
+    if (!strided) {
         fprintf(f, "        {\n            const float *const xs[%d] = {", n->nin);
+        for (int i = 0; i < n->nin; i++)
+            fprintf(f, "%s%s", i ? ", " : "", ref(e, n, n->in[i]));
+        fprintf(f, "};\n            onnxcc_f32_concat_ref(%lld, %lld, %d, xs, sizes, %s);\n        }\n    }\n", outer,
+                inner, n->nin, ref(e, n, n->out[0]));
+        return;
+    }
+    /* Loops over the images in the generated C, not a call per image:
+     * their count comes from the model and can be any size. */
+    const long long ystep = img_stride(g, y) ? img_stride(g, y) : value_numel(y) / y->dims[0];
+    fputs("        size_t t;\n", f);
+    if (axis == 0) { /* each input's images in turn, one copy each */
+        fputs("        static const size_t one[1] = {1};\n", f);
+        long long at = 0;
         for (int i = 0; i < n->nin; i++) {
             const Value *x = &g->values[n->in[i]];
-            long long step = img_stride(e->g, x) ? img_stride(e->g, x) : (long long)(x->dims[axis] * inner);
-            fprintf(f, "%s%s + %lld", i ? ", " : "", ref(e, n, n->in[i]), strided ? t * step : 0);
+            const long long per = x->dims[0] ? value_numel(x) / x->dims[0] : 0;
+            const long long step = img_stride(g, x) ? img_stride(g, x) : per;
+            if (x->dims[0] == 0)
+                continue;
+            fprintf(f, "        for (t = 0; t < %lld; t++) {\n            const float *const xs[1] = {%s + t * %lld};\n"
+                       "            onnxcc_f32_concat_ref(1, %lld, 1, xs, one, %s + (%lld + t) * %lld);\n        }\n",
+                    (long long)x->dims[0], ref(e, n, n->in[i]), step, per, ref(e, n, n->out[0]), at, ystep);
+            at += x->dims[0];
         }
-        fprintf(f, "};\n            onnxcc_f32_concat_ref(%lld, %lld, %d, xs, sizes, %s + %lld);\n        }\n",
-                strided ? 1 : outer, inner, n->nin, ref(e, n, n->out[0]),
-                strided ? t * (long long)(y->dims[axis] * inner) : 0);
+        fputs("    }\n", f);
+        return;
     }
-    fprintf(f, "    }\n");
+    /* axis >= 1: one image of every input and of the output at a time */
+    const long long imgs = y->dims[0];
+    fprintf(f, "        for (t = 0; t < %lld; t++) {\n            const float *const xs[%d] = {", imgs, n->nin);
+    for (int i = 0; i < n->nin; i++) {
+        const Value *x = &g->values[n->in[i]];
+        const long long step = img_stride(g, x) ? img_stride(g, x) : value_numel(x) / imgs;
+        fprintf(f, "%s%s + t * %lld", i ? ", " : "", ref(e, n, n->in[i]), step);
+    }
+    fprintf(f, "};\n            onnxcc_f32_concat_ref(%lld, %lld, %d, xs, sizes, %s + t * %lld);\n        }\n    }\n",
+            outer / imgs, inner, n->nin, ref(e, n, n->out[0]), ystep);
 }
 
 static void lower_pool(Emitter *e, const Node *n, FILE *f)
@@ -961,27 +991,38 @@ static void lower_matmul(Emitter *e, const Node *n, FILE *f)
         fprintf(f, "        %s(&p, %s, %s, %s, %s%s, %s);\n    }\n", fn, A, B, bias, actarg, Y, S);
         return;
     }
+    assert(s.ybr > 0);
+    if (s.batch == 0)
+        return;
     fprintf(f, "    {\n        static const OnnxccMatmulParams p = {%lld, %lld, %lld, 1, 0, 0, 0, %d};\n%s", M, K, N,
             isa_cap_of(g), actdef);
-    for (long long t = 0; t < s.batch; t++) {
-        long long ai = 0, bi = 0, rem = t, amul = 1, bmul = 1;
-        for (int d = s.ybr - 1; d >= 0; d--) {
-            long long idx = rem % y->dims[d];
-            rem /= y->dims[d];
-            int ad = d - (s.ybr - s.abr), bd = d - (s.ybr - s.bbr);
-            if (ad >= 0) {
-                ai += (a->dims[ad] == 1 ? 0 : idx) * amul;
-                amul *= a->dims[ad];
-            }
-            if (bd >= 0) {
-                bi += (b->dims[bd] == 1 ? 0 : idx) * bmul;
-                bmul *= b->dims[bd];
-            }
-        }
-        fprintf(f, "        %s(&p, %s + %lld, %s + %lld, %s, %s%s + %lld, %s);\n", fn, A, ai * M * K, B, bi * K * N,
-                bias, actarg, Y, t * M * N, S);
+    /* a loop in the generated C over the output's matrices (their count
+     * comes from the model and can be any size): per batch dimension of y,
+     * its extent and the matrix strides of A and B along it (0 where that
+     * operand broadcasts) */
+    long long astr[MAX_RANK], bstr[MAX_RANK], amul = 1, bmul = 1;
+    for (int d = s.ybr - 1; d >= 0; d--) {
+        const int ad = d - (s.ybr - s.abr), bd = d - (s.ybr - s.bbr);
+        astr[d] = ad >= 0 && a->dims[ad] != 1 ? amul : 0;
+        bstr[d] = bd >= 0 && b->dims[bd] != 1 ? bmul : 0;
+        amul *= ad >= 0 ? a->dims[ad] : 1;
+        bmul *= bd >= 0 ? b->dims[bd] : 1;
     }
-    fprintf(f, "    }\n");
+    const char *tabs[3] = {"ext", "as", "bs"};
+    for (int k = 0; k < 3; k++) {
+        fprintf(f, "        static const size_t %s[%d] = {", tabs[k], s.ybr);
+        for (int d = 0; d < s.ybr; d++)
+            fprintf(f, "%s%lld", d ? ", " : "", k == 0 ? (long long)y->dims[d] : k == 1 ? astr[d] : bstr[d]);
+        fputs("};\n", f);
+    }
+    fprintf(f, "        size_t t;\n        for (t = 0; t < %lld; t++) {\n"
+               "            size_t rem = t, ai = 0, bi = 0;\n            int d;\n"
+               "            for (d = %d; d >= 0; d--) {\n"
+               "                ai += rem %% ext[d] * as[d];\n                bi += rem %% ext[d] * bs[d];\n"
+               "                rem /= ext[d];\n            }\n",
+            s.batch, s.ybr - 1);
+    fprintf(f, "            %s(&p, %s + ai * %lld, %s + bi * %lld, %s, %s%s + t * %lld, %s);\n        }\n    }\n", fn, A,
+            M * K, B, K * N, bias, actarg, Y, M * N, S);
 }
 
 static void lower_pad(Emitter *e, const Node *n, FILE *f)

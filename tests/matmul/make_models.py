@@ -7,7 +7,8 @@ Then the MatMuls of a few rows against a weight, which run on
 onnxcc_f32_gemm's dot form (expected "gemm"), and one of 16 rows, which
 stays on onnxcc_f32_matmul; Linear layers (MatMul, Add) and activations
 after them.  Lines: "name path bias act", bias "-", "fused" or "add", act
-"-" or its name.
+"-" or its name.  Last, MatMuls of two inputs whose batch dimensions
+broadcast against each other (a loop over the output's matrices).
 
 usage: make_models.py OUTDIR
 """
@@ -61,6 +62,25 @@ MATMULS = [
     ("matmul_sigmoid", [2, 50, 40], 35, "matmul", None, "sigmoid"),
     ("linear_rows_gelu", [1, 3, 40], 37, "gemm", ([37], False, True), "gelu"),
 ]
+
+
+# name, shape A, shape B: MatMuls of two inputs whose batch dimensions
+# broadcast against each other, which run as a loop over the output's
+# matrices, each on onnxcc_f32_matmul
+PAIRS = [
+    ("matmul_pair_broadcast", [2, 1, 3, 4], [1, 3, 4, 5]),
+    ("matmul_pair_ranks", [3, 1, 2, 5, 6], [4, 1, 6, 7]),
+]
+
+
+def pair_model(name, sa, sb):
+    inputs = [helper.make_tensor_value_info(k, TensorProto.FLOAT, s) for k, s in (("a", sa), ("b", sb))]
+    node = helper.make_node("MatMul", ["a", "b"], ["y"], name="matmul")
+    g = helper.make_graph([node], name, inputs, [helper.make_empty_tensor_value_info("y")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="make_models")
+    m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+    onnx.checker.check_model(m, full_check=True)
+    return m
 
 
 def act_nodes(kind, x, y):
@@ -126,6 +146,9 @@ def main():
     for name, sa, n, expect, bias, act in MATMULS:
         onnx.save(matmul_model(name, sa, n, bias, act), os.path.join(out, "%s.onnx" % name))
         print(name, expect, "-" if bias is None else "fused" if bias[2] else "add", act or "-")
+    for name, sa, sb in PAIRS:
+        onnx.save(pair_model(name, sa, sb), os.path.join(out, "%s.onnx" % name))
+        print(name, "matmul")
 
 
 if __name__ == "__main__":

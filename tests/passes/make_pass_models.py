@@ -888,6 +888,24 @@ def slice_concats_input_is_output(b):
     b.output(b.conv(b.node("Concat", [a, c], axis=1), 5, 3, k=1))
 
 
+@case
+def slice_concats_strided_reads(b):
+    """Batch 2: a dense block (2 rewrites) whose first two features x0 and
+    f1 are channel ranges of the block's buffer, strided between images;
+    three Concats that copy read them: along the channels, along the images
+    (axis 0) and along the rows (axis 2)."""
+    x = b.input("x", [2, C, H, W])
+    x0 = b.conv(x, C, 4, pads=[1, 1, 1, 1])
+    f1 = b.conv(x0, 4, 2, pads=[1, 1, 1, 1])
+    c1 = b.node("Concat", [x0, f1], axis=1)
+    f2 = b.conv(c1, 6, 2, pads=[1, 1, 1, 1])
+    c2 = b.node("Concat", [x0, f1, f2], axis=1)
+    b.output(b.node("Relu", [b.conv(c2, 8, 3, k=1)], ["y"]))
+    b.output(b.node("Concat", [x0, x], ["y1"], axis=1))
+    b.output(b.node("Concat", [f1, f1], ["y2"], axis=0))
+    b.output(b.node("Concat", [x0, x0], ["y3"], axis=2))
+
+
 MERGE_X = [1, 8, 18, 18]  # 324 output pixels: more than merge_convs' MIN_PLANE
 
 
