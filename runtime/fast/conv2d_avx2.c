@@ -92,6 +92,132 @@ static void tile1(const FastGemm *g, const float *a, int r0, int rows, int j0, i
     tile(g, a, r0, rows, j0, n, 1);
 }
 
+/* ---- K in blocks (one tap, every column stored) ----------------------
+ *
+ * A 4 x 24 tile over all of K reads, every step, a line of weights and a
+ * line and a half of B, both from L2 once K passes about 128: the weights'
+ * rows of a tile span K lines, its B strip 96 K bytes, and L1 holds 32 KB.
+ * On a Zen 2 (AVX2, 32 B a cycle from L2) that bound DenseNet's 1x1 layers
+ * to 54-63% of the FMA peak.  In blocks of KC input channels, one B strip
+ * (24 x KC) stays in L1 while every tile of the layer's rows passes over
+ * it, and one panel's block of weights (16 x KC) serves its four tiles:
+ * the tiles keep their sums in y between blocks (the same additions in the
+ * same order, so the results do not change), and the last block adds the
+ * bias and residual and applies the activation. */
+#ifndef KC
+#define KC 256
+#endif
+
+/* Lanes of the first n (0 < n <= 8) columns, for maskload / maskstore. */
+INLINE __m256i lanes(int n)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* Rows r0 .. r0+rows-1, columns j0 .. j0+n-1 (nv = ceil(n/8)), input
+ * channels c0 .. c0+kc-1: a starts at channel c0 of row r0. */
+INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv, int c0, int kc)
+{
+    const int first = c0 == 0, last = c0 + kc == g->nc;
+    const __m256i tail = lanes(n - 8 * (nv - 1));
+    const size_t q = g->q0 + (size_t)j0;
+    __m256 acc[MR][NV];
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++) {
+        const float *yr = g->y + (size_t)(r0 + (r < rows ? r : 0)) * g->ldy + q;
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = first ? _mm256_setzero_ps()
+                        : v == nv - 1 ? _mm256_maskload_ps(yr + 8 * v, tail)
+                                      : _mm256_loadu_ps(yr + 8 * v);
+    }
+    const float *bt = g->b + (size_t)c0 * g->cstride + j0;
+    for (int c = 0; c < kc; c++, a += FAST_PANEL, bt += g->cstride) {
+        __m256 bv[NV];
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            bv[v] = _mm256_loadu_ps(bt + 8 * v);
+        FAST_UNROLL
+        for (int r = 0; r < MR; r++) {
+            const __m256 ar = _mm256_broadcast_ss(a + r);
+            FAST_UNROLL
+            for (int v = 0; v < nv; v++)
+                acc[r][v] = _mm256_fmadd_ps(ar, bv[v], acc[r][v]);
+        }
+    }
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++) {
+        if (r >= rows)
+            continue;
+        float *yr = g->y + (size_t)(r0 + r) * g->ldy + q;
+        const float *rr = g->res ? g->res + (size_t)(r0 + r) * g->ldy + q : NULL;
+        const __m256 bias = _mm256_set1_ps(g->bias ? g->bias[r0 + r] : 0.0f);
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++) {
+            __m256 o = acc[r][v];
+            const __m256i m = v == nv - 1 ? tail : _mm256_set1_epi32(-1);
+            if (last) {
+                o = _mm256_add_ps(o, bias);
+                if (rr)
+                    o = _mm256_add_ps(o, _mm256_maskload_ps(rr + 8 * v, m));
+                o = act_ps(&g->act, o);
+            }
+            if (v == nv - 1)
+                _mm256_maskstore_ps(yr + 8 * v, m, o);
+            else
+                _mm256_storeu_ps(yr + 8 * v, o);
+        }
+    }
+}
+
+static void tile3_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc)
+{
+    tile_kb(g, a, r0, rows, j0, n, 3, c0, kc);
+}
+static void tile2_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc)
+{
+    tile_kb(g, a, r0, rows, j0, n, 2, c0, kc);
+}
+static void tile1_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc)
+{
+    tile_kb(g, a, r0, rows, j0, n, 1, c0, kc);
+}
+
+/* Whether the main tiles take K in blocks: one tap, every column stored, K
+ * longer than a block, and a residual (read by the last block) that is not
+ * y itself (where the earlier blocks keep their sums). */
+static int k_blocks(const FastGemm *g, int main_cols)
+{
+    if (g->ntaps != 1 || g->frame_w != g->out_w || !main_cols)
+        return 0;
+    if (!g->res)
+        return 1;
+    const float *y0 = g->y + g->q0, *y1 = g->y + (size_t)(g->m - 1) * g->ldy + g->q0 + (size_t)main_cols;
+    const float *r0 = g->res + g->q0, *r1 = g->res + (size_t)(g->m - 1) * g->ldy + g->q0 + (size_t)main_cols;
+    return r1 <= y0 || y1 <= r0;
+}
+
+static void main_tiles_kb(const FastGemm *g, int main_cols)
+{
+    const size_t psize = (size_t)g->nc * FAST_PANEL;
+    for (int c0 = 0; c0 < g->nc; c0 += KC) {
+        const int kc = g->nc - c0 < KC ? g->nc - c0 : KC;
+        for (int j0 = 0; j0 < main_cols; j0 += 8 * NV) {
+            const int n = main_cols - j0 < 8 * NV ? main_cols - j0 : 8 * NV;
+            for (int r0 = 0; r0 < g->m; r0 += MR) {
+                const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + (size_t)c0 * FAST_PANEL + r0 % FAST_PANEL;
+                const int rows = g->m - r0 < MR ? g->m - r0 : MR;
+                if (n > 16)
+                    tile3_kb(g, a, r0, rows, j0, n, c0, kc);
+                else if (n > 8)
+                    tile2_kb(g, a, r0, rows, j0, n, c0, kc);
+                else
+                    tile1_kb(g, a, r0, rows, j0, n, c0, kc);
+            }
+        }
+    }
+}
+
 /* Transposed tile: the nv <= CV vectors of 8 channels from panel p0
  * (channels 16*p0 .. 16*p0 + 8*nv - 1, clipped to m), columns j0 ..
  * j0+nj-1. */
@@ -192,6 +318,12 @@ static void gemm_tiles(const FastGemm *g)
     const int main_cols = g->ncols - left;
     /* As conv2d_avx512.c's: each group's leftover columns right after its
      * main tiles, while its weights are in L2. */
+    if (k_blocks(g, main_cols)) {
+        main_tiles_kb(g, main_cols);
+        for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += CV / 2)
+            ttile_left(g, p0, main_cols);
+        return;
+    }
     const int inter = left && main_cols && (size_t)(CV / 2) * psize <= FAST_LEFT_KEEP;
     for (int r0 = 0; r0 < g->m; r0 += MR) {
         if (inter && r0 && r0 % (CV / 2 * FAST_PANEL) == 0)
