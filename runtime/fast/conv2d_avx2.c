@@ -23,6 +23,22 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
+/* One step of K: B row bt (nv vectors) times the MR weights at a. */
+INLINE void tile_k(__m256 acc[MR][NV], const float *a, const float *bt, int nv)
+{
+    __m256 bv[NV];
+    FAST_UNROLL
+    for (int v = 0; v < nv; v++)
+        bv[v] = _mm256_loadu_ps(bt + 8 * v);
+    FAST_UNROLL
+    for (int r = 0; r < MR; r++) {
+        const __m256 ar = _mm256_broadcast_ss(a + r);
+        FAST_UNROLL
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = _mm256_fmadd_ps(ar, bv[v], acc[r][v]);
+    }
+}
+
 /* Rows r0 .. r0+rows-1 (rows <= MR), columns j0 .. j0+n-1, nv = ceil(n/8). */
 INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv)
 {
@@ -38,17 +54,7 @@ INLINE void tile(const FastGemm *g, const float *a, int r0, int rows, int j0, in
         const float *bc = b + (size_t)c * g->cstride;
         for (int t = 0; t < g->ntaps; t++, a += FAST_PANEL) {
             const float *bt = bc + g->taps[t];
-            __m256 bv[NV];
-            FAST_UNROLL
-            for (int v = 0; v < nv; v++)
-                bv[v] = _mm256_loadu_ps(bt + 8 * v);
-            FAST_UNROLL
-            for (int r = 0; r < MR; r++) {
-                const __m256 ar = _mm256_broadcast_ss(a + r);
-                FAST_UNROLL
-                for (int v = 0; v < nv; v++)
-                    acc[r][v] = _mm256_fmadd_ps(ar, bv[v], acc[r][v]);
-            }
+            tile_k(acc, a, bt, nv);
         }
     }
     const size_t q = g->q0 + (size_t)j0;
@@ -133,17 +139,7 @@ INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0,
     }
     const float *bt = g->b + (size_t)c0 * g->cstride + j0;
     for (int c = 0; c < kc; c++, a += FAST_PANEL, bt += g->cstride) {
-        __m256 bv[NV];
-        FAST_UNROLL
-        for (int v = 0; v < nv; v++)
-            bv[v] = _mm256_loadu_ps(bt + 8 * v);
-        FAST_UNROLL
-        for (int r = 0; r < MR; r++) {
-            const __m256 ar = _mm256_broadcast_ss(a + r);
-            FAST_UNROLL
-            for (int v = 0; v < nv; v++)
-                acc[r][v] = _mm256_fmadd_ps(ar, bv[v], acc[r][v]);
-        }
+        tile_k(acc, a, bt, nv);
     }
     FAST_UNROLL
     for (int r = 0; r < MR; r++) {
