@@ -9,8 +9,8 @@
 // and is required for symbolic dims.  Writes DIR/output_<k>.bin (raw float32)
 // for each graph output in order and prints one line per output:
 // `output_<k>.bin NAME d0,d1,...`.  One intra-op thread, all graph
-// optimizations, exact 8-bit products (see below).  onnxruntime-node is taken from $ONNXCC_NODE_MODULES if set,
-// else from <repo>/node_modules.  Exit status 1 with one line on any error.
+// optimizations, exact 8-bit products (see below).  onnxruntime-node is taken
+// from $ONNXCC_NODE_MODULES if set, else from <repo>/node_modules.  Exit status 1 with one line on any error.
 'use strict';
 const fs = require('fs');
 const path = require('path');
