@@ -112,6 +112,13 @@ static void tile1(const FastGemm *g, const float *a, int r0, int rows, int j0, i
  * bias and residual and applies the activation. */
 #define KC 256 /* 64 / 128 / 256 / 384: 66-70 / 74-77 / 79-82 / 81-84% of
                   * the peak on DenseNet's 1x1 at 56x56 and 28x28, Zen 2 */
+/* On maps of at most KC_SMALL_COLS pixels (7x7) the strips span whole B
+ * rows and the tiles of one block are few: blocks of KC_SMALL channels
+ * there.  Zen 2, one thread, the 7x7 1x1 layers of DenseNet, ResNet-50 and
+ * MobileNetV2: 51-62% of the peak at 256, 54-62% at 128, 58-75% at 64,
+ * 53-67% at 32; maps from 14x14 lose 3-8 points at 64. */
+#define KC_SMALL 64
+#define KC_SMALL_COLS 64
 
 /* Lanes of the first n (0 < n <= 8) columns, for maskload / maskstore. */
 INLINE __m256i lanes(int n)
@@ -123,7 +130,7 @@ INLINE __m256i lanes(int n)
  * channels c0 .. c0+kc-1: a starts at channel c0 of row r0. */
 INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv, int c0, int kc)
 {
-    const int first = c0 == 0, last = c0 + kc == g->nc;
+    const int first = c0 == 0, last = c0 + kc == g->nc, part = n < 8 * nv;
     const __m256i tail = lanes(n - 8 * (nv - 1));
     const size_t q = g->q0 + (size_t)j0;
     __m256 acc[MR][NV];
@@ -133,7 +140,7 @@ INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0,
         FAST_UNROLL
         for (int v = 0; v < nv; v++)
             acc[r][v] = first ? _mm256_setzero_ps()
-                        : v == nv - 1 ? _mm256_maskload_ps(yr + 8 * v, tail)
+                        : v == nv - 1 && part ? _mm256_maskload_ps(yr + 8 * v, tail)
                                       : _mm256_loadu_ps(yr + 8 * v);
     }
     const float *bt = g->b + (size_t)c0 * g->cstride + j0;
@@ -153,10 +160,10 @@ INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0,
             if (last) {
                 o = _mm256_add_ps(o, bias);
                 if (rr)
-                    o = _mm256_add_ps(o, _mm256_maskload_ps(rr + 8 * v, m));
+                    o = _mm256_add_ps(o, part ? _mm256_maskload_ps(rr + 8 * v, m) : _mm256_loadu_ps(rr + 8 * v));
                 o = act_ps(&g->act, o);
             }
-            if (v == nv - 1)
+            if (v == nv - 1 && part) /* vmaskmovps stores are slow on Zen 2 */
                 _mm256_maskstore_ps(yr + 8 * v, m, o);
             else
                 _mm256_storeu_ps(yr + 8 * v, o);
@@ -194,8 +201,9 @@ static int k_blocks(const FastGemm *g, int main_cols)
 static void main_tiles_kb(const FastGemm *g, int main_cols)
 {
     const size_t psize = (size_t)g->nc * FAST_PANEL;
-    for (int c0 = 0; c0 < g->nc; c0 += KC) {
-        const int kc = g->nc - c0 < KC ? g->nc - c0 : KC;
+    const int kc_max = main_cols <= KC_SMALL_COLS ? KC_SMALL : KC;
+    for (int c0 = 0; c0 < g->nc; c0 += kc_max) {
+        const int kc = g->nc - c0 < kc_max ? g->nc - c0 : kc_max;
         for (int j0 = 0; j0 < main_cols; j0 += 8 * NV) {
             const int n = main_cols - j0 < 8 * NV ? main_cols - j0 : 8 * NV;
             for (int r0 = 0; r0 < g->m; r0 += MR) {
