@@ -14,6 +14,7 @@
 #include "vec_avx2.h"
 #include "add2.h"
 #include "wino_u.h"
+#include "matmul_pack.h"
 
 #define MR 4       /* main tile rows (output channels) */
 #define NV 3       /* main tile ymm columns */
@@ -127,10 +128,13 @@ INLINE __m256i lanes(int n)
 }
 
 /* Rows r0 .. r0+rows-1, columns j0 .. j0+n-1 (nv = ceil(n/8)), input
- * channels c0 .. c0+kc-1: a starts at channel c0 of row r0. */
-INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv, int c0, int kc)
+ * channels c0 .. c0+kc-1: a starts at channel c0 of row r0.  into: y holds
+ * sums to go on from (the residual is y itself, MatMul's later chunks of
+ * k), read by the first block too, and not added again. */
+INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int nv, int c0, int kc,
+                    int into)
 {
-    const int first = c0 == 0, last = c0 + kc == g->nc, part = n < 8 * nv;
+    const int first = c0 == 0 && !into, last = c0 + kc == g->nc, part = n < 8 * nv;
     const __m256i tail = lanes(n - 8 * (nv - 1));
     const size_t q = g->q0 + (size_t)j0;
     __m256 acc[MR][NV];
@@ -151,7 +155,7 @@ INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0,
         if (r >= rows)
             continue;
         float *yr = g->y + (size_t)(r0 + r) * g->ldy + q;
-        const float *rr = g->res ? g->res + (size_t)(r0 + r) * g->ldy + q : NULL;
+        const float *rr = g->res && !into ? g->res + (size_t)(r0 + r) * g->ldy + q : NULL;
         const __m256 bias = _mm256_set1_ps(g->bias ? g->bias[r0 + r] : 0.0f);
         FAST_UNROLL
         for (int v = 0; v < nv; v++) {
@@ -171,34 +175,38 @@ INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0,
     }
 }
 
-static void tile3_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc)
+static void tile3_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc,
+                     int into)
 {
-    tile_kb(g, a, r0, rows, j0, n, 3, c0, kc);
+    tile_kb(g, a, r0, rows, j0, n, 3, c0, kc, into);
 }
-static void tile2_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc)
+static void tile2_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc,
+                     int into)
 {
-    tile_kb(g, a, r0, rows, j0, n, 2, c0, kc);
+    tile_kb(g, a, r0, rows, j0, n, 2, c0, kc, into);
 }
-static void tile1_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc)
+static void tile1_kb(const FastGemm *g, const float *a, int r0, int rows, int j0, int n, int c0, int kc,
+                     int into)
 {
-    tile_kb(g, a, r0, rows, j0, n, 1, c0, kc);
+    tile_kb(g, a, r0, rows, j0, n, 1, c0, kc, into);
 }
 
 /* Whether the main tiles run strip by strip with K in blocks: one tap,
  * every column stored, and no residual (read by the last block) that
- * overlaps y (where the earlier blocks keep their sums). */
-static int k_blocks(const FastGemm *g, int main_cols)
+ * overlaps y (where the earlier blocks keep their sums), unless the
+ * residual is y itself and the caller takes the sums from y on (into). */
+static int k_blocks(const FastGemm *g, int main_cols, int into)
 {
     if (g->ntaps != 1 || g->frame_w != g->out_w || !main_cols)
         return 0;
-    if (!g->res)
+    if (!g->res || (into && g->res == g->y))
         return 1;
     const float *y0 = g->y + g->q0, *y1 = g->y + (size_t)(g->m - 1) * g->ldy + g->q0 + (size_t)main_cols;
     const float *r0 = g->res + g->q0, *r1 = g->res + (size_t)(g->m - 1) * g->ldy + g->q0 + (size_t)main_cols;
     return r1 <= y0 || y1 <= r0;
 }
 
-static void main_tiles_kb(const FastGemm *g, int main_cols)
+static void main_tiles_kb(const FastGemm *g, int main_cols, int into)
 {
     const size_t psize = (size_t)g->nc * FAST_PANEL;
     const int kc_max = main_cols <= KC_SMALL_COLS ? KC_SMALL : KC;
@@ -210,11 +218,11 @@ static void main_tiles_kb(const FastGemm *g, int main_cols)
                 const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + (size_t)c0 * FAST_PANEL + r0 % FAST_PANEL;
                 const int rows = g->m - r0 < MR ? g->m - r0 : MR;
                 if (n > 16)
-                    tile3_kb(g, a, r0, rows, j0, n, c0, kc);
+                    tile3_kb(g, a, r0, rows, j0, n, c0, kc, into);
                 else if (n > 8)
-                    tile2_kb(g, a, r0, rows, j0, n, c0, kc);
+                    tile2_kb(g, a, r0, rows, j0, n, c0, kc, into);
                 else
-                    tile1_kb(g, a, r0, rows, j0, n, c0, kc);
+                    tile1_kb(g, a, r0, rows, j0, n, c0, kc, into);
             }
         }
     }
@@ -313,13 +321,13 @@ static void ttile_left(const FastGemm *g, int p0, int j0)
         ttile_cols(g, p0, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ);
 }
 
-static void gemm_tiles(const FastGemm *g)
+static void gemm_tiles_into(const FastGemm *g, int into)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
     const int left = g->ncols % 8 <= LEFT_MAX ? g->ncols % 8 : 0;
     const int main_cols = g->ncols - left;
-    if (k_blocks(g, main_cols)) {
-        main_tiles_kb(g, main_cols);
+    if (k_blocks(g, main_cols, into)) {
+        main_tiles_kb(g, main_cols, into && g->res == g->y);
         for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += CV / 2)
             ttile_left(g, p0, main_cols);
         return;
@@ -345,6 +353,18 @@ static void gemm_tiles(const FastGemm *g)
     for (int p0 = inter ? (g->m - 1) / FAST_PANEL / (CV / 2) * (CV / 2) : 0; left && p0 * FAST_PANEL < g->m;
          p0 += CV / 2)
         ttile_left(g, p0, main_cols);
+}
+
+static void gemm_tiles(const FastGemm *g)
+{
+    gemm_tiles_into(g, 0);
+}
+
+/* matmul_pack.h's: the GEMM of MatMul's chunks of k, whose later chunks
+ * have y as their residual: the sums go on from y. */
+void onnxcc_f32_mm_gemm_avx2(const FastGemm *g)
+{
+    gemm_tiles_into(g, 1);
 }
 
 /* ---- filling B ---------------------------------------------------------- */

@@ -16,10 +16,15 @@ typedef void (*FastPack16Fn)(const float *a, size_t lda, size_t rows, size_t kn,
 typedef void (*FastTransposeFn)(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd);
 
 #ifdef ONNXCC_RT_X86_64
+void onnxcc_f32_pack16_avx2(const float *a, size_t lda, size_t rows, size_t kn, float *dst);
+/* conv2d_avx2.c: the AVX2 GEMM for FastGemm g with one tap, no
+ * activation, whose residual, if it is y itself, is taken as the start of
+ * the sums: y + a0 b0 + a1 b1 + ..., not (a0 b0 + ...) + y */
+struct FastGemm;
+void onnxcc_f32_mm_gemm_avx2(const struct FastGemm *g);
 void onnxcc_f32_transpose16_avx512(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd);
 /* matmul_avx512.c: FastGemm g with one tap at 0, frame_w == out_w, no bias,
  * no activation (res may be NULL, or y itself) */
-struct FastGemm;
 void onnxcc_f32_mm_gemm_avx512(const struct FastGemm *g);
 /* The same with g->a rows of A lda apart, not packed (matmul.c's small products) */
 void onnxcc_f32_mm_gemm_rows_avx512(const struct FastGemm *g, size_t lda);

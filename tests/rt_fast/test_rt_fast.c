@@ -642,6 +642,10 @@ static void test_matmul(void)
     /* large enough for row panels on threads and several column blocks */
     check_matmul(197, 768, 400, 1, 1, 1);
     check_matmul(3, 700, 1000, 1, 1, 1);
+    /* K in chunks (AVX2: later chunks go on from the sums in y), with
+     * leftover columns on the transposed tile (49) and on a partial one (70) */
+    check_matmul(37, 2100, 49, 1, 1, 1);
+    check_matmul(21, 1300, 70, 1, 1, 1);
     /* B stored transposed (Einsum's Q x K^T): N below, at and above 16 */
     static const int tn[] = {1, 15, 16, 17, 49, 200};
     for (size_t n = 0; n < sizeof tn / sizeof *tn; n++) {
