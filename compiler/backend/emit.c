@@ -1631,6 +1631,9 @@ static void emit_files(Emitter *e, const char *outdir)
     if (g->weights == WEIGHTS_FILE)
         fprintf(c, "    if ((uintptr_t)%s_weights_end - (uintptr_t)%s_weights != WEIGHTS_BYTES)\n"
                    "        return 3; /* not the weights file this code was generated with */\n", name, name);
+    fprintf(c, "    if (onnxcc_rt_stamp() != 0x%016llxULL)\n"
+               "        return 4; /* a runtime built from other sources than this code was generated for */\n",
+            onnxcc_rt_stamp());
     fwrite(e->body, 1, e->body_len, c);
     fputs("    (void)ws;\n    return 0;\n}\n", c);
     close_out(c, cpath);

@@ -20,6 +20,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poin
 # depthwise ones above all) takes it minutes per file; ASan still checks
 # every access those kernels make.
 if [ "$cc" = clang ]; then san="$san -fno-sanitize=pointer-overflow"; fi
+san="$san -DONNXCC_RT_STAMP=0x$(sh "$rt/stamp.sh" "$rt")ULL" # fast/stamp.c
 for src in "$rt"/ref/*.c "$rt"/fast/*.c; do
   case $src in
     *_avx2.c) isa="-mavx2 -mfma -DONNXCC_RT_X86_64" ;;

@@ -11,6 +11,7 @@ command -v clang >/dev/null || { echo "clang not installed: skipped"; exit 77; }
 rm -rf "$dir"; mkdir -p "$dir"; cd "$dir"
 "$onnxcc" "$model" -o . --name m
 flags="-std=c99 -Wall -Wextra -Werror -fsanitize=thread -g -O1 -I$rt/include -I."
+flags="$flags -DONNXCC_RT_STAMP=0x$(sh "$rt/stamp.sh" "$rt")ULL" # fast/stamp.c
 objs=""
 for src in "$rt"/ref/*.c "$rt"/fast/*.c; do
   case $src in

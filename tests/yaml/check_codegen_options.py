@@ -7,7 +7,9 @@ NAME.c.weights gives bitwise-identical outputs, built with gcc and clang
 library (-fPIC), from another working folder, after moving
 the generated files, and with NAME_WEIGHTS_FILE pointing elsewhere; a
 weights file of the wrong size makes NAME_run fail instead of computing
-garbage.  The config key writes the same C as the flag.
+garbage.  The config key writes the same C as the flag.  A runtime whose
+layout stamp differs from the one the code was generated with makes
+NAME_run return 4.
 
 isa: with `isa: scalar` the code is bitwise identical to the default build
 run under ONNXCC_ISA=scalar (the runtime's own cap, so the compiled cap
@@ -164,6 +166,24 @@ def main():
     with open(os.path.join(moved, "model.c.weights"), "ab") as f:
         f.write(b"\0" * 64)
     outputs(build("gcc", os.path.join(moved, "model.c"), os.path.join(work, "stale_gcc")), expect_rc=13)
+
+    # --- layout stamp ------------------------------------------------------------
+    # Linked against a runtime built from other sources (its onnxcc_rt_stamp
+    # another value; this object's definition keeps the archive's out),
+    # NAME_run refuses with status 4 instead of reading weights packed for
+    # another blocking; the same code with the stamp it was made for runs.
+    text = open(os.path.join(emb, "model.c")).read()
+    rt_dir = os.path.join(rt_inc, "..")
+    want = run(["sh", os.path.join(rt_dir, "stamp.sh"), rt_dir]).stdout.strip()
+    if f"onnxcc_rt_stamp() != 0x{want}ULL" not in text:
+        failures.append(f"model.c does not check the runtime's stamp 0x{want}")
+    for name, value, rc in (("other", "0x1ULL", 14), ("same", f"0x{want}ULL", 0)):
+        stamp_c = os.path.join(work, f"stamp_{name}.c")
+        with open(stamp_c, "w") as f:
+            f.write(f"unsigned long long onnxcc_rt_stamp(void);\n"
+                    f"unsigned long long onnxcc_rt_stamp(void) {{ return {value}; }}\n")
+        outputs(build("gcc", os.path.join(emb, "model.c"), os.path.join(work, f"stamp_{name}"),
+                      defs=(stamp_c,)), expect_rc=rc)
 
     # --- isa -------------------------------------------------------------------
     scal = compile_model("scalar", "--config", cfg("isa", "isa: scalar\n"))

@@ -253,6 +253,13 @@ int onnxcc_rt_isa(void);
 int onnxcc_rt_isa_capped(int cap);
 const char *onnxcc_rt_isa_name(int isa); /* "scalar", "avx2", "avx512"; "unknown" */
 
+/* The runtime's layout stamp: a hash of the sources it was built from
+ * (runtime/stamp.sh).  Weights come packed at compile time for one
+ * runtime's blocking, so the generated code compares this with the stamp
+ * of the runtime its compiler was built with and returns 4 instead of
+ * computing on weights another runtime laid out differently. */
+unsigned long long onnxcc_rt_stamp(void);
+
 /* Threads: the fast kernels split each call's work over up to
  * onnxcc_num_threads() threads (the caller's and a persistent pool's).  The
  * count is the one set by onnxcc_set_num_threads(n > 0), else the
