@@ -206,46 +206,47 @@ static int k_blocks(const FastGemm *g, int main_cols, int into)
     return r1 <= y0 || y1 <= r0;
 }
 
-static void main_tiles_kb(const FastGemm *g, int main_cols, int into)
+
+/* Where output channel m0 of column q (of the frame) lies in y, or
+ * SIZE_MAX for a frame column past the output's width. */
+static size_t column_at(const FastGemm *g, int m0, size_t q)
 {
-    const size_t psize = (size_t)g->nc * FAST_PANEL;
-    const int kc_max = main_cols <= KC_SMALL_COLS ? KC_SMALL : KC;
-    for (int c0 = 0; c0 < g->nc; c0 += kc_max) {
-        const int kc = g->nc - c0 < kc_max ? g->nc - c0 : kc_max;
-        for (int j0 = 0; j0 < main_cols; j0 += 8 * NV) {
-            const int n = main_cols - j0 < 8 * NV ? main_cols - j0 : 8 * NV;
-            for (int r0 = 0; r0 < g->m; r0 += MR) {
-                const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + (size_t)c0 * FAST_PANEL + r0 % FAST_PANEL;
-                const int rows = g->m - r0 < MR ? g->m - r0 : MR;
-                if (n > 16)
-                    tile3_kb(g, a, r0, rows, j0, n, c0, kc, into);
-                else if (n > 8)
-                    tile2_kb(g, a, r0, rows, j0, n, c0, kc, into);
-                else
-                    tile1_kb(g, a, r0, rows, j0, n, c0, kc, into);
-            }
-        }
-    }
+    const size_t col = q % (size_t)g->frame_w;
+    if (col >= (size_t)g->out_w)
+        return (size_t)-1;
+    return (size_t)m0 * g->ldy + q / (size_t)g->frame_w * (size_t)g->out_w + col;
 }
 
 /* Transposed tile: the nv <= CV vectors of 8 channels from panel p0
  * (channels 16*p0 .. 16*p0 + 8*nv - 1, clipped to m), columns j0 ..
- * j0+nj-1. */
-INLINE void ttile(const FastGemm *g, int p0, int nv, int j0, int nj)
+ * j0+nj-1, input channels c0 .. c0+cn-1 (all of them, or one block of
+ * main_tiles_kb's: the sums of the blocks before are in y, and with into
+ * y's own values come first, as in tile_kb). */
+INLINE void ttile(const FastGemm *g, int p0, int nv, int j0, int nj, int c0, int cn, int into)
 {
     const size_t psize = (size_t)g->nc * (size_t)g->ntaps * FAST_PANEL;
+    const int first = c0 == 0 && !into, last = c0 + cn == g->nc;
     const float *ap[CV];
     __m256 acc[CV][CJ];
     FAST_UNROLL
     for (int i = 0; i < nv; i++) {
         ap[i] = g->a + (size_t)(p0 + i / 2) * psize + 8 * (i % 2);
+        const int m0 = 16 * p0 + 8 * i, rows = g->m - m0 < 8 ? g->m - m0 : 8;
         FAST_UNROLL
-        for (int j = 0; j < nj; j++)
+        for (int j = 0; j < nj; j++) {
             acc[i][j] = _mm256_setzero_ps();
+            const size_t at = first ? (size_t)-1 : column_at(g, m0, g->q0 + (size_t)(j0 + j));
+            if (at != (size_t)-1) {
+                float buf[8] = {0};
+                for (int r = 0; r < rows; r++)
+                    buf[r] = g->y[at + (size_t)r * g->ldy];
+                acc[i][j] = _mm256_loadu_ps(buf);
+            }
+        }
     }
     const float *b = g->b + j0;
-    size_t k = 0;
-    for (int c = 0; c < g->nc; c++) {
+    size_t k = (size_t)c0 * (size_t)g->ntaps * FAST_PANEL;
+    for (int c = c0; c < c0 + cn; c++) {
         const float *bc = b + (size_t)c * g->cstride;
         for (int t = 0; t < g->ntaps; t++, k += FAST_PANEL) {
             const float *bt = bc + g->taps[t];
@@ -270,55 +271,93 @@ INLINE void ttile(const FastGemm *g, int p0, int nv, int j0, int nj)
             memcpy(bias, g->bias + m0, sizeof(float) * (size_t)rows);
         FAST_UNROLL
         for (int j = 0; j < nj; j++) {
-            const size_t q = g->q0 + (size_t)(j0 + j);
-            const size_t col = q % (size_t)g->frame_w;
-            if (col >= (size_t)g->out_w)
+            const size_t at = column_at(g, m0, g->q0 + (size_t)(j0 + j));
+            if (at == (size_t)-1)
                 continue;
-            const __m256 v = _mm256_add_ps(acc[i][j], _mm256_loadu_ps(bias));
             float buf[8];
-            _mm256_storeu_ps(buf, g->res ? v : act_ps(&g->act, v));
-            fast_store_column(g, buf, (size_t)m0 * g->ldy + q / (size_t)g->frame_w * (size_t)g->out_w + col,
-                              rows);
+            if (!last) { /* sums so far */
+                _mm256_storeu_ps(buf, acc[i][j]);
+                for (int r = 0; r < rows; r++)
+                    g->y[at + (size_t)r * g->ldy] = buf[r];
+                continue;
+            }
+            const __m256 v = _mm256_add_ps(acc[i][j], _mm256_loadu_ps(bias));
+            const int res = g->res && !into;
+            _mm256_storeu_ps(buf, res ? v : act_ps(&g->act, v));
+            if (res)
+                fast_store_column(g, buf, at, rows);
+            else
+                for (int r = 0; r < rows; r++)
+                    g->y[at + (size_t)r * g->ldy] = buf[r];
         }
     }
 }
 
 /* One instance per vector and column count (constant loop bounds). */
-static void ttile_cols(const FastGemm *g, int p0, int j0, int nj)
+static void ttile_cols(const FastGemm *g, int p0, int j0, int nj, int c0, int cn, int into)
 {
     const int left = (g->m - 16 * p0 + 7) / 8, nv = left < CV ? left : CV;
     switch (nv * 2 + (nj == 2)) {
     case 2:
-        ttile(g, p0, 1, j0, 1);
+        ttile(g, p0, 1, j0, 1, c0, cn, into);
         break;
     case 3:
-        ttile(g, p0, 1, j0, 2);
+        ttile(g, p0, 1, j0, 2, c0, cn, into);
         break;
     case 4:
-        ttile(g, p0, 2, j0, 1);
+        ttile(g, p0, 2, j0, 1, c0, cn, into);
         break;
     case 5:
-        ttile(g, p0, 2, j0, 2);
+        ttile(g, p0, 2, j0, 2, c0, cn, into);
         break;
     case 6:
-        ttile(g, p0, 3, j0, 1);
+        ttile(g, p0, 3, j0, 1, c0, cn, into);
         break;
     case 7:
-        ttile(g, p0, 3, j0, 2);
+        ttile(g, p0, 3, j0, 2, c0, cn, into);
         break;
     case 8:
-        ttile(g, p0, 4, j0, 1);
+        ttile(g, p0, 4, j0, 1, c0, cn, into);
         break;
     default:
-        ttile(g, p0, 4, j0, 2);
+        ttile(g, p0, 4, j0, 2, c0, cn, into);
     }
 }
 
-/* All leftover columns (from j0) of the CV / 2 panels from p0. */
-static void ttile_left(const FastGemm *g, int p0, int j0)
+/* All leftover columns (from j0) of the CV / 2 panels from p0, input
+ * channels c0 .. c0+cn-1. */
+static void ttile_left(const FastGemm *g, int p0, int j0, int c0, int cn, int into)
 {
     for (; j0 < g->ncols; j0 += CJ)
-        ttile_cols(g, p0, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ);
+        ttile_cols(g, p0, j0, g->ncols - j0 < CJ ? g->ncols - j0 : CJ, c0, cn, into);
+}
+
+static void main_tiles_kb(const FastGemm *g, int main_cols, int into)
+{
+    const size_t psize = (size_t)g->nc * FAST_PANEL;
+    const int kc_max = main_cols <= KC_SMALL_COLS ? KC_SMALL : KC;
+    for (int c0 = 0; c0 < g->nc; c0 += kc_max) {
+        const int kc = g->nc - c0 < kc_max ? g->nc - c0 : kc_max;
+        for (int j0 = 0; j0 < main_cols; j0 += 8 * NV) {
+            const int n = main_cols - j0 < 8 * NV ? main_cols - j0 : 8 * NV;
+            for (int r0 = 0; r0 < g->m; r0 += MR) {
+                const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + (size_t)c0 * FAST_PANEL + r0 % FAST_PANEL;
+                const int rows = g->m - r0 < MR ? g->m - r0 : MR;
+                if (n > 16)
+                    tile3_kb(g, a, r0, rows, j0, n, c0, kc, into);
+                else if (n > 8)
+                    tile2_kb(g, a, r0, rows, j0, n, c0, kc, into);
+                else
+                    tile1_kb(g, a, r0, rows, j0, n, c0, kc, into);
+            }
+        }
+        /* the leftover columns' share of the block, while its weights are
+         * in L2 (after the blocks, they came from memory a second time:
+         * ResNet-50's 3x3 512->512 at 7x7, 9 MB of weights, spent 11% of
+         * its time on the 49th column) */
+        for (int p0 = 0; main_cols < g->ncols && p0 * FAST_PANEL < g->m; p0 += CV / 2)
+            ttile_left(g, p0, main_cols, c0, kc, into);
+    }
 }
 
 static void gemm_tiles_into(const FastGemm *g, int into)
@@ -328,8 +367,6 @@ static void gemm_tiles_into(const FastGemm *g, int into)
     const int main_cols = g->ncols - left;
     if (k_blocks(g, main_cols, into)) {
         main_tiles_kb(g, main_cols, into && g->res == g->y);
-        for (int p0 = 0; left && p0 * FAST_PANEL < g->m; p0 += CV / 2)
-            ttile_left(g, p0, main_cols);
         return;
     }
     /* As conv2d_avx512.c's: each group's leftover columns right after its
@@ -337,7 +374,7 @@ static void gemm_tiles_into(const FastGemm *g, int into)
     const int inter = left && main_cols && (size_t)(CV / 2) * psize <= FAST_LEFT_KEEP;
     for (int r0 = 0; r0 < g->m; r0 += MR) {
         if (inter && r0 && r0 % (CV / 2 * FAST_PANEL) == 0)
-            ttile_left(g, r0 / FAST_PANEL - CV / 2, main_cols);
+            ttile_left(g, r0 / FAST_PANEL - CV / 2, main_cols, 0, g->nc, 0);
         const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + r0 % FAST_PANEL;
         const int rows = g->m - r0 < MR ? g->m - r0 : MR;
         for (int j0 = 0; j0 < main_cols; j0 += 8 * NV) {
@@ -352,7 +389,7 @@ static void gemm_tiles_into(const FastGemm *g, int into)
     }
     for (int p0 = inter ? (g->m - 1) / FAST_PANEL / (CV / 2) * (CV / 2) : 0; left && p0 * FAST_PANEL < g->m;
          p0 += CV / 2)
-        ttile_left(g, p0, main_cols);
+        ttile_left(g, p0, main_cols, 0, g->nc, 0);
 }
 
 static void gemm_tiles(const FastGemm *g)
