@@ -206,7 +206,6 @@ static int k_blocks(const FastGemm *g, int main_cols, int into)
     return r1 <= y0 || y1 <= r0;
 }
 
-
 /* Where output channel m0 of column q (of the frame) lies in y, or
  * SIZE_MAX for a frame column past the output's width. */
 static size_t column_at(const FastGemm *g, int m0, size_t q)
