@@ -53,6 +53,7 @@ typedef struct {
     const FastKernels *kern;
     void (*gemm)(const FastGemm *g); /* kern->gemm, or matmul_avx512.c's or conv2d_avx2.c's */
     int gemm_cbias;                  /* gemm adds g->cbias itself */
+    FastPack16Fn pack16;             /* A's blocks into panels (unless direct) */
     const float *a; /* this product's A */
     const float *b; /* B's columns 0 .. nmain-1, rows ldb apart (packed: the blocks) */
     size_t ldb, nmain;
@@ -132,26 +133,12 @@ static size_t slots_of(const OnnxccMatmulParams *p)
  * k0 = c*kc, kn k) holds all panels, [panel][kn][16], from k0 * panels * 16
  * on; rows past M zero.  Blocks of 16 rows x 16 k, so that each row is
  * read along and the block written stays in L1. */
-static void pack16_scalar(const float *a, size_t lda, size_t rows, size_t kn, float *dst)
-{
-    for (size_t i = 0; i < rows; i++)
-        for (size_t k = 0; k < kn; k++)
-            dst[k * FAST_PANEL + i] = a[i * lda + k];
-    for (size_t i = rows; i < FAST_PANEL; i++)
-        for (size_t k = 0; k < kn; k++)
-            dst[k * FAST_PANEL + i] = 0.0f;
-}
-
 static void pack_panels(const MatmulJob *j, size_t p0, size_t p1, size_t shift)
 {
     if (j->direct)
         return;
     const size_t M = (size_t)j->p->M, K = (size_t)j->p->K, kc = k_chunk(K), panels = panels_of(j->p);
-    FastPack16Fn pack16 = pack16_scalar; /* AVX-512 reads A in place */
-#ifdef ONNXCC_RT_X86_64
-    if (onnxcc_rt_isa_capped(j->p->isa_cap) >= ONNXCC_ISA_AVX2)
-        pack16 = onnxcc_f32_pack16_avx2;
-#endif
+    const FastPack16Fn pack16 = j->pack16;
     for (size_t c0 = 0; c0 < K; c0 += kc) {
         const size_t cn = K - c0 < kc ? K - c0 : kc;
         for (size_t pn = p0; pn < p1; pn++) {
@@ -455,7 +442,10 @@ void onnxcc_f32_matmul_bias_act(const OnnxccMatmulParams *p, const float *a, con
     j.act_fn = onnxcc_fast_act_fn(isa);
     j.kern = onnxcc_fast_kernels(isa);
     j.gemm = j.kern->gemm;
+    j.pack16 = fast_pack16_scalar;
 #ifdef ONNXCC_RT_X86_64
+    if (isa >= ONNXCC_ISA_AVX2)
+        j.pack16 = onnxcc_f32_pack16_avx2;
     /* later chunks of k go on from the sums in y, so that AVX2's GEMM
      * keeps them in y between its blocks of k there too (197 x 3072 x
      * 768, ViT's MLP, one Zen 2 core: 63 -> 76% of the peak) */

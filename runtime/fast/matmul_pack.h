@@ -11,6 +11,15 @@
  * dst[k*16 + i] = 0 for rows <= i < 16. */
 typedef void (*FastPack16Fn)(const float *a, size_t lda, size_t rows, size_t kn, float *dst);
 
+/* The portable one (and the AVX2 one's blocks cut short by rows or k),
+ * element by element; 16 is fast.h's FAST_PANEL. */
+static inline void fast_pack16_scalar(const float *a, size_t lda, size_t rows, size_t kn, float *dst)
+{
+    for (size_t i = 0; i < 16; i++)
+        for (size_t k = 0; k < kn; k++)
+            dst[k * 16 + i] = i < rows ? a[i * lda + k] : 0.0f;
+}
+
 /* dst[k*ldd + i] = src[i*lds + k] for i < rows, k < cols (rows, cols <=
  * 16); nothing else written (strided.c's tiles). */
 typedef void (*FastTransposeFn)(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd);

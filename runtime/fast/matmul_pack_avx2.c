@@ -37,7 +37,5 @@ void onnxcc_f32_pack16_avx2(const float *a, size_t lda, size_t rows, size_t kn, 
                 transpose8(a + i0 * lda + k0, lda, dst + k0 * 16 + i0);
         return;
     }
-    for (size_t i = 0; i < 16; i++)
-        for (size_t k = 0; k < kn; k++)
-            dst[k * 16 + i] = i < rows ? a[i * lda + k] : 0.0f;
+    fast_pack16_scalar(a, lda, rows, kn, dst);
 }
