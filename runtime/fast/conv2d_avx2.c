@@ -121,6 +121,7 @@ static void tile1(const FastGemm *g, const float *a, int r0, int rows, int j0, i
  * 53-67% at 32; maps from 14x14 lose 3-8 points at 64. */
 #define KC_SMALL 64
 #define KC_SMALL_COLS 64
+#define PF_MIN_K 32 /* K from which a tile prefetches its output and residual lines */
 
 /* Lanes of the first n (0 < n <= 8) columns, for maskload / maskstore. */
 INLINE __m256i lanes(int n)
@@ -147,6 +148,25 @@ INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0,
             acc[r][v] = first ? _mm256_setzero_ps()
                         : v == nv - 1 && part ? _mm256_maskload_ps(yr + 8 * v, tail)
                                       : _mm256_loadu_ps(yr + 8 * v);
+    }
+    /* The last block's output and residual lines, requested now so that
+     * they arrive while the tile multiplies: in a model they are in no
+     * cache (ResNet-50's residuals were written a block of layers before),
+     * and each row of the strip is a stream of its own, too many for the
+     * hardware's prefetchers. */
+    if (last && nv == NV && kc >= PF_MIN_K) {
+        FAST_UNROLL
+        for (int r = 0; r < MR; r++) {
+            if (r >= rows)
+                continue;
+            const size_t at = (size_t)(r0 + r) * g->ldy + q;
+            FAST_UNROLL
+            for (int i = 0; i < 3; i++) {
+                _mm_prefetch((const char *)(g->y + at + 11 * i + (i == 2)), _MM_HINT_T0);
+                if (g->res && !into)
+                    _mm_prefetch((const char *)(g->res + at + 11 * i + (i == 2)), _MM_HINT_T0);
+            }
+        }
     }
     const float *bt = g->b + (size_t)c0 * g->cstride + j0;
     for (int c = 0; c < kc; c++, a += FAST_PANEL, bt += g->cstride)
