@@ -499,10 +499,15 @@ static void otile_part(const FastGemm *g, int p, int j0, int nj, int c0, int kc,
 }
 
 /* Whether the GEMM runs on otile: one tap, every column stored, at most
- * OT_COLS columns, and no sums in y to go on from. */
+ * OT_COLS columns, K from OT_MIN_K, and no sums in y to go on from.  With
+ * short K the transposing epilogue costs more than the tile gains:
+ * Winograd's products of SqueezeNet's 3x3 32 -> 128 at 27x27 (K 32, 49
+ * tiles) were 16% slower, K 64 to 128 0-5%. */
+#define OT_MIN_K 160
 static int over_channels(const FastGemm *g, int into)
 {
-    return g->ntaps == 1 && g->frame_w == g->out_w && g->ncols <= OT_COLS && !(into && g->res == g->y);
+    return g->ntaps == 1 && g->frame_w == g->out_w && g->ncols <= OT_COLS && g->nc >= OT_MIN_K &&
+           !(into && g->res == g->y);
 }
 
 /* OT_PANELS panels at a time, K in blocks of OT_KC (128 and 512 measured
