@@ -160,11 +160,12 @@ INLINE void tile_kb(const FastGemm *g, const float *a, int r0, int rows, int j0,
             if (r >= rows)
                 continue;
             const size_t at = (size_t)(r0 + r) * g->ldy + q;
+            static const int line_at[3] = {0, 11, 8 * NV - 1}; /* the 24 floats span at most 3 lines: these hit each */
             FAST_UNROLL
             for (int i = 0; i < 3; i++) {
-                _mm_prefetch((const char *)(g->y + at + 11 * i + (i == 2)), _MM_HINT_T0);
+                _mm_prefetch((const char *)(g->y + at + line_at[i]), _MM_HINT_T0);
                 if (g->res && !into)
-                    _mm_prefetch((const char *)(g->res + at + 11 * i + (i == 2)), _MM_HINT_T0);
+                    _mm_prefetch((const char *)(g->res + at + line_at[i]), _MM_HINT_T0);
             }
         }
     }
