@@ -22,7 +22,9 @@
  * transformed weights in scratch on every call); BENCH_FLUSH=MB writes a
  * buffer of MB MiB before every timed call, so that x and y start out of the
  * caches smaller than that (4: out of L2 but still in L3, as in a model
- * whose activations outgrow L2); BENCH_ACT=silu|hardswish|sigmoid gives the
+ * whose activations outgrow L2); BENCH_WARM_X=1 (with BENCH_FLUSH) reads x
+ * back after the flush, so that only y (and the residual) start out of the
+ * caches, as in a model where the layer before has just written x; BENCH_ACT=silu|hardswish|sigmoid gives the
  * zoo's layers that epilogue instead of ReLU (EfficientNet's, MobileNetV3's);
  * BENCH_RES=1 gives every layer a residual added before the activation
  * (ResNet's and ResNeXt's last 1x1 of a block). */
@@ -307,11 +309,17 @@ static double time_layer(const OnnxccConv2dParams *p, const float *x, float *con
     const char *flush_env = getenv("BENCH_FLUSH");
     const size_t flush_bytes = flush_env ? (size_t)atoi(flush_env) << 20 : 0;
     unsigned char *flush = flush_bytes ? malloc(flush_bytes) : NULL;
+    const int warm_x = getenv("BENCH_WARM_X") != NULL;
     onnxcc_f32_conv2d(p, x, packed[0], bias, scale, shift, res, scratch, y); /* warm up */
     for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
         const float *w = packed[(reps + 1) % copies];
         if (flush)
             memset(flush, reps & 0xff, flush_bytes);
+        if (flush && warm_x) { /* x as the layer before left it, in the caches */
+            volatile float sink = 0.0f;
+            for (size_t i = 0; i < p->x_img_stride; i += 16)
+                sink += x[i];
+        }
         const double t0 = now_s();
         onnxcc_f32_conv2d(p, x, w, bias, scale, shift, res, scratch, y);
         ms[reps++] = (now_s() - t0) * 1e3;
