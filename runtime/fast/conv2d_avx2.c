@@ -575,6 +575,20 @@ static void strip_tile(const FastGemm *g, const float *a, int r0, int rows, int 
 #define SHORT_K 32
 #define SHORT_K_B (128 * 1024)
 
+/* Whole tiles of MR rows from column j0 on while 24 columns remain (the
+ * column past them returned), all of K: tile_kb inlined in the loop, so
+ * that a tile of a hundred cycles does not pay a call, a stack frame and
+ * the branches of its first, last and partial cases besides.  Zen 2, one
+ * thread, all in the caches: MobileNetV2's 16 -> 96 at 112x112 0.65 ->
+ * 0.49 ms, 24 -> 144 at 56x56 0.31 -> 0.24, SqueezeNet's 16 -> 64 at 55x55
+ * 0.107 -> 0.081, the K 32 layers 10-13% faster. */
+static int short_strip(const FastGemm *g, const float *a, int r0, int j0, int j1)
+{
+    for (; j0 + 8 * NV <= j1; j0 += 8 * NV)
+        tile_kb(g, a, r0, MR, j0, 8 * NV, NV, 0, g->nc, 0);
+    return j0;
+}
+
 static void main_tiles_short(const FastGemm *g, int main_cols, int into)
 {
     const size_t psize = (size_t)g->nc * FAST_PANEL;
@@ -584,12 +598,27 @@ static void main_tiles_short(const FastGemm *g, int main_cols, int into)
         for (int r0 = 0; r0 < g->m; r0 += MR) {
             const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + r0 % FAST_PANEL;
             const int rows = g->m - r0 < MR ? g->m - r0 : MR;
-            for (int j0 = q0; j0 < q1; j0 += 8 * NV)
+            int j0 = rows == MR && !into ? short_strip(g, a, r0, q0, q1) : q0;
+            for (; j0 < q1; j0 += 8 * NV)
                 strip_tile(g, a, r0, rows, j0, q1 - j0 < 8 * NV ? q1 - j0 : 8 * NV, 0, g->nc, into);
         }
     }
     for (int p0 = 0; main_cols < g->ncols && p0 * FAST_PANEL < g->m; p0 += CV / 2)
         ttile_left(g, p0, main_cols, 0, g->nc, into);
+}
+
+/* main_tiles_kb's whole tiles of columns j0 .. j0+23, MR rows at a time
+ * down from row 0 (the row past them returned): tile_kb inlined, as in
+ * short_strip.  Zen 2, one thread: 1x1 layers at 14x14 to 56x56 with K 64
+ * to 576 1-6% faster. */
+static int rows_strip(const FastGemm *g, size_t psize, int j0, int c0, int kc, int into)
+{
+    int r0 = 0;
+    for (; r0 + MR <= g->m; r0 += MR) {
+        const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + (size_t)c0 * FAST_PANEL + r0 % FAST_PANEL;
+        tile_kb(g, a, r0, MR, j0, 8 * NV, NV, c0, kc, into);
+    }
+    return r0;
 }
 
 static void main_tiles_kb(const FastGemm *g, int main_cols, int into)
@@ -604,7 +633,10 @@ static void main_tiles_kb(const FastGemm *g, int main_cols, int into)
         const int kc = g->nc - c0 < kc_max ? g->nc - c0 : kc_max;
         for (int j0 = 0; j0 < main_cols; j0 += 8 * NV) {
             const int n = main_cols - j0 < 8 * NV ? main_cols - j0 : 8 * NV;
-            for (int r0 = 0; r0 < g->m; r0 += MR) {
+            int r0 = 0;
+            if (n == 8 * NV)
+                r0 = rows_strip(g, psize, j0, c0, kc, into);
+            for (; r0 < g->m; r0 += MR) {
                 const float *a = g->a + (size_t)(r0 / FAST_PANEL) * psize + (size_t)c0 * FAST_PANEL + r0 % FAST_PANEL;
                 strip_tile(g, a, r0, g->m - r0 < MR ? g->m - r0 : MR, j0, n, c0, kc, into);
             }
