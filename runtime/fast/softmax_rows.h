@@ -4,7 +4,7 @@
  * onnxcc_f32_softmax_block_<isa> (see fast.h for the block it computes).
  *
  * inner == 1 (a contiguous row, the transformers' case): the maximum over
- * two vector chains, e = exp(x - max) by vm_exp stored (softmax) and summed
+ * two vector chains, e = exp(x - max) by vm_exp_neg stored (softmax) and summed
  * as vec_reduce.h does (float vectors flushed into a double, so the sum's
  * error does not grow with the row), then y = e * (1 / sum) or, for
  * LogSoftmax, y = (x - max) - log(sum).  inner > 1: the same down the
@@ -45,14 +45,14 @@ VM_INLINE double sm_exp_sum(size_t len, const float *x, float *y, DV mv, int lg)
     VrSum acc = vr_sum_new();
     size_t i;
     for (i = 0; i + DL <= len; i += DL) {
-        const DV e = vm_exp(dv_sub(dv_load(x + i), mv));
+        const DV e = vm_exp_neg(dv_sub(dv_load(x + i), mv));
         if (!lg)
             dv_storeu(y + i, e);
         vr_sum_add(&acc, e);
     }
     if (i < len) {
         const DM k = dv_lanes(0, (long)(len - i));
-        const DV e = dv_select(k, vm_exp(dv_sub(dv_loadz(x + i, k), mv)), zero);
+        const DV e = dv_select(k, vm_exp_neg(dv_sub(dv_loadz(x + i, k), mv)), zero);
         if (!lg)
             dv_store(y + i, e, (int)(len - i));
         vr_sum_add(&acc, e);
@@ -118,7 +118,7 @@ static void sm_cols(size_t len, size_t inner, size_t cols, const float *x, float
         float l[DL];
         DV s = zero;
         for (size_t r = 0; r < len; r++) {
-            const DV e = vm_exp(dv_sub(dv_loadz(xc + r * inner, k), m));
+            const DV e = vm_exp_neg(dv_sub(dv_loadz(xc + r * inner, k), m));
             if (!lg)
                 dv_store(yc + r * inner, e, n);
             s = dv_add(s, e);

@@ -219,6 +219,14 @@ static inline DV dv_ldexp(DV p, DV n)
     return _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
 }
 
+/* p * 2^n for integral n where p and the result are normal floats: n
+ * added to p's exponent field, one exact step. */
+static inline DV dv_ldexp_normal(DV p, DV n)
+{
+    const __m256i k = _mm256_slli_epi32(_mm256_cvtps_epi32(n), 23);
+    return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(p), k));
+}
+
 static inline void dv_storeu(float *p, DV v)
 {
     _mm256_storeu_ps(p, v);

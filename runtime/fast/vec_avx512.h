@@ -236,6 +236,13 @@ static inline DV dv_ldexp(DV p, DV n)
     return _mm512_scalef_ps(p, n);
 }
 
+/* p * 2^n where the result is a normal float (vec_avx2.h's exponent
+ * add): scalef gives those exactly too. */
+static inline DV dv_ldexp_normal(DV p, DV n)
+{
+    return _mm512_scalef_ps(p, n);
+}
+
 static inline void dv_storeu(float *p, DV v)
 {
     _mm512_storeu_ps(p, v);

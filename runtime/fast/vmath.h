@@ -42,12 +42,33 @@ VM_INLINE DV vm_exp(DV x)
     return dv_ldexp(p, n);
 }
 
+/* vm_exp(x) for x <= 0 (or NaN), the same bits in fewer steps: e^r 2^(n+64)
+ * is a normal float for every n >= -150, so the power of two goes into the
+ * exponent field in one exact step (dv_ldexp_normal), and the one rounding
+ * of a denormal result happens in the product by 2^-64, as vm_exp's second
+ * factor rounds it.  No upper clamp.  On AVX2 (Zen 2) the sigmoid and SiLU
+ * were 1.26 and 1.23 elements per ns on vm_exp. */
+VM_INLINE DV vm_exp_neg(DV x)
+{
+    x = dv_max(dv_set1(-104.0f), x);
+    const DV n = dv_round(dv_mul(x, dv_set1(1.44269504089f)));
+    DV r = dv_fma(n, dv_set1(-0.693145751953125f), x);
+    r = dv_fma(n, dv_set1(-1.42860682e-6f), r);
+    DV p = dv_fma(dv_set1(1.994681952e-04f), r, dv_set1(1.393508632e-03f));
+    p = dv_fma(p, r, dv_set1(8.333205245e-03f));
+    p = dv_fma(p, r, dv_set1(4.166646302e-02f));
+    p = dv_fma(p, r, dv_set1(1.666666716e-01f));
+    p = dv_fma(p, r, dv_set1(0.5f));
+    p = dv_add(dv_fma(p, dv_mul(r, r), r), dv_set1(1.0f));
+    return dv_mul(dv_ldexp_normal(p, dv_add(n, dv_set1(64.0f))), dv_set1(0x1p-64f));
+}
+
 /* 1 / (1 + e^-v) as 1 / (1 + e) for v >= 0 and e / (1 + e) below, e =
  * e^-|v|: never overflows, one rounding after the exponential; exactly 1
  * and 0 (or a denormal) at the ends. */
 VM_INLINE DV vm_sigmoid(DV v)
 {
-    const DV e = vm_exp(dv_or(v, dv_set1(-0.0f)));
+    const DV e = vm_exp_neg(dv_or(v, dv_set1(-0.0f)));
     const DV one = dv_set1(1.0f);
     return dv_div(dv_select(dv_lt(v, dv_set1(0.0f)), e, one), dv_add(one, e));
 }
@@ -97,7 +118,7 @@ VM_INLINE void vm_erf_parts(DV a, DV sq_hi, DV sq_lo, DV *erf, DV *erfc)
     s = dv_fma(s, u, dv_set1(-7.003092207e-03f));
     s = dv_fma(s, u, dv_set1(-1.713801324e-01f));
     s = dv_fma(s, u, dv_set1(4.938124716e-01f));
-    const DV e = vm_exp(dv_sub(dv_set1(0.0f), sq_hi));
+    const DV e = vm_exp_neg(dv_sub(dv_set1(0.0f), sq_hi));
     const DV cl = dv_mul(dv_mul(dv_fnma(e, sq_lo, e), s), r); /* e^-lo ~ 1 - lo */
 
     const DM small = dv_lt(a, dv_set1(0.75f));
