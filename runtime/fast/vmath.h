@@ -23,8 +23,21 @@ VM_INLINE DV vm_abs(DV v)
     return dv_andnot(dv_set1(-0.0f), v);
 }
 
+/* e^r for |r| <= ln2/2 (1 + r + r^2 P(r), P of degree 5 in Estrin's
+ * form, three products deep: the sigmoid's chain of dependent steps limits
+ * its throughput on AVX2, and Horner's form was 1.55 / 1.38 elements per ns
+ * for the sigmoid and SiLU against 1.73 / 1.55, Zen 2). */
+VM_INLINE DV vm_exp_poly(DV r)
+{
+    const DV r2 = dv_mul(r, r);
+    const DV p67 = dv_fma(dv_set1(1.994681952e-04f), r, dv_set1(1.393508632e-03f));
+    const DV p45 = dv_fma(dv_set1(8.333205245e-03f), r, dv_set1(4.166646302e-02f));
+    const DV p23 = dv_fma(dv_set1(1.666666716e-01f), r, dv_set1(0.5f));
+    return dv_add(dv_fma(dv_fma(dv_fma(p67, r2, p45), r2, p23), r2, r), dv_set1(1.0f));
+}
+
 /* e^x: x = n ln2 + r, |r| <= ln2/2 (ln2 split in two, the high part's 16
- * bits times any |n| <= 150 exact), e^r by a degree-7 polynomial, times 2^n.
+ * bits times any |n| <= 150 exact), e^r by vm_exp_poly, times 2^n.
  * Inputs are clamped to [-104, 89] (e^-104 rounds to 0, e^89 overflows to
  * inf), NaN kept. */
 VM_INLINE DV vm_exp(DV x)
@@ -33,12 +46,7 @@ VM_INLINE DV vm_exp(DV x)
     const DV n = dv_round(dv_mul(x, dv_set1(1.44269504089f)));
     DV r = dv_fma(n, dv_set1(-0.693145751953125f), x);
     r = dv_fma(n, dv_set1(-1.42860682e-6f), r);
-    DV p = dv_fma(dv_set1(1.994681952e-04f), r, dv_set1(1.393508632e-03f));
-    p = dv_fma(p, r, dv_set1(8.333205245e-03f));
-    p = dv_fma(p, r, dv_set1(4.166646302e-02f));
-    p = dv_fma(p, r, dv_set1(1.666666716e-01f));
-    p = dv_fma(p, r, dv_set1(0.5f));
-    p = dv_add(dv_fma(p, dv_mul(r, r), r), dv_set1(1.0f));
+    const DV p = vm_exp_poly(r);
     return dv_ldexp(p, n);
 }
 
@@ -54,12 +62,7 @@ VM_INLINE DV vm_exp_neg(DV x)
     const DV n = dv_round(dv_mul(x, dv_set1(1.44269504089f)));
     DV r = dv_fma(n, dv_set1(-0.693145751953125f), x);
     r = dv_fma(n, dv_set1(-1.42860682e-6f), r);
-    DV p = dv_fma(dv_set1(1.994681952e-04f), r, dv_set1(1.393508632e-03f));
-    p = dv_fma(p, r, dv_set1(8.333205245e-03f));
-    p = dv_fma(p, r, dv_set1(4.166646302e-02f));
-    p = dv_fma(p, r, dv_set1(1.666666716e-01f));
-    p = dv_fma(p, r, dv_set1(0.5f));
-    p = dv_add(dv_fma(p, dv_mul(r, r), r), dv_set1(1.0f));
+    const DV p = vm_exp_poly(r);
     return dv_mul(dv_ldexp_normal(p, dv_add(n, dv_set1(64.0f))), dv_set1(0x1p-64f));
 }
 
