@@ -218,6 +218,16 @@ DW_INLINE void dw_band(const FastDwPlane *d, const DwConst *q, long oh0, long kl
         }
         const int n = OW - ow0 < DL ? (int)(OW - ow0) : DL;
         float *yr = d->y + oh0 * OW + ow0;
+        /* The next band's output lines, requested for writing: in a model
+         * the output is in no cache, and a band's rows are short streams
+         * that the hardware's prefetchers do not follow.  Zen 2, y out of
+         * the caches and x in them (bench_dwconv BENCH_FLUSH=16):
+         * MobileNetV2's 112x112x32 3x3 0.355 -> 0.25 ms, MNASNet's
+         * 112x112x24 0.26 -> 0.21; smaller planes the same. */
+        if (nr > 2 * R)
+            FAST_UNROLL
+            for (int r = 0; r < R; r++)
+                __builtin_prefetch(yr + (R + r) * OW, 1);
         FAST_UNROLL
         for (int r = 0; r < R; r++, yr += OW)
             if (full || r < nr)
