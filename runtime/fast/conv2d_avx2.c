@@ -568,10 +568,11 @@ static void strip_tile(const FastGemm *g, const float *a, int r0, int rows, int 
  * demand miss.  Here the rows go strip by strip over a chunk of columns
  * whose B (SHORT_K_B bytes) stays in L2, so that each strip writes its 4
  * rows in order.  Zen 2, one thread, x in the caches and y not (BENCH_FLUSH=16
- * BENCH_WARM_X=1): MobileNetV2's 16 -> 96 at 112x112 1.82 -> 0.68 ms, 24 ->
- * 144 at 56x56 0.59 -> 0.36, SqueezeNet's 16 -> 64 at 55x55 0.23 -> 0.15;
- * all in the caches, the same within 1-4%.  From K 64 the tiles hide the
- * misses (that order was 0-10% slower there, and K 32 gained 3-7%). */
+ * BENCH_WARM_X=1), alternating runs: MobileNetV2's 16 -> 96 at 112x112 1.59
+ * -> 0.77 ms, 24 -> 144 at 56x56 0.62 -> 0.39, SqueezeNet's 16 -> 64 at
+ * 55x55 0.25 -> 0.17; all in the caches, the same within 1-4%.  From K 64
+ * the tiles hide the misses (that order was 0-10% slower there, and K 32
+ * gained 3-7%). */
 #define SHORT_K 32
 #define SHORT_K_B (128 * 1024)
 
@@ -623,7 +624,7 @@ static int rows_strip(const FastGemm *g, size_t psize, int j0, int c0, int kc, i
 
 static void main_tiles_kb(const FastGemm *g, int main_cols, int into)
 {
-    if (g->nc <= SHORT_K) {
+    if (g->nc > 0 && g->nc <= SHORT_K) {
         main_tiles_short(g, main_cols, into);
         return;
     }
