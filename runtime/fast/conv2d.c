@@ -239,10 +239,28 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
      * weights cold, Intel Xeon, 1.79-1.89 -> 1.44-1.46 ms on one thread
      * and 0.90-0.97 -> 0.68-0.77 on two: each half's B (590 KB) stays in
      * L2 while the weights stream past it. */
-    pl->khalf = p->group == 1 && pl->nbands == 1 && pl->ncols <= SMALL_COLS &&
-                        pl->cg >= KSPLIT_CH && pl->cg >= pl->mg
+    pl->khalf = p->group == 1 && pl->ncols <= SMALL_COLS && pl->cg >= KSPLIT_CH && pl->cg >= pl->mg
                     ? (pl->cg / 2 + FILL_UNIT - 1) / FILL_UNIT * FILL_UNIT
                     : 0;
+    /* A B too big for one band whose halves each fit the budget becomes
+     * one band of halves: the bands streamed all of the weights once each
+     * (on two threads, each thread half of them per band, after a barrier
+     * on the shared B), the halves stream them once in all.  DenseNet-201's
+     * and -161's 1x1 layers from 1338 inputs at 14x14, ResNet-50's 3x3/2
+     * 256 -> 256 to 14x14 (im2col, K = 2304).  One layer, weights cold,
+     * Intel Xeon (family 6 model 207), medians of alternating runs: 1760 ->
+     * 128 at 14x14 0.699 -> 0.654 ms on one thread, 0.467 -> 0.309 on
+     * two; the 3x3/2 1.030 -> 0.866 on two.  Each half's B is at most what
+     * a band's was. */
+    if (pl->khalf && pl->nbands > 1) {
+        const size_t half_rows = (size_t)pl->khalf * (pl->brows / (size_t)pl->cg); /* the bigger half */
+        if (pl->nsub == 1 && half_rows * pl->ncols <= budget) {
+            pl->band = pl->ncols;
+            pl->nbands = 1;
+            pl->cstride = fast_round_up(fast_round_up(pl->ncols, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
+        } else
+            pl->khalf = 0;
+    }
 }
 
 /* Floats of B in scratch: the wider of the two band plans, rounded up so
