@@ -59,9 +59,7 @@ static double time_layer(const OnnxccConv2dParams *p, const float *x, const floa
     for (double start = now_s(); reps < MAX_REPS && (reps < 5 || now_s() - start < min_s);) {
         if (flush) { /* y out of the caches, x back in them: as in a model */
             memset(flush, reps & 0xff, flush_bytes);
-            volatile float sink = 0.0f;
-            for (size_t i = 0; i < xn; i += 16)
-                sink += x[i];
+            touch_floats(x, xn);
         }
         const double t0 = now_s();
         onnxcc_f32_dwconv2d(p, x, w, bias, NULL, NULL, y);

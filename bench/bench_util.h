@@ -29,6 +29,16 @@ static float *random_floats(size_t n)
     return p;
 }
 
+/* Reads one float per 64-byte line of x[0 .. n), so that x is back in the
+ * caches after a flush (as a layer's input is, just written by the layer
+ * before). */
+static inline void touch_floats(const float *x, size_t n)
+{
+    volatile float sink = 0.0f;
+    for (size_t i = 0; i < n; i += 16)
+        sink += x[i];
+}
+
 /* qsort comparison of doubles, ascending. */
 static int cmp_double(const void *a, const void *b)
 {

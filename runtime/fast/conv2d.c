@@ -209,21 +209,10 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
         pl->brows = pl->k;
     }
     const size_t budget = pl->ncols <= SMALL_COLS ? SMALL_BUDGET : B_BUDGET;
-    const size_t w1 = plan_bands(pl, budget, &pl->band, &pl->nbands);
-    const size_t w2 = plan_bands(pl, SPLIT_WIDER * budget, &pl->cband, &pl->cnbands);
-    pl->cstride = fast_round_up(fast_round_up(w1, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
-    pl->ccstride = fast_round_up(fast_round_up(w2, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
-    if (pl->nsub == 4) {
-        /* One sub-frame length for either band plan: the taps hold it. */
-        pl->seg = pl->cstride > pl->ccstride ? pl->cstride : pl->ccstride;
-        pl->cstride = pl->ccstride = 4 * pl->seg;
-        for (int kh = 0; kh < p->kH; kh++)
-            for (int kw = 0; kw < p->kW; kw++)
-                pl->taps[kh * p->kW + kw] =
-                    (int)((size_t)(2 * (kh % 2) + kw % 2) * pl->seg) + kh / 2 * pfw + kw / 2;
-    }
-    /* Small maps (up to 14x14, one band): the input channels split instead
-     * of the columns, into two halves whose sums a last pass adds, whatever
+    size_t w1 = plan_bands(pl, budget, &pl->band, &pl->nbands);
+    /* Small maps (up to 14x14) whose B, or each half of it, fits one
+     * band: the input channels split instead of the columns, into two
+     * halves whose sums a last pass adds, whatever
      * the thread count (ksplit_run).  Each thread then streams only half of
      * the weights, where by columns both stream all of them.  Measured on
      * two threads, cold weights: DenseNet's 7x7 layers 15-22% faster,
@@ -238,28 +227,37 @@ static void plan_conv(const OnnxccConv2dParams *p, Plan *pl)
      * taps): ResNet's 512 -> 512 3x3 at 7x7 and 3x3/2 to 7x7 (K = 4608),
      * weights cold, Intel Xeon, 1.79-1.89 -> 1.44-1.46 ms on one thread
      * and 0.90-0.97 -> 0.68-0.77 on two: each half's B (590 KB) stays in
-     * L2 while the weights stream past it. */
-    pl->khalf = p->group == 1 && pl->ncols <= SMALL_COLS && pl->cg >= KSPLIT_CH && pl->cg >= pl->mg
-                    ? (pl->cg / 2 + FILL_UNIT - 1) / FILL_UNIT * FILL_UNIT
+     * L2 while the weights stream past it.
+     * Where the whole B needed two bands but each half fits one, the
+     * layer becomes one band of halves: by bands it streamed all of the
+     * weights once per band (on two threads, each thread half of them per
+     * band, after a barrier on the shared B).  DenseNet-201's and -161's
+     * 1x1 layers from 1338 inputs at 14x14, ResNet-50's 3x3/2 256 -> 256
+     * to 14x14 (im2col, K = 2304); one layer, weights cold, Intel Xeon
+     * (family 6 model 207), medians of alternating runs: 1760 -> 128 at
+     * 14x14 0.699 -> 0.654 ms on one thread, 0.467 -> 0.309 on two; the
+     * 3x3/2 1.030 -> 0.866 on two.  Each half's B is at most what a band's
+     * was.  (Phased frames, nsub 4, keep the one-band rule.) */
+    const int khalf = (pl->cg / 2 + FILL_UNIT - 1) / FILL_UNIT * FILL_UNIT;
+    const size_t half_rows = (size_t)khalf * (pl->brows / (size_t)pl->cg); /* the bigger half */
+    const int one_band = pl->nbands == 1 || (pl->nsub == 1 && half_rows * pl->ncols <= budget);
+    pl->khalf = p->group == 1 && one_band && pl->ncols <= SMALL_COLS && pl->cg >= KSPLIT_CH &&
+                        pl->cg >= pl->mg
+                    ? khalf
                     : 0;
-    /* A B too big for one band whose halves each fit the budget becomes
-     * one band of halves: the bands streamed all of the weights once each
-     * (on two threads, each thread half of them per band, after a barrier
-     * on the shared B), the halves stream them once in all.  DenseNet-201's
-     * and -161's 1x1 layers from 1338 inputs at 14x14, ResNet-50's 3x3/2
-     * 256 -> 256 to 14x14 (im2col, K = 2304).  One layer, weights cold,
-     * Intel Xeon (family 6 model 207), medians of alternating runs: 1760 ->
-     * 128 at 14x14 0.699 -> 0.654 ms on one thread, 0.467 -> 0.309 on
-     * two; the 3x3/2 1.030 -> 0.866 on two.  Each half's B is at most what
-     * a band's was. */
-    if (pl->khalf && pl->nbands > 1) {
-        const size_t half_rows = (size_t)pl->khalf * (pl->brows / (size_t)pl->cg); /* the bigger half */
-        if (pl->nsub == 1 && half_rows * pl->ncols <= budget) {
-            pl->band = pl->ncols;
-            pl->nbands = 1;
-            pl->cstride = fast_round_up(fast_round_up(pl->ncols, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
-        } else
-            pl->khalf = 0;
+    if (pl->khalf && pl->nbands > 1)
+        w1 = pl->band = pl->ncols, pl->nbands = 1;
+    const size_t w2 = plan_bands(pl, SPLIT_WIDER * budget, &pl->cband, &pl->cnbands);
+    pl->cstride = fast_round_up(fast_round_up(w1, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
+    pl->ccstride = fast_round_up(fast_round_up(w2, FAST_COLS_ALIGN) + pl->maxoff, FAST_COLS_ALIGN);
+    if (pl->nsub == 4) {
+        /* One sub-frame length for either band plan: the taps hold it. */
+        pl->seg = pl->cstride > pl->ccstride ? pl->cstride : pl->ccstride;
+        pl->cstride = pl->ccstride = 4 * pl->seg;
+        for (int kh = 0; kh < p->kH; kh++)
+            for (int kw = 0; kw < p->kW; kw++)
+                pl->taps[kh * p->kW + kw] =
+                    (int)((size_t)(2 * (kh % 2) + kw % 2) * pl->seg) + kh / 2 * pfw + kw / 2;
     }
 }
 

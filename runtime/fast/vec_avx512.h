@@ -240,7 +240,7 @@ static inline DV dv_ldexp(DV p, DV n)
  * add): scalef gives those exactly too. */
 static inline DV dv_ldexp_normal(DV p, DV n)
 {
-    return _mm512_scalef_ps(p, n);
+    return dv_ldexp(p, n);
 }
 
 static inline void dv_storeu(float *p, DV v)
